@@ -1,0 +1,111 @@
+// swift-tools-version:6.1
+//
+// Understudy: records the LLM calls of agents, distills specialists from them, proves their
+// coverage by shadow replay and swaps them in. Module map and data flow: README.md and DESIGN.md.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "understudy",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "understudy", targets: ["understudy"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.100.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.30.0"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.26.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    ],
+    targets: [
+        // C libraries from Debian's -dev packages. Each is imported by exactly one Swift module.
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
+        .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+
+        .target(
+            name: "UnderstudyArchive",
+            dependencies: ["CZstd", .product(name: "Atomics", package: "swift-atomics")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "UnderstudyWire",
+            dependencies: ["UnderstudyArchive"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "UnderstudyRecorder",
+            dependencies: [
+                "UnderstudyArchive", "UnderstudyWire", "CPcap",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Atomics", package: "swift-atomics"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "UnderstudyInference",
+            dependencies: ["CBLAS"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "UnderstudyDistill",
+            dependencies: [
+                "UnderstudyArchive", "UnderstudyWire", "UnderstudyInference",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "UnderstudyReplay",
+            dependencies: ["UnderstudyArchive", "UnderstudyWire", "UnderstudyDistill", "UnderstudyInference"],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "UnderstudyRouter",
+            dependencies: [
+                "UnderstudyArchive", "UnderstudyWire", "UnderstudyRecorder", "UnderstudyDistill",
+                "UnderstudyInference", "UnderstudyReplay",
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "understudy",
+            dependencies: [
+                "UnderstudyArchive", "UnderstudyWire", "UnderstudyRecorder", "UnderstudyDistill",
+                "UnderstudyInference", "UnderstudyReplay", "UnderstudyRouter",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ],
+            swiftSettings: strict
+        ),
+
+        // Shared by the test targets: locating the binary and .venv, running processes, free ports.
+        .target(name: "UnderstudyTestSupport", path: "Tests/UnderstudyTestSupport"),
+        .testTarget(name: "UnderstudyArchiveTests", dependencies: ["UnderstudyArchive", "UnderstudyTestSupport"]),
+        .testTarget(name: "UnderstudyWireTests", dependencies: ["UnderstudyWire", "UnderstudyTestSupport"]),
+        .testTarget(name: "UnderstudyRecorderTests", dependencies: ["UnderstudyRecorder", "UnderstudyTestSupport"]),
+        .testTarget(name: "UnderstudyDistillTests", dependencies: ["UnderstudyDistill", "UnderstudyTestSupport"]),
+        .testTarget(name: "UnderstudyInferenceTests", dependencies: ["UnderstudyInference", "UnderstudyTestSupport"]),
+        .testTarget(name: "UnderstudyReplayTests", dependencies: ["UnderstudyReplay", "UnderstudyTestSupport"]),
+        .testTarget(name: "UnderstudyRouterTests", dependencies: ["UnderstudyRouter", "UnderstudyTestSupport"]),
+    ]
+)

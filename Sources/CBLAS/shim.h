@@ -1,0 +1,4 @@
+#ifndef UNDERSTUDY_CBLAS_SHIM_H
+#define UNDERSTUDY_CBLAS_SHIM_H
+#include <cblas.h>
+#endif

@@ -1,0 +1,315 @@
+/// A forward-only JSON reader over a byte buffer. Besides building `JSONValue`s it can skip a
+/// value and hand back its raw byte range, which is how the archive keeps request and response
+/// bodies byte for byte while still decoding the record around them.
+///
+/// The buffer must outlive the cursor: use it inside `withUnsafeBufferPointer`.
+public struct JSONCursor {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public private(set) var position: Int
+    /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
+    public static let maximumDepth = 512
+
+    public init(_ bytes: UnsafeBufferPointer<UInt8>, position: Int = 0) {
+        self.bytes = bytes
+        self.position = position
+    }
+
+    public var isAtEnd: Bool { position >= bytes.count }
+
+    public func error(_ reason: String) -> JSONParseError { JSONParseError(offset: position, reason: reason) }
+
+    public mutating func skipWhitespace() {
+        while position < bytes.count {
+            switch bytes[position] {
+            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            default: return
+            }
+        }
+    }
+
+    /// The next non-whitespace byte, not consumed.
+    public mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return position < bytes.count ? bytes[position] : nil
+    }
+
+    public mutating func expect(_ byte: UInt8) throws(JSONParseError) {
+        guard peek() == byte else {
+            throw error("expected '\(Character(Unicode.Scalar(byte)))'")
+        }
+        position += 1
+    }
+
+    /// Parses one complete value.
+    public mutating func parseValue(depth: Int = 0) throws(JSONParseError) -> JSONValue {
+        guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        guard let byte = peek() else { throw error("unexpected end of input") }
+        switch byte {
+        case UInt8(ascii: "{"):
+            var members: [JSONMember] = []
+            try forEachMember { (cursor, key) throws(JSONParseError) in
+                members.append(JSONMember(key, try cursor.parseValue(depth: depth + 1)))
+            }
+            return .object(members)
+        case UInt8(ascii: "["):
+            var elements: [JSONValue] = []
+            try forEachElement { (cursor) throws(JSONParseError) in
+                elements.append(try cursor.parseValue(depth: depth + 1))
+            }
+            return .array(elements)
+        case UInt8(ascii: "\""):
+            return .string(try parseString())
+        case UInt8(ascii: "t"):
+            try literal("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try literal("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try literal("null")
+            return .null
+        default:
+            return .number(try parseNumber())
+        }
+    }
+
+    /// Skips one complete value, validating it, and returns its raw byte range.
+    public mutating func skipValue(depth: Int = 0) throws(JSONParseError) -> Range<Int> {
+        guard depth < Self.maximumDepth else { throw error("nesting deeper than \(Self.maximumDepth)") }
+        guard let byte = peek() else { throw error("unexpected end of input") }
+        let start = position
+        switch byte {
+        case UInt8(ascii: "{"):
+            try forEachMember { (cursor, _) throws(JSONParseError) in _ = try cursor.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["):
+            try forEachElement { (cursor) throws(JSONParseError) in _ = try cursor.skipValue(depth: depth + 1) }
+        case UInt8(ascii: "\""):
+            try skipString()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        default: _ = try parseNumber()
+        }
+        return start..<position
+    }
+
+    /// Walks the members of an object; `body` must consume each member's value.
+    public mutating func forEachMember(
+        _ body: (inout JSONCursor, String) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
+        try expect(UInt8(ascii: "{"))
+        if peek() == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        while true {
+            guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let key = try parseString()
+            try expect(UInt8(ascii: ":"))
+            try body(&self, key)
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"):
+                position += 1
+                return
+            default: throw error("expected ',' or '}' in object")
+            }
+        }
+    }
+
+    /// Walks the elements of an array; `body` must consume each element.
+    public mutating func forEachElement(_ body: (inout JSONCursor) throws(JSONParseError) -> Void) throws(JSONParseError) {
+        try expect(UInt8(ascii: "["))
+        if peek() == UInt8(ascii: "]") {
+            position += 1
+            return
+        }
+        while true {
+            try body(&self)
+            switch peek() {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "]"):
+                position += 1
+                return
+            default: throw error("expected ',' or ']' in array")
+            }
+        }
+    }
+
+    private mutating func literal(_ word: StaticString) throws(JSONParseError) {
+        let count = word.utf8CodeUnitCount
+        guard position + count <= bytes.count else { throw error("unexpected end of input") }
+        for i in 0..<count where bytes[position + i] != word.utf8Start[i] {
+            throw error("invalid literal")
+        }
+        position += count
+    }
+
+    public mutating func parseNumber() throws(JSONParseError) -> String {
+        let start = position
+        if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
+        let intStart = position
+        while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+        guard position > intStart else { throw JSONParseError(offset: start, reason: "unexpected character") }
+        if bytes[intStart] == UInt8(ascii: "0"), position - intStart > 1 {
+            throw JSONParseError(offset: start, reason: "leading zero in number")
+        }
+        if position < bytes.count, bytes[position] == UInt8(ascii: ".") {
+            position += 1
+            let fracStart = position
+            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+            guard position > fracStart else { throw error("digit expected after '.'") }
+        }
+        if position < bytes.count, bytes[position] | 0x20 == UInt8(ascii: "e") {
+            position += 1
+            if position < bytes.count, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
+                position += 1
+            }
+            let expStart = position
+            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+            guard position > expStart else { throw error("digit expected in exponent") }
+        }
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    private mutating func skipString() throws(JSONParseError) {
+        let start = position
+        position += 1
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                position += 1
+                return
+            } else if byte == UInt8(ascii: "\\") {
+                position += 2
+            } else if byte < 0x20 {
+                throw error("control character in string")
+            } else {
+                position += 1
+            }
+        }
+        throw JSONParseError(offset: start, reason: "unterminated string")
+    }
+
+    /// Parses a string starting at the opening quote.
+    public mutating func parseString() throws(JSONParseError) -> String {
+        let start = position
+        position += 1
+        let contentStart = position
+        // Fast path: no escapes.
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[contentStart..<position]), as: UTF8.self)
+                position += 1
+                return s
+            }
+            if byte == UInt8(ascii: "\\") { break }
+            if byte < 0x20 { throw error("control character in string") }
+            position += 1
+        }
+        guard position < bytes.count else { throw JSONParseError(offset: start, reason: "unterminated string") }
+        var out = [UInt8](UnsafeBufferPointer(rebasing: bytes[contentStart..<position]))
+        while position < bytes.count {
+            let byte = bytes[position]
+            switch byte {
+            case UInt8(ascii: "\""):
+                position += 1
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                position += 1
+                guard position < bytes.count else { break }
+                let escape = bytes[position]
+                position += 1
+                switch escape {
+                case UInt8(ascii: "\""): out.append(0x22)
+                case UInt8(ascii: "\\"): out.append(0x5C)
+                case UInt8(ascii: "/"): out.append(0x2F)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), position + 6 <= bytes.count,
+                        bytes[position] == UInt8(ascii: "\\"), bytes[position + 1] == UInt8(ascii: "u")
+                    {
+                        let save = position
+                        position += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            position = save
+                        }
+                    }
+                    // Lone surrogates become U+FFFD, as in most decoders.
+                    let unicode = Unicode.Scalar(scalar) ?? "\u{FFFD}"
+                    out.append(contentsOf: Array(String(Character(unicode)).utf8))
+                default:
+                    throw JSONParseError(offset: position - 2, reason: "invalid escape")
+                }
+            default:
+                if byte < 0x20 { throw error("control character in string") }
+                out.append(byte)
+                position += 1
+            }
+        }
+        throw JSONParseError(offset: start, reason: "unterminated string")
+    }
+
+    private mutating func hex4() throws(JSONParseError) -> UInt32 {
+        guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var value: UInt32 = 0
+        for _ in 0..<4 {
+            let c = bytes[position]
+            let digit: UInt8
+            switch c {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = c - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = c - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = c - UInt8(ascii: "A") + 10
+            default: throw error("invalid hex digit in \\u escape")
+            }
+            value = value << 4 | UInt32(digit)
+            position += 1
+        }
+        return value
+    }
+}
+
+extension JSONValue {
+    /// Parses a complete JSON text; trailing non-whitespace is an error.
+    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+        let array = Array(bytes)
+        var failure: JSONParseError?
+        var value: JSONValue = .null
+        array.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            do {
+                value = try cursor.parseValue()
+                cursor.skipWhitespace()
+                if !cursor.isAtEnd { failure = cursor.error("trailing characters after JSON value") }
+            } catch {
+                failure = error as? JSONParseError ?? cursor.error("\(error)")
+            }
+        }
+        if let failure { throw failure }
+        self = value
+    }
+
+    public init(parsing text: String) throws(JSONParseError) {
+        try self.init(parsing: text.utf8)
+    }
+
+    /// Whether `bytes` hold exactly one valid JSON value (surrounding whitespace allowed).
+    public static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
+        let array = Array(bytes)
+        return array.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            guard (try? cursor.skipValue()) != nil else { return false }
+            cursor.skipWhitespace()
+            return cursor.isAtEnd
+        }
+    }
+}

@@ -1,0 +1,286 @@
+import Foundation
+
+/// Why a line is not a valid Exchange record.
+public struct ExchangeDecodingError: Error, CustomStringConvertible, Sendable, Equatable {
+    public var reason: String
+    public init(_ reason: String) { self.reason = reason }
+    public var description: String { reason }
+}
+
+extension Exchange {
+    /// The record as one JSON line (without the trailing newline).
+    ///
+    /// Bodies that are a single compact JSON value (no raw line breaks) are written verbatim as
+    /// `body`, so `jq` sees them as JSON and the bytes come back unchanged; any other body is
+    /// written as `body_b64`.
+    public func jsonLine() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(512 + request.body.bytes.count + (response?.body.bytes.count ?? 0) * 2)
+        out += Array(#"{"v":1,"id":"#.utf8)
+        JSONValue.writeString(id, to: &out)
+        out += Array(#","capture":"#.utf8)
+        capture.jsonValue.write(to: &out)
+        out += Array(#","t":{"start":"#.utf8)
+        JSONValue.writeString(RFC3339.format(micros: timing.startMicros), to: &out)
+        out += Array(#","first_byte_ms":"#.utf8)
+        out += Array(Self.formatMillis(timing.firstByteMs).utf8)
+        out += Array(#","end_ms":"#.utf8)
+        out += Array(Self.formatMillis(timing.endMs).utf8)
+        out += Array(#"},"request":{"method":"#.utf8)
+        JSONValue.writeString(request.method, to: &out)
+        out += Array(#","target":"#.utf8)
+        JSONValue.writeString(request.target, to: &out)
+        out += Array(#","headers":"#.utf8)
+        Self.writeHeaders(request.headers, to: &out)
+        Self.writeBody(request.body, to: &out)
+        out += Array("}".utf8)
+        out += Array(#","response":"#.utf8)
+        if let response {
+            out += Array(#"{"status":"#.utf8)
+            out += Array(String(response.status).utf8)
+            out += Array(#","headers":"#.utf8)
+            Self.writeHeaders(response.headers, to: &out)
+            Self.writeBody(response.body, to: &out)
+            out += Array(#","sse":"#.utf8)
+            if let sse = response.sse {
+                out.append(UInt8(ascii: "["))
+                for (i, event) in sse.enumerated() {
+                    if i > 0 { out.append(UInt8(ascii: ",")) }
+                    out += Array(#"{"t_ms":"#.utf8)
+                    out += Array(Self.formatMillis(event.tMs).utf8)
+                    out += Array(#","event":"#.utf8)
+                    if let name = event.event { JSONValue.writeString(name, to: &out) } else { out += Array("null".utf8) }
+                    out += Array(#","data":"#.utf8)
+                    JSONValue.writeString(event.data, to: &out)
+                    out.append(UInt8(ascii: "}"))
+                }
+                out.append(UInt8(ascii: "]"))
+            } else {
+                out += Array("null".utf8)
+            }
+            out.append(UInt8(ascii: "}"))
+        } else {
+            out += Array("null".utf8)
+        }
+        out += Array(#","llm":"#.utf8)
+        (llm?.jsonValue ?? .null).write(to: &out)
+        out += Array(#","outcome":"#.utf8)
+        JSONValue.writeString(outcome.rawValue, to: &out)
+        out += Array(#","error":"#.utf8)
+        (error.map(JSONValue.string) ?? .null).write(to: &out)
+        out += Array(#","route":"#.utf8)
+        (route ?? .null).write(to: &out)
+        out.append(UInt8(ascii: "}"))
+        return out
+    }
+
+    /// Decodes one record line. Unknown members are ignored (records from newer writers that only
+    /// added fields still read); an unknown schema version is an error naming it.
+    public init(jsonLine bytes: some Collection<UInt8>) throws {
+        let array = Array(bytes)
+        self = try array.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            return try Exchange.decode(&cursor)
+        }
+    }
+
+    static func decode(_ cursor: inout JSONCursor) throws -> Exchange {
+        var version: Int?
+        var id: String?
+        var capture = Capture(mode: .reverse)
+        var timing = Timing(startMicros: 0)
+        var request: Request?
+        var response: Response?
+        var llm: LLMInfo?
+        var outcome = Outcome.ok
+        var error: String?
+        var route: JSONValue?
+        let buffer = cursor.bytes
+        try cursor.forEachMember { (c, key) throws(JSONParseError) in
+            switch key {
+            case "v": version = try c.parseValue().intValue
+            case "id": id = try c.parseValue().stringValue
+            case "capture": capture = Capture(json: try c.parseValue())
+            case "t":
+                let t = try c.parseValue()
+                timing = Timing(
+                    startMicros: t["start"]?.stringValue.flatMap(RFC3339.parse(_:)) ?? 0,
+                    firstByteMs: t["first_byte_ms"]?.doubleValue,
+                    endMs: t["end_ms"]?.doubleValue)
+            case "request":
+                var r = Request(method: "", target: "")
+                try c.forEachMember { (c, key) throws(JSONParseError) in
+                    switch key {
+                    case "method": r.method = try c.parseValue().stringValue ?? ""
+                    case "target": r.target = try c.parseValue().stringValue ?? ""
+                    case "headers": r.headers = Exchange.headers(from: try c.parseValue())
+                    case "body", "body_b64", "truncated": try Exchange.readBodyMember(key, &c, buffer, into: &r.body)
+                    default: _ = try c.skipValue()
+                    }
+                }
+                request = r
+            case "response":
+                if c.peek() == UInt8(ascii: "n") {
+                    _ = try c.skipValue()
+                    response = nil
+                    return
+                }
+                var r = Response(status: 0)
+                try c.forEachMember { (c, key) throws(JSONParseError) in
+                    switch key {
+                    case "status": r.status = try c.parseValue().intValue ?? 0
+                    case "headers": r.headers = Exchange.headers(from: try c.parseValue())
+                    case "body", "body_b64", "truncated": try Exchange.readBodyMember(key, &c, buffer, into: &r.body)
+                    case "sse":
+                        let value = try c.parseValue()
+                        r.sse = value.arrayValue?.map {
+                            SSEEvent(tMs: $0["t_ms"]?.doubleValue ?? 0, event: $0["event"]?.stringValue,
+                                     data: $0["data"]?.stringValue ?? "")
+                        }
+                    default: _ = try c.skipValue()
+                    }
+                }
+                response = r
+            case "llm": llm = LLMInfo(json: try c.parseValue())
+            case "outcome":
+                let raw = try c.parseValue().stringValue ?? "ok"
+                outcome = Outcome(rawValue: raw) ?? .proxyError
+            case "error": error = try c.parseValue().stringValue
+            case "route":
+                let value = try c.parseValue()
+                route = value.isNull ? nil : value
+            default: _ = try c.skipValue()
+            }
+        }
+        guard let version else { throw ExchangeDecodingError("record has no schema version \"v\"") }
+        guard version == Exchange.schemaVersion else {
+            throw ExchangeDecodingError("record schema version \(version) is not supported (this reader knows 1)")
+        }
+        guard let id else { throw ExchangeDecodingError("record has no \"id\"") }
+        guard let request else { throw ExchangeDecodingError("record \(id) has no \"request\"") }
+        return Exchange(id: id, capture: capture, timing: timing, request: request, response: response,
+                        llm: llm, outcome: outcome, error: error, route: route)
+    }
+
+    private static func readBodyMember(
+        _ key: String, _ c: inout JSONCursor, _ buffer: UnsafeBufferPointer<UInt8>, into body: inout HTTPBody
+    ) throws(JSONParseError) {
+        switch key {
+        case "body":
+            if c.peek() == UInt8(ascii: "n") {
+                _ = try c.skipValue()
+            } else {
+                let span = try c.skipValue()
+                body.bytes = Array(buffer[span])
+            }
+        case "body_b64":
+            if let text = try c.parseValue().stringValue {
+                guard let data = Data(base64Encoded: text) else { throw c.error("body_b64 is not base64") }
+                body.bytes = Array(data)
+            }
+        default:
+            body.truncated = try c.parseValue().boolValue ?? false
+        }
+    }
+
+    static func writeBody(_ body: HTTPBody, to out: inout [UInt8]) {
+        if body.bytes.isEmpty {
+            out += Array(#","body":null,"body_b64":null"#.utf8)
+        } else if !body.truncated, isVerbatimJSON(body.bytes) {
+            out += Array(#","body":"#.utf8)
+            out += body.bytes
+            out += Array(#","body_b64":null"#.utf8)
+        } else {
+            out += Array(#","body":null,"body_b64":""#.utf8)
+            out += Array(Data(body.bytes).base64EncodedString().utf8)
+            out.append(UInt8(ascii: "\""))
+        }
+        out += Array(#","truncated":"#.utf8)
+        out += Array((body.truncated ? "true" : "false").utf8)
+    }
+
+    /// A body can sit in the line as-is when it is exactly one JSON value with no line breaks
+    /// and no whitespace around it.
+    static func isVerbatimJSON(_ bytes: [UInt8]) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
+        guard !whitespace.contains(first), !whitespace.contains(last) else { return false }
+        guard !bytes.contains(0x0A), !bytes.contains(0x0D) else { return false }
+        return JSONValue.isValid(bytes)
+    }
+
+    static func writeHeaders(_ headers: [HTTPHeaderField], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (i, header) in headers.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            JSONValue.writeString(header.name, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONValue.writeString(header.value, to: &out)
+            out.append(UInt8(ascii: "]"))
+        }
+        out.append(UInt8(ascii: "]"))
+    }
+
+    static func headers(from value: JSONValue) -> [HTTPHeaderField] {
+        (value.arrayValue ?? []).compactMap { pair in
+            guard let name = pair[0]?.stringValue, let v = pair[1]?.stringValue else { return nil }
+            return HTTPHeaderField(name, v)
+        }
+    }
+
+    /// Milliseconds with at most three decimals, `null` when absent.
+    static func formatMillis(_ ms: Double?) -> String {
+        guard let ms, ms.isFinite else { return "null" }
+        let micros = Int64((ms * 1000).rounded())
+        let sign = micros < 0 ? "-" : ""
+        let magnitude = abs(micros)
+        var fraction = String(magnitude % 1000)
+        if fraction == "0" { return sign + String(magnitude / 1000) }
+        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        return "\(sign)\(magnitude / 1000).\(fraction)"
+    }
+}
+
+extension Exchange.Capture {
+    var jsonValue: JSONValue {
+        [
+            "mode": .string(mode.rawValue), "listener": listener.map(JSONValue.string) ?? .null,
+            "client": client.map(JSONValue.string) ?? .null, "upstream": upstream.map(JSONValue.string) ?? .null,
+        ]
+    }
+    init(json: JSONValue) {
+        self.init(
+            mode: json["mode"]?.stringValue.flatMap(Mode.init(rawValue:)) ?? .imported,
+            listener: json["listener"]?.stringValue, client: json["client"]?.stringValue,
+            upstream: json["upstream"]?.stringValue)
+    }
+}
+
+extension Exchange.LLMInfo {
+    var jsonValue: JSONValue {
+        var usageValue = JSONValue.null
+        if let usage {
+            usageValue = [
+                "input_tokens": usage.inputTokens.map(JSONValue.int) ?? .null,
+                "output_tokens": usage.outputTokens.map(JSONValue.int) ?? .null,
+            ]
+        }
+        return [
+            "provider": .string(provider), "api": .string(api), "model": model.map(JSONValue.string) ?? .null,
+            "stream": .bool(stream), "assembled": assembled ?? .null, "usage": usageValue,
+        ]
+    }
+    init?(json: JSONValue) {
+        guard let provider = json["provider"]?.stringValue, let api = json["api"]?.stringValue else { return nil }
+        var usage: Exchange.Usage?
+        if let u = json["usage"], !u.isNull {
+            usage = Exchange.Usage(inputTokens: u["input_tokens"]?.intValue, outputTokens: u["output_tokens"]?.intValue)
+        }
+        let assembled = json["assembled"]
+        self.init(
+            provider: provider, api: api, model: json["model"]?.stringValue, stream: json["stream"]?.boolValue ?? false,
+            assembled: (assembled?.isNull ?? true) ? nil : assembled, usage: usage)
+    }
+}
