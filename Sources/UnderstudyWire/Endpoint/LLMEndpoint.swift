@@ -1,0 +1,166 @@
+import UnderstudyArchive
+
+/// What an HTTP request is as an LLM API call: which provider's API it speaks, which operation,
+/// which model and whether it asks for a streamed answer. Classification looks only at the
+/// request line, the headers and (optionally) the JSON body; it never fails, it answers `nil`
+/// for anything that is not a recognised LLM call, which the recorder then passes through raw.
+///
+/// ```swift
+/// let endpoint = LLMEndpoint.classify(method: "POST", target: "/v1/chat/completions",
+///                                     body: try JSONValue(parsing: #"{"model":"gpt-4o","stream":true}"#))
+/// endpoint?.provider   // .openai
+/// endpoint?.api        // .chatCompletions
+/// endpoint?.model      // "gpt-4o"
+/// endpoint?.stream     // true
+/// ```
+public struct LLMEndpoint: Sendable, Hashable {
+    /// The service family whose wire format the request uses. OpenAI-compatible servers (vLLM,
+    /// Ollama, llama.cpp) are `.openai`.
+    public enum Provider: String, Sendable, Hashable, CaseIterable {
+        case openai, azure, anthropic, gemini
+    }
+
+    /// The operation. Raw values are the `llm.api` strings of the archive (DESIGN.md).
+    public enum API: String, Sendable, Hashable, CaseIterable {
+        case chatCompletions = "chat.completions"
+        case responses
+        case embeddings
+        case messages
+        /// Gemini `:generateContent` and `:streamGenerateContent` (the latter has `stream == true`).
+        case generateContent = "generate_content"
+    }
+
+    public var provider: Provider
+    public var api: API
+    /// The model: from the path for Azure deployments and Gemini, else from the body's `model`.
+    public var model: String?
+    /// Whether the answer comes as a stream: body `"stream": true` (OpenAI, Anthropic) or
+    /// Gemini's `:streamGenerateContent`.
+    public var stream: Bool
+    /// For Gemini streams: `true` when `alt=sse` asks for SSE, `false` for the JSON-array stream.
+    public var sse: Bool
+
+    public init(provider: Provider, api: API, model: String? = nil, stream: Bool = false, sse: Bool? = nil) {
+        self.provider = provider
+        self.api = api
+        self.model = model
+        self.stream = stream
+        self.sse = sse ?? stream
+    }
+
+    /// Classifies a request from its method, request target (path and query), headers and,
+    /// when available, its JSON body. Answers `nil` for methods other than POST and for paths
+    /// that are not LLM API calls.
+    public static func classify(
+        method: String, target: String, headers: [HTTPHeaderField] = [], body: JSONValue? = nil
+    ) -> LLMEndpoint? {
+        guard var endpoint = classify(method: method, target: target, headers: headers) else { return nil }
+        endpoint.refine(withBody: body)
+        return endpoint
+    }
+
+    /// Classifies from the request line and headers only (before the body has arrived).
+    public static func classify(method: String, target: String, headers: [HTTPHeaderField]) -> LLMEndpoint? {
+        guard method.uppercased() == "POST" else { return nil }
+        let (path, query) = splitTarget(target)
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard let last = segments.last else { return nil }
+        let host = (headers.first(named: "host") ?? "").lowercased()
+
+        // Gemini (and Vertex AI): ".../models/NAME:generateContent".
+        if let colon = last.lastIndex(of: ":") {
+            let name = String(last[..<colon])
+            let verb = String(last[last.index(after: colon)...])
+            let model = name.isEmpty ? nil : name
+            switch verb {
+            case "generateContent":
+                return LLMEndpoint(provider: .gemini, api: .generateContent, model: model)
+            case "streamGenerateContent":
+                let sse = queryValue("alt", in: query)?.lowercased() == "sse"
+                return LLMEndpoint(provider: .gemini, api: .generateContent, model: model, stream: true, sse: sse)
+            case "embedContent", "batchEmbedContents":
+                return LLMEndpoint(provider: .gemini, api: .embeddings, model: model)
+            default:
+                return nil
+            }
+        }
+
+        let api: API
+        let suffixCount: Int
+        if segments.count >= 2, segments[segments.count - 2] == "chat", last == "completions" {
+            api = .chatCompletions
+            suffixCount = 2
+        } else if last == "responses" {
+            api = .responses
+            suffixCount = 1
+        } else if last == "embeddings" {
+            api = .embeddings
+            suffixCount = 1
+        } else if last == "messages", segments.count >= 2, segments[segments.count - 2] == "v1" {
+            // Only ".../v1/messages": OpenAI's Assistants API also has ".../threads/ID/messages".
+            return LLMEndpoint(provider: .anthropic, api: .messages)
+        } else {
+            return nil
+        }
+
+        // Azure deployments: "/openai/deployments/NAME/chat/completions?api-version=…".
+        let before = segments.dropLast(suffixCount)
+        if before.count >= 2, before[before.endIndex - 2] == "deployments" {
+            return LLMEndpoint(provider: .azure, api: api, model: before.last)
+        }
+        let isAzure =
+            host.hasSuffix(".openai.azure.com") || host.contains(".openai.azure.com:")
+            || host.hasSuffix(".cognitiveservices.azure.com") || host.contains(".cognitiveservices.azure.com:")
+            || (queryValue("api-version", in: query) != nil && headers.first(named: "api-key") != nil)
+        return LLMEndpoint(provider: isAzure ? .azure : .openai, api: api)
+    }
+
+    /// Fills in what only the body says: the model (unless the path named it) and `stream`.
+    public mutating func refine(withBody body: JSONValue?) {
+        guard let body else { return }
+        if model == nil, let name = body["model"]?.stringValue { model = name }
+        if provider != .gemini, body["stream"]?.boolValue == true {
+            stream = true
+            sse = true
+        }
+    }
+
+    /// The canonical request path of this endpoint, used when a request must be sent anew (for
+    /// example by replay) to a server of the same API.
+    public var canonicalPath: String {
+        switch (provider, api) {
+        case (.anthropic, _), (_, .messages): return "/v1/messages"
+        case (.gemini, .generateContent):
+            let name = model ?? "model"
+            return stream ? "/v1beta/models/\(name):streamGenerateContent?alt=sse" : "/v1beta/models/\(name):generateContent"
+        case (.gemini, .embeddings): return "/v1beta/models/\(model ?? "model"):embedContent"
+        case (.azure, _):
+            let tail = api == .chatCompletions ? "chat/completions" : api.rawValue
+            return "/openai/deployments/\(model ?? "model")/\(tail)"
+        case (_, .chatCompletions): return "/v1/chat/completions"
+        case (_, .responses): return "/v1/responses"
+        case (_, .embeddings): return "/v1/embeddings"
+        case (_, .generateContent): return "/v1beta/models/\(model ?? "model"):generateContent"
+        }
+    }
+
+    static func splitTarget(_ target: String) -> (path: Substring, query: Substring) {
+        var path = Substring(target)
+        // Absolute-form targets (forward proxies): "http://host/path".
+        if let scheme = path.range(of: "://") {
+            let rest = path[scheme.upperBound...]
+            path = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        }
+        if let fragment = path.firstIndex(of: "#") { path = path[..<fragment] }
+        guard let mark = path.firstIndex(of: "?") else { return (path, "") }
+        return (path[..<mark], path[path.index(after: mark)...])
+    }
+
+    static func queryValue(_ name: String, in query: Substring) -> String? {
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if parts.first.map(String.init) == name { return parts.count > 1 ? String(parts[1]) : "" }
+        }
+        return nil
+    }
+}
