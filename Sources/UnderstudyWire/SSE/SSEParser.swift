@@ -1,0 +1,152 @@
+/// An incremental parser for `text/event-stream` bodies, following the WHATWG HTML
+/// "event stream interpretation" rules. It does no I/O: feed it bytes as they arrive, in chunks
+/// split anywhere (even inside a UTF-8 sequence or between CR and LF), and it returns the events
+/// completed by each chunk.
+///
+/// ```swift
+/// var parser = SSEParser()
+/// for event in parser.feed(Array("event: ping\ndata: {\"a\":1}\n\n".utf8)) {
+///     print(event.event ?? "message", event.data)      // ping {"a":1}
+/// }
+/// _ = parser.finish()
+/// ```
+///
+/// Rules: lines end with CRLF, LF or CR; a leading UTF-8 BOM is dropped; lines starting with `:`
+/// are comments; `field: value` loses one space after the colon; `data` lines are joined with
+/// `\n`; an empty line dispatches the event unless no `data` was seen; `id` values holding NUL
+/// are ignored; `retry` takes only ASCII digits; unknown fields are ignored. Invalid UTF-8 is
+/// replaced by U+FFFD, as the spec's decoder does.
+public struct SSEParser: Sendable {
+    /// One dispatched event.
+    public struct ParsedEvent: Sendable, Equatable {
+        /// The `event:` field; `nil` when absent (the spec's default type, "message").
+        public var event: String?
+        /// The `data:` lines joined by `\n`.
+        public var data: String
+        /// The last event ID in force when the event was dispatched (`id:` persists across events).
+        public var id: String?
+
+        public init(event: String? = nil, data: String, id: String? = nil) {
+            self.event = event
+            self.data = data
+            self.id = id
+        }
+    }
+
+    /// The last `id:` seen, as the spec's "last event ID buffer"; persists between events.
+    public private(set) var lastEventID: String?
+    /// The last valid `retry:` value in milliseconds.
+    public private(set) var retryMilliseconds: Int?
+    /// Number of bytes consumed so far (for error messages and offsets).
+    public private(set) var bytesConsumed: Int = 0
+
+    private var line: [UInt8] = []
+    private var data: [UInt8] = []
+    private var hasData = false
+    private var eventType: String?
+    /// A CR ended the previous line; a LF right after it belongs to that line ending.
+    private var afterCR = false
+    /// Still looking at the first bytes of the stream, where a BOM may sit.
+    private var bomState: UInt8 = 0
+
+    public init() {}
+
+    /// Consumes `bytes` and returns the events they complete, in order.
+    public mutating func feed(_ bytes: some Sequence<UInt8>) -> [ParsedEvent] {
+        var events: [ParsedEvent] = []
+        for byte in bytes {
+            bytesConsumed += 1
+            if bomState < 3 {
+                if skipBOM(byte) { continue }
+            }
+            if afterCR {
+                afterCR = false
+                if byte == 0x0A { continue }
+            }
+            switch byte {
+            case 0x0A:
+                processLine(into: &events)
+            case 0x0D:
+                afterCR = true
+                processLine(into: &events)
+            default:
+                line.append(byte)
+            }
+        }
+        return events
+    }
+
+    /// Ends the stream. Per the spec an event not terminated by an empty line is discarded;
+    /// pass `dispatchIncomplete: true` to get it anyway (a truncated recording may still want it).
+    public mutating func finish(dispatchIncomplete: Bool = false) -> [ParsedEvent] {
+        var events: [ParsedEvent] = []
+        if dispatchIncomplete {
+            if !line.isEmpty { processLine(into: &events) }
+            dispatch(into: &events)
+        }
+        // Ready for a new stream; the last event ID survives, as for a reconnection.
+        line.removeAll(keepingCapacity: true)
+        data.removeAll(keepingCapacity: true)
+        hasData = false
+        eventType = nil
+        afterCR = false
+        bomState = 0
+        return events
+    }
+
+    /// Returns true when `byte` was consumed as part of a leading BOM (EF BB BF).
+    private mutating func skipBOM(_ byte: UInt8) -> Bool {
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        if byte == bom[Int(bomState)] {
+            bomState += 1
+            return true
+        }
+        // Not a BOM after all: give back the bytes held so far, then go on normally.
+        let held = bom[0..<Int(bomState)]
+        bomState = 3
+        line.append(contentsOf: held)
+        return false
+    }
+
+    private mutating func processLine(into events: inout [ParsedEvent]) {
+        bomState = 3
+        defer { line.removeAll(keepingCapacity: true) }
+        if line.isEmpty {
+            dispatch(into: &events)
+            return
+        }
+        if line[0] == UInt8(ascii: ":") { return }
+        let colon = line.firstIndex(of: UInt8(ascii: ":"))
+        let nameEnd = colon ?? line.endIndex
+        var valueStart = colon.map { $0 + 1 } ?? line.endIndex
+        if valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
+        let name = line[0..<nameEnd]
+        let value = line[valueStart...]
+        if name.elementsEqual("data".utf8) {
+            data.append(contentsOf: value)
+            data.append(0x0A)
+            hasData = true
+        } else if name.elementsEqual("event".utf8) {
+            eventType = String(decoding: value, as: UTF8.self)
+        } else if name.elementsEqual("id".utf8) {
+            if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
+        } else if name.elementsEqual("retry".utf8) {
+            if !value.isEmpty, value.allSatisfy({ (0x30...0x39).contains($0) }) {
+                retryMilliseconds = Int(String(decoding: value, as: UTF8.self)) ?? retryMilliseconds
+            }
+        }
+    }
+
+    private mutating func dispatch(into events: inout [ParsedEvent]) {
+        defer {
+            data.removeAll(keepingCapacity: true)
+            hasData = false
+            eventType = nil
+        }
+        guard hasData else { return }
+        // The spec drops the final LF from the data buffer.
+        if data.last == 0x0A { data.removeLast() }
+        let type = eventType.flatMap { $0.isEmpty ? nil : $0 }
+        events.append(ParsedEvent(event: type, data: String(decoding: data, as: UTF8.self), id: lastEventID))
+    }
+}

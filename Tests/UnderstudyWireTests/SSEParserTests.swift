@@ -1,0 +1,164 @@
+import Testing
+import UnderstudyArchive
+import UnderstudyWire
+
+struct SSEParserTests {
+    typealias Event = SSEParser.ParsedEvent
+
+    private func parseWhole(_ bytes: [UInt8]) -> [Event] {
+        var parser = SSEParser()
+        return parser.feed(bytes) + parser.finish()
+    }
+
+    /// Parses `bytes` split at every single position, and byte by byte, and checks all agree.
+    private func expectSameAtEverySplit(_ text: String, _ expected: [Event], sourceLocation: SourceLocation = #_sourceLocation) {
+        let bytes = Array(text.utf8)
+        #expect(parseWhole(bytes) == expected, sourceLocation: sourceLocation)
+        for split in 0...bytes.count {
+            var parser = SSEParser()
+            let events = parser.feed(bytes[..<split]) + parser.feed(bytes[split...]) + parser.finish()
+            #expect(events == expected, "split at \(split)", sourceLocation: sourceLocation)
+        }
+        var parser = SSEParser()
+        var oneByOne: [Event] = []
+        for byte in bytes { oneByOne += parser.feed([byte]) }
+        oneByOne += parser.finish()
+        #expect(oneByOne == expected, "byte by byte", sourceLocation: sourceLocation)
+    }
+
+    @Test func openAIChunksAndDone() {
+        let text = """
+            data: {"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hé"}}]}
+
+            data: [DONE]
+
+
+            """
+        expectSameAtEverySplit(text, [
+            Event(data: #"{"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hé"}}]}"#),
+            Event(data: "[DONE]"),
+        ])
+    }
+
+    @Test func anthropicNamedEventsWithCRLF() {
+        let text =
+            "event: message_start\r\ndata: {\"type\":\"message_start\"}\r\n\r\n"
+            + "event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n"
+        expectSameAtEverySplit(text, [
+            Event(event: "message_start", data: #"{"type":"message_start"}"#),
+            Event(event: "ping", data: #"{"type": "ping"}"#),
+        ])
+    }
+
+    @Test func bareCRLineEndingsAndMultiLineData() {
+        expectSameAtEverySplit("data: first\rdata: second\r\rdata:third\n\n", [
+            Event(data: "first\nsecond"), Event(data: "third"),
+        ])
+    }
+
+    @Test func commentsRetryIdAndUnknownFields() {
+        var parser = SSEParser()
+        let events = parser.feed(Array(": keep-alive\nretry: 1500\nid: 7\nfoo: bar\ndata: x\n\nretry: 12a\ndata: y\n\n".utf8))
+        #expect(events == [Event(data: "x", id: "7"), Event(data: "y", id: "7")])
+        #expect(parser.retryMilliseconds == 1500)
+        #expect(parser.lastEventID == "7")
+    }
+
+    @Test func leadingBOMIsDroppedOnlyAtTheStart() {
+        let text = "\u{FEFF}data: a\n\ndata: \u{FEFF}b\n\n"
+        expectSameAtEverySplit(text, [Event(data: "a"), Event(data: "\u{FEFF}b")])
+    }
+
+    @Test func partialBOMIsKeptAsContent() {
+        // EF BB followed by something else is not a BOM; the bytes stay (as U+FFFD) in the field name.
+        let events = parseWhole([0xEF, 0xBB, 0x41] + Array("\ndata: z\n\n".utf8))
+        #expect(events == [Event(data: "z")])
+    }
+
+    @Test func fieldWithoutColonAndEmptyData() {
+        expectSameAtEverySplit("data\n\ndata:\ndata:\n\n", [Event(data: ""), Event(data: "\n")])
+    }
+
+    @Test func onlyOneLeadingSpaceIsStripped() {
+        expectSameAtEverySplit("data:  two spaces\nevent:  x\n\n", [Event(event: " x", data: " two spaces")])
+    }
+
+    @Test func eventWithoutDataIsNotDispatchedAndTypeResets() {
+        expectSameAtEverySplit("event: lonely\n\ndata: after\n\n", [Event(data: "after")])
+    }
+
+    @Test func idWithNULIsIgnored() {
+        var parser = SSEParser()
+        let events = parser.feed(Array("id: good\ndata: 1\n\nid: b\u{0}d\ndata: 2\n\n".utf8))
+        #expect(events.map(\.id) == ["good", "good"])
+    }
+
+    @Test func incompleteEventIsDiscardedUnlessAsked() {
+        var strict = SSEParser()
+        #expect(strict.feed(Array("data: done\n\ndata: cut".utf8)) == [Event(data: "done")])
+        #expect(strict.finish() == [])
+
+        var lenient = SSEParser()
+        _ = lenient.feed(Array("data: [DONE]\n".utf8))
+        #expect(lenient.finish(dispatchIncomplete: true) == [Event(data: "[DONE]")])
+    }
+
+    @Test func multiByteUTF8SplitAcrossChunksSurvives() {
+        expectSameAtEverySplit("data: 日本語 🎭\n\n", [Event(data: "日本語 🎭")])
+    }
+
+    @Test func invalidUTF8BecomesReplacementCharacter() {
+        let events = parseWhole(Array("data: a".utf8) + [0xFF] + Array("b\n\n".utf8))
+        #expect(events == [Event(data: "a\u{FFFD}b")])
+    }
+
+    @Test func encoderOutputParsesBackExactly() {
+        let cases: [(String?, String)] = [
+            ("content_block_delta", #"{"type":"content_block_delta"}"#), (nil, "[DONE]"), (nil, ""),
+            ("x", "line one\nline two\r\nline three\rfour"), (nil, "trailing newline\n"),
+        ]
+        var stream: [UInt8] = []
+        for (event, data) in cases { SSEEncoder.append(event: event, data: data, to: &stream) }
+        let expected = cases.map { Event(event: $0.0, data: $0.1.replacingCRs()) }
+        #expect(parseWhole(stream) == expected)
+        #expect(String(decoding: SSEEncoder.encode(event: "ping", data: "{}"), as: UTF8.self) == "event: ping\ndata: {}\n\n")
+    }
+
+    @Test func recordedEventsReencodeToTheSameEvents() {
+        let recorded = [SSEEvent(tMs: 1, event: "a", data: "1"), SSEEvent(tMs: 2, data: "2\n3")]
+        #expect(parseWhole(SSEEncoder.encode(recorded)) == [Event(event: "a", data: "1"), Event(data: "2\n3")])
+    }
+
+    @Test func garbageNeverCrashesAndCountsBytes() {
+        var generator = SystemRandomNumberGenerator()
+        var parser = SSEParser()
+        var total = 0
+        for _ in 0..<200 {
+            let chunk = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            total += chunk.count
+            _ = parser.feed(chunk)
+        }
+        _ = parser.finish(dispatchIncomplete: true)
+        #expect(parser.bytesConsumed == total)
+    }
+}
+
+extension String {
+    fileprivate func replacingCRs() -> String {
+        var out = ""
+        var afterCR = false
+        for scalar in unicodeScalars {
+            if afterCR {
+                afterCR = false
+                if scalar == "\n" { continue }
+            }
+            if scalar == "\r" {
+                out.unicodeScalars.append("\n")
+                afterCR = true
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+}
