@@ -1,0 +1,60 @@
+import UnderstudyArchive
+
+/// What a rendered answer says besides the canonical response: model, ids, token usage and how
+/// finely streams are chunked. Every member has a default, so `RenderOptions()` renders a
+/// plausible answer; pass fixed ids and `created` for byte-stable output in tests.
+public struct RenderOptions: Sendable {
+    /// The `model` the answer names.
+    public var model: String
+    /// The response id (`chatcmpl-…`, `resp_…`, `msg_…`); generated in the provider's style when nil.
+    public var id: String?
+    /// Unix seconds for `created` / `created_at`; now when nil.
+    public var created: Int?
+    /// Token usage; estimated from the text (about 4 characters a token) when nil.
+    public var usage: Exchange.Usage?
+    /// Input tokens used for the estimate when `usage` is nil (e.g. request body bytes / 4).
+    public var estimatedInputTokens: Int
+    /// OpenAI Chat Completions streams: send the final usage chunk (`stream_options.include_usage`).
+    public var includeUsage: Bool
+    /// Longest text delta in characters; text is cut at word boundaries up to this length.
+    public var maxDeltaCharacters: Int
+    /// Length of each tool-argument fragment in a stream, in characters.
+    public var argumentFragmentCharacters: Int
+    /// Ids for the tool calls, in order; generated in the provider's style where missing.
+    public var toolCallIDs: [String]
+
+    public init(
+        model: String = "understudy",
+        id: String? = nil,
+        created: Int? = nil,
+        usage: Exchange.Usage? = nil,
+        estimatedInputTokens: Int = 0,
+        includeUsage: Bool = false,
+        maxDeltaCharacters: Int = 12,
+        argumentFragmentCharacters: Int = 8,
+        toolCallIDs: [String] = []
+    ) {
+        self.model = model
+        self.id = id
+        self.created = created
+        self.usage = usage
+        self.estimatedInputTokens = estimatedInputTokens
+        self.includeUsage = includeUsage
+        self.maxDeltaCharacters = max(1, maxDeltaCharacters)
+        self.argumentFragmentCharacters = max(1, argumentFragmentCharacters)
+        self.toolCallIDs = toolCallIDs
+    }
+
+    /// Input and output tokens: `usage` where given, else estimates.
+    func tokens(for response: CanonicalResponse) -> (input: Int, output: Int) {
+        let estimatedOutput = max(1, TextChunker.estimateTokens(response.content ?? "")
+            + response.toolCalls.reduce(0) { $0 + TextChunker.estimateTokens($1.name + $1.argumentsText) })
+        return (usage?.inputTokens ?? estimatedInputTokens, usage?.outputTokens ?? estimatedOutput)
+    }
+
+    var createdSeconds: Int { created ?? Int(Exchange.Timing.nowMicros() / 1_000_000) }
+
+    func toolCallID(_ index: Int, prefix: String, length: Int) -> String {
+        index < toolCallIDs.count ? toolCallIDs[index] : WireID.make(prefix, length: length)
+    }
+}
