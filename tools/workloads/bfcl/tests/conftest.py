@@ -1,0 +1,18 @@
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+for path in (HERE.parent, HERE):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def quick(tmp_path_factory):
+    """The --quick workload, generated once: {"dir", "requests", "script", "labels", "summary"}."""
+    from bfcl_workload_fixture import quick_workload
+
+    return quick_workload(tmp_path_factory.mktemp("bfcl-quick"))
