@@ -1,0 +1,161 @@
+import UnderstudyInference
+
+/// Finds recurring tasks: first by structural signature (API, model, masked system prompt, tool
+/// set), then by the embedded varying part within each group (one generic agent prompt can
+/// carry several tasks), then merges groups whose content is the same task (one agent served by
+/// two models). Calls in no dense group are noise and stay on the big model.
+///
+/// ```swift
+/// let clusterer = TaskClusterer(embedder: HashingEmbedder())
+/// let result = try clusterer.cluster(candidates)
+/// ```
+public struct TaskClusterer: Sendable {
+    public var configuration: ClusteringConfiguration
+    public var embedder: any SentenceEmbedder
+
+    public init(configuration: ClusteringConfiguration = ClusteringConfiguration(), embedder: any SentenceEmbedder) {
+        self.configuration = configuration
+        self.embedder = embedder
+    }
+
+    public func cluster(_ candidates: [ClusterCandidate]) throws -> ClusteringResult {
+        let vectors = try embed(candidates)
+        var groups: [[Int]] = []
+        for indices in signatureGroups(candidates) {
+            groups += split(indices, vectors)
+        }
+        groups = merge(groups, candidates, vectors)
+        return finish(groups, candidates, vectors)
+    }
+
+    func embed(_ candidates: [ClusterCandidate]) throws -> VectorSet {
+        guard !candidates.isEmpty else { return VectorSet(dimension: max(1, embedder.dimension)) }
+        return VectorSet(try embedder.embed(candidates.map(\.embeddingText)))
+    }
+
+    /// Structural groups. An agent offering many different tool sets (a generic tool-calling
+    /// agent whose tools come with each request) is one group, split later by content.
+    func signatureGroups(_ candidates: [ClusterCandidate]) -> [[Int]] {
+        var byAgent: [String: [Int]] = [:]
+        for (i, c) in candidates.enumerated() { byAgent[c.signature.agentKey, default: []].append(i) }
+        var groups: [[Int]] = []
+        for agent in byAgent.keys.sorted() {
+            let indices = byAgent[agent]!
+            let toolSets = Set(indices.map { candidates[$0].signature.toolNames })
+            if toolSets.count > configuration.maximumToolSetsPerAgent {
+                groups.append(indices)
+                continue
+            }
+            var bySignature: [TaskSignature: [Int]] = [:]
+            for i in indices { bySignature[candidates[i].signature, default: []].append(i) }
+            for key in bySignature.keys.sorted(by: { "\($0)" < "\($1)" }) { groups.append(bySignature[key]!) }
+        }
+        return groups
+    }
+
+    /// Splits one group into its tasks; returns the groups of member indices (noise dropped).
+    func split(_ indices: [Int], _ vectors: VectorSet) -> [[Int]] {
+        let minimum = configuration.minimumClusterSize
+        guard indices.count >= 2 * minimum else { return [indices] }
+        let sample = Silhouette.sampleIndices(count: indices.count, limit: configuration.maximumGroupSample,
+                                              seed: configuration.seed).map { indices[$0] }
+        let sampleVectors = vectors.subset(sample)
+        var labels: [Int]
+        switch configuration.algorithm {
+        case .kmeans:
+            labels = KMeans.clusterAutomatically(
+                sampleVectors, maxK: 12, minimumSilhouette: configuration.minimumSilhouette,
+                minimumClusterSize: minimum, seed: configuration.seed
+            ).result.assignments
+        case .hdbscan:
+            labels = HDBSCAN.cluster(sampleVectors, minimumClusterSize: minimum)
+            let found = Set(labels.filter { $0 >= 0 }).count
+            // A group that HDBSCAN does not split into well separated tasks is one task: the
+            // signature already says these calls share an agent and its tools.
+            if found < 2 || Silhouette.mean(sampleVectors, assignments: labels.map { max($0, 0) }) < configuration.minimumSilhouette {
+                labels = [Int](repeating: 0, count: sample.count)
+            }
+        }
+        let k = (labels.max() ?? -1) + 1
+        guard k > 1 else { return [indices] }
+        var members = [[Int]](repeating: [], count: k)
+        for (position, label) in labels.enumerated() where label >= 0 { members[label].append(sample[position]) }
+        let centroids = members.map { vectors.normalizedMean(of: $0) }
+        let radii = zip(members, centroids).map { Self.radius(of: $0.0, centroid: $0.1, vectors) }
+        // Calls outside the sample join their nearest task when close enough.
+        let sampled = Set(sample)
+        for i in indices where !sampled.contains(i) {
+            let (c, distance) = KMeans.nearest(vectors, i, centroids)
+            if distance <= radii[c] { members[c].append(i) }
+        }
+        return members.filter { !$0.isEmpty }
+    }
+
+    /// Merges groups that are the same task seen under different signatures: same tools,
+    /// nearly the same content centroid.
+    func merge(_ groups: [[Int]], _ candidates: [ClusterCandidate], _ vectors: VectorSet) -> [[Int]] {
+        let centroids = groups.map { vectors.normalizedMean(of: $0) }
+        let tools = groups.map { Set($0.flatMap { candidates[$0].signature.toolNames }) }
+        var parent = Array(groups.indices)
+        func find(_ x: Int) -> Int { parent[x] == x ? x : find(parent[x]) }
+        for a in groups.indices {
+            for b in (a + 1)..<groups.count where tools[a] == tools[b] {
+                var dot: Float = 0
+                for d in 0..<vectors.dimension { dot += centroids[a][d] * centroids[b][d] }
+                if 1 - dot < configuration.mergeDistance { parent[find(b)] = find(a) }
+            }
+        }
+        var merged: [Int: [Int]] = [:]
+        for g in groups.indices { merged[find(g), default: []] += groups[g] }
+        return merged.keys.sorted().map { merged[$0]!.sorted() }
+    }
+
+    func finish(_ groups: [[Int]], _ candidates: [ClusterCandidate], _ vectors: VectorSet) -> ClusteringResult {
+        let kept = groups.filter { $0.count >= configuration.minimumClusterSize }
+            .sorted { a, b in
+                let ca = a.reduce(0) { $0 + candidates[$1].count }
+                let cb = b.reduce(0) { $0 + candidates[$1].count }
+                return ca != cb ? ca > cb : a[0] < b[0]
+            }
+        let totalCount = max(1, candidates.reduce(0) { $0 + $1.count })
+        let totalCost = candidates.reduce(0.0) { $0 + $1.cost }
+        let terms = ClassTFIDF.topTerms(kept.map { members in members.prefix(300).map { candidates[$0].text } })
+        var assignments = [Int](repeating: -1, count: candidates.count)
+        var clusters: [TaskCluster] = []
+        for (number, members) in kept.enumerated() {
+            for i in members { assignments[i] = number }
+            let centroid = vectors.normalizedMean(of: members)
+            var toolFrequency: [String: Int] = [:]
+            for i in members { for t in candidates[i].signature.toolNames { toolFrequency[t, default: 0] += 1 } }
+            let toolNames = toolFrequency.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map(\.key)
+            let count = members.reduce(0) { $0 + candidates[$1].count }
+            let cost = members.reduce(0.0) { $0 + candidates[$1].cost }
+            let labelParts = Array(terms[number].prefix(4)) + toolNames.prefix(3).map { "\($0)()" }
+            clusters.append(TaskCluster(
+                id: TaskCluster.identifier(number), members: members, centroid: centroid,
+                radius: Self.radius(of: members, centroid: centroid, vectors), label: labelParts.joined(separator: " "),
+                topTerms: terms[number], toolNames: toolNames,
+                signatures: Array(Set(members.map { candidates[$0].signature })).sorted { "\($0)" < "\($1)" },
+                count: count, cost: cost, trafficShare: Double(count) / Double(totalCount),
+                costShare: totalCost > 0 ? cost / totalCost : 0))
+        }
+        return ClusteringResult(clusters: clusters, assignments: assignments, embedder: embedder.name,
+                                algorithm: configuration.algorithm)
+    }
+
+    /// The routing bound: 1.5× the 95th-percentile member distance, at least 0.05.
+    static func radius(of members: [Int], centroid: [Float], _ vectors: VectorSet) -> Float {
+        guard !members.isEmpty else { return 0.05 }
+        let distances = centroid.withUnsafeBufferPointer { c in members.map { 1 - vectors.dot($0, c) } }.sorted()
+        let p95 = distances[min(distances.count - 1, Int(Double(distances.count) * 0.95))]
+        return max(0.05, 1.5 * p95)
+    }
+}
+
+extension TaskCluster {
+    /// `c007`: cluster ids sort in traffic order.
+    static func identifier(_ number: Int) -> String {
+        let digits = String(number)
+        return "c" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+    }
+}
