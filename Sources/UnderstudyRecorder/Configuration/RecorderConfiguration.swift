@@ -1,0 +1,53 @@
+import NIOCore
+
+/// Settings of `understudy record`'s reverse proxy. Every parameter has a default that suits
+/// an agent fleet on one machine; `understudy.toml`'s `[record]` section maps onto these.
+public struct RecorderConfiguration: Sendable {
+    /// Where agents connect.
+    public var listen: ListenAddress
+    public var upstreams: UpstreamTable
+    /// Bodies above this many bytes are proxied in full but recorded truncated (flag set).
+    public var bodyLimit: Int
+    /// A connection that has begun a request must finish its headers within this many seconds.
+    public var headerTimeoutSeconds: Double
+    /// An idle keep-alive connection is closed after this many seconds.
+    public var idleTimeoutSeconds: Double
+    /// On SIGINT/SIGTERM, in-flight requests get this long to finish before they are cut.
+    public var drainTimeoutSeconds: Double
+    /// Request headers larger than this are answered 431.
+    public var maxHeaderBytes: Int
+    public var upstreamConnectTimeoutSeconds: Double
+    /// Longest silence allowed between two reads from an upstream (a stream may last longer).
+    public var upstreamReadTimeoutSeconds: Double
+    /// Concurrent connections to one upstream host before requests queue.
+    public var upstreamPoolSize: Int
+    /// Event loop threads (default: one per core).
+    public var threads: Int
+
+    public init(
+        listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
+        upstreams: UpstreamTable = UpstreamTable(),
+        bodyLimit: Int = 32 * 1024 * 1024,
+        headerTimeoutSeconds: Double = 10,
+        idleTimeoutSeconds: Double = 120,
+        drainTimeoutSeconds: Double = 10,
+        maxHeaderBytes: Int = 64 * 1024,
+        upstreamConnectTimeoutSeconds: Double = 10,
+        upstreamReadTimeoutSeconds: Double = 600,
+        upstreamPoolSize: Int = 1024,
+        threads: Int = System.coreCount
+    ) {
+        self.listen = listen
+        self.upstreams = upstreams
+        self.bodyLimit = bodyLimit
+        self.headerTimeoutSeconds = headerTimeoutSeconds
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.drainTimeoutSeconds = drainTimeoutSeconds
+        self.maxHeaderBytes = maxHeaderBytes
+        self.upstreamConnectTimeoutSeconds = upstreamConnectTimeoutSeconds
+        self.upstreamReadTimeoutSeconds = upstreamReadTimeoutSeconds
+        self.upstreamPoolSize = upstreamPoolSize
+        self.threads = threads
+    }
+}
+

@@ -1,0 +1,78 @@
+import NIOCore
+
+/// Closes connections that stall: one that began a request but has not finished its headers
+/// within the header timeout (slowloris), and a keep-alive connection idle for the idle timeout.
+/// It sits before the HTTP decoder to see raw bytes; the proxy handler tells it, through
+/// outbound user events, when a request head arrived and when its response was complete.
+final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    enum Event: Sendable { case requestHeadReceived, responseCompleted }
+
+    private enum Phase { case awaitingHead, headerStarted, inRequest }
+
+    private let headerTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private let onHeaderTimeout: @Sendable () -> Void
+    private var phase = Phase.awaitingHead
+    private var timer: Scheduled<Void>?
+
+    init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void = {}) {
+        self.headerTimeout = headerTimeout
+        self.idleTimeout = idleTimeout
+        self.onHeaderTimeout = onHeaderTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { arm(idleTimeout, context: context, header: false) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        arm(idleTimeout, context: context, header: false)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if phase == .awaitingHead {
+            phase = .headerStarted
+            arm(headerTimeout, context: context, header: true)
+        }
+        context.fireChannelRead(data)
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        guard let event = event as? Event else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+            return
+        }
+        switch event {
+        case .requestHeadReceived:
+            phase = .inRequest
+            timer?.cancel()
+            timer = nil
+        case .responseCompleted:
+            phase = .awaitingHead
+            arm(idleTimeout, context: context, header: false)
+        }
+        promise?.succeed()
+    }
+
+    private func arm(_ amount: TimeAmount, context: ChannelHandlerContext, header: Bool) {
+        timer?.cancel()
+        let channel = context.channel
+        let onHeaderTimeout = self.onHeaderTimeout
+        timer = context.eventLoop.scheduleTask(in: amount) {
+            if header { onHeaderTimeout() }
+            channel.close(promise: nil)
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import NIOHTTP1
+import UnderstudyArchive
+
+/// RFC 9110 §7.6.1: headers that describe one connection and must not be forwarded, plus every
+/// header the `Connection` field names.
+enum HopByHopHeaders {
+    static let names: Set<String> = [
+        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
+        "proxy-authenticate", "proxy-authorization",
+    ]
+
+    /// Headers to send upstream: hop-by-hop fields and `Host` removed (the client sets the
+    /// upstream's), `Accept-Encoding` removed on LLM routes so the upstream answers in identity
+    /// encoding and the record holds readable JSON and SSE.
+    static func forUpstream(_ headers: HTTPHeaders, dropAcceptEncoding: Bool) -> HTTPHeaders {
+        let named = connectionTokens(headers)
+        var out = HTTPHeaders()
+        out.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if names.contains(lower) || lower == "host" || named.contains(lower) { continue }
+            if dropAcceptEncoding && lower == "accept-encoding" { continue }
+            out.add(name: name, value: value)
+        }
+        return out
+    }
+
+    /// Headers to send back to the client: hop-by-hop fields removed; framing is redone by NIO
+    /// (content-length kept, chunked added when the length is unknown).
+    static func forClient(_ headers: HTTPHeaders) -> HTTPHeaders {
+        let named = connectionTokens(headers)
+        var out = HTTPHeaders()
+        out.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            let lower = name.lowercased()
+            if names.contains(lower) || named.contains(lower) { continue }
+            out.add(name: name, value: value)
+        }
+        return out
+    }
+
+    static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
+        var tokens: Set<String> = []
+        for value in headers["connection"] {
+            for token in value.split(separator: ",") {
+                tokens.insert(token.trimmingCharacters(in: .whitespaces).lowercased())
+            }
+        }
+        return tokens
+    }
+
+    /// The fields in wire order, names as received.
+    static func fields(_ headers: HTTPHeaders) -> [HTTPHeaderField] {
+        headers.map { HTTPHeaderField($0.name, $0.value) }
+    }
+}
+
+import Foundation

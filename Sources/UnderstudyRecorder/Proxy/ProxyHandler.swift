@@ -1,0 +1,275 @@
+import AsyncHTTPClient
+import Logging
+import NIOCore
+import NIOHTTP1
+import UnderstudyArchive
+import UnderstudyWire
+
+/// Serves one client connection of the reverse proxy: forwards each request to its upstream as
+/// it arrives, streams the response back part by part (flushing each, so SSE events reach the
+/// agent as they come), and hands the whole exchange to the recorder at the end. The decisions
+/// are made by `ProxyConnectionStateMachine`; this class does the I/O.
+final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundIn = Never
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let services: ProxyServices
+    private var machine = ProxyConnectionStateMachine()
+    private var context: ChannelHandlerContext?
+    private var clientAddress: String?
+    // The request in flight.
+    private var captured: CapturedExchange?
+    private var task: HTTPClient.Task<Void>?
+    private var pipe: RequestBodyPipe?
+    private var requestVersion = HTTPVersion.http1_1
+    private var upstreamName = ""
+    private var upstreamURL = ""
+    private var responseHasLength = true
+
+    init(services: ProxyServices) {
+        self.services = services
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        if let address = context.channel.remoteAddress, let ip = address.ipAddress, let port = address.port {
+            clientAddress = ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
+        }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    // MARK: client → proxy
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): requestHead(head, context: context)
+        case .body(let buffer):
+            guard machine.requestBody() == .forward else { return }
+            captured?.appendRequestBody(buffer)
+            services.metrics.requestBytes.increment(by: Int64(buffer.readableBytes))
+            pipe?.write(buffer)
+        case .end:
+            switch machine.requestEnd() {
+            case .endUpstreamBody: pipe?.finish()
+            case .responseAlreadyDone(let close): close ? context.close(promise: nil) : responseComplete(context)
+            case .none: break
+            }
+        }
+    }
+
+    private func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+        context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.requestHeadReceived, promise: nil)
+        guard case .startUpstream(let generation) = machine.requestHead(keepAlive: head.isKeepAlive) else {
+            context.close(promise: nil)
+            return
+        }
+        let configuration = services.configuration
+        let fields = HopByHopHeaders.fields(head.headers)
+        let endpoint = LLMEndpoint.classify(method: head.method.rawValue, target: head.uri, headers: fields)
+        services.metrics.request(provider: endpoint?.provider.rawValue)
+        services.metrics.inFlight.increment()
+        requestVersion = head.version
+        var captured = CapturedExchange(
+            capture: Exchange.Capture(mode: .reverse, listener: services.listenerLabel, client: clientAddress),
+            method: head.method.rawValue, target: head.uri, headers: fields, bodyLimit: configuration.bodyLimit)
+        captured.endpoint = endpoint
+
+        guard let upstream = configuration.upstreams.route(endpoint) else {
+            self.captured = captured
+            let message = "no upstream is configured for \(head.uri); add --upstream default=URL"
+            sendProxyError(status: .badGateway, type: "no_upstream", message: message, generation: generation,
+                           outcome: .proxyError)
+            return
+        }
+        upstreamName = upstream.name
+        upstreamURL = upstream.baseURL
+        captured.capture.upstream = upstream.baseURL
+        self.captured = captured
+
+        let headers = HopByHopHeaders.forUpstream(head.headers, dropAcceptEncoding: endpoint != nil)
+        var body: HTTPClient.Body?
+        let length = head.headers.first(name: "content-length").flatMap { Int64($0) }
+        let chunked = head.headers.contains(name: "transfer-encoding")
+        if chunked || (length ?? 0) > 0 {
+            let pipe = RequestBodyPipe(eventLoop: context.eventLoop)
+            self.pipe = pipe
+            body = pipe.body(contentLength: chunked ? nil : length)
+        } else {
+            pipe = nil
+        }
+        do {
+            let request = try HTTPClient.Request(
+                url: upstream.url(for: head.uri), method: head.method, headers: headers, body: body)
+            let delegate = UpstreamResponseDelegate(handler: self, generation: generation, eventLoop: context.eventLoop)
+            task = services.client.execute(
+                request: request, delegate: delegate, eventLoop: .delegateAndChannel(on: context.eventLoop),
+                logger: nil)
+        } catch {
+            sendProxyError(status: .badRequest, type: "invalid_request",
+                           message: "the request target cannot be sent upstream: \(error)", generation: generation,
+                           outcome: .proxyError)
+        }
+    }
+
+    // MARK: upstream → proxy → client
+
+    func upstreamHead(_ head: HTTPResponseHead, generation: Int) -> EventLoopFuture<Void> {
+        guard let context, machine.upstreamHead(generation: generation) else {
+            return context?.eventLoop.makeSucceededVoidFuture() ?? services.client.eventLoopGroup.next().makeSucceededVoidFuture()
+        }
+        services.metrics.firstByte.recordNanoseconds((NIODeadline.now() - (captured?.startUptime ?? .now())).nanoseconds)
+        captured?.responseHead(status: Int(head.status.code), headers: HopByHopHeaders.fields(head.headers))
+        var headers = HopByHopHeaders.forClient(head.headers)
+        responseHasLength = headers.contains(name: "content-length")
+        if requestVersion == .http1_0 {
+            if case .active(let request) = machine.state, request.keepAlive, responseHasLength {
+                headers.replaceOrAdd(name: "connection", value: "keep-alive")
+            }
+        } else if case .active(let request) = machine.state, !request.keepAlive {
+            headers.replaceOrAdd(name: "connection", value: "close")
+        }
+        let response = HTTPResponseHead(version: requestVersion, status: head.status, headers: headers)
+        return context.writeAndFlush(wrapOutboundOut(.head(response)))
+    }
+
+    func upstreamBody(_ buffer: ByteBuffer, generation: Int) -> EventLoopFuture<Void> {
+        guard let context, machine.isCurrent(generation) else {
+            return context?.eventLoop.makeSucceededVoidFuture() ?? services.client.eventLoopGroup.next().makeSucceededVoidFuture()
+        }
+        captured?.appendResponseBody(buffer)
+        services.metrics.responseBytes.increment(by: Int64(buffer.readableBytes))
+        return context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
+    }
+
+    func upstreamEnd(generation: Int) -> EventLoopFuture<Void> {
+        guard let context else { return services.client.eventLoopGroup.next().makeSucceededVoidFuture() }
+        let http10NoLength = requestVersion == .http1_0 && !responseHasLength
+        switch machine.upstreamEnd(generation: generation) {
+        case .ignore: break
+        case .finish(let close):
+            if var captured {
+                let status = captured.status ?? 0
+                if status >= 400 {
+                    captured.finish(.upstreamError, error: "upstream answered \(status)")
+                    if status >= 500 { services.metrics.upstreamError("status_5xx") }
+                } else {
+                    captured.finish(.ok)
+                }
+                record(captured)
+            }
+            let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+            if close || http10NoLength {
+                written.whenComplete { _ in context.close(promise: nil) }
+            } else if case .idle = machine.state {
+                responseComplete(context)
+            }
+        }
+        return context.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func upstreamFailed(_ error: any Error, generation: Int) -> EventLoopFuture<Void> {
+        guard context != nil else { return services.client.eventLoopGroup.next().makeSucceededVoidFuture() }
+        let failure = UpstreamFailure(error)
+        let action = machine.upstreamError(generation: generation)
+        if action != .ignore {
+            services.metrics.upstreamError(failure.kind)
+            services.logger.warning("upstream request failed", metadata: [
+                "upstream": "\(upstreamName)", "kind": "\(failure.kind)", "error": "\(failure.summary)",
+            ])
+        }
+        switch action {
+        case .ignore: break
+        case .sendErrorResponse(let close):
+            let message = "understudy: upstream \(upstreamName) (\(upstreamURL)) \(failure.summary)"
+            writeErrorResponse(status: failure.status, type: failure.type, message: message, close: close)
+            finishRecord(.upstreamError, error: message)
+        case .closeConnection:
+            finishRecord(.upstreamError, error: "upstream \(upstreamName) failed mid-response: \(failure.summary)")
+            context?.close(promise: nil)
+        }
+        return context?.eventLoop.makeSucceededVoidFuture() ?? services.client.eventLoopGroup.next().makeSucceededVoidFuture()
+    }
+
+    // MARK: connection events
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if case .abortUpstream = machine.channelInactive() {
+            task?.cancel()
+            pipe?.fail(ChannelError.ioOnClosedChannel)
+            services.metrics.clientAborts.increment()
+            finishRecord(.clientAborted, error: "the client closed the connection before the response was complete")
+        }
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ReverseProxy.ShutdownEvent {
+            if machine.shutdownRequested() == .closeNow { context.close(promise: nil) }
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Protocol errors were answered by ProxyProtocolErrorHandler; anything else ends the
+        // connection, which channelInactive turns into an aborted record if a request was active.
+        context.close(promise: nil)
+    }
+
+    // MARK: helpers
+
+    private func responseComplete(_ context: ChannelHandlerContext) {
+        context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.responseCompleted, promise: nil)
+        if machine.closeRequested, case .idle = machine.state { context.close(promise: nil) }
+    }
+
+    private func sendProxyError(
+        status: HTTPResponseStatus, type: String, message: String, generation: Int, outcome: Exchange.Outcome
+    ) {
+        guard case .sendErrorResponse(let close) = machine.upstreamError(generation: generation) else { return }
+        writeErrorResponse(status: status, type: type, message: message, close: close)
+        finishRecord(outcome, error: message)
+    }
+
+    private func writeErrorResponse(status: HTTPResponseStatus, type: String, message: String, close: Bool) {
+        guard let context else { return }
+        var body: [UInt8] = []
+        let error: JSONValue = ["error": ["message": .string(message), "type": .string(type), "code": .int(Int(status.code))]]
+        error.write(to: &body)
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(body.count))
+        if close { headers.add(name: "connection", value: "close") }
+        let buffer = context.channel.allocator.buffer(bytes: body)
+        captured?.responseHead(status: Int(status.code), headers: HopByHopHeaders.fields(headers))
+        captured?.appendResponseBody(buffer)
+        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: requestVersion, status: status, headers: headers))),
+                      promise: nil)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        if close {
+            written.whenComplete { _ in context.close(promise: nil) }
+        } else if case .idle = machine.state {
+            responseComplete(context)
+        }
+    }
+
+    private func finishRecord(_ outcome: Exchange.Outcome, error: String?) {
+        guard var captured else { return }
+        captured.finish(outcome, error: error)
+        record(captured)
+    }
+
+    private func record(_ captured: CapturedExchange) {
+        self.captured = nil
+        task = nil
+        pipe = nil
+        services.metrics.inFlight.decrement()
+        if let end = captured.endMs { services.metrics.total.recordNanoseconds(Int64(end * 1_000_000)) }
+        services.recorder.submit(captured)
+    }
+}

@@ -1,0 +1,54 @@
+import NIOCore
+import NIOHTTP1
+
+/// Answers requests NIO's decoder rejects and closes their connection: 431 for headers larger
+/// than the limit, 400 for anything else malformed. Other connections are not affected.
+/// (NIO's own `HTTPServerProtocolErrorHandler` answers 400 to everything.)
+final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias InboundOut = HTTPServerRequestPart
+    typealias OutboundIn = HTTPServerResponsePart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private var responseInProgress = false
+    private let onBadRequest: @Sendable (Int) -> Void
+
+    init(onBadRequest: @escaping @Sendable (Int) -> Void = { _ in }) {
+        self.onBadRequest = onBadRequest
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard error is HTTPParserError || error is ByteToMessageDecoderError else {
+            context.fireErrorCaught(error)
+            return
+        }
+        let overflow = (error as? HTTPParserError) == .headerOverflow
+        let status: HTTPResponseStatus = overflow ? .requestHeaderFieldsTooLarge : .badRequest
+        onBadRequest(Int(status.code))
+        if !responseInProgress {
+            let text = overflow
+                ? #"{"error":{"message":"understudy: request headers are too large","type":"headers_too_large","code":431}}"#
+                : #"{"error":{"message":"understudy: malformed HTTP request","type":"bad_request","code":400}}"#
+            var headers = HTTPHeaders()
+            headers.add(name: "connection", value: "close")
+            headers.add(name: "content-type", value: "application/json")
+            headers.add(name: "content-length", value: String(text.utf8.count))
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+                          promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: text)))), promise: nil)
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in context.close(promise: nil) }
+            responseInProgress = true
+        } else {
+            context.close(promise: nil)
+        }
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head: responseInProgress = true
+        case .end: responseInProgress = false
+        case .body: break
+        }
+        context.write(data, promise: promise)
+    }
+}

@@ -1,0 +1,3 @@
+import UnderstudyArchive
+
+extension ArchiveWriter: ExchangeSink {}

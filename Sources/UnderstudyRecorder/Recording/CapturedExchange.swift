@@ -1,0 +1,113 @@
+import NIOCore
+import UnderstudyArchive
+import UnderstudyWire
+
+/// One exchange while it happens: what a capture path (reverse proxy, forward proxy, pcap
+/// importer) saw, in wire order, before redaction and interpretation. Cheap to feed on the hot
+/// path: body bytes are appended up to a limit and each response chunk's arrival time is noted;
+/// SSE parsing and assembly happen later, in `ExchangeRecorder`, off the event loop.
+///
+/// ```swift
+/// var captured = CapturedExchange(capture: .init(mode: .reverse), method: "POST",
+///                                 target: "/v1/chat/completions", headers: fields, bodyLimit: 1 << 25)
+/// captured.appendRequestBody(buffer)
+/// captured.responseHead(status: 200, headers: responseFields)
+/// captured.appendResponseBody(chunk)
+/// captured.finish(.ok)
+/// ```
+public struct CapturedExchange: Sendable {
+    public var capture: Exchange.Capture
+    public let startMicros: Int64
+    /// Monotonic start, for durations that wall-clock adjustments cannot disturb.
+    public let startUptime: NIODeadline
+    public var method: String
+    public var target: String
+    /// Request header fields as received (still holding credentials: never log or store these).
+    public var requestHeaders: [HTTPHeaderField]
+    public var requestBody: BodyAccumulator
+    public var endpoint: LLMEndpoint?
+    public var status: Int?
+    public var responseHeaders: [HTTPHeaderField] = []
+    public var responseBody: BodyAccumulator
+    /// For each response body chunk: the body length after it and its arrival (ms since start).
+    public var chunkTimes: [(end: Int, tMs: Double)] = []
+    public var firstByteMs: Double?
+    public var endMs: Double?
+    public var outcome: Exchange.Outcome = .ok
+    /// A short, secret-free explanation for a non-ok outcome.
+    public var error: String?
+
+    public init(
+        capture: Exchange.Capture, method: String, target: String, headers: [HTTPHeaderField],
+        bodyLimit: Int, startMicros: Int64 = Exchange.Timing.nowMicros(), startUptime: NIODeadline = .now()
+    ) {
+        self.capture = capture
+        self.method = method
+        self.target = target
+        self.requestHeaders = headers
+        self.requestBody = BodyAccumulator(limit: bodyLimit)
+        self.responseBody = BodyAccumulator(limit: bodyLimit)
+        self.startMicros = startMicros
+        self.startUptime = startUptime
+    }
+
+    /// Milliseconds since the exchange started.
+    public func elapsedMs(at now: NIODeadline = .now()) -> Double {
+        Double((now - startUptime).nanoseconds) / 1_000_000
+    }
+
+    public mutating func appendRequestBody(_ buffer: ByteBuffer) {
+        requestBody.append(buffer)
+    }
+
+    public mutating func responseHead(status: Int, headers: [HTTPHeaderField], at now: NIODeadline = .now()) {
+        self.status = status
+        self.responseHeaders = headers
+        if firstByteMs == nil { firstByteMs = elapsedMs(at: now) }
+    }
+
+    public mutating func appendResponseBody(_ buffer: ByteBuffer, at now: NIODeadline = .now()) {
+        responseBody.append(buffer)
+        chunkTimes.append((responseBody.received, elapsedMs(at: now)))
+    }
+
+    /// Marks the end; the first outcome set wins over later ones (an abort is not undone by a
+    /// late upstream end).
+    public mutating func finish(_ outcome: Exchange.Outcome, error: String? = nil, at now: NIODeadline = .now()) {
+        guard endMs == nil else { return }
+        self.outcome = outcome
+        self.error = error
+        endMs = elapsedMs(at: now)
+    }
+}
+
+/// Body bytes kept up to a limit; `received` counts all bytes, `truncated` says some were not kept.
+public struct BodyAccumulator: Sendable {
+    public let limit: Int
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var received = 0
+
+    public init(limit: Int) {
+        self.limit = limit
+    }
+
+    public var truncated: Bool { received > bytes.count }
+
+    public mutating func append(_ buffer: ByteBuffer) {
+        received += buffer.readableBytes
+        let room = limit - bytes.count
+        guard room > 0 else { return }
+        buffer.withUnsafeReadableBytes { raw in
+            bytes.append(contentsOf: raw.prefix(room))
+        }
+    }
+
+    public mutating func append(_ data: some Collection<UInt8>) {
+        received += data.count
+        let room = limit - bytes.count
+        guard room > 0 else { return }
+        bytes.append(contentsOf: data.prefix(room))
+    }
+
+    public var httpBody: HTTPBody { HTTPBody(bytes: bytes, truncated: truncated) }
+}

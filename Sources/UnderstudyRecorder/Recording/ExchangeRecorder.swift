@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import UnderstudyArchive
+
+/// The one path from a captured exchange to the archive, shared by every capture mode (reverse
+/// proxy now; forward proxy and pcap import reuse it): a bounded queue, a worker thread that
+/// redacts, parses SSE, interprets the LLM call and hands the `Exchange` to the sink.
+///
+/// `submit` never blocks and never fails the caller: when the queue is full or the sink refuses,
+/// the exchange is dropped, counted, and the drop logged at most once per interval.
+///
+/// ```swift
+/// let recorder = ExchangeRecorder(sink: writer, redactor: redactor, metrics: metrics, logger: logger)
+/// recorder.submit(captured)          // from any thread
+/// recorder.close()                   // drains the queue
+/// ```
+public final class ExchangeRecorder: Sendable {
+    private let sink: any ExchangeSink
+    private let redactor: HeaderRedactor
+    private let metrics: RecorderMetrics?
+    private let logger: Logger
+    private let capacity: Int
+    private let dropLogIntervalNanos: Int64
+    private let state: NIOLockedValueBox<QueueState>
+    private let condition = NSCondition()
+    private let counterBox = NIOLockedValueBox(Counters())
+    private let finished = NIOLockedValueBox(false)
+
+    private struct QueueState {
+        var items: [CapturedExchange] = []
+        var head = 0
+        var closing = false
+        var count: Int { items.count - head }
+    }
+
+    /// What happened to submitted exchanges so far.
+    public struct Counters: Sendable, Equatable {
+        public var submitted = 0
+        public var written = 0
+        public var dropped = 0
+        var lastDropLogNanos: Int64 = .min
+        var dropsSinceLog = 0
+    }
+
+    /// - Parameters:
+    ///   - capacity: exchanges waiting for the worker before new ones are dropped.
+    ///   - dropLogInterval: at most one "records dropped" log line per this many seconds.
+    public init(
+        sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics? = nil,
+        logger: Logger = Logger(label: "understudy.recorder"), capacity: Int = 16384, dropLogInterval: Double = 10
+    ) {
+        self.sink = sink
+        self.redactor = redactor
+        self.metrics = metrics
+        self.logger = logger
+        self.capacity = capacity
+        self.dropLogIntervalNanos = Int64(dropLogInterval * 1e9)
+        self.state = NIOLockedValueBox(QueueState())
+        let thread = Thread { [self] in self.run() }
+        thread.name = "understudy-recorder"
+        thread.start()
+    }
+
+    public var counters: Counters { counterBox.withLockedValue { $0 } }
+
+    /// Queues a finished exchange for recording. Never blocks.
+    public func submit(_ captured: CapturedExchange) {
+        counterBox.withLockedValue { $0.submitted += 1 }
+        let accepted = state.withLockedValue { state -> Bool in
+            guard !state.closing, state.count < capacity else { return false }
+            state.items.append(captured)
+            return true
+        }
+        guard accepted else {
+            dropped(reason: "the recording queue is full (\(capacity) exchanges waiting)")
+            return
+        }
+        condition.lock()
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Stops taking exchanges, waits until every queued one reached the sink, returns the counters.
+    @discardableResult
+    public func close() -> Counters {
+        state.withLockedValue { $0.closing = true }
+        condition.lock()
+        condition.broadcast()
+        while !finished.withLockedValue({ $0 }) { condition.wait(until: Date().addingTimeInterval(0.05)) }
+        condition.unlock()
+        return counters
+    }
+
+    private func run() {
+        while true {
+            var batch: [CapturedExchange] = []
+            var closing = false
+            condition.lock()
+            while true {
+                (batch, closing) = state.withLockedValue { state in
+                    let batch = Array(state.items[state.head...])
+                    state.items.removeAll(keepingCapacity: true)
+                    state.head = 0
+                    return (batch, state.closing)
+                }
+                if !batch.isEmpty || closing { break }
+                condition.wait()
+            }
+            condition.unlock()
+            metrics?.queueDepth.record(batch.count)
+            for captured in batch {
+                let exchange = ExchangeRecorder.makeExchange(from: captured, redactor: redactor)
+                if sink.append(exchange) {
+                    counterBox.withLockedValue { $0.written += 1 }
+                    metrics?.recordsWritten.increment()
+                } else {
+                    dropped(reason: "the archive writer refused the record (queue full or write error)")
+                }
+            }
+            metrics?.queueDepth.record(0)
+            if closing && state.withLockedValue({ $0.count == 0 }) {
+                finished.withLockedValue { $0 = true }
+                condition.lock()
+                condition.broadcast()
+                condition.unlock()
+                return
+            }
+        }
+    }
+
+    private func dropped(reason: String) {
+        metrics?.recordsDropped.increment()
+        let now = NIODeadline.now().uptimeNanoseconds
+        let report: Int? = counterBox.withLockedValue { c in
+            c.dropped += 1
+            c.dropsSinceLog += 1
+            guard c.lastDropLogNanos == .min || Int64(now) - c.lastDropLogNanos >= dropLogIntervalNanos else { return nil }
+            c.lastDropLogNanos = Int64(now)
+            defer { c.dropsSinceLog = 0 }
+            return c.dropsSinceLog
+        }
+        if let report {
+            logger.error("records dropped; requests were still served", metadata: [
+                "dropped": "\(report)", "reason": "\(reason)",
+            ])
+        }
+    }
+}

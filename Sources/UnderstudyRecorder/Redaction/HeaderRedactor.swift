@@ -1,0 +1,82 @@
+import Crypto
+import Foundation
+import UnderstudyArchive
+
+/// Replaces credentials with `redacted:<keyed fingerprint>` before anything reaches the disk.
+///
+/// The fingerprint is HMAC-SHA256 of the secret under a per-installation key, truncated to 16
+/// hex digits: two different API keys stay distinguishable in the archive (so distill can tell
+/// agents apart), while nobody without the installation key can test a guess against it.
+///
+/// ```swift
+/// let redactor = HeaderRedactor(key: RedactionKey(bytes: Array(repeating: 7, count: 32)))
+/// redactor.redact([HTTPHeaderField("Authorization", "Bearer sk-live")])
+/// // [("Authorization", "redacted:3f1c…")]
+/// ```
+public struct HeaderRedactor: Sendable {
+    /// Header names (lowercase) always redacted, on requests and responses.
+    public static let defaultHeaders: Set<String> = [
+        "authorization", "proxy-authorization", "x-api-key", "api-key", "cookie", "set-cookie",
+        "x-goog-api-key",
+    ]
+    /// Query parameters (exact names) that carry credentials in request targets (Gemini's `key`).
+    public static let defaultQueryParameters: Set<String> = ["key", "api_key", "api-key"]
+
+    public let key: RedactionKey
+    /// Lowercased names of every header this redactor replaces.
+    public let headers: Set<String>
+    public let queryParameters: Set<String>
+
+    /// - Parameters:
+    ///   - key: the installation's fingerprint key.
+    ///   - additionalHeaders: more header names to redact (any case), from `[redaction] headers`.
+    public init(key: RedactionKey, additionalHeaders: [String] = []) {
+        self.key = key
+        self.headers = Self.defaultHeaders.union(additionalHeaders.map { $0.lowercased() })
+        self.queryParameters = Self.defaultQueryParameters
+    }
+
+    /// Whether a header of this name is a credential.
+    public func isSecret(headerNamed name: String) -> Bool {
+        headers.contains(name.lowercased())
+    }
+
+    /// `redacted:` and the keyed fingerprint of `secret`.
+    public func fingerprint(_ secret: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Array(secret.utf8), using: key.symmetricKey)
+        var hex = "redacted:"
+        hex.reserveCapacity(25)
+        for byte in mac.prefix(8) {
+            hex.append(Self.hexDigit(byte >> 4))
+            hex.append(Self.hexDigit(byte & 0xF))
+        }
+        return hex
+    }
+
+    /// The fields with every credential's value replaced by its fingerprint; order and names kept.
+    public func redact(_ fields: [HTTPHeaderField]) -> [HTTPHeaderField] {
+        fields.map { field in
+            isSecret(headerNamed: field.name) ? HTTPHeaderField(field.name, fingerprint(field.value)) : field
+        }
+    }
+
+    /// The request target with credential query parameters (`?key=…`) replaced by fingerprints.
+    public func redactTarget(_ target: String) -> String {
+        guard let mark = target.firstIndex(of: "?") else { return target }
+        let query = target[target.index(after: mark)...]
+        var changed = false
+        let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            guard let equals = pair.firstIndex(of: "="), queryParameters.contains(String(pair[..<equals])) else {
+                return String(pair)
+            }
+            changed = true
+            return pair[..<equals] + "=" + fingerprint(String(pair[pair.index(after: equals)...]))
+        }
+        guard changed else { return target }
+        return target[...mark] + pairs.joined(separator: "&")
+    }
+
+    private static func hexDigit(_ nibble: UInt8) -> Character {
+        Character(Unicode.Scalar(nibble < 10 ? 0x30 + nibble : 0x57 + nibble))
+    }
+}
