@@ -1,0 +1,87 @@
+import UnderstudyArchive
+
+/// Works out what a recorded exchange means as an LLM call: provider, API, model, stream mode,
+/// the final message as the provider's SDK would assemble it, and the token usage the upstream
+/// reported. It never throws: on garbage it returns what it can (an `LLMInfo` with no
+/// `assembled`), and `nil` only for requests that are not LLM API calls.
+///
+/// ```swift
+/// exchange.llm = ExchangeInterpreter.interpret(exchange)
+/// exchange.llm?.assembled?["choices"]?[0]?["message"]?["content"]
+/// ```
+public enum ExchangeInterpreter {
+    /// Interprets `exchange`'s request and response.
+    public static func interpret(_ exchange: Exchange) -> Exchange.LLMInfo? {
+        interpret(request: exchange.request, response: exchange.response)
+    }
+
+    /// Interprets a request and its response (if any).
+    public static func interpret(request: Exchange.Request, response: Exchange.Response?) -> Exchange.LLMInfo? {
+        let requestBody = request.body.truncated ? nil : request.body.json
+        guard
+            let endpoint = LLMEndpoint.classify(
+                method: request.method, target: request.target, headers: request.headers, body: requestBody)
+        else { return nil }
+        var info = Exchange.LLMInfo(
+            provider: endpoint.provider.rawValue, api: endpoint.api.rawValue, model: endpoint.model,
+            stream: endpoint.stream)
+        guard let response else { return info }
+        info.assembled = assemble(response: response, api: endpoint.api)
+        if let assembled = info.assembled {
+            info.usage = usage(in: assembled, api: endpoint.api)
+            if info.model == nil { info.model = responseModel(in: assembled) }
+        }
+        return info
+    }
+
+    /// The final message of `response`: events assembled for streams, the parsed body otherwise.
+    public static func assemble(response: Exchange.Response, api: LLMEndpoint.API) -> JSONValue? {
+        if let events = response.sse, !events.isEmpty {
+            var assembler = StreamAssembler(api: api)
+            for event in events { assembler.consume(event: event.event, data: event.data) }
+            return assembler.assembled
+        }
+        let contentType = response.headers.first(named: "content-type")?.lowercased() ?? ""
+        if contentType.hasPrefix("text/event-stream") {
+            var parser = SSEParser()
+            var assembler = StreamAssembler(api: api)
+            for event in parser.feed(response.body.bytes) + parser.finish(dispatchIncomplete: true) {
+                assembler.consume(event: event.event, data: event.data)
+            }
+            return assembler.assembled
+        }
+        guard let body = response.body.json else { return nil }
+        // Gemini's stream without alt=sse is a JSON array of chunks.
+        if api == .generateContent, case .array = body {
+            var assembler = StreamAssembler(api: api)
+            assembler.consume(json: body)
+            return assembler.assembled
+        }
+        return body
+    }
+
+    /// Token usage as reported in an assembled message or body. Anthropic's input count adds
+    /// cache reads and writes, so that every provider's input count is the whole prompt.
+    public static func usage(in assembled: JSONValue, api: LLMEndpoint.API) -> Exchange.Usage? {
+        switch api {
+        case .chatCompletions, .embeddings:
+            guard let usage = assembled["usage"], !usage.isNull else { return nil }
+            return Exchange.Usage(inputTokens: usage["prompt_tokens"]?.intValue, outputTokens: usage["completion_tokens"]?.intValue)
+        case .responses:
+            guard let usage = assembled["usage"], !usage.isNull else { return nil }
+            return Exchange.Usage(inputTokens: usage["input_tokens"]?.intValue, outputTokens: usage["output_tokens"]?.intValue)
+        case .messages:
+            guard let usage = assembled["usage"], !usage.isNull else { return nil }
+            let parts = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].compactMap { usage[$0]?.intValue }
+            return Exchange.Usage(inputTokens: parts.isEmpty ? nil : parts.reduce(0, +), outputTokens: usage["output_tokens"]?.intValue)
+        case .generateContent:
+            guard let usage = assembled["usageMetadata"], !usage.isNull else { return nil }
+            let output = ["candidatesTokenCount", "thoughtsTokenCount"].compactMap { usage[$0]?.intValue }
+            return Exchange.Usage(inputTokens: usage["promptTokenCount"]?.intValue, outputTokens: output.isEmpty ? nil : output.reduce(0, +))
+        }
+    }
+
+    private static func responseModel(in assembled: JSONValue) -> String? {
+        assembled["model"]?.stringValue ?? assembled["modelVersion"]?.stringValue
+    }
+}
