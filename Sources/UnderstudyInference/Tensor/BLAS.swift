@@ -1,0 +1,73 @@
+import CBLAS
+import Foundation
+
+/// The process-wide settings of OpenBLAS and the lock that serializes model computations.
+///
+/// OpenBLAS (pthread build) keeps one pool of worker threads per process. When several Swift
+/// threads call `sgemm` at once, each call tries to use the whole pool, so N callers on a
+/// 2-core machine run 2·N busy threads that spin against each other (oversubscription) and
+/// are slower than one caller at a time. Every forward pass in this module therefore runs
+/// inside `BLAS.compute`, which holds one process-wide lock: callers queue up, and each one
+/// gets all the BLAS threads.
+public enum BLAS {
+    private static let lock = NSLock()
+    private static let configured: Int = {
+        let environment = ProcessInfo.processInfo.environment
+        let requested =
+            environment["UNDERSTUDY_BLAS_THREADS"].flatMap(Int.init)
+            ?? environment["OPENBLAS_NUM_THREADS"].flatMap(Int.init)
+            ?? min(2, ProcessInfo.processInfo.activeProcessorCount)
+        let threads = max(1, requested)
+        openblas_set_num_threads(Int32(threads))
+        return threads
+    }()
+
+    /// The number of threads OpenBLAS uses: `UNDERSTUDY_BLAS_THREADS`, else
+    /// `OPENBLAS_NUM_THREADS`, else min(2, cores).
+    public static var threads: Int { configured }
+
+    /// Sets the number of OpenBLAS threads for the whole process.
+    public static func setThreads(_ count: Int) {
+        _ = configured
+        lock.lock()
+        defer { lock.unlock() }
+        openblas_set_num_threads(Int32(max(1, count)))
+    }
+
+    /// Runs `body` holding the process-wide compute lock (see the type's documentation).
+    public static func compute<T>(_ body: () throws -> T) rethrows -> T {
+        _ = configured
+        lock.lock()
+        defer { lock.unlock() }
+        return try body()
+    }
+
+    /// C = A · Bᵀ (+ C when `accumulate`): A is m×k (row stride lda), B is n×k (row stride ldb),
+    /// C is m×n (row stride ldc). This is PyTorch's `Linear` layout (weight rows are outputs).
+    @inline(__always)
+    static func gemmABt(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int, alpha: Float = 1, accumulate: Bool = false
+    ) {
+        if m == 1 {
+            cblas_sgemv(
+                CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, 1,
+                accumulate ? 1 : 0, c, 1)
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasTrans, Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b,
+            Int32(ldb), accumulate ? 1 : 0, c, Int32(ldc))
+    }
+
+    /// C = A · B: A is m×k, B is k×n, C is m×n, all row-major with the given row strides.
+    @inline(__always)
+    static func gemmAB(
+        m: Int, n: Int, k: Int, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(n), Int32(k), 1, a, Int32(lda), b,
+            Int32(ldb), 0, c, Int32(ldc))
+    }
+}
