@@ -1,0 +1,95 @@
+"""Held-out evaluation: greedy decoding, slot restoration, exact tool-call match.
+
+Decoding is constrained lightly: slot tokens the prompt does not have and role tokens can never be
+generated. A match needs the same content and the same tool calls (names and arguments, numbers
+compared by value, parallel calls in any order)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+import torch
+
+from .features import Feature
+from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, USER, parse_response
+from .slots import restore_response, slot_token
+
+
+def _canonical(value):
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() else float(value)
+    if isinstance(value, dict):
+        return {k: _canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_canonical(v) for v in value]
+    return value
+
+
+def response_key(response: dict) -> tuple:
+    calls = sorted(json.dumps({"name": c.get("name"), "arguments": _canonical(c.get("arguments") or {})},
+                              sort_keys=True, ensure_ascii=False) for c in response.get("tool_calls") or [])
+    content = response.get("content") or None
+    return (content, tuple(calls))
+
+
+def exact_match(predicted: dict | None, expected: dict) -> bool:
+    return predicted is not None and response_key(predicted) == response_key(expected)
+
+
+def banned_ids(tokenizer, slot_count: int, max_slots: int) -> list[int]:
+    tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER] + [slot_token(i) for i in range(slot_count, max_slots)]
+    return [tokenizer.convert_tokens_to_ids(t) for t in tokens]
+
+
+@torch.no_grad()
+def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new_tokens: int) -> list[int]:
+    device = next(model.parameters()).device
+    output = model(input_ids=torch.tensor([prompt_ids], device=device), use_cache=True)
+    past, logits = output.past_key_values, output.logits[0, -1].float()
+    generated: list[int] = []
+    ban = torch.tensor(banned, device=device, dtype=torch.long)
+    for _ in range(max_new_tokens):
+        logits[ban] = -torch.inf
+        token = int(torch.argmax(logits))
+        if token == end_id:
+            break
+        generated.append(token)
+        output = model(input_ids=torch.tensor([[token]], device=device), past_key_values=past, use_cache=True)
+        past, logits = output.past_key_values, output.logits[0, -1].float()
+    return generated
+
+
+@dataclass
+class Prediction:
+    id: str
+    text: str
+    response: dict | None
+    error: str | None
+    correct: bool
+
+
+def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
+            max_new_tokens: int) -> Prediction:
+    ids = greedy(model, feature.prompt_ids, end_id, banned_ids(tokenizer, len(feature.slots.slots), max_slots),
+                 max_new_tokens)
+    text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
+    try:
+        response = restore_response(parse_response(text), feature.slots, tools)
+        error = None
+    except (ValueError, IndexError, KeyError) as problem:
+        response, error = None, str(problem)
+    return Prediction(feature.example.id, text, response, error, exact_match(response, feature.example.target))
+
+
+def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
+             max_new_tokens: int) -> tuple[dict, list[Prediction]]:
+    model.eval()
+    predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens) for f in features]
+    correct = sum(p.correct for p in predictions)
+    summary = {"split": "test", "examples": len(predictions), "correct": correct,
+               "rate": round(correct / len(predictions), 4) if predictions else None,
+               "unparsable": sum(p.error is not None for p in predictions)}
+    return summary, predictions

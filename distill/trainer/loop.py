@@ -1,0 +1,163 @@
+"""The training loop shared by every recipe: masked next-token loss on the answer only,
+length-grouped batches, warmup + cosine LR, early stopping on validation loss, a wall-clock cap.
+
+Runs on one CPU, one GPU, or several GPUs under `accelerate launch` / `torchrun` (accelerate's
+Accelerator does the placement and gradient sync). Deterministic on CPU for a given seed as long
+as the time cap does not end training first.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import random
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+
+from .features import Feature
+
+
+@dataclass
+class TrainResult:
+    steps: int
+    train_loss: float
+    val_loss: float | None
+    best_step: int
+    tokens_seen: int
+    stopped_by: str  # "early_stopping" | "max_steps" | "time"
+
+
+def collate(batch: list[Feature], pad_id: int) -> dict[str, torch.Tensor]:
+    """Pads on both sides so that every row's <|answer|> sits in the same column: the answers then
+    occupy the last columns and only those need logits (the output head is most of a tiny
+    model's cost). Positions count real tokens only, as at inference."""
+    answer_col = max(len(f.prompt_ids) for f in batch)
+    target_width = max(len(f.target_ids) for f in batch)
+    width = answer_col + target_width
+    input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
+    labels = torch.full((len(batch), target_width), -100, dtype=torch.long)
+    attention = torch.zeros((len(batch), width), dtype=torch.long)
+    for row, feature in enumerate(batch):
+        start = answer_col - len(feature.prompt_ids)
+        ids = feature.prompt_ids + feature.target_ids
+        input_ids[row, start : start + len(ids)] = torch.tensor(ids)
+        attention[row, start : start + len(ids)] = 1
+        labels[row, : len(feature.target_ids)] = torch.tensor(feature.target_ids)
+    positions = (attention.cumsum(dim=1) - 1).clamp(min=0)
+    return {"input_ids": input_ids, "attention_mask": attention, "position_ids": positions, "labels": labels}
+
+
+def answer_loss(model, batch: dict[str, torch.Tensor], reduction: str = "mean") -> tuple[torch.Tensor, int]:
+    """Cross-entropy of the answer tokens; logits are computed for the answer columns only."""
+    labels = batch["labels"]
+    keep = labels.shape[1]
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                   position_ids=batch["position_ids"], logits_to_keep=keep + 1).logits[:, :-1].float()
+    loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
+                                             ignore_index=-100, reduction=reduction)
+    return loss, int((labels != -100).sum().item())
+
+
+def batches(features: list[Feature], batch_size: int, rng: random.Random) -> list[list[Feature]]:
+    """One epoch: shuffled, grouped by length within windows of 8 batches to limit padding."""
+    order = list(features)
+    rng.shuffle(order)
+    window = batch_size * 8
+    out = []
+    for start in range(0, len(order), window):
+        chunk = sorted(order[start : start + window], key=lambda f: f.length)
+        out += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(out)
+    return out
+
+
+def _lr_factor(step: int, warmup: int, total: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    progress = min(1.0, (step - warmup) / max(1, total - warmup))
+    return 0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * progress))
+
+
+@torch.no_grad()
+def validation_loss(model, features: list[Feature], pad_id: int, device, batch_size: int) -> float:
+    model.eval()
+    total, count = 0.0, 0
+    for start in range(0, len(features), batch_size):
+        batch = {k: v.to(device) for k, v in collate(features[start : start + batch_size], pad_id).items()}
+        loss, count_here = answer_loss(model, batch, reduction="sum")
+        total += loss.item()
+        count += count_here
+    model.train()
+    return total / max(count, 1)
+
+
+def train(model, train_features: list[Feature], val_features: list[Feature], recipe: dict, seed: int,
+          pad_id: int, max_minutes: float, accelerator, progress: Callable[[dict], None]) -> TrainResult:
+    rng = random.Random(seed)
+    parameters = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(parameters, lr=recipe["learning_rate"], weight_decay=recipe["weight_decay"],
+                                  betas=(0.9, 0.98))
+    model, optimizer = accelerator.prepare(model, optimizer)
+    device = accelerator.device
+    val_subset = val_features[: recipe["val_examples"]]
+    total_steps = recipe["max_steps"]
+    warmup = recipe["warmup_steps"]
+    eval_every = recipe["eval_every"]
+    patience = recipe["patience"]
+    budget = max_minutes * 60.0
+    started = time.monotonic()
+    best_val, best_state, best_step, bad_evals = math.inf, None, 0, 0
+    step, tokens, running = 0, 0, None
+    stopped_by = "max_steps"
+    world = accelerator.num_processes
+    model.train()
+    while step < total_steps:
+        for batch_features in batches(train_features, recipe["batch_size"], rng):
+            if step >= total_steps:
+                break
+            # Under several processes each takes its share of the batch (the same rng everywhere).
+            batch_features = batch_features[accelerator.process_index :: world] or batch_features[:1]
+            for group in optimizer.param_groups:
+                group["lr"] = recipe["learning_rate"] * _lr_factor(step, warmup, total_steps)
+            batch = {k: v.to(device) for k, v in collate(batch_features, pad_id).items()}
+            with accelerator.autocast():
+                loss, _ = answer_loss(model, batch)
+            accelerator.backward(loss)
+            accelerator.clip_grad_norm_(parameters, 1.0)
+            optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            tokens += int(batch["attention_mask"].sum().item()) * world
+            value = loss.item()
+            running = value if running is None else 0.9 * running + 0.1 * value
+            elapsed = time.monotonic() - started
+            if step == 20 and elapsed * total_steps / 20 > budget:
+                # The cap would cut the cosine schedule short: fit the schedule to the time we have.
+                total_steps = max(step + 1, int(budget / (elapsed / 20)))
+            out_of_time = elapsed >= budget
+            if step % eval_every == 0 or step >= total_steps or out_of_time:
+                val = validation_loss(model, val_subset, pad_id, device, recipe["batch_size"]) if val_subset \
+                    else running
+                if val < best_val - 1e-4:
+                    best_val, best_step, bad_evals = val, step, 0
+                    best_state = copy.deepcopy(accelerator.unwrap_model(model).state_dict())
+                else:
+                    bad_evals += 1
+                progress({"event": "step", "step": step, "loss": round(running, 5), "val_loss": round(val, 5),
+                          "tokens": tokens, "elapsed": round(time.monotonic() - started, 2),
+                          "lr": optimizer.param_groups[0]["lr"]})
+                if bad_evals >= patience:
+                    stopped_by = "early_stopping"
+                    total_steps = step
+                    break
+            if out_of_time:
+                stopped_by = "time"
+                total_steps = step
+                break
+    if best_state is not None:
+        accelerator.unwrap_model(model).load_state_dict(best_state)
+    return TrainResult(step, running if running is not None else math.nan,
+                       None if best_val == math.inf else best_val, best_step, tokens, stopped_by)

@@ -1,0 +1,184 @@
+"""Trains one cluster with a recipe and writes its specialist directory; keeps the run's train.json."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import torch
+
+from . import PROMPT_FORMAT_VERSION
+from .dataset import Cluster, load_cluster
+from .evaluate import evaluate
+from .features import build_features, rendered_texts
+from .loop import train
+from .model import base_model, merge_for_serving, scratch_model
+from .prompt import END, PAD
+from .slots import MAX_SLOT_CHARS
+from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
+
+RECIPES = Path(__file__).resolve().parent.parent / "recipes"
+
+
+@dataclass
+class Options:
+    recipe: str
+    base: str | None = None
+    max_minutes: float | None = None
+    max_steps: int | None = None
+    seed: int = 0
+    min_examples: int | None = None
+    output: Path | None = None
+    threads: int | None = None
+    eval_examples: int = 200
+    skip_eval: bool = False
+
+
+def load_recipe(name: str) -> dict:
+    path = RECIPES / f"{name}.json"
+    if not path.exists():
+        known = ", ".join(sorted(p.stem for p in RECIPES.glob("*.json")))
+        raise ValueError(f"unknown recipe {name!r} (no {path}); recipes: {known}")
+    return json.loads(path.read_text())
+
+
+def seed_everything(seed: int, threads: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(threads)
+    # CPU kernels are deterministic for a fixed thread count; torch's deterministic mode only
+    # slows them (measured 1.4x) without changing results, so it is left to GPUs.
+    if torch.cuda.is_available():
+        torch.use_deterministic_algorithms(True, warn_only=True)
+
+
+def tool_names(cluster: Cluster) -> list[str]:
+    """The cluster's tools plus every tool its training answers and histories call."""
+    names = {t.get("name") for t in cluster.tools if t.get("name")}
+    for example in cluster.splits["train"]:
+        names |= {c["name"] for c in example.target.get("tool_calls") or []}
+        for message in example.messages:
+            names |= {c["name"] for c in message.get("tool_calls") or []}
+    return sorted(names)
+
+
+def _example_count(cluster: Cluster) -> int:
+    return len(cluster.splits["train"]) + len(cluster.splits["val"]) + len(cluster.splits["test"])
+
+
+def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
+                  progress: Callable[[dict], None]) -> dict:
+    """Returns the cluster's entry for train.json (trained or skipped, with the reason)."""
+    recipe = load_recipe(options.recipe)
+    if options.max_steps is not None:
+        recipe["max_steps"] = options.max_steps
+    max_minutes = options.max_minutes if options.max_minutes is not None else recipe["max_minutes"]
+    min_examples = options.min_examples if options.min_examples is not None else recipe["min_examples"]
+    threads = options.threads or recipe.get("threads", 2)
+    cluster = load_cluster(run_dir, cluster_id)
+    train_examples = cluster.splits["train"]
+    if len(train_examples) < min_examples:
+        reason = (f"{len(train_examples)} training examples, fewer than the minimum {min_examples} "
+                  f"(--min-examples); the cluster stays on the big model")
+        return {"cluster": cluster.id, "status": "skipped", "reason": reason, "examples": _example_count(cluster)}
+    if options.recipe in ("lora", "full") and not options.base:
+        raise ValueError(f"recipe {options.recipe} needs --base PATH|HUB_ID (a base causal LM)")
+
+    started = time.monotonic()
+    seed_everything(options.seed, threads)
+    max_slots = recipe["max_slots"]
+    if options.recipe == "scratch":
+        settings = recipe["tokenizer"]
+        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots), settings["vocab_size"],
+                                    settings["min_frequency"], max_slots, tool_names(cluster))
+        model = scratch_model(recipe["model"], tokenizer)
+    else:
+        tokenizer = base_tokenizer(options.base, max_slots, tool_names(cluster))
+        model = base_model(options.base, tokenizer, recipe)
+    build = lambda examples: build_features(examples, tokenizer, recipe["max_prompt_tokens"],  # noqa: E731
+                                            recipe["max_target_tokens"], max_slots)
+    train_features, val_features = build(train_examples), build(cluster.splits["val"])
+    pad_id = tokenizer.convert_tokens_to_ids(PAD) if PAD in tokenizer.get_vocab() else tokenizer.pad_token_id
+    end_id = tokenizer.convert_tokens_to_ids(END)
+    progress({"event": "start", "cluster": cluster.id, "recipe": options.recipe, "train": len(train_features),
+              "val": len(val_features), "test": len(cluster.splits["test"]),
+              "parameters": sum(p.numel() for p in model.parameters())})
+    result = train(model, train_features, val_features, recipe, options.seed, pad_id, max_minutes, accelerator,
+                   lambda event: progress({**event, "cluster": cluster.id}))
+    train_seconds = time.monotonic() - started
+    model = merge_for_serving(accelerator.unwrap_model(model))
+
+    out_dir = (options.output or run_dir / "specialists") / cluster.id
+    max_new_tokens = max(len(f.target_ids) for f in train_features) + 32
+    exact = None
+    if accelerator.is_main_process:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        model.generation_config.update(do_sample=False, max_new_tokens=max_new_tokens, bos_token_id=model.config.bos_token_id,
+                                       eos_token_id=end_id, pad_token_id=pad_id)
+        model.save_pretrained(str(out_dir), safe_serialization=True)
+        save_tokenizer(tokenizer, out_dir)
+        if not options.skip_eval and cluster.splits["test"]:
+            test_features = build(cluster.splits["test"][: options.eval_examples])
+            exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
+                                          max_new_tokens)
+            with (out_dir / "predictions.jsonl").open("w") as handle:
+                for p in predictions:
+                    handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
+                                             "response": p.response, "error": p.error}, ensure_ascii=False) + "\n")
+    wall = time.monotonic() - started
+    specialist = {
+        "format": 1,
+        "cluster": cluster.id,
+        "label": cluster.info.get("label"),
+        "prefix_hash": cluster.prefix_hash,
+        "prompt_format": PROMPT_FORMAT_VERSION,
+        "recipe": options.recipe,
+        "base": options.base,
+        "train_loss": round(result.train_loss, 6),
+        "val_loss": None if result.val_loss is None else round(result.val_loss, 6),
+        "tokens_seen": result.tokens_seen,
+        "wall_seconds": round(wall, 2),
+        "train_seconds": round(train_seconds, 2),
+        "steps": result.steps,
+        "best_step": result.best_step,
+        "stopped_by": result.stopped_by,
+        "seed": options.seed,
+        "examples": {"train": len(train_features), "val": len(val_features), "test": len(cluster.splits["test"])},
+        "slots": {"scheme": "value-slots-v1", "max_slots": max_slots, "max_slot_chars": MAX_SLOT_CHARS,
+                  "token": "<S{n}>"},
+        "max_prompt_tokens": recipe["max_prompt_tokens"],
+        "max_new_tokens": max_new_tokens,
+        "exact_match": exact,
+        "tools": cluster.tools,
+    }
+    if accelerator.is_main_process:
+        (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False) + "\n")
+    summary = {k: specialist[k] for k in ("cluster", "recipe", "base", "train_loss", "val_loss", "tokens_seen",
+                                          "wall_seconds", "steps", "stopped_by", "exact_match")}
+    return {**summary, "status": "trained", "specialist": str(out_dir)}
+
+
+def write_summary(run_dir: Path, entries: list[dict], options: Options) -> Path:
+    """Merges this invocation's entries into the run's train.json (one entry per cluster)."""
+    path = run_dir / "train.json"
+    previous = {}
+    if path.exists():
+        try:
+            previous = {e["cluster"]: e for e in json.loads(path.read_text()).get("clusters", [])}
+        except (ValueError, KeyError, AttributeError):
+            previous = {}
+    for entry in entries:
+        previous[entry["cluster"]] = entry
+    summary = {"format": 1, "recipe": options.recipe, "updated": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+               "clusters": [previous[k] for k in sorted(previous)]}
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(summary, indent=1, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+    return path

@@ -1,0 +1,246 @@
+"""Value slots: make copying values from the request cheap for a tiny model.
+
+Value-like spans of the prompt (quoted strings, numbers, ids, file names; every string or number
+leaf of JSON tool results and of earlier tool calls) are replaced by numbered slot tokens
+<S0>, <S1>, ...; the model learns to write a slot token where its answer reuses a value, and
+`restore` puts the values back, typed by the tool's JSON schema. The rules are part of the
+prompt format (PROMPT_FORMAT.md, "Value slots") and must not change without a version bump.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+MAX_SLOTS = 64
+MAX_SLOT_CHARS = 100
+
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# One alternation, leftmost match wins; groups: 1 single-quoted, 2 double-quoted, 3 backticked,
+# 4 a bare token. Quotes must not touch word characters on the outside ("user's" is no quote).
+_TEXT_SPAN = re.compile(
+    r"(?<!\w)'([^'\n]{1,100})'(?!\w)"
+    r'|"([^"\n]{1,100})"'
+    r"|`([^`\n]{1,100})`"
+    r"|(?<![\w.@/:+\-])(-?[A-Za-z0-9_](?:[\w.@/:+\-]*\w)?)"
+)
+
+
+def is_value_token(token: str) -> bool:
+    """A bare token is a value when it holds a digit, or `_ @ . /` inside (ids, file names, emails)."""
+    if any(ch.isdigit() for ch in token):
+        return True
+    return any(ch in token for ch in "_@./")
+
+
+def is_number_text(text: str) -> bool:
+    return _NUMBER.fullmatch(text) is not None
+
+
+def number_value(text: str) -> int | float:
+    return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+
+
+def json_number_text(value: int | float) -> str:
+    """Numbers as JSON text: integers in decimal, floats as Python's shortest round-trip repr."""
+    return json.dumps(value)
+
+
+@dataclass
+class Slot:
+    text: str  # the value as it appeared (strings unquoted; numbers as JSON text)
+    kind: str  # "string" or "number"
+
+
+@dataclass
+class SlotTable:
+    """The slots of one prompt, in order of first appearance; equal texts share a slot."""
+
+    slots: list[Slot] = field(default_factory=list)
+    limit: int = MAX_SLOTS
+
+    def add(self, text: str, kind: str) -> int | None:
+        for index, slot in enumerate(self.slots):
+            if slot.text == text:
+                return index
+        if len(self.slots) >= self.limit or not text or len(text) > MAX_SLOT_CHARS:
+            return None
+        self.slots.append(Slot(text, kind))
+        return len(self.slots) - 1
+
+    def find(self, value: Any) -> int | None:
+        """The slot an answer's leaf value can be copied from, if any (first match wins)."""
+        if isinstance(value, bool) or value is None:
+            return None
+        if isinstance(value, str):
+            for index, slot in enumerate(self.slots):
+                if slot.text == value:
+                    return index
+            return None
+        if isinstance(value, (int, float)):
+            for index, slot in enumerate(self.slots):
+                if is_number_text(slot.text) and number_value(slot.text) == value:
+                    return index
+        return None
+
+    def to_json(self) -> list[dict[str, str]]:
+        return [{"text": s.text, "kind": s.kind} for s in self.slots]
+
+
+def slot_token(index: int) -> str:
+    return f"<S{index}>"
+
+
+_TITLE_WORD = re.compile(r"[A-Z][a-z]+")
+_TITLE_RUN = re.compile(r"(?: [A-Z][a-z]+)+(?![\w])")
+_ALL_CAPS = re.compile(r"[A-Z]{2,}")
+_SENTENCE_END = ".!?:;\"'(\n"
+
+
+def _is_sentence_start(text: str, start: int) -> bool:
+    before = text[:start].rstrip(" ")
+    return not before or before[-1] in _SENTENCE_END
+
+
+def slot_text(text: str, table: SlotTable) -> str:
+    """Replaces value-like spans of free text by slot tokens (quotes included in the span).
+
+    Spans: quoted text ('…', "…", `…`); bare tokens holding a digit or one of `_ @ . /`;
+    all-capital words of 2+ letters; runs of capitalised words (`San Francisco`) that do not
+    start a sentence."""
+    out: list[str] = []
+    last = 0
+    position = 0
+    while (match := _TEXT_SPAN.search(text, position)) is not None:
+        position = match.end()
+        end = match.end()
+        quoted = match.group(1) or match.group(2) or match.group(3)
+        if quoted is not None:
+            value = quoted
+        else:
+            value = match.group(4)
+            if _TITLE_WORD.fullmatch(value) and not _is_sentence_start(text, match.start()):
+                if (run := _TITLE_RUN.match(text, end)) is not None:
+                    end = run.end()
+                    value = text[match.start() : end]
+            elif not (is_value_token(value) or _ALL_CAPS.fullmatch(value)):
+                continue
+        index = table.add(value, "number" if is_number_text(value) else "string")
+        if index is None:
+            continue
+        out.append(text[last : match.start()])
+        out.append(slot_token(index))
+        last = position = end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _register_leaves(value: Any, table: SlotTable) -> None:
+    if isinstance(value, dict):
+        for item in value.values():
+            _register_leaves(item, table)
+    elif isinstance(value, list):
+        for item in value:
+            _register_leaves(item, table)
+    elif isinstance(value, str):
+        table.add(value, "string")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        table.add(json_number_text(value), "number")
+
+
+def register_json_values(value: Any, table: SlotTable) -> None:
+    """Gives every string and number leaf of a JSON value a slot, depth first, in member order."""
+    _register_leaves(value, table)
+
+
+# --- Restoration -------------------------------------------------------------------------------
+
+
+def _schema_type(schema: dict | None) -> str | None:
+    if not isinstance(schema, dict):
+        return None
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    return {"float": "number", "dict": "object", "tuple": "array"}.get(kind, kind)
+
+
+def coerce(slot: Slot, schema: dict | None) -> Any:
+    """A slot's value typed by the JSON schema of the place it is written to."""
+    kind = _schema_type(schema)
+    text = slot.text
+    if kind == "string":
+        return text
+    if kind == "integer" and is_number_text(text):
+        number = number_value(text)
+        return int(number) if float(number).is_integer() else number
+    if kind == "number" and is_number_text(text):
+        return number_value(text)
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if kind in ("array", "object"):
+        try:
+            parsed = json.loads(text)
+            if isinstance(parsed, (list, dict)):
+                return parsed
+        except ValueError:
+            pass
+        return text
+    if kind is None and slot.kind == "number" and is_number_text(text):
+        return number_value(text)
+    return text
+
+
+class SlotRef:
+    """A slot token found while parsing generated text, before it is restored."""
+
+    def __init__(self, index: int):
+        self.index = index
+
+    def __repr__(self) -> str:
+        return f"<S{self.index}>"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SlotRef) and other.index == self.index
+
+
+def _child_schema(schema: dict | None, key: str | int) -> dict | None:
+    if not isinstance(schema, dict):
+        return None
+    if isinstance(key, str):
+        props = schema.get("properties")
+        return props.get(key) if isinstance(props, dict) else None
+    items = schema.get("items")
+    return items if isinstance(items, dict) else None
+
+
+def restore_value(value: Any, table: SlotTable, schema: dict | None) -> Any:
+    """Replaces SlotRefs in a parsed JSON value, coercing each by the schema at its path.
+
+    Raises IndexError for a slot the prompt does not have."""
+    if isinstance(value, SlotRef):
+        return coerce(table.slots[value.index], schema)
+    if isinstance(value, dict):
+        return {k: restore_value(v, table, _child_schema(schema, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [restore_value(v, table, _child_schema(schema, i)) for i, v in enumerate(value)]
+    return value
+
+
+def restore_response(response: dict, table: SlotTable, tools: list[dict]) -> dict:
+    """Restores every slot of a parsed canonical response, typed by the named tool's parameters."""
+    schemas = {t.get("name"): t.get("parameters") for t in tools or []}
+    calls = []
+    for call in response.get("tool_calls") or []:
+        calls.append(
+            {
+                "name": call["name"],
+                "arguments": restore_value(call["arguments"], table, schemas.get(call["name"])),
+            }
+        )
+    content = response.get("content")
+    if isinstance(content, SlotRef):
+        content = table.slots[content.index].text
+    return {"content": content, "tool_calls": calls}
