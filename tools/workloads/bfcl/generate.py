@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bfcl_fleet.agents import MULTI_TURN_VARIANTS  # noqa: E402
+from bfcl_fleet.agents import AGENTS, MULTI_TURN_VARIANTS  # noqa: E402
 from bfcl_fleet.workload import DEFAULT_VARIANTS, Settings, build  # noqa: E402
 
 QUICK_CONVERSATIONS = 120
@@ -36,6 +36,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--variants", default=",".join(DEFAULT_VARIANTS),
                         help=f"multi-turn categories, comma-separated, from {','.join(MULTI_TURN_VARIANTS)}")
     parser.add_argument("--stream-share", type=float, default=0.3, help="share of requests sent with stream=true")
+    parser.add_argument("--anthropic-agents", default="",
+                        help="comma-separated agents that use the Anthropic Messages API instead of OpenAI "
+                             "(e.g. ticket,posting; default none)")
+    parser.add_argument("--anthropic-model", default="claude-3-5-haiku-latest",
+                        help="model name for the --anthropic-agents")
     args = parser.parse_args(argv)
     if args.quick and args.conversations is None:
         args.conversations = QUICK_CONVERSATIONS
@@ -43,6 +48,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         parser.error("--conversations must be at least 1")
     if not 0.0 <= args.stream_share <= 1.0:
         parser.error("--stream-share must be between 0 and 1")
+    args.anthropic_agents = tuple(a.strip() for a in args.anthropic_agents.split(",") if a.strip())
+    unknown_agents = [a for a in args.anthropic_agents if a not in AGENTS]
+    if unknown_agents:
+        parser.error(f"unknown --anthropic-agents {unknown_agents}; choose from {list(AGENTS)}")
     args.variants = tuple(v.strip() for v in args.variants.split(",") if v.strip())
     unknown = [v for v in args.variants if v not in MULTI_TURN_VARIANTS]
     if unknown:
@@ -59,7 +68,8 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     settings = Settings(seed=args.seed, model=args.model, conversations=args.conversations,
-                        variants=args.variants, stream_share=args.stream_share)
+                        variants=args.variants, stream_share=args.stream_share,
+                        anthropic_agents=args.anthropic_agents, anthropic_model=args.anthropic_model)
     workload = build(settings)
     args.out.mkdir(parents=True, exist_ok=True)
     write_jsonl(args.out / "requests.jsonl", workload.requests)
@@ -71,11 +81,11 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_summary(summary: dict, out: Path) -> None:
-    print(f"{'agent':<12} {'convs':>6} {'requests':>9} {'streamed':>9} {'calls':>6} {'text':>5} {'avg bytes':>10}")
+    print(f"{'agent':<12} {'api':<17} {'convs':>6} {'requests':>9} {'streamed':>9} {'calls':>6} {'text':>5} {'avg bytes':>10}")
     for name, s in summary["agents"].items():
-        print(f"{name:<12} {s['conversations']:>6} {s['requests']:>9} {s['streamed']:>9} "
+        print(f"{name:<12} {s['api']:<17} {s['conversations']:>6} {s['requests']:>9} {s['streamed']:>9} "
               f"{s['tool_call_answers']:>6} {s['text_answers']:>5} {s['mean_body_bytes']:>10}")
-    print(f"{'total':<12} {summary['conversations']:>6} {summary['requests']:>9} {summary['streamed']:>9}")
+    print(f"{'total':<12} {'':<17} {summary['conversations']:>6} {summary['requests']:>9} {summary['streamed']:>9}")
     print(f"script entries: {summary['script_entries']} ({summary['script_entries_with_contains']} with contains); "
           f"left out as ambiguous: {', '.join(summary['excluded_bfcl_entries']) or 'none'}")
     print(f"wrote {out}/requests.jsonl, script.jsonl, labels.jsonl, summary.json")

@@ -84,3 +84,49 @@ def agrees(got: dict, expected: dict) -> bool:
     if got.get("tool_calls"):
         return False
     return (got.get("content") or "").strip() == (expected.get("content") or "").strip()
+
+
+def from_message(message: Any) -> dict:
+    """Canonical answer of an Anthropic Message (text blocks joined, tool_use blocks as calls)."""
+    texts = [block.text for block in message.content if block.type == "text"]
+    calls = [{"name": block.name, "arguments": dict(block.input or {})}
+             for block in message.content if block.type == "tool_use"]
+    return {"content": "".join(texts) if texts else None, "tool_calls": calls}
+
+
+class AnthropicStreamAssembler:
+    """Folds Anthropic stream events (text_delta, input_json_delta) into one answer."""
+
+    def __init__(self) -> None:
+        self.blocks: dict[int, dict] = {}
+        self.usage: Any = None
+        self.chunks = 0
+
+    def add(self, event: Any) -> None:
+        self.chunks += 1
+        if event.type == "content_block_start":
+            block = event.content_block
+            if block.type == "tool_use":
+                self.blocks[event.index] = {"type": "tool_use", "name": block.name, "json": ""}
+            elif block.type == "text":
+                self.blocks[event.index] = {"type": "text", "text": block.text or ""}
+        elif event.type == "content_block_delta":
+            slot = self.blocks.get(event.index)
+            delta = event.delta
+            if slot is None:
+                return
+            if delta.type == "text_delta":
+                slot["text"] += delta.text
+            elif delta.type == "input_json_delta":
+                slot["json"] += delta.partial_json
+        elif event.type == "message_delta":
+            self.usage = getattr(event, "usage", None)
+
+    def answer(self) -> dict:
+        texts, calls = [], []
+        for _, block in sorted(self.blocks.items()):
+            if block["type"] == "text":
+                texts.append(block["text"])
+            else:
+                calls.append({"name": block["name"], "arguments": _arguments(block["json"] or "{}", block["name"])})
+        return {"content": "".join(texts) if texts else None, "tool_calls": calls}

@@ -73,8 +73,12 @@ def _distinguishing_substring(request: WireRequest, others: list[WireRequest]) -
     Tried in order: tool call ids from the history (unique per conversation), then the names of
     the offered tools (single-turn entries that share a question but not their functions).
     """
-    ids = [call["id"] for m in request.body.get("messages", []) for call in m.get("tool_calls") or []]
-    names = [tool.get("function", {}).get("name", "") for tool in request.body.get("tools", [])]
+    ids = []
+    for message in request.body.get("messages", []):
+        ids.extend(call["id"] for call in message.get("tool_calls") or [])  # OpenAI
+        if isinstance(message.get("content"), list):  # Anthropic tool_use blocks
+            ids.extend(block["id"] for block in message["content"] if block.get("type") == "tool_use")
+    names = [tool.get("function", {}).get("name") or tool.get("name", "") for tool in request.body.get("tools", [])]
     candidates = [*reversed(ids), *(n for n in names if n), *(f'"name":"{n}"' for n in names if n)]
     for candidate in candidates:
         if all(candidate not in other.raw for other in others):

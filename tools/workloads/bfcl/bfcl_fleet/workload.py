@@ -9,9 +9,9 @@ from importlib import metadata
 
 from .agents import AGENTS, MULTI_TURN_VARIANTS, SINGLE_TURN_CATEGORIES, load_category
 from .conversations import Thread, multi_turn_threads, single_turn_thread
-from .requests import Request, thread_requests
+from .requests import MESSAGES, PATHS, Request, thread_requests
 from .script import Resolver, ScriptConflict, WireRequest, build_script
-from .wire import CHAT_PATH, WireCapture, sha256_hex
+from .wire import WireCapture, sha256_hex
 
 FORMAT = 1
 DEFAULT_VARIANTS = ("multi_turn_base", "multi_turn_miss_param")
@@ -26,6 +26,8 @@ class Settings:
     conversations: int | None = None  # BFCL entries to use in all; None = every entry
     variants: tuple[str, ...] = DEFAULT_VARIANTS
     stream_share: float = 0.3
+    anthropic_agents: tuple[str, ...] = ()  # agents that talk to the Anthropic Messages API instead
+    anthropic_model: str = "claude-3-5-haiku-latest"
 
 
 @dataclass
@@ -105,11 +107,15 @@ def _requests_without_conflicts(threads: list[Thread], settings: Settings) -> tu
         rng.shuffle(kept)
         requests: list[Request] = []
         for thread in kept:
-            requests.extend(thread_requests(thread, settings.model, settings.seed, rng, settings.stream_share))
+            if thread.agent in settings.anthropic_agents:
+                requests.extend(thread_requests(thread, settings.anthropic_model, settings.seed, rng,
+                                                settings.stream_share, api=MESSAGES))
+            else:
+                requests.extend(thread_requests(thread, settings.model, settings.seed, rng, settings.stream_share))
         # Earlier categories win conflicts: multi_turn_base over multi_turn_miss_param, and so on.
         rank = {category: index for index, category in enumerate((*settings.variants, *SINGLE_TURN_CATEGORIES))}
         order = sorted(range(len(requests)), key=lambda i: rank[requests[i].category])
-        draft = [(WireRequest(path=CHAT_PATH, body=requests[i].body, raw=_compact(requests[i].body)),
+        draft = [(WireRequest(path=PATHS[requests[i].api], body=requests[i].body, raw=_compact(requests[i].body)),
                   requests[i].expected) for i in order]
         try:
             build_script(draft)
@@ -130,10 +136,10 @@ def _assemble(requests: list[Request], settings: Settings) -> Workload:
     label_of: dict[str, tuple] = {}
     every = 1 if len(requests) <= FULL_CHECK_LIMIT else SAMPLE_EVERY
     for index, request in enumerate(requests):
-        path, data = capture.fast_bytes(request.body)
-        if index % every == 0 and capture.chat_bytes(request.body) != (path, data):
-            raise AssertionError(f"{request.conversation} turn {request.turn}: the installed openai SDK serializes "
-                                 "this body differently from wire.WireCapture.fast_bytes; update wire.py")
+        path, data = capture.fast_bytes(request.body, request.api)
+        if index % every == 0 and capture.sdk_bytes(request.body, request.api) != (path, data):
+            raise AssertionError(f"{request.conversation} turn {request.turn}: the installed {request.api} SDK "
+                                 "serializes this body differently from wire.WireCapture.fast_bytes; update wire.py")
         body = json.loads(data)
         digest = sha256_hex(data)
         label = (request.agent, request.task)
@@ -141,13 +147,13 @@ def _assemble(requests: list[Request], settings: Settings) -> Workload:
             raise AssertionError(f"body {digest} is sent by two agents/tasks: {label_of[digest]} and {label}")
         workload.requests.append({
             "agent": request.agent, "task": request.task, "conversation": request.conversation,
-            "turn": request.turn, "api": "chat.completions", "stream": request.stream, "path": path,
+            "turn": request.turn, "api": request.api, "stream": request.stream, "path": path,
             "body_sha256": digest, "body": body, "expected": request.expected,
         })
         workload.labels.append({
             "body_sha256": digest, "agent": request.agent, "task": request.task, "category": request.category,
             "conversation": request.conversation, "turn": request.turn, "bfcl_id": request.bfcl_id,
-            "function": request.function, "api": "chat.completions", "stream": request.stream,
+            "function": request.function, "api": request.api, "stream": request.stream,
         })
         wire.append((WireRequest(path=path, body=body, raw=data.decode()), request.expected))
     workload.script = build_script(wire)
@@ -166,7 +172,9 @@ def _summary(workload: Workload, settings: Settings) -> dict:
     agents = {}
     for request in workload.requests:
         stats = agents.setdefault(request["agent"], {"conversations": set(), "requests": 0, "streamed": 0,
-                                                     "tool_call_answers": 0, "text_answers": 0, "body_bytes": 0})
+                                                     "tool_call_answers": 0, "text_answers": 0, "body_bytes": 0,
+                                                     "apis": set()})
+        stats["apis"].add(request["api"])
         stats["conversations"].add(request["conversation"])
         stats["requests"] += 1
         stats["streamed"] += request["stream"]
@@ -176,7 +184,8 @@ def _summary(workload: Workload, settings: Settings) -> dict:
     for name in AGENTS:
         if name in agents:
             s = agents[name]
-            per_agent[name] = {"conversations": len(s["conversations"]), "requests": s["requests"],
+            per_agent[name] = {"api": ",".join(sorted(s["apis"])),
+                               "conversations": len(s["conversations"]), "requests": s["requests"],
                                "streamed": s["streamed"], "tool_call_answers": s["tool_call_answers"],
                                "text_answers": s["text_answers"],
                                "mean_body_bytes": round(s["body_bytes"] / s["requests"])}
@@ -187,6 +196,8 @@ def _summary(workload: Workload, settings: Settings) -> dict:
         "requests": len(workload.requests),
         "conversations": len({r["conversation"] for r in workload.requests}),
         "streamed": sum(r["stream"] for r in workload.requests),
+        "apis": {api: sum(r["api"] == api for r in workload.requests) for api in sorted({r["api"] for r in
+                                                                                         workload.requests})},
         "distinct_bodies": len({r["body_sha256"] for r in workload.requests}),
         "script_entries": len(workload.script),
         "script_entries_with_contains": sum("contains" in e["match"] for e in workload.script),

@@ -1,8 +1,8 @@
-"""A tiny OpenAI Chat Completions server for tests, answering from a mock-upstream script.
+"""A tiny OpenAI Chat Completions + Anthropic Messages server for tests, answering from a script.
 
-Speaks the same wire format as the real service: JSON completions, or SSE chunks with content
-and tool-call argument deltas split over several events, ending with a usage chunk (when asked)
-and `data: [DONE]`.
+Speaks the same wire formats as the real services: JSON responses, or SSE with content and
+tool-call argument deltas split over several events (OpenAI: ending with a usage chunk when asked
+and `data: [DONE]`; Anthropic: message_start … content_block_* … message_stop).
 """
 
 from __future__ import annotations
@@ -12,6 +12,13 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from bfcl_fleet.script import Resolver, WireRequest
+
+
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):  # clients closing idle keep-alive connections
+        pass
 
 
 class FakeUpstream:
@@ -40,9 +47,10 @@ class FakeUpstream:
                 answer = upstream.resolver.resolve(WireRequest(path=self.path, body=body, raw=raw.decode()))
                 if answer is None:
                     return self._json(404, {"error": {"message": "no script entry matches", "type": "not_found"}})
+                anthropic = self.path.endswith("/messages")
                 if body.get("stream"):
-                    return self._stream(body, answer)
-                return self._json(200, completion(body["model"], answer))
+                    return self._stream(body, answer, anthropic)
+                return self._json(200, message(body["model"], answer) if anthropic else completion(body["model"], answer))
 
             def _headers(self, status, content_type, length=None):
                 self.send_response(status)
@@ -60,15 +68,18 @@ class FakeUpstream:
                 self._headers(status, "application/json", len(data))
                 self.wfile.write(data)
 
-            def _stream(self, body, answer):
+            def _stream(self, body, answer, anthropic):
                 self._headers(200, "text/event-stream")
-                for chunk in chunks(body, answer):
-                    event = f"data: {json.dumps(chunk)}\n\n".encode()
-                    self.wfile.write(f"{len(event):x}\r\n".encode() + event + b"\r\n")
-                done = b"data: [DONE]\n\n"
-                self.wfile.write(f"{len(done):x}\r\n".encode() + done + b"\r\n0\r\n\r\n")
+                if anthropic:
+                    events = [f"event: {e['type']}\ndata: {json.dumps(e)}\n\n" for e in message_events(body, answer)]
+                else:
+                    events = [f"data: {json.dumps(c)}\n\n" for c in chunks(body, answer)] + ["data: [DONE]\n\n"]
+                for event in events:
+                    data = event.encode()
+                    self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+                self.wfile.write(b"0\r\n\r\n")
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _QuietServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     @property
@@ -119,3 +130,35 @@ def chunks(body, answer):
     if (body.get("stream_options") or {}).get("include_usage"):
         yield {"id": "chatcmpl-fake", "object": "chat.completion.chunk", "created": 1, "model": body["model"],
                "choices": [], "usage": {"prompt_tokens": 10, "completion_tokens": 5, "total_tokens": 15}}
+
+
+def message(model, answer):
+    content = [{"type": "text", "text": answer["content"]}] if answer["content"] else []
+    content += [{"type": "tool_use", "id": f"toolu_{i}", "name": c["name"], "input": c["arguments"]}
+                for i, c in enumerate(answer["tool_calls"])]
+    return {"id": "msg_fake", "type": "message", "role": "assistant", "model": model, "content": content,
+            "stop_reason": "tool_use" if answer["tool_calls"] else "end_turn", "stop_sequence": None,
+            "usage": {"input_tokens": 10, "output_tokens": 5}}
+
+
+def message_events(body, answer):
+    whole = message(body["model"], answer)
+    yield {"type": "message_start", "message": {**whole, "content": [], "stop_reason": None,
+                                                 "usage": {"input_tokens": 10, "output_tokens": 1}}}
+    for index, block in enumerate(whole["content"]):
+        if block["type"] == "text":
+            yield {"type": "content_block_start", "index": index, "content_block": {"type": "text", "text": ""}}
+            for start in range(0, len(block["text"]), 7):
+                yield {"type": "content_block_delta", "index": index,
+                       "delta": {"type": "text_delta", "text": block["text"][start:start + 7]}}
+        else:
+            yield {"type": "content_block_start", "index": index,
+                   "content_block": {"type": "tool_use", "id": block["id"], "name": block["name"], "input": {}}}
+            text = json.dumps(block["input"], separators=(",", ":"))
+            for start in range(0, len(text), 5):
+                yield {"type": "content_block_delta", "index": index,
+                       "delta": {"type": "input_json_delta", "partial_json": text[start:start + 5]}}
+        yield {"type": "content_block_stop", "index": index}
+    yield {"type": "message_delta", "delta": {"stop_reason": whole["stop_reason"], "stop_sequence": None},
+           "usage": {"output_tokens": 5}}
+    yield {"type": "message_stop"}

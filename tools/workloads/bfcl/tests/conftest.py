@@ -16,3 +16,12 @@ def quick(tmp_path_factory):
     from bfcl_workload_fixture import quick_workload
 
     return quick_workload(tmp_path_factory.mktemp("bfcl-quick"))
+
+
+@pytest.fixture(scope="session")
+def mixed(tmp_path_factory):
+    """A small workload where the travel and generic agents use the Anthropic Messages API."""
+    from bfcl_workload_fixture import workload
+
+    return workload(tmp_path_factory.mktemp("bfcl-mixed"),
+                    ["--conversations", "60", "--seed", "11", "--anthropic-agents", "travel,generic"])

@@ -38,6 +38,16 @@ def test_replays_the_workload_with_full_agreement(quick, tmp_path, capsys):
     assert f"requests {total}" in printed and "agreement 100.0%" in printed
 
 
+def test_replays_openai_and_anthropic_agents_through_their_sdks(mixed, tmp_path):
+    with FakeUpstream(mixed["script"], route="upstream") as upstream:
+        results = run(mixed["requests"], DriveConfiguration(base_url=upstream.base_url, concurrency=6))
+    assert [r["error"] for r in results if r["error"]] == []
+    assert all(r["agree"] and r["body_sha256_ok"] and r["route"] == "upstream" for r in results)
+    apis = {(mixed["requests"][r["index"]]["api"], r["stream"]) for r in results}
+    assert apis == {("messages", True), ("messages", False), ("chat.completions", True),
+                    ("chat.completions", False)}
+
+
 def test_turns_of_a_conversation_arrive_in_order(quick):
     turn_of = {r["body_sha256"]: (r["conversation"], r["turn"]) for r in quick["requests"]}
     with FakeUpstream(quick["script"]) as upstream:

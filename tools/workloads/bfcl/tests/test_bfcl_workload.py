@@ -48,6 +48,34 @@ def check_chat_request(body):
         assert "stream" not in body and "stream_options" not in body
 
 
+def check_messages_request(body):
+    """The Anthropic Messages request rules: system field, alternating roles, paired tool results."""
+    assert isinstance(body["model"], str) and body["max_tokens"] > 0 and isinstance(body["system"], str)
+    tool_names = {t["name"] for t in body.get("tools", [])}
+    for tool in body.get("tools", []):
+        assert set(tool) == {"name", "description", "input_schema"} and tool["input_schema"]["type"] == "object"
+    roles = [m["role"] for m in body["messages"]]
+    assert roles[0] == "user" and roles[-1] == "user"
+    assert all(a != b for a, b in zip(roles, roles[1:])), "roles must alternate"
+    pending = []
+    for message in body["messages"]:
+        content = message["content"]
+        if isinstance(content, str):
+            assert content and not pending
+            continue
+        for block in content:
+            if block["type"] == "tool_use":
+                assert message["role"] == "assistant" and block["name"] in tool_names
+                assert isinstance(block["input"], dict)
+                pending.append(block["id"])
+            elif block["type"] == "tool_result":
+                assert message["role"] == "user" and block["tool_use_id"] == pending.pop(0)
+            else:
+                assert block["type"] == "text" and block["text"] and not pending
+    assert not pending
+    assert body.get("stream", True) is True and "stream_options" not in body
+
+
 def test_every_request_is_a_valid_chat_request(quick):
     for request in quick["requests"]:
         check_chat_request(request["body"])
@@ -132,7 +160,7 @@ def test_labels_join_on_the_sha256_of_the_bytes_the_sdk_sends(quick):
         assert key_to_label.setdefault(digest, (label["agent"], label["task"])) == (label["agent"], label["task"])
     for request in [next(r for r in quick["requests"] if r["stream"]),
                     next(r for r in quick["requests"] if not r["stream"])]:
-        path, data = capture.chat_bytes(request["body"])
+        path, data = capture.sdk_bytes(request["body"])
         assert path == request["path"] and hashlib.sha256(data).hexdigest() == request["body_sha256"]
 
 
@@ -157,8 +185,34 @@ def test_same_seed_same_bytes_other_seed_other_sample(tmp_path):
 
 
 @pytest.mark.parametrize("argv", [["--variants", "multi_turn_miss_func"], ["--conversations", "0"],
-                                  ["--stream-share", "1.5"]])
+                                  ["--stream-share", "1.5"], ["--anthropic-agents", "travel,nobody"]])
 def test_bad_usage_exits_2(tmp_path, argv):
     with pytest.raises(SystemExit) as exit_info:
         generate.main(["--out", str(tmp_path), *argv])
     assert exit_info.value.code == 2
+
+
+def test_anthropic_agents_send_valid_messages_requests(mixed):
+    apis = defaultdict(set)
+    for request in mixed["requests"]:
+        apis[request["agent"]].add(request["api"])
+        if request["api"] == "messages":
+            assert request["path"] == "/v1/messages"
+            check_messages_request(request["body"])
+        else:
+            check_chat_request(request["body"])
+    assert apis["travel"] == {"messages"} and apis["generic"] == {"messages"}
+    assert apis["vehicle"] == {"chat.completions"}
+    assert any(r["api"] == "messages" and r["turn"] >= 3 for r in mixed["requests"])
+    assert any(r["api"] == "messages" and r["stream"] for r in mixed["requests"])
+
+
+def test_anthropic_requests_join_and_resolve(mixed):
+    capture = WireCapture()
+    resolver = Resolver(mixed["script"])
+    for request in mixed["requests"]:
+        wire = WireRequest(path=request["path"], body=request["body"], raw=compact(request["body"]))
+        assert resolver.resolve(wire) == request["expected"]
+    for request in [r for r in mixed["requests"] if r["api"] == "messages"][:5]:
+        path, data = capture.sdk_bytes(request["body"], "messages")
+        assert path == "/v1/messages" and hashlib.sha256(data).hexdigest() == request["body_sha256"]
