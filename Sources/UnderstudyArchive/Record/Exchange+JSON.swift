@@ -148,7 +148,7 @@ extension Exchange {
             case "error": error = try c.parseValue().stringValue
             case "route":
                 let value = try c.parseValue()
-                route = value.isNull ? nil : value
+                route = value.isNull ? JSONValue?.none : value  // a bare `nil` here would be JSONValue.null
             default: _ = try c.skipValue()
             }
         }

@@ -1,0 +1,61 @@
+import CZstd
+
+/// Owns a zstd compression context and turns a buffer of JSON lines into one zstd frame with a
+/// content checksum. Blocks end at the given line boundaries (see `SegmentFormat.blockSize`).
+final class ZstdCompressor {
+    private let context: OpaquePointer
+
+    init(level: Int32, windowLog: Int32 = 0) throws(ArchiveError) {
+        guard let context = ZSTD_createCCtx() else { throw .zstd(operation: "create context", message: "out of memory") }
+        self.context = context
+        try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level), "set level")
+        try check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1), "enable checksums")
+        if windowLog > 0 { try check(ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, windowLog), "set window") }
+    }
+
+    deinit { ZSTD_freeCCtx(context) }
+
+    private func check(_ code: Int, _ operation: String) throws(ArchiveError) {
+        if ZSTD_isError(code) != 0 { throw .zstd(operation: operation, message: String(cString: ZSTD_getErrorName(code))) }
+    }
+
+    /// Compresses `input` into one frame appended to `output`. `flushPoints` are ascending
+    /// offsets into `input` at which a block must end.
+    func compressFrame(_ input: [UInt8], flushPoints: [Int], into output: inout [UInt8]) throws(ArchiveError) {
+        ZSTD_CCtx_reset(context, ZSTD_reset_session_only)
+        try check(ZSTD_CCtx_setPledgedSrcSize(context, UInt64(input.count)), "set frame size")
+        let start = output.count
+        let bound = ZSTD_compressBound(input.count) + 64 + flushPoints.count * 8
+        output.reserveCapacity(start + bound)
+        output.append(contentsOf: repeatElement(0, count: bound))
+        var written = 0
+        var failure: ArchiveError?
+        input.withUnsafeBytes { src in
+            output.withUnsafeMutableBytes { dst in
+                var out = ZSTD_outBuffer(dst: dst.baseAddress! + start, size: bound, pos: 0)
+                var consumed = 0
+                var points = flushPoints
+                if points.last != input.count { points.append(input.count) }
+                for (i, point) in points.enumerated() where point > consumed || i == points.count - 1 {
+                    let last = i == points.count - 1
+                    var inBuf = ZSTD_inBuffer(src: src.baseAddress.map { $0 + consumed }, size: point - consumed, pos: 0)
+                    while true {
+                        let remaining = ZSTD_compressStream2(context, &out, &inBuf, last ? ZSTD_e_end : ZSTD_e_flush)
+                        if ZSTD_isError(remaining) != 0 {
+                            failure = .zstd(operation: "compress", message: String(cString: ZSTD_getErrorName(remaining)))
+                            return
+                        }
+                        if remaining == 0 && inBuf.pos == inBuf.size { break }
+                    }
+                    consumed = point
+                }
+                written = out.pos
+            }
+        }
+        if let failure {
+            output.removeLast(bound)
+            throw failure
+        }
+        output.removeLast(bound - written)
+    }
+}

@@ -1,0 +1,254 @@
+import Foundation
+
+/// Writes Exchange records to segments in a directory from any number of producers.
+///
+/// `append` only puts the record on a bounded queue and never blocks or fails loudly: when the
+/// queue is full, the writer is closed, or the disk refuses writes, records are dropped and
+/// counted in `counters`. A dedicated thread encodes records into frames, writes a frame every
+/// `flushInterval` or `flushBytes`, rotates segments by size and age, and fsyncs each segment
+/// when it is closed. After a failed write it starts a new segment and carries on once writes
+/// succeed again.
+///
+/// ```swift
+/// let writer = try ArchiveWriter(configuration: .init(directory: URL(fileURLWithPath: "captures/prod")))
+/// writer.append(exchange)          // from any thread or event loop
+/// try writer.close()               // drains the queue, writes the seek table, fsyncs
+/// ```
+public final class ArchiveWriter: @unchecked Sendable {
+    public let configuration: ArchiveWriterConfiguration
+    let scheme: LineScheme
+
+    // Shared between producers and the writer thread; guarded by `condition`.
+    private let condition = NSCondition()
+    private var queue: [Exchange] = []
+    private var queuedBytes = 0
+    private var closing = false
+    private var finished = false
+    private var stats = ArchiveWriterCounters()
+    private let done = DispatchSemaphore(value: 0)
+    private var closeError: ArchiveError?
+
+    // Owned by the writer thread.
+    private var segment: SegmentWriter?
+    private var frameDeadline: ContinuousClock.Instant?
+    private var sequence = 0
+
+    /// Creates the directory (mode 0700) when needed and starts the writer thread. Segment files
+    /// are created when the first record arrives.
+    public convenience init(configuration: ArchiveWriterConfiguration) throws {
+        try self.init(configuration: configuration, scheme: .plain)
+    }
+
+    init(configuration: ArchiveWriterConfiguration, scheme: LineScheme) throws {
+        self.configuration = configuration
+        self.scheme = scheme
+        let path = configuration.directory.path
+        var isDirectory: ObjCBool = false
+        if !FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            try FileManager.default.createDirectory(
+                at: configuration.directory, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o700])
+        } else if !isDirectory.boolValue {
+            throw ArchiveError.invalid("\(path) exists and is not a directory; give a directory for the archive")
+        }
+        guard access(path, W_OK) == 0 else { throw ArchiveError.io(path: path, operation: "write into", errno: errno) }
+        let thread = Thread { [self] in run() }
+        thread.name = "understudy-archive-writer"
+        thread.start()
+    }
+
+    /// Queues a record for writing. Never blocks; returns false (and counts a drop) when the
+    /// queue is full or the writer is closed.
+    @discardableResult
+    public func append(_ exchange: Exchange) -> Bool {
+        let size = exchange.request.body.bytes.count + (exchange.response?.body.bytes.count ?? 0) + 512
+        condition.lock()
+        defer { condition.unlock() }
+        guard !closing, queue.count < configuration.queueCapacity else {
+            stats.dropped += 1
+            return false
+        }
+        stats.appended += 1
+        queue.append(exchange)
+        queuedBytes += size
+        // Wake the writer when the queue was empty (it may sleep without a deadline) or a
+        // frame's worth is waiting; otherwise it wakes by itself at the frame deadline.
+        if queue.count == 1 || queuedBytes >= configuration.flushBytes { condition.signal() }
+        return true
+    }
+
+    /// A snapshot of what the writer has done.
+    public var counters: ArchiveWriterCounters {
+        condition.lock()
+        defer { condition.unlock() }
+        var copy = stats
+        copy.queueDepth = queue.count
+        return copy
+    }
+
+    /// Drains the queue, writes the last frame and the seek table, fsyncs and stops the writer
+    /// thread. Later calls return at once. Throws the error that lost records at close, if any.
+    public func close() throws {
+        condition.lock()
+        let alreadyClosing = closing
+        closing = true
+        condition.signal()
+        condition.unlock()
+        if !alreadyClosing { done.wait() } else {
+            condition.lock()
+            while !finished { condition.wait() }
+            condition.unlock()
+        }
+        condition.lock()
+        let error = closeError
+        condition.unlock()
+        if let error { throw error }
+    }
+
+    deinit {
+        condition.lock()
+        let needsClose = !closing
+        condition.unlock()
+        if needsClose { try? close() }
+    }
+
+    // MARK: Writer thread
+
+    private func run() {
+        var batch: [Exchange] = []
+        while true {
+            condition.lock()
+            while queue.isEmpty && !closing {
+                if let deadline = frameDeadline ?? rotationDeadline() {
+                    let remaining = ContinuousClock.now.duration(to: deadline)
+                    if remaining <= .zero { break }
+                    let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18
+                    if !condition.wait(until: Date(timeIntervalSinceNow: seconds)) { break }
+                } else {
+                    condition.wait()
+                }
+            }
+            swap(&batch, &queue)
+            queuedBytes = 0
+            let isClosing = closing
+            condition.unlock()
+
+            for exchange in batch { write(exchange) }
+            batch.removeAll(keepingCapacity: true)
+            let now = ContinuousClock.now
+            if let deadline = frameDeadline, now >= deadline { flushFrame() }
+            if let segment, segment.fileSize >= configuration.rotateBytes { closeSegment() }
+            if let segment, now - segment.openedAt >= configuration.rotateAge { closeSegment() }
+
+            if isClosing {
+                condition.lock()
+                let empty = queue.isEmpty
+                condition.unlock()
+                if empty { break }
+            }
+        }
+        closeSegment()
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+        done.signal()
+    }
+
+    private func rotationDeadline() -> ContinuousClock.Instant? {
+        segment.map { $0.openedAt + configuration.rotateAge }
+    }
+
+    private func write(_ exchange: Exchange) {
+        if segment == nil { openSegment() }
+        guard let segment else {
+            count { $0.dropped += 1 }
+            return
+        }
+        segment.append(exchange)
+        if frameDeadline == nil { frameDeadline = .now + configuration.flushInterval }
+        if segment.bufferedBytes >= configuration.flushBytes {
+            flushFrame()
+            if let current = self.segment, current.fileSize >= configuration.rotateBytes { closeSegment() }
+        }
+    }
+
+    private func openSegment() {
+        let name = Self.segmentName(writer: configuration.writerName, sequence: sequence)
+        sequence += 1
+        do {
+            segment = try SegmentWriter(
+                url: configuration.directory.appendingPathComponent(name), writer: configuration.writerName,
+                level: Int32(configuration.compressionLevel), scheme: scheme)
+            count {
+                $0.segments += 1
+                $0.bytesStored += segment?.fileSize ?? 0
+            }
+        } catch {
+            segment = nil
+            count {
+                $0.writeErrors += 1
+                $0.lastError = "\(error)"
+            }
+        }
+    }
+
+    private func flushFrame() {
+        frameDeadline = nil
+        guard let segment else { return }
+        let pending = segment.bufferedRecords
+        do {
+            let result = try segment.flushFrame()
+            count {
+                $0.written += result.records
+                $0.bytesRaw += result.raw
+                $0.bytesStored += result.stored
+            }
+        } catch {
+            // The frame's records are lost; the segment keeps its complete frames. Start a fresh
+            // segment for what comes next so no line can refer to the lost frame.
+            segment.abandon()
+            self.segment = nil
+            count {
+                $0.dropped += pending
+                $0.writeErrors += 1
+                $0.lastError = "\(error)"
+            }
+        }
+    }
+
+    private func closeSegment() {
+        guard let segment else { return }
+        flushFrame()
+        guard let current = self.segment, current === segment else { return }
+        do {
+            let stored = try segment.close()
+            count { $0.bytesStored += stored }
+        } catch {
+            segment.abandon()
+            count {
+                $0.writeErrors += 1
+                $0.lastError = "\(error)"
+            }
+            condition.lock()
+            if closing { closeError = error }
+            condition.unlock()
+        }
+        self.segment = nil
+        frameDeadline = nil
+    }
+
+    private func count(_ update: (inout ArchiveWriterCounters) -> Void) {
+        condition.lock()
+        update(&stats)
+        condition.unlock()
+    }
+
+    /// `20261126T164409.123456Z-<writer>-<pid>-<n>.jsonl.zst`: sorts by the time it was opened.
+    static func segmentName(writer: String, sequence: Int) -> String {
+        let stamp = RFC3339.format(micros: Exchange.Timing.nowMicros())
+            .replacingOccurrences(of: "-", with: "").replacingOccurrences(of: ":", with: "")
+        let safeWriter = String(writer.map { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" ? $0 : "_" })
+        return "\(stamp)-\(safeWriter)-\(getpid())-\(sequence)\(SegmentFormat.fileExtension)"
+    }
+}
