@@ -40,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "UnderstudyWire",
-            dependencies: ["UnderstudyArchive"],
+            dependencies: ["UnderstudyArchive", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
         .target(
