@@ -129,6 +129,14 @@ struct SSEParserTests {
         #expect(parseWhole(SSEEncoder.encode(recorded)) == [Event(event: "a", data: "1"), Event(data: "2\n3")])
     }
 
+    @Test func nonContiguousSequencesParseTheSame() {
+        let text = "\u{FEFF}event: a\r\ndata: 1\r\n\r\ndata: 2\n\n"
+        var parser = SSEParser()
+        let events = parser.feed(Array(text.utf8).lazy.map { $0 }) + parser.finish()
+        #expect(events == [Event(event: "a", data: "1"), Event(data: "2")])
+        #expect(parseWhole(Array(text.utf8)) == events)
+    }
+
     @Test func garbageNeverCrashesAndCountsBytes() {
         var generator = SystemRandomNumberGenerator()
         var parser = SSEParser()

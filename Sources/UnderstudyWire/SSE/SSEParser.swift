@@ -54,26 +54,52 @@ public struct SSEParser: Sendable {
     /// Consumes `bytes` and returns the events they complete, in order.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [ParsedEvent] {
         var events: [ParsedEvent] = []
-        for byte in bytes {
-            bytesConsumed += 1
-            if bomState < 3 {
-                if skipBOM(byte) { continue }
-            }
-            if afterCR {
-                afterCR = false
-                if byte == 0x0A { continue }
-            }
-            switch byte {
-            case 0x0A:
-                processLine(into: &events)
-            case 0x0D:
-                afterCR = true
-                processLine(into: &events)
-            default:
-                line.append(byte)
-            }
-        }
+        // Contiguous input (Array, ArraySlice, NIO's ByteBufferView) takes the non-generic path,
+        // which stays fast when called from other modules without specialization.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in feed(buffer: buffer, into: &events) }
+        if done != nil { return events }
+        for byte in bytes { consume(byte, into: &events) }
         return events
+    }
+
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, into events: inout [ParsedEvent]) {
+        var i = 0
+        let count = buffer.count
+        while i < count {
+            // Fast path: copy a run of ordinary bytes into the line in one go.
+            if bomState >= 3, !afterCR {
+                var j = i
+                while j < count, buffer[j] != 0x0A, buffer[j] != 0x0D { j += 1 }
+                if j > i {
+                    line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j]))
+                    bytesConsumed += j - i
+                    i = j
+                    continue
+                }
+            }
+            consume(buffer[i], into: &events)
+            i += 1
+        }
+    }
+
+    private mutating func consume(_ byte: UInt8, into events: inout [ParsedEvent]) {
+        bytesConsumed += 1
+        if bomState < 3 {
+            if skipBOM(byte) { return }
+        }
+        if afterCR {
+            afterCR = false
+            if byte == 0x0A { return }
+        }
+        switch byte {
+        case 0x0A:
+            processLine(into: &events)
+        case 0x0D:
+            afterCR = true
+            processLine(into: &events)
+        default:
+            line.append(byte)
+        }
     }
 
     /// Ends the stream. Per the spec an event not terminated by an empty line is discarded;
