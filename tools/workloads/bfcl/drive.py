@@ -38,6 +38,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--limit", type=int, default=None, help="send only the first N requests of the file")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per request")
     parser.add_argument("--api-key", default="sk-test-workload", help="API key the SDK sends (never a real one)")
+    parser.add_argument("--progress", type=float, default=0.0, metavar="SECONDS",
+                        help="print a progress line to stderr every SECONDS (default: quiet)")
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 if any request failed, disagreed, or was sent with unexpected bytes")
     args = parser.parse_args(argv)
@@ -45,6 +47,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error("--concurrency must be at least 1")
     if args.rate is not None and args.rate <= 0:
         parser.error("--rate must be positive")
+    if args.progress < 0:
+        parser.error("--progress must not be negative")
     if args.limit is not None and args.limit < 0:
         parser.error("--limit must not be negative")
     return args
@@ -73,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"drive: cannot read requests: {error}", file=sys.stderr)
         return 1
     config = DriveConfiguration(base_url=args.base_url, concurrency=args.concurrency, rate=args.rate,
-                                timeout=args.timeout, api_key=args.api_key)
+                                timeout=args.timeout, api_key=args.api_key, progress_every=args.progress)
     started = time.time()
     clock = time.perf_counter()
     results = drive(requests, config)

@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def print_summary(summary: dict, out: Path) -> None:
-    print(f"{'agent':<12} {'api':<17} {'convs':>6} {'requests':>9} {'streamed':>9} {'calls':>6} {'text':>5} {'avg bytes':>10}")
+    print(f"{'agent':<12} {'api':<17} {'convs':>6} {'requests':>9} {'streamed':>9} {'calls':>6} {'text':>5} "
+          f"{'avg bytes':>10}")
     for name, s in summary["agents"].items():
         print(f"{name:<12} {s['api']:<17} {s['conversations']:>6} {s['requests']:>9} {s['streamed']:>9} "
               f"{s['tool_call_answers']:>6} {s['text_answers']:>5} {s['mean_body_bytes']:>10}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import queue
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -32,6 +33,7 @@ class DriveConfiguration:
     timeout: float = 120.0
     api_key: str = "sk-test-workload"
     anthropic_api_key: str = "sk-ant-test-workload"
+    progress_every: float = 0.0  # seconds between progress lines on stderr; 0 = quiet
 
 
 class _Pacer:
@@ -114,11 +116,22 @@ def drive(requests: list[dict], config: DriveConfiguration) -> list[dict]:
                 pacer.wait()
                 results[index] = send_one(client, sent, requests[index], index)
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, config.concurrency))]
-    for thread in threads:
+    finished = threading.Event()
+
+    def progress() -> None:
+        while not finished.wait(config.progress_every):
+            done = [r for r in results if r is not None]
+            errors = sum(1 for r in done if r["error"])
+            print(f"drive: {len(done)}/{len(requests)} answered, {errors} errors", file=sys.stderr, flush=True)
+
+    workers = [threading.Thread(target=worker, daemon=True) for _ in range(max(1, config.concurrency))]
+    if config.progress_every > 0:
+        threading.Thread(target=progress, daemon=True).start()
+    for thread in workers:
         thread.start()
-    for thread in threads:
+    for thread in workers:
         thread.join()
+    finished.set()
     for closer in client.closers:
         closer.close()
     return [r for r in results if r is not None]

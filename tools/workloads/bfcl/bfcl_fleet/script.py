@@ -3,8 +3,9 @@
 Every request must be answered with exactly its own expected answer. Entries match on
 path + model + first_user + last_user + user_turns; where requests share those but expect
 different answers, `contains` adds a substring only that request's raw body has (a tool call id
-from its history, or the name of an offered tool). `resolve` replays the mock's rule — the first entry whose match holds, entries
-with more match fields first — over every request, so the generator and the tests can prove it.
+from its history, or the name of an offered tool). `resolve` replays the mock's rule — the first
+entry whose match holds, entries with more match fields first — over every request, so the
+generator and the tests can prove it.
 """
 
 from __future__ import annotations
@@ -48,7 +49,7 @@ def holds(match: dict, request: WireRequest) -> bool:
     """Whether every field of `match` holds for the request (the mock's rule)."""
     texts = user_texts(request.body)
     for key, value in match.items():
-        if key == "path" and request.path != value:
+        if key == "path" and request.path.split("?", 1)[0] != value:
             return False
         if key == "model" and request.body.get("model") != value:
             return False

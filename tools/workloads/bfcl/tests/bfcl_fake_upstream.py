@@ -50,7 +50,8 @@ class FakeUpstream:
                 anthropic = self.path.endswith("/messages")
                 if body.get("stream"):
                     return self._stream(body, answer, anthropic)
-                return self._json(200, message(body["model"], answer) if anthropic else completion(body["model"], answer))
+                render = message if anthropic else completion
+                return self._json(200, render(body["model"], answer))
 
             def _headers(self, status, content_type, length=None):
                 self.send_response(status)

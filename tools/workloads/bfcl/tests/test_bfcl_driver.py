@@ -6,7 +6,7 @@ import json
 import time
 from collections import defaultdict
 
-import drive
+from bfcl_workload_fixture import drive
 from bfcl_fake_upstream import FakeUpstream
 
 from bfcl_fleet.compare import agrees, same_calls
@@ -86,15 +86,17 @@ def test_wrong_answers_and_server_errors_are_reported(quick, tmp_path):
     assert any(r["agree"] for r in results)
 
 
-def test_limit_and_rate(quick, tmp_path):
+def test_limit_rate_and_progress(quick, tmp_path, capsys):
     with FakeUpstream(quick["script"]) as upstream:
         start = time.perf_counter()
         code = drive.main(["--base-url", upstream.base_url, "--requests", str(quick["dir"] / "requests.jsonl"),
-                           "--report", str(tmp_path / "r.json"), "--limit", "12", "--rate", "40"])
+                           "--report", str(tmp_path / "r.json"), "--limit", "12", "--rate", "40",
+                           "--progress", "0.1"])
         elapsed = time.perf_counter() - start
     assert code == 0
     assert json.loads((tmp_path / "r.json").read_text())["summary"]["requests"] == 12
     assert elapsed >= 11 / 40
+    assert "/12 answered, 0 errors" in capsys.readouterr().err
 
 
 def test_unreachable_server_is_an_error_not_a_crash(quick, tmp_path):

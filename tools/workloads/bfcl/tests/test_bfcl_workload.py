@@ -4,8 +4,8 @@ import hashlib
 import json
 from collections import Counter, defaultdict
 
-import generate
 import pytest
+from bfcl_workload_fixture import generate
 
 from bfcl_fleet.agents import AGENTS, GENERIC
 from bfcl_fleet.script import Resolver, WireRequest, resolve
