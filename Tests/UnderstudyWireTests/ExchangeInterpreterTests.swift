@@ -10,7 +10,9 @@ struct ExchangeInterpreterTests {
         Exchange(
             capture: .init(mode: .reverse),
             request: .init(method: "POST", target: target, body: HTTPBody(bytes: Array(request.utf8))),
-            response: .init(status: status, headers: [HTTPHeaderField("Content-Type", contentType)], body: HTTPBody(bytes: body), sse: sse))
+            response: .init(
+                status: status, headers: [HTTPHeaderField("Content-Type", contentType)], body: HTTPBody(bytes: body),
+                sse: sse))
     }
 
     private func events(_ lines: [String]) -> [SSEEvent] {
@@ -18,26 +20,43 @@ struct ExchangeInterpreterTests {
     }
 
     @Test func openAIStreamWithParallelToolCallsSplitAcrossManyChunks() throws {
-        let head = #"{"id":"chatcmpl-9x","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_1","choices":["#
+        let head =
+            #"{"id":"chatcmpl-9x","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4o-2024-08-06","system_fingerprint":"fp_1","choices":["#
         let tail = #"],"usage":null}"#
         func chunk(_ choice: String) -> String { head + choice + tail }
         var lines = [
-            chunk(#"{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_w","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}"#)
+            chunk(
+                #"{"index":0,"delta":{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_w","type":"function","function":{"name":"get_weather","arguments":""}}]},"finish_reason":null}"#
+            )
         ]
         for piece in [#"{"ci"#, #"ty": "#, #""Pa"#, #"ris"}"#] {
-            lines.append(chunk(#"{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"# + JSONValue.string(piece).serialized() + "}}]},\"finish_reason\":null}"))
+            lines.append(
+                chunk(
+                    #"{"index":0,"delta":{"tool_calls":[{"index":0,"function":{"arguments":"#
+                        + JSONValue.string(piece).serialized() + "}}]},\"finish_reason\":null}"))
         }
-        lines.append(chunk(#"{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_t","type":"function","function":{"name":"get_time","arguments":""}}]},"finish_reason":null}"#))
+        lines.append(
+            chunk(
+                #"{"index":0,"delta":{"tool_calls":[{"index":1,"id":"call_t","type":"function","function":{"name":"get_time","arguments":""}}]},"finish_reason":null}"#
+            ))
         for piece in [#"{"tz""#, #":"CET"}"#] {
-            lines.append(chunk(#"{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"# + JSONValue.string(piece).serialized() + "}}]},\"finish_reason\":null}"))
+            lines.append(
+                chunk(
+                    #"{"index":0,"delta":{"tool_calls":[{"index":1,"function":{"arguments":"#
+                        + JSONValue.string(piece).serialized() + "}}]},\"finish_reason\":null}"))
         }
         lines.append(chunk(#"{"index":0,"delta":{},"finish_reason":"tool_calls"}"#))
-        lines.append(#"{"id":"chatcmpl-9x","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4o-2024-08-06","choices":[],"usage":{"prompt_tokens":82,"completion_tokens":40,"total_tokens":122}}"#)
+        lines.append(
+            #"{"id":"chatcmpl-9x","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4o-2024-08-06","choices":[],"usage":{"prompt_tokens":82,"completion_tokens":40,"total_tokens":122}}"#
+        )
         lines.append("[DONE]")
 
-        let info = try #require(ExchangeInterpreter.interpret(exchange(
-            "/v1/chat/completions", request: #"{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true}}"#,
-            sse: events(lines))))
+        let info = try #require(
+            ExchangeInterpreter.interpret(
+                exchange(
+                    "/v1/chat/completions",
+                    request: #"{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true}}"#,
+                    sse: events(lines))))
         #expect(info.provider == "openai" && info.api == "chat.completions" && info.model == "gpt-4o" && info.stream)
         #expect(info.usage == Exchange.Usage(inputTokens: 82, outputTokens: 40))
         let assembled = try #require(info.assembled)
@@ -48,30 +67,38 @@ struct ExchangeInterpreterTests {
         #expect(assembled["choices"]?[0]?["finish_reason"] == "tool_calls")
         let calls = try #require(message["tool_calls"]?.arrayValue)
         #expect(calls.map { $0["id"] } == ["call_w", "call_t"])
-        #expect(calls.map { $0["function"]?["arguments"] } == [.string(#"{"city": "Paris"}"#), .string(#"{"tz":"CET"}"#)])
+        #expect(
+            calls.map { $0["function"]?["arguments"] } == [.string(#"{"city": "Paris"}"#), .string(#"{"tz":"CET"}"#)])
     }
 
     @Test func streamAssemblyMatchesTheNonStreamBodyForEveryAPI() throws {
-        let answer = CanonicalResponse(content: "Here you go, two calls.", toolCalls: [
-            ToolCall(name: "lookup", arguments: ["q": "a \"quoted\" word", "n": 3]), ToolCall(name: "noop"),
-        ])
+        let answer = CanonicalResponse(
+            content: "Here you go, two calls.",
+            toolCalls: [
+                ToolCall(name: "lookup", arguments: ["q": "a \"quoted\" word", "n": 3]), ToolCall(name: "noop"),
+            ])
         let options = RenderOptions(
-            model: "m-1", id: "fixed", created: 1, usage: Exchange.Usage(inputTokens: 5, outputTokens: 7), includeUsage: true,
+            model: "m-1", id: "fixed", created: 1, usage: Exchange.Usage(inputTokens: 5, outputTokens: 7),
+            includeUsage: true,
             maxDeltaCharacters: 3, argumentFragmentCharacters: 2, toolCallIDs: ["id0", "id1"])
         for (target, api) in [
             ("/v1/chat/completions", LLMEndpoint.API.chatCompletions), ("/v1/messages", .messages),
             ("/v1/responses", .responses),
         ] {
-            let streamed = WireRenderer.render(answer, for: LLMEndpoint(provider: .openai, api: api, stream: true), options: options)
+            let streamed = WireRenderer.render(
+                answer, for: LLMEndpoint(provider: .openai, api: api, stream: true), options: options)
             let recorded = streamed.events.map { SSEEvent(tMs: 0, event: $0.event, data: $0.data) }
-            let info = try #require(ExchangeInterpreter.interpret(exchange(target, request: #"{"stream":true}"#, sse: recorded)))
+            let info = try #require(
+                ExchangeInterpreter.interpret(exchange(target, request: #"{"stream":true}"#, sse: recorded)))
             let plain = WireRenderer.render(answer, for: LLMEndpoint(provider: .openai, api: api), options: options)
             let assembled = try #require(info.assembled, "\(api)")
             #expect(CanonicalResponse(assembled: assembled, api: api) == answer, "\(api)")
             #expect(info.usage == Exchange.Usage(inputTokens: 5, outputTokens: 7), "\(api)")
             switch api {
             case .chatCompletions:
-                #expect(assembled["choices"]?[0]?["message"]?["tool_calls"] == plain.body?["choices"]?[0]?["message"]?["tool_calls"])
+                #expect(
+                    assembled["choices"]?[0]?["message"]?["tool_calls"]
+                        == plain.body?["choices"]?[0]?["message"]?["tool_calls"])
             case .messages:
                 #expect(assembled["content"] == plain.body?["content"])
                 #expect(assembled["stop_reason"] == "tool_use")
@@ -83,22 +110,52 @@ struct ExchangeInterpreterTests {
 
     @Test func anthropicInputJSONDeltaAndCachedUsage() throws {
         let sse: [SSEEvent] = [
-            ("message_start", #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-5","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":472,"cache_creation_input_tokens":0,"cache_read_input_tokens":100,"output_tokens":2}}}"#),
-            ("content_block_start", #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#),
+            (
+                "message_start",
+                #"{"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","content":[],"model":"claude-sonnet-4-5","stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":472,"cache_creation_input_tokens":0,"cache_read_input_tokens":100,"output_tokens":2}}}"#
+            ),
+            (
+                "content_block_start",
+                #"{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}"#
+            ),
             ("ping", #"{"type": "ping"}"#),
-            ("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Let me "}}"#),
-            ("content_block_delta", #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"check."}}"#),
+            (
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Let me "}}"#
+            ),
+            (
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"check."}}"#
+            ),
             ("content_block_stop", #"{"type":"content_block_stop","index":0}"#),
-            ("content_block_start", #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{}}}"#),
-            ("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}}"#),
-            ("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"location\": \"San Fra"}}"#),
-            ("content_block_delta", #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ncisco, CA\", \"unit\": \"fahrenheit\"}"}}"#),
+            (
+                "content_block_start",
+                #"{"type":"content_block_start","index":1,"content_block":{"type":"tool_use","id":"toolu_01","name":"get_weather","input":{}}}"#
+            ),
+            (
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":""}}"#
+            ),
+            (
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"{\"location\": \"San Fra"}}"#
+            ),
+            (
+                "content_block_delta",
+                #"{"type":"content_block_delta","index":1,"delta":{"type":"input_json_delta","partial_json":"ncisco, CA\", \"unit\": \"fahrenheit\"}"}}"#
+            ),
             ("content_block_stop", #"{"type":"content_block_stop","index":1}"#),
-            ("message_delta", #"{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":89}}"#),
+            (
+                "message_delta",
+                #"{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":89}}"#
+            ),
             ("message_stop", #"{"type":"message_stop"}"#),
         ].map { SSEEvent(tMs: 0, event: $0.0, data: $0.1) }
-        let info = try #require(ExchangeInterpreter.interpret(exchange(
-            "/v1/messages", request: #"{"model":"claude-sonnet-4-5","stream":true,"max_tokens":100}"#, sse: sse)))
+        let info = try #require(
+            ExchangeInterpreter.interpret(
+                exchange(
+                    "/v1/messages", request: #"{"model":"claude-sonnet-4-5","stream":true,"max_tokens":100}"#, sse: sse)
+            ))
         #expect(info.usage == Exchange.Usage(inputTokens: 572, outputTokens: 89))
         let assembled = try #require(info.assembled)
         #expect(assembled["stop_reason"] == "tool_use")
@@ -116,13 +173,19 @@ struct ExchangeInterpreterTests {
             #"{"type":"response.output_text.delta","sequence_number":5,"item_id":"msg_1","output_index":1,"content_index":0,"delta":"Searching"}"#,
             #"{"type":"response.output_text.delta","sequence_number":6,"item_id":"msg_1","output_index":1,"content_index":0,"delta":" now"}"#,
         ]
-        let sse = lines.map { SSEEvent(tMs: 0, event: try? JSONValue(parsing: $0)["type"]?.stringValue ?? nil, data: $0) }
-        let info = try #require(ExchangeInterpreter.interpret(exchange("/v1/responses", request: #"{"model":"gpt-4.1","stream":true}"#, sse: sse)))
+        let sse = lines.map {
+            SSEEvent(tMs: 0, event: try? JSONValue(parsing: $0)["type"]?.stringValue ?? nil, data: $0)
+        }
+        let info = try #require(
+            ExchangeInterpreter.interpret(
+                exchange("/v1/responses", request: #"{"model":"gpt-4.1","stream":true}"#, sse: sse)))
         let assembled = try #require(info.assembled)
         #expect(assembled["output"]?[0]?["arguments"] == .string(#"{"query":"swift"}"#))
         #expect(assembled["output"]?[1]?["content"]?[0]?["text"] == "Searching now")
-        #expect(CanonicalResponse(assembled: assembled, api: .responses)
-            == CanonicalResponse(content: "Searching now", toolCalls: [ToolCall(name: "search", arguments: ["query": "swift"])]))
+        #expect(
+            CanonicalResponse(assembled: assembled, api: .responses)
+                == CanonicalResponse(
+                    content: "Searching now", toolCalls: [ToolCall(name: "search", arguments: ["query": "swift"])]))
         #expect(info.usage == nil)
     }
 
@@ -132,12 +195,19 @@ struct ExchangeInterpreterTests {
             #"{"candidates":[{"content":{"parts":[{"text":" is 42."}],"role":"model"},"index":0}],"modelVersion":"gemini-2.0-flash"}"#,
             #"{"candidates":[{"content":{"parts":[{"functionCall":{"name":"record","args":{"value":42}}}],"role":"model"},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":9,"candidatesTokenCount":6,"totalTokenCount":15},"modelVersion":"gemini-2.0-flash"}"#,
         ]
-        let expected = CanonicalResponse(content: "The answer is 42.", toolCalls: [ToolCall(name: "record", arguments: ["value": 42])])
-        let viaSSE = try #require(ExchangeInterpreter.interpret(exchange(
-            "/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse", request: "{}", sse: events(chunks))))
-        let viaArray = try #require(ExchangeInterpreter.interpret(exchange(
-            "/v1beta/models/gemini-2.0-flash:streamGenerateContent", request: "{}", contentType: "application/json",
-            body: Array(("[" + chunks.joined(separator: ",\r\n") + "]").utf8))))
+        let expected = CanonicalResponse(
+            content: "The answer is 42.", toolCalls: [ToolCall(name: "record", arguments: ["value": 42])])
+        let viaSSE = try #require(
+            ExchangeInterpreter.interpret(
+                exchange(
+                    "/v1beta/models/gemini-2.0-flash:streamGenerateContent?alt=sse", request: "{}", sse: events(chunks))
+            ))
+        let viaArray = try #require(
+            ExchangeInterpreter.interpret(
+                exchange(
+                    "/v1beta/models/gemini-2.0-flash:streamGenerateContent", request: "{}",
+                    contentType: "application/json",
+                    body: Array(("[" + chunks.joined(separator: ",\r\n") + "]").utf8))))
         for info in [viaSSE, viaArray] {
             #expect(info.model == "gemini-2.0-flash" && info.stream)
             #expect(info.usage == Exchange.Usage(inputTokens: 9, outputTokens: 6))
@@ -147,23 +217,33 @@ struct ExchangeInterpreterTests {
     }
 
     @Test func streamBodyWithoutRecordedEventsIsParsedFromTheBytes() throws {
-        let body = "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hel\"}}]}\r\n\r\ndata: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\r\n\r\ndata: [DONE]"
-        let info = try #require(ExchangeInterpreter.interpret(exchange(
-            "/v1/chat/completions", request: #"{"stream":true}"#, body: Array(body.utf8))))
+        let body =
+            "data: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"hel\"}}]}\r\n\r\ndata: {\"id\":\"c\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"},\"finish_reason\":\"stop\"}]}\r\n\r\ndata: [DONE]"
+        let info = try #require(
+            ExchangeInterpreter.interpret(
+                exchange(
+                    "/v1/chat/completions", request: #"{"stream":true}"#, body: Array(body.utf8))))
         #expect(info.assembled?["choices"]?[0]?["message"]?["content"] == "hello")
     }
 
     @Test func nonStreamBodiesAndErrorsAreTheParsedBody() throws {
         let errorBody = #"{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}"#
-        let info = try #require(ExchangeInterpreter.interpret(exchange(
-            "/v1/messages", request: #"{"model":"claude-x","stream":true}"#, status: 529, contentType: "application/json",
-            body: Array(errorBody.utf8))))
+        let info = try #require(
+            ExchangeInterpreter.interpret(
+                exchange(
+                    "/v1/messages", request: #"{"model":"claude-x","stream":true}"#, status: 529,
+                    contentType: "application/json",
+                    body: Array(errorBody.utf8))))
         #expect(info.assembled == (try JSONValue(parsing: errorBody)))
         #expect(info.usage == nil)
 
-        let ok = #"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#
-        let plain = try #require(ExchangeInterpreter.interpret(exchange(
-            "/v1/chat/completions", request: #"{"model":"gpt-4o"}"#, contentType: "application/json", body: Array(ok.utf8))))
+        let ok =
+            #"{"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":3,"completion_tokens":1,"total_tokens":4}}"#
+        let plain = try #require(
+            ExchangeInterpreter.interpret(
+                exchange(
+                    "/v1/chat/completions", request: #"{"model":"gpt-4o"}"#, contentType: "application/json",
+                    body: Array(ok.utf8))))
         #expect(plain.assembled == (try JSONValue(parsing: ok)))
         #expect(plain.usage == Exchange.Usage(inputTokens: 3, outputTokens: 1))
         #expect(!plain.stream)
@@ -171,14 +251,26 @@ struct ExchangeInterpreterTests {
 
     @Test func garbageNeverThrowsAndNonLLMRequestsAreNil() {
         var generator = SystemRandomNumberGenerator()
-        for target in ["/v1/chat/completions", "/v1/responses", "/v1/messages", "/v1beta/models/g:streamGenerateContent"] {
+        for target in [
+            "/v1/chat/completions", "/v1/responses", "/v1/messages", "/v1beta/models/g:streamGenerateContent",
+        ] {
             for _ in 0..<50 {
-                let noise = (0..<Int.random(in: 0...300, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+                let noise = (0..<Int.random(in: 0...300, using: &generator)).map { _ in
+                    UInt8.random(in: 0...255, using: &generator)
+                }
                 let text = String(decoding: noise, as: UTF8.self)
-                let sse = [SSEEvent(tMs: 0, data: text), SSEEvent(tMs: 1, data: #"{"choices":[{"delta":{"tool_calls":[{"index":-5}]}}],"type":"content_block_delta","index":99}"#)]
+                let sse = [
+                    SSEEvent(tMs: 0, data: text),
+                    SSEEvent(
+                        tMs: 1,
+                        data:
+                            #"{"choices":[{"delta":{"tool_calls":[{"index":-5}]}}],"type":"content_block_delta","index":99}"#
+                    ),
+                ]
                 let info = ExchangeInterpreter.interpret(exchange(target, request: text, body: noise, sse: sse))
                 #expect(info != nil)
-                let json = ExchangeInterpreter.interpret(exchange(target, request: text, contentType: "application/json", body: noise))
+                let json = ExchangeInterpreter.interpret(
+                    exchange(target, request: text, contentType: "application/json", body: noise))
                 #expect(json?.assembled == nil || JSONValue.isValid(noise))
             }
         }

@@ -20,7 +20,9 @@ struct LLMEndpointTests {
     }
 
     @Test func openAIPathsBehindABaseURLPrefix() {
-        #expect(LLMEndpoint.classify(method: "POST", target: "/openai/v1/chat/completions", headers: [])?.api == .chatCompletions)
+        #expect(
+            LLMEndpoint.classify(method: "POST", target: "/openai/v1/chat/completions", headers: [])?.api
+                == .chatCompletions)
         #expect(LLMEndpoint.classify(method: "POST", target: "/api/v1/embeddings", headers: [])?.api == .embeddings)
         #expect(LLMEndpoint.classify(method: "POST", target: "/v1/responses?x=1", headers: [])?.api == .responses)
         // OpenAI-compatible servers without /v1 (some llama.cpp setups).
@@ -41,7 +43,8 @@ struct LLMEndpointTests {
 
     @Test func azureDeploymentsTakeTheModelFromThePath() {
         for (tail, api) in [
-            ("chat/completions", LLMEndpoint.API.chatCompletions), ("responses", .responses), ("embeddings", .embeddings),
+            ("chat/completions", LLMEndpoint.API.chatCompletions), ("responses", .responses),
+            ("embeddings", .embeddings),
         ] {
             let e = LLMEndpoint.classify(
                 method: "POST", target: "/openai/deployments/prod-gpt4o/\(tail)?api-version=2024-10-21",
@@ -83,7 +86,8 @@ struct LLMEndpointTests {
     @Test func vertexPublisherModelPath() {
         let e = LLMEndpoint.classify(
             method: "POST",
-            target: "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-1.5-pro:streamGenerateContent?alt=sse",
+            target:
+                "/v1/projects/p/locations/us-central1/publishers/google/models/gemini-1.5-pro:streamGenerateContent?alt=sse",
             headers: [])
         #expect(e == LLMEndpoint(provider: .gemini, api: .generateContent, model: "gemini-1.5-pro", stream: true))
     }

@@ -11,7 +11,9 @@ struct SSEParserTests {
     }
 
     /// Parses `bytes` split at every single position, and byte by byte, and checks all agree.
-    private func expectSameAtEverySplit(_ text: String, _ expected: [Event], sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectSameAtEverySplit(
+        _ text: String, _ expected: [Event], sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         let bytes = Array(text.utf8)
         #expect(parseWhole(bytes) == expected, sourceLocation: sourceLocation)
         for split in 0...bytes.count {
@@ -34,31 +36,41 @@ struct SSEParserTests {
 
 
             """
-        expectSameAtEverySplit(text, [
-            Event(data: #"{"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hé"}}]}"#),
-            Event(data: "[DONE]"),
-        ])
+        expectSameAtEverySplit(
+            text,
+            [
+                Event(
+                    data:
+                        #"{"id":"chatcmpl-1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hé"}}]}"#
+                ),
+                Event(data: "[DONE]"),
+            ])
     }
 
     @Test func anthropicNamedEventsWithCRLF() {
         let text =
             "event: message_start\r\ndata: {\"type\":\"message_start\"}\r\n\r\n"
             + "event: ping\r\ndata: {\"type\": \"ping\"}\r\n\r\n"
-        expectSameAtEverySplit(text, [
-            Event(event: "message_start", data: #"{"type":"message_start"}"#),
-            Event(event: "ping", data: #"{"type": "ping"}"#),
-        ])
+        expectSameAtEverySplit(
+            text,
+            [
+                Event(event: "message_start", data: #"{"type":"message_start"}"#),
+                Event(event: "ping", data: #"{"type": "ping"}"#),
+            ])
     }
 
     @Test func bareCRLineEndingsAndMultiLineData() {
-        expectSameAtEverySplit("data: first\rdata: second\r\rdata:third\n\n", [
-            Event(data: "first\nsecond"), Event(data: "third"),
-        ])
+        expectSameAtEverySplit(
+            "data: first\rdata: second\r\rdata:third\n\n",
+            [
+                Event(data: "first\nsecond"), Event(data: "third"),
+            ])
     }
 
     @Test func commentsRetryIdAndUnknownFields() {
         var parser = SSEParser()
-        let events = parser.feed(Array(": keep-alive\nretry: 1500\nid: 7\nfoo: bar\ndata: x\n\nretry: 12a\ndata: y\n\n".utf8))
+        let events = parser.feed(
+            Array(": keep-alive\nretry: 1500\nid: 7\nfoo: bar\ndata: x\n\nretry: 12a\ndata: y\n\n".utf8))
         #expect(events == [Event(data: "x", id: "7"), Event(data: "y", id: "7")])
         #expect(parser.retryMilliseconds == 1500)
         #expect(parser.lastEventID == "7")
@@ -121,7 +133,9 @@ struct SSEParserTests {
         for (event, data) in cases { SSEEncoder.append(event: event, data: data, to: &stream) }
         let expected = cases.map { Event(event: $0.0, data: $0.1.replacingCRs()) }
         #expect(parseWhole(stream) == expected)
-        #expect(String(decoding: SSEEncoder.encode(event: "ping", data: "{}"), as: UTF8.self) == "event: ping\ndata: {}\n\n")
+        #expect(
+            String(decoding: SSEEncoder.encode(event: "ping", data: "{}"), as: UTF8.self) == "event: ping\ndata: {}\n\n"
+        )
     }
 
     @Test func recordedEventsReencodeToTheSameEvents() {
@@ -142,7 +156,9 @@ struct SSEParserTests {
         var parser = SSEParser()
         var total = 0
         for _ in 0..<200 {
-            let chunk = (0..<Int.random(in: 0...64, using: &generator)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let chunk = (0..<Int.random(in: 0...64, using: &generator)).map { _ in
+                UInt8.random(in: 0...255, using: &generator)
+            }
             total += chunk.count
             _ = parser.feed(chunk)
         }

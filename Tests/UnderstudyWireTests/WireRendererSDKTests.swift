@@ -11,13 +11,23 @@ import UnderstudyWire
 struct WireRendererSDKTests {
     static let answers: [(String, CanonicalResponse)] = [
         ("text", CanonicalResponse(content: "Bonjour ! Il fait 18 °C à Paris, ciel dégagé. 🌤")),
-        ("tool", CanonicalResponse(toolCalls: [
-            ToolCall(name: "get_weather", arguments: ["city": "Paris", "unit": "celsius", "days": 3])
-        ])),
-        ("parallel", CanonicalResponse(content: "Checking both.", toolCalls: [
-            ToolCall(name: "get_weather", arguments: ["city": "Paris"]),
-            ToolCall(name: "search_flights", arguments: ["from": "CDG", "to": "JFK", "passengers": ["adults": 2, "ids": [1, 2]]]),
-        ])),
+        (
+            "tool",
+            CanonicalResponse(toolCalls: [
+                ToolCall(name: "get_weather", arguments: ["city": "Paris", "unit": "celsius", "days": 3])
+            ])
+        ),
+        (
+            "parallel",
+            CanonicalResponse(
+                content: "Checking both.",
+                toolCalls: [
+                    ToolCall(name: "get_weather", arguments: ["city": "Paris"]),
+                    ToolCall(
+                        name: "search_flights",
+                        arguments: ["from": "CDG", "to": "JFK", "passengers": ["adults": 2, "ids": [1, 2]]]),
+                ])
+        ),
         ("empty-args", CanonicalResponse(toolCalls: [ToolCall(name: "list_files", arguments: .object([]))])),
     ]
 
@@ -44,7 +54,8 @@ struct WireRendererSDKTests {
         for (name, answer) in Self.answers {
             for (kind, endpoint) in Self.kinds {
                 let options = RenderOptions(
-                    model: "test-model", usage: usage, includeUsage: true, maxDeltaCharacters: 5, argumentFragmentCharacters: 3)
+                    model: "test-model", usage: usage, includeUsage: true, maxDeltaCharacters: 5,
+                    argumentFragmentCharacters: 3)
                 let rendered = WireRenderer.render(answer, for: endpoint, options: options)
                 try Data(rendered.bytes).write(to: directory.appendingPathComponent("\(name)__\(kind).body"))
             }

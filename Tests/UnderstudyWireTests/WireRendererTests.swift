@@ -4,7 +4,8 @@ import UnderstudyWire
 
 struct WireRendererTests {
     let toolAnswer = CanonicalResponse(toolCalls: [
-        ToolCall(name: "get_weather", arguments: ["city": "Paris"]), ToolCall(name: "get_time", arguments: ["tz": "CET"]),
+        ToolCall(name: "get_weather", arguments: ["city": "Paris"]),
+        ToolCall(name: "get_time", arguments: ["tz": "CET"]),
     ])
 
     private func json(_ event: WireEvent) -> JSONValue { (try? JSONValue(parsing: event.data)) ?? .null }
@@ -31,7 +32,8 @@ struct WireRendererTests {
         #expect(plain.events.last == WireEvent(data: "[DONE]"))
         #expect(plain.events.allSatisfy { $0.event == nil })
         #expect(!plain.events.dropLast().contains { json($0)["usage"] != nil })
-        let text = plain.events.dropLast().compactMap { json($0)["choices"]?[0]?["delta"]?["content"]?.stringValue }.joined()
+        let text = plain.events.dropLast().compactMap { json($0)["choices"]?[0]?["delta"]?["content"]?.stringValue }
+            .joined()
         #expect(text == "one two three")
 
         let withUsage = WireRenderer.render(
@@ -99,9 +101,11 @@ struct WireRendererTests {
     }
 
     @Test func renderingForARequestFollowsItsStreamModeModelAndUsageOption() throws {
-        let request = try JSONValue(parsing: #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[]}"#)
+        let request = try JSONValue(
+            parsing: #"{"model":"gpt-4o-mini","stream":true,"stream_options":{"include_usage":true},"messages":[]}"#)
         let rendered = WireRenderer.render(
-            CanonicalResponse(content: "ok"), answering: request, at: LLMEndpoint(provider: .openai, api: .chatCompletions))
+            CanonicalResponse(content: "ok"), answering: request,
+            at: LLMEndpoint(provider: .openai, api: .chatCompletions))
         #expect(rendered.isStream)
         #expect(rendered.events.contains { json($0)["usage"]?["prompt_tokens"] != nil })
         #expect(json(rendered.events[0])["model"] == "gpt-4o-mini")
@@ -120,13 +124,21 @@ struct WireRendererTests {
         let gemini = WireRenderer.errorBody(status: 400, message: "bad", provider: .gemini)
         #expect(gemini["error"]?["status"] == "INVALID_ARGUMENT")
         #expect(gemini["error"]?["code"]?.intValue == 400)
-        #expect(WireRenderer.render(CanonicalResponse(), for: LLMEndpoint(provider: .openai, api: .embeddings)).status == 400)
+        #expect(
+            WireRenderer.render(CanonicalResponse(), for: LLMEndpoint(provider: .openai, api: .embeddings)).status
+                == 400)
     }
 
     @Test func canonicalResponseReadsOpenAIStyleStringArguments() throws {
-        let parsed = try #require(CanonicalResponse(json: try JSONValue(parsing:
-            #"{"content":null,"tool_calls":[{"name":"f","arguments":"{\"a\":1.50}"},{"name":"g","arguments":""},{"bad":1}]}"#)))
+        let parsed = try #require(
+            CanonicalResponse(
+                json: try JSONValue(
+                    parsing:
+                        #"{"content":null,"tool_calls":[{"name":"f","arguments":"{\"a\":1.50}"},{"name":"g","arguments":""},{"bad":1}]}"#
+                )))
         #expect(parsed.toolCalls == [ToolCall(name: "f", arguments: ["a": .number("1.50")]), ToolCall(name: "g")])
-        #expect(parsed.json.serialized() == #"{"content":null,"tool_calls":[{"name":"f","arguments":{"a":1.50}},{"name":"g","arguments":{}}]}"#)
+        #expect(
+            parsed.json.serialized()
+                == #"{"content":null,"tool_calls":[{"name":"f","arguments":{"a":1.50}},{"name":"g","arguments":{}}]}"#)
     }
 }

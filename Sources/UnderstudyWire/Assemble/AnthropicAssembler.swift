@@ -21,9 +21,12 @@ struct AnthropicAssembler: Sendable {
         case "content_block_delta":
             guard let delta = event["delta"], var block = blocks[index] else { return }
             switch delta["type"]?.stringValue {
-            case "text_delta": block.set("text", .string((block["text"]?.stringValue ?? "") + (delta["text"]?.stringValue ?? "")))
+            case "text_delta":
+                block.set("text", .string((block["text"]?.stringValue ?? "") + (delta["text"]?.stringValue ?? "")))
             case "thinking_delta":
-                block.set("thinking", .string((block["thinking"]?.stringValue ?? "") + (delta["thinking"]?.stringValue ?? "")))
+                block.set(
+                    "thinking", .string((block["thinking"]?.stringValue ?? "") + (delta["thinking"]?.stringValue ?? ""))
+                )
             case "signature_delta": if let s = delta["signature"] { block.set("signature", s) }
             case "input_json_delta":
                 json[index, default: ""] += delta["partial_json"]?.stringValue ?? ""

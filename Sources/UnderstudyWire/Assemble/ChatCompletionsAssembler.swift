@@ -84,7 +84,8 @@ struct ChatCompletionsAssembler: Sendable {
                 message.append(JSONMember("tool_calls", .array(calls)))
             }
             return [
-                "index": .int(index), "message": .object(message), "logprobs": .null, "finish_reason": choice.finishReason,
+                "index": .int(index), "message": .object(message), "logprobs": .null,
+                "finish_reason": choice.finishReason,
             ]
         }
         members.append(JSONMember("choices", .array(rendered)))

@@ -66,18 +66,25 @@ public enum ExchangeInterpreter {
         switch api {
         case .chatCompletions, .embeddings:
             guard let usage = assembled["usage"], !usage.isNull else { return nil }
-            return Exchange.Usage(inputTokens: usage["prompt_tokens"]?.intValue, outputTokens: usage["completion_tokens"]?.intValue)
+            return Exchange.Usage(
+                inputTokens: usage["prompt_tokens"]?.intValue, outputTokens: usage["completion_tokens"]?.intValue)
         case .responses:
             guard let usage = assembled["usage"], !usage.isNull else { return nil }
-            return Exchange.Usage(inputTokens: usage["input_tokens"]?.intValue, outputTokens: usage["output_tokens"]?.intValue)
+            return Exchange.Usage(
+                inputTokens: usage["input_tokens"]?.intValue, outputTokens: usage["output_tokens"]?.intValue)
         case .messages:
             guard let usage = assembled["usage"], !usage.isNull else { return nil }
-            let parts = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].compactMap { usage[$0]?.intValue }
-            return Exchange.Usage(inputTokens: parts.isEmpty ? nil : parts.reduce(0, +), outputTokens: usage["output_tokens"]?.intValue)
+            let parts = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].compactMap {
+                usage[$0]?.intValue
+            }
+            return Exchange.Usage(
+                inputTokens: parts.isEmpty ? nil : parts.reduce(0, +), outputTokens: usage["output_tokens"]?.intValue)
         case .generateContent:
             guard let usage = assembled["usageMetadata"], !usage.isNull else { return nil }
             let output = ["candidatesTokenCount", "thoughtsTokenCount"].compactMap { usage[$0]?.intValue }
-            return Exchange.Usage(inputTokens: usage["promptTokenCount"]?.intValue, outputTokens: output.isEmpty ? nil : output.reduce(0, +))
+            return Exchange.Usage(
+                inputTokens: usage["promptTokenCount"]?.intValue,
+                outputTokens: output.isEmpty ? nil : output.reduce(0, +))
         }
     }
 

@@ -81,7 +81,11 @@ public struct StreamAssembler: Sendable {
 extension [JSONMember] {
     /// Sets or appends a member, keeping first-seen order.
     mutating func set(_ key: String, _ value: JSONValue) {
-        if let i = firstIndex(where: { $0.key == key }) { self[i].value = value } else { append(JSONMember(key, value)) }
+        if let i = firstIndex(where: { $0.key == key }) {
+            self[i].value = value
+        } else {
+            append(JSONMember(key, value))
+        }
     }
 
     subscript(key: String) -> JSONValue? { first(where: { $0.key == key })?.value }

@@ -38,7 +38,8 @@ public struct CanonicalExchange: Sendable, Equatable {
     public init?(_ exchange: Exchange) {
         guard !exchange.request.body.truncated, let body = exchange.request.body.json,
             let endpoint = LLMEndpoint.classify(
-                method: exchange.request.method, target: exchange.request.target, headers: exchange.request.headers, body: body)
+                method: exchange.request.method, target: exchange.request.target, headers: exchange.request.headers,
+                body: body)
         else { return nil }
         let info = exchange.llm ?? ExchangeInterpreter.interpret(exchange)
         let ok = (exchange.response?.status ?? 0) / 100 == 2
@@ -47,7 +48,9 @@ public struct CanonicalExchange: Sendable, Equatable {
     }
 
     /// The canonical view of a request body to `endpoint` and an optional answer.
-    public init(endpoint: LLMEndpoint, requestBody: JSONValue, response: CanonicalResponse? = nil, usage: Exchange.Usage? = nil) {
+    public init(
+        endpoint: LLMEndpoint, requestBody: JSONValue, response: CanonicalResponse? = nil, usage: Exchange.Usage? = nil
+    ) {
         let (prefix, messages) = CanonicalRequest.read(requestBody, api: endpoint.api)
         self.init(endpoint: endpoint, prefix: prefix, messages: messages, response: response, usage: usage)
     }

@@ -31,7 +31,9 @@ public struct CanonicalMessage: Sendable, Equatable {
 
     /// `{"role", "content", "tool_calls"?, "tool_call_id"?}`; optional members only when set.
     public var json: JSONValue {
-        var members = [JSONMember("role", .string(role.rawValue)), JSONMember("content", content.map(JSONValue.string) ?? .null)]
+        var members = [
+            JSONMember("role", .string(role.rawValue)), JSONMember("content", content.map(JSONValue.string) ?? .null),
+        ]
         if !toolCalls.isEmpty { members.append(JSONMember("tool_calls", .array(toolCalls.map(\.json)))) }
         if let toolCallID { members.append(JSONMember("tool_call_id", .string(toolCallID))) }
         return .object(members)

@@ -41,7 +41,10 @@ extension JSONValue {
     public func canonicalized() -> JSONValue {
         switch self {
         case .object(let members):
-            return .object(members.map { JSONMember($0.key, $0.value.canonicalized()) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+            return .object(
+                members.map { JSONMember($0.key, $0.value.canonicalized()) }.sorted {
+                    $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
+                })
         case .array(let elements):
             return .array(elements.map { $0.canonicalized() })
         default:

@@ -5,7 +5,9 @@ import UnderstudyArchive
 /// tools' internals) are skipped; nothing here throws.
 public enum CanonicalRequest {
     /// The prefix and messages of `body`, a request to `api`.
-    public static func read(_ body: JSONValue, api: LLMEndpoint.API) -> (prefix: CanonicalPrefix, messages: [CanonicalMessage]) {
+    public static func read(_ body: JSONValue, api: LLMEndpoint.API) -> (
+        prefix: CanonicalPrefix, messages: [CanonicalMessage]
+    ) {
         switch api {
         case .chatCompletions: return chat(body)
         case .responses: return responses(body)
@@ -13,7 +15,9 @@ public enum CanonicalRequest {
         case .generateContent: return gemini(body)
         case .embeddings:
             let inputs = body["input"]?.arrayValue ?? (body["input"].map { [$0] } ?? [])
-            return (CanonicalPrefix(), inputs.compactMap(\.stringValue).map { CanonicalMessage(role: .user, content: $0) })
+            return (
+                CanonicalPrefix(), inputs.compactMap(\.stringValue).map { CanonicalMessage(role: .user, content: $0) }
+            )
         }
     }
 
@@ -39,16 +43,18 @@ public enum CanonicalRequest {
             case "assistant":
                 var calls = (message["tool_calls"]?.arrayValue ?? []).compactMap { call -> ToolCall? in
                     guard let name = call["function"]?["name"]?.stringValue else { return nil }
-                    return ToolCall(name: name, arguments: ToolCall.parseArguments(call["function"]?["arguments"] ?? ""))
+                    return ToolCall(
+                        name: name, arguments: ToolCall.parseArguments(call["function"]?["arguments"] ?? ""))
                 }
                 if let legacy = message["function_call"], let name = legacy["name"]?.stringValue {
                     calls.append(ToolCall(name: name, arguments: ToolCall.parseArguments(legacy["arguments"] ?? "")))
                 }
                 messages.append(CanonicalMessage(role: .assistant, content: text(message["content"]), toolCalls: calls))
             case "tool", "function":
-                messages.append(CanonicalMessage(
-                    role: .tool, content: text(message["content"]),
-                    toolCallID: message["tool_call_id"]?.stringValue ?? message["name"]?.stringValue))
+                messages.append(
+                    CanonicalMessage(
+                        role: .tool, content: text(message["content"]),
+                        toolCallID: message["tool_call_id"]?.stringValue ?? message["name"]?.stringValue))
             default:
                 break
             }
@@ -90,7 +96,8 @@ public enum CanonicalRequest {
                 }
             case "function_call_output":
                 let output = item["output"]?.stringValue ?? text(item["output"])
-                messages.append(CanonicalMessage(role: .tool, content: output, toolCallID: item["call_id"]?.stringValue))
+                messages.append(
+                    CanonicalMessage(role: .tool, content: output, toolCallID: item["call_id"]?.stringValue))
             default:
                 break
             }
@@ -121,11 +128,15 @@ public enum CanonicalRequest {
                 switch block["type"]?.stringValue {
                 case "text": if let text = block["text"]?.stringValue { texts.append(text) }
                 case "tool_use":
-                    if let name = block["name"]?.stringValue { calls.append(ToolCall(name: name, arguments: block["input"] ?? .object([]))) }
+                    if let name = block["name"]?.stringValue {
+                        calls.append(ToolCall(name: name, arguments: block["input"] ?? .object([])))
+                    }
                 case "tool_result":
                     // Each tool_result becomes its own tool message, before the user's text.
-                    messages.append(CanonicalMessage(
-                        role: .tool, content: text(block["content"]), toolCallID: block["tool_use_id"]?.stringValue))
+                    messages.append(
+                        CanonicalMessage(
+                            role: .tool, content: text(block["content"]), toolCallID: block["tool_use_id"]?.stringValue)
+                    )
                 default: break
                 }
             }
@@ -138,7 +149,9 @@ public enum CanonicalRequest {
         }
         let tools = (body["tools"]?.arrayValue ?? []).compactMap { tool -> ToolSpec? in
             guard let name = tool["name"]?.stringValue else { return nil }
-            return ToolSpec(name: name, description: tool["description"]?.stringValue, parameters: tool["input_schema"] ?? .object([]))
+            return ToolSpec(
+                name: name, description: tool["description"]?.stringValue,
+                parameters: tool["input_schema"] ?? .object([]))
         }
         return (CanonicalPrefix(system: system, tools: tools), messages)
     }
@@ -160,9 +173,10 @@ public enum CanonicalRequest {
                 }
                 if let result = part["functionResponse"] {
                     let response = result["response"]
-                    messages.append(CanonicalMessage(
-                        role: .tool, content: response.map { $0.stringValue ?? $0.serialized() },
-                        toolCallID: result["id"]?.stringValue ?? result["name"]?.stringValue))
+                    messages.append(
+                        CanonicalMessage(
+                            role: .tool, content: response.map { $0.stringValue ?? $0.serialized() },
+                            toolCallID: result["id"]?.stringValue ?? result["name"]?.stringValue))
                 }
             }
             let text = texts.isEmpty ? nil : texts.joined(separator: "\n")

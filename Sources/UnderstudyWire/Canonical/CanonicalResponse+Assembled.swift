@@ -15,7 +15,8 @@ extension CanonicalResponse {
             texts = Self.texts(message["content"])
             for call in message["tool_calls"]?.arrayValue ?? [] {
                 guard let name = call["function"]?["name"]?.stringValue else { continue }
-                calls.append(ToolCall(name: name, arguments: ToolCall.parseArguments(call["function"]?["arguments"] ?? "")))
+                calls.append(
+                    ToolCall(name: name, arguments: ToolCall.parseArguments(call["function"]?["arguments"] ?? "")))
             }
         case .responses:
             guard let output = assembled["output"]?.arrayValue else { return nil }

@@ -76,12 +76,15 @@ public enum PrefixMasker {
             groups.append(end - p)
             p = end
             if groups.count == 3 { break }
-            guard p + 1 < s.count, "-/.".unicodeScalars.contains(s[p]), separator == nil || separator == s[p], isDigit(s[p + 1])
+            guard p + 1 < s.count, "-/.".unicodeScalars.contains(s[p]), separator == nil || separator == s[p],
+                isDigit(s[p + 1])
             else { return nil }
             separator = s[p]
             p += 1
         }
-        let valid = (groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2) || (groups[0] <= 2 && groups[1] <= 2 && (groups[2] == 4 || groups[2] == 2))
+        let valid =
+            (groups[0] == 4 && groups[1] <= 2 && groups[2] <= 2)
+            || (groups[0] <= 2 && groups[1] <= 2 && (groups[2] == 4 || groups[2] == 2))
         return valid ? p : nil
     }
 
@@ -116,6 +119,8 @@ public enum PrefixMasker {
     }
 
     private static func isDigit(_ c: Unicode.Scalar) -> Bool { ("0"..."9").contains(c) }
-    private static func isHex(_ c: Unicode.Scalar) -> Bool { isDigit(c) || ("a"..."f").contains(c) || ("A"..."F").contains(c) }
+    private static func isHex(_ c: Unicode.Scalar) -> Bool {
+        isDigit(c) || ("a"..."f").contains(c) || ("A"..."F").contains(c)
+    }
     private static func isAlnum(_ c: Unicode.Scalar) -> Bool { c.properties.isAlphabetic || isDigit(c) }
 }

@@ -17,7 +17,8 @@ public struct ToolSpec: Sendable, Equatable {
 
     public init?(json: JSONValue) {
         guard let name = json["name"]?.stringValue else { return nil }
-        self.init(name: name, description: json["description"]?.stringValue, parameters: json["parameters"] ?? .object([]))
+        self.init(
+            name: name, description: json["description"]?.stringValue, parameters: json["parameters"] ?? .object([]))
     }
 
     public var json: JSONValue {

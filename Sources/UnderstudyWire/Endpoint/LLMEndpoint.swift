@@ -132,7 +132,8 @@ public struct LLMEndpoint: Sendable, Hashable {
         case (.anthropic, _), (_, .messages): return "/v1/messages"
         case (.gemini, .generateContent):
             let name = model ?? "model"
-            return stream ? "/v1beta/models/\(name):streamGenerateContent?alt=sse" : "/v1beta/models/\(name):generateContent"
+            return stream
+                ? "/v1beta/models/\(name):streamGenerateContent?alt=sse" : "/v1beta/models/\(name):generateContent"
         case (.gemini, .embeddings): return "/v1beta/models/\(model ?? "model"):embedContent"
         case (.azure, _):
             let tail = api == .chatCompletions ? "chat/completions" : api.rawValue

@@ -7,7 +7,8 @@ enum AnthropicRenderer {
         var blocks: [JSONValue] = []
         if let text = response.content { blocks.append(["type": "text", "text": .string(text)]) }
         for (index, call) in response.toolCalls.enumerated() {
-            blocks.append(toolUse(call, id: options.toolCallID(index, prefix: "toolu_01", length: 22), input: call.arguments))
+            blocks.append(
+                toolUse(call, id: options.toolCallID(index, prefix: "toolu_01", length: 22), input: call.arguments))
         }
         let (input, output) = options.tokens(for: response)
         return message(
@@ -18,7 +19,9 @@ enum AnthropicRenderer {
     static func events(_ response: CanonicalResponse, _ options: RenderOptions) -> [WireEvent] {
         var events: [WireEvent] = []
         func emit(_ type: String, _ members: [JSONMember]) {
-            events.append(WireEvent(event: type, data: JSONValue.object([JSONMember("type", .string(type))] + members).serialized()))
+            events.append(
+                WireEvent(
+                    event: type, data: JSONValue.object([JSONMember("type", .string(type))] + members).serialized()))
         }
         let (input, output) = options.tokens(for: response)
         let start = message(
@@ -27,35 +30,49 @@ enum AnthropicRenderer {
         emit("message_start", [JSONMember("message", start)])
         var index = 0
         if let text = response.content {
-            emit("content_block_start", [JSONMember("index", .int(index)), JSONMember("content_block", ["type": "text", "text": ""])])
+            emit(
+                "content_block_start",
+                [JSONMember("index", .int(index)), JSONMember("content_block", ["type": "text", "text": ""])])
             // The real service sends a ping after the first block starts.
             emit("ping", [])
             for piece in TextChunker.words(text, maxCharacters: options.maxDeltaCharacters) {
-                emit("content_block_delta", [
-                    JSONMember("index", .int(index)), JSONMember("delta", ["type": "text_delta", "text": .string(piece)]),
-                ])
+                emit(
+                    "content_block_delta",
+                    [
+                        JSONMember("index", .int(index)),
+                        JSONMember("delta", ["type": "text_delta", "text": .string(piece)]),
+                    ])
             }
             emit("content_block_stop", [JSONMember("index", .int(index))])
             index += 1
         }
         for (callIndex, call) in response.toolCalls.enumerated() {
             let id = options.toolCallID(callIndex, prefix: "toolu_01", length: 22)
-            emit("content_block_start", [JSONMember("index", .int(index)), JSONMember("content_block", toolUse(call, id: id, input: .object([])))])
+            emit(
+                "content_block_start",
+                [
+                    JSONMember("index", .int(index)),
+                    JSONMember("content_block", toolUse(call, id: id, input: .object([]))),
+                ])
             if index == 0 { emit("ping", []) }
             let json = call.arguments.serialized()
             for fragment in [""] + TextChunker.fragments(json, size: options.argumentFragmentCharacters) {
-                emit("content_block_delta", [
-                    JSONMember("index", .int(index)),
-                    JSONMember("delta", ["type": "input_json_delta", "partial_json": .string(fragment)]),
-                ])
+                emit(
+                    "content_block_delta",
+                    [
+                        JSONMember("index", .int(index)),
+                        JSONMember("delta", ["type": "input_json_delta", "partial_json": .string(fragment)]),
+                    ])
             }
             emit("content_block_stop", [JSONMember("index", .int(index))])
             index += 1
         }
-        emit("message_delta", [
-            JSONMember("delta", ["stop_reason": .string(stopReason(response)), "stop_sequence": .null]),
-            JSONMember("usage", ["output_tokens": .int(output)]),
-        ])
+        emit(
+            "message_delta",
+            [
+                JSONMember("delta", ["stop_reason": .string(stopReason(response)), "stop_sequence": .null]),
+                JSONMember("usage", ["output_tokens": .int(output)]),
+            ])
         emit("message_stop", [])
         _ = input
         return events

@@ -9,21 +9,25 @@ enum ChatCompletionsRenderer {
             JSONMember("content", response.content.map(JSONValue.string) ?? .null),
             JSONMember("refusal", .null),
         ]
-        if !response.toolCalls.isEmpty { message.append(JSONMember("tool_calls", .array(toolCalls(response, options)))) }
+        if !response.toolCalls.isEmpty {
+            message.append(JSONMember("tool_calls", .array(toolCalls(response, options))))
+        }
         message.append(JSONMember("annotations", .array([])))
         return .object([
             JSONMember("id", .string(options.id ?? WireID.make("chatcmpl-", length: 29))),
             JSONMember("object", "chat.completion"),
             JSONMember("created", .int(options.createdSeconds)),
             JSONMember("model", .string(options.model)),
-            JSONMember("choices", [
-                .object([
-                    JSONMember("index", 0),
-                    JSONMember("message", .object(message)),
-                    JSONMember("logprobs", .null),
-                    JSONMember("finish_reason", .string(finishReason(response))),
-                ])
-            ]),
+            JSONMember(
+                "choices",
+                [
+                    .object([
+                        JSONMember("index", 0),
+                        JSONMember("message", .object(message)),
+                        JSONMember("logprobs", .null),
+                        JSONMember("finish_reason", .string(finishReason(response))),
+                    ])
+                ]),
             JSONMember("usage", usage(response, options)),
             JSONMember("service_tier", "default"),
             JSONMember("system_fingerprint", .null),
@@ -41,12 +45,14 @@ enum ChatCompletionsRenderer {
                 JSONMember("model", .string(options.model)),
                 JSONMember("service_tier", "default"),
                 JSONMember("system_fingerprint", .null),
-                JSONMember("choices", [
-                    .object([
-                        JSONMember("index", 0), JSONMember("delta", delta), JSONMember("logprobs", .null),
-                        JSONMember("finish_reason", finish),
-                    ])
-                ]),
+                JSONMember(
+                    "choices",
+                    [
+                        .object([
+                            JSONMember("index", 0), JSONMember("delta", delta), JSONMember("logprobs", .null),
+                            JSONMember("finish_reason", finish),
+                        ])
+                    ]),
             ]
             // With include_usage every chunk carries "usage": null until the final usage chunk.
             if options.includeUsage { members.append(JSONMember("usage", .null)) }
@@ -55,9 +61,10 @@ enum ChatCompletionsRenderer {
 
         var events: [WireEvent] = []
         let hasText = response.content != nil
-        events.append(chunk([
-            "role": "assistant", "content": hasText ? "" : .null, "refusal": .null,
-        ]))
+        events.append(
+            chunk([
+                "role": "assistant", "content": hasText ? "" : .null, "refusal": .null,
+            ]))
         for piece in TextChunker.words(response.content ?? "", maxCharacters: options.maxDeltaCharacters) {
             events.append(chunk(["content": .string(piece)]))
         }

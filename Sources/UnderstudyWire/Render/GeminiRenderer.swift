@@ -14,8 +14,10 @@ enum GeminiRenderer {
     static func chunks(_ response: CanonicalResponse, _ options: RenderOptions) -> [JSONValue] {
         var options = options
         if options.id == nil { options.id = WireID.make("", length: 22) }
-        var parts: [[JSONValue]] = TextChunker.words(response.content ?? "", maxCharacters: options.maxDeltaCharacters * 4)
-            .map { [["text": .string($0)]] }
+        var parts: [[JSONValue]] = TextChunker.words(
+            response.content ?? "", maxCharacters: options.maxDeltaCharacters * 4
+        )
+        .map { [["text": .string($0)]] }
         if !response.toolCalls.isEmpty { parts.append(response.toolCalls.map(functionCall)) }
         if parts.isEmpty { parts = [[["text": ""]]] }
         return parts.enumerated().map { index, chunkParts in
@@ -27,15 +29,22 @@ enum GeminiRenderer {
         ["functionCall": ["name": .string(call.name), "args": call.arguments]]
     }
 
-    private static func chunk(parts: [JSONValue], _ options: RenderOptions, final: Bool, response: CanonicalResponse) -> JSONValue {
+    private static func chunk(parts: [JSONValue], _ options: RenderOptions, final: Bool, response: CanonicalResponse)
+        -> JSONValue
+    {
         var candidate: [JSONMember] = [JSONMember("content", ["parts": .array(parts), "role": "model"])]
         if final { candidate.append(JSONMember("finishReason", "STOP")) }
         candidate.append(JSONMember("index", 0))
         var members: [JSONMember] = [JSONMember("candidates", [.object(candidate)])]
         let (input, output) = options.tokens(for: response)
-        members.append(JSONMember("usageMetadata", final ? [
-            "promptTokenCount": .int(input), "candidatesTokenCount": .int(output), "totalTokenCount": .int(input + output),
-        ] : ["promptTokenCount": .int(input), "totalTokenCount": .int(input)]))
+        members.append(
+            JSONMember(
+                "usageMetadata",
+                final
+                    ? [
+                        "promptTokenCount": .int(input), "candidatesTokenCount": .int(output),
+                        "totalTokenCount": .int(input + output),
+                    ] : ["promptTokenCount": .int(input), "totalTokenCount": .int(input)]))
         members.append(JSONMember("modelVersion", .string(options.model)))
         members.append(JSONMember("responseId", .string(options.id ?? WireID.make("", length: 22))))
         return .object(members)

@@ -47,8 +47,10 @@ public struct RenderOptions: Sendable {
 
     /// Input and output tokens: `usage` where given, else estimates.
     func tokens(for response: CanonicalResponse) -> (input: Int, output: Int) {
-        let estimatedOutput = max(1, TextChunker.estimateTokens(response.content ?? "")
-            + response.toolCalls.reduce(0) { $0 + TextChunker.estimateTokens($1.name + $1.argumentsText) })
+        let estimatedOutput = max(
+            1,
+            TextChunker.estimateTokens(response.content ?? "")
+                + response.toolCalls.reduce(0) { $0 + TextChunker.estimateTokens($1.name + $1.argumentsText) })
         return (usage?.inputTokens ?? estimatedInputTokens, usage?.outputTokens ?? estimatedOutput)
     }
 

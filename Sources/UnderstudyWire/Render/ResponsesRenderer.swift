@@ -15,9 +15,11 @@ enum ResponsesRenderer {
         var items: [Item] = []
         if let text = response.content { items.append(Item(id: WireID.makeHex("msg_", length: 48), text: text)) }
         for (index, call) in response.toolCalls.enumerated() {
-            items.append(Item(
-                id: WireID.makeHex("fc_", length: 48), callID: options.toolCallID(index, prefix: "call_", length: 24),
-                call: call))
+            items.append(
+                Item(
+                    id: WireID.makeHex("fc_", length: 48),
+                    callID: options.toolCallID(index, prefix: "call_", length: 24),
+                    call: call))
         }
         return items
     }
@@ -32,7 +34,10 @@ enum ResponsesRenderer {
             ]
         }
         let content: [JSONValue] = done ? [textPart(item.text ?? "")] : []
-        return ["id": .string(item.id), "type": "message", "status": status, "content": .array(content), "role": "assistant"]
+        return [
+            "id": .string(item.id), "type": "message", "status": status, "content": .array(content),
+            "role": "assistant",
+        ]
     }
 
     private static func textPart(_ text: String) -> JSONValue {
@@ -81,30 +86,43 @@ enum ResponsesRenderer {
         emit("response.created", [JSONMember("response", inProgress)])
         emit("response.in_progress", [JSONMember("response", inProgress)])
         for (outputIndex, item) in items.enumerated() {
-            let where_: [JSONMember] = [JSONMember("item_id", .string(item.id)), JSONMember("output_index", .int(outputIndex))]
-            emit("response.output_item.added", [
-                JSONMember("output_index", .int(outputIndex)), JSONMember("item", itemJSON(item, done: false)),
-            ])
+            let location: [JSONMember] = [
+                JSONMember("item_id", .string(item.id)), JSONMember("output_index", .int(outputIndex)),
+            ]
+            emit(
+                "response.output_item.added",
+                [
+                    JSONMember("output_index", .int(outputIndex)), JSONMember("item", itemJSON(item, done: false)),
+                ])
             if let call = item.call {
                 for fragment in TextChunker.fragments(call.argumentsText, size: options.argumentFragmentCharacters) {
-                    emit("response.function_call_arguments.delta", where_ + [JSONMember("delta", .string(fragment))])
+                    emit("response.function_call_arguments.delta", location + [JSONMember("delta", .string(fragment))])
                 }
-                emit("response.function_call_arguments.done", where_ + [JSONMember("arguments", .string(call.argumentsText))])
+                emit(
+                    "response.function_call_arguments.done",
+                    location + [JSONMember("arguments", .string(call.argumentsText))])
             } else {
                 let text = item.text ?? ""
-                let part = where_ + [JSONMember("content_index", 0)]
+                let part = location + [JSONMember("content_index", 0)]
                 emit("response.content_part.added", part + [JSONMember("part", textPart(""))])
                 for piece in TextChunker.words(text, maxCharacters: options.maxDeltaCharacters) {
-                    emit("response.output_text.delta", part + [JSONMember("delta", .string(piece)), JSONMember("logprobs", [])])
+                    emit(
+                        "response.output_text.delta",
+                        part + [JSONMember("delta", .string(piece)), JSONMember("logprobs", [])])
                 }
-                emit("response.output_text.done", part + [JSONMember("text", .string(text)), JSONMember("logprobs", [])])
+                emit(
+                    "response.output_text.done", part + [JSONMember("text", .string(text)), JSONMember("logprobs", [])])
                 emit("response.content_part.done", part + [JSONMember("part", textPart(text))])
             }
-            emit("response.output_item.done", [
-                JSONMember("output_index", .int(outputIndex)), JSONMember("item", itemJSON(item, done: true)),
-            ])
+            emit(
+                "response.output_item.done",
+                [
+                    JSONMember("output_index", .int(outputIndex)), JSONMember("item", itemJSON(item, done: true)),
+                ])
         }
-        emit("response.completed", [JSONMember("response", responseObject(id: id, items, response, options, done: true))])
+        emit(
+            "response.completed", [JSONMember("response", responseObject(id: id, items, response, options, done: true))]
+        )
         return events
     }
 }

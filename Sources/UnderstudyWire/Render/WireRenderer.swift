@@ -38,7 +38,8 @@ public enum WireRenderer {
                 ? RenderedResponse(events: chunks.map { WireEvent(data: $0.serialized()) })
                 : RenderedResponse(body: .array(chunks))
         case .embeddings:
-            return error(status: 400, message: "Understudy cannot answer embeddings requests", provider: endpoint.provider)
+            return error(
+                status: 400, message: "Understudy cannot answer embeddings requests", provider: endpoint.provider)
         }
     }
 
