@@ -66,7 +66,8 @@ def _sample(entries: list[dict], count: int, rng: random.Random, group) -> list[
         for key in order:
             if buckets[key] and len(chosen) < count:
                 chosen.append(buckets[key].pop())
-    return sorted(chosen, key=lambda e: entries.index(e))
+    position = {id(entry): index for index, entry in enumerate(entries)}
+    return sorted(chosen, key=lambda entry: position[id(entry)])
 
 
 def build(settings: Settings) -> Workload:
@@ -98,7 +99,8 @@ def _requests_without_conflicts(threads: list[Thread], settings: Settings) -> tu
 
     BFCL has a few questions that appear in two entries with different ground truths (e.g. the
     same first turn in multi_turn_base and multi_turn_miss_param). Identical requests cannot get
-    different answers from a mock, so the later entry of such a pair is left out.
+    different answers from a mock, so the entry of the later category (in `variants` order, then
+    the single-turn categories) is left out.
     """
     excluded: set[str] = set()
     for _ in range(10):
