@@ -276,4 +276,65 @@ struct ExchangeInterpreterTests {
         }
         #expect(ExchangeInterpreter.interpret(exchange("/healthz", request: "{}")) == nil)
     }
+
+    /// Random answers (unicode, control characters, escapes, nested arguments, exact number
+    /// text) rendered in every API and stream mode and interpreted back come out unchanged.
+    @Test func randomAnswersSurviveRenderingAndAssembly() throws {
+        var rng = SystemRandomNumberGenerator()
+        let alphabet = Array("ab Z09 _-\"\\\n\t\u{1}é日本🎭{}[]:,")
+        func text() -> String {
+            String((0..<Int.random(in: 1...40, using: &rng)).map { _ in alphabet.randomElement(using: &rng)! })
+        }
+        func value(_ depth: Int) -> JSONValue {
+            switch Int.random(in: 0...(depth > 2 ? 3 : 5), using: &rng) {
+            case 0: return .string(text())
+            case 1: return .number(["0", "-12", "1.50", "3e5", "12345678901234567890"].randomElement(using: &rng)!)
+            case 2: return .bool(Bool.random(using: &rng))
+            case 3: return .null
+            case 4: return .array((0..<Int.random(in: 0...3, using: &rng)).map { _ in value(depth + 1) })
+            default: return object(depth + 1)
+            }
+        }
+        func object(_ depth: Int) -> JSONValue {
+            .object((0..<Int.random(in: 0...4, using: &rng)).map { JSONMember("k\($0)\(text())", value(depth)) })
+        }
+        let endpoints: [(String, LLMEndpoint)] = [
+            ("/v1/chat/completions", LLMEndpoint(provider: .openai, api: .chatCompletions)),
+            ("/v1/responses", LLMEndpoint(provider: .openai, api: .responses)),
+            ("/v1/messages", LLMEndpoint(provider: .anthropic, api: .messages)),
+        ]
+        for _ in 0..<40 {
+            let calls = (0..<Int.random(in: 0...3, using: &rng)).map { i in
+                ToolCall(name: "tool_\(i)", arguments: object(0))
+            }
+            let content: String? = calls.isEmpty || Bool.random(using: &rng) ? text() : nil
+            let answer = CanonicalResponse(content: content, toolCalls: calls)
+            let options = RenderOptions(
+                maxDeltaCharacters: Int.random(in: 1...9, using: &rng),
+                argumentFragmentCharacters: Int.random(in: 1...9, using: &rng))
+            for (target, endpoint) in endpoints {
+                for stream in [false, true] {
+                    let request: JSONValue = ["model": "m", "stream": .bool(stream)]
+                    let rendered = WireRenderer.render(answer, answering: request, at: endpoint, options: options)
+                    let info = ExchangeInterpreter.interpret(
+                        exchange(
+                            target, request: request.serialized(), contentType: rendered.contentType,
+                            body: rendered.bytes))
+                    let assembled = try #require(info?.assembled, "\(target) stream \(stream)")
+                    #expect(
+                        CanonicalResponse(assembled: assembled, api: endpoint.api) == answer,
+                        "\(target) stream \(stream): \(answer.json.serialized())")
+                }
+            }
+            for sse in [false, true] {
+                let gemini = LLMEndpoint(provider: .gemini, api: .generateContent, model: "g", stream: true, sse: sse)
+                let rendered = WireRenderer.render(answer, for: gemini, options: options)
+                let info = ExchangeInterpreter.interpret(
+                    exchange(
+                        gemini.canonicalPath, request: "{}", contentType: rendered.contentType, body: rendered.bytes))
+                let assembled = try #require(info?.assembled)
+                #expect(CanonicalResponse(assembled: assembled, api: .generateContent) == answer, "gemini sse \(sse)")
+            }
+        }
+    }
 }
