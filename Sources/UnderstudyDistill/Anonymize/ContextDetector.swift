@@ -1,0 +1,193 @@
+/// Finds person names and street addresses: entities with no fixed shape, recognised from the
+/// words around them. A known given name followed by a capitalised word, a title ("Dr.") or a
+/// cue ("my name is", "Hi") before capitalised words; a house number, capitalised words and a
+/// street suffix, optionally followed by unit, city, state and ZIP. Confidences are lower than
+/// for the structured detectors and thresholds are configurable.
+struct ContextDetector {
+    struct Word {
+        var start: Int
+        var end: Int
+        var text: String
+        var capitalized: Bool
+        var digits: Bool
+    }
+
+    static let personFields: Set<String> = [
+        "name", "full_name", "fullname", "first_name", "firstname", "last_name", "lastname", "customer_name",
+        "contact_name", "assignee", "author", "owner", "recipient", "sender", "employee", "patient", "attendee",
+        "passenger", "guest", "display_name", "displayname", "customer", "contact", "user_name", "manager",
+        "given_name", "family_name", "cardholder", "holder_name", "to_name", "from_name",
+    ]
+    static let addressFields: Set<String> = ["address", "street", "street_address", "shipping_address", "billing_address", "home_address", "address_line1", "mailing_address"]
+    static let unitWords: Set<String> = ["Apt", "Suite", "Unit", "Ste", "Fl", "Floor", "Room", "Rm"]
+    static let militaryStart: Set<String> = ["PSC", "Unit", "USNS", "USS", "USNV", "USCGC", "CMR"]
+    static let strongCues = Set(NameLexicon.strongCues)
+    static let weakCues = NameLexicon.weakCuePhrases.map { Array($0.utf8) }
+
+    func detect(_ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
+        var hasUpper = false
+        for c in b where ByteClass.isUpper(c) {
+            hasUpper = true
+            break
+        }
+        guard hasUpper else { return }
+        let words = Self.words(b)
+        if let field {
+            let name = String(decoding: field, as: UTF8.self)
+            if Self.personFields.contains(name), (1...4).contains(words.count), words.allSatisfy({ $0.capitalized || $0.text.count == 1 }) {
+                out.append(DetectedEntity(type: .person, range: words[0].start..<words[words.count - 1].end, confidence: 0.9))
+                return
+            }
+            if Self.addressFields.contains(name), words.count >= 2, words.contains(where: { $0.digits }) {
+                out.append(DetectedEntity(type: .streetAddress, range: words[0].start..<words[words.count - 1].end, confidence: 0.9))
+                return
+            }
+        }
+        var k = 0
+        while k < words.count {
+            if words[k].digits, let address = address(b, words, at: k) {
+                out.append(address.entity)
+                k = address.next
+                continue
+            }
+            if words[k].text == "APO" || words[k].text == "FPO" || words[k].text == "DPO", let military = militaryAddress(words, at: k) {
+                out.append(military)
+            }
+            if words[k].capitalized, let person = person(b, words, at: k) {
+                out.append(person.entity)
+                k = person.next
+                continue
+            }
+            k += 1
+        }
+    }
+
+    static func words(_ b: UnsafeBufferPointer<UInt8>) -> [Word] {
+        var words: [Word] = []
+        var i = 0
+        let n = b.count
+        while i < n {
+            guard ByteClass.isAlnum(b[i]) || b[i] >= 0xC0 else {
+                i += 1
+                continue
+            }
+            let start = i
+            var allDigits = true
+            while i < n && (ByteClass.isAlnum(b[i]) || b[i] >= 0x80
+                || ((b[i] == 0x27 || b[i] == 0x2D) && i + 1 < n && ByteClass.isAlpha(b[i + 1]) && i > start))
+            {
+                if !ByteClass.isDigit(b[i]) { allDigits = false }
+                i += 1
+            }
+            var end = i
+            // Possessive: "Sarah's" is the name "Sarah".
+            if end - start > 3 && b[end - 2] == 0x27 && b[end - 1] == 0x73 { end -= 2 }
+            let first = b[start]
+            let capitalized = ByteClass.isUpper(first) && end - start >= 2 && !ByteClass.isUpper(b[start + 1])
+            words.append(Word(start: start, end: end, text: String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self), capitalized: capitalized, digits: allDigits))
+        }
+        return words
+    }
+
+    /// The bytes between two words.
+    private static func gap(_ b: UnsafeBufferPointer<UInt8>, _ a: Word, _ c: Word) -> Slice<UnsafeBufferPointer<UInt8>> { b[a.end..<c.start] }
+
+    private func isNameWord(_ w: Word) -> Bool {
+        w.capitalized && !NameLexicon.notNames.contains(w.text) && !NameLexicon.streetSuffixSet.contains(w.text)
+    }
+
+    private func person(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (entity: DetectedEntity, next: Int)? {
+        let w = words[k]
+        guard isNameWord(w) else { return nil }
+        let isFirst = NameLexicon.firstNameSet.contains(w.text)
+        var strong = false
+        if k > 0 {
+            let previous = words[k - 1].text.lowercased()
+            let between = Self.gap(b, words[k - 1], w)
+            if Self.strongCues.contains(previous) && (between.elementsEqual([0x2E, 0x20]) || between.elementsEqual([0x20])) { strong = true }
+        }
+        let window = ByteClass.lowercasedWindow(b, before: w.start, window: 16)
+        let weak = !strong && Self.weakCues.contains { cue in window.count >= cue.count && Array(window.suffix(cue.count)) == cue }
+        // Following capitalised words joined by one space (or a middle initial "J.").
+        var last = k
+        while last + 1 < words.count && last - k < 2 {
+            let next = words[last + 1]
+            let between = Self.gap(b, words[last], next)
+            let initial = words[last].text.count == 1 && between.elementsEqual([0x2E, 0x20])
+            guard between.elementsEqual([0x20]) || initial else { break }
+            guard isNameWord(next) || (next.text.count == 1 && ByteClass.isUpper(b[next.start])) else { break }
+            last += 1
+        }
+        let multi = last > k
+        var confidence = 0.0
+        if isFirst && multi {
+            confidence = NameLexicon.surnameSet.contains(words[last].text) ? 0.95 : 0.8
+        } else if strong {
+            confidence = 0.9
+        } else if weak && isFirst {
+            confidence = 0.8
+        } else if weak && multi {
+            confidence = NameLexicon.surnameSet.contains(words[last].text) ? 0.8 : 0.6
+        } else if weak {
+            confidence = 0.45
+        }
+        guard confidence > 0 else { return nil }
+        return (DetectedEntity(type: .person, range: w.start..<words[last].end, confidence: confidence), last + 1)
+    }
+
+    private func address(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (entity: DetectedEntity, next: Int)? {
+        let number = words[k]
+        guard (1...6).contains(number.end - number.start), k + 2 < words.count else { return nil }
+        guard number.start == 0 || !ByteClass.isAlnum(b[number.start - 1]) && b[number.start - 1] != 0x2E && b[number.start - 1] != 0x24 else { return nil }
+        var j = k + 1
+        var suffixAt = -1
+        while j < words.count && j - k <= 5 {
+            let w = words[j]
+            let between = Self.gap(b, words[j - 1], w)
+            guard between.elementsEqual([0x20]) else { break }
+            let ordinal = w.text.count >= 3 && ByteClass.isDigit(b[w.start]) && ["st", "nd", "rd", "th"].contains(String(w.text.suffix(2)))
+            guard w.capitalized || ordinal || ["N", "S", "E", "W", "NE", "NW", "SE", "SW"].contains(w.text) else { break }
+            if j > k + 1 && NameLexicon.streetSuffixSet.contains(w.text) { suffixAt = j }
+            j += 1
+        }
+        guard suffixAt > 0 else { return nil }
+        var end = words[suffixAt].end
+        if end < b.count && b[end] == 0x2E { end += 1 }
+        var next = suffixAt + 1
+        var confidence = 0.85
+        // "Apt. 4", "Suite 200"
+        if next + 1 < words.count && Self.unitWords.contains(words[next].text) && Self.gap(b, words[suffixAt], words[next]).count <= 3 {
+            end = words[next + 1].end
+            next += 2
+        }
+        // ", Springfield, IL 62704" or "\nLake Angelaport, NV 12345"
+        var c = next
+        while c < words.count && c - next < 3 && words[c].capitalized { c += 1 }
+        if c > next, c + 1 < words.count, NameLexicon.stateSet.contains(words[c].text), words[c + 1].digits, words[c + 1].text.count == 5,
+            b[words[next].start - 1] != 0x2E
+        {
+            let lead = Self.gap(b, words[next - 1], words[next])
+            if lead.count <= 3 && lead.allSatisfy({ $0 == 0x20 || $0 == 0x2C || $0 == 0x0A }) {
+                end = words[c + 1].end
+                if c + 2 < words.count && words[c + 2].digits && words[c + 2].text.count == 4 && b[words[c + 1].end] == 0x2D {
+                    end = words[c + 2].end
+                    c += 1
+                }
+                next = c + 2
+                confidence = 0.95
+            }
+        }
+        return (DetectedEntity(type: .streetAddress, range: number.start..<end, confidence: confidence), next)
+    }
+
+    /// "PSC 1234, Box 5678\nAPO AA 12345", "USNS Smith\nFPO AP 12345".
+    private func militaryAddress(_ words: [Word], at k: Int) -> DetectedEntity? {
+        guard k + 2 < words.count, ["AA", "AE", "AP"].contains(words[k + 1].text), words[k + 2].digits, words[k + 2].text.count == 5 else { return nil }
+        var start = k
+        for back in stride(from: k - 1, through: max(0, k - 5), by: -1) where Self.militaryStart.contains(words[back].text) {
+            start = back
+            break
+        }
+        return DetectedEntity(type: .streetAddress, range: words[start].start..<words[k + 2].end, confidence: 0.9)
+    }
+}

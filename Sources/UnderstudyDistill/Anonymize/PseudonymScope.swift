@@ -1,0 +1,20 @@
+/// The replacements made within one conversation (and one augmentation variant): the same
+/// value always gets the same surrogate or placeholder in it, in the request and in the
+/// recorded response alike, so "reply to jane@x.com" and the answer's "jane@x.com" stay linked.
+public struct PseudonymScope: Sendable {
+    public let conversation: String
+    /// 0 for the corpus itself; 1…K for augmentation variants, which re-draw every surrogate.
+    public let variant: Int
+    var replacements: [String: String] = [:]
+    var placeholderNumbers: [EntityType: Int] = [:]
+    /// Entities replaced in this scope, by type.
+    public internal(set) var counts = EntityCounts()
+
+    public init(conversation: String, variant: Int = 0) {
+        self.conversation = conversation
+        self.variant = variant
+    }
+
+    /// How many distinct values this scope replaced.
+    public var distinctValues: Int { replacements.count }
+}

@@ -1,0 +1,165 @@
+/// Finds secrets: API keys by their well-known prefixes, JWTs, PEM private keys, URLs that carry
+/// credentials or tokens, and high-entropy tokens next to key-like words ("api_key=…",
+/// "Bearer …") or in JSON members named like secrets ("password", "token").
+struct SecretDetector {
+    /// Known key prefixes and the shortest body (after the prefix) that counts.
+    static let prefixes: [(prefix: [UInt8], minBody: Int)] = [
+        ("sk-ant-", 20), ("sk-proj-", 20), ("sk-", 20), ("sk_live_", 16), ("sk_test_", 16), ("rk_live_", 16),
+        ("AKIA", 16), ("ASIA", 16), ("ghp_", 30), ("gho_", 30), ("ghu_", 30), ("ghs_", 30), ("ghr_", 30),
+        ("github_pat_", 30), ("glpat-", 20), ("xoxb-", 10), ("xoxp-", 10), ("xoxa-", 10), ("xoxr-", 10),
+        ("xoxs-", 10), ("xapp-", 10), ("AIza", 30), ("hf_", 30), ("npm_", 30), ("SG.", 30), ("pypi-", 30),
+    ].map { (Array($0.0.utf8), $0.1) }
+
+    static let keyWords = StructuredDetector.words([
+        "key", "token", "secret", "password", "passwd", "pwd", "bearer", "authorization", "credential",
+        "auth", "apikey", "private", "signature", "session", "cookie",
+    ])
+    /// JSON member names whose whole string value is a secret ("password": "hunter2").
+    static let secretFieldSuffixes = StructuredDetector.words([
+        "password", "passwd", "secret", "token", "api_key", "apikey", "access_key", "private_key", "authorization",
+        "credentials", "credential", "passphrase",
+    ])
+
+    static func isSecretField(_ field: [UInt8]) -> Bool {
+        let name = field.map { $0 == 0x2D ? 0x5F : $0 }
+        return secretFieldSuffixes.contains { suffix in name.count >= suffix.count && Array(name.suffix(suffix.count)) == suffix }
+    }
+
+    static let urlTokenParameters: Set<String> = [
+        "token", "access_token", "refresh_token", "id_token", "api_key", "apikey", "key", "secret", "client_secret",
+        "password", "pwd", "pass", "sig", "signature", "x-amz-signature", "x-amz-credential", "x-amz-security-token",
+        "auth", "session", "sessionid", "code", "jwt",
+    ]
+    static let pemBegin = Array("-----BEGIN ".utf8)
+    static let pemEnd = Array("-----END ".utf8)
+
+    /// The minimum Shannon entropy (bits per character) of a token next to a key word.
+    var entropyThreshold: Double = 3.0
+
+    func detect(_ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
+        if let field, Self.isSecretField(field), b.count >= 4, b.count <= 4096, !b.contains(0x20),
+            b[0] != 0x24, b[0] != 0x3C, b[0] != 0x2A
+        {
+            // The whole value of a member named like a secret, unless it is a variable or a mask.
+            out.append(DetectedEntity(type: .secret, range: 0..<b.count, confidence: 0.9))
+            return
+        }
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            if c == 0x2D && ByteClass.hasPrefix(b, at: i, Self.pemBegin), let end = pemBlock(b, from: i) {
+                out.append(DetectedEntity(type: .secret, range: i..<end))
+                i = end
+                continue
+            }
+            guard ByteClass.isAlnum(c), i == 0 || !ByteClass.isTokenByte(b[i - 1]) else {
+                i += 1
+                continue
+            }
+            // A token: [A-Za-z0-9_-] plus '.', '/', '+', '=' inside (JWTs, base64).
+            var j = i
+            while j < n && (ByteClass.isTokenByte(b[j]) || ((b[j] == 0x2E || b[j] == 0x2F || b[j] == 0x2B || b[j] == 0x3D) && j + 1 < n && (ByteClass.isTokenByte(b[j + 1]) || b[j + 1] == 0x3D))) {
+                j += 1
+            }
+            while j > i && (b[j - 1] == 0x2E || b[j - 1] == 0x2F) { j -= 1 }
+            if j - i >= 12, let entity = classifyToken(b, i..<j) {
+                out.append(entity)
+            } else if j - i >= 3, j + 2 < n, b[j] == 0x3A, b[j + 1] == 0x2F, b[j + 2] == 0x2F, let url = credentialURL(b, schemeStart: i) {
+                out.append(url)
+                i = url.range.upperBound
+                continue
+            }
+            i = max(j, i + 1)
+        }
+    }
+
+    private func classifyToken(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> DetectedEntity? {
+        let start = range.lowerBound
+        for (prefix, minBody) in Self.prefixes where ByteClass.hasPrefix(b, at: start, prefix) {
+            var end = start + prefix.count
+            while end < range.upperBound && (ByteClass.isTokenByte(b[end]) || b[end] == 0x2E) { end += 1 }
+            if end - start - prefix.count >= minBody { return DetectedEntity(type: .secret, range: start..<end) }
+        }
+        if ByteClass.hasPrefix(b, at: start, Array("eyJ".utf8)) {
+            let parts = b[range].split(separator: 0x2E, omittingEmptySubsequences: false)
+            if parts.count == 3 && parts[0].count >= 10 && parts[1].count >= 10 && parts[2].count >= 8 {
+                return DetectedEntity(type: .secret, range: range)
+            }
+        }
+        guard range.count >= 16 else { return nil }
+        let window = ByteClass.lowercasedWindow(b, before: start, window: 40)
+        guard ByteClass.containsAny(window, Self.keyWords) else { return nil }
+        return Self.looksRandom(b[range], threshold: entropyThreshold) ? DetectedEntity(type: .secret, range: range, confidence: 0.8) : nil
+    }
+
+    /// High Shannon entropy and a mix of character classes: random, not a word or an identifier.
+    static func looksRandom(_ token: Slice<UnsafeBufferPointer<UInt8>>, threshold: Double) -> Bool {
+        var counts = [Int](repeating: 0, count: 256)
+        var digits = 0
+        var letters = 0
+        var upper = 0
+        for c in token {
+            counts[Int(c)] += 1
+            if ByteClass.isDigit(c) { digits += 1 } else if ByteClass.isAlpha(c) { letters += 1 }
+            if ByteClass.isUpper(c) { upper += 1 }
+        }
+        guard letters > 0, digits > 0 || (upper > 0 && upper < letters) else { return false }
+        let total = Double(token.count)
+        var entropy = 0.0
+        for count in counts where count > 0 {
+            let p = Double(count) / total
+            entropy -= p * log2(p)
+        }
+        return entropy >= threshold
+    }
+
+    private func pemBlock(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var i = start + Self.pemBegin.count
+        let headerEnd = min(b.count, i + 64)
+        var isPrivate = false
+        while i + 5 <= headerEnd && !ByteClass.hasPrefix(b, at: i, Array("-----".utf8)) {
+            if ByteClass.hasPrefix(b, at: i, Array("PRIVATE".utf8)) { isPrivate = true }
+            i += 1
+        }
+        guard isPrivate else { return nil }
+        while i < b.count {
+            if b[i] == 0x2D && ByteClass.hasPrefix(b, at: i, Self.pemEnd) {
+                var j = i + Self.pemEnd.count
+                while j < b.count && b[j] != 0x2D { j += 1 }
+                while j < b.count && b[j] == 0x2D { j += 1 }
+                return j
+            }
+            i += 1
+        }
+        // No END line (truncated): everything to the end of the text is key material.
+        return b.count
+    }
+
+    /// A URL with `user:password@` or a token-named query parameter, as one entity.
+    private func credentialURL(_ b: UnsafeBufferPointer<UInt8>, schemeStart: Int) -> DetectedEntity? {
+        var end = schemeStart
+        while end < b.count, b[end] > 0x20, b[end] != 0x22, b[end] != 0x3C, b[end] != 0x3E, b[end] != 0x60, b[end] != 0x27 { end += 1 }
+        while end > schemeStart, [0x2E, 0x2C, 0x3B, 0x3A, 0x29, 0x21, 0x3F, 0x5D].contains(b[end - 1]) { end -= 1 }
+        let url = b[schemeStart..<end]
+        guard let schemeEnd = url.firstIndex(of: 0x3A) else { return nil }
+        let authorityStart = schemeEnd + 3
+        let authorityEnd = url[authorityStart...].firstIndex { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 } ?? end
+        if url[authorityStart..<authorityEnd].contains(0x40) {
+            return DetectedEntity(type: .credentialURL, range: schemeStart..<end)
+        }
+        guard let query = url[authorityEnd...].firstIndex(of: 0x3F) else { return nil }
+        for pair in url[(query + 1)...].split(whereSeparator: { $0 == 0x26 || $0 == 0x23 }) {
+            guard let eq = pair.firstIndex(of: 0x3D), eq + 1 < pair.endIndex else { continue }
+            let name = String(decoding: pair[pair.startIndex..<eq].map(ByteClass.lower), as: UTF8.self)
+            if Self.urlTokenParameters.contains(name) { return DetectedEntity(type: .credentialURL, range: schemeStart..<end) }
+        }
+        return nil
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

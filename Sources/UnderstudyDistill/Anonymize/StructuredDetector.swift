@@ -1,0 +1,325 @@
+/// Finds entities recognisable by their shape and, where one exists, a checksum: emails, phone
+/// numbers, payment cards (Luhn), IBANs (mod 97), US SSNs, IPv4 and IPv6 addresses and MAC
+/// addresses. Context words decide the ambiguous shapes: ten bare digits are a phone number
+/// after "call me at" and an order id after "order #".
+struct StructuredDetector {
+    static let phoneWords = words(["phone", "call", "tel", "mobile", "cell", "fax", "sms", "text me", "whatsapp", "dial", "reach"])
+    static let idWords = words([
+        "order", "invoice", "ticket", "tracking", "ref", "#", " id", "sku", "case", "confirmation", "account",
+        "po ", "serial", "batch", "txn", "transaction", "build", "job", "isbn", "pr ",
+    ])
+    static let ssnWords = words(["ssn", "social security", "social-security"])
+    static let versionWords = words(["version", "release", "build", "ver.", "firmware", "oid", " v", "sdk", "api "])
+    static let phoneFields = words(["phone", "mobile", "tel", "fax", "cell"])
+
+    static func words(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
+
+    /// All structured entities in `bytes`. `field` is the lowercased name of the JSON member
+    /// holding the text, when there is one, which counts as context ("phone": "5551234567").
+    func detect(_ bytes: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
+        var hasAt = false
+        var hasColon = false
+        var hasDigit = false
+        for b in bytes {
+            if b == 0x40 { hasAt = true } else if b == 0x3A { hasColon = true } else if ByteClass.isDigit(b) { hasDigit = true }
+        }
+        if hasAt { emails(bytes, into: &out) }
+        guard hasDigit else { return }
+        numericRuns(bytes, field: field, into: &out)
+        ibans(bytes, into: &out)
+        macAddresses(bytes, into: &out)
+        if hasColon { ipv6(bytes, into: &out) }
+    }
+
+    // MARK: Email
+
+    @inline(__always) private static func isLocalByte(_ b: UInt8) -> Bool {
+        ByteClass.isAlnum(b) || b == 0x2E || b == 0x5F || b == 0x25 || b == 0x2B || b == 0x2D
+    }
+
+    private func emails(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
+        let n = b.count
+        for at in 0..<n where b[at] == 0x40 {
+            var start = at
+            while start > 0 && Self.isLocalByte(b[start - 1]) && at - start < 64 { start -= 1 }
+            while start < at && (b[start] == 0x2E || b[start] == 0x2D) { start += 1 }
+            guard start < at else { continue }
+            var end = at + 1
+            while end < n && (ByteClass.isAlnum(b[end]) || b[end] == 0x2D || b[end] == 0x2E) { end += 1 }
+            while end > at + 1 && (b[end - 1] == 0x2E || b[end - 1] == 0x2D) { end -= 1 }
+            var lastDot = -1
+            for i in (at + 1)..<end where b[i] == 0x2E { lastDot = i }
+            guard lastDot > at + 1, end - lastDot - 1 >= 2 else { continue }
+            var tldLetters = true
+            for i in (lastDot + 1)..<end where !ByteClass.isAlpha(b[i]) { tldLetters = false }
+            guard tldLetters else { continue }
+            out.append(DetectedEntity(type: .email, range: start..<end, confidence: 1))
+        }
+    }
+
+    // MARK: Digit runs: phone, card, SSN, IPv4
+
+    private struct Run {
+        var start: Int
+        var end: Int
+        var digits: [UInt8] = []
+        var groups: [Int] = []
+        var separators: [UInt8] = []
+        var plus = false
+        var paren = false
+    }
+
+    private func numericRuns(_ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            let opener = (c == 0x2B || c == 0x28) && i + 1 < n && ByteClass.isDigit(b[i + 1])
+            guard ByteClass.isDigit(c) || opener else {
+                i += 1
+                continue
+            }
+            if i > 0 {
+                let p = b[i - 1]
+                let glued = ByteClass.isWordByte(p) || p == 0x2E || p == 0x2F || p == 0x24
+                    || (p == 0x2D && i > 1 && ByteClass.isAlnum(b[i - 2]))
+                if glued {
+                    i += 1
+                    while i < n && (ByteClass.isDigit(b[i]) || b[i] == 0x2E || b[i] == 0x2D) { i += 1 }
+                    continue
+                }
+            }
+            var run = Run(start: i, end: i)
+            var j = i
+            if opener {
+                run.plus = c == 0x2B
+                run.paren = c == 0x28
+                j += 1
+            }
+            var current = 0
+            while j < n {
+                let x = b[j]
+                if ByteClass.isDigit(x) {
+                    run.digits.append(x)
+                    current += 1
+                    j += 1
+                    continue
+                }
+                guard current > 0, x == 0x2D || x == 0x2E || x == 0x20 || x == 0x29 || x == 0x28 else { break }
+                var k = j + 1
+                if x == 0x29 && k < n && (b[k] == 0x20 || b[k] == 0x2D) { k += 1 }
+                guard k < n, ByteClass.isDigit(b[k]) else { break }
+                // A space joins groups only when the next group is long enough to be part of a
+                // number: "555 123 4567" but not "4567 2 times".
+                if x == 0x20 {
+                    var m = k
+                    while m < n && ByteClass.isDigit(b[m]) { m += 1 }
+                    if m - k < 2 || run.digits.count + (m - k) > 19 { break }
+                }
+                run.groups.append(current)
+                run.separators.append(x)
+                current = 0
+                j = k
+            }
+            run.groups.append(current)
+            run.end = j
+            if j < n && (ByteClass.isAlpha(b[j]) || b[j] == 0x5F) && b[j] != 0x78 {
+                i = j + 1
+                continue
+            }
+            classify(&run, b, field: field, into: &out)
+            i = max(run.end, i + 1)
+        }
+    }
+
+    private func classify(_ run: inout Run, _ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
+        let d = run.digits
+        let g = run.groups
+        let seps = Set(run.separators)
+        let before = ByteClass.lowercasedWindow(b, before: run.start, window: 24)
+        let near = ByteClass.lowercasedWindow(b, before: run.start, window: 48)
+        let idContext = ByteClass.containsAny(Array(before.suffix(14)), Self.idWords)
+        let phoneContext = ByteClass.containsAny(near, Self.phoneWords)
+            || (field.map { ByteClass.containsAny($0, Self.phoneFields) } ?? false)
+
+        // IPv4: four dotted octets, unless it is a version number ("version 1.2.3.4", "v10.0.0.1").
+        if !run.plus && !run.paren && g.count == 4 && seps == [0x2E] && g.allSatisfy({ $0 <= 3 }) {
+            var valid = true
+            var offset = 0
+            for len in g {
+                let octet = d[offset..<offset + len].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+                if octet > 255 || (len > 1 && d[offset] == 0x30) { valid = false }
+                offset += len
+            }
+            let versionish = ByteClass.containsAny(Array(before.suffix(12)), Self.versionWords)
+                || (run.start > 0 && (b[run.start - 1] | 0x20) == 0x76)
+            if valid && !versionish { out.append(DetectedEntity(type: .ipAddress, range: run.start..<run.end)) }
+            return
+        }
+        // Payment card: 13-19 digits, a plausible issuer digit, Luhn, card-like grouping.
+        if (13...19).contains(d.count), (0x32...0x36).contains(d[0]), !run.plus, !run.paren, Checksum.luhn(d) {
+            let grouped = seps.isEmpty
+                || (seps.count == 1 && (seps.contains(0x20) || seps.contains(0x2D))
+                    && (g.dropLast().allSatisfy { $0 == 4 } || g == [4, 6, 5] || g == [4, 6, 4]))
+            if grouped {
+                out.append(DetectedEntity(type: .creditCard, range: run.start..<run.end, confidence: idContext ? 0.6 : 1))
+                return
+            }
+        }
+        // US SSN: AAA-GG-SSSS with valid ranges; nine bare digits only after "SSN".
+        if d.count == 9 && !run.plus && !run.paren {
+            let ssnContext = ByteClass.containsAny(near, Self.ssnWords) || (field.map { ByteClass.containsAny($0, Self.ssnWords) } ?? false)
+            let shaped = (g == [3, 2, 4] && (seps == [0x2D] || (seps == [0x20] && ssnContext))) || (g == [9] && ssnContext)
+            if shaped && Self.validSSN(d) {
+                out.append(DetectedEntity(type: .usSSN, range: run.start..<run.end))
+                return
+            }
+        }
+        // Phone numbers.
+        var end = run.end
+        var confidence = 0.0
+        if run.plus && (8...15).contains(d.count) {
+            confidence = 0.95
+        } else {
+            var local = g
+            if local.count >= 4 && ((local[0] == 1 && d[0] == 0x31) || (local[0] == 3 && d.starts(with: [0x30, 0x30, 0x31]))) {
+                local.removeFirst()
+            }
+            if local == [3, 3, 4] {
+                confidence = idContext && !phoneContext ? 0 : 0.9
+            } else if seps.isEmpty && (d.count == 10 || (d.count == 11 && d[0] == 0x31)) {
+                confidence = phoneContext ? 0.85 : 0
+            } else if phoneContext && !idContext && (local == [3, 4] || (local.count >= 3 && (7...13).contains(d.count))) {
+                confidence = 0.7
+            }
+        }
+        guard confidence > 0 else { return }
+        end = Self.extensionEnd(b, from: end)
+        out.append(DetectedEntity(type: .phone, range: run.start..<end, confidence: confidence))
+    }
+
+    /// Extends a phone number over an extension: "x123", " ext. 123", " ext 123".
+    private static func extensionEnd(_ b: UnsafeBufferPointer<UInt8>, from end: Int) -> Int {
+        var k = end
+        if k < b.count && b[k] == 0x78 {
+            k += 1
+        } else if ByteClass.hasPrefixIgnoringCase(b, at: k, Array(" ext".utf8)) {
+            k += 4
+            if k < b.count && b[k] == 0x2E { k += 1 }
+            if k < b.count && b[k] == 0x20 { k += 1 }
+        } else {
+            return end
+        }
+        let digitsStart = k
+        while k < b.count && ByteClass.isDigit(b[k]) && k - digitsStart < 6 { k += 1 }
+        return k > digitsStart && (k == b.count || !ByteClass.isAlnum(b[k])) ? k : end
+    }
+
+    static func validSSN(_ d: [UInt8]) -> Bool {
+        let area = d[0..<3].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        let group = d[3..<5].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        let serial = d[5..<9].reduce(0) { $0 * 10 + Int($1 - 0x30) }
+        return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
+    }
+
+    // MARK: IBAN
+
+    private func ibans(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
+        let n = b.count
+        var i = 0
+        while i + 15 <= n {
+            guard ByteClass.isUpper(b[i]), ByteClass.isUpper(b[i + 1]), ByteClass.isDigit(b[i + 2]), ByteClass.isDigit(b[i + 3]),
+                i == 0 || !ByteClass.isWordByte(b[i - 1])
+            else {
+                i += 1
+                continue
+            }
+            var compact: [UInt8] = []
+            var j = i
+            var lastGood = i
+            var candidates: [(Int, [UInt8])] = []
+            while j < n && compact.count < 34 {
+                let x = b[j]
+                if ByteClass.isUpper(x) || ByteClass.isDigit(x) {
+                    compact.append(x)
+                    j += 1
+                    lastGood = j
+                    if compact.count >= 15 && (j == n || !ByteClass.isAlnum(b[j])) { candidates.append((j, compact)) }
+                } else if x == 0x20 && compact.count % 4 == 0 && j + 1 < n && ByteClass.isAlnum(b[j + 1]) {
+                    j += 1
+                } else {
+                    break
+                }
+            }
+            if let match = candidates.last(where: { Checksum.ibanIsValid($0.1) }) {
+                out.append(DetectedEntity(type: .iban, range: i..<match.0))
+                i = match.0
+            } else {
+                i = max(i + 1, lastGood)
+            }
+        }
+    }
+
+    // MARK: MAC and IPv6
+
+    private func macAddresses(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
+        let n = b.count
+        guard n >= 17 else { return }
+        var i = 0
+        while i + 17 <= n {
+            let sep = b[i + 2]
+            guard sep == 0x3A || sep == 0x2D, ByteClass.isHex(b[i]), i == 0 || !(ByteClass.isWordByte(b[i - 1]) || b[i - 1] == sep) else {
+                i += 1
+                continue
+            }
+            var ok = true
+            for k in 0..<6 {
+                let p = i + k * 3
+                if !ByteClass.isHex(b[p]) || !ByteClass.isHex(b[p + 1]) || (k < 5 && b[p + 2] != sep) { ok = false; break }
+            }
+            if ok && (i + 17 == n || !(ByteClass.isWordByte(b[i + 17]) || b[i + 17] == sep)) {
+                out.append(DetectedEntity(type: .macAddress, range: i..<(i + 17)))
+                i += 17
+            } else {
+                i += 1
+            }
+        }
+    }
+
+    private func ipv6(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
+        let n = b.count
+        var i = 0
+        while i < n {
+            guard ByteClass.isHex(b[i]) || b[i] == 0x3A, i == 0 || !(ByteClass.isWordByte(b[i - 1]) || b[i - 1] == 0x3A) else {
+                i += 1
+                continue
+            }
+            var j = i
+            var colons = 0
+            while j < n && (ByteClass.isHex(b[j]) || b[j] == 0x3A) {
+                if b[j] == 0x3A { colons += 1 }
+                j += 1
+            }
+            if colons >= 2 && (j == n || !(ByteClass.isWordByte(b[j]) || b[j] == 0x2E)) && Self.validIPv6(Array(b[i..<j])) {
+                out.append(DetectedEntity(type: .ipAddress, range: i..<j))
+            }
+            i = j + 1
+        }
+    }
+
+    static func validIPv6(_ token: [UInt8]) -> Bool {
+        let groups = token.split(separator: 0x3A, omittingEmptySubsequences: false)
+        var doubles = 0
+        for k in 0..<(token.count - 1) where token[k] == 0x3A && token[k + 1] == 0x3A { doubles += 1 }
+        guard doubles <= 1, !ByteClass.contains(token, [0x3A, 0x3A, 0x3A]) else { return false }
+        let nonEmpty = groups.filter { !$0.isEmpty }
+        guard nonEmpty.allSatisfy({ $0.count <= 4 }) else { return false }
+        if doubles == 0 {
+            return groups.count == 8 && nonEmpty.count == 8
+        }
+        if token.first == 0x3A && token.prefix(2) != [0x3A, 0x3A] { return false }
+        if token.last == 0x3A && token.suffix(2) != [0x3A, 0x3A] { return false }
+        // "a::b" is C++ or Rust far more often than an address.
+        return nonEmpty.count <= 7 && (nonEmpty.count >= 3 || nonEmpty.contains { $0.count == 4 })
+    }
+}
