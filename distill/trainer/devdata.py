@@ -6,6 +6,10 @@ conversation so far (earlier calls and their executed results included); the sin
 categories form one generic tool-calling agent. Target = the ground-truth calls of the turn.
 
     python -m distill.trainer.devdata --out distill/runs/bfcl-dev [--per-agent 40]
+    python -m distill.trainer.devdata --out distill/runs/bfcl --from-requests out/bfcl/requests.jsonl
+
+The second form reads the workload generator's requests.jsonl (tools/workloads/bfcl: OpenAI
+request bodies + expected canonical answers + agent labels) instead of BFCL directly.
 
 This stands in for `understudy distill` on the workload's recordings: the real runs come from
 tools/workloads/bfcl through the recorder and the distiller.
@@ -158,14 +162,65 @@ def build(run_dir: Path, categories: list[str], per_agent: int | None = None, ge
     return ids
 
 
+def _canonical_messages(body: dict) -> tuple[str | None, list[dict], list[dict]]:
+    """OpenAI Chat Completions body → (system, tools, varying messages) as in docs/formats.md."""
+    system, varying = None, []
+    for message in body.get("messages", []):
+        content = message.get("content")
+        if isinstance(content, list):
+            content = "\n".join(part.get("text", "") for part in content if isinstance(part, dict))
+        role = message.get("role")
+        if role in ("system", "developer") and not varying:
+            system = content
+        elif role == "assistant":
+            calls = [{"name": c["function"]["name"], "arguments": json.loads(c["function"].get("arguments") or "{}")}
+                     for c in message.get("tool_calls") or []]
+            varying.append({"role": "assistant", "content": content, "tool_calls": calls})
+        elif role == "tool":
+            varying.append({"role": "tool", "content": content, "tool_call_id": message.get("tool_call_id")})
+        else:
+            varying.append({"role": "user", "content": content})
+    tools = [{"name": t["function"]["name"], "description": t["function"].get("description"),
+              "parameters": t["function"].get("parameters", {})} for t in body.get("tools", [])]
+    return system, tools, varying
+
+
+def from_requests(requests: Path, run_dir: Path, per_agent: int | None = None) -> list[str]:
+    """One cluster per agent from the workload's requests.jsonl (Chat Completions bodies only)."""
+    agents: dict[str, tuple[dict, list[dict]]] = {}
+    seen: set[str] = set()
+    for line in requests.read_text().splitlines():
+        request = json.loads(line)
+        if request.get("api") != "chat.completions" or request["body_sha256"] in seen:
+            continue
+        seen.add(request["body_sha256"])  # identical requests (base and miss_param openings) once
+        system, tools, varying = _canonical_messages(request["body"])
+        tool_map, rows = agents.setdefault(request["agent"], ({}, []))
+        for tool in tools:
+            tool_map.setdefault(tool["name"], tool)
+        bfcl_id = request["conversation"].split("/")[0]
+        rows.append({"format": 1, "id": request["body_sha256"][:16], "conversation": request["conversation"],
+                     "weight": 1, "messages": varying, "target": request["expected"], "split": _split_of(bfcl_id)})
+    ids = []
+    for agent, (tool_map, rows) in sorted(agents.items()):
+        write_cluster(run_dir, agent, f"BFCL fleet agent {agent}", list(tool_map.values()),
+                      rows[:per_agent] if per_agent else rows)
+        ids.append(agent)
+    return ids
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, required=True, help="run directory, e.g. distill/runs/bfcl-dev")
     parser.add_argument("--categories", default="multi_turn_base", help="comma-separated multi-turn categories")
     parser.add_argument("--per-agent", type=int, default=None, help="keep at most this many rows per agent")
     parser.add_argument("--no-generic", action="store_true", help="leave out the single-turn generic agent")
+    parser.add_argument("--from-requests", type=Path, help="the workload generator's requests.jsonl")
     args = parser.parse_args()
-    ids = build(args.out, args.categories.split(","), args.per_agent, not args.no_generic)
+    if args.from_requests:
+        ids = from_requests(args.from_requests, args.out, args.per_agent)
+    else:
+        ids = build(args.out, args.categories.split(","), args.per_agent, not args.no_generic)
     print(json.dumps({"run": str(args.out), "clusters": ids}))
 
 

@@ -48,7 +48,7 @@ def banned_ids(tokenizer, slot_count: int, max_slots: int) -> list[int]:
 def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new_tokens: int) -> list[int]:
     device = next(model.parameters()).device
     output = model(input_ids=torch.tensor([prompt_ids], device=device), use_cache=True)
-    past, logits = output.past_key_values, output.logits[0, -1].float()
+    past, logits = output.cache, output.logits[0, -1].float()
     generated: list[int] = []
     ban = torch.tensor(banned, device=device, dtype=torch.long)
     for _ in range(max_new_tokens):
@@ -57,8 +57,8 @@ def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new
         if token == end_id:
             break
         generated.append(token)
-        output = model(input_ids=torch.tensor([[token]], device=device), past_key_values=past, use_cache=True)
-        past, logits = output.past_key_values, output.logits[0, -1].float()
+        output = model(input_ids=torch.tensor([[token]], device=device), cache=past, use_cache=True)
+        past, logits = output.cache, output.logits[0, -1].float()
     return generated
 
 

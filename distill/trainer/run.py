@@ -38,6 +38,7 @@ class Options:
     threads: int | None = None
     eval_examples: int = 200
     skip_eval: bool = False
+    recipe_overrides: dict | None = None  # merged over the recipe file (tests, experiments)
 
 
 def load_recipe(name: str) -> dict:
@@ -76,7 +77,7 @@ def _example_count(cluster: Cluster) -> int:
 def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                   progress: Callable[[dict], None]) -> dict:
     """Returns the cluster's entry for train.json (trained or skipped, with the reason)."""
-    recipe = load_recipe(options.recipe)
+    recipe = {**load_recipe(options.recipe), **(options.recipe_overrides or {})}
     if options.max_steps is not None:
         recipe["max_steps"] = options.max_steps
     max_minutes = options.max_minutes if options.max_minutes is not None else recipe["max_minutes"]

@@ -1,0 +1,192 @@
+"""Golden files that let another implementation (the Swift inference engine) prove it renders,
+tokenizes and computes exactly as the trainer does.
+
+    python -m distill.trainer.golden prompts --out distill/trainer/tests/golden
+        prompt-format cases: messages → prompt text, slots, target text, token ids
+    python -m distill.trainer.golden logits --specialist RUN/specialists/ID --run-dir RUN [--count 4]
+        input ids + last-position logits (and the greedy answer) of a trained specialist
+    python -m distill.trainer.golden tiny --out distill/trainer/tests/golden/tiny-specialist
+        a tiny scratch specialist (committed, ~60 KB) with its golden logits
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import torch
+
+from . import PROMPT_FORMAT_VERSION
+from .features import rendered_texts, truncate_prompt
+from .prompt import END, render_prompt, render_target
+from .tokenizer import encode, train_tokenizer
+
+CASE_TOOLS = [
+    {"name": "send_message", "parameters": {"type": "object", "properties": {
+        "receiver_id": {"type": "string"}, "message": {"type": "string"}}}},
+    {"name": "transfer", "parameters": {"type": "object", "properties": {
+        "amount": {"type": "number"}, "count": {"type": "integer"}, "to": {"type": "string"},
+        "tags": {"type": "array", "items": {"type": "string"}}}}},
+    {"name": "ls", "parameters": {"type": "object", "properties": {"a": {"type": "boolean"}}}},
+]
+
+
+def golden_cases() -> list[dict]:
+    """Inputs chosen to pin every rule of PROMPT_FORMAT.md."""
+    from .dataset import Example  # noqa: F401  (documented shape: messages + target)
+
+    return [
+        {"name": "single_user_turn",
+         "messages": [{"role": "user", "content": "Send 'Lunch at 12?' to USR002 and copy notes.txt, please."}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "send_message", "arguments": {"receiver_id": "USR002", "message": "Lunch at 12?"}}]}},
+        {"name": "numbers_names_and_literals",
+         "messages": [{"role": "user", "content": "Move -12.5 dollars to Anna Lee twice, tag it `rent` and 'May'."}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "transfer", "arguments": {"to": "Anna Lee", "amount": -12.5, "count": 2,
+                                                "tags": ["rent", "May"]}}]}},
+        {"name": "history_with_tool_results",
+         "messages": [
+             {"role": "user", "content": "List everything here, hidden files too."},
+             {"role": "assistant", "content": None, "tool_calls": [{"name": "ls", "arguments": {"a": True}}]},
+             {"role": "tool", "content": '{"current_directory_content": ["report.pdf", ".env", "2024"], "n": 3}'},
+             {"role": "tool", "content": "plain text result: 42 files in /home/u"},
+             {"role": "user", "content": "Send the first one to USR7."}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "send_message", "arguments": {"receiver_id": "USR7", "message": "report.pdf"}}]}},
+        {"name": "parallel_calls",
+         "messages": [{"role": "user", "content": "Pay 10 to ACME and 20.25 to Bob Stone."}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "transfer", "arguments": {"to": "ACME", "amount": 10}},
+             {"name": "transfer", "arguments": {"to": "Bob Stone", "amount": 20.25}}]}},
+        {"name": "text_answer",
+         "messages": [{"role": "user", "content": "What can you do?"}],
+         "target": {"content": "I can send messages and \"transfer\" money.\nAsk me.", "tool_calls": []}},
+        {"name": "unicode_and_escapes",
+         "messages": [{"role": "user", "content": "Écris «bonjour» à 'Zoë' 🎉 — 東京 tab\there <|end|> <S1>"}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "send_message", "arguments": {"receiver_id": "Zoë", "message": "bonjour 🎉\t東京"}}]}},
+        {"name": "slot_limit",
+         "messages": [{"role": "user", "content": "Add " + " ".join(str(100 + i) for i in range(70))}],
+         "target": {"content": None, "tool_calls": [{"name": "transfer", "arguments": {"amount": 169, "count": 100}}]}},
+        {"name": "long_value_not_slotted",
+         "messages": [{"role": "tool", "content": json.dumps({"body": "x" * 120, "id": 7})},
+                      {"role": "user", "content": "forward it"}],
+         "target": {"content": None, "tool_calls": [{"name": "send_message", "arguments": {"message": "x" * 120}}]}},
+    ]
+
+
+def write_prompt_goldens(out: Path) -> Path:
+    """Renders every case, trains a small tokenizer on them and writes both."""
+    from .dataset import Example
+
+    cases = golden_cases()
+    examples = [Example(c["name"], c["messages"], c["target"]) for c in cases]
+    names = sorted({t["name"] for t in CASE_TOOLS})
+    tokenizer = train_tokenizer(rendered_texts(examples, 64), vocab_size=420, min_frequency=2, max_slots=64,
+                                tool_names=names)
+    out.mkdir(parents=True, exist_ok=True)
+    tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    path = out / f"prompt_format_v{PROMPT_FORMAT_VERSION}.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for case in cases:
+            prompt = render_prompt(case["messages"])
+            target_text = render_target(case["target"], prompt.slots)
+            handle.write(json.dumps({
+                "name": case["name"], "prompt_format": PROMPT_FORMAT_VERSION, "messages": case["messages"],
+                "target": case["target"], "tools": CASE_TOOLS, "prompt_text": prompt.text,
+                "slots": prompt.slots.to_json(), "target_text": target_text,
+                "prompt_ids": encode(tokenizer, prompt.text), "target_ids": encode(tokenizer, target_text + END),
+            }, ensure_ascii=False) + "\n")
+    return path
+
+
+@torch.no_grad()
+def logits_for(specialist: Path, examples, count: int) -> list[dict]:
+    """Input ids, last-position logits and greedy answer ids for `count` examples."""
+    from transformers import AutoModelForCausalLM, PreTrainedTokenizerFast
+
+    from .evaluate import banned_ids, greedy
+
+    info = json.loads((specialist / "specialist.json").read_text())
+    model = AutoModelForCausalLM.from_pretrained(str(specialist), dtype=torch.float32).eval()
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(str(specialist))
+    end_id = tokenizer.convert_tokens_to_ids(END)
+    max_slots = info["slots"]["max_slots"]
+    rows = []
+    for example in examples[:count]:
+        prompt = render_prompt(example.messages, max_slots)
+        ids = truncate_prompt(encode(tokenizer, prompt.text), info["max_prompt_tokens"])
+        logits = model(input_ids=torch.tensor([ids])).logits[0, -1].float()
+        answer = greedy(model, ids, end_id, banned_ids(tokenizer, len(prompt.slots.slots), max_slots), 64)
+        rows.append({"id": example.id, "prompt_text": prompt.text, "input_ids": ids,
+                     "last_logits": [round(float(x), 6) for x in logits],
+                     "greedy_ids": answer, "greedy_text": tokenizer.backend_tokenizer.decode(answer, skip_special_tokens=False)})
+    return rows
+
+
+def write_logits(specialist: Path, run_dir: Path, count: int, out: Path | None) -> Path:
+    from .dataset import load_cluster
+
+    info = json.loads((specialist / "specialist.json").read_text())
+    cluster = load_cluster(run_dir, info["cluster"])
+    examples = cluster.splits["test"] or cluster.splits["val"] or cluster.splits["train"]
+    path = out or specialist / "golden_logits.json"
+    path.write_text(json.dumps({"specialist": str(specialist), "tolerance": 1e-3,
+                                "cases": logits_for(specialist, examples, count)}) + "\n")
+    return path
+
+
+def write_tiny_specialist(out: Path) -> Path:
+    """Trains a deliberately tiny scratch specialist on the synthetic booking agent (tests)."""
+    import tempfile
+
+    from accelerate import Accelerator
+
+    from .dataset import load_cluster
+    from .run import Options, train_cluster
+    from .tests.trainer_fixtures import booking_examples, write_cluster
+
+    with tempfile.TemporaryDirectory() as tmp:
+        run_dir = Path(tmp)
+        write_cluster(run_dir, "tiny", booking_examples(120, seed=3))
+        options = Options(recipe="scratch", max_steps=30, output=out.parent, skip_eval=True,
+                          recipe_overrides={"model": {"hidden_size": 16, "intermediate_size": 32,
+                                                      "num_hidden_layers": 2, "num_attention_heads": 2,
+                                                      "num_key_value_heads": 1, "max_position_embeddings": 256,
+                                                      "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
+                                            "tokenizer": {"vocab_size": 380, "min_frequency": 2}})
+        entry = train_cluster(run_dir, "tiny", options, Accelerator(cpu=True), lambda event: None)
+        produced = Path(entry["specialist"])
+        if produced != out:
+            produced.rename(out)
+        examples = load_cluster(run_dir, "tiny").splits["test"]
+        (out / "golden_logits.json").write_text(json.dumps(
+            {"specialist": out.name, "tolerance": 1e-3, "cases": logits_for(out, examples, 3)}) + "\n")
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    prompts = sub.add_parser("prompts")
+    prompts.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden")
+    logits = sub.add_parser("logits")
+    logits.add_argument("--specialist", type=Path, required=True)
+    logits.add_argument("--run-dir", type=Path, required=True)
+    logits.add_argument("--count", type=int, default=4)
+    logits.add_argument("--out", type=Path)
+    tiny = sub.add_parser("tiny")
+    tiny.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden" / "tiny-specialist")
+    args = parser.parse_args()
+    if args.command == "prompts":
+        print(write_prompt_goldens(args.out))
+    elif args.command == "logits":
+        print(write_logits(args.specialist, args.run_dir, args.count, args.out))
+    else:
+        print(write_tiny_specialist(args.out))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,8 @@
+"""Makes `distill.trainer` importable however pytest is started (repo root on sys.path)."""
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))

@@ -1,0 +1,65 @@
+"""The prompt format and the tiny specialist's logits match the committed golden files, which the
+Swift inference engine tests against too: a change here is a prompt-format change."""
+
+import json
+from pathlib import Path
+
+import torch
+from tokenizers import Tokenizer
+from transformers import AutoModelForCausalLM
+
+from distill.trainer import PROMPT_FORMAT_VERSION
+from distill.trainer.golden import golden_cases
+from distill.trainer.prompt import END, parse_response, render_prompt, render_target
+from distill.trainer.slots import restore_response
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _cases():
+    path = GOLDEN / f"prompt_format_v{PROMPT_FORMAT_VERSION}.jsonl"
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_every_case_renders_exactly_as_the_golden_file():
+    cases = _cases()
+    assert [c["name"] for c in cases] == [c["name"] for c in golden_cases()]
+    for case in cases:
+        prompt = render_prompt(case["messages"])
+        assert prompt.text == case["prompt_text"], case["name"]
+        assert prompt.slots.to_json() == case["slots"], case["name"]
+        assert render_target(case["target"], prompt.slots) == case["target_text"], case["name"]
+
+
+def test_golden_tokenizer_gives_the_golden_ids():
+    tokenizer = Tokenizer.from_file(str(GOLDEN / "tokenizer.json"))
+    for case in _cases():
+        assert tokenizer.encode(case["prompt_text"], add_special_tokens=False).ids == case["prompt_ids"], case["name"]
+        assert tokenizer.encode(case["target_text"] + END, add_special_tokens=False).ids == case["target_ids"]
+        # Decoding the answer ids gives the target text back, byte for byte.
+        assert tokenizer.decode(case["target_ids"][:-1], skip_special_tokens=False) == case["target_text"]
+
+
+def test_golden_targets_restore_to_the_expected_answer():
+    for case in _cases():
+        prompt = render_prompt(case["messages"])
+        restored = restore_response(parse_response(case["target_text"]), prompt.slots, case["tools"])
+        assert restored == case["target"], case["name"]
+
+
+def test_slot_limit_and_long_values_follow_the_documented_rules():
+    by_name = {c["name"]: c for c in _cases()}
+    assert len(by_name["slot_limit"]["slots"]) == 64
+    assert "169" in by_name["slot_limit"]["prompt_text"]  # the 70th number stays text
+    assert by_name["long_value_not_slotted"]["slots"] == [{"text": "7", "kind": "number"}]
+
+
+def test_tiny_specialist_logits_match_the_golden_file():
+    directory = GOLDEN / "tiny-specialist"
+    model = AutoModelForCausalLM.from_pretrained(str(directory), dtype=torch.float32).eval()
+    golden = json.loads((directory / "golden_logits.json").read_text())
+    assert golden["cases"], "golden_logits.json has no cases"
+    with torch.no_grad():
+        for case in golden["cases"]:
+            logits = model(input_ids=torch.tensor([case["input_ids"]])).logits[0, -1]
+            assert torch.allclose(logits, torch.tensor(case["last_logits"]), atol=1e-4)

@@ -1,0 +1,111 @@
+"""Training a cluster end to end with tiny settings: outputs, determinism, skipping, progress."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from accelerate import Accelerator
+from safetensors.torch import load_file
+
+from distill.trainer.run import Options, train_cluster, write_summary
+from distill.trainer.tests.trainer_fixtures import booking_examples, tiny_base_model, write_cluster
+
+ROOT = Path(__file__).resolve().parents[3]
+TINY = {"model": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
+                  "num_key_value_heads": 2, "max_position_embeddings": 256},
+        "tokenizer": {"vocab_size": 420, "min_frequency": 2}, "eval_every": 3, "batch_size": 4}
+
+
+def _train(run_dir: Path, cluster: str, **changes) -> dict:
+    options = Options(recipe=changes.pop("recipe", "scratch"), max_steps=changes.pop("max_steps", 6),
+                      recipe_overrides=changes.pop("overrides", TINY), eval_examples=4, **changes)
+    return train_cluster(run_dir, cluster, options, Accelerator(cpu=True), lambda event: None)
+
+
+def test_output_directory_holds_a_servable_model_and_specialist_json(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(60))
+    entry = _train(tmp_path, "c001")
+    out = tmp_path / "specialists" / "c001"
+    assert entry["status"] == "trained" and Path(entry["specialist"]) == out
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "specialist.json"):
+        assert (out / name).exists(), name
+    info = json.loads((out / "specialist.json").read_text())
+    assert info["cluster"] == "c001" and info["prefix_hash"] == "ab" * 32 and info["prompt_format"] == 1
+    assert info["recipe"] == "scratch" and info["base"] is None
+    assert info["tokens_seen"] > 0 and info["wall_seconds"] > 0 and info["val_loss"] is not None
+    assert info["slots"]["max_slots"] == 64 and info["exact_match"]["examples"] == 4
+    config = json.loads((out / "config.json").read_text())
+    assert config["architectures"] == ["LlamaForCausalLM"] and config["hidden_size"] == 32
+    tokenizer = json.loads((out / "tokenizer.json").read_text())
+    added = {t["content"]: t["id"] for t in tokenizer["added_tokens"]}
+    assert added["<|pad|>"] == 0 and added["<|bos|>"] == 1 and added["<|end|>"] == 2 and "<S63>" in added
+    assert '{"name":"book_table","arguments":' in added
+
+
+def test_same_seed_gives_the_same_weights(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(60))
+    first = load_file(str(Path(_train(tmp_path, "c001", output=tmp_path / "a")["specialist"]) / "model.safetensors"))
+    second = load_file(str(Path(_train(tmp_path, "c001", output=tmp_path / "b")["specialist"]) / "model.safetensors"))
+    third = load_file(str(Path(_train(tmp_path, "c001", output=tmp_path / "c", seed=1)["specialist"])
+                          / "model.safetensors"))
+    assert first.keys() == second.keys()
+    assert all((first[k] == second[k]).all() for k in first)
+    assert any(not (first[k] == third[k]).all() for k in first)
+
+
+def test_a_cluster_below_the_minimum_is_skipped_with_the_reason_in_train_json(tmp_path):
+    write_cluster(tmp_path, "small", booking_examples(10))
+    entry = _train(tmp_path, "small", min_examples=20)
+    assert entry["status"] == "skipped" and "fewer than the minimum 20" in entry["reason"]
+    assert not (tmp_path / "specialists" / "small").exists()
+    summary = json.loads(write_summary(tmp_path, [entry], Options(recipe="scratch")).read_text())
+    assert summary["clusters"][0]["cluster"] == "small" and "minimum" in summary["clusters"][0]["reason"]
+
+
+@pytest.mark.parametrize("recipe", ["lora", "full"])
+def test_fine_tuning_a_tiny_local_base_writes_a_merged_model(tmp_path, recipe):
+    base = tiny_base_model(tmp_path / "base")
+    write_cluster(tmp_path, "c001", booking_examples(40))
+    entry = _train(tmp_path, "c001", recipe=recipe, base=str(base), max_steps=3, overrides={"eval_every": 2})
+    out = Path(entry["specialist"])
+    info = json.loads((out / "specialist.json").read_text())
+    assert info["recipe"] == recipe and info["base"] == str(base)
+    assert not (out / "adapter_config.json").exists()  # LoRA merged: a plain model directory
+    weights = load_file(str(out / "model.safetensors"))
+    assert not any("lora" in k for k in weights)
+    tokenizer = json.loads((out / "tokenizer.json").read_text())
+    assert {"<|answer|>", "<S0>"} <= {t["content"] for t in tokenizer["added_tokens"]}
+    config = json.loads((out / "config.json").read_text())
+    assert config["vocab_size"] >= len(tokenizer["added_tokens"])
+
+
+def test_lora_without_a_base_is_a_clear_error(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(40))
+    with pytest.raises(ValueError, match="needs --base"):
+        _train(tmp_path, "c001", recipe="lora")
+
+
+def test_cli_prints_json_progress_and_writes_the_summary(tmp_path):
+    write_cluster(tmp_path, "big", booking_examples(40))
+    write_cluster(tmp_path, "small", booking_examples(8))
+    result = subprocess.run(
+        [sys.executable, "-m", "distill.trainer", "--run-dir", str(tmp_path), "--max-steps", "3", "--skip-eval",
+         "--min-examples", "20"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    events = [json.loads(line) for line in result.stdout.splitlines()]
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "start" and "step" in kinds and kinds[-1] == "summary"
+    step = next(e for e in events if e["event"] == "step")
+    assert {"step", "loss", "val_loss", "tokens", "elapsed", "cluster"} <= step.keys()
+    assert any(e["event"] == "skip" and e["cluster"] == "small" for e in events)
+    summary = json.loads((tmp_path / "train.json").read_text())
+    assert {c["cluster"]: c["status"] for c in summary["clusters"]} == {"big": "trained", "small": "skipped"}
+
+
+def test_cli_names_a_missing_run(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "distill.trainer", "--run-dir", str(tmp_path / "nope")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "clusters is missing" in result.stderr and "understudy distill" in result.stderr
