@@ -109,6 +109,17 @@ struct WireRendererTests {
         #expect(rendered.isStream)
         #expect(rendered.events.contains { json($0)["usage"]?["prompt_tokens"] != nil })
         #expect(json(rendered.events[0])["model"] == "gpt-4o-mini")
+        let usage = rendered.events.compactMap { json($0)["usage"]?["prompt_tokens"]?.intValue }.first
+        #expect(usage == 0, "an empty conversation has no input tokens to estimate")
+        let longer = try JSONValue(
+            parsing:
+                #"{"model":"m","stream":true,"stream_options":{"include_usage":true},"messages":[{"role":"system","content":"You are a careful assistant for the travel desk."},{"role":"user","content":"Book me a flight to Lisbon next Tuesday, window seat please."}]}"#
+        )
+        let estimated = WireRenderer.render(
+            CanonicalResponse(content: "ok"), answering: longer,
+            at: LLMEndpoint(provider: .openai, api: .chatCompletions)
+        ).events.compactMap { json($0)["usage"]?["prompt_tokens"]?.intValue }.first
+        #expect((15...40).contains(estimated ?? 0), "about 4 characters a token: \(estimated ?? 0)")
         let text = String(decoding: rendered.bytes, as: UTF8.self)
         #expect(text.hasSuffix("data: [DONE]\n\n"))
     }

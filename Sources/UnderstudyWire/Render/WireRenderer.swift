@@ -45,7 +45,8 @@ public enum WireRenderer {
 
     /// Renders the answer to a request as the request asked for it: the API and stream mode
     /// come from `endpoint` refined by `requestBody` (`stream`, `stream_options.include_usage`,
-    /// `model`). `options.model` is replaced by the request's model unless `keepModel`.
+    /// `model`). `options.model` is replaced by the request's model unless `keepModel`. Without
+    /// `options.usage` and `estimatedInputTokens`, input tokens are estimated from the request.
     public static func render(
         _ response: CanonicalResponse, answering requestBody: JSONValue?, at endpoint: LLMEndpoint,
         options: RenderOptions = RenderOptions(), keepModel: Bool = false
@@ -55,6 +56,13 @@ public enum WireRenderer {
         var options = options
         if !keepModel, let model = endpoint.model { options.model = model }
         if requestBody?["stream_options"]?["include_usage"]?.boolValue == true { options.includeUsage = true }
+        if options.usage?.inputTokens == nil, options.estimatedInputTokens == 0, let requestBody {
+            let (prefix, messages) = CanonicalRequest.read(requestBody, api: endpoint.api)
+            let text =
+                [prefix.system ?? "", prefix.tools.map { $0.json.serialized() }.joined()]
+                + messages.map { ($0.content ?? "") + $0.toolCalls.map { $0.json.serialized() }.joined() }
+            options.estimatedInputTokens = text.reduce(0) { $0 + TextChunker.estimateTokens($1) }
+        }
         return render(response, for: endpoint, options: options)
     }
 
