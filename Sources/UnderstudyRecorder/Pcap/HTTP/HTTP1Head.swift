@@ -1,0 +1,37 @@
+import UnderstudyArchive
+
+/// The start line and header fields of one HTTP/1.x message.
+public struct HTTP1Head: Sendable, Equatable {
+    /// Request method; nil for responses.
+    public var method: String?
+    /// Request target as on the request line; nil for responses.
+    public var target: String?
+    /// Response status code; nil for requests.
+    public var status: Int?
+    public var reason: String?
+    /// `HTTP/1.1` or `HTTP/1.0`.
+    public var version: String
+    /// Header fields in the order received, names as sent.
+    public var headers: [HTTPHeaderField]
+
+    public init(
+        method: String? = nil, target: String? = nil, status: Int? = nil, reason: String? = nil,
+        version: String = "HTTP/1.1", headers: [HTTPHeaderField] = []
+    ) {
+        self.method = method
+        self.target = target
+        self.status = status
+        self.reason = reason
+        self.version = version
+        self.headers = headers
+    }
+
+    /// Every value of a header, matched case-insensitively, comma lists split and trimmed.
+    func listValues(_ name: String) -> [String] {
+        headers.filter { $0.name.lowercased() == name }
+            .flatMap { $0.value.split(separator: ",") }
+            .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    }
+}
+
+import Foundation
