@@ -103,10 +103,10 @@ extension LlamaModel {
                 return GenerationResult(tokens: tokens, logProbabilities: logProbabilities, finishReason: .constraint)
             }
             logProbabilities.append(logProbs[Int(token)])
-            if stops.contains(token) && constraint == nil {
+            try constraint?.accept(token)
+            if stops.contains(token) {
                 return GenerationResult(tokens: tokens, logProbabilities: logProbabilities, finishReason: .stop)
             }
-            try constraint?.accept(token)
             tokens.append(token)
             logits = forward([token], cache: &cache).storage
         }
