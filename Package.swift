@@ -100,6 +100,12 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // The Swift side of tools/bench/embed and tools/bench/specialist (not a product).
+        .executableTarget(
+            name: "inference-bench", dependencies: ["UnderstudyInference"], path: "tools/bench/inference-bench",
+            swiftSettings: strict
+        ),
+
         // Shared by the test targets: locating the binary and .venv, running processes, free ports.
         .target(name: "UnderstudyTestSupport", path: "Tests/UnderstudyTestSupport"),
         .testTarget(name: "UnderstudyArchiveTests", dependencies: ["UnderstudyArchive", "UnderstudyTestSupport"]),
