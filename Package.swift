@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.1.0"),
         .package(url: "https://github.com/apple/swift-atomics.git", from: "1.2.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/ordo-one/TextTable.git", from: "0.0.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
@@ -77,7 +78,11 @@ let package = Package(
         ),
         .target(
             name: "UnderstudyReplay",
-            dependencies: ["UnderstudyArchive", "UnderstudyWire", "UnderstudyDistill", "UnderstudyInference"],
+            dependencies: [
+                "UnderstudyArchive", "UnderstudyWire", "UnderstudyDistill", "UnderstudyInference",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -96,6 +101,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "TextTable", package: "TextTable"),
             ],
             swiftSettings: strict
         ),
