@@ -13,11 +13,140 @@ struct ArchiveWriterTests {
         let counters = writer.counters
         #expect(counters.written == records.count)
         #expect(counters.dropped == 0)
+        #expect(counters.bytesRaw == records.reduce(0) { $0 + $1.jsonLine().count + 1 })
         let (read, issues) = try ArchiveReader(path: directory).exchanges()
         #expect(issues.isEmpty)
         expectSameRecords(read, records)
-        // Bodies come back byte for byte.
+        // Bodies come back byte for byte; the odd one travels as base64, JSON ones stay JSON.
         #expect(read[5].request.body.bytes == [0, 1, 2, 255, 10, 13])
         #expect(read[5].response?.body.bytes == Array("  {\"spaced\": 1.0}\n".utf8))
+        let plain = String(decoding: records[0].jsonLine(), as: UTF8.self)
+        #expect(plain.contains(#""body":{"model":"gpt-4o""#))
+        #expect(String(decoding: records[5].jsonLine(), as: UTF8.self).contains(#""body_b64":"AAEC/woN""#))
+    }
+
+    @Test func segmentFilesArePrivateAndNamedByTime() throws {
+        let root = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("new/archive")
+        let writer = try ArchiveWriter(configuration: .init(directory: directory))
+        writer.append(SampleExchanges.oddball())
+        try writer.close()
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory.path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o700)
+        let segments = try SampleExchanges.segments(in: directory)
+        #expect(segments.count == 1)
+        let fileAttributes = try FileManager.default.attributesOfItem(atPath: segments[0].path)
+        #expect((fileAttributes[.posixPermissions] as? Int) == 0o600)
+        #expect(segments[0].lastPathComponent.hasPrefix(String(RFC3339.format(micros: Exchange.Timing.nowMicros()).prefix(4))))
+    }
+
+    @Test func concurrentProducersLoseNothing() async throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory, flushInterval: .milliseconds(5), flushBytes: 64 << 10))
+        let perTask = 60
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<16 {
+                group.addTask {
+                    for record in SampleExchanges.conversation(task, turns: perTask / 6).prefix(perTask) { writer.append(record) }
+                    for _ in 0..<(perTask - perTask / 6) { writer.append(SampleExchanges.oddball()) }
+                }
+            }
+        }
+        try writer.close()
+        #expect(writer.counters.written == 16 * perTask)
+        #expect(writer.counters.dropped == 0)
+        let (read, issues) = try ArchiveReader(path: directory).exchanges()
+        #expect(issues.isEmpty)
+        #expect(Set(read.map(\.id)).count == 16 * perTask)
+    }
+
+    @Test func fullQueueDropsAndCounts() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory, queueCapacity: 4, flushInterval: .seconds(60)))
+        var accepted = 0
+        for _ in 0..<2000 where writer.append(SampleExchanges.oddball()) { accepted += 1 }
+        try writer.close()
+        let counters = writer.counters
+        #expect(counters.dropped == 2000 - accepted)
+        #expect(counters.dropped > 0)
+        #expect(counters.written == accepted)
+        #expect(!writer.append(SampleExchanges.oddball()), "a closed writer accepts nothing")
+    }
+
+    @Test func rotatesBySize() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory, flushBytes: 4 << 10, rotateBytes: 16 << 10))
+        var records: [Exchange] = []
+        for n in 0..<30 { records += SampleExchanges.conversation(n, turns: 4) }
+        for record in records { writer.appendWaiting(record) }
+        try writer.close()
+        let segments = try SampleExchanges.segments(in: directory)
+        #expect(segments.count > 2)
+        for segment in segments.dropLast() {
+            let size = try FileManager.default.attributesOfItem(atPath: segment.path)[.size] as? Int ?? 0
+            #expect(size < 16 << 10 + 64 << 10, "a segment stops growing soon after the limit")
+            #expect(try SegmentReader(url: segment).seekTable != nil, "rotated segments are closed with a seek table")
+        }
+        let (read, issues) = try ArchiveReader(path: directory).exchanges()
+        #expect(issues.isEmpty)
+        expectSameRecords(read, records)
+    }
+
+    @Test func rotatesByAge() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(150)))
+        writer.append(SampleExchanges.oddball())
+        Thread.sleep(forTimeInterval: 0.5)
+        writer.append(SampleExchanges.oddball())
+        Thread.sleep(forTimeInterval: 0.1)
+        let first = try SampleExchanges.segments(in: directory)
+        #expect(first.count == 2)
+        #expect(try SegmentReader(url: first[0]).seekTable != nil, "the aged segment was closed")
+        try writer.close()
+        #expect(try ArchiveReader(path: directory).exchanges().exchanges.count == 2)
+    }
+
+    @Test func flushesWithinTheInterval() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory, flushInterval: .milliseconds(50)))
+        let record = SampleExchanges.oddball()
+        writer.append(record)
+        Thread.sleep(forTimeInterval: 0.4)
+        // Readable before close: the frame is on disk, only the seek table is missing.
+        let reader = try ArchiveReader(path: directory)
+        let (read, issues) = try reader.exchanges()
+        #expect(read.map(\.id) == [record.id])
+        #expect(issues.map(\.kind) == [.missingSeekTable])
+        #expect(writer.counters.written == 1)
+        try writer.close()
+    }
+
+    @Test func repeatedHistoryIsStoredOnce() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let records = SampleExchanges.conversation(3, turns: 12)
+        let writer = try ArchiveWriter(configuration: .init(directory: directory))
+        for record in records { writer.append(record) }
+        try writer.close()
+        let segment = try SegmentReader(url: try SampleExchanges.segments(in: directory)[0])
+        var stored = 0
+        var lines: [String] = []
+        _ = try segment.forEachLine { line, _ in
+            stored += line.count + 1
+            lines.append(String(decoding: line, as: UTF8.self))
+        }
+        let plain = records.reduce(0) { $0 + $1.jsonLine().count + 1 }
+        #expect(stored * 2 < plain, "the system prompt and history are not repeated: \(stored) vs \(plain) bytes")
+        #expect(lines[5].contains(#"{"$dup":""#))
+        #expect(lines[5].hasPrefix(#"{"v":1,"$dedup":{"refs":"#))
+        // The raw SSE body is derived from the events, so it is not stored.
+        #expect(lines[0].contains(#""sse_body":true"#))
+        #expect(try segment.exchange(id: records[7].id) == records[7])
     }
 }

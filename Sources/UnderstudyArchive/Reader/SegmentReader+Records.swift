@@ -35,8 +35,11 @@ extension SegmentReader {
         func find(in decoded: UnsafeBufferPointer<UInt8>, frameOffset: Int) throws -> Exchange? {
             var found: Exchange?
             try splitLines(decoded) { line in
-                guard found == nil, line.count > needle.count + 8,
-                    memcmp(line.baseAddress! + 7, needle, needle.count) == 0
+                // The id is the first member after `v` (and `$dedup`), so it sits near the start.
+                guard found == nil,
+                    needle.withUnsafeBytes({
+                        ByteSearch.find($0, in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line).prefix(160)), from: 0)
+                    }) != nil
                 else { return }
                 found = try decoder.decode(line, frameOffset: frameOffset)
             }

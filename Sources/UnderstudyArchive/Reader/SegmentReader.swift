@@ -52,15 +52,15 @@ public final class SegmentReader {
     /// File size in bytes.
     public var storedSize: Int { file.count }
 
-    /// One data frame's place and, once decoded, its lines.
+    /// One data frame's place in the file.
     public struct Frame: Sendable {
         public var offset: Int
         public var storedSize: Int
     }
 
     /// Walks every frame in order. `body` gets each data frame whose checksum holds, with its
-    /// decoded lines; damaged frames and a torn tail become issues.
-    func forEachFrame(_ body: (Frame, UnsafeBufferPointer<UInt8>) throws -> Void) throws -> [ArchiveIssue] {
+    /// decoded content; damaged frames and a torn tail become issues.
+    public func forEachFrame(_ body: (Frame, UnsafeBufferPointer<UInt8>) throws -> Void) throws -> [ArchiveIssue] {
         var issues: [ArchiveIssue] = []
         if seekTable == nil {
             issues.append(ArchiveIssue(kind: .missingSeekTable, path: url.path, offset: file.count,
@@ -114,8 +114,9 @@ public final class SegmentReader {
         cache[offset] = Array(decoded)
     }
 
-    /// Calls `body` for every record line (as stored) with the offset of its frame.
-    func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Frame) throws -> Void) throws -> [ArchiveIssue] {
+    /// Calls `body` for every record line as stored (references unresolved) with its frame:
+    /// the fast path for scanning and indexing. Returns the issues met.
+    public func forEachLine(_ body: (UnsafeBufferPointer<UInt8>, Frame) throws -> Void) throws -> [ArchiveIssue] {
         try forEachFrame { frame, decoded in try splitLines(decoded) { try body($0, frame) } }
     }
 }

@@ -36,7 +36,7 @@ public final class ArchiveWriter: @unchecked Sendable {
     /// Creates the directory (mode 0700) when needed and starts the writer thread. Segment files
     /// are created when the first record arrives.
     public convenience init(configuration: ArchiveWriterConfiguration) throws {
-        try self.init(configuration: configuration, scheme: .plain)
+        try self.init(configuration: configuration, scheme: .dedup)
     }
 
     init(configuration: ArchiveWriterConfiguration, scheme: LineScheme) throws {
@@ -75,6 +75,17 @@ public final class ArchiveWriter: @unchecked Sendable {
         // frame's worth is waiting; otherwise it wakes by itself at the frame deadline.
         if queue.count == 1 || queuedBytes >= configuration.flushBytes { condition.signal() }
         return true
+    }
+
+    /// Queues a record, waiting while the queue is full. For batch tools (`import`, `repair`,
+    /// benchmarks) that must not lose records; the proxy uses `append`. Returns false only when
+    /// the writer is closed.
+    @discardableResult
+    public func appendWaiting(_ exchange: Exchange) -> Bool {
+        condition.lock()
+        while !closing, queue.count >= configuration.queueCapacity { condition.wait() }
+        condition.unlock()
+        return append(exchange)
     }
 
     /// A snapshot of what the writer has done.
@@ -130,6 +141,7 @@ public final class ArchiveWriter: @unchecked Sendable {
             }
             swap(&batch, &queue)
             queuedBytes = 0
+            condition.broadcast()  // room in the queue for `appendWaiting`
             let isClosing = closing
             condition.unlock()
 

@@ -51,7 +51,7 @@ final class SegmentWriter {
     @discardableResult
     func append(_ exchange: Exchange) -> Int {
         let before = frame.count
-        let raw = encoder.encode(exchange, frameIndex: seekTable.entries.count, into: &frame)
+        let raw = encoder.encode(exchange, frameOffset: fileSize, into: &frame)
         // End a zstd block before this line if it would carry the block past zstd's block size.
         if before - blockStart > 0, frame.count - blockStart > SegmentFormat.blockSize {
             flushPoints.append(before)
