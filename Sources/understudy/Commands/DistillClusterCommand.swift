@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import UnderstudyArchive
+import UnderstudyDistill
+
+/// `understudy distill cluster`: stage two, from a run's corpus to tasks and their datasets.
+struct DistillClusterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract: "Cluster a run's corpus into recurring tasks and write each task's datasets.",
+        discussion: """
+            Reads distill/runs/RUN/corpus.jsonl.zst (from `understudy distill clean`), embeds the varying part of
+            each call (all-MiniLM-L6-v2 from .venv, or the hashing embedder), clusters by structural signature
+            then by content, and writes clusters.json, assignments.jsonl and clusters/ID/{train,val,test}.jsonl.
+
+            Example:
+              understudy distill cluster --run r1 --algorithm hdbscan
+            """)
+
+    @OptionGroup var options: ClusterOptions
+    @Flag(help: "Print the summary as JSON.") var json = false
+
+    func run() async throws {
+        let summary = try options.runStageTwo()
+        if json {
+            print(summary.json.serialized())
+        } else {
+            print(ClusterTable.render(try ClusterIndex.load(run: options.runDirectory)))
+            print("\(summary.clustering.clusters.count) clusters, \(summary.clustering.noiseCount) calls left as noise, "
+                + "embedder \(summary.clustering.embedder), \(String(format: "%.1f", summary.seconds)) s")
+        }
+    }
+}
+
+/// Options of stage two, shared by `distill` (all stages) and `distill cluster`.
+struct ClusterOptions: ParsableArguments {
+    @Option(help: "Name of the run (a folder under --runs).") var run: String
+    @Option(help: "Folder holding runs.") var runs = "distill/runs"
+    @Option(help: "Clustering algorithm: hdbscan or kmeans.") var algorithm = "hdbscan"
+    @Option(help: "Smallest number of calls that counts as a task.") var minClusterSize = 5
+    @Option(help: "all-MiniLM-L6-v2 model directory (default: found in .venv).") var embeddingModel: String?
+    @Flag(help: "Use the hashing embedder even when the model is present.") var hashingEmbedder = false
+
+    var runDirectory: URL { URL(fileURLWithPath: runs).appendingPathComponent(run, isDirectory: true) }
+
+    func validate() throws {
+        guard ClusteringConfiguration.Algorithm(rawValue: algorithm) != nil else {
+            throw ValidationError("--algorithm must be hdbscan or kmeans, not \(algorithm)")
+        }
+        guard minClusterSize >= 2 else { throw ValidationError("--min-cluster-size must be at least 2") }
+    }
+
+    func runStageTwo() throws -> ClusterStage.Summary {
+        let corpusFile = runDirectory.appendingPathComponent(Corpus.fileName)
+        let entries = try Corpus.read(file: corpusFile).entries
+        let embedder: any SentenceEmbedder
+        if hashingEmbedder {
+            embedder = HashingEmbedder()
+        } else {
+            let choice = try EmbedderChoice.make(modelPath: embeddingModel, allowHashing: true)
+            if let warning = choice.warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+            embedder = choice.embedder
+        }
+        let configuration = ClusteringConfiguration(
+            algorithm: ClusteringConfiguration.Algorithm(rawValue: algorithm) ?? .hdbscan, minimumClusterSize: minClusterSize)
+        return try ClusterStage(clustering: configuration, embedder: embedder).run(entries: entries, runDirectory: runDirectory)
+    }
+}
+
+import UnderstudyInference
