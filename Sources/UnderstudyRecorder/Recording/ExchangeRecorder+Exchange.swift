@@ -20,16 +20,12 @@ extension ExchangeRecorder {
 
         var error = captured.error
         var llm: Exchange.LLMInfo?
-        if let endpoint = captured.endpoint {
-            var info = Exchange.LLMInfo(
-                provider: endpoint.provider.rawValue, api: endpoint.api.rawValue, model: endpoint.model,
-                stream: endpoint.stream)
+        if captured.endpoint != nil {
+            llm = ExchangeInterpreter.interpret(request: request, response: response)
             if !request.body.bytes.isEmpty, !request.body.truncated, request.body.json == nil, error == nil {
                 // The flag for "non-JSON body on a JSON route": proxied unchanged, recorded raw.
                 error = "request body is not JSON; recorded raw"
             }
-            if let response { LLMAssembly.fill(&info, response: response) }
-            llm = info
         }
         return Exchange(
             capture: captured.capture,

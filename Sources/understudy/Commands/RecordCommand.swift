@@ -1,7 +1,126 @@
 import ArgumentParser
+import Foundation
+import Logging
+import UnderstudyArchive
+import UnderstudyRecorder
 
-// Not built yet: see the open issue for `understudy record`.
+/// `understudy record`: the reverse proxy that records every LLM call passing through it.
 struct RecordCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "record", abstract: "(not built yet)")
-    func run() async throws { throw CLIError("understudy record is not built yet") }
+    static let configuration = CommandConfiguration(
+        commandName: "record",
+        abstract: "Proxy agents' LLM API calls to the real upstreams and record every exchange.",
+        discussion: """
+            Routes by path: /v1/chat/completions, /v1/responses, /v1/embeddings and Azure deployment
+            paths go to the openai (or azure) upstream, /v1/messages to anthropic, Gemini's
+            generateContent to gemini; anything else to default and is recorded raw. Credentials
+            (authorization, x-api-key, api-key, cookies) are replaced by keyed fingerprints before
+            anything reaches the disk. SIGINT/SIGTERM stop accepting, drain in-flight requests and
+            close the archive.
+
+            Example:
+              understudy record --listen 127.0.0.1:8080 \\
+                  --upstream openai=https://api.openai.com --upstream anthropic=https://api.anthropic.com \\
+                  --out captures/prod --admin 127.0.0.1:9090
+              export OPENAI_BASE_URL=http://127.0.0.1:8080/v1
+            """
+    )
+
+    @Option(help: "Address to accept agents on (host:port). Default 127.0.0.1:8080.")
+    var listen: String?
+
+    @Option(name: .customLong("upstream"), help: "NAME=URL with NAME openai, azure, anthropic, gemini or default; repeatable.")
+    var upstreams: [String] = []
+
+    @Option(help: "Archive directory. Default captures/<date-time>.")
+    var out: String?
+
+    @Option(help: "Admin listener for /metrics and /healthz (host:port).")
+    var admin: String?
+
+    @Option(help: "Settings file (default ./understudy.toml when present).")
+    var config: String?
+
+    @Option(name: .customLong("redact-header"), help: "Another header to redact; repeatable.")
+    var redactHeaders: [String] = []
+
+    @Option(help: "Record at most this many MiB of each body (the agent still gets all of it). Default 32.")
+    var bodyLimitMb: Double?
+
+    @Option(help: "Event loop threads (default: one per core).")
+    var threads: Int?
+
+    @Flag(help: "On exit, print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        for upstream in upstreams {
+            do { _ = try Upstream(parsing: upstream) } catch let error as RecorderError {
+                throw ValidationError(error.description)
+            }
+        }
+        if let listen { do { _ = try ListenAddress(parsing: listen) } catch { throw ValidationError("--listen: \(error)") } }
+        if let admin { do { _ = try ListenAddress(parsing: admin) } catch { throw ValidationError("--admin: \(error)") } }
+    }
+
+    func run() async throws {
+        let stop = ShutdownSignal()
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        var logger = Logger(label: "understudy.record")
+        logger.logLevel = .info
+        let file = try UnderstudyConfiguration.load(path: config)
+        let settings = try RecorderSettings.resolve(
+            file: file, listen: listen, upstreams: upstreams, out: out, admin: admin, redactHeaders: redactHeaders,
+            bodyLimitMB: bodyLimitMb, threads: threads)
+
+        let writer: ArchiveWriter
+        do {
+            writer = try ArchiveWriter(configuration: ArchiveWriterConfiguration(directory: settings.out))
+        } catch {
+            throw CLIError("cannot open the archive \(settings.out.path): \(error)")
+        }
+        let metrics = RecorderMetrics()
+        let recorder = ExchangeRecorder(sink: writer, redactor: settings.redactor, metrics: metrics, logger: logger)
+        let proxy = ReverseProxy(configuration: settings.proxy, recorder: recorder, metrics: metrics, logger: logger)
+        let bound: ListenAddress
+        var adminServer: AdminServer?
+        do {
+            bound = try await proxy.start()
+            if let adminAddress = settings.admin {
+                adminServer = try await AdminServer.start(at: adminAddress, metrics: metrics, group: proxy.group)
+            }
+        } catch {
+            await proxy.shutdown()
+            try? writer.close()
+            throw CLIError("\(error)")
+        }
+        let routes = settings.proxy.upstreams.byName.keys.sorted()
+            .map { "\($0)=\(settings.proxy.upstreams.byName[$0]!.baseURL)" }.joined(separator: " ")
+        logger.info("recording", metadata: [
+            "listen": "\(bound)", "out": "\(settings.out.path)", "upstreams": "\(routes)",
+            "admin": "\(adminServer.map { "\($0.address)" } ?? "off")",
+        ])
+
+        let signal = await stop.wait()
+        logger.info("stopping: draining in-flight requests", metadata: ["signal": "\(signal)"])
+        try? await adminServer?.close()
+        await proxy.shutdown()
+        var closeError: String?
+        do { try writer.close() } catch { closeError = "\(error)" }
+        await proxy.shutdownEventLoops()
+        let counters = writer.counters
+        let recorded = recorder.counters
+        if json {
+            let summary: JSONValue = [
+                "out": .string(settings.out.path), "exchanges": .int(recorded.submitted),
+                "written": .int(counters.written), "dropped": .int(counters.dropped + recorded.dropped),
+                "segments": .int(counters.segments), "bytes_stored": .int(counters.bytesStored),
+                "error": closeError.map(JSONValue.string) ?? .null,
+            ]
+            print(summary.serialized())
+        } else {
+            print("recorded \(counters.written) exchanges into \(settings.out.path)"
+                + " (\(counters.dropped + recorded.dropped) dropped)")
+        }
+        if let closeError { throw CLIError("closing the archive \(settings.out.path) failed: \(closeError)") }
+    }
 }

@@ -1,0 +1,86 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// The admin listener, separate from the proxy port so scrapes never mix with agent traffic:
+/// `GET /metrics` (Prometheus text format) and `GET /healthz`.
+///
+/// ```swift
+/// let admin = try await AdminServer.start(at: ListenAddress(host: "127.0.0.1", port: 9090),
+///                                         metrics: metrics, group: proxy.group)
+/// try await admin.close()
+/// ```
+public final class AdminServer: Sendable {
+    private let channel: any Channel
+    /// The bound address (useful with port 0).
+    public let address: ListenAddress
+
+    private init(channel: any Channel, address: ListenAddress) {
+        self.channel = channel
+        self.address = address
+    }
+
+    public static func start(
+        at address: ListenAddress, metrics: RecorderMetrics, group: any EventLoopGroup
+    ) async throws -> AdminServer {
+        let bootstrap = ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                    try channel.pipeline.syncOperations.addHandler(AdminHandler(metrics: metrics))
+                }
+            }
+        do {
+            let channel = try await bootstrap.bind(host: address.host, port: address.port).get()
+            return AdminServer(
+                channel: channel, address: ListenAddress(host: address.host, port: channel.localAddress?.port ?? address.port))
+        } catch {
+            throw RecorderError("cannot listen for the admin endpoint on \(address): \(error)")
+        }
+    }
+
+    public func close() async throws {
+        try await channel.close()
+    }
+}
+
+final class AdminHandler: ChannelInboundHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private let metrics: RecorderMetrics
+    private var head: HTTPRequestHead?
+
+    init(metrics: RecorderMetrics) {
+        self.metrics = metrics
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): self.head = head
+        case .body: break
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+            let (status, type, body): (HTTPResponseStatus, String, [UInt8]) =
+                switch (head.method, path) {
+                case (.GET, "/metrics"): (.ok, "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
+                case (.GET, "/healthz"): (.ok, "text/plain", Array("ok\n".utf8))
+                default: (.notFound, "text/plain", Array("not found: try /metrics or /healthz\n".utf8))
+                }
+            var headers = HTTPHeaders()
+            headers.add(name: "content-type", value: type)
+            headers.add(name: "content-length", value: String(body.count))
+            if !head.isKeepAlive { headers.add(name: "connection", value: "close") }
+            context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: status, headers: headers))),
+                          promise: nil)
+            context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
+            let keepAlive = head.isKeepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in
+                if !keepAlive { context.close(promise: nil) }
+            }
+        }
+    }
+}

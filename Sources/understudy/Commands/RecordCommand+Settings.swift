@@ -1,0 +1,114 @@
+import ArgumentParser
+import Foundation
+import UnderstudyRecorder
+
+/// What `record` runs with: command-line options over `understudy.toml` over defaults.
+struct RecorderSettings {
+    var proxy: RecorderConfiguration
+    var out: URL
+    var admin: ListenAddress?
+    var redactor: HeaderRedactor
+
+    static func resolve(
+        file: UnderstudyConfiguration, listen: String?, upstreams: [String], out: String?, admin: String?,
+        redactHeaders: [String], bodyLimitMB: Double?, threads: Int?
+    ) throws -> RecorderSettings {
+        let source = file.path ?? "defaults"
+        func fail(_ error: any Error) -> CLIError { CLIError("\(source): \(error)") }
+        var proxy = RecorderConfiguration()
+        let r = file.record
+        do {
+            if let text = listen ?? r.listen { proxy.listen = try ListenAddress(parsing: text) }
+            var table = UpstreamTable()
+            for (name, url) in file.upstreams { table.set(try Upstream(name: name, url: url)) }
+            for text in upstreams { table.set(try Upstream(parsing: text)) }
+            proxy.upstreams = table
+        } catch { throw fail(error) }
+        guard !proxy.upstreams.isEmpty else {
+            throw ValidationError("no upstream: give --upstream openai=URL (and anthropic=…, default=…) or [upstreams] in understudy.toml")
+        }
+        if let mb = bodyLimitMB ?? r.bodyLimitMB { proxy.bodyLimit = Int(mb * 1024 * 1024) }
+        if let v = r.headerTimeoutSeconds { proxy.headerTimeoutSeconds = v }
+        if let v = r.idleTimeoutSeconds { proxy.idleTimeoutSeconds = v }
+        if let v = r.drainTimeoutSeconds { proxy.drainTimeoutSeconds = v }
+        if let v = r.maxHeaderKB { proxy.maxHeaderBytes = v * 1024 }
+        if let v = threads ?? r.threads { proxy.threads = max(1, v) }
+        if let v = r.upstreamPoolSize { proxy.upstreamPoolSize = v }
+        if let v = r.upstreamConnectTimeoutSeconds { proxy.upstreamConnectTimeoutSeconds = v }
+        if let v = r.upstreamReadTimeoutSeconds { proxy.upstreamReadTimeoutSeconds = v }
+
+        let outPath = out ?? r.out ?? "captures/" + Self.timestampName()
+        var adminAddress: ListenAddress?
+        if let text = admin ?? file.admin.listen {
+            do { adminAddress = try ListenAddress(parsing: text) } catch { throw fail(error) }
+        }
+
+        let key: RedactionKey
+        do {
+            if let hex = file.redaction.key {
+                key = try RedactionKey(hex: hex)
+            } else if let path = file.redaction.keyFile {
+                key = try RedactionKey.loadOrCreate(at: URL(fileURLWithPath: (path as NSString).expandingTildeInPath))
+            } else {
+                key = try RedactionKey.loadOrCreate(at: RedactionKey.defaultFileURL())
+            }
+        } catch { throw fail(error) }
+        let redactor = HeaderRedactor(key: key, additionalHeaders: file.redaction.headers + redactHeaders)
+        return RecorderSettings(
+            proxy: proxy, out: URL(fileURLWithPath: outPath, isDirectory: true), admin: adminAddress, redactor: redactor)
+    }
+
+    static func timestampName() -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        return formatter.string(from: Date())
+    }
+}
+
+/// Catches SIGINT and SIGTERM from the moment it is created (the default handlers no longer
+/// kill the process) and lets one task wait for the first of them.
+final class ShutdownSignal: @unchecked Sendable {
+    private let lock = NSLock()
+    private var received: String?
+    private var waiter: CheckedContinuation<String, Never>?
+    private var sources: [any DispatchSourceSignal] = []
+
+    init() {
+        for (number, name) in [(SIGINT, "SIGINT"), (SIGTERM, "SIGTERM")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { [weak self] in self?.deliver(name) }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private func deliver(_ name: String) {
+        lock.lock()
+        guard received == nil else {
+            lock.unlock()
+            return
+        }
+        received = name
+        let waiter = self.waiter
+        self.waiter = nil
+        lock.unlock()
+        waiter?.resume(returning: name)
+    }
+
+    /// The name of the first signal received.
+    func wait() async -> String {
+        await withCheckedContinuation { (continuation: CheckedContinuation<String, Never>) in
+            lock.lock()
+            if let received {
+                lock.unlock()
+                continuation.resume(returning: received)
+                return
+            }
+            waiter = continuation
+            lock.unlock()
+        }
+    }
+}
