@@ -55,7 +55,7 @@ def render_json(value: Any, table: SlotTable, sort_keys: bool) -> str:
     """Compact JSON in which every string/number leaf that has a slot is written as its slot token."""
     if isinstance(value, dict):
         keys = sorted(value) if sort_keys else list(value)
-        inner = ",".join(_json_string(str(k)) + ":" + render_json(value[k], table, sort_keys) for k in keys)
+        inner = ",".join(_json_string(escape(str(k))) + ":" + render_json(value[k], table, sort_keys) for k in keys)
         return "{" + inner + "}"
     if isinstance(value, list):
         return "[" + ",".join(render_json(v, table, sort_keys) for v in value) + "]"

@@ -17,20 +17,21 @@ from typing import Any
 MAX_SLOTS = 64
 MAX_SLOT_CHARS = 100
 
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 # One alternation, leftmost match wins; groups: 1 single-quoted, 2 double-quoted, 3 backticked,
 # 4 a bare token. Quotes must not touch word characters on the outside ("user's" is no quote).
 _TEXT_SPAN = re.compile(
     r"(?<!\w)'([^'\n]{1,100})'(?!\w)"
     r'|"([^"\n]{1,100})"'
     r"|`([^`\n]{1,100})`"
-    r"|(?<![\w.@/:+\-])(-?[A-Za-z0-9_](?:[\w.@/:+\-]*\w)?)"
+    r"|(?<![\w.@/:+\-])(-?[A-Za-z0-9_](?:[\w.@/:+\-]*\w)?)",
+    re.ASCII,  # \w is [A-Za-z0-9_]: simple to re-implement exactly
 )
 
 
 def is_value_token(token: str) -> bool:
     """A bare token is a value when it holds a digit, or `_ @ . /` inside (ids, file names, emails)."""
-    if any(ch.isdigit() for ch in token):
+    if any(ch in "0123456789" for ch in token):
         return True
     return any(ch in token for ch in "_@./")
 
@@ -40,7 +41,7 @@ def is_number_text(text: str) -> bool:
 
 
 def number_value(text: str) -> int | float:
-    return int(text) if re.fullmatch(r"-?\d+", text) else float(text)
+    return int(text) if re.fullmatch(r"-?[0-9]+", text) else float(text)
 
 
 def json_number_text(value: int | float) -> str:
@@ -94,7 +95,7 @@ def slot_token(index: int) -> str:
 
 
 _TITLE_WORD = re.compile(r"[A-Z][a-z]+")
-_TITLE_RUN = re.compile(r"(?: [A-Z][a-z]+)+(?![\w])")
+_TITLE_RUN = re.compile(r"(?: [A-Z][a-z]+)+(?![\w])", re.ASCII)
 _ALL_CAPS = re.compile(r"[A-Z]{2,}")
 _SENTENCE_END = ".!?:;\"'(\n"
 

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+import UnderstudyTestSupport
+
+/// `understudy train` end to end: the built binary drives the Python trainer in `.venv` on a tiny
+/// generated run, and explains what is missing when it cannot.
+struct TrainCommandTests {
+    /// A run directory with one trainable cluster (40 examples) and one too small (8).
+    private func makeRun() throws -> URL {
+        let run = try TestEnvironment.temporaryDirectory("understudy-train")
+        try writeCluster(run, id: "c001", count: 40)
+        try writeCluster(run, id: "c002", count: 8)
+        return run
+    }
+
+    private func writeCluster(_ run: URL, id: String, count: Int) throws {
+        let directory = run.appendingPathComponent("clusters/\(id)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let tools = """
+            [{"name":"cancel_booking","description":"Cancel a booking.","parameters":{"type":"object",\
+            "properties":{"booking_id":{"type":"string"}},"required":["booking_id"]}}]
+            """
+        let cluster = """
+            {"format":1,"id":"\(id)","label":"bookings","prefix_hash":"\(String(repeating: "cd", count: 32))",\
+            "system":"You cancel bookings.","tools":\(tools),"size":\(count),"traffic_share":0.5,"cost_share":0.5}
+            """
+        try Data(cluster.utf8).write(to: directory.appendingPathComponent("cluster.json"))
+        var lines: [String] = []
+        for index in 0..<count {
+            let booking = "BK\(1000 + index * 37)"
+            lines.append(
+                """
+                {"format":1,"id":"\(id)-\(index)","conversation":"conv\(index)","weight":1,\
+                "messages":[{"role":"user","content":"Please cancel booking \(booking) for me."}],\
+                "target":{"content":null,"tool_calls":[{"name":"cancel_booking","arguments":{"booking_id":"\(booking)"}}]}}
+                """)
+        }
+        let train = Int(Double(count) * 0.8)
+        let val = Int(Double(count) * 0.9)
+        let splits = ["train": lines[0..<train], "val": lines[train..<val], "test": lines[val...]]
+        for (name, rows) in splits {
+            try Data(rows.map { $0 + "\n" }.joined().utf8).write(to: directory.appendingPathComponent("\(name).jsonl"))
+        }
+    }
+
+    private func requireEnvironment() throws {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: TestEnvironment.binary.path),
+            "no understudy binary at \(TestEnvironment.binary.path): run `swift build --product understudy`")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: TestEnvironment.python.path),
+            "no \(TestEnvironment.python.path): run tools/setup")
+    }
+
+    @Test func trainsAClusterSkipsASmallOneAndPrintsTheSummary() throws {
+        try requireEnvironment()
+        let run = try makeRun()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let result = try ProcessRunner.run(
+            TestEnvironment.binary, ["train", "--run", run.path, "--max-steps", "3", "--json"],
+            environment: ["UNDERSTUDY_HOME": TestEnvironment.repositoryRoot.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("[c001] step"))
+        #expect(result.stderr.contains("[c002] skipped"))
+
+        let summary = try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let clusters = try #require(summary["clusters"] as? [[String: Any]])
+        let byID = Dictionary(uniqueKeysWithValues: clusters.map { ($0["cluster"] as? String ?? "", $0) })
+        #expect(byID["c001"]?["status"] as? String == "trained")
+        #expect(byID["c002"]?["status"] as? String == "skipped")
+        #expect((byID["c002"]?["reason"] as? String)?.contains("minimum") == true)
+
+        let specialist = run.appendingPathComponent("specialists/c001")
+        for file in ["config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "specialist.json"] {
+            #expect(FileManager.default.fileExists(atPath: specialist.appendingPathComponent(file).path), "\(file)")
+        }
+        let info = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: specialist.appendingPathComponent("specialist.json")))
+                as? [String: Any])
+        #expect(info["prompt_format"] as? Int == 1)
+        #expect(info["prefix_hash"] as? String == String(repeating: "cd", count: 32))
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("specialists/c002").path) == false)
+    }
+
+    @Test func humanOutputIsATableWithOneRowPerCluster() throws {
+        try requireEnvironment()
+        let run = try makeRun()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let result = try ProcessRunner.run(
+            TestEnvironment.binary, ["train", "--run", run.path, "--cluster", "c002"],
+            environment: ["UNDERSTUDY_HOME": TestEnvironment.repositoryRoot.path])
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        let lines = result.stdout.split(separator: "\n")
+        #expect(lines.first?.hasPrefix("cluster") == true)
+        #expect(lines.count == 2 && lines[1].hasPrefix("c002") && lines[1].contains("skipped"))
+    }
+
+    @Test func aMissingVenvNamesTheFix() throws {
+        try requireEnvironment()
+        let home = try TestEnvironment.temporaryDirectory("understudy-home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let trainer = home.appendingPathComponent("distill/trainer")
+        try FileManager.default.createDirectory(at: trainer, withIntermediateDirectories: true)
+        try Data().write(to: trainer.appendingPathComponent("__main__.py"))
+        try FileManager.default.createDirectory(
+            at: home.appendingPathComponent("distill/runs/r1/clusters"), withIntermediateDirectories: true)
+        let result = try ProcessRunner.run(
+            TestEnvironment.binary, ["train", "--run", "r1"], environment: ["UNDERSTUDY_HOME": home.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains(".venv/bin/python") && result.stderr.contains("tools/setup"), "\(result.stderr)")
+    }
+
+    @Test func aMissingRunSaysToDistillFirst() throws {
+        try requireEnvironment()
+        let result = try ProcessRunner.run(
+            TestEnvironment.binary, ["train", "--run", "no-such-run-\(UUID().uuidString.prefix(6))"],
+            environment: ["UNDERSTUDY_HOME": TestEnvironment.repositoryRoot.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("clusters is missing") && result.stderr.contains("understudy distill"))
+    }
+
+    @Test func fineTuningWithoutABaseIsBadUsage() throws {
+        try requireEnvironment()
+        let result = try ProcessRunner.run(TestEnvironment.binary, ["train", "--run", "r1", "--recipe", "lora"])
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("--base"))
+    }
+}
