@@ -40,13 +40,24 @@ public struct ClusterStage: Sendable {
         }
     }
 
-    public func run(entries: [CorpusEntry], runDirectory: URL) throws -> Summary {
+    /// - Parameter exportEmbeddings: when given, writes `{"id", "vector"}` JSONL of every clustered
+    ///   call there (for evaluation against other clustering tools on the same vectors).
+    public func run(entries: [CorpusEntry], runDirectory: URL, exportEmbeddings: URL? = nil) throws -> Summary {
         let started = Date()
         let usable = entries.filter { $0.trainable && $0.response != nil && $0.variant == 0 }
         let result = try TaskClusterer(configuration: clustering, embedder: embedder)
             .cluster(usable.map(Self.candidate))
         let datasets = try DatasetWriter(split: split)
             .write(to: runDirectory, clustering: result, examples: usable.map(Self.example))
+        if let exportEmbeddings {
+            var out: [UInt8] = []
+            for (i, entry) in usable.enumerated() {
+                let line: JSONValue = ["id": .string(entry.id), "vector": .array(result.vectors[i].map { .double(Double($0)) })]
+                line.write(to: &out)
+                out.append(0x0A)
+            }
+            try RunFiles.write(out, to: exportEmbeddings)
+        }
         let summary = Summary(clustering: result, datasets: datasets, skipped: entries.count - usable.count,
                               seconds: Date().timeIntervalSince(started))
         try RunFiles.write(summary.json.serializedBytes(), to: runDirectory.appendingPathComponent("stage2.json"))

@@ -30,5 +30,7 @@ public struct ClusteringResult: Sendable {
     /// Which embedder produced the vectors (recorded in the run).
     public var embedder: String
     public var algorithm: ClusteringConfiguration.Algorithm
+    /// The embedding of each candidate, in candidate order.
+    public var vectors: VectorSet
     public var noiseCount: Int { assignments.filter { $0 < 0 }.count }
 }

@@ -140,7 +140,7 @@ public struct TaskClusterer: Sendable {
                 costShare: totalCost > 0 ? cost / totalCost : 0))
         }
         return ClusteringResult(clusters: clusters, assignments: assignments, embedder: embedder.name,
-                                algorithm: configuration.algorithm)
+                                algorithm: configuration.algorithm, vectors: vectors)
     }
 
     /// The routing bound: 1.5× the 95th-percentile member distance, at least 0.05.

@@ -40,6 +40,8 @@ struct ClusterOptions: ParsableArguments {
     @Option(help: "Smallest number of calls that counts as a task.") var minClusterSize = 5
     @Option(help: "all-MiniLM-L6-v2 model directory (default: found in .venv).") var embeddingModel: String?
     @Flag(help: "Use the hashing embedder even when the model is present.") var hashingEmbedder = false
+    @Option(help: ArgumentHelp("Write each clustered call's embedding as JSONL here (for evaluation).", visibility: .hidden))
+    var exportEmbeddings: String?
 
     var runDirectory: URL { URL(fileURLWithPath: runs).appendingPathComponent(run, isDirectory: true) }
 
@@ -63,7 +65,8 @@ struct ClusterOptions: ParsableArguments {
         }
         let configuration = ClusteringConfiguration(
             algorithm: ClusteringConfiguration.Algorithm(rawValue: algorithm) ?? .hdbscan, minimumClusterSize: minClusterSize)
-        return try ClusterStage(clustering: configuration, embedder: embedder).run(entries: entries, runDirectory: runDirectory)
+        return try ClusterStage(clustering: configuration, embedder: embedder)
+            .run(entries: entries, runDirectory: runDirectory, exportEmbeddings: exportEmbeddings.map { URL(fileURLWithPath: $0) })
     }
 }
 
