@@ -88,6 +88,7 @@ public struct Anonymizer: Sendable {
             replacement = surrogates.surrogate(for: value, type: type, salt: salt)
         }
         scope.replacements[key] = replacement
+        scope.order.append(key)
         return replacement
     }
 }

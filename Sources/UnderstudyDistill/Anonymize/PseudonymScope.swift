@@ -15,6 +15,16 @@ public struct PseudonymScope: Sendable {
         self.variant = variant
     }
 
+    /// The distinct values replaced so far, with their types, in first-seen order: for audits and
+    /// benchmarks in memory only. It holds original values: never write it next to the data.
+    public var replacedValues: [(type: EntityType, value: String)] {
+        order.map { key in
+            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
+            return (EntityType(rawValue: String(parts[0]))!, String(parts[1]))
+        }
+    }
+    var order: [String] = []
+
     /// How many distinct values this scope replaced.
     public var distinctValues: Int { replacements.count }
 }
