@@ -116,7 +116,14 @@ let package = Package(
         .target(name: "UnderstudyTestSupport", path: "Tests/UnderstudyTestSupport"),
         .testTarget(name: "UnderstudyArchiveTests", dependencies: ["UnderstudyArchive", "UnderstudyTestSupport"]),
         .testTarget(name: "UnderstudyWireTests", dependencies: ["UnderstudyWire", "UnderstudyTestSupport"]),
-        .testTarget(name: "UnderstudyRecorderTests", dependencies: ["UnderstudyRecorder", "UnderstudyTestSupport"]),
+        .testTarget(
+            name: "UnderstudyRecorderTests",
+            dependencies: [
+                "UnderstudyRecorder", "UnderstudyArchive", "UnderstudyWire", "UnderstudyTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
         .testTarget(name: "UnderstudyDistillTests", dependencies: ["UnderstudyDistill", "UnderstudyTestSupport"]),
         .testTarget(name: "UnderstudyInferenceTests", dependencies: ["UnderstudyInference", "UnderstudyTestSupport"]),
         .testTarget(name: "UnderstudyReplayTests", dependencies: ["UnderstudyReplay", "UnderstudyTestSupport"]),

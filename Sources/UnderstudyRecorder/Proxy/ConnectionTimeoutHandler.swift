@@ -4,13 +4,14 @@ import NIOCore
 /// within the header timeout (slowloris), and a keep-alive connection idle for the idle timeout.
 /// It sits before the HTTP decoder to see raw bytes; the proxy handler tells it, through
 /// outbound user events, when a request head arrived and when its response was complete.
-final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-    typealias OutboundIn = ByteBuffer
-    typealias OutboundOut = ByteBuffer
+public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = ByteBuffer
+    public typealias InboundOut = ByteBuffer
+    public typealias OutboundIn = ByteBuffer
+    public typealias OutboundOut = ByteBuffer
 
-    enum Event: Sendable { case requestHeadReceived, responseCompleted }
+    /// Sent by the HTTP handler (outbound user event) so the timer knows where the request is.
+    public enum Event: Sendable { case requestHeadReceived, responseCompleted }
 
     private enum Phase { case awaitingHead, headerStarted, inRequest }
 
@@ -20,28 +21,28 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
     private var phase = Phase.awaitingHead
     private var timer: Scheduled<Void>?
 
-    init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void = {}) {
+    public init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void = {}) {
         self.headerTimeout = headerTimeout
         self.idleTimeout = idleTimeout
         self.onHeaderTimeout = onHeaderTimeout
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    public func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(idleTimeout, context: context, header: false) }
     }
 
-    func channelActive(context: ChannelHandlerContext) {
+    public func channelActive(context: ChannelHandlerContext) {
         arm(idleTimeout, context: context, header: false)
         context.fireChannelActive()
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    public func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
         context.fireChannelInactive()
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    public func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if phase == .awaitingHead {
             phase = .headerStarted
             arm(headerTimeout, context: context, header: true)
@@ -49,7 +50,7 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
         context.fireChannelRead(data)
     }
 
-    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+    public func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         guard let event = event as? Event else {
             context.triggerUserOutboundEvent(event, promise: promise)
             return

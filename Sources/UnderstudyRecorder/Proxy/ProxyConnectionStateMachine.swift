@@ -4,8 +4,10 @@
 /// One request is in flight at a time (NIO's pipeline handler holds pipelined requests back).
 /// Upstream callbacks carry the generation of the request they belong to, so late callbacks of
 /// a cancelled request are ignored.
-struct ProxyConnectionStateMachine {
-    enum State: Equatable {
+public struct ProxyConnectionStateMachine {
+    public init() {}
+
+    public enum State: Equatable {
         /// Waiting for a request head.
         case idle
         /// A request is in flight.
@@ -16,25 +18,25 @@ struct ProxyConnectionStateMachine {
         case closed
     }
 
-    struct Request: Equatable {
-        var generation: Int
-        var keepAlive: Bool
-        var requestEnded = false
-        var responseStarted = false
+    public struct Request: Equatable {
+        public var generation: Int
+        public var keepAlive: Bool
+        public var requestEnded = false
+        public var responseStarted = false
     }
 
-    private(set) var state: State = .idle
+    public private(set) var state: State = .idle
     private var generation = 0
     /// Set by a graceful shutdown: finish the current response, then close.
-    private(set) var closeRequested = false
+    public private(set) var closeRequested = false
 
-    enum HeadAction: Equatable {
+    public enum HeadAction: Equatable {
         case startUpstream(generation: Int)
         /// A request head while one is in flight: the client broke HTTP; close.
         case close
     }
 
-    mutating func requestHead(keepAlive: Bool) -> HeadAction {
+    public mutating func requestHead(keepAlive: Bool) -> HeadAction {
         guard case .idle = state else {
             state = .closed
             return .close
@@ -44,21 +46,21 @@ struct ProxyConnectionStateMachine {
         return .startUpstream(generation: generation)
     }
 
-    enum BodyAction: Equatable { case forward, discard }
+    public enum BodyAction: Equatable { case forward, discard }
 
-    mutating func requestBody() -> BodyAction {
+    public mutating func requestBody() -> BodyAction {
         if case .active(let request) = state, !request.requestEnded { return .forward }
         return .discard
     }
 
-    enum RequestEndAction: Equatable {
+    public enum RequestEndAction: Equatable {
         case endUpstreamBody
         case none
         /// The request ended after its response: reuse the connection, or close it.
         case responseAlreadyDone(close: Bool)
     }
 
-    mutating func requestEnd() -> RequestEndAction {
+    public mutating func requestEnd() -> RequestEndAction {
         switch state {
         case .active(var request):
             request.requestEnded = true
@@ -74,26 +76,26 @@ struct ProxyConnectionStateMachine {
     }
 
     /// Whether an upstream event for `generation` belongs to the request in flight.
-    func isCurrent(_ generation: Int) -> Bool {
+    public func isCurrent(_ generation: Int) -> Bool {
         if case .active(let request) = state { return request.generation == generation }
         return false
     }
 
     /// The upstream answered with a head; returns false for stale callbacks.
-    mutating func upstreamHead(generation: Int) -> Bool {
+    public mutating func upstreamHead(generation: Int) -> Bool {
         guard case .active(var request) = state, request.generation == generation else { return false }
         request.responseStarted = true
         state = .active(request)
         return true
     }
 
-    enum ResponseEndAction: Equatable {
+    public enum ResponseEndAction: Equatable {
         case ignore
         /// Write the end of the response; close afterwards or not.
         case finish(close: Bool)
     }
 
-    mutating func upstreamEnd(generation: Int) -> ResponseEndAction {
+    public mutating func upstreamEnd(generation: Int) -> ResponseEndAction {
         guard case .active(let request) = state, request.generation == generation else { return .ignore }
         let keepAlive = request.keepAlive && !closeRequested
         if !request.requestEnded {
@@ -104,7 +106,7 @@ struct ProxyConnectionStateMachine {
         return .finish(close: !keepAlive)
     }
 
-    enum UpstreamErrorAction: Equatable {
+    public enum UpstreamErrorAction: Equatable {
         case ignore
         /// Nothing was sent yet: answer with a proxy error response (502/504), then maybe close.
         case sendErrorResponse(close: Bool)
@@ -112,7 +114,7 @@ struct ProxyConnectionStateMachine {
         case closeConnection
     }
 
-    mutating func upstreamError(generation: Int) -> UpstreamErrorAction {
+    public mutating func upstreamError(generation: Int) -> UpstreamErrorAction {
         guard case .active(let request) = state, request.generation == generation else { return .ignore }
         if request.responseStarted {
             state = .closed
@@ -123,22 +125,22 @@ struct ProxyConnectionStateMachine {
         return .sendErrorResponse(close: !keepAlive && request.requestEnded)
     }
 
-    enum InactiveAction: Equatable {
+    public enum InactiveAction: Equatable {
         case none
         /// The client went away mid-request: cancel the upstream call, record `client_aborted`.
         case abortUpstream(generation: Int)
     }
 
-    mutating func channelInactive() -> InactiveAction {
+    public mutating func channelInactive() -> InactiveAction {
         defer { state = .closed }
         if case .active(let request) = state { return .abortUpstream(generation: request.generation) }
         return .none
     }
 
-    enum ShutdownAction: Equatable { case closeNow, closeAfterResponse }
+    public enum ShutdownAction: Equatable { case closeNow, closeAfterResponse }
 
     /// A graceful shutdown began: idle connections close now, busy ones after their response.
-    mutating func shutdownRequested() -> ShutdownAction {
+    public mutating func shutdownRequested() -> ShutdownAction {
         closeRequested = true
         switch state {
         case .idle, .closed:

@@ -4,20 +4,20 @@ import NIOHTTP1
 /// Answers requests NIO's decoder rejects and closes their connection: 431 for headers larger
 /// than the limit, 400 for anything else malformed. Other connections are not affected.
 /// (NIO's own `HTTPServerProtocolErrorHandler` answers 400 to everything.)
-final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+public final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHandler {
+    public typealias InboundIn = HTTPServerRequestPart
+    public typealias InboundOut = HTTPServerRequestPart
+    public typealias OutboundIn = HTTPServerResponsePart
+    public typealias OutboundOut = HTTPServerResponsePart
 
     private var responseInProgress = false
     private let onBadRequest: @Sendable (Int) -> Void
 
-    init(onBadRequest: @escaping @Sendable (Int) -> Void = { _ in }) {
+    public init(onBadRequest: @escaping @Sendable (Int) -> Void = { _ in }) {
         self.onBadRequest = onBadRequest
     }
 
-    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         guard error is HTTPParserError || error is ByteToMessageDecoderError else {
             context.fireErrorCaught(error)
             return
@@ -43,7 +43,7 @@ final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableChannelHan
         }
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
         case .head: responseInProgress = true
         case .end: responseInProgress = false
