@@ -19,6 +19,8 @@ struct PcapConnection {
     var responses = HTTP1MessageParser(kind: .response)
     var inFlight: [PcapInFlightExchange] = []
     var lastActivityMicros: Int64
+    /// The flow matched a configured server port, so it is meant to be HTTP.
+    var selectedPort = false
     private var sniffed: [UInt8] = []
     var requestStartMicros: Int64 = 0
     var responseStartMicros: Int64 = 0
@@ -51,7 +53,8 @@ struct PcapConnection {
         lastActivityMicros = segment.timestampMicros
         if client == nil {
             assignRoles(segment, ports: ports)
-            guard client != nil else { return }
+            guard let server else { return }
+            selectedPort = ports.contains(server.port)
         }
         let fromClient = segment.source == client
         if fromClient && segment.flags.contains(.syn) && !segment.flags.contains(.ack) { clientISN = segment.sequence }
@@ -184,8 +187,21 @@ struct PcapConnection {
                 application = .tls
                 summary.tlsFlows += 1
             } else if let request = Self.looksLikeRequest(sniffed) {
-                application = request ? .http : .other
-                if request { summary.httpFlows += 1 } else { summary.otherFlows += 1 }
+                if request {
+                    application = .http
+                    summary.httpFlows += 1
+                } else if toServer.startedMidstream && selectedPort {
+                    // Capture began inside a message on a port the user named as HTTP: skip to
+                    // the next message start in each direction.
+                    application = .http
+                    summary.httpFlows += 1
+                    var ignored: [HTTP1MessageParser.Event] = []
+                    requests.gap(1, into: &ignored)
+                    responses.gap(1, into: &ignored)
+                } else {
+                    application = .other
+                    summary.otherFlows += 1
+                }
             } else {
                 return  // too short to tell yet
             }

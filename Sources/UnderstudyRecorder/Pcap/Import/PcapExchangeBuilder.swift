@@ -53,6 +53,8 @@ struct PcapExchangeBuilder: Sendable {
         }
         captured.error = problems.isEmpty ? nil : "pcap: " + problems.joined(separator: "; ")
         var exchange = ExchangeRecorder.makeExchange(from: captured, redactor: redactor)
+        // Ids sort by time: use the capture time, not the import time.
+        exchange.id = ULID.generate(milliseconds: UInt64(max(0, seen.startMicros / 1000)))
         let requestCut = !seen.requestDone || !seen.requestComplete || seen.requestBytes > seen.requestBody.count
         let responseCut = !seen.responseDone || !seen.responseComplete || seen.responseBytes > seen.responseBody.count
         if requestCut { exchange.request.body.truncated = true }
