@@ -58,6 +58,18 @@ struct WireRendererSDKTests {
                     argumentFragmentCharacters: 3)
                 let rendered = WireRenderer.render(answer, for: endpoint, options: options)
                 try Data(rendered.bytes).write(to: directory.appendingPathComponent("\(name)__\(kind).body"))
+                // The same answer streamed incrementally (as the router does), one delta per word.
+                guard endpoint.stream else { continue }
+                var stream = StreamRenderer(endpoint: endpoint, options: options)
+                var events = stream.start()
+                for word in (answer.content ?? "").split(separator: " ", omittingEmptySubsequences: false).enumerated()
+                {
+                    events += stream.text((word.offset == 0 ? "" : " ") + word.element)
+                }
+                for call in answer.toolCalls { events += stream.toolCall(call) }
+                events += stream.finish()
+                let bytes = events.flatMap(\.bytes)
+                try Data(bytes).write(to: directory.appendingPathComponent("\(name)-incremental__\(kind).body"))
             }
         }
         let result = try ProcessRunner.run(python, ["-c", Self.script, directory.path])
@@ -65,13 +77,14 @@ struct WireRendererSDKTests {
         let report = try JSONValue(parsing: result.stdout)
 
         for (name, answer) in Self.answers {
-            for (kind, _) in Self.kinds {
-                let key = "\(name)__\(kind)"
-                let seen = try #require(report[key], "no SDK result for \(key)")
-                #expect(seen["error"] == nil, "\(key): \(seen["error"]?.stringValue ?? "")")
-                #expect(CanonicalResponse(json: seen) == answer, "\(key): SDK assembled \(seen.serialized())")
-                #expect(seen["input_tokens"]?.intValue == 321, "\(key) input tokens")
-                #expect(seen["output_tokens"]?.intValue == 45, "\(key) output tokens")
+            for (kind, endpoint) in Self.kinds {
+                for key in ["\(name)__\(kind)"] + (endpoint.stream ? ["\(name)-incremental__\(kind)"] : []) {
+                    let seen = try #require(report[key], "no SDK result for \(key)")
+                    #expect(seen["error"] == nil, "\(key): \(seen["error"]?.stringValue ?? "")")
+                    #expect(CanonicalResponse(json: seen) == answer, "\(key): SDK assembled \(seen.serialized())")
+                    #expect(seen["input_tokens"]?.intValue == 321, "\(key) input tokens")
+                    #expect(seen["output_tokens"]?.intValue == 45, "\(key) output tokens")
+                }
             }
         }
     }

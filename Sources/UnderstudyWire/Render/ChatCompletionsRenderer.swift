@@ -1,7 +1,7 @@
 import UnderstudyArchive
 
 /// OpenAI Chat Completions (also Azure OpenAI and OpenAI-compatible servers): the
-/// `chat.completion` object and the `chat.completion.chunk` stream ending in `[DONE]`.
+/// `chat.completion` object; its stream is `ChatCompletionsStream`.
 enum ChatCompletionsRenderer {
     static func body(_ response: CanonicalResponse, _ options: RenderOptions) -> JSONValue {
         var message: [JSONMember] = [
@@ -28,73 +28,10 @@ enum ChatCompletionsRenderer {
                         JSONMember("finish_reason", .string(finishReason(response))),
                     ])
                 ]),
-            JSONMember("usage", usage(response, options)),
+            JSONMember("usage", usage(options.tokens(for: response))),
             JSONMember("service_tier", "default"),
             JSONMember("system_fingerprint", .null),
         ])
-    }
-
-    static func events(_ response: CanonicalResponse, _ options: RenderOptions) -> [WireEvent] {
-        let id = options.id ?? WireID.make("chatcmpl-", length: 29)
-        let created = options.createdSeconds
-        func chunk(_ delta: JSONValue, finish: JSONValue = .null) -> WireEvent {
-            var members: [JSONMember] = [
-                JSONMember("id", .string(id)),
-                JSONMember("object", "chat.completion.chunk"),
-                JSONMember("created", .int(created)),
-                JSONMember("model", .string(options.model)),
-                JSONMember("service_tier", "default"),
-                JSONMember("system_fingerprint", .null),
-                JSONMember(
-                    "choices",
-                    [
-                        .object([
-                            JSONMember("index", 0), JSONMember("delta", delta), JSONMember("logprobs", .null),
-                            JSONMember("finish_reason", finish),
-                        ])
-                    ]),
-            ]
-            // With include_usage every chunk carries "usage": null until the final usage chunk.
-            if options.includeUsage { members.append(JSONMember("usage", .null)) }
-            return WireEvent(data: JSONValue.object(members).serialized())
-        }
-
-        var events: [WireEvent] = []
-        let hasText = response.content != nil
-        events.append(
-            chunk([
-                "role": "assistant", "content": hasText ? "" : .null, "refusal": .null,
-            ]))
-        for piece in TextChunker.words(response.content ?? "", maxCharacters: options.maxDeltaCharacters) {
-            events.append(chunk(["content": .string(piece)]))
-        }
-        for (index, call) in response.toolCalls.enumerated() {
-            let head: JSONValue = [
-                "index": .int(index), "id": .string(options.toolCallID(index, prefix: "call_", length: 24)),
-                "type": "function", "function": ["name": .string(call.name), "arguments": ""],
-            ]
-            events.append(chunk(["tool_calls": [head]]))
-            for fragment in TextChunker.fragments(call.argumentsText, size: options.argumentFragmentCharacters) {
-                let delta: JSONValue = ["index": .int(index), "function": ["arguments": .string(fragment)]]
-                events.append(chunk(["tool_calls": [delta]]))
-            }
-        }
-        events.append(chunk(.object([]), finish: .string(finishReason(response))))
-        if options.includeUsage {
-            let usageChunk: JSONValue = .object([
-                JSONMember("id", .string(id)),
-                JSONMember("object", "chat.completion.chunk"),
-                JSONMember("created", .int(created)),
-                JSONMember("model", .string(options.model)),
-                JSONMember("service_tier", "default"),
-                JSONMember("system_fingerprint", .null),
-                JSONMember("choices", .array([])),
-                JSONMember("usage", usage(response, options)),
-            ])
-            events.append(WireEvent(data: usageChunk.serialized()))
-        }
-        events.append(WireEvent(data: "[DONE]"))
-        return events
     }
 
     static func toolCalls(_ response: CanonicalResponse, _ options: RenderOptions) -> [JSONValue] {
@@ -111,8 +48,8 @@ enum ChatCompletionsRenderer {
         response.toolCalls.isEmpty ? "stop" : "tool_calls"
     }
 
-    static func usage(_ response: CanonicalResponse, _ options: RenderOptions) -> JSONValue {
-        let (input, output) = options.tokens(for: response)
+    static func usage(_ tokens: (input: Int, output: Int)) -> JSONValue {
+        let (input, output) = tokens
         return [
             "prompt_tokens": .int(input), "completion_tokens": .int(output), "total_tokens": .int(input + output),
             "prompt_tokens_details": ["cached_tokens": 0, "audio_tokens": 0],

@@ -20,15 +20,15 @@ public enum WireRenderer {
         switch endpoint.api {
         case .chatCompletions:
             return endpoint.stream
-                ? RenderedResponse(events: ChatCompletionsRenderer.events(response, options))
+                ? RenderedResponse(events: StreamRenderer.events(response, endpoint: endpoint, options: options))
                 : RenderedResponse(body: ChatCompletionsRenderer.body(response, options))
         case .responses:
             return endpoint.stream
-                ? RenderedResponse(events: ResponsesRenderer.events(response, options))
+                ? RenderedResponse(events: StreamRenderer.events(response, endpoint: endpoint, options: options))
                 : RenderedResponse(body: ResponsesRenderer.body(response, options))
         case .messages:
             return endpoint.stream
-                ? RenderedResponse(events: AnthropicRenderer.events(response, options))
+                ? RenderedResponse(events: StreamRenderer.events(response, endpoint: endpoint, options: options))
                 : RenderedResponse(body: AnthropicRenderer.body(response, options))
         case .generateContent:
             guard endpoint.stream else { return RenderedResponse(body: GeminiRenderer.body(response, options)) }
