@@ -55,7 +55,17 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(recipe=args.recipe, base=args.base, max_minutes=args.max_minutes, max_steps=args.max_steps,
                       seed=args.seed, min_examples=args.min_examples, output=args.output, threads=args.threads,
                       eval_examples=args.eval_examples, skip_eval=args.skip_eval)
-    accelerator = Accelerator()
+    try:
+        import torch
+
+        from .run import load_recipe
+
+        # bf16 autocast on GPUs as the recipe asks; CPUs train in float32.
+        precision = load_recipe(args.recipe).get("mixed_precision", "no") if torch.cuda.is_available() else "no"
+    except ValueError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    accelerator = Accelerator(mixed_precision=precision, cpu=not torch.cuda.is_available())
     emit = _emit if accelerator.is_main_process else (lambda event: None)
     try:
         ids = args.cluster or cluster_ids(args.run_dir)

@@ -94,6 +94,16 @@ def validation_loss(model, features: list[Feature], pad_id: int, device, batch_s
     return total / max(count, 1)
 
 
+def _agree(accelerator, value: float, op: str) -> float:
+    """The same number on every process (mean or max), so all take the same stop decisions."""
+    if accelerator.num_processes == 1:
+        return value
+    tensor = torch.tensor([value], dtype=torch.float64, device=accelerator.device)
+    if op == "max":
+        return float(accelerator.gather(tensor).max().item())
+    return float(accelerator.reduce(tensor, reduction="mean").item())
+
+
 def train(model, train_features: list[Feature], val_features: list[Feature], recipe: dict, seed: int,
           pad_id: int, max_minutes: float, accelerator, progress: Callable[[dict], None]) -> TrainResult:
     rng = random.Random(seed)
@@ -134,13 +144,16 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
             value = loss.item()
             running = value if running is None else 0.9 * running + 0.1 * value
             elapsed = time.monotonic() - started
-            if step == 20 and elapsed * total_steps / 20 > budget:
-                # The cap would cut the cosine schedule short: fit the schedule to the time we have.
-                total_steps = max(step + 1, int(budget / (elapsed / 20)))
-            out_of_time = elapsed >= budget
+            if step == 20:
+                elapsed = _agree(accelerator, elapsed, "max")
+                if elapsed * total_steps / 20 > budget:
+                    # The cap would cut the cosine schedule short: fit the schedule to the time we have.
+                    total_steps = max(step + 1, int(budget / (elapsed / 20)))
+            out_of_time = _agree(accelerator, float(elapsed >= budget), "max") > 0
             if step % eval_every == 0 or step >= total_steps or out_of_time:
                 val = validation_loss(model, val_subset, pad_id, device, recipe["batch_size"]) if val_subset \
                     else running
+                val = _agree(accelerator, val, "mean")
                 if val < best_val - 1e-4:
                     best_val, best_step, bad_evals = val, step, 0
                     best_state = copy.deepcopy(accelerator.unwrap_model(model).state_dict())

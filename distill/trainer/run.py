@@ -161,6 +161,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     }
     if accelerator.is_main_process:
         (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False) + "\n")
+    accelerator.wait_for_everyone()
     summary = {k: specialist[k] for k in ("cluster", "recipe", "base", "train_loss", "val_loss", "tokens_seen",
                                           "wall_seconds", "steps", "stopped_by", "exact_match")}
     return {**summary, "status": "trained", "specialist": str(out_dir)}

@@ -109,3 +109,17 @@ def test_cli_names_a_missing_run(tmp_path):
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 1
     assert "clusters is missing" in result.stderr and "understudy distill" in result.stderr
+
+
+def test_two_processes_under_torchrun_train_one_specialist(tmp_path):
+    base = tiny_base_model(tmp_path / "base")
+    write_cluster(tmp_path, "c001", booking_examples(40))
+    torchrun = Path(sys.executable).parent / "torchrun"
+    result = subprocess.run(
+        [str(torchrun), "--nproc_per_node", "2", "-m", "distill.trainer", "--run-dir", str(tmp_path), "--recipe",
+         "lora", "--base", str(base), "--max-steps", "4", "--threads", "1", "--skip-eval"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    assert [e["event"] for e in events].count("done") == 1  # only the main process reports and writes
+    assert (tmp_path / "specialists" / "c001" / "model.safetensors").exists()
