@@ -50,6 +50,10 @@ struct LLMEndpointTests {
                 method: "POST", target: "/openai/deployments/prod-gpt4o/\(tail)?api-version=2024-10-21",
                 body: body(#"{"stream":true}"#))
             #expect(e == LLMEndpoint(provider: .azure, api: api, model: "prod-gpt4o", stream: true))
+            // The canonical path classifies back to the same endpoint.
+            let path = e?.canonicalPath ?? ""
+            #expect(path.hasSuffix("?api-version=2024-10-21"))
+            #expect(LLMEndpoint.classify(method: "POST", target: path, body: body(#"{"stream":true}"#)) == e)
         }
     }
 

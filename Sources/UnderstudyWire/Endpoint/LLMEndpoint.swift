@@ -137,7 +137,8 @@ public struct LLMEndpoint: Sendable, Hashable {
         case (.gemini, .embeddings): return "/v1beta/models/\(model ?? "model"):embedContent"
         case (.azure, _):
             let tail = api == .chatCompletions ? "chat/completions" : api.rawValue
-            return "/openai/deployments/\(model ?? "model")/\(tail)"
+            // Deployment paths require an api-version; this one supports tools and streaming usage.
+            return "/openai/deployments/\(model ?? "model")/\(tail)?api-version=2024-10-21"
         case (_, .chatCompletions): return "/v1/chat/completions"
         case (_, .responses): return "/v1/responses"
         case (_, .embeddings): return "/v1/embeddings"
