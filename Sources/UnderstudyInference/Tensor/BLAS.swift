@@ -18,9 +18,30 @@ public enum BLAS {
             ?? environment["OPENBLAS_NUM_THREADS"].flatMap(Int.init)
             ?? min(2, ProcessInfo.processInfo.activeProcessorCount)
         let threads = max(1, requested)
+        selectKernels(environment)
         openblas_set_num_threads(Int32(threads))
         return threads
     }()
+
+    /// The OpenBLAS kernel set in use ("SkylakeX", "Haswell", …).
+    public static var coreName: String {
+        _ = configured
+        return openblas_get_corename().map { String(cString: $0) } ?? "unknown"
+    }
+
+    /// Re-selects OpenBLAS kernels when its CPU detection fell back to the generic SSE3 ones on
+    /// a CPU with AVX-512 or AVX2 (OpenBLAS 0.3.21 on Sapphire Rapids), unless the user chose
+    /// with `OPENBLAS_CORETYPE`.
+    private static func selectKernels(_ environment: [String: String]) {
+        guard environment["OPENBLAS_CORETYPE"] == nil, let name = openblas_get_corename() else { return }
+        let current = String(cString: name).lowercased()
+        guard ["prescott", "core2", "penryn", "nehalem", "unknown"].contains(current) else { return }
+        let better = understudy_cpu_supports_avx512() != 0 ? "SkylakeX" : understudy_cpu_supports_avx2() != 0 ? "Haswell" : nil
+        guard let better else { return }
+        setenv("OPENBLAS_CORETYPE", better, 1)
+        gotoblas_dynamic_quit()
+        gotoblas_dynamic_init()
+    }
 
     /// The number of threads OpenBLAS uses: `UNDERSTUDY_BLAS_THREADS`, else
     /// `OPENBLAS_NUM_THREADS`, else min(2, cores).

@@ -39,7 +39,7 @@ do {
             runs.append(now() - start)
         }
         emit(["texts": texts.count, "seconds": median(runs), "sentences_per_second": Double(texts.count) / median(runs),
-              "threads": BLAS.threads])
+              "threads": BLAS.threads, "kernels": BLAS.coreName])
     case "specialist":
         guard arguments.count >= 5, let newTokens = Int(arguments[4]) else { fail("specialist MODEL PROMPTS.json N") }
         let directory = URL(fileURLWithPath: arguments[2])
