@@ -78,12 +78,17 @@ public enum HAR {
         guard let request = entry["request"], let method = request["method"]?.stringValue,
             let url = request["url"]?.stringValue
         else { throw ArchiveError.invalid("HAR entry \(index) has no request method and url") }
+        // Split by hand: the target keeps its exact bytes (URLComponents rejects some that
+        // agents do send, and would re-encode others).
         var upstream: String?
         var target = url
-        if let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host {
-            upstream = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
-            target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
+        if let schemeEnd = url.range(of: "://") {
+            let rest = url[schemeEnd.upperBound...]
+            let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
+            upstream = String(url[..<slash])
+            target = String(url[slash...])
             if target.isEmpty { target = "/" }
+            if target.hasPrefix("?") { target = "/" + target }
         }
         let start = entry["startedDateTime"]?.stringValue.flatMap(RFC3339.parse) ?? 0
         let wait = entry["timings"]?["wait"]?.doubleValue

@@ -20,7 +20,7 @@ public enum SegmentRepair {
         guard !issues.isEmpty else { return Result(url: url, issues: [], recordsKept: records.count, rewritten: false) }
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).repair")
         unlink(temporary.path)
-        let writer = try SegmentWriter(url: temporary, writer: writerName, level: 3, scheme: .dedup)
+        let writer = try SegmentWriter(url: temporary, writer: writerName, level: 6, scheme: .dedup)
         do {
             for record in records {
                 writer.append(record)

@@ -24,8 +24,12 @@ struct LineDecoder {
         guard needsFrames, line.count > Self.prefix.count,
             memcmp(line.baseAddress!, Self.prefix, Self.prefix.count) == 0
         else { return try Exchange(jsonLine: line) }
-        let (plain, derivedBody) = try resolve(line)
+        let (plain, derivedBody, sseDelta) = try resolve(line)
         var exchange = try Exchange(jsonLine: plain)
+        if sseDelta, var response = exchange.response {
+            response.sse = try Self.sseDelta(plain)
+            exchange.response = response
+        }
         if derivedBody, var response = exchange.response, let sse = response.sse {
             response.body = HTTPBody(bytes: SSERendering.render(sse))
             exchange.response = response
@@ -33,30 +37,59 @@ struct LineDecoder {
         return exchange
     }
 
-    /// The line with references replaced and the `$dedup` member removed, and whether the SSE
-    /// body must be re-rendered.
-    func resolve(_ line: UnsafeBufferPointer<UInt8>) throws -> ([UInt8], Bool) {
+    /// The events of the `response.sse_delta` member of a resolved line.
+    static func sseDelta(_ line: [UInt8]) throws -> [SSEEvent]? {
+        var events: [SSEEvent]?
+        try line.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            try cursor.forEachMember { (c, key) throws(JSONParseError) in
+                guard key == "response", c.peek() == UInt8(ascii: "{") else {
+                    _ = try c.skipValue()
+                    return
+                }
+                try c.forEachMember { (c, key) throws(JSONParseError) in
+                    if key == "sse_delta" {
+                        do {
+                            events = try SSEDelta.read(&c)
+                        } catch let error as JSONParseError {
+                            throw error
+                        } catch {
+                            throw c.error("\(error)")
+                        }
+                    } else {
+                        _ = try c.skipValue()
+                    }
+                }
+            }
+        }
+        return events
+    }
+
+    /// The line with references replaced and the `$dedup` member removed, whether the SSE
+    /// body must be re-rendered, and whether the events are in `sse_delta` form.
+    func resolve(_ line: UnsafeBufferPointer<UInt8>) throws -> ([UInt8], Bool, Bool) {
         var i = Self.prefix.count
         var refs = 0
         while i < line.count, (48...57).contains(line[i]) {
             refs = refs * 10 + Int(line[i] - 48)
             i += 1
         }
-        let trueTail = Array(#","sse_body":true},"#.utf8)
-        let falseTail = Array(#","sse_body":false},"#.utf8)
-        func has(_ tail: [UInt8]) -> Bool {
-            i + tail.count <= line.count && memcmp(line.baseAddress! + i, tail, tail.count) == 0
+        func flag(_ name: String) throws -> Bool {
+            for value in [true, false] {
+                let text = Array(#","\#(name)":\#(value)"#.utf8)
+                if i + text.count <= line.count, memcmp(line.baseAddress! + i, text, text.count) == 0 {
+                    i += text.count
+                    return value
+                }
+            }
+            throw ArchiveError.invalid("malformed $dedup member at the start of a line (\(name))")
         }
-        let derived: Bool
-        if has(trueTail) {
-            derived = true
-            i += trueTail.count
-        } else if has(falseTail) {
-            derived = false
-            i += falseTail.count
-        } else {
+        let derived = try flag("sse_body")
+        let delta = try flag("sse_delta")
+        guard i + 2 <= line.count, line[i] == UInt8(ascii: "}"), line[i + 1] == UInt8(ascii: ",") else {
             throw ArchiveError.invalid("malformed $dedup member at the start of a line")
         }
+        i += 2
         var out: [UInt8] = Array(#"{"v":1,"#.utf8)
         out.reserveCapacity(line.count * 4)
         let raw = UnsafeRawBufferPointer(line)
@@ -96,6 +129,6 @@ struct LineDecoder {
             throw ArchiveError.invalid("a line announces \(refs) references but holds \(found)")
         }
         out += line[copied...]
-        return (out, derived)
+        return (out, derived, delta)
     }
 }

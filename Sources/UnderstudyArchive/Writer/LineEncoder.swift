@@ -37,13 +37,15 @@ struct LineEncoder {
         let plan = Self.plan(exchange.request.body, seen: seen)
         let refs = plan.units.count
         let derivedBody = Self.isDerivedSSEBody(exchange.response)
-        guard refs > 0 || derivedBody else { return appendPlain(exchange, into: &frame) }
+        let sseDelta = (exchange.response?.sse?.count ?? 0) >= 2
+        guard refs > 0 || derivedBody || sseDelta else { return appendPlain(exchange, into: &frame) }
 
         let lineStart = frame.count
         var plainSize = 0
         frame += #"{"v":1,"$dedup":{"refs":"#.utf8
         frame += String(refs).utf8
-        frame += (derivedBody ? #","sse_body":true},"# : #","sse_body":false},"#).utf8
+        frame += (derivedBody ? #","sse_body":true"# : #","sse_body":false"#).utf8
+        frame += (sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#).utf8
         plainSize -= frame.count - lineStart - #"{"v":1,"#.utf8.count
         frame += #""id":"#.utf8
         JSONValue.writeString(exchange.id, to: &frame)
@@ -59,17 +61,23 @@ struct LineEncoder {
         }
         frame += "}".utf8
         if let response = exchange.response {
+            frame += #","response":{"status":"#.utf8
+            frame += String(response.status).utf8
+            frame += #","headers":"#.utf8
+            Exchange.writeHeaders(response.headers, to: &frame)
             if derivedBody {
-                frame += #","response":{"status":"#.utf8
-                frame += String(response.status).utf8
-                frame += #","headers":"#.utf8
-                Exchange.writeHeaders(response.headers, to: &frame)
                 frame += #","body":null,"body_b64":null,"truncated":false"#.utf8
                 plainSize += 4 * ((response.body.bytes.count + 2) / 3) + 2 - 4
-                Exchange.writeResponseTail(response, to: &frame)
             } else {
-                frame += #","response":"#.utf8
-                Exchange.writeResponse(response, to: &frame)
+                Exchange.writeBody(response.body, to: &frame)
+            }
+            if sseDelta, let sse = response.sse {
+                let before = frame.count
+                let plainTail = SSEDelta.write(sse, to: &frame)
+                frame.append(UInt8(ascii: "}"))
+                plainSize += plainTail + 1 - (frame.count - before)
+            } else {
+                Exchange.writeResponseTail(response, to: &frame)
             }
         } else {
             frame += #","response":null"#.utf8
