@@ -48,7 +48,9 @@ def banned_ids(tokenizer, slot_count: int, max_slots: int) -> list[int]:
 def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new_tokens: int) -> list[int]:
     device = next(model.parameters()).device
     output = model(input_ids=torch.tensor([prompt_ids], device=device), use_cache=True)
-    past, logits = output.cache, output.logits[0, -1].float()
+    # transformers renamed past_key_values to cache (5.2x); accept both.
+    new_api = hasattr(output, "cache")
+    past, logits = (output.cache if new_api else output.past_key_values), output.logits[0, -1].float()
     generated: list[int] = []
     ban = torch.tensor(banned, device=device, dtype=torch.long)
     for _ in range(max_new_tokens):
@@ -57,8 +59,14 @@ def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new
         if token == end_id:
             break
         generated.append(token)
-        output = model(input_ids=torch.tensor([[token]], device=device), cache=past, use_cache=True)
-        past, logits = output.cache, output.logits[0, -1].float()
+        step_input = torch.tensor([[token]], device=device)
+        if new_api:
+            output = model(input_ids=step_input, cache=past, use_cache=True)
+            past = output.cache
+        else:
+            output = model(input_ids=step_input, past_key_values=past, use_cache=True)
+            past = output.past_key_values
+        logits = output.logits[0, -1].float()
     return generated
 
 

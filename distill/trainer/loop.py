@@ -31,31 +31,30 @@ class TrainResult:
 
 
 def collate(batch: list[Feature], pad_id: int) -> dict[str, torch.Tensor]:
-    """Pads on both sides so that every row's <|answer|> sits in the same column: the answers then
-    occupy the last columns and only those need logits (the output head is most of a tiny
-    model's cost). Positions count real tokens only, as at inference."""
-    answer_col = max(len(f.prompt_ids) for f in batch)
-    target_width = max(len(f.target_ids) for f in batch)
-    width = answer_col + target_width
+    """Right-padded ids; labels are the answer tokens only. Left padding would save a little more
+    but leaves fully masked attention rows, which turn into NaN under bf16 SDPA on GPUs."""
+    width = max(f.length for f in batch)
     input_ids = torch.full((len(batch), width), pad_id, dtype=torch.long)
-    labels = torch.full((len(batch), target_width), -100, dtype=torch.long)
+    labels = torch.full((len(batch), width), -100, dtype=torch.long)
     attention = torch.zeros((len(batch), width), dtype=torch.long)
     for row, feature in enumerate(batch):
-        start = answer_col - len(feature.prompt_ids)
         ids = feature.prompt_ids + feature.target_ids
-        input_ids[row, start : start + len(ids)] = torch.tensor(ids)
-        attention[row, start : start + len(ids)] = 1
-        labels[row, : len(feature.target_ids)] = torch.tensor(feature.target_ids)
-    positions = (attention.cumsum(dim=1) - 1).clamp(min=0)
-    return {"input_ids": input_ids, "attention_mask": attention, "position_ids": positions, "labels": labels}
+        input_ids[row, : len(ids)] = torch.tensor(ids)
+        attention[row, : len(ids)] = 1
+        labels[row, len(feature.prompt_ids) : len(ids)] = torch.tensor(feature.target_ids)
+    first = min(len(f.prompt_ids) for f in batch) - 1  # first column whose logits predict an answer token
+    return {"input_ids": input_ids, "attention_mask": attention, "labels": labels,
+            "first": torch.tensor(first)}
 
 
 def answer_loss(model, batch: dict[str, torch.Tensor], reduction: str = "mean") -> tuple[torch.Tensor, int]:
-    """Cross-entropy of the answer tokens; logits are computed for the answer columns only."""
-    labels = batch["labels"]
-    keep = labels.shape[1]
+    """Cross-entropy of the answer tokens; logits only from the first answer-predicting column on
+    (the output head is most of a tiny model's cost)."""
+    first = int(batch["first"])
+    width = batch["input_ids"].shape[1]
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                   position_ids=batch["position_ids"], logits_to_keep=keep + 1).logits[:, :-1].float()
+                   logits_to_keep=width - first).logits[:, :-1].float()
+    labels = batch["labels"][:, first + 1 :]
     loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
                                              ignore_index=-100, reduction=reduction)
     return loss, int((labels != -100).sum().item())
