@@ -59,8 +59,19 @@ struct SecretDetector {
             }
             // A token: [A-Za-z0-9_-] plus '.', '/', '+', '=' inside (JWTs, base64).
             var j = i
-            while j < n && (ByteClass.isTokenByte(b[j]) || ((b[j] == 0x2E || b[j] == 0x2F || b[j] == 0x2B || b[j] == 0x3D) && j + 1 < n && (ByteClass.isTokenByte(b[j + 1]) || b[j + 1] == 0x3D))) {
-                j += 1
+            while j < n {
+                let x = b[j]
+                if ByteClass.isTokenByte(x) {
+                    j += 1
+                } else if (x == 0x2E || x == 0x2F || x == 0x2B) && j + 1 < n && ByteClass.isTokenByte(b[j + 1]) {
+                    j += 1
+                } else if x == 0x3D && (j + 1 == n || !ByteClass.isTokenByte(b[j + 1])) {
+                    // Base64 padding ends a token; "NAME=value" is two tokens.
+                    while j < n && b[j] == 0x3D { j += 1 }
+                    break
+                } else {
+                    break
+                }
             }
             while j > i && (b[j - 1] == 0x2E || b[j - 1] == 0x2F) { j -= 1 }
             if j - i >= 12, let entity = classifyToken(b, i..<j) {

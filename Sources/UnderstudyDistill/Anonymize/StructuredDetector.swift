@@ -157,7 +157,11 @@ struct StructuredDetector {
             return
         }
         // Payment card: 13-19 digits, a plausible issuer digit, Luhn, card-like grouping.
-        if (13...19).contains(d.count), (0x32...0x36).contains(d[0]), !run.plus, !run.paren, Checksum.luhn(d) {
+        // Issuers: 2-6 (Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro), JCB's old
+        // 1800/2131 15-digit ranges; 12-digit numbers only as Maestro (5, 6).
+        let issuer = (0x32...0x36).contains(d[0]) || d.starts(with: Array("1800".utf8)) || d.starts(with: Array("2131".utf8))
+        let lengthOK = (13...19).contains(d.count) || (d.count == 12 && (d[0] == 0x35 || d[0] == 0x36))
+        if lengthOK, issuer, !run.plus, !run.paren, Checksum.luhn(d) {
             let grouped = seps.isEmpty
                 || (seps.count == 1 && (seps.contains(0x20) || seps.contains(0x2D))
                     && (g.dropLast().allSatisfy { $0 == 4 } || g == [4, 6, 5] || g == [4, 6, 4]))

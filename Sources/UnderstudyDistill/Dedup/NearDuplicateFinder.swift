@@ -18,7 +18,9 @@ public struct NearDuplicateFinder: Sendable {
 
     public init(configuration: DedupConfiguration = DedupConfiguration()) {
         self.configuration = configuration
-        self.lsh = LSHParameters.optimal(threshold: configuration.threshold, permutations: configuration.permutations)
+        // Candidates are confirmed exactly, so banding aims below the threshold: pairs just above
+        // it then collide almost surely (recall) and the extra candidates cost one merge each.
+        self.lsh = LSHParameters.optimal(threshold: configuration.threshold * 0.85, permutations: configuration.permutations)
         self.shingler = Shingler(size: configuration.shingleSize)
         self.hasher = MinHasher(permutations: configuration.permutations, seed: configuration.seed)
     }
