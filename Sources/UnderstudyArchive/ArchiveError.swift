@@ -18,7 +18,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable, Equatable {
         case .notASegment(let path, let reason):
             return "\(path) is not an Understudy archive segment: \(reason)"
         case .unsupportedVersion(let path, let version):
-            return "\(path) has archive format version \(version); this reader knows version \(SegmentFormat.version) — upgrade understudy to read it"
+            return
+                "\(path) has archive format version \(version); this reader knows version \(SegmentFormat.version) — upgrade understudy to read it"
         case .io(let path, let operation, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         case .zstd(let operation, let message):
@@ -32,7 +33,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

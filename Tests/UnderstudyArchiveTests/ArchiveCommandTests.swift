@@ -16,19 +16,31 @@ struct ArchiveCommandTests {
             "model": "claude-sonnet-4", "max_tokens": 1024, "system": "You fix bugs.",
             "messages": [
                 ["role": "user", "content": "Fix the failing test."],
-                ["role": "assistant", "content": [["type": "tool_use", "id": "toolu_1", "name": "run_tests", "input": ["path": "Tests"]]]],
-                ["role": "user", "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": "1 failure: testParse"]]],
+                [
+                    "role": "assistant",
+                    "content": [
+                        ["type": "tool_use", "id": "toolu_1", "name": "run_tests", "input": ["path": "Tests"]]
+                    ],
+                ],
+                [
+                    "role": "user",
+                    "content": [["type": "tool_result", "tool_use_id": "toolu_1", "content": "1 failure: testParse"]],
+                ],
             ],
             "tools": [["name": "run_tests", "description": "Runs the tests.", "input_schema": ["type": "object"]]],
         ]
-        let answer: JSONValue = ["role": "assistant", "content": [["type": "text", "text": "The parser drops the last byte."]]]
+        let answer: JSONValue = [
+            "role": "assistant", "content": [["type": "text", "text": "The parser drops the last byte."]],
+        ]
         return Exchange(
             capture: .init(mode: .reverse, upstream: "https://api.anthropic.com"),
             timing: .init(startMicros: 1_790_000_500_000_000, firstByteMs: 50, endMs: 90),
-            request: .init(method: "POST", target: "/v1/messages", headers: [.init("content-type", "application/json")],
-                           body: HTTPBody(bytes: body.serializedBytes())),
-            response: .init(status: 200, headers: [.init("content-type", "application/json")],
-                            body: HTTPBody(bytes: Array(#"{"type":"message"}"#.utf8))),
+            request: .init(
+                method: "POST", target: "/v1/messages", headers: [.init("content-type", "application/json")],
+                body: HTTPBody(bytes: body.serializedBytes())),
+            response: .init(
+                status: 200, headers: [.init("content-type", "application/json")],
+                body: HTTPBody(bytes: Array(#"{"type":"message"}"#.utf8))),
             llm: .init(provider: "anthropic", api: "messages", model: "claude-sonnet-4", assembled: answer))
     }
 
@@ -53,7 +65,9 @@ struct ArchiveCommandTests {
         try Data(contentsOf: url).prefix(last.offset + 10).write(to: url)
         let failed = try ProcessRunner.understudy(["archive", "verify", directory.path])
         #expect(failed.status == 1)
-        #expect(failed.stderr.contains(url.lastPathComponent) && failed.stderr.contains("byte \(last.offset)"), "\(failed.stderr)")
+        #expect(
+            failed.stderr.contains(url.lastPathComponent) && failed.stderr.contains("byte \(last.offset)"),
+            "\(failed.stderr)")
 
         let repaired = try ProcessRunner.understudy(["archive", "repair", directory.path])
         #expect(repaired.status == 0, "\(repaired.stderr)")
@@ -102,7 +116,9 @@ struct ArchiveCommandTests {
 
         // HAR out and back in: method, URL, headers, bodies and status survive.
         let har = directory.appendingPathComponent("out.har")
-        #expect(try ProcessRunner.understudy(["archive", "export", archive.path, "--format", "har", "--out", har.path]).status == 0)
+        #expect(
+            try ProcessRunner.understudy(["archive", "export", archive.path, "--format", "har", "--out", har.path])
+                .status == 0)
         let document = try JSONValue(parsing: Array(try Data(contentsOf: har)))
         #expect(document["log"]?["version"]?.stringValue == "1.2")
         #expect(document["log"]?["entries"]?.arrayValue?.count == records.count)
@@ -133,7 +149,9 @@ struct ArchiveCommandTests {
 
         let bad = directory.appendingPathComponent("bad.jsonl")
         try Data("{\"v\":1}\n".utf8).write(to: bad)
-        let failed = try ProcessRunner.understudy(["archive", "import", bad.path, "--out", directory.appendingPathComponent("c").path])
+        let failed = try ProcessRunner.understudy([
+            "archive", "import", bad.path, "--out", directory.appendingPathComponent("c").path,
+        ])
         #expect(failed.status == 1)
         #expect(failed.stderr.contains("bad.jsonl:1"))
     }

@@ -6,7 +6,9 @@ struct ArchiveWriterTests {
     @Test func everyFieldRoundTrips() throws {
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let records = SampleExchanges.conversation(1, turns: 5) + [SampleExchanges.oddball()] + SampleExchanges.conversation(2, turns: 3)
+        let records =
+            SampleExchanges.conversation(1, turns: 5) + [SampleExchanges.oddball()]
+            + SampleExchanges.conversation(2, turns: 3)
         let writer = try ArchiveWriter(configuration: .init(directory: directory))
         for record in records { #expect(writer.append(record)) }
         try writer.close()
@@ -38,18 +40,23 @@ struct ArchiveWriterTests {
         #expect(segments.count == 1)
         let fileAttributes = try FileManager.default.attributesOfItem(atPath: segments[0].path)
         #expect((fileAttributes[.posixPermissions] as? Int) == 0o600)
-        #expect(segments[0].lastPathComponent.hasPrefix(String(RFC3339.format(micros: Exchange.Timing.nowMicros()).prefix(4))))
+        #expect(
+            segments[0].lastPathComponent.hasPrefix(
+                String(RFC3339.format(micros: Exchange.Timing.nowMicros()).prefix(4))))
     }
 
     @Test func concurrentProducersLoseNothing() async throws {
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try ArchiveWriter(configuration: .init(directory: directory, flushInterval: .milliseconds(5), flushBytes: 64 << 10))
+        let writer = try ArchiveWriter(
+            configuration: .init(directory: directory, flushInterval: .milliseconds(5), flushBytes: 64 << 10))
         let perTask = 60
         await withTaskGroup(of: Void.self) { group in
             for task in 0..<16 {
                 group.addTask {
-                    for record in SampleExchanges.conversation(task, turns: perTask / 6).prefix(perTask) { writer.append(record) }
+                    for record in SampleExchanges.conversation(task, turns: perTask / 6).prefix(perTask) {
+                        writer.append(record)
+                    }
                     for _ in 0..<(perTask - perTask / 6) { writer.append(SampleExchanges.oddball()) }
                 }
             }
@@ -65,7 +72,8 @@ struct ArchiveWriterTests {
     @Test func fullQueueDropsAndCounts() throws {
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try ArchiveWriter(configuration: .init(directory: directory, queueCapacity: 4, flushInterval: .seconds(60)))
+        let writer = try ArchiveWriter(
+            configuration: .init(directory: directory, queueCapacity: 4, flushInterval: .seconds(60)))
         var accepted = 0
         for _ in 0..<2000 where writer.append(SampleExchanges.oddball()) { accepted += 1 }
         try writer.close()
@@ -79,7 +87,8 @@ struct ArchiveWriterTests {
     @Test func rotatesBySize() throws {
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try ArchiveWriter(configuration: .init(directory: directory, flushBytes: 4 << 10, rotateBytes: 16 << 10))
+        let writer = try ArchiveWriter(
+            configuration: .init(directory: directory, flushBytes: 4 << 10, rotateBytes: 16 << 10))
         var records: [Exchange] = []
         for n in 0..<30 { records += SampleExchanges.conversation(n, turns: 4) }
         for record in records { writer.appendWaiting(record) }
@@ -99,7 +108,8 @@ struct ArchiveWriterTests {
     @Test func rotatesByAge() throws {
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try ArchiveWriter(configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(150)))
+        let writer = try ArchiveWriter(
+            configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(150)))
         writer.append(SampleExchanges.oddball())
         Thread.sleep(forTimeInterval: 0.5)
         writer.append(SampleExchanges.oddball())

@@ -10,7 +10,9 @@ struct ZstdInteropTests {
     }
 
     @Test func zstdcatAndJqReadEverySegment() throws {
-        try #require(try Self.shell("command -v zstdcat && command -v jq").status == 0, "zstd and jq are installed by tools/setup")
+        try #require(
+            try Self.shell("command -v zstdcat && command -v jq").status == 0,
+            "zstd and jq are installed by tools/setup")
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (url, records) = try SegmentReaderTests.segment(in: directory)
@@ -25,7 +27,9 @@ struct ZstdInteropTests {
     }
 
     @Test func zstdcatAndJqReadATornSegment() throws {
-        try #require(try Self.shell("command -v zstdcat && command -v jq").status == 0, "zstd and jq are installed by tools/setup")
+        try #require(
+            try Self.shell("command -v zstdcat && command -v jq").status == 0,
+            "zstd and jq are installed by tools/setup")
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let (url, records) = try SegmentReaderTests.segment(in: directory, conversations: 12)
@@ -38,6 +42,7 @@ struct ZstdInteropTests {
         #expect(result.status == 0, "jq parses every line zstdcat gets out of a torn segment: \(result.stderr)")
         let ids = result.stdout.split(separator: "\n").map(String.init)
         #expect(ids.count >= records.count - last.records)
-        #expect(Array(ids.prefix(records.count - last.records)) == records.prefix(records.count - last.records).map(\.id))
+        #expect(
+            Array(ids.prefix(records.count - last.records)) == records.prefix(records.count - last.records).map(\.id))
     }
 }

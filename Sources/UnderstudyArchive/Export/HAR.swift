@@ -5,8 +5,12 @@ import Foundation
 public enum HAR {
     /// A HAR log holding `exchanges`.
     public static func document(_ exchanges: [Exchange], creatorVersion: String = "1") -> JSONValue {
-        ["log": ["version": "1.2", "creator": ["name": "understudy", "version": .string(creatorVersion)],
-                 "entries": .array(exchanges.map(entry))]]
+        [
+            "log": [
+                "version": "1.2", "creator": ["name": "understudy", "version": .string(creatorVersion)],
+                "entries": .array(exchanges.map(entry)),
+            ]
+        ]
     }
 
     static func entry(_ e: Exchange) -> JSONValue {
@@ -98,8 +102,9 @@ public enum HAR {
             id: (entry["_understudy_id"]?.stringValue) ?? ULID.generate(milliseconds: UInt64(max(0, start / 1000))),
             capture: .init(mode: .imported, upstream: upstream),
             timing: .init(startMicros: start, firstByteMs: wait.map { $0 + send }, endMs: total),
-            request: .init(method: method, target: target, headers: headers(from: request["headers"]),
-                           body: HTTPBody(bytes: body(request["postData"]))))
+            request: .init(
+                method: method, target: target, headers: headers(from: request["headers"]),
+                body: HTTPBody(bytes: body(request["postData"]))))
         if let response = entry["response"], let status = response["status"]?.intValue, status > 0 {
             let headers = headers(from: response["headers"])
             let bytes = body(response["content"])
@@ -148,7 +153,9 @@ enum SSEText {
                     data.append(String(value))
                 }
             }
-            if name != nil || !data.isEmpty { events.append(SSEEvent(tMs: tMs, event: name, data: data.joined(separator: "\n"))) }
+            if name != nil || !data.isEmpty {
+                events.append(SSEEvent(tMs: tMs, event: name, data: data.joined(separator: "\n")))
+            }
         }
         return events
     }

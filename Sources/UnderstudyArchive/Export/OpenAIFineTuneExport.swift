@@ -33,15 +33,18 @@ public enum OpenAIFineTuneExport {
             messages += anthropicToOpenAI(["role": "assistant", "content": answer["content"] ?? .null])
             var out: JSONValue = ["messages": .array(messages)]
             if let tools = body["tools"]?.arrayValue, !tools.isEmpty {
-                out.set("tools", .array(tools.map { tool in
-                    [
-                        "type": "function",
-                        "function": [
-                            "name": tool["name"] ?? .null, "description": tool["description"] ?? .null,
-                            "parameters": tool["input_schema"] ?? ["type": "object"],
-                        ],
-                    ]
-                }))
+                out.set(
+                    "tools",
+                    .array(
+                        tools.map { tool in
+                            [
+                                "type": "function",
+                                "function": [
+                                    "name": tool["name"] ?? .null, "description": tool["description"] ?? .null,
+                                    "parameters": tool["input_schema"] ?? ["type": "object"],
+                                ],
+                            ]
+                        }))
             }
             return out
         default:
@@ -68,7 +71,8 @@ public enum OpenAIFineTuneExport {
         guard let value else { return nil }
         if let s = value.stringValue { return s }
         guard let blocks = value.arrayValue else { return nil }
-        return blocks.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined(separator: "\n")
+        return blocks.compactMap { $0["type"]?.stringValue == "text" ? $0["text"]?.stringValue : nil }.joined(
+            separator: "\n")
     }
 
     /// One Anthropic message as OpenAI messages (tool results become separate `tool` messages).
@@ -86,7 +90,9 @@ public enum OpenAIFineTuneExport {
             case "tool_use":
                 calls.append([
                     "id": block["id"] ?? .null, "type": "function",
-                    "function": ["name": block["name"] ?? .null, "arguments": .string((block["input"] ?? [:]).serialized())],
+                    "function": [
+                        "name": block["name"] ?? .null, "arguments": .string((block["input"] ?? [:]).serialized()),
+                    ],
                 ])
             case "tool_result":
                 out.append([
@@ -97,7 +103,9 @@ public enum OpenAIFineTuneExport {
             }
         }
         if role == "assistant" {
-            var message: JSONValue = ["role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n"))]
+            var message: JSONValue = [
+                "role": "assistant", "content": texts.isEmpty ? .null : .string(texts.joined(separator: "\n")),
+            ]
             if !calls.isEmpty { message.set("tool_calls", .array(calls)) }
             out.insert(message, at: 0)
         } else if !texts.isEmpty {

@@ -71,10 +71,14 @@ public enum ArchiveBenchmark {
     static func recordID(_ line: UnsafeBufferPointer<UInt8>) -> String? {
         let key = Array(#""id":""#.utf8)
         let raw = UnsafeRawBufferPointer(line)
-        guard let at = key.withUnsafeBytes({ ByteSearch.find($0, in: UnsafeRawBufferPointer(rebasing: raw.prefix(96)), from: 0) }),
+        guard
+            let at = key.withUnsafeBytes({
+                ByteSearch.find($0, in: UnsafeRawBufferPointer(rebasing: raw.prefix(96)), from: 0)
+            }),
             at + key.count + 26 <= line.count
         else { return nil }
-        return String(decoding: UnsafeBufferPointer(rebasing: line[(at + key.count)..<(at + key.count + 26)]), as: UTF8.self)
+        return String(
+            decoding: UnsafeBufferPointer(rebasing: line[(at + key.count)..<(at + key.count + 26)]), as: UTF8.self)
     }
 
     static func cpuSeconds() -> Double {

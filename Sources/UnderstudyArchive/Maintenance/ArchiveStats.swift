@@ -47,7 +47,10 @@ public struct ArchiveStats: Sendable {
     /// The statistics as JSON (for `--json`).
     public var json: JSONValue {
         func counts(_ d: [String: Int]) -> JSONValue {
-            .object(d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { JSONMember($0.key, .int($0.value)) })
+            .object(
+                d.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
+                    JSONMember($0.key, .int($0.value))
+                })
         }
         return [
             "segments": .int(segments), "records": .int(records), "bytes_raw": .int(bytesRaw),

@@ -46,7 +46,8 @@ public struct ArchiveReader: Sendable {
     }
 
     /// All intact records, in order (convenient for small archives; `scan` streams).
-    public func exchanges(timeRange: ClosedRange<Date>? = nil) throws -> (exchanges: [Exchange], issues: [ArchiveIssue]) {
+    public func exchanges(timeRange: ClosedRange<Date>? = nil) throws -> (exchanges: [Exchange], issues: [ArchiveIssue])
+    {
         var all: [Exchange] = []
         let issues = try scan(timeRange: timeRange) { all.append($0) }
         return (all, issues)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Turns a stored line back into the full record, undoing the segment's line scheme: it
@@ -118,7 +118,8 @@ struct LineDecoder {
                 let (frame, offset, length) = (numbers[0], numbers[1], numbers[2])
                 guard let decoded = segment.decodedFrame(at: frame), offset + length <= decoded.count else {
                     throw ArchiveError.invalid(
-                        "a line refers to bytes \(offset)..<\(offset + length) of the frame at byte \(frame), which is missing or damaged")
+                        "a line refers to bytes \(offset)..<\(offset + length) of the frame at byte \(frame), which is missing or damaged"
+                    )
                 }
                 out += decoded[offset..<(offset + length)]
                 copied = j + 1

@@ -3,7 +3,8 @@ import Foundation
 extension SegmentReader {
     /// Decodes every intact record in file order, optionally only those whose `t.start` lies in
     /// `startMicros`. Returns what was stepped over (torn tail, damaged frames, bad lines).
-    public func scan(startMicros: ClosedRange<Int64>? = nil, _ body: (Exchange) throws -> Void) throws -> [ArchiveIssue] {
+    public func scan(startMicros: ClosedRange<Int64>? = nil, _ body: (Exchange) throws -> Void) throws -> [ArchiveIssue]
+    {
         var decoder = LineDecoder(scheme: header.scheme, segment: self)
         var badLines: [ArchiveIssue] = []
         let skip = framesOutside(startMicros)
@@ -38,7 +39,8 @@ extension SegmentReader {
                 // The id is the first member after `v` (and `$dedup`), so it sits near the start.
                 guard found == nil,
                     needle.withUnsafeBytes({
-                        ByteSearch.find($0, in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line).prefix(160)), from: 0)
+                        ByteSearch.find(
+                            $0, in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line).prefix(160)), from: 0)
                     }) != nil
                 else { return }
                 found = try decoder.decode(line, frameOffset: frameOffset)
@@ -68,13 +70,16 @@ extension SegmentReader {
         guard let range, let seekTable, header.scheme == LineScheme.plain.rawValue else { return [] }
         // With references, a frame outside the range may still be needed to resolve later lines,
         // so only plain segments skip frames.
-        return Set(seekTable.entries.filter { $0.maxStartMicros < range.lowerBound || $0.minStartMicros > range.upperBound }.map(\.offset))
+        return Set(
+            seekTable.entries.filter { $0.maxStartMicros < range.lowerBound || $0.minStartMicros > range.upperBound }
+                .map(\.offset))
     }
 
     private func issue(_ line: UnsafeBufferPointer<UInt8>, frame: Frame, _ error: any Error) -> ArchiveIssue {
         let prefix = String(decoding: UnsafeBufferPointer(rebasing: line.prefix(60)), as: UTF8.self)
-        return ArchiveIssue(kind: .badRecord, path: url.path, offset: frame.offset,
-                            message: "a line of the frame at byte \(frame.offset) is not a valid record (\(error)): \(prefix)…")
+        return ArchiveIssue(
+            kind: .badRecord, path: url.path, offset: frame.offset,
+            message: "a line of the frame at byte \(frame.offset) is not a valid record (\(error)): \(prefix)…")
     }
 }
 

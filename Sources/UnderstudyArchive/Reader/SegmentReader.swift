@@ -26,14 +26,16 @@ public final class SegmentReader {
         decompressor = try ZstdDecompressor()
         let bytes = file.bytes
         guard bytes.count >= 8 else {
-            throw ArchiveError.notASegment(path: url.path, reason: "it is \(bytes.count) bytes long, too short for a header")
+            throw ArchiveError.notASegment(
+                path: url.path, reason: "it is \(bytes.count) bytes long, too short for a header")
         }
         var scanner = FrameScanner()
         guard case .skippable(let magic, let frame, let payload)? = scanner.next(in: bytes),
             magic == SegmentFormat.headerMagic
         else {
             let first = (0..<min(4, bytes.count)).map { String(format: "%02x", bytes[$0]) }.joined(separator: " ")
-            let reason = SegmentFormat.readLE32(bytes, 0) == SegmentFormat.zstdMagic
+            let reason =
+                SegmentFormat.readLE32(bytes, 0) == SegmentFormat.zstdMagic
                 ? "it is a plain zstd file without the archive header (import it with `understudy archive import`)"
                 : "it does not start with the archive header frame (first bytes: \(first))"
             throw ArchiveError.notASegment(path: url.path, reason: reason)
@@ -63,13 +65,18 @@ public final class SegmentReader {
     public func forEachFrame(_ body: (Frame, UnsafeBufferPointer<UInt8>) throws -> Void) throws -> [ArchiveIssue] {
         var issues: [ArchiveIssue] = []
         if seekTable == nil {
-            issues.append(ArchiveIssue(kind: .missingSeekTable, path: url.path, offset: file.count,
-                                       message: "no seek table: the writer did not close this segment (`understudy archive repair` adds one)"))
+            issues.append(
+                ArchiveIssue(
+                    kind: .missingSeekTable, path: url.path, offset: file.count,
+                    message:
+                        "no seek table: the writer did not close this segment (`understudy archive repair` adds one)"))
         }
         let bytes = file.bytes
         var scanner = FrameScanner(position: headerEnd)
         var decoded: [UInt8] = []
-        while scanner.position < dataEnd, let item = scanner.next(in: UnsafeRawBufferPointer(rebasing: bytes[..<dataEnd])) {
+        while scanner.position < dataEnd,
+            let item = scanner.next(in: UnsafeRawBufferPointer(rebasing: bytes[..<dataEnd]))
+        {
             switch item {
             case .skippable:
                 continue
@@ -77,18 +84,27 @@ public final class SegmentReader {
                 do {
                     try decompressor.decompressFrame(UnsafeRawBufferPointer(rebasing: bytes[range]), into: &decoded)
                 } catch {
-                    issues.append(ArchiveIssue(kind: .corruptFrame, path: url.path, offset: range.lowerBound,
-                                               message: "frame of \(range.count) bytes is damaged (\(error)); its records are skipped"))
+                    issues.append(
+                        ArchiveIssue(
+                            kind: .corruptFrame, path: url.path, offset: range.lowerBound,
+                            message: "frame of \(range.count) bytes is damaged (\(error)); its records are skipped"))
                     continue
                 }
-                try decoded.withUnsafeBufferPointer { try body(Frame(offset: range.lowerBound, storedSize: range.count), $0) }
+                try decoded.withUnsafeBufferPointer {
+                    try body(Frame(offset: range.lowerBound, storedSize: range.count), $0)
+                }
             case .torn(let offset):
-                issues.append(ArchiveIssue(kind: .tornTail, path: url.path, offset: offset,
-                                           message: "the file ends inside a frame (\(dataEnd - offset) bytes); records before it are intact"))
+                issues.append(
+                    ArchiveIssue(
+                        kind: .tornTail, path: url.path, offset: offset,
+                        message:
+                            "the file ends inside a frame (\(dataEnd - offset) bytes); records before it are intact"))
             case .malformed(let offset, let reason, let resume):
                 let end = resume ?? dataEnd
-                issues.append(ArchiveIssue(kind: .garbage, path: url.path, offset: offset,
-                                           message: "\(end - offset) bytes are not a zstd frame (\(reason))"))
+                issues.append(
+                    ArchiveIssue(
+                        kind: .garbage, path: url.path, offset: offset,
+                        message: "\(end - offset) bytes are not a zstd frame (\(reason))"))
             }
         }
         return issues
@@ -100,9 +116,12 @@ public final class SegmentReader {
         let bytes = file.bytes
         guard offset >= headerEnd, offset < dataEnd else { return nil }
         var scanner = FrameScanner(position: offset)
-        guard case .data(let range)? = scanner.next(in: UnsafeRawBufferPointer(rebasing: bytes[..<dataEnd])) else { return nil }
+        guard case .data(let range)? = scanner.next(in: UnsafeRawBufferPointer(rebasing: bytes[..<dataEnd])) else {
+            return nil
+        }
         var decoded: [UInt8] = []
-        guard (try? decompressor.decompressFrame(UnsafeRawBufferPointer(rebasing: bytes[range]), into: &decoded)) != nil else {
+        guard (try? decompressor.decompressFrame(UnsafeRawBufferPointer(rebasing: bytes[range]), into: &decoded)) != nil
+        else {
             return nil
         }
         cache[offset] = decoded

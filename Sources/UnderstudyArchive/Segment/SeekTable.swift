@@ -73,7 +73,9 @@ public struct SeekTable: Sendable, Equatable {
             Int(SegmentFormat.readLE32(file, start + 4)) == total - 8
         else { return nil }
         let json = UnsafeRawBufferPointer(rebasing: file[(start + 8)..<(file.count - 8)])
-        guard let value = try? JSONValue(parsing: Array(json)), let rows = value["frames"]?.arrayValue else { return nil }
+        guard let value = try? JSONValue(parsing: Array(json)), let rows = value["frames"]?.arrayValue else {
+            return nil
+        }
         var entries: [Entry] = []
         entries.reserveCapacity(rows.count)
         for row in rows {

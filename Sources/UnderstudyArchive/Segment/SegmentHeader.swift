@@ -23,12 +23,15 @@ public struct SegmentHeader: Sendable, Equatable {
     }
 
     /// The header as a skippable frame.
-    func frame() -> [UInt8] { SegmentFormat.skippableFrame(magic: SegmentFormat.headerMagic, payload: json.serializedBytes()) }
+    func frame() -> [UInt8] {
+        SegmentFormat.skippableFrame(magic: SegmentFormat.headerMagic, payload: json.serializedBytes())
+    }
 
     /// Decodes a header payload; throws when it is not an Understudy header or has a version this
     /// reader does not know.
     init(payload: [UInt8], path: String) throws(ArchiveError) {
-        guard let value = try? JSONValue(parsing: payload), value["format"]?.stringValue == SegmentFormat.formatName else {
+        guard let value = try? JSONValue(parsing: payload), value["format"]?.stringValue == SegmentFormat.formatName
+        else {
             throw .notASegment(path: path, reason: "its first frame is not an Understudy archive header")
         }
         guard let version = value["version"]?.intValue else {

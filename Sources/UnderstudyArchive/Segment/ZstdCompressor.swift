@@ -6,7 +6,9 @@ final class ZstdCompressor {
     private let context: OpaquePointer
 
     init(level: Int32, windowLog: Int32 = 0) throws(ArchiveError) {
-        guard let context = ZSTD_createCCtx() else { throw .zstd(operation: "create context", message: "out of memory") }
+        guard let context = ZSTD_createCCtx() else {
+            throw .zstd(operation: "create context", message: "out of memory")
+        }
         self.context = context
         try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level), "set level")
         try check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1), "enable checksums")
@@ -16,7 +18,9 @@ final class ZstdCompressor {
     deinit { ZSTD_freeCCtx(context) }
 
     private func check(_ code: Int, _ operation: String) throws(ArchiveError) {
-        if ZSTD_isError(code) != 0 { throw .zstd(operation: operation, message: String(cString: ZSTD_getErrorName(code))) }
+        if ZSTD_isError(code) != 0 {
+            throw .zstd(operation: operation, message: String(cString: ZSTD_getErrorName(code)))
+        }
     }
 
     /// Compresses `input` into one frame appended to `output`. `flushPoints` are ascending
@@ -38,11 +42,13 @@ final class ZstdCompressor {
                 if points.last != input.count { points.append(input.count) }
                 for (i, point) in points.enumerated() where point > consumed || i == points.count - 1 {
                     let last = i == points.count - 1
-                    var inBuf = ZSTD_inBuffer(src: src.baseAddress.map { $0 + consumed }, size: point - consumed, pos: 0)
+                    var inBuf = ZSTD_inBuffer(
+                        src: src.baseAddress.map { $0 + consumed }, size: point - consumed, pos: 0)
                     while true {
                         let remaining = ZSTD_compressStream2(context, &out, &inBuf, last ? ZSTD_e_end : ZSTD_e_flush)
                         if ZSTD_isError(remaining) != 0 {
-                            failure = .zstd(operation: "compress", message: String(cString: ZSTD_getErrorName(remaining)))
+                            failure = .zstd(
+                                operation: "compress", message: String(cString: ZSTD_getErrorName(remaining)))
                             return
                         }
                         if remaining == 0 && inBuf.pos == inBuf.size { break }

@@ -5,7 +5,9 @@ final class ZstdDecompressor {
     private let context: OpaquePointer
 
     init() throws(ArchiveError) {
-        guard let context = ZSTD_createDCtx() else { throw .zstd(operation: "create context", message: "out of memory") }
+        guard let context = ZSTD_createDCtx() else {
+            throw .zstd(operation: "create context", message: "out of memory")
+        }
         self.context = context
     }
 
@@ -17,7 +19,9 @@ final class ZstdDecompressor {
         guard bytes.count >= 4 else { return .failure(.truncated) }
         let size = ZSTD_findFrameCompressedSize(bytes.baseAddress, bytes.count)
         if ZSTD_isError(size) != 0 {
-            return .failure(ZSTD_getErrorCode(size) == ZSTD_error_srcSize_wrong ? .truncated : .malformed(String(cString: ZSTD_getErrorName(size))))
+            return .failure(
+                ZSTD_getErrorCode(size) == ZSTD_error_srcSize_wrong
+                    ? .truncated : .malformed(String(cString: ZSTD_getErrorName(size))))
         }
         return .success(size)
     }

@@ -105,7 +105,9 @@ public final class ArchiveWriter: @unchecked Sendable {
         closing = true
         condition.signal()
         condition.unlock()
-        if !alreadyClosing { done.wait() } else {
+        if !alreadyClosing {
+            done.wait()
+        } else {
             condition.lock()
             while !finished { condition.wait() }
             condition.unlock()
@@ -133,7 +135,8 @@ public final class ArchiveWriter: @unchecked Sendable {
                 if let deadline = frameDeadline ?? rotationDeadline() {
                     let remaining = ContinuousClock.now.duration(to: deadline)
                     if remaining <= .zero { break }
-                    let seconds = Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18
+                    let seconds =
+                        Double(remaining.components.seconds) + Double(remaining.components.attoseconds) * 1e-18
                     if !condition.wait(until: Date(timeIntervalSinceNow: seconds)) { break }
                 } else {
                     condition.wait()

@@ -53,8 +53,9 @@ struct LineEncoder {
         var registrations: [(SpanHash, SpanRef)] = []
         if plan.dedupable {
             frame += #","body":"#.utf8
-            plainSize += Self.writeBody(exchange.request.body.bytes, plan, frameOffset: frameOffset, into: &frame,
-                                        registrations: &registrations)
+            plainSize += Self.writeBody(
+                exchange.request.body.bytes, plan, frameOffset: frameOffset, into: &frame,
+                registrations: &registrations)
             frame += #","body_b64":null,"truncated":false"#.utf8
         } else {
             Exchange.writeBody(exchange.request.body, to: &frame)
@@ -192,7 +193,10 @@ struct LineEncoder {
                 let r = plan.register[next]
                 if r.range.lowerBound >= copied {
                     registrations.append(
-                        (r.hash, SpanRef(frame: frameOffset, offset: at + r.range.lowerBound - copied, length: r.range.count)))
+                        (
+                            r.hash,
+                            SpanRef(frame: frameOffset, offset: at + r.range.lowerBound - copied, length: r.range.count)
+                        ))
                 }
                 next += 1
             }

@@ -24,7 +24,9 @@ enum SSEDelta {
             out += String(p).utf8
             out.append(UInt8(ascii: ","))
             out.append(UInt8(ascii: "\""))
-            data.withUnsafeBufferPointer { JSONValue.writeEscaped(UnsafeBufferPointer(rebasing: $0[p..<(data.count - s)]), to: &out) }
+            data.withUnsafeBufferPointer {
+                JSONValue.writeEscaped(UnsafeBufferPointer(rebasing: $0[p..<(data.count - s)]), to: &out)
+            }
             out.append(UInt8(ascii: "\""))
             out.append(UInt8(ascii: ","))
             out += String(s).utf8

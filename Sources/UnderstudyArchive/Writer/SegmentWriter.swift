@@ -139,5 +139,5 @@ final class SegmentWriter {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

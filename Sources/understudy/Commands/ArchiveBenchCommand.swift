@@ -5,7 +5,8 @@ import UnderstudyArchive
 /// Hidden: the measurement step of `tools/bench/archive`.
 struct ArchiveBenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Write a JSONL corpus through the archive writer and time it (tools/bench/archive).",
+        commandName: "bench",
+        abstract: "Write a JSONL corpus through the archive writer and time it (tools/bench/archive).",
         shouldDisplay: false)
 
     @Option(help: "JSONL of Exchange records.") var input: String

@@ -21,7 +21,9 @@ struct ArchiveCatCommand: ParsableCommand {
     func run() throws {
         let reader = try ArchiveCLI.reader(path)
         if let id {
-            guard let exchange = try reader.exchange(id: id) else { throw CLIError("no record with id \(id) in \(path)") }
+            guard let exchange = try reader.exchange(id: id) else {
+                throw CLIError("no record with id \(id) in \(path)")
+            }
             ArchiveCLI.writeStandardOutput(exchange.jsonLine() + [0x0A])
             return
         }

@@ -14,7 +14,10 @@ struct ArchiveExportCommand: ParsableCommand {
               understudy archive export captures/prod --format har --out session.har
             """)
 
-    enum Format: String, ExpressibleByArgument { case openaiJSONL = "openai-jsonl", har }
+    enum Format: String, ExpressibleByArgument {
+        case openaiJSONL = "openai-jsonl"
+        case har
+    }
 
     @Argument(help: "Archive directory or segment file.") var path: String
     @Option(help: "openai-jsonl or har.") var format: Format
@@ -52,7 +55,10 @@ struct ArchiveExportCommand: ParsableCommand {
             guard FileManager.default.createFile(atPath: out, contents: Data(output)) else {
                 throw CLIError("cannot write \(out)")
             }
-            FileHandle.standardError.write(Data("exported \(exported) records to \(out)\(skipped > 0 ? " (\(skipped) skipped: not a successful chat call with an answer)" : "")\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "exported \(exported) records to \(out)\(skipped > 0 ? " (\(skipped) skipped: not a successful chat call with an answer)" : "")\n"
+                        .utf8))
         } else {
             ArchiveCLI.writeStandardOutput(output)
         }

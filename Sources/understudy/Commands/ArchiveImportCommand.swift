@@ -18,7 +18,9 @@ struct ArchiveImportCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one file to import") }
-        if let format, !["jsonl", "har"].contains(format) { throw ValidationError("--format is jsonl or har, not \(format)") }
+        if let format, !["jsonl", "har"].contains(format) {
+            throw ValidationError("--format is jsonl or har, not \(format)")
+        }
     }
 
     func run() throws {
@@ -78,11 +80,16 @@ struct ArchiveImportCommand: ParsableCommand {
         }
         let counters = writer.counters
         if json {
-            ArchiveCLI.print(json: ["imported": .int(imported), "written": .int(counters.written), "dropped": .int(counters.dropped), "archive": .string(out)])
+            ArchiveCLI.print(json: [
+                "imported": .int(imported), "written": .int(counters.written), "dropped": .int(counters.dropped),
+                "archive": .string(out),
+            ])
         } else {
             print("imported \(counters.written) records into \(out)")
         }
         if let failure { throw failure }
-        if counters.dropped > 0 { throw CLIError("\(counters.dropped) records could not be written: \(counters.lastError ?? "unknown error")") }
+        if counters.dropped > 0 {
+            throw CLIError("\(counters.dropped) records could not be written: \(counters.lastError ?? "unknown error")")
+        }
     }
 }

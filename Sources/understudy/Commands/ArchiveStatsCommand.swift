@@ -30,8 +30,13 @@ struct ArchiveStatsCommand: ParsableCommand {
         if let first = stats.firstStartMicros, let last = stats.lastStartMicros {
             print("time span    \(RFC3339.format(micros: first)) … \(RFC3339.format(micros: last))")
         }
-        print("providers    " + stats.providers.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
-        print("models       " + stats.models.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        print(
+            "providers    "
+                + stats.providers.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        )
+        print(
+            "models       "
+                + stats.models.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         for issue in stats.issues { print("issue        \(issue)") }
     }
 }

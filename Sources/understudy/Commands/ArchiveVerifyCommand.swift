@@ -32,17 +32,24 @@ struct ArchiveVerifyCommand: ParsableCommand {
             notes += issues.filter { !$0.losesData }
             results.append([
                 "segment": .string(url.path),
-                "issues": .array(issues.map { ["kind": .string($0.kind.rawValue), "offset": .int($0.offset), "message": .string($0.message)] }),
+                "issues": .array(
+                    issues.map {
+                        ["kind": .string($0.kind.rawValue), "offset": .int($0.offset), "message": .string($0.message)]
+                    }),
             ])
         }
         if json {
-            ArchiveCLI.print(json: ["ok": .bool(firstProblem == nil), "records": .int(records), "segments": .array(results)])
+            ArchiveCLI.print(json: [
+                "ok": .bool(firstProblem == nil), "records": .int(records), "segments": .array(results),
+            ])
         } else {
             for note in notes { print("note: \(note)") }
             if firstProblem == nil { print("ok: \(reader.segments.count) segment(s), \(records) records intact") }
         }
         if let firstProblem {
-            throw CLIError("\(firstProblem.path): first problem at byte \(firstProblem.offset): \(firstProblem.message) (`understudy archive repair` keeps the intact records)")
+            throw CLIError(
+                "\(firstProblem.path): first problem at byte \(firstProblem.offset): \(firstProblem.message) (`understudy archive repair` keeps the intact records)"
+            )
         }
     }
 }
