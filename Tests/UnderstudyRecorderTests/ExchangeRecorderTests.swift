@@ -1,0 +1,101 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import Testing
+import UnderstudyArchive
+import UnderstudyRecorder
+import UnderstudyWire
+
+/// Collects exchanges in memory, or refuses them all.
+final class MemorySink: ExchangeSink {
+    let accept: Bool
+    let exchanges = NIOLockedValueBox<[Exchange]>([])
+    init(accept: Bool = true) { self.accept = accept }
+    func append(_ exchange: Exchange) -> Bool {
+        guard accept else { return false }
+        exchanges.withLockedValue { $0.append(exchange) }
+        return true
+    }
+}
+
+struct ExchangeRecorderTests {
+    let redactor = HeaderRedactor(key: RedactionKey(bytes: Array(repeating: 1, count: 32)))
+
+    func captured(target: String = "/v1/chat/completions", body: String, limit: Int = 1 << 20) -> CapturedExchange {
+        var c = CapturedExchange(
+            capture: .init(mode: .reverse), method: "POST", target: target,
+            headers: [HTTPHeaderField("Authorization", "Bearer sk-secret")], bodyLimit: limit)
+        c.endpoint = LLMEndpoint.classify(method: "POST", target: target, headers: [])
+        c.appendRequestBody(ByteBuffer(string: body))
+        return c
+    }
+
+    @Test func streamedEventsGetTheArrivalTimeOfTheChunkThatCompletedThem() {
+        var c = captured(body: #"{"model":"gpt-4o","stream":true,"messages":[]}"#)
+        let start = c.startUptime
+        c.responseHead(status: 200, headers: [HTTPHeaderField("content-type", "text/event-stream")], at: start + .milliseconds(5))
+        let chunk1 = #"data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{"role":"assistant","content":"Hel"#
+        let chunk2 = #"lo"},"finish_reason":null}]}"# + "\n\n"
+        let chunk3 = #"data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\ndata: [DONE]\n\n"
+        c.appendResponseBody(ByteBuffer(string: chunk1), at: start + .milliseconds(10))
+        c.appendResponseBody(ByteBuffer(string: chunk2), at: start + .milliseconds(20))
+        c.appendResponseBody(ByteBuffer(string: chunk3), at: start + .milliseconds(30))
+        c.finish(.ok, at: start + .milliseconds(31))
+        let exchange = ExchangeRecorder.makeExchange(from: c, redactor: redactor)
+        let events = exchange.response?.sse ?? []
+        #expect(events.map(\.tMs) == [20, 30, 30])
+        #expect(events.last?.data == "[DONE]")
+        #expect(exchange.response?.body.bytes == Array((chunk1 + chunk2 + chunk3).utf8))
+        #expect(exchange.timing.firstByteMs == 5)
+        #expect(exchange.llm?.stream == true)
+        #expect(exchange.llm?.assembled?["choices"]?[0]?["message"]?["content"]?.stringValue == "Hello")
+        #expect(exchange.request.headers.first(named: "authorization")?.hasPrefix("redacted:") == true)
+    }
+
+    @Test func bodiesOverTheLimitAreRecordedTruncatedWithTheFlag() {
+        var c = captured(body: String(repeating: "x", count: 100), limit: 10)
+        c.responseHead(status: 200, headers: [])
+        c.appendResponseBody(ByteBuffer(string: String(repeating: "y", count: 50)))
+        c.finish(.ok)
+        let exchange = ExchangeRecorder.makeExchange(from: c, redactor: redactor)
+        #expect(exchange.request.body.bytes.count == 10)
+        #expect(exchange.request.body.truncated)
+        #expect(exchange.response?.body.bytes.count == 10)
+        #expect(exchange.response?.body.truncated == true)
+    }
+
+    @Test func nonJSONBodyOnAJSONRouteIsRecordedRawWithAFlag() {
+        var c = captured(body: "this is not json")
+        c.responseHead(status: 400, headers: [])
+        c.finish(.upstreamError, error: nil)
+        let exchange = ExchangeRecorder.makeExchange(from: c, redactor: redactor)
+        #expect(exchange.request.body.bytes == Array("this is not json".utf8))
+        #expect(exchange.error?.contains("not JSON") == true)
+    }
+
+    @Test func refusedRecordsAreCountedAsDroppedNotLost() {
+        let sink = MemorySink(accept: false)
+        let recorder = ExchangeRecorder(sink: sink, redactor: redactor)
+        var c = captured(body: "{}")
+        c.finish(.ok)
+        recorder.submit(c)
+        recorder.submit(c)
+        let counters = recorder.close()
+        #expect(counters.submitted == 2)
+        #expect(counters.dropped == 2)
+        #expect(counters.written == 0)
+    }
+
+    @Test func everySubmittedExchangeReachesTheSinkByClose() {
+        let sink = MemorySink()
+        let recorder = ExchangeRecorder(sink: sink, redactor: redactor)
+        for i in 0..<500 {
+            var c = captured(body: #"{"n":\#(i)}"#)
+            c.finish(.ok)
+            recorder.submit(c)
+        }
+        let counters = recorder.close()
+        #expect(counters.written == 500)
+        #expect(sink.exchanges.withLockedValue { $0.count } == 500)
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+import UnderstudyArchive
+import UnderstudyTestSupport
+
+/// Bad input to `understudy record`: each gets its answer without disturbing other connections.
+/// Settings come from an understudy.toml, so this also checks that the file is honoured.
+@Suite(.serialized)
+struct RecordBadInputTests {
+    static let config = """
+        [record]
+        header_timeout_s = 1
+        max_header_kb = 8
+        body_limit_mb = 0.001   # 1 KiB: larger bodies are recorded truncated
+
+        [redaction]
+        headers = ["x-team-token"]
+        """
+
+    @Test func badRequestsAreAnsweredAndTheProxyKeepsServing() throws {
+        let harness = try RecorderHarness(
+            script: #"{"response": {"content": "fine", "tool_calls": []}}"#, config: Self.config)
+
+        // A slow client starts its headers and stalls; it must not block anyone else.
+        let slow = try RawConnection(port: harness.proxyPort)
+        slow.send("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\n")
+
+        let malformed = try RawConnection(port: harness.proxyPort)
+        malformed.send("THIS IS NOT HTTP\r\n\r\n")
+        let malformedReply = malformed.readAll()
+        #expect(malformedReply.text.hasPrefix("HTTP/1.1 400"))
+        #expect(malformedReply.closed)
+
+        let huge = try RawConnection(port: harness.proxyPort)
+        huge.send("GET /v1/models HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "b", count: 16 * 1024))\r\n\r\n")
+        let hugeReply = huge.readAll()
+        #expect(hugeReply.text.hasPrefix("HTTP/1.1 431"))
+        #expect(hugeReply.closed)
+
+        // Meanwhile a normal request works, with a non-JSON body on a JSON route and a secret header.
+        let ok = try harness.curl([
+            "-i", "-H", "content-type: application/json", "-H", "x-team-token: team-SECRET-42",
+            "\(harness.base)/v1/chat/completions", "-d", "this is not json",
+        ])
+        #expect(ok.stdout.hasPrefix("HTTP/1.1 200"), "\(ok.stdout)")
+
+        // A body over the recording limit is proxied whole and recorded truncated.
+        let big = #"{"model":"m","messages":[{"role":"user","content":""# + String(repeating: "z", count: 4000) + #""}]}"#
+        let bigReply = try harness.curl(["-H", "content-type: application/json", "\(harness.base)/v1/chat/completions", "-d", big])
+        #expect(bigReply.stdout.contains("fine"))
+
+        let slowReply = slow.readAll(timeout: 4)
+        #expect(slowReply.closed, "the stalled connection must be closed by the header timeout")
+
+        let exchanges = try harness.stopAndRead()
+        #expect(exchanges.count == 2)
+        let raw = exchanges.first { $0.request.body.bytes == Array("this is not json".utf8) }
+        #expect(raw != nil)
+        #expect(raw?.error?.contains("not JSON") == true)
+        #expect(raw?.request.headers.first(named: "x-team-token")?.hasPrefix("redacted:") == true)
+        let truncated = exchanges.first { $0.request.body.truncated }
+        #expect(truncated?.request.body.bytes.count == 1048)
+        #expect(!(try harness.archiveText()).contains("team-SECRET-42"))
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+import UnderstudyArchive
+import UnderstudyTestSupport
+
+/// Starts `understudy mock-upstream` and `understudy record` (the real binary) on free loopback
+/// ports with a private config dir, and reads the archive back once the recorder stopped.
+final class RecorderHarness {
+    let directory: URL
+    let mockPort = TestEnvironment.freePort()
+    let proxyPort = TestEnvironment.freePort()
+    let adminPort = TestEnvironment.freePort()
+    let deadPort = TestEnvironment.freePort()
+    var mock: BackgroundProcess?
+    var recorder: BackgroundProcess?
+    var archive: URL { directory.appendingPathComponent("capture") }
+    var base: String { "http://127.0.0.1:\(proxyPort)" }
+
+    init(script: String, mockArguments: [String] = [], config: String? = nil) throws {
+        let binary = TestEnvironment.binary
+        guard FileManager.default.isExecutableFile(atPath: binary.path) else {
+            throw HarnessError("the understudy binary is missing at \(binary.path): run `swift build --product understudy`")
+        }
+        directory = try TestEnvironment.temporaryDirectory("recorder-e2e")
+        let scriptURL = directory.appendingPathComponent("script.jsonl")
+        try Data(script.utf8).write(to: scriptURL)
+        mock = try BackgroundProcess(binary, [
+            "mock-upstream", "--listen", "127.0.0.1:\(mockPort)", "--script", scriptURL.path, "--threads", "1",
+        ] + mockArguments)
+        var arguments = [
+            "record", "--listen", "127.0.0.1:\(proxyPort)", "--upstream", "openai=http://127.0.0.1:\(mockPort)",
+            "--upstream", "anthropic=http://127.0.0.1:\(mockPort)", "--upstream", "default=http://127.0.0.1:\(deadPort)",
+            "--out", archive.path, "--admin", "127.0.0.1:\(adminPort)", "--threads", "1",
+        ]
+        if let config {
+            let configURL = directory.appendingPathComponent("understudy.toml")
+            try Data(config.utf8).write(to: configURL)
+            arguments += ["--config", configURL.path]
+        }
+        recorder = try BackgroundProcess(
+            binary, arguments, environment: ["XDG_CONFIG_HOME": directory.appendingPathComponent("config").path])
+        try BackgroundProcess.waitForPort(mockPort)
+        try BackgroundProcess.waitForPort(proxyPort)
+    }
+
+    /// Stops the recorder with SIGTERM (it drains and closes the archive) and reads the archive.
+    func stopAndRead() throws -> [Exchange] {
+        let status = recorder?.stop() ?? -1
+        #expect(status == 0, "record exited with \(status): \(recorder?.log ?? "")")
+        return try ArchiveReader(path: archive).exchanges().exchanges
+    }
+
+    /// Every byte of the archive, decompressed with the zstd CLI.
+    func archiveText() throws -> String {
+        var text = ""
+        for file in try FileManager.default.contentsOfDirectory(atPath: archive.path) {
+            let result = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["zstd", "-dc", archive.appendingPathComponent(file).path])
+            text += result.stdout
+        }
+        return text
+    }
+
+    func curl(_ arguments: [String]) throws -> ProcessResult {
+        try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-s", "-S"] + arguments)
+    }
+
+    deinit {
+        recorder?.stop(signal: SIGKILL)
+        mock?.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+struct HarnessError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
