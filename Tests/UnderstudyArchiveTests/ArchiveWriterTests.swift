@@ -159,4 +159,29 @@ struct ArchiveWriterTests {
         #expect(lines[0].contains(#""sse_body":true"#))
         #expect(try segment.exchange(id: records[7].id) == records[7])
     }
+
+    @Test func failedWritesDropCountAndResume() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(
+            configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(50)))
+        writer.append(SampleExchanges.oddball())
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(writer.counters.written == 1)
+        // The directory vanishes (or the disk refuses): the record is dropped, nobody blocks.
+        try FileManager.default.removeItem(at: directory)
+        #expect(writer.append(SampleExchanges.oddball()))
+        Thread.sleep(forTimeInterval: 0.3)
+        let failed = writer.counters
+        #expect(failed.dropped == 1)
+        #expect(failed.writeErrors >= 1)
+        #expect(failed.lastError?.contains(directory.path) == true)
+        // Once writes succeed again the writer carries on by itself.
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let later = SampleExchanges.oddball()
+        writer.append(later)
+        try writer.close()
+        #expect(writer.counters.written == 2)
+        #expect(try ArchiveReader(path: directory).exchanges().exchanges.map(\.id) == [later.id])
+    }
 }
