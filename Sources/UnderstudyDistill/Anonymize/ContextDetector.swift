@@ -22,6 +22,9 @@ struct ContextDetector {
     static let unitWords: Set<String> = ["Apt", "Suite", "Unit", "Ste", "Fl", "Floor", "Room", "Rm"]
     static let militaryStart: Set<String> = ["PSC", "Unit", "USNS", "USS", "USNV", "USCGC", "CMR"]
     static let strongCues = Set(NameLexicon.strongCues)
+    static let ambiguousGivenNames: Set<String> = [
+        "April", "May", "June", "August", "Will", "Grant", "Hope", "Faith", "Joy", "Summer", "Dawn", "Autumn", "Mark", "Bill",
+    ]
     static let weakCues = NameLexicon.weakCuePhrases.map { Array($0.utf8) }
 
     func detect(_ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
@@ -34,7 +37,7 @@ struct ContextDetector {
         let words = Self.words(b)
         if let field {
             let name = String(decoding: field, as: UTF8.self)
-            if Self.personFields.contains(name), (1...4).contains(words.count), words.allSatisfy({ $0.capitalized || $0.text.count == 1 }) {
+            if Self.personFields.contains(name), (1...4).contains(words.count), words.allSatisfy({ $0.capitalized || $0.end - $0.start == 1 }) {
                 out.append(DetectedEntity(type: .person, range: words[0].start..<words[words.count - 1].end, confidence: 0.9))
                 return
             }
@@ -84,7 +87,9 @@ struct ContextDetector {
             if end - start > 3 && b[end - 2] == 0x27 && b[end - 1] == 0x73 { end -= 2 }
             let first = b[start]
             let capitalized = ByteClass.isUpper(first) && end - start >= 2 && !ByteClass.isUpper(b[start + 1])
-            words.append(Word(start: start, end: end, text: String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self), capitalized: capitalized, digits: allDigits))
+            // Only words that can start or end a name or address need their text (most are lowercase).
+            let text = ByteClass.isUpper(first) || ByteClass.isDigit(first) ? String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) : ""
+            words.append(Word(start: start, end: end, text: text, capitalized: capitalized, digits: allDigits))
         }
         return words
     }
@@ -98,16 +103,28 @@ struct ContextDetector {
 
     private func person(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (entity: DetectedEntity, next: Int)? {
         let w = words[k]
-        guard isNameWord(w) else { return nil }
+        // "April Pearson", "Will Smith": words that are usually not names are given names when a
+        // known surname follows.
+        if !isNameWord(w) {
+            guard w.capitalized, Self.ambiguousGivenNames.contains(w.text), k + 1 < words.count,
+                NameLexicon.surnameSet.contains(words[k + 1].text), Self.gap(b, w, words[k + 1]).elementsEqual([0x20])
+            else { return nil }
+            return (DetectedEntity(type: .person, range: w.start..<words[k + 1].end, confidence: 0.8), k + 2)
+        }
         let isFirst = NameLexicon.firstNameSet.contains(w.text)
         var strong = false
         if k > 0 {
-            let previous = words[k - 1].text.lowercased()
-            let between = Self.gap(b, words[k - 1], w)
-            if Self.strongCues.contains(previous) && (between.elementsEqual([0x2E, 0x20]) || between.elementsEqual([0x20])) { strong = true }
+            // A title, capitalised as titles are ("Dr. Okafor"; not "249 ms. Charge").
+            let previous = words[k - 1]
+            let between = Self.gap(b, previous, w)
+            if previous.capitalized || previous.text.count <= 3 && ByteClass.isUpper(b[previous.start]),
+                Self.strongCues.contains(previous.text.lowercased()),
+                between.elementsEqual([0x2E, 0x20]) || between.elementsEqual([0x20])
+            {
+                strong = true
+            }
         }
-        let window = ByteClass.lowercasedWindow(b, before: w.start, window: 16)
-        let weak = !strong && Self.weakCues.contains { cue in window.count >= cue.count && Array(window.suffix(cue.count)) == cue }
+        let weak = !strong && Self.weakCues.contains { ByteClass.endsWithIgnoringCase(b, before: w.start, $0) }
         // Following capitalised words joined by one space (or a middle initial "J.").
         var last = k
         while last + 1 < words.count && last - k < 2 {

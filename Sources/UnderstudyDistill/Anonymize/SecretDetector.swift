@@ -98,10 +98,18 @@ struct SecretDetector {
                 return DetectedEntity(type: .secret, range: range)
             }
         }
-        guard range.count >= 16 else { return nil }
-        let window = ByteClass.lowercasedWindow(b, before: start, window: 40)
-        guard ByteClass.containsAny(window, Self.keyWords) else { return nil }
+        guard range.count >= 16, !Self.isUUID(b[range]) else { return nil }
+        guard ByteClass.windowContainsAny(b, before: start, window: 40, Self.keyWords) else { return nil }
         return Self.looksRandom(b[range], threshold: entropyThreshold) ? DetectedEntity(type: .secret, range: range, confidence: 0.8) : nil
+    }
+
+    /// 8-4-4-4-12 hex digits: an identifier, not a secret.
+    static func isUUID(_ token: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        guard token.count == 36 else { return false }
+        for (i, c) in token.enumerated() {
+            if [8, 13, 18, 23].contains(i) { if c != 0x2D { return false } } else if !ByteClass.isHex(c) { return false }
+        }
+        return true
     }
 
     /// High Shannon entropy and a mix of character classes: random, not a word or an identifier.

@@ -135,11 +135,9 @@ struct StructuredDetector {
     private func classify(_ run: inout Run, _ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
         let d = run.digits
         let g = run.groups
-        let seps = Set(run.separators)
-        let before = ByteClass.lowercasedWindow(b, before: run.start, window: 24)
-        let near = ByteClass.lowercasedWindow(b, before: run.start, window: 48)
-        let idContext = ByteClass.containsAny(Array(before.suffix(14)), Self.idWords)
-        let phoneContext = ByteClass.containsAny(near, Self.phoneWords)
+        let seps = Set(run.separators)  // at most a handful
+        let idContext = ByteClass.windowContainsAny(b, before: run.start, window: 14, Self.idWords)
+        let phoneContext = ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.phoneWords)
             || (field.map { ByteClass.containsAny($0, Self.phoneFields) } ?? false)
 
         // IPv4: four dotted octets, unless it is a version number ("version 1.2.3.4", "v10.0.0.1").
@@ -151,7 +149,7 @@ struct StructuredDetector {
                 if octet > 255 || (len > 1 && d[offset] == 0x30) { valid = false }
                 offset += len
             }
-            let versionish = ByteClass.containsAny(Array(before.suffix(12)), Self.versionWords)
+            let versionish = ByteClass.windowContainsAny(b, before: run.start, window: 12, Self.versionWords)
                 || (run.start > 0 && (b[run.start - 1] | 0x20) == 0x76)
             if valid && !versionish { out.append(DetectedEntity(type: .ipAddress, range: run.start..<run.end)) }
             return
@@ -160,7 +158,8 @@ struct StructuredDetector {
         // Issuers: 2-6 (Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro), JCB's old
         // 1800/2131 15-digit ranges; 12-digit numbers only as Maestro (5, 6).
         let issuer = (0x32...0x36).contains(d[0]) || d.starts(with: Array("1800".utf8)) || d.starts(with: Array("2131".utf8))
-        let lengthOK = (13...19).contains(d.count) || (d.count == 12 && (d[0] == 0x35 || d[0] == 0x36))
+            || d.starts(with: Array("0604".utf8))
+        let lengthOK = (13...19).contains(d.count) || (d.count == 12 && (d[0] == 0x35 || d[0] == 0x36 || d[0] == 0x30))
         if lengthOK, issuer, !run.plus, !run.paren, Checksum.luhn(d) {
             let grouped = seps.isEmpty
                 || (seps.count == 1 && (seps.contains(0x20) || seps.contains(0x2D))
@@ -172,7 +171,8 @@ struct StructuredDetector {
         }
         // US SSN: AAA-GG-SSSS with valid ranges; nine bare digits only after "SSN".
         if d.count == 9 && !run.plus && !run.paren {
-            let ssnContext = ByteClass.containsAny(near, Self.ssnWords) || (field.map { ByteClass.containsAny($0, Self.ssnWords) } ?? false)
+            let ssnContext = ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.ssnWords)
+                || (field.map { ByteClass.containsAny($0, Self.ssnWords) } ?? false)
             let shaped = (g == [3, 2, 4] && (seps == [0x2D] || (seps == [0x20] && ssnContext))) || (g == [9] && ssnContext)
             if shaped && Self.validSSN(d) {
                 out.append(DetectedEntity(type: .usSSN, range: run.start..<run.end))
@@ -190,9 +190,10 @@ struct StructuredDetector {
                 local.removeFirst()
             }
             if local == [3, 3, 4] {
-                confidence = idContext && !phoneContext ? 0 : 0.9
+                // "Order #415-555-0132": an id word right before wins over a phone word further back.
+                confidence = idContext ? 0 : 0.9
             } else if seps.isEmpty && (d.count == 10 || (d.count == 11 && d[0] == 0x31)) {
-                confidence = phoneContext ? 0.85 : 0
+                confidence = phoneContext && !idContext ? 0.85 : 0
             } else if phoneContext && !idContext && (local == [3, 4] || (local.count >= 3 && (7...13).contains(d.count))) {
                 confidence = 0.7
             }

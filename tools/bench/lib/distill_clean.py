@@ -235,8 +235,9 @@ def score(records, found_per_record):
     value contains the other (ignoring case and punctuation)."""
     counts = {t: [0, 0, 0] for t in TYPES}  # tp, fp, fn
     for (_, gold, _), found in zip(records, found_per_record):
-        gold_left = list(gold)
-        for ftype, fvalue in found:
+        # Distinct values per record on both sides: a value planted twice is one entity to find.
+        gold_left = list(dict.fromkeys(gold))
+        for ftype, fvalue in dict.fromkeys(found):
             if ftype not in counts:
                 continue
             fv = norm(fvalue)
