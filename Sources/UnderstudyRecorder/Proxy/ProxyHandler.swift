@@ -14,18 +14,21 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias OutboundIn = Never
     typealias OutboundOut = HTTPServerResponsePart
 
-    private let services: ProxyServices
-    private var machine = ProxyConnectionStateMachine()
-    private var context: ChannelHandlerContext?
+    let services: ProxyServices
+    var machine = ProxyConnectionStateMachine()
+    var context: ChannelHandlerContext?
     private var clientAddress: String?
     // The request in flight.
-    private var captured: CapturedExchange?
+    var captured: CapturedExchange?
     private var task: HTTPClient.Task<Void>?
     private var pipe: RequestBodyPipe?
-    private var requestVersion = HTTPVersion.http1_1
+    var requestVersion = HTTPVersion.http1_1
     private var upstreamName = ""
     private var upstreamURL = ""
-    private var responseHasLength = true
+    var responseHasLength = true
+    // `serve`: an LLM request held until its body is complete, and the route header to send.
+    var held: HeldRequest?
+    var routeHeader: String?
 
     init(services: ProxyServices) {
         self.services = services
@@ -51,10 +54,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard machine.requestBody() == .forward else { return }
             captured?.appendRequestBody(buffer)
             services.metrics.requestBytes.increment(by: Int64(buffer.readableBytes))
-            pipe?.write(buffer)
+            if held != nil { held?.body.writeImmutableBuffer(buffer) } else { pipe?.write(buffer) }
         case .end:
             switch machine.requestEnd() {
-            case .endUpstreamBody: pipe?.finish()
+            case .endUpstreamBody: if let held { consult(held) } else { pipe?.finish() }
             case .responseAlreadyDone(let close): close ? context.close(promise: nil) : responseComplete(context)
             case .none: break
             }
@@ -89,12 +92,28 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         upstreamURL = upstream.baseURL
         captured.capture.upstream = upstream.baseURL
         self.captured = captured
+        routeHeader = nil
+        if services.answerer != nil, let endpoint, endpoint.api != .embeddings {
+            held = HeldRequest(head: head, endpoint: endpoint, upstream: upstream, generation: generation,
+                               body: context.channel.allocator.buffer(capacity: 0))
+            return
+        }
+        startUpstream(head: head, upstream: upstream, endpoint: endpoint, generation: generation, heldBody: nil)
+    }
 
+    /// Sends the request upstream: its body streamed as it arrives, or the held body at once.
+    func startUpstream(
+        head: HTTPRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
+    ) {
+        guard let context else { return }
         let headers = HopByHopHeaders.forUpstream(head.headers, dropAcceptEncoding: endpoint != nil)
         var body: HTTPClient.Body?
         let length = head.headers.first(name: "content-length").flatMap { Int64($0) }
         let chunked = head.headers.contains(name: "transfer-encoding")
-        if chunked || (length ?? 0) > 0 {
+        if let heldBody {
+            pipe = nil
+            if heldBody.readableBytes > 0 || chunked || length != nil { body = .byteBuffer(heldBody) }
+        } else if chunked || (length ?? 0) > 0 {
             let pipe = RequestBodyPipe(eventLoop: context.eventLoop)
             self.pipe = pipe
             body = pipe.body(contentLength: chunked ? nil : length)
@@ -132,6 +151,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         } else if case .active(let request) = machine.state, !request.keepAlive {
             headers.replaceOrAdd(name: "connection", value: "close")
         }
+        if let routeHeader { headers.replaceOrAdd(name: "x-understudy-route", value: routeHeader) }
         let response = HTTPResponseHead(version: requestVersion, status: head.status, headers: headers)
         return context.writeAndFlush(wrapOutboundOut(.head(response)))
     }

@@ -10,11 +10,15 @@ final class ProxyServices: Sendable {
     let metrics: RecorderMetrics
     let logger: Logger
     let listenerLabel: String
+    /// `serve`'s hook: LLM requests are held until complete and offered to it (nil for `record`).
+    let answerer: (any LocalAnswerer)?
 
     init(
         configuration: RecorderConfiguration, client: HTTPClient, recorder: ExchangeRecorder,
-        metrics: RecorderMetrics, logger: Logger, listenerLabel: String
+        metrics: RecorderMetrics, logger: Logger, listenerLabel: String,
+        answerer: (any LocalAnswerer)? = nil
     ) {
+        self.answerer = answerer
         self.configuration = configuration
         self.client = client
         self.recorder = recorder

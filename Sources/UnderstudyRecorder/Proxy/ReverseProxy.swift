@@ -28,7 +28,8 @@ public final class ReverseProxy: Sendable {
 
     public init(
         configuration: RecorderConfiguration, recorder: ExchangeRecorder, metrics: RecorderMetrics,
-        logger: Logger = Logger(label: "understudy.record"), group: MultiThreadedEventLoopGroup? = nil
+        logger: Logger = Logger(label: "understudy.record"), group: MultiThreadedEventLoopGroup? = nil,
+        answerer: (any LocalAnswerer)? = nil
     ) {
         self.configuration = configuration
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
@@ -44,7 +45,7 @@ public final class ReverseProxy: Sendable {
         self.logger = logger
         self.services = ProxyServices(
             configuration: configuration, client: client, recorder: recorder, metrics: metrics, logger: logger,
-            listenerLabel: configuration.listen.description)
+            listenerLabel: configuration.listen.description, answerer: answerer)
     }
 
     /// Binds the listener; returns the bound address (useful with port 0).

@@ -36,6 +36,8 @@ public struct CapturedExchange: Sendable {
     public var outcome: Exchange.Outcome = .ok
     /// A short, secret-free explanation for a non-ok outcome.
     public var error: String?
+    /// `Exchange.route`: set by `serve` (who answered, cluster, policy, verdict).
+    public var route: JSONValue?
 
     public init(
         capture: Exchange.Capture, method: String, target: String, headers: [HTTPHeaderField],

@@ -31,7 +31,8 @@ extension ExchangeRecorder {
             capture: captured.capture,
             timing: Exchange.Timing(
                 startMicros: captured.startMicros, firstByteMs: captured.firstByteMs, endMs: captured.endMs),
-            request: request, response: response, llm: llm, outcome: captured.outcome, error: error)
+            request: request, response: response, llm: llm, outcome: captured.outcome, error: error,
+            route: captured.route)
     }
 
     static func isEventStream(_ headers: [HTTPHeaderField]) -> Bool {
