@@ -46,7 +46,7 @@ struct RecordBadInputTests {
 
         // A body over the recording limit is proxied whole and recorded truncated.
         let big = #"{"model":"m","messages":[{"role":"user","content":""# + String(repeating: "z", count: 4000) + #""}]}"#
-        let bigReply = try harness.curl(["-H", "content-type: application/json", "\(harness.base)/v1/chat/completions", "-d", big])
+        let bigReply = try harness.curl(["-H", "Expect:", "-H", "content-type: application/json", "\(harness.base)/v1/chat/completions", "-d", big])
         #expect(bigReply.stdout.contains("fine"))
 
         let slowReply = slow.readAll(timeout: 4)

@@ -87,6 +87,32 @@ struct RecordCommandEndToEndTests {
         let aborted = exchanges.first { $0.request.body.bytes.contains(subsequence: Array("[scenario:slow]".utf8)) }
         #expect(aborted?.outcome == .clientAborted)
 
+        // Cassette playback: mock-upstream --archive answers the same requests with the recorded bytes.
+        let cassettePort = TestEnvironment.freePort()
+        let cassette = try BackgroundProcess(TestEnvironment.binary, [
+            "mock-upstream", "--listen", "127.0.0.1:\(cassettePort)", "--archive", harness.archive.path,
+        ])
+        try BackgroundProcess.waitForPort(cassettePort)
+        for name in ["chat_text", "chat_tools_stream", "messages_tools_stream"] {
+            guard let line = lines.first(where: { $0["name"]?.stringValue == name }),
+                let request = Data(base64Encoded: line["request_b64"]?.stringValue ?? ""),
+                let recorded = Data(base64Encoded: line["response_b64"]?.stringValue ?? "")
+            else { continue }
+            let bodyFile = harness.directory.appendingPathComponent("\(name).json")
+            try request.write(to: bodyFile)
+            let path = line["provider"]?.stringValue == "anthropic" ? "/v1/messages" : "/v1/chat/completions"
+            let replay = try harness.curl([
+                "-H", "content-type: application/json", "--data-binary", "@\(bodyFile.path)",
+                "http://127.0.0.1:\(cassettePort)\(path)",
+            ])
+            #expect(Array(replay.stdout.utf8) == Array(recorded), "\(name): cassette replay differs")
+        }
+        let miss = try harness.curl(["-i", "-H", "content-type: application/json", "-d", #"{"model":"x","messages":[]}"#,
+                                     "http://127.0.0.1:\(cassettePort)/v1/chat/completions"])
+        #expect(miss.stdout.hasPrefix("HTTP/1.1 400"))
+        #expect(miss.stdout.contains("no recorded exchange"))
+        cassette.stop()
+
         // Secrets never reach the archive or the log; fingerprints keep keys apart.
         let text = try harness.archiveText()
         #expect(!text.isEmpty)

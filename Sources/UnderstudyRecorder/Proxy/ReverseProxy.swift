@@ -40,6 +40,9 @@ public final class ReverseProxy: Sendable {
             decompression: .disabled)
         clientConfiguration.connectionPool = .init(
             idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.upstreamPoolSize)
+        // Fail fast when an upstream refuses connections: the agent gets a 502 at once instead of
+        // waiting out the connect timeout while the pool retries with backoff.
+        clientConfiguration.connectionPool.retryConnectionEstablishment = false
         clientConfiguration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .shared(self.group), configuration: clientConfiguration)
         self.logger = logger
