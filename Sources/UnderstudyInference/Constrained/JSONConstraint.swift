@@ -38,6 +38,14 @@ public final class JSONConstraint: TokenConstraint {
         logits = masked
     }
 
+    public func allows(_ token: Int32) -> Bool {
+        if endTokens.contains(token) { return automaton.isComplete }
+        let bytes = index.bytes(of: token)
+        guard !bytes.isEmpty else { return false }
+        var trial = automaton
+        return trial.feed(bytes)
+    }
+
     public func accept(_ token: Int32) throws {
         if endTokens.contains(token) {
             guard automaton.isComplete else { throw InferenceError.constraint("end token \(token) before the JSON was complete") }

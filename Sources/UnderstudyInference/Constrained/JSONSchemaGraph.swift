@@ -4,6 +4,7 @@ import Foundation
 /// states stay small, hashable values. Understands what tool schemas use: `type` (one or a
 /// list), `enum`, `const`, `properties`, `required`, `additionalProperties`, `items`,
 /// `anyOf`/`oneOf`; anything else (`$ref`, formats, bounds) is accepted as unconstrained.
+/// Build a graph on one thread, then share it: reads are safe, `add`/`compile` are not.
 public final class JSONSchemaGraph: @unchecked Sendable {
     /// One schema node.
     public indirect enum Node: Sendable {
@@ -35,6 +36,7 @@ public final class JSONSchemaGraph: @unchecked Sendable {
     /// An empty graph (node 0 = any JSON value).
     public init() {
         nodes = [.any, .array(items: 0), .boolean, .null]
+        literalTable = [2: Self.makeLiteralOptions(.boolean)!, 3: Self.makeLiteralOptions(.null)!]
         anyArray = 1
         boolean = 2
         null = 3
@@ -42,14 +44,20 @@ public final class JSONSchemaGraph: @unchecked Sendable {
 
     /// The byte strings a `.literal` frame of `node` chooses among: enum/const texts, `true`/`false`,
     /// `null`, or a tool call's heads `{"name":"<tool>","arguments":`.
-    func literalOptions(_ node: Int) -> [[UInt8]] {
-        switch nodes[node] {
+    func literalOptions(_ node: Int) -> [[UInt8]] { literalTable[node] ?? [] }
+
+    /// Literal options by node, computed once when the node is added (they are read on every
+    /// byte the automaton takes).
+    private var literalTable: [Int: [[UInt8]]] = [:]
+
+    private static func makeLiteralOptions(_ node: Node) -> [[UInt8]]? {
+        switch node {
         case .literals(let options): return options
         case .boolean: return [Array("true".utf8), Array("false".utf8)]
         case .null: return [Array("null".utf8)]
         case .toolCall(let names, _):
             return names.map { Array("{\"name\":\"".utf8) + Self.escapedInner($0) + Array("\",\"arguments\":".utf8) }
-        default: return []
+        default: return nil
         }
     }
 
@@ -57,6 +65,7 @@ public final class JSONSchemaGraph: @unchecked Sendable {
     @discardableResult
     public func add(_ node: Node) -> Int {
         nodes.append(node)
+        if let options = Self.makeLiteralOptions(node) { literalTable[nodes.count - 1] = options }
         return nodes.count - 1
     }
 

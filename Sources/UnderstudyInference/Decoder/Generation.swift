@@ -52,6 +52,9 @@ public struct GenerationResult: Sendable {
 public protocol TokenConstraint: AnyObject {
     /// Sets forbidden tokens' logits to `-Float.infinity`.
     func mask(_ logits: inout [Float])
+    /// Whether `token` may come next (lets greedy decoding test the best few tokens instead of
+    /// computing the whole mask).
+    func allows(_ token: Int32) -> Bool
     /// Advances past the chosen token.
     func accept(_ token: Int32) throws
     /// True when the constrained text is complete: generation stops (as if a stop token came).
@@ -97,9 +100,17 @@ extension LlamaModel {
                 return GenerationResult(tokens: tokens, logProbabilities: logProbabilities, finishReason: .length)
             }
             let logProbs = Activations.logSoftmax(logits)
-            var masked = logits
-            constraint?.mask(&masked)
-            guard let token = Self.pick(masked, temperature: configuration.temperature, random: &random) else {
+            var picked: Int32? = nil
+            if let constraint, configuration.temperature <= 0 {
+                // Greedy: the best allowed token is usually among the model's top few.
+                picked = Self.topCandidates(logits, count: 8).first(where: constraint.allows)
+            }
+            if picked == nil {
+                var masked = logits
+                constraint?.mask(&masked)
+                picked = Self.pick(masked, temperature: configuration.temperature, random: &random)
+            }
+            guard let token = picked else {
                 return GenerationResult(tokens: tokens, logProbabilities: logProbabilities, finishReason: .constraint)
             }
             logProbabilities.append(logProbs[Int(token)])
@@ -110,6 +121,21 @@ extension LlamaModel {
             tokens.append(token)
             logits = forward([token], cache: &cache).storage
         }
+    }
+
+    /// The ids of the `count` largest finite logits, best first.
+    static func topCandidates(_ logits: [Float], count: Int) -> [Int32] {
+        var best: [(Float, Int32)] = []
+        for (i, value) in logits.enumerated() where value > -Float.infinity {
+            if best.count < count {
+                best.append((value, Int32(i)))
+                best.sort { $0.0 > $1.0 }
+            } else if value > best[count - 1].0 {
+                best[count - 1] = (value, Int32(i))
+                best.sort { $0.0 > $1.0 }
+            }
+        }
+        return best.map(\.1)
     }
 
     /// Argmax, or a sample from softmax(logits / T); nil when every logit is −∞.

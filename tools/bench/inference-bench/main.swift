@@ -88,8 +88,12 @@ do {
             let end = tokenizer.id(of: "<|end|>").map { Set([$0]) } ?? []
             var constrained: [Double] = []
             var tokens: [Int] = []
-            for prompt in prompts {
-                let constraint = JSONConstraint(index: index, automaton: JSONAutomaton(graph: graph, root: root, slots: 8, sortedKeys: true), endTokens: end)
+            // Slot counts of the rendered prompts (slots.json beside the prompts), else 8.
+            let slotsURL = URL(fileURLWithPath: arguments[3]).deletingLastPathComponent().appendingPathComponent("slots.json")
+            let slotCounts = (try? JSONDecoder().decode([Int].self, from: Data(contentsOf: slotsURL))) ?? []
+            for (number, prompt) in prompts.enumerated() {
+                let slots = number < slotCounts.count ? slotCounts[number] : 8
+                let constraint = JSONConstraint(index: index, automaton: JSONAutomaton(graph: graph, root: root, slots: slots, sortedKeys: true), endTokens: end)
                 let start = now()
                 let output = try model.generate(prompt: prompt, configuration: .init(maxNewTokens: newTokens, stopTokens: end), constraint: constraint)
                 constrained.append((now() - start) * 1000)
