@@ -184,4 +184,41 @@ struct ArchiveWriterTests {
         #expect(writer.counters.written == 2)
         #expect(try ArchiveReader(path: directory).exchanges().exchanges.map(\.id) == [later.id])
     }
+
+    @Test func streamedEventsWithUnicodeAndLineBreaksRoundTrip() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Neighbouring events share prefixes and suffixes that end inside multi-byte characters.
+        let texts = [
+            "héllo wörld", "héllo wörld", "héllö wörld", "😀 tab\there", "😁 tab\there", "line1\nline2", "", "\n",
+            "end \"quoted\" \\ back",
+        ]
+        var events = texts.enumerated().map { i, text in
+            SSEEvent(tMs: Double(i) * 10.125, event: i % 3 == 0 ? "content_block_delta" : nil, data: text)
+        }
+        events.append(SSEEvent(tMs: 99, event: "ping", data: #"{"type":"ping"}"#))
+        for rendered in [true, false] {
+            var record = SampleExchanges.oddball()
+            let body = rendered ? Array("data: x\n\n".utf8) : Array("raw stream that differs\r\n".utf8)
+            record.response = .init(status: 200, headers: [], body: HTTPBody(bytes: body), sse: events)
+            if rendered {
+                // A body that is exactly the rendering of the events is derived on read.
+                var canonical: [UInt8] = []
+                for event in events {
+                    if let name = event.event { canonical += Array("event: \(name)\n".utf8) }
+                    for line in event.data.split(separator: "\n", omittingEmptySubsequences: false) {
+                        canonical += Array("data: \(line)\n".utf8)
+                    }
+                    canonical += [0x0A]
+                }
+                record.response?.body = HTTPBody(bytes: canonical)
+            }
+            let writer = try ArchiveWriter(configuration: .init(directory: directory))
+            writer.append(record)
+            try writer.close()
+            #expect(writer.counters.bytesRaw == record.jsonLine().count + 1)
+            let read = try #require(try ArchiveReader(path: directory).exchange(id: record.id))
+            expectSameRecords([read], [record])
+        }
+    }
 }
