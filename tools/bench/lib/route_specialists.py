@@ -1,0 +1,134 @@
+"""An OpenAI-compatible Chat Completions server over a run's trained specialists, for
+tools/bench/route (replay and serve with --target URL): the model name is the cluster id.
+
+Uses distill/trainer's own prompt rendering, slots and greedy decoding, so answers are exactly
+what the trainer's held-out evaluation measures; token log-probabilities come back as `logprobs`
+(the router's confidence). An answer that does not parse is a 422, so the router falls back.
+
+    .venv/bin/python tools/bench/lib/route_specialists.py --run distill/runs/r1 --port 8000
+"""
+from __future__ import annotations
+
+import argparse
+import http.server
+import json
+import sys
+import threading
+from pathlib import Path
+
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from distill.trainer.dataset import Example  # noqa: E402
+from distill.trainer.evaluate import banned_ids  # noqa: E402
+from distill.trainer.features import build_features  # noqa: E402
+from distill.trainer.prompt import END, parse_response  # noqa: E402
+from distill.trainer.run import load_recipe  # noqa: E402
+from distill.trainer.slots import restore_response  # noqa: E402
+
+
+class Specialist:
+    def __init__(self, directory: Path):
+        from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
+        self.tokenizer = PreTrainedTokenizerFast.from_pretrained(str(directory))
+        self.model = LlamaForCausalLM.from_pretrained(str(directory)).eval()
+        info = json.loads((directory / "specialist.json").read_text())
+        self.recipe = load_recipe(info.get("recipe") or "scratch")
+        self.end_id = self.tokenizer.convert_tokens_to_ids(END)
+        self.max_new = int(self.model.generation_config.max_new_tokens or 256)
+
+    @torch.no_grad()
+    def answer(self, messages: list[dict], tools: list[dict]):
+        slots = self.recipe["max_slots"]
+        feature = build_features([Example("live", messages, {"content": None, "tool_calls": []})], self.tokenizer,
+                                 self.recipe["max_prompt_tokens"], self.recipe["max_target_tokens"], slots)[0]
+        ban = torch.tensor(banned_ids(self.tokenizer, len(feature.slots.slots), slots), dtype=torch.long)
+        out = self.model(input_ids=torch.tensor([feature.prompt_ids]), use_cache=True)
+        new_api = hasattr(out, "cache")
+        past, logits = (out.cache if new_api else out.past_key_values), out.logits[0, -1].float()
+        ids, logprobs = [], []
+        for _ in range(self.max_new):
+            logits[ban] = -torch.inf
+            lp = torch.log_softmax(logits, dim=-1)
+            token = int(torch.argmax(lp))
+            logprobs.append(float(lp[token]))
+            if token == self.end_id:
+                break
+            ids.append(token)
+            step = torch.tensor([[token]])
+            out = self.model(input_ids=step, cache=past, use_cache=True) if new_api else \
+                self.model(input_ids=step, past_key_values=past, use_cache=True)
+            past = out.cache if new_api else out.past_key_values
+            logits = out.logits[0, -1].float()
+        text = self.tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
+        response = restore_response(parse_response(text), feature.slots, tools)
+        return response, logprobs, len(feature.prompt_ids)
+
+
+def canonical(messages: list[dict]) -> list[dict]:
+    out = []
+    for m in messages:
+        if m.get("role") == "system":
+            continue
+        item = {"role": m["role"], "content": m.get("content")}
+        if m.get("tool_calls"):
+            item["tool_calls"] = [{"name": c["function"]["name"], "arguments": json.loads(c["function"]["arguments"] or "{}")}
+                                  for c in m["tool_calls"]]
+        if m.get("tool_call_id"):
+            item["tool_call_id"] = m["tool_call_id"]
+        out.append(item)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--run", required=True, type=Path)
+    ap.add_argument("--port", type=int, default=8000)
+    ap.add_argument("--threads", type=int, default=1)
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    specialists = {d.name: Specialist(d) for d in sorted((a.run / "specialists").glob("*"))
+                   if (d / "specialist.json").exists() and (d / "model.safetensors").exists()}
+    lock = threading.Lock()
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def reply(self, status, payload):
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            body = json.loads(self.rfile.read(int(self.headers.get("content-length", 0))))
+            specialist = specialists.get(body.get("model"))
+            if specialist is None:
+                return self.reply(404, {"error": {"message": f"no specialist {body.get('model')}"}})
+            tools = [t["function"] for t in body.get("tools") or []]
+            try:
+                with lock:
+                    response, logprobs, prompt = specialist.answer(canonical(body["messages"]), tools)
+            except Exception as e:  # noqa: BLE001 - an unusable answer, reported as such
+                return self.reply(422, {"error": {"message": f"unparsable answer: {e}"}})
+            calls = [{"id": f"call_{i}", "type": "function",
+                      "function": {"name": c["name"], "arguments": json.dumps(c.get("arguments") or {})}}
+                     for i, c in enumerate(response.get("tool_calls") or [])]
+            message = {"role": "assistant", "content": response.get("content")}
+            if calls:
+                message["tool_calls"] = calls
+            self.reply(200, {"id": "chatcmpl-specialist", "object": "chat.completion", "model": body.get("model"),
+                             "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if calls else "stop",
+                                          "logprobs": {"content": [{"token": "", "logprob": lp} for lp in logprobs]}}],
+                             "usage": {"prompt_tokens": prompt, "completion_tokens": len(logprobs)}})
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", a.port), Handler)
+    print(f"specialists {sorted(specialists)} on 127.0.0.1:{a.port}", flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
