@@ -60,7 +60,7 @@ public enum RoutePolicy: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func percent(_ share: Double) -> String {
-        let value = share * 100
+        let value = (share * 10_000).rounded() / 100
         return value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
 }
