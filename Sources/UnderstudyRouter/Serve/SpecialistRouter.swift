@@ -98,6 +98,11 @@ public final class SpecialistRouter: LocalAnswerer {
             route.set("verdict", accepted ? "shadow:pending" : "shadow_busy")
             if accepted { route.set("shadow_id", .string(id)) }
             return upstream(route, counter: accepted ? "upstream:shadow" : "upstream:shadow_busy")
+        case .specialist where threshold == nil:
+            // Replay proposed no threshold: no answer of this specialist may be served, so do
+            // not spend its time (shadow still asks, to gather evidence).
+            route.set("verdict", "no_threshold")
+            return upstream(route, counter: "upstream:no_threshold")
         case .specialist:
             return await askSpecialist(answerer!, specialistRequest, prefix: prefix, body: body, endpoint: endpoint,
                                        threshold: threshold, route: route)
