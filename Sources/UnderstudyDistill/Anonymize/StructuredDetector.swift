@@ -72,6 +72,11 @@ struct StructuredDetector {
     private func numericRuns(_ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
         let n = b.count
         var i = 0
+        // One run value reused for every digit run: no allocation per number.
+        var run = Run(start: 0, end: 0)
+        run.digits.reserveCapacity(32)
+        run.groups.reserveCapacity(8)
+        run.separators.reserveCapacity(8)
         while i < n {
             let c = b[i]
             let opener = (c == 0x2B || c == 0x28) && i + 1 < n && ByteClass.isDigit(b[i + 1])
@@ -89,7 +94,13 @@ struct StructuredDetector {
                     continue
                 }
             }
-            var run = Run(start: i, end: i)
+            run.start = i
+            run.end = i
+            run.digits.removeAll(keepingCapacity: true)
+            run.groups.removeAll(keepingCapacity: true)
+            run.separators.removeAll(keepingCapacity: true)
+            run.plus = false
+            run.paren = false
             var j = i
             if opener {
                 run.plus = c == 0x2B
@@ -135,13 +146,14 @@ struct StructuredDetector {
     private func classify(_ run: inout Run, _ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
         let d = run.digits
         let g = run.groups
-        let seps = Set(run.separators)  // at most a handful
+        var seps = SeparatorSet()
+        for x in run.separators { seps.insert(x) }
         let idContext = ByteClass.windowContainsAny(b, before: run.start, window: 14, Self.idWords)
         let phoneContext = ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.phoneWords)
             || (field.map { ByteClass.containsAny($0, Self.phoneFields) } ?? false)
 
         // IPv4: four dotted octets, unless it is a version number ("version 1.2.3.4", "v10.0.0.1").
-        if !run.plus && !run.paren && g.count == 4 && seps == [0x2E] && g.allSatisfy({ $0 <= 3 }) {
+        if !run.plus && !run.paren && g.count == 4 && seps.only(0x2E) && g.allSatisfy({ $0 <= 3 }) {
             var valid = true
             var offset = 0
             for len in g {
@@ -162,7 +174,7 @@ struct StructuredDetector {
         let lengthOK = (13...19).contains(d.count) || (d.count == 12 && (d[0] == 0x35 || d[0] == 0x36 || d[0] == 0x30))
         if lengthOK, issuer, !run.plus, !run.paren, Checksum.luhn(d) {
             let grouped = seps.isEmpty
-                || (seps.count == 1 && (seps.contains(0x20) || seps.contains(0x2D))
+                || ((seps.only(0x20) || seps.only(0x2D))
                     && (g.dropLast().allSatisfy { $0 == 4 } || g == [4, 6, 5] || g == [4, 6, 4]))
             if grouped {
                 out.append(DetectedEntity(type: .creditCard, range: run.start..<run.end, confidence: idContext ? 0.6 : 1))
@@ -173,7 +185,7 @@ struct StructuredDetector {
         if d.count == 9 && !run.plus && !run.paren {
             let ssnContext = ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.ssnWords)
                 || (field.map { ByteClass.containsAny($0, Self.ssnWords) } ?? false)
-            let shaped = (g == [3, 2, 4] && (seps == [0x2D] || (seps == [0x20] && ssnContext))) || (g == [9] && ssnContext)
+            let shaped = (g == [3, 2, 4] && (seps.only(0x2D) || (seps.only(0x20) && ssnContext))) || (g == [9] && ssnContext)
             if shaped && Self.validSSN(d) {
                 out.append(DetectedEntity(type: .usSSN, range: run.start..<run.end))
                 return
@@ -201,6 +213,22 @@ struct StructuredDetector {
         guard confidence > 0 else { return }
         end = Self.extensionEnd(b, from: end)
         out.append(DetectedEntity(type: .phone, range: run.start..<end, confidence: confidence))
+    }
+
+    /// The separator kinds of a digit run (space, '-', '.', parentheses) as bits.
+    struct SeparatorSet {
+        var bits: UInt8 = 0
+        static func bit(_ x: UInt8) -> UInt8 {
+            switch x {
+            case 0x20: return 1
+            case 0x2D: return 2
+            case 0x2E: return 4
+            default: return 8
+            }
+        }
+        mutating func insert(_ x: UInt8) { bits |= Self.bit(x) }
+        var isEmpty: Bool { bits == 0 }
+        func only(_ x: UInt8) -> Bool { bits == Self.bit(x) }
     }
 
     /// Extends a phone number over an extension: "x123", " ext. 123", " ext 123".

@@ -6,20 +6,23 @@ import Crypto
 /// the type and shape of the original: an email stays an email, a card number keeps its
 /// grouping and passes Luhn, an IBAN keeps its country and passes mod 97, a key keeps its prefix.
 struct SurrogateGenerator: Sendable {
-    let key: SymmetricKey
+    /// The HMAC with the key already absorbed; copied per digest (cheaper than re-keying).
+    let keyed: HMAC<SHA256>
 
     init(key: [UInt8]?) {
-        self.key = key.map { SymmetricKey(data: $0) } ?? SymmetricKey(size: .bits256)
+        keyed = HMAC<SHA256>(key: key.map { SymmetricKey(data: $0) } ?? SymmetricKey(size: .bits256))
     }
 
     /// A keyed digest of a value, for ids that must not reveal the value (conversation ids).
     func digest(_ parts: [String]) -> [UInt8] {
-        var mac = HMAC<SHA256>(key: key)
+        var message: [UInt8] = []
         for part in parts {
-            mac.update(data: Array(part.utf8))
-            mac.update(data: [0])
+            message += part.utf8
+            message.append(0)
         }
-        return Array(mac.finalize())
+        var mac = keyed
+        message.withUnsafeBytes { mac.update(data: $0) }
+        return mac.finalize().withUnsafeBytes { Array($0) }
     }
 
     func surrogate(for value: String, type: EntityType, salt: String) -> String {
