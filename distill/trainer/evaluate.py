@@ -92,12 +92,46 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     return Prediction(feature.example.id, text, response, error, exact_match(response, feature.example.target))
 
 
+def _leaves(value) -> list:
+    if isinstance(value, dict):
+        return [leaf for v in value.values() for leaf in _leaves(v)]
+    if isinstance(value, list):
+        return [leaf for v in value for leaf in _leaves(v)]
+    return [value]
+
+
+def answer_leaves(response: dict) -> list:
+    return [leaf for call in response.get("tool_calls") or [] for leaf in _leaves(call.get("arguments") or {})]
+
+
+def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -> bool:
+    """Whether the answer can be built from the request (slots) and what training answers showed:
+    every argument value is in a slot or was a literal of some training answer, and a text answer
+    was seen in training. Held-out answers outside this set need knowledge the cluster lacks."""
+    target = feature.example.target
+    if target.get("content") and target["content"] not in seen_contents:
+        return False
+    for leaf in answer_leaves(target):
+        if isinstance(leaf, bool) or leaf is None:
+            continue
+        if feature.slots.find(leaf) is None and json.dumps(leaf) not in seen_literals:
+            return False
+    return True
+
+
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
-             max_new_tokens: int) -> tuple[dict, list[Prediction]]:
+             max_new_tokens: int, train_targets: list[dict] | None = None) -> tuple[dict, list[Prediction]]:
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens) for f in features]
     correct = sum(p.correct for p in predictions)
     summary = {"split": "test", "examples": len(predictions), "correct": correct,
                "rate": round(correct / len(predictions), 4) if predictions else None,
                "unparsable": sum(p.error is not None for p in predictions)}
+    if train_targets is not None:
+        literals = {json.dumps(leaf) for t in train_targets for leaf in answer_leaves(t)}
+        contents = {t.get("content") for t in train_targets if t.get("content")}
+        flags = [is_copyable(f, literals, contents) for f in features]
+        hits = sum(p.correct for p, flag in zip(predictions, flags) if flag)
+        summary["copyable"] = {"examples": sum(flags), "correct": hits,
+                               "rate": round(hits / sum(flags), 4) if any(flags) else None}
     return summary, predictions

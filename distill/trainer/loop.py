@@ -47,6 +47,21 @@ def collate(batch: list[Feature], pad_id: int) -> dict[str, torch.Tensor]:
             "first": torch.tensor(first)}
 
 
+def prompt_answer_loss(model, batch: dict[str, torch.Tensor], prompt_weight: float) -> torch.Tensor:
+    """Answer loss plus `prompt_weight` × next-token loss on the prompt (language practice)."""
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
+    targets = batch["input_ids"][:, 1:]
+    answer = batch["labels"][:, 1:]
+    real = batch["attention_mask"][:, 1:].bool()
+    per_token = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
+                                                  reduction="none").view_as(targets)
+    is_answer = answer != -100
+    is_prompt = real & ~is_answer
+    answer_loss_value = (per_token * is_answer).sum() / is_answer.sum().clamp(min=1)
+    prompt_loss_value = (per_token * is_prompt).sum() / is_prompt.sum().clamp(min=1)
+    return answer_loss_value + prompt_weight * prompt_loss_value
+
+
 def answer_loss(model, batch: dict[str, torch.Tensor], reduction: str = "mean") -> tuple[torch.Tensor, int]:
     """Cross-entropy of the answer tokens; logits only from the first answer-predicting column on
     (the output head is most of a tiny model's cost)."""
@@ -133,7 +148,10 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
                 group["lr"] = recipe["learning_rate"] * _lr_factor(step, warmup, total_steps)
             batch = {k: v.to(device) for k, v in collate(batch_features, pad_id).items()}
             with accelerator.autocast():
-                loss, _ = answer_loss(model, batch)
+                if recipe.get("prompt_loss_weight", 0) > 0:
+                    loss = prompt_answer_loss(model, batch, recipe["prompt_loss_weight"])
+                else:
+                    loss, _ = answer_loss(model, batch)
             accelerator.backward(loss)
             accelerator.clip_grad_norm_(parameters, 1.0)
             optimizer.step()

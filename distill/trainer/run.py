@@ -128,7 +128,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         if not options.skip_eval and cluster.splits["test"]:
             test_features = build(cluster.splits["test"][: options.eval_examples])
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
-                                          max_new_tokens)
+                                          max_new_tokens, [e.target for e in train_examples])
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
