@@ -32,14 +32,16 @@ struct TrainCommandTests {
                 """
                 {"format":1,"id":"\(id)-\(index)","conversation":"conv\(index)","weight":1,\
                 "messages":[{"role":"user","content":"Please cancel booking \(booking) for me."}],\
-                "target":{"content":null,"tool_calls":[{"name":"cancel_booking","arguments":{"booking_id":"\(booking)"}}]}}
+                "target":{"content":null,"tool_calls":[{"name":"cancel_booking",\
+                "arguments":{"booking_id":"\(booking)"}}]}}
                 """)
         }
         let train = Int(Double(count) * 0.8)
         let val = Int(Double(count) * 0.9)
         let splits = ["train": lines[0..<train], "val": lines[train..<val], "test": lines[val...]]
         for (name, rows) in splits {
-            try Data(rows.map { $0 + "\n" }.joined().utf8).write(to: directory.appendingPathComponent("\(name).jsonl"))
+            let text = rows.map { $0 + "\n" }.joined()
+            try Data(text.utf8).write(to: directory.appendingPathComponent("\(name).jsonl"))
         }
     }
 
@@ -72,12 +74,13 @@ struct TrainCommandTests {
         #expect((byID["c002"]?["reason"] as? String)?.contains("minimum") == true)
 
         let specialist = run.appendingPathComponent("specialists/c001")
-        for file in ["config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "specialist.json"] {
+        let files = ["config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "specialist.json"]
+        for file in files {
             #expect(FileManager.default.fileExists(atPath: specialist.appendingPathComponent(file).path), "\(file)")
         }
         let info = try #require(
-            try JSONSerialization.jsonObject(with: Data(contentsOf: specialist.appendingPathComponent("specialist.json")))
-                as? [String: Any])
+            try JSONSerialization.jsonObject(
+                with: Data(contentsOf: specialist.appendingPathComponent("specialist.json"))) as? [String: Any])
         #expect(info["prompt_format"] as? Int == 1)
         #expect(info["prefix_hash"] as? String == String(repeating: "cd", count: 32))
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("specialists/c002").path) == false)

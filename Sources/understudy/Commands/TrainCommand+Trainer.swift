@@ -18,13 +18,15 @@ struct TrainerProcess {
         let fileManager = FileManager.default
         let current = URL(fileURLWithPath: fileManager.currentDirectoryPath)
         let runPath = URL(fileURLWithPath: run, relativeTo: current).standardizedFileURL
-        let looksLikePath = run.contains("/") || fileManager.fileExists(atPath: runPath.appendingPathComponent("clusters").path)
+        let looksLikePath =
+            run.contains("/") || fileManager.fileExists(atPath: runPath.appendingPathComponent("clusters").path)
 
         var root: URL?
         if let home = ProcessInfo.processInfo.environment["UNDERSTUDY_HOME"], !home.isEmpty {
             let url = URL(fileURLWithPath: home).standardizedFileURL
             guard isRoot(url) else {
-                throw CLIError("UNDERSTUDY_HOME=\(home) holds no distill/trainer: point it at the understudy repository")
+                throw CLIError(
+                    "UNDERSTUDY_HOME=\(home) holds no distill/trainer: point it at the understudy repository")
             }
             root = url
         }
@@ -32,7 +34,8 @@ struct TrainerProcess {
         if root == nil { root = ancestorRoot(of: current) }
         if root == nil {
             // A binary built in the repository (.build/release/understudy) knows where it lives.
-            let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: current).resolvingSymlinksInPath()
+            let executable = URL(fileURLWithPath: CommandLine.arguments[0], relativeTo: current)
+                .resolvingSymlinksInPath()
             root = ancestorRoot(of: executable.deletingLastPathComponent())
         }
         guard let root else {
@@ -66,7 +69,9 @@ struct TrainerProcess {
     /// Fails with the fix (`tools/setup`) when `.venv` or one of the trainer's packages is missing.
     func checkEnvironment() throws {
         guard FileManager.default.isExecutableFile(atPath: python.path) else {
-            throw CLIError("the Python engine is missing: no \(python.path). Run tools/setup (creates .venv with distill/requirements.txt)")
+            throw CLIError(
+                "the Python engine is missing: no \(python.path). "
+                    + "Run tools/setup (creates .venv with distill/requirements.txt)")
         }
         let probe = """
             import importlib.util, sys
@@ -86,7 +91,8 @@ struct TrainerProcess {
         process.waitUntilExit()
         let missing = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         guard process.terminationStatus == 0 else {
-            throw CLIError("\(python.path) does not run (exit \(process.terminationStatus)). Run tools/setup to recreate .venv")
+            throw CLIError(
+                "\(python.path) does not run (exit \(process.terminationStatus)). Run tools/setup to recreate .venv")
         }
         if !missing.isEmpty {
             throw CLIError("Python packages missing from \(root.path)/.venv: \(missing). Run tools/setup")
