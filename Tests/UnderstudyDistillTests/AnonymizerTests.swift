@@ -20,7 +20,9 @@ struct AnonymizerTests {
             let out = anonymizer.anonymize(text: "value: \(value) end", scope: &scope)
             #expect(!out.contains(value), "\(type) survived: \(out)")
             let surrogate = String(out.dropFirst("value: ".count).dropLast(" end".count))
-            #expect(detector.detect(in: "value: \(surrogate) end").map(\.type) == [type], "surrogate \(surrogate) is not a \(type)")
+            #expect(
+                detector.detect(in: "value: \(surrogate) end").map(\.type) == [type],
+                "surrogate \(surrogate) is not a \(type)")
             #expect(scope.counts[type] == 1)
         }
     }
@@ -38,14 +40,21 @@ struct AnonymizerTests {
     @Test func sameValueSameSurrogateAcrossTheConversationIncludingTheResponse() {
         var scope = PseudonymScope(conversation: "c1")
         let request = anonymizer.anonymize(
-            .object([JSONMember("messages", [["role": "user", "content": "Email sam.lee@example.org about the refund"]])]), scope: &scope)
+            .object([
+                JSONMember("messages", [["role": "user", "content": "Email sam.lee@example.org about the refund"]])
+            ]), scope: &scope)
         let response = anonymizer.anonymize(
-            .object([JSONMember("tool_calls", [["name": "send_email", "arguments": #"{"to":"sam.lee@example.org","cc":["x@y.com"]}"#]])]),
+            .object([
+                JSONMember(
+                    "tool_calls",
+                    [["name": "send_email", "arguments": #"{"to":"sam.lee@example.org","cc":["x@y.com"]}"#]])
+            ]),
             scope: &scope)
         let asked = request.serialized()
         let answered = response.serialized()
         #expect(!asked.contains("sam.lee@example.org") && !answered.contains("sam.lee@example.org"))
-        let surrogate = try? JSONValue(parsing: response["tool_calls"]?[0]?["arguments"]?.stringValue ?? "")["to"]?.stringValue
+        let surrogate = try? JSONValue(parsing: response["tool_calls"]?[0]?["arguments"]?.stringValue ?? "")["to"]?
+            .stringValue
         #expect(surrogate != nil && asked.contains(surrogate!))
         // Another run with the same key gives the same surrogate: no state to keep.
         var other = PseudonymScope(conversation: "c2")
@@ -71,7 +80,9 @@ struct AnonymizerTests {
 
     @Test func randomJSONWithPlantedEntitiesStaysValidAndLosesEveryKey() throws {
         var rng = SystemRandomNumberGenerator()
-        let fillers = ["hello", "a \"quoted\" word", "tab\there", "line\nbreak", "back\\slash", "ünïcødé ✓", "{not json", "[1, 2"]
+        let fillers = [
+            "hello", "a \"quoted\" word", "tab\there", "line\nbreak", "back\\slash", "ünïcødé ✓", "{not json", "[1, 2",
+        ]
         func randomValue(_ depth: Int) -> JSONValue {
             switch Int.random(in: 0..<(depth > 3 ? 4 : 7), using: &rng) {
             case 0: return .number(String(Int.random(in: -1000...1000, using: &rng)))
@@ -83,7 +94,10 @@ struct AnonymizerTests {
             case 4: return .array((0..<Int.random(in: 0...4, using: &rng)).map { _ in randomValue(depth + 1) })
             case 5: return .string(randomValue(depth + 1).serialized())  // JSON inside a string, like tool arguments
             default:
-                return .object((0..<Int.random(in: 0...4, using: &rng)).map { JSONMember(["to", "name", "q", "body", "api_key"][$0 % 5], randomValue(depth + 1)) })
+                return .object(
+                    (0..<Int.random(in: 0...4, using: &rng)).map {
+                        JSONMember(["to", "name", "q", "body", "api_key"][$0 % 5], randomValue(depth + 1))
+                    })
             }
         }
         for _ in 0..<300 {

@@ -36,13 +36,16 @@ struct DistillCommandTests {
         let again = try ProcessRunner.run(binary, arguments, environment: environment)
         #expect(again.status == 1 && again.stderr.contains("already exists") && again.stderr.contains("--force"))
 
-        let forced = try ProcessRunner.run(binary, arguments + ["--force", "--mode", "placeholder"], environment: environment)
+        let forced = try ProcessRunner.run(
+            binary, arguments + ["--force", "--mode", "placeholder"], environment: environment)
         #expect(forced.status == 0, "\(forced.stderr)")
         #expect(forced.stdout.contains("anonymized (placeholder)"))
 
         let bad = try ProcessRunner.run(binary, arguments + ["--mode", "scramble"], environment: environment)
         #expect(bad.status == 2)
-        let missing = try ProcessRunner.run(binary, ["distill", "clean", "--from", root.appendingPathComponent("nope").path, "--run", "r9", "--runs", runs])
+        let missing = try ProcessRunner.run(
+            binary,
+            ["distill", "clean", "--from", root.appendingPathComponent("nope").path, "--run", "r9", "--runs", runs])
         #expect(missing.status == 1 && missing.stderr.contains("nope"))
         #expect(!FileManager.default.fileExists(atPath: runs + "/r9"))
     }
@@ -54,7 +57,9 @@ struct DistillCommandTests {
         let captures = root.appendingPathComponent("captures")
         try TestExchanges.writeArchive(StageOneTests.captures(), to: captures)
         let runs = root.appendingPathComponent("runs").path
-        let result = try ProcessRunner.run(binary, ["distill", "--from", captures.path, "--run", "all1", "--runs", runs, "--hashing-embedder", "--json"])
+        let result = try ProcessRunner.run(
+            binary,
+            ["distill", "--from", captures.path, "--run", "all1", "--runs", runs, "--hashing-embedder", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(FileManager.default.fileExists(atPath: runs + "/all1/stage1.json"))
         #expect(FileManager.default.fileExists(atPath: runs + "/all1/stage2.json"))

@@ -4,7 +4,9 @@ import UnderstudyDistill
 struct EntityDetectorTests {
     let detector = EntityDetector()
 
-    func types(_ text: String, field: String? = nil) -> [EntityType] { detector.detect(in: text, field: field).map(\.type) }
+    func types(_ text: String, field: String? = nil) -> [EntityType] {
+        detector.detect(in: text, field: field).map(\.type)
+    }
 
     func found(_ text: String, field: String? = nil) -> [String] {
         let bytes = Array(text.utf8)
@@ -68,7 +70,10 @@ struct EntityDetectorTests {
         #expect(types("token ghp_1234567890abcdefghijABCDEFGHIJ123456") == [.secret])
         #expect(types("slack xoxb-123456789012-abcdefABCDEF") == [.secret])
         #expect(types("AIzaSyA1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q") == [.secret])
-        #expect(types("Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U") == [.secret])
+        #expect(
+            types(
+                "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U"
+            ) == [.secret])
         #expect(types("api_key = 'q8Zr3LmX0vT6bN1wK4yH'") == [.secret])
         #expect(types("the function get_user_profile_by_identifier returns") == [])
         #expect(found("hunter2!!", field: "password") == ["hunter2!!"])
@@ -95,8 +100,14 @@ struct EntityDetectorTests {
     }
 
     @Test func streetAddresses() {
-        #expect(found("Ship to 1600 Pennsylvania Avenue, Washington, DC 20500 by Friday") == ["1600 Pennsylvania Avenue, Washington, DC 20500"])
-        #expect(found("office at 742 Evergreen Terrace Apt. 3\nSpringfield, IL 62704") == ["742 Evergreen Terrace Apt. 3\nSpringfield, IL 62704"])
+        #expect(
+            found("Ship to 1600 Pennsylvania Avenue, Washington, DC 20500 by Friday") == [
+                "1600 Pennsylvania Avenue, Washington, DC 20500"
+            ])
+        #expect(
+            found("office at 742 Evergreen Terrace Apt. 3\nSpringfield, IL 62704") == [
+                "742 Evergreen Terrace Apt. 3\nSpringfield, IL 62704"
+            ])
         #expect(types("we have 300 Apples and 12 Big Boxes").isEmpty)
     }
 

@@ -36,8 +36,11 @@ struct NearDuplicateFinderTests {
         let edited = words.joined(separator: " ")
         let jaccard = Shingler.jaccard(Shingler(size: 3).shingles(base), Shingler(size: 3).shingles(edited))
         #expect(jaccard < 0.9 && jaccard > 0.7)
-        #expect(NearDuplicateFinder(configuration: DedupConfiguration(threshold: 0.9)).pairs(texts: [base, edited]).isEmpty)
-        #expect(NearDuplicateFinder(configuration: DedupConfiguration(threshold: 0.7)).pairs(texts: [base, edited]).count == 1)
+        #expect(
+            NearDuplicateFinder(configuration: DedupConfiguration(threshold: 0.9)).pairs(texts: [base, edited]).isEmpty)
+        #expect(
+            NearDuplicateFinder(configuration: DedupConfiguration(threshold: 0.7)).pairs(texts: [base, edited]).count
+                == 1)
     }
 
     @Test func namespacesKeepTasksApart() {

@@ -11,31 +11,49 @@ struct StageOneTests {
     static func captures() -> [Exchange] {
         var exchanges: [Exchange] = []
         // Three exact duplicates (two got one answer, one another), differing only in volatile fields.
-        exchanges.append(TestExchanges.openAI(user: "Reset the password for maria.gonzalez@acme-corp.com", answer: "Done",
-                                              extra: [JSONMember("user", "u-1")]))
-        exchanges.append(TestExchanges.openAI(user: "Reset the password for maria.gonzalez@acme-corp.com", answer: "Done",
-                                              extra: [JSONMember("user", "u-2"), JSONMember("stream", false)]))
-        exchanges.append(TestExchanges.openAI(user: "Reset the password for maria.gonzalez@acme-corp.com", answer: "Password reset."))
+        exchanges.append(
+            TestExchanges.openAI(
+                user: "Reset the password for maria.gonzalez@acme-corp.com", answer: "Done",
+                extra: [JSONMember("user", "u-1")]))
+        exchanges.append(
+            TestExchanges.openAI(
+                user: "Reset the password for maria.gonzalez@acme-corp.com", answer: "Done",
+                extra: [JSONMember("user", "u-2"), JSONMember("stream", false)]))
+        exchanges.append(
+            TestExchanges.openAI(user: "Reset the password for maria.gonzalez@acme-corp.com", answer: "Password reset.")
+        )
         // Near duplicates: a long message and the same with one more word.
         exchanges.append(TestExchanges.openAI(user: longQuestion, answer: "A"))
         exchanges.append(TestExchanges.openAI(user: longQuestion + " please", answer: "A"))
         // A tool call that copies an email from the prompt, and a key pasted by the user.
-        exchanges.append(TestExchanges.openAI(user: "Write to sam.lee@example.org, my key is sk-proj-Zx81KqL0pRt5VwY2mN7bC4dE6fG",
-                                              toolCall: ("send_email", #"{"to":"sam.lee@example.org","body":"hi"}"#)))
+        exchanges.append(
+            TestExchanges.openAI(
+                user: "Write to sam.lee@example.org, my key is sk-proj-Zx81KqL0pRt5VwY2mN7bC4dE6fG",
+                toolCall: ("send_email", #"{"to":"sam.lee@example.org","body":"hi"}"#)))
         exchanges.append(TestExchanges.anthropic(user: "printer broken", answer: "hardware"))
         // Excluded ones.
-        exchanges.append(TestExchanges.make(target: "/v1/chat/completions", request: ["model": "gpt-4o", "messages": []],
-                                            response: ["error": ["message": "overloaded"]], status: 529))
+        exchanges.append(
+            TestExchanges.make(
+                target: "/v1/chat/completions", request: ["model": "gpt-4o", "messages": []],
+                response: ["error": ["message": "overloaded"]], status: 529))
         exchanges.append(TestExchanges.make(target: "/v1/models", request: [:], response: ["data": []]))
-        exchanges.append(TestExchanges.make(target: "/api/generate", request: ["model": "llama3", "prompt": "hi from bob@corp.com"],
-                                            response: ["response": "hello"]))
+        exchanges.append(
+            TestExchanges.make(
+                target: "/api/generate", request: ["model": "llama3", "prompt": "hi from bob@corp.com"],
+                response: ["response": "hello"]))
         return exchanges
     }
 
-    func runStage(_ root: URL, force: Bool = false, mode: AnonymizationMode = .surrogate, variants: Int = 0) throws -> StageOneReport {
-        try StageOne(configuration: StageOneConfiguration(
-            inputs: [root.appendingPathComponent("captures")], run: "r1", runsRoot: root.appendingPathComponent("runs"), force: force,
-            anonymizer: AnonymizerConfiguration(mode: mode, key: Array("stage-one-test-key-0123".utf8)), variants: variants)).run()
+    func runStage(_ root: URL, force: Bool = false, mode: AnonymizationMode = .surrogate, variants: Int = 0) throws
+        -> StageOneReport
+    {
+        try StageOne(
+            configuration: StageOneConfiguration(
+                inputs: [root.appendingPathComponent("captures")], run: "r1",
+                runsRoot: root.appendingPathComponent("runs"), force: force,
+                anonymizer: AnonymizerConfiguration(mode: mode, key: Array("stage-one-test-key-0123".utf8)),
+                variants: variants)
+        ).run()
     }
 
     @Test func cleanCorpusWithCountsCostsAndAlternatives() throws {
@@ -53,8 +71,14 @@ struct StageOneTests {
         #expect(entries.reduce(0) { $0 + $1.count } == 8)
         let reset = try #require(entries.first { $0.count == 3 })
         #expect(reset.exactDuplicates == 2)
-        #expect(reset.response?.content == "Done" && reset.alternatives.map(\.count) == [1] && reset.alternatives.first?.response.content == "Password reset.")
-        #expect(abs(reset.costUSD - 3 * PriceTable().cost(model: "gpt-4o", usage: Exchange.Usage(inputTokens: 1000, outputTokens: 100))) < 1e-12)
+        #expect(
+            reset.response?.content == "Done" && reset.alternatives.map(\.count) == [1]
+                && reset.alternatives.first?.response.content == "Password reset.")
+        #expect(
+            abs(
+                reset.costUSD - 3
+                    * PriceTable().cost(model: "gpt-4o", usage: Exchange.Usage(inputTokens: 1000, outputTokens: 100)))
+                < 1e-12)
         #expect(entries.contains { $0.count == 2 && $0.nearDuplicates == 1 })
         #expect(entries.filter { !$0.trainable }.map(\.model) == ["llama3"])
 
@@ -66,8 +90,13 @@ struct StageOneTests {
         #expect(mail.requestBody?.serialized().contains(to) == true)
 
         // Nothing planted survives anywhere in the corpus.
-        let everything = entries.map { $0.json.serialized() + ($0.requestBody?.serialized() ?? "") + ($0.responseBody?.serialized() ?? "") }.joined()
-        for value in ["maria.gonzalez@acme-corp.com", "sam.lee@example.org", "sk-proj-Zx81KqL0pRt5VwY2mN7bC4dE6fG", "bob@corp.com"] {
+        let everything = entries.map {
+            $0.json.serialized() + ($0.requestBody?.serialized() ?? "") + ($0.responseBody?.serialized() ?? "")
+        }.joined()
+        for value in [
+            "maria.gonzalez@acme-corp.com", "sam.lee@example.org", "sk-proj-Zx81KqL0pRt5VwY2mN7bC4dE6fG",
+            "bob@corp.com",
+        ] {
             #expect(!everything.contains(value), "\(value) survived")
         }
         // The audit counts types, never values.
@@ -77,7 +106,8 @@ struct StageOneTests {
 
         let attributes = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent("runs/r1").path)
         #expect((attributes[.posixPermissions] as? Int) == 0o700)
-        let corpus = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent("runs/r1/corpus.jsonl.zst").path)
+        let corpus = try FileManager.default.attributesOfItem(
+            atPath: root.appendingPathComponent("runs/r1/corpus.jsonl.zst").path)
         #expect((corpus[.posixPermissions] as? Int) == 0o600)
     }
 
@@ -114,13 +144,16 @@ struct StageOneTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let captures = root.appendingPathComponent("captures")
         try TestExchanges.writeArchive(Self.captures(), to: captures)
-        let segment = try #require(FileManager.default.contentsOfDirectory(atPath: captures.path).first { $0.hasSuffix(".jsonl.zst") })
+        let segment = try #require(
+            FileManager.default.contentsOfDirectory(atPath: captures.path).first { $0.hasSuffix(".jsonl.zst") })
         var bytes = try [UInt8](Data(contentsOf: captures.appendingPathComponent(segment)))
         let copy = captures.appendingPathComponent("zz-damaged.jsonl.zst")
         for i in stride(from: bytes.count / 3, to: bytes.count / 3 + 40, by: 1) { bytes[i] ^= 0x5A }
         try Data(bytes).write(to: copy)
         let report = try runStage(root)
-        #expect(report.archiveIssues.contains { $0.losesData && $0.path.hasSuffix("zz-damaged.jsonl.zst") && $0.offset > 0 })
+        #expect(
+            report.archiveIssues.contains { $0.losesData && $0.path.hasSuffix("zz-damaged.jsonl.zst") && $0.offset > 0 }
+        )
         #expect(report.read >= 10)
     }
 }

@@ -64,7 +64,8 @@ public struct Anonymizer: Sendable {
 
     private func anonymizeString(_ s: String, field: String?, scope: inout PseudonymScope) -> String {
         // JSON inside a string (tool-call arguments): anonymize its values, keep it JSON.
-        if let first = s.utf8.first(where: { !ByteClass.isSpace($0) }), first == 0x7B || first == 0x5B, s.utf8.count >= 2,
+        if let first = s.utf8.first(where: { !ByteClass.isSpace($0) }), first == 0x7B || first == 0x5B,
+            s.utf8.count >= 2,
             let inner = try? JSONValue(parsing: s)
         {
             let cleaned = anonymize(inner, field: field, scope: &scope)
@@ -92,4 +93,3 @@ public struct Anonymizer: Sendable {
         return replacement
     }
 }
-

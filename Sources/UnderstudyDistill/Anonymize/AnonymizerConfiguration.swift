@@ -49,7 +49,9 @@ public struct AnonymizerConfiguration: Sendable {
 
     /// Reads the key from, in order: `UNDERSTUDY_ANON_KEY` (the key itself), `UNDERSTUDY_ANON_KEY_FILE`
     /// or `keyFile` (a file holding it). Returns `nil` when none is set.
-    public static func loadKey(keyFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8]? {
+    public static func loadKey(keyFile: String?, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws -> [UInt8]?
+    {
         if let value = environment["UNDERSTUDY_ANON_KEY"], !value.isEmpty { return Array(value.utf8) }
         guard let path = keyFile ?? environment["UNDERSTUDY_ANON_KEY_FILE"], !path.isEmpty else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {

@@ -39,7 +39,9 @@ enum ByteClass {
 
     /// Whether any of `words` (lowercase ASCII) occurs, ignoring case, in the `window` bytes
     /// before `index`. Allocation-free: it runs for every digit run and candidate token.
-    static func windowContainsAny(_ bytes: UnsafeBufferPointer<UInt8>, before index: Int, window: Int, _ words: [[UInt8]]) -> Bool {
+    static func windowContainsAny(
+        _ bytes: UnsafeBufferPointer<UInt8>, before index: Int, window: Int, _ words: [[UInt8]]
+    ) -> Bool {
         let start = max(0, index - window)
         for word in words where word.count <= index - start {
             let first = word[0]
@@ -58,7 +60,8 @@ enum ByteClass {
     }
 
     /// Whether the bytes just before `index` are `suffix` (lowercase ASCII), ignoring case.
-    static func endsWithIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, before index: Int, _ suffix: [UInt8]) -> Bool {
+    static func endsWithIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, before index: Int, _ suffix: [UInt8]) -> Bool
+    {
         guard suffix.count <= index else { return false }
         let start = index - suffix.count
         for k in 0..<suffix.count where lower(bytes[start + k]) != suffix[k] { return false }

@@ -18,12 +18,16 @@ struct ContextDetector {
         "passenger", "guest", "display_name", "displayname", "customer", "contact", "user_name", "manager",
         "given_name", "family_name", "cardholder", "holder_name", "to_name", "from_name",
     ]
-    static let addressFields: Set<String> = ["address", "street", "street_address", "shipping_address", "billing_address", "home_address", "address_line1", "mailing_address"]
+    static let addressFields: Set<String> = [
+        "address", "street", "street_address", "shipping_address", "billing_address", "home_address", "address_line1",
+        "mailing_address",
+    ]
     static let unitWords: Set<String> = ["Apt", "Suite", "Unit", "Ste", "Fl", "Floor", "Room", "Rm"]
     static let militaryStart: Set<String> = ["PSC", "Unit", "USNS", "USS", "USNV", "USCGC", "CMR"]
     static let strongCues = Set(NameLexicon.strongCues)
     static let ambiguousGivenNames: Set<String> = [
-        "April", "May", "June", "August", "Will", "Grant", "Hope", "Faith", "Joy", "Summer", "Dawn", "Autumn", "Mark", "Bill",
+        "April", "May", "June", "August", "Will", "Grant", "Hope", "Faith", "Joy", "Summer", "Dawn", "Autumn", "Mark",
+        "Bill",
     ]
     static let weakCues = NameLexicon.weakCuePhrases.map { Array($0.utf8) }
 
@@ -37,12 +41,17 @@ struct ContextDetector {
         let words = Self.words(b)
         if let field {
             let name = String(decoding: field, as: UTF8.self)
-            if Self.personFields.contains(name), (1...4).contains(words.count), words.allSatisfy({ $0.capitalized || $0.end - $0.start == 1 }) {
-                out.append(DetectedEntity(type: .person, range: words[0].start..<words[words.count - 1].end, confidence: 0.9))
+            if Self.personFields.contains(name), (1...4).contains(words.count),
+                words.allSatisfy({ $0.capitalized || $0.end - $0.start == 1 })
+            {
+                out.append(
+                    DetectedEntity(type: .person, range: words[0].start..<words[words.count - 1].end, confidence: 0.9))
                 return
             }
             if Self.addressFields.contains(name), words.count >= 2, words.contains(where: { $0.digits }) {
-                out.append(DetectedEntity(type: .streetAddress, range: words[0].start..<words[words.count - 1].end, confidence: 0.9))
+                out.append(
+                    DetectedEntity(
+                        type: .streetAddress, range: words[0].start..<words[words.count - 1].end, confidence: 0.9))
                 return
             }
         }
@@ -53,7 +62,9 @@ struct ContextDetector {
                 k = address.next
                 continue
             }
-            if words[k].text == "APO" || words[k].text == "FPO" || words[k].text == "DPO", let military = militaryAddress(words, at: k) {
+            if words[k].text == "APO" || words[k].text == "FPO" || words[k].text == "DPO",
+                let military = militaryAddress(words, at: k)
+            {
                 out.append(military)
             }
             if words[k].capitalized, let person = person(b, words, at: k) {
@@ -76,8 +87,9 @@ struct ContextDetector {
             }
             let start = i
             var allDigits = true
-            while i < n && (ByteClass.isAlnum(b[i]) || b[i] >= 0x80
-                || ((b[i] == 0x27 || b[i] == 0x2D) && i + 1 < n && ByteClass.isAlpha(b[i + 1]) && i > start))
+            while i < n
+                && (ByteClass.isAlnum(b[i]) || b[i] >= 0x80
+                    || ((b[i] == 0x27 || b[i] == 0x2D) && i + 1 < n && ByteClass.isAlpha(b[i + 1]) && i > start))
             {
                 if !ByteClass.isDigit(b[i]) { allDigits = false }
                 i += 1
@@ -88,20 +100,25 @@ struct ContextDetector {
             let first = b[start]
             let capitalized = ByteClass.isUpper(first) && end - start >= 2 && !ByteClass.isUpper(b[start + 1])
             // Only words that can start or end a name or address need their text (most are lowercase).
-            let text = ByteClass.isUpper(first) || ByteClass.isDigit(first) ? String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) : ""
+            let text =
+                ByteClass.isUpper(first) || ByteClass.isDigit(first)
+                ? String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) : ""
             words.append(Word(start: start, end: end, text: text, capitalized: capitalized, digits: allDigits))
         }
         return words
     }
 
     /// The bytes between two words.
-    private static func gap(_ b: UnsafeBufferPointer<UInt8>, _ a: Word, _ c: Word) -> Slice<UnsafeBufferPointer<UInt8>> { b[a.end..<c.start] }
+    private static func gap(_ b: UnsafeBufferPointer<UInt8>, _ a: Word, _ c: Word) -> Slice<UnsafeBufferPointer<UInt8>>
+    { b[a.end..<c.start] }
 
     private func isNameWord(_ w: Word) -> Bool {
         w.capitalized && !NameLexicon.notNames.contains(w.text) && !NameLexicon.streetSuffixSet.contains(w.text)
     }
 
-    private func person(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (entity: DetectedEntity, next: Int)? {
+    private func person(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (
+        entity: DetectedEntity, next: Int
+    )? {
         let w = words[k]
         // "April Pearson", "Will Smith": words that are usually not names are given names when a
         // known surname follows.
@@ -152,18 +169,27 @@ struct ContextDetector {
         return (DetectedEntity(type: .person, range: w.start..<words[last].end, confidence: confidence), last + 1)
     }
 
-    private func address(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (entity: DetectedEntity, next: Int)? {
+    private func address(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (
+        entity: DetectedEntity, next: Int
+    )? {
         let number = words[k]
         guard (1...6).contains(number.end - number.start), k + 2 < words.count else { return nil }
-        guard number.start == 0 || !ByteClass.isAlnum(b[number.start - 1]) && b[number.start - 1] != 0x2E && b[number.start - 1] != 0x24 else { return nil }
+        guard
+            number.start == 0
+                || !ByteClass.isAlnum(b[number.start - 1]) && b[number.start - 1] != 0x2E && b[number.start - 1] != 0x24
+        else { return nil }
         var j = k + 1
         var suffixAt = -1
         while j < words.count && j - k <= 5 {
             let w = words[j]
             let between = Self.gap(b, words[j - 1], w)
             guard between.elementsEqual([0x20]) else { break }
-            let ordinal = w.text.count >= 3 && ByteClass.isDigit(b[w.start]) && ["st", "nd", "rd", "th"].contains(String(w.text.suffix(2)))
-            guard w.capitalized || ordinal || ["N", "S", "E", "W", "NE", "NW", "SE", "SW"].contains(w.text) else { break }
+            let ordinal =
+                w.text.count >= 3 && ByteClass.isDigit(b[w.start])
+                && ["st", "nd", "rd", "th"].contains(String(w.text.suffix(2)))
+            guard w.capitalized || ordinal || ["N", "S", "E", "W", "NE", "NW", "SE", "SW"].contains(w.text) else {
+                break
+            }
             if j > k + 1 && NameLexicon.streetSuffixSet.contains(w.text) { suffixAt = j }
             j += 1
         }
@@ -173,20 +199,25 @@ struct ContextDetector {
         var next = suffixAt + 1
         var confidence = 0.85
         // "Apt. 4", "Suite 200"
-        if next + 1 < words.count && Self.unitWords.contains(words[next].text) && Self.gap(b, words[suffixAt], words[next]).count <= 3 {
+        if next + 1 < words.count && Self.unitWords.contains(words[next].text)
+            && Self.gap(b, words[suffixAt], words[next]).count <= 3
+        {
             end = words[next + 1].end
             next += 2
         }
         // ", Springfield, IL 62704" or "\nLake Angelaport, NV 12345"
         var c = next
         while c < words.count && c - next < 3 && words[c].capitalized { c += 1 }
-        if c > next, c + 1 < words.count, NameLexicon.stateSet.contains(words[c].text), words[c + 1].digits, words[c + 1].text.count == 5,
+        if c > next, c + 1 < words.count, NameLexicon.stateSet.contains(words[c].text), words[c + 1].digits,
+            words[c + 1].text.count == 5,
             b[words[next].start - 1] != 0x2E
         {
             let lead = Self.gap(b, words[next - 1], words[next])
             if lead.count <= 3 && lead.allSatisfy({ $0 == 0x20 || $0 == 0x2C || $0 == 0x0A }) {
                 end = words[c + 1].end
-                if c + 2 < words.count && words[c + 2].digits && words[c + 2].text.count == 4 && b[words[c + 1].end] == 0x2D {
+                if c + 2 < words.count && words[c + 2].digits && words[c + 2].text.count == 4
+                    && b[words[c + 1].end] == 0x2D
+                {
                     end = words[c + 2].end
                     c += 1
                 }
@@ -199,9 +230,12 @@ struct ContextDetector {
 
     /// "PSC 1234, Box 5678\nAPO AA 12345", "USNS Smith\nFPO AP 12345".
     private func militaryAddress(_ words: [Word], at k: Int) -> DetectedEntity? {
-        guard k + 2 < words.count, ["AA", "AE", "AP"].contains(words[k + 1].text), words[k + 2].digits, words[k + 2].text.count == 5 else { return nil }
+        guard k + 2 < words.count, ["AA", "AE", "AP"].contains(words[k + 1].text), words[k + 2].digits,
+            words[k + 2].text.count == 5
+        else { return nil }
         var start = k
-        for back in stride(from: k - 1, through: max(0, k - 5), by: -1) where Self.militaryStart.contains(words[back].text) {
+        for back in stride(from: k - 1, through: max(0, k - 5), by: -1)
+        where Self.militaryStart.contains(words[back].text) {
             start = back
             break
         }

@@ -30,7 +30,9 @@ public struct EntityDetector: Sendable {
         secrets.detect(bytes, field: field, into: &found)
         structured.detect(bytes, field: field, into: &found)
         context.detect(bytes, field: field, into: &found)
-        found.removeAll { !configuration.types.contains($0.type) || $0.confidence < configuration.threshold(for: $0.type) }
+        found.removeAll {
+            !configuration.types.contains($0.type) || $0.confidence < configuration.threshold(for: $0.type)
+        }
         return Self.resolve(found)
     }
 

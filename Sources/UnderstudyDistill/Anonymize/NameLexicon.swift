@@ -89,7 +89,8 @@ enum NameLexicon {
     ]
 
     /// Capitalised words that start sentences or name things, never people.
-    static let notNames: Set<String> = Set("""
+    static let notNames: Set<String> = Set(
+        """
         The A An I In On At For To From With Please Thanks Thank Hello Hi Hey Dear Yes No Not And Or But If Then \
         This That These Those It Its We You They He She My Your Our Their His Her Is Are Was Were Be Can Could \
         Would Should Will May Might Must Do Does Did Has Have Had Get Set Let Make Use See Find Show Send Check \
@@ -117,7 +118,8 @@ enum NameLexicon {
         "AL", "AZ", "CA", "CO", "CT", "FL", "GA", "IL", "IN", "KS", "MA", "MD", "MI", "MN", "MO", "NC", "NJ", "NY",
         "OH", "OR", "PA", "TN", "TX", "VA", "WA", "WI",
     ]
-    static let stateSet: Set<String> = Set("""
+    static let stateSet: Set<String> = Set(
+        """
         AL AK AZ AR CA CO CT DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK \
         OR PA RI SC SD TN TX UT VT VA WA WV WI WY DC AS GU MP PR VI AA AE AP
         """.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))

@@ -22,7 +22,9 @@ struct SecretDetector {
 
     static func isSecretField(_ field: [UInt8]) -> Bool {
         let name = field.map { $0 == 0x2D ? 0x5F : $0 }
-        return secretFieldSuffixes.contains { suffix in name.count >= suffix.count && Array(name.suffix(suffix.count)) == suffix }
+        return secretFieldSuffixes.contains { suffix in
+            name.count >= suffix.count && Array(name.suffix(suffix.count)) == suffix
+        }
     }
 
     static let urlTokenParameters: Set<String> = [
@@ -76,7 +78,9 @@ struct SecretDetector {
             while j > i && (b[j - 1] == 0x2E || b[j - 1] == 0x2F) { j -= 1 }
             if j - i >= 12, let entity = classifyToken(b, i..<j) {
                 out.append(entity)
-            } else if j - i >= 3, j + 2 < n, b[j] == 0x3A, b[j + 1] == 0x2F, b[j + 2] == 0x2F, let url = credentialURL(b, schemeStart: i) {
+            } else if j - i >= 3, j + 2 < n, b[j] == 0x3A, b[j + 1] == 0x2F, b[j + 2] == 0x2F,
+                let url = credentialURL(b, schemeStart: i)
+            {
                 out.append(url)
                 i = url.range.upperBound
                 continue
@@ -100,14 +104,19 @@ struct SecretDetector {
         }
         guard range.count >= 16, !Self.isUUID(b[range]) else { return nil }
         guard ByteClass.windowContainsAny(b, before: start, window: 40, Self.keyWords) else { return nil }
-        return Self.looksRandom(b[range], threshold: entropyThreshold) ? DetectedEntity(type: .secret, range: range, confidence: 0.8) : nil
+        return Self.looksRandom(b[range], threshold: entropyThreshold)
+            ? DetectedEntity(type: .secret, range: range, confidence: 0.8) : nil
     }
 
     /// 8-4-4-4-12 hex digits: an identifier, not a secret.
     static func isUUID(_ token: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard token.count == 36 else { return false }
         for (i, c) in token.enumerated() {
-            if [8, 13, 18, 23].contains(i) { if c != 0x2D { return false } } else if !ByteClass.isHex(c) { return false }
+            if [8, 13, 18, 23].contains(i) {
+                if c != 0x2D { return false }
+            } else if !ByteClass.isHex(c) {
+                return false
+            }
         }
         return true
     }
@@ -158,7 +167,9 @@ struct SecretDetector {
     /// A URL with `user:password@` or a token-named query parameter, as one entity.
     private func credentialURL(_ b: UnsafeBufferPointer<UInt8>, schemeStart: Int) -> DetectedEntity? {
         var end = schemeStart
-        while end < b.count, b[end] > 0x20, b[end] != 0x22, b[end] != 0x3C, b[end] != 0x3E, b[end] != 0x60, b[end] != 0x27 { end += 1 }
+        while end < b.count, b[end] > 0x20, b[end] != 0x22, b[end] != 0x3C, b[end] != 0x3E, b[end] != 0x60,
+            b[end] != 0x27
+        { end += 1 }
         while end > schemeStart, [0x2E, 0x2C, 0x3B, 0x3A, 0x29, 0x21, 0x3F, 0x5D].contains(b[end - 1]) { end -= 1 }
         let url = b[schemeStart..<end]
         guard let schemeEnd = url.firstIndex(of: 0x3A) else { return nil }
@@ -171,14 +182,16 @@ struct SecretDetector {
         for pair in url[(query + 1)...].split(whereSeparator: { $0 == 0x26 || $0 == 0x23 }) {
             guard let eq = pair.firstIndex(of: 0x3D), eq + 1 < pair.endIndex else { continue }
             let name = String(decoding: pair[pair.startIndex..<eq].map(ByteClass.lower), as: UTF8.self)
-            if Self.urlTokenParameters.contains(name) { return DetectedEntity(type: .credentialURL, range: schemeStart..<end) }
+            if Self.urlTokenParameters.contains(name) {
+                return DetectedEntity(type: .credentialURL, range: schemeStart..<end)
+            }
         }
         return nil
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

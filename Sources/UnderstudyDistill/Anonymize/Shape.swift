@@ -6,7 +6,9 @@ enum Shape {
     static let hexLower = Array("0123456789abcdef".utf8)
     static let hexUpper = Array("0123456789ABCDEF".utf8)
 
-    static func randomize(_ text: Substring, _ rng: inout SurrogateRandom, firstDigitNonZero: Bool, hex: Bool = false) -> String {
+    static func randomize(_ text: Substring, _ rng: inout SurrogateRandom, firstDigitNonZero: Bool, hex: Bool = false)
+        -> String
+    {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)
         var sawDigit = false
@@ -51,7 +53,9 @@ enum Shape {
 
     /// Replaces the user information and token-named query values; keeps scheme, host and path.
     static func credentialURL(_ value: String, _ rng: inout SurrogateRandom) -> String {
-        guard let schemeEnd = value.range(of: "://") else { return randomize(Substring(value), &rng, firstDigitNonZero: false) }
+        guard let schemeEnd = value.range(of: "://") else {
+            return randomize(Substring(value), &rng, firstDigitNonZero: false)
+        }
         var result = String(value[..<schemeEnd.upperBound])
         let rest = value[schemeEnd.upperBound...]
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex
@@ -66,7 +70,9 @@ enum Shape {
         result += tail[...question]
         let query = tail[tail.index(after: question)...]
         let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
-            guard let eq = pair.firstIndex(of: "="), SecretDetector.urlTokenParameters.contains(pair[..<eq].lowercased()) else { return String(pair) }
+            guard let eq = pair.firstIndex(of: "="),
+                SecretDetector.urlTokenParameters.contains(pair[..<eq].lowercased())
+            else { return String(pair) }
             return String(pair[...eq]) + randomize(pair[pair.index(after: eq)...], &rng, firstDigitNonZero: false)
         }
         return result + pairs.joined(separator: "&")
@@ -80,7 +86,9 @@ enum Shape {
         for (i, part) in parts.enumerated() {
             var word: String
             if part.count <= 2 && part.first?.isUppercase == true {
-                word = String(upper.randomElement(using: &rng).map { Character(Unicode.Scalar($0)) }!) + (part.hasSuffix(".") ? "." : "")
+                word =
+                    String(upper.randomElement(using: &rng).map { Character(Unicode.Scalar($0)) }!)
+                    + (part.hasSuffix(".") ? "." : "")
             } else if i == 0 && parts.count > 1 || parts.count == 1 && NameLexicon.firstNameSet.contains(String(part)) {
                 word = NameLexicon.firstNames.randomElement(using: &rng)!
             } else {
@@ -102,13 +110,15 @@ enum Shape {
             if word.allSatisfy(\.isNumber) {
                 out += randomize(Substring(word), &rng, firstDigitNonZero: true)
             } else if NameLexicon.streetSuffixSet.contains(word) || ContextDetector.unitWords.contains(word)
-                || ContextDetector.militaryStart.contains(word) || ["APO", "FPO", "DPO", "AA", "AE", "AP", "Box", "N", "S", "E", "W"].contains(word)
+                || ContextDetector.militaryStart.contains(word)
+                || ["APO", "FPO", "DPO", "AA", "AE", "AP", "Box", "N", "S", "E", "W"].contains(word)
             {
                 out += word
             } else if NameLexicon.stateSet.contains(word) {
                 out += NameLexicon.states.randomElement(using: &rng)!
             } else if word.first?.isUppercase == true {
-                out += (Bool.random(using: &rng) ? NameLexicon.cities : NameLexicon.surnames).randomElement(using: &rng)!
+                out += (Bool.random(using: &rng) ? NameLexicon.cities : NameLexicon.surnames).randomElement(
+                    using: &rng)!
             } else {
                 out += randomize(Substring(word), &rng, firstDigitNonZero: false)
             }

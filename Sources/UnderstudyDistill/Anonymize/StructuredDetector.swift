@@ -3,7 +3,9 @@
 /// addresses. Context words decide the ambiguous shapes: ten bare digits are a phone number
 /// after "call me at" and an order id after "order #".
 struct StructuredDetector {
-    static let phoneWords = words(["phone", "call", "tel", "mobile", "cell", "fax", "sms", "text me", "whatsapp", "dial", "reach"])
+    static let phoneWords = words([
+        "phone", "call", "tel", "mobile", "cell", "fax", "sms", "text me", "whatsapp", "dial", "reach",
+    ])
     static let idWords = words([
         "order", "invoice", "ticket", "tracking", "ref", "#", " id", "sku", "case", "confirmation", "account",
         "po ", "serial", "batch", "txn", "transaction", "build", "job", "isbn", "pr ",
@@ -21,7 +23,13 @@ struct StructuredDetector {
         var hasColon = false
         var hasDigit = false
         for b in bytes {
-            if b == 0x40 { hasAt = true } else if b == 0x3A { hasColon = true } else if ByteClass.isDigit(b) { hasDigit = true }
+            if b == 0x40 {
+                hasAt = true
+            } else if b == 0x3A {
+                hasColon = true
+            } else if ByteClass.isDigit(b) {
+                hasDigit = true
+            }
         }
         if hasAt { emails(bytes, into: &out) }
         guard hasDigit else { return }
@@ -86,7 +94,8 @@ struct StructuredDetector {
             }
             if i > 0 {
                 let p = b[i - 1]
-                let glued = ByteClass.isWordByte(p) || p == 0x2E || p == 0x2F || p == 0x24
+                let glued =
+                    ByteClass.isWordByte(p) || p == 0x2E || p == 0x2F || p == 0x24
                     || (p == 0x2D && i > 1 && ByteClass.isAlnum(b[i - 2]))
                 if glued {
                     i += 1
@@ -143,13 +152,16 @@ struct StructuredDetector {
         }
     }
 
-    private func classify(_ run: inout Run, _ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
+    private func classify(
+        _ run: inout Run, _ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]
+    ) {
         let d = run.digits
         let g = run.groups
         var seps = SeparatorSet()
         for x in run.separators { seps.insert(x) }
         let idContext = ByteClass.windowContainsAny(b, before: run.start, window: 14, Self.idWords)
-        let phoneContext = ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.phoneWords)
+        let phoneContext =
+            ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.phoneWords)
             || (field.map { ByteClass.containsAny($0, Self.phoneFields) } ?? false)
 
         // IPv4: four dotted octets, unless it is a version number ("version 1.2.3.4", "v10.0.0.1").
@@ -161,7 +173,8 @@ struct StructuredDetector {
                 if octet > 255 || (len > 1 && d[offset] == 0x30) { valid = false }
                 offset += len
             }
-            let versionish = ByteClass.windowContainsAny(b, before: run.start, window: 12, Self.versionWords)
+            let versionish =
+                ByteClass.windowContainsAny(b, before: run.start, window: 12, Self.versionWords)
                 || (run.start > 0 && (b[run.start - 1] | 0x20) == 0x76)
             if valid && !versionish { out.append(DetectedEntity(type: .ipAddress, range: run.start..<run.end)) }
             return
@@ -169,23 +182,28 @@ struct StructuredDetector {
         // Payment card: 13-19 digits, a plausible issuer digit, Luhn, card-like grouping.
         // Issuers: 2-6 (Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro), JCB's old
         // 1800/2131 15-digit ranges; 12-digit numbers only as Maestro (5, 6).
-        let issuer = (0x32...0x36).contains(d[0]) || d.starts(with: Array("1800".utf8)) || d.starts(with: Array("2131".utf8))
+        let issuer =
+            (0x32...0x36).contains(d[0]) || d.starts(with: Array("1800".utf8)) || d.starts(with: Array("2131".utf8))
             || d.starts(with: Array("0604".utf8))
         let lengthOK = (13...19).contains(d.count) || (d.count == 12 && (d[0] == 0x35 || d[0] == 0x36 || d[0] == 0x30))
         if lengthOK, issuer, !run.plus, !run.paren, Checksum.luhn(d) {
-            let grouped = seps.isEmpty
+            let grouped =
+                seps.isEmpty
                 || ((seps.only(0x20) || seps.only(0x2D))
                     && (g.dropLast().allSatisfy { $0 == 4 } || g == [4, 6, 5] || g == [4, 6, 4]))
             if grouped {
-                out.append(DetectedEntity(type: .creditCard, range: run.start..<run.end, confidence: idContext ? 0.6 : 1))
+                out.append(
+                    DetectedEntity(type: .creditCard, range: run.start..<run.end, confidence: idContext ? 0.6 : 1))
                 return
             }
         }
         // US SSN: AAA-GG-SSSS with valid ranges; nine bare digits only after "SSN".
         if d.count == 9 && !run.plus && !run.paren {
-            let ssnContext = ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.ssnWords)
+            let ssnContext =
+                ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.ssnWords)
                 || (field.map { ByteClass.containsAny($0, Self.ssnWords) } ?? false)
-            let shaped = (g == [3, 2, 4] && (seps.only(0x2D) || (seps.only(0x20) && ssnContext))) || (g == [9] && ssnContext)
+            let shaped =
+                (g == [3, 2, 4] && (seps.only(0x2D) || (seps.only(0x20) && ssnContext))) || (g == [9] && ssnContext)
             if shaped && Self.validSSN(d) {
                 out.append(DetectedEntity(type: .usSSN, range: run.start..<run.end))
                 return
@@ -198,7 +216,9 @@ struct StructuredDetector {
             confidence = 0.95
         } else {
             var local = g
-            if local.count >= 4 && ((local[0] == 1 && d[0] == 0x31) || (local[0] == 3 && d.starts(with: [0x30, 0x30, 0x31]))) {
+            if local.count >= 4
+                && ((local[0] == 1 && d[0] == 0x31) || (local[0] == 3 && d.starts(with: [0x30, 0x30, 0x31])))
+            {
                 local.removeFirst()
             }
             if local == [3, 3, 4] {
@@ -206,7 +226,9 @@ struct StructuredDetector {
                 confidence = idContext ? 0 : 0.9
             } else if seps.isEmpty && (d.count == 10 || (d.count == 11 && d[0] == 0x31)) {
                 confidence = phoneContext && !idContext ? 0.85 : 0
-            } else if phoneContext && !idContext && (local == [3, 4] || (local.count >= 3 && (7...13).contains(d.count))) {
+            } else if phoneContext && !idContext
+                && (local == [3, 4] || (local.count >= 3 && (7...13).contains(d.count)))
+            {
                 confidence = 0.7
             }
         }
@@ -253,106 +275,5 @@ struct StructuredDetector {
         let group = d[3..<5].reduce(0) { $0 * 10 + Int($1 - 0x30) }
         let serial = d[5..<9].reduce(0) { $0 * 10 + Int($1 - 0x30) }
         return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0
-    }
-
-    // MARK: IBAN
-
-    private func ibans(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
-        let n = b.count
-        var i = 0
-        while i + 15 <= n {
-            guard ByteClass.isUpper(b[i]), ByteClass.isUpper(b[i + 1]), ByteClass.isDigit(b[i + 2]), ByteClass.isDigit(b[i + 3]),
-                i == 0 || !ByteClass.isWordByte(b[i - 1])
-            else {
-                i += 1
-                continue
-            }
-            var compact: [UInt8] = []
-            var j = i
-            var lastGood = i
-            var candidates: [(Int, [UInt8])] = []
-            while j < n && compact.count < 34 {
-                let x = b[j]
-                if ByteClass.isUpper(x) || ByteClass.isDigit(x) {
-                    compact.append(x)
-                    j += 1
-                    lastGood = j
-                    if compact.count >= 15 && (j == n || !ByteClass.isAlnum(b[j])) { candidates.append((j, compact)) }
-                } else if x == 0x20 && compact.count % 4 == 0 && j + 1 < n && ByteClass.isAlnum(b[j + 1]) {
-                    j += 1
-                } else {
-                    break
-                }
-            }
-            if let match = candidates.last(where: { Checksum.ibanIsValid($0.1) }) {
-                out.append(DetectedEntity(type: .iban, range: i..<match.0))
-                i = match.0
-            } else {
-                i = max(i + 1, lastGood)
-            }
-        }
-    }
-
-    // MARK: MAC and IPv6
-
-    private func macAddresses(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
-        let n = b.count
-        guard n >= 17 else { return }
-        var i = 0
-        while i + 17 <= n {
-            let sep = b[i + 2]
-            guard sep == 0x3A || sep == 0x2D, ByteClass.isHex(b[i]), i == 0 || !(ByteClass.isWordByte(b[i - 1]) || b[i - 1] == sep) else {
-                i += 1
-                continue
-            }
-            var ok = true
-            for k in 0..<6 {
-                let p = i + k * 3
-                if !ByteClass.isHex(b[p]) || !ByteClass.isHex(b[p + 1]) || (k < 5 && b[p + 2] != sep) { ok = false; break }
-            }
-            if ok && (i + 17 == n || !(ByteClass.isWordByte(b[i + 17]) || b[i + 17] == sep)) {
-                out.append(DetectedEntity(type: .macAddress, range: i..<(i + 17)))
-                i += 17
-            } else {
-                i += 1
-            }
-        }
-    }
-
-    private func ipv6(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
-        let n = b.count
-        var i = 0
-        while i < n {
-            guard ByteClass.isHex(b[i]) || b[i] == 0x3A, i == 0 || !(ByteClass.isWordByte(b[i - 1]) || b[i - 1] == 0x3A) else {
-                i += 1
-                continue
-            }
-            var j = i
-            var colons = 0
-            while j < n && (ByteClass.isHex(b[j]) || b[j] == 0x3A) {
-                if b[j] == 0x3A { colons += 1 }
-                j += 1
-            }
-            if colons >= 2 && (j == n || !(ByteClass.isWordByte(b[j]) || b[j] == 0x2E)) && Self.validIPv6(Array(b[i..<j])) {
-                out.append(DetectedEntity(type: .ipAddress, range: i..<j))
-            }
-            i = j + 1
-        }
-    }
-
-    static func validIPv6(_ token: [UInt8]) -> Bool {
-        let groups = token.split(separator: 0x3A, omittingEmptySubsequences: false)
-        var doubles = 0
-        for k in 0..<(token.count - 1) where token[k] == 0x3A && token[k + 1] == 0x3A { doubles += 1 }
-        guard doubles <= 1, !ByteClass.contains(token, [0x3A, 0x3A, 0x3A]) else { return false }
-        let nonEmpty = groups.filter { !$0.isEmpty }
-        guard nonEmpty.allSatisfy({ $0.count <= 4 }) else { return false }
-        if doubles == 0 {
-            return groups.count == 8 && nonEmpty.count == 8
-        }
-        if token.first == 0x3A && token.prefix(2) != [0x3A, 0x3A] { return false }
-        if token.last == 0x3A && token.suffix(2) != [0x3A, 0x3A] { return false }
-        // "a::b" is C++ or Rust far more often than an address.
-        return nonEmpty.count <= 7 && (nonEmpty.count >= 3 || nonEmpty.contains { $0.count == 4 })
     }
 }

@@ -49,19 +49,30 @@ struct SurrogateGenerator: Sendable {
         case .phone:
             // Keep a "+CC" country code; replace the other digits.
             var keep = 0
-            if value.hasPrefix("+") { keep = value.dropFirst().prefix(while: \.isNumber).count <= 3 ? value.dropFirst().prefix(while: \.isNumber).count + 1 : 2 }
+            if value.hasPrefix("+") {
+                keep =
+                    value.dropFirst().prefix(while: \.isNumber).count <= 3
+                    ? value.dropFirst().prefix(while: \.isNumber).count + 1 : 2
+            }
             return String(value.prefix(keep)) + Shape.randomize(value.dropFirst(keep), &rng, firstDigitNonZero: true)
         case .creditCard:
             var bytes = Array(value.utf8)
             let digitPositions = bytes.indices.filter { ByteClass.isDigit(bytes[$0]) }
-            for p in digitPositions.dropFirst().dropLast() { bytes[p] = UInt8(0x30 + Int.random(in: 0...9, using: &rng)) }
-            if let last = digitPositions.last { bytes[last] = Checksum.luhnCheckDigit(digitPositions.dropLast().map { bytes[$0] }) }
+            for p in digitPositions.dropFirst().dropLast() {
+                bytes[p] = UInt8(0x30 + Int.random(in: 0...9, using: &rng))
+            }
+            if let last = digitPositions.last {
+                bytes[last] = Checksum.luhnCheckDigit(digitPositions.dropLast().map { bytes[$0] })
+            }
             return String(decoding: bytes, as: UTF8.self)
         case .iban:
             var bytes = Array(value.utf8)
             let positions = bytes.indices.filter { bytes[$0] != 0x20 }
             for p in positions.dropFirst(4) {
-                bytes[p] = ByteClass.isDigit(bytes[p]) ? UInt8(0x30 + Int.random(in: 0...9, using: &rng)) : UInt8(0x41 + Int.random(in: 0..<26, using: &rng))
+                bytes[p] =
+                    ByteClass.isDigit(bytes[p])
+                    ? UInt8(0x30 + Int.random(in: 0...9, using: &rng))
+                    : UInt8(0x41 + Int.random(in: 0..<26, using: &rng))
             }
             let compact = positions.map { bytes[$0] }
             let check = Checksum.ibanCheckDigits(compact)
@@ -71,17 +82,21 @@ struct SurrogateGenerator: Sendable {
         case .usSSN:
             var area = Int.random(in: 1...898, using: &rng)
             if area == 666 { area = 667 }
-            let digits = TextFormat.padded(area, 3) + TextFormat.padded(Int.random(in: 1...99, using: &rng), 2)
+            let digits =
+                TextFormat.padded(area, 3) + TextFormat.padded(Int.random(in: 1...99, using: &rng), 2)
                 + TextFormat.padded(Int.random(in: 1...9999, using: &rng), 4)
             var out = ""
             var iterator = digits.makeIterator()
             for ch in value { out.append(ch.isNumber ? iterator.next()! : ch) }
             return out
         case .ipAddress:
-            if value.contains(":") { return Shape.randomize(Substring(value), &rng, firstDigitNonZero: false, hex: true) }
+            if value.contains(":") {
+                return Shape.randomize(Substring(value), &rng, firstDigitNonZero: false, hex: true)
+            }
             var first = Int.random(in: 11...223, using: &rng)
             if first == 127 { first = 128 }
-            return ([first] + (0..<3).map { _ in Int.random(in: 0...255, using: &rng) }).map(String.init).joined(separator: ".")
+            return ([first] + (0..<3).map { _ in Int.random(in: 0...255, using: &rng) }).map(String.init).joined(
+                separator: ".")
         case .macAddress:
             return Shape.randomize(Substring(value), &rng, firstDigitNonZero: false, hex: true)
         case .credentialURL:

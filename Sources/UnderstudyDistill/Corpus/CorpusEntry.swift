@@ -62,7 +62,8 @@ public struct CorpusEntry: Sendable, Equatable {
     public init(
         id: String, conversation: String, provider: String, api: String, model: String?, stream: Bool = false,
         prefix: CanonicalPrefix, prefixHash: String, varying: [CanonicalMessage], response: CanonicalResponse?,
-        alternatives: [Alternative] = [], usage: Exchange.Usage? = nil, firstByteMs: Double? = nil, latencyMs: Double? = nil,
+        alternatives: [Alternative] = [], usage: Exchange.Usage? = nil, firstByteMs: Double? = nil,
+        latencyMs: Double? = nil,
         status: Int? = nil, startMicros: Int64 = 0, count: Int = 1, costUSD: Double = 0, exactDuplicates: Int = 0,
         nearDuplicates: Int = 0, trainable: Bool = true, capped: Bool = false, variant: Int = 0,
         requestBody: JSONValue? = nil, responseBody: JSONValue? = nil

@@ -12,7 +12,10 @@ public struct DedupConfiguration: Sendable {
     /// Whether near-duplicate detection runs at all (exact duplicates always collapse).
     public var nearDuplicates: Bool
 
-    public init(threshold: Double = 0.9, permutations: Int = 128, shingleSize: Int = 3, seed: UInt64 = 1, nearDuplicates: Bool = true) {
+    public init(
+        threshold: Double = 0.9, permutations: Int = 128, shingleSize: Int = 3, seed: UInt64 = 1,
+        nearDuplicates: Bool = true
+    ) {
         self.threshold = threshold
         self.permutations = permutations
         self.shingleSize = shingleSize

@@ -20,7 +20,8 @@ public struct NearDuplicateFinder: Sendable {
         self.configuration = configuration
         // Candidates are confirmed exactly, so banding aims below the threshold: pairs just above
         // it then collide almost surely (recall) and the extra candidates cost one merge each.
-        self.lsh = LSHParameters.optimal(threshold: configuration.threshold * 0.85, permutations: configuration.permutations)
+        self.lsh = LSHParameters.optimal(
+            threshold: configuration.threshold * 0.85, permutations: configuration.permutations)
         self.shingler = Shingler(size: configuration.shingleSize)
         self.hasher = MinHasher(permutations: configuration.permutations, seed: configuration.seed)
     }
@@ -58,7 +59,9 @@ public struct NearDuplicateFinder: Sendable {
                         let i = Int(min(members[x], members[y]))
                         let j = Int(max(members[x], members[y]))
                         guard seen.insert(UInt64(i) << 32 | UInt64(j)).inserted else { continue }
-                        if Shingler.jaccard(shingleSets[i], shingleSets[j]) >= configuration.threshold { confirmed.append((i, j)) }
+                        if Shingler.jaccard(shingleSets[i], shingleSets[j]) >= configuration.threshold {
+                            confirmed.append((i, j))
+                        }
                     }
                     if star { continue }
                 }

@@ -25,7 +25,10 @@ public enum RequestFingerprint {
     public static func sortedKeys(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
-            return .object(members.map { JSONMember($0.key, sortedKeys($0.value)) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) })
+            return .object(
+                members.map { JSONMember($0.key, sortedKeys($0.value)) }.sorted {
+                    $0.key.utf8.lexicographicallyPrecedes($1.key.utf8)
+                })
         case .array(let elements):
             return .array(elements.map(sortedKeys))
         default:

@@ -23,7 +23,8 @@ public struct Normalizer: Sendable {
     public func normalize(_ exchange: Exchange) -> NormalizationOutcome {
         let body = exchange.request.body.truncated ? nil : exchange.request.body.json
         let endpoint = LLMEndpoint.classify(
-            method: exchange.request.method, target: exchange.request.target, headers: exchange.request.headers, body: body)
+            method: exchange.request.method, target: exchange.request.target, headers: exchange.request.headers,
+            body: body)
         guard let endpoint else {
             if exchange.request.body.truncated { return .excluded(.truncatedRequest) }
             return Self.looksLikeLLM(body) ? unknownProvider(exchange, body: body!) : .excluded(.notLLM)
@@ -39,18 +40,24 @@ public struct Normalizer: Sendable {
         guard response.status / 100 == 2 else { return .excluded(.httpError) }
         guard let body else { return .excluded(exchange.request.body.truncated ? .truncatedRequest : .notLLM) }
         let info = exchange.llm?.assembled != nil ? exchange.llm : ExchangeInterpreter.interpret(exchange)
-        guard let assembled = info?.assembled, let canonicalResponse = CanonicalResponse(assembled: assembled, api: endpoint.api) else {
+        guard let assembled = info?.assembled,
+            let canonicalResponse = CanonicalResponse(assembled: assembled, api: endpoint.api)
+        else {
             return .excluded(.unreadableResponse)
         }
-        var canonical = CanonicalExchange(endpoint: endpoint, requestBody: body, response: canonicalResponse, usage: info?.usage)
+        var canonical = CanonicalExchange(
+            endpoint: endpoint, requestBody: body, response: canonicalResponse, usage: info?.usage)
         let capped = cap(&canonical)
         return .normalized(
-            Self.withPath(exchange, NormalizedExchange(
-                id: exchange.id, captureMode: exchange.capture.mode, startMicros: exchange.timing.startMicros,
-                provider: endpoint.provider.rawValue, api: endpoint.api.rawValue, model: endpoint.model ?? info?.model,
-                stream: endpoint.stream, canonical: canonical, usage: info?.usage ?? Self.estimatedUsage(canonical),
-                firstByteMs: exchange.timing.firstByteMs, latencyMs: exchange.timing.endMs, status: response.status,
-                requestBody: body, responseBody: assembled, capped: capped, trainable: true)))
+            Self.withPath(
+                exchange,
+                NormalizedExchange(
+                    id: exchange.id, captureMode: exchange.capture.mode, startMicros: exchange.timing.startMicros,
+                    provider: endpoint.provider.rawValue, api: endpoint.api.rawValue,
+                    model: endpoint.model ?? info?.model,
+                    stream: endpoint.stream, canonical: canonical, usage: info?.usage ?? Self.estimatedUsage(canonical),
+                    firstByteMs: exchange.timing.firstByteMs, latencyMs: exchange.timing.endMs, status: response.status,
+                    requestBody: body, responseBody: assembled, capped: capped, trainable: true)))
     }
 
     /// A POST whose JSON body has a model and a prompt-like member, on a path no known provider uses.
@@ -65,14 +72,19 @@ public struct Normalizer: Sendable {
         }
         let provider = exchange.llm?.provider ?? "unknown"
         let canonical = CanonicalExchange(
-            endpoint: LLMEndpoint(provider: .openai, api: .chatCompletions), prefix: CanonicalPrefix(), messages: [], response: nil)
+            endpoint: LLMEndpoint(provider: .openai, api: .chatCompletions), prefix: CanonicalPrefix(), messages: [],
+            response: nil)
         return .normalized(
-            Self.withPath(exchange, NormalizedExchange(
-                id: exchange.id, captureMode: exchange.capture.mode, startMicros: exchange.timing.startMicros,
-                provider: provider, api: exchange.llm?.api ?? "unknown", model: body["model"]?.stringValue, stream: false,
-                canonical: canonical, usage: exchange.llm?.usage, firstByteMs: exchange.timing.firstByteMs,
-                latencyMs: exchange.timing.endMs, status: response.status, requestBody: body, responseBody: response.body.json,
-                capped: false, trainable: false)))
+            Self.withPath(
+                exchange,
+                NormalizedExchange(
+                    id: exchange.id, captureMode: exchange.capture.mode, startMicros: exchange.timing.startMicros,
+                    provider: provider, api: exchange.llm?.api ?? "unknown", model: body["model"]?.stringValue,
+                    stream: false,
+                    canonical: canonical, usage: exchange.llm?.usage, firstByteMs: exchange.timing.firstByteMs,
+                    latencyMs: exchange.timing.endMs, status: response.status, requestBody: body,
+                    responseBody: response.body.json,
+                    capped: false, trainable: false)))
     }
 
     static func withPath(_ exchange: Exchange, _ normalized: NormalizedExchange) -> NormalizedExchange {
@@ -106,7 +118,9 @@ public struct Normalizer: Sendable {
 
     /// About four bytes a token, when the upstream reported no usage.
     static func estimatedUsage(_ canonical: CanonicalExchange) -> Exchange.Usage {
-        let input = (canonical.prefix.json.serializedBytes().count + canonical.messages.reduce(0) { $0 + $1.json.serializedBytes().count }) / 4
+        let input =
+            (canonical.prefix.json.serializedBytes().count
+                + canonical.messages.reduce(0) { $0 + $1.json.serializedBytes().count }) / 4
         let output = (canonical.response?.json.serializedBytes().count ?? 0) / 4
         return Exchange.Usage(inputTokens: input, outputTokens: output)
     }

@@ -30,7 +30,8 @@ public struct PriceTable: Sendable {
         "gpt-4.1": Price(input: 2, output: 8), "gpt-4.1-mini": Price(input: 0.4, output: 1.6),
         "gpt-4.1-nano": Price(input: 0.1, output: 0.4), "gpt-4-turbo": Price(input: 10, output: 30),
         "gpt-3.5-turbo": Price(input: 0.5, output: 1.5), "o1": Price(input: 15, output: 60),
-        "o3": Price(input: 2, output: 8), "o3-mini": Price(input: 1.1, output: 4.4), "o4-mini": Price(input: 1.1, output: 4.4),
+        "o3": Price(input: 2, output: 8), "o3-mini": Price(input: 1.1, output: 4.4),
+        "o4-mini": Price(input: 1.1, output: 4.4),
         "gpt-5": Price(input: 1.25, output: 10), "gpt-5-mini": Price(input: 0.25, output: 2),
         "claude-3-5-sonnet": Price(input: 3, output: 15), "claude-3-7-sonnet": Price(input: 3, output: 15),
         "claude-sonnet-4": Price(input: 3, output: 15), "claude-3-5-haiku": Price(input: 0.8, output: 4),
@@ -53,21 +54,30 @@ public struct PriceTable: Sendable {
     /// The cost in USD of `usage` on `model`.
     public func cost(model: String?, usage: Exchange.Usage?) -> Double {
         let price = price(for: model)
-        return (Double(usage?.inputTokens ?? 0) * price.input + Double(usage?.outputTokens ?? 0) * price.output) / 1_000_000
+        return (Double(usage?.inputTokens ?? 0) * price.input + Double(usage?.outputTokens ?? 0) * price.output)
+            / 1_000_000
     }
 
     /// Reads a JSON price file; entries override the defaults, `"*"` sets the fallback.
     public static func load(path: String) throws -> PriceTable {
-        guard let data = FileManager.default.contents(atPath: path) else { throw DistillError("cannot read the price table \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DistillError("cannot read the price table \(path)")
+        }
         guard case .object(let members) = try JSONValue(parsing: Array(data)) else {
-            throw DistillError("\(path): a price table is a JSON object {\"model\": {\"input\": USD per 1M, \"output\": USD per 1M}}")
+            throw DistillError(
+                "\(path): a price table is a JSON object {\"model\": {\"input\": USD per 1M, \"output\": USD per 1M}}")
         }
         var table = PriceTable()
         for member in members {
-            guard let input = member.value["input"]?.doubleValue, let output = member.value["output"]?.doubleValue else {
+            guard let input = member.value["input"]?.doubleValue, let output = member.value["output"]?.doubleValue
+            else {
                 throw DistillError("\(path): \(member.key) needs numeric \"input\" and \"output\" prices")
             }
-            if member.key == "*" { table.fallback = Price(input: input, output: output) } else { table.prices[member.key.lowercased()] = Price(input: input, output: output) }
+            if member.key == "*" {
+                table.fallback = Price(input: input, output: output)
+            } else {
+                table.prices[member.key.lowercased()] = Price(input: input, output: output)
+            }
         }
         return table
     }

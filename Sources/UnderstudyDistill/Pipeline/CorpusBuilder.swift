@@ -15,7 +15,9 @@ struct CorpusBuilder {
         for member in group.members {
             guard let response = member.canonical.response else { continue }
             let key = response.json.canonicalized().serialized()
-            if let existing = responseCounts[key] { responseCounts[key] = (existing.0, existing.1 + 1) } else {
+            if let existing = responseCounts[key] {
+                responseCounts[key] = (existing.0, existing.1 + 1)
+            } else {
                 responseCounts[key] = (response, 1)
                 order.append(key)
             }
@@ -48,7 +50,10 @@ struct CorpusBuilder {
             system: prefix.system.map { anonymizer.anonymize(text: $0, field: "system", scope: &scope) },
             tools: prefix.tools.map {
                 ToolSpec(
-                    name: $0.name, description: $0.description.map { anonymizer.anonymize(text: $0, field: "description", scope: &scope) },
+                    name: $0.name,
+                    description: $0.description.map {
+                        anonymizer.anonymize(text: $0, field: "description", scope: &scope)
+                    },
                     parameters: anonymizer.anonymize($0.parameters, scope: &scope))
             })
     }

@@ -13,7 +13,8 @@ enum CorpusWriter {
         let scratch = workspace.temporary.appendingPathComponent(".segments", isDirectory: true)
         let writer = try ArchiveWriter(
             configuration: ArchiveWriterConfiguration(
-                directory: scratch, queueCapacity: entries.count + 16, flushInterval: .seconds(60), rotateBytes: Int.max / 2,
+                directory: scratch, queueCapacity: entries.count + 16, flushInterval: .seconds(60),
+                rotateBytes: Int.max / 2,
                 rotateAge: .seconds(86_400 * 365), writerName: "understudy-distill"))
         for (entry, mode, target) in entries {
             guard writer.append(entry.envelope(target: target, captureMode: mode)) else {
@@ -23,10 +24,16 @@ enum CorpusWriter {
         try writer.close()
         let counters = writer.counters
         guard counters.written == entries.count, counters.dropped == 0 else {
-            throw DistillError("the corpus writer wrote \(counters.written) of \(entries.count) records: \(counters.lastError ?? "unknown error")")
+            throw DistillError(
+                "the corpus writer wrote \(counters.written) of \(entries.count) records: \(counters.lastError ?? "unknown error")"
+            )
         }
-        let segments = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter { $0.hasSuffix(".jsonl.zst") }
-        guard segments.count == 1 else { throw DistillError("the corpus writer produced \(segments.count) segments in \(scratch.path), expected 1") }
+        let segments = try FileManager.default.contentsOfDirectory(atPath: scratch.path).filter {
+            $0.hasSuffix(".jsonl.zst")
+        }
+        guard segments.count == 1 else {
+            throw DistillError("the corpus writer produced \(segments.count) segments in \(scratch.path), expected 1")
+        }
         try FileManager.default.moveItem(at: scratch.appendingPathComponent(segments[0]), to: target)
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target.path)
         try FileManager.default.removeItem(at: scratch)

@@ -23,9 +23,12 @@ struct DuplicateGrouper {
         var exactIndex: [String: Int] = [:]
         var exact: [[NormalizedExchange]] = []
         for call in calls {
-            let key = (call.trainable ? "" : "raw\u{0}") + call.provider + "\u{0}"
+            let key =
+                (call.trainable ? "" : "raw\u{0}") + call.provider + "\u{0}"
                 + RequestFingerprint.hash(body: call.requestBody, api: call.api, model: call.model)
-            if let i = exactIndex[key] { exact[i].append(call) } else {
+            if let i = exactIndex[key] {
+                exact[i].append(call)
+            } else {
                 exactIndex[key] = exact.count
                 exact.append([call])
             }
@@ -36,7 +39,9 @@ struct DuplicateGrouper {
             let candidates = exact.indices.filter { exact[$0][0].trainable }
             let finder = NearDuplicateFinder(configuration: configuration)
             let texts = candidates.map { Self.varyingText(exact[$0][0].canonical) }
-            let namespaces = candidates.map { exact[$0][0].api + "\u{0}" + (exact[$0][0].model ?? "") + "\u{0}" + exact[$0][0].canonical.prefixHash }
+            let namespaces = candidates.map {
+                exact[$0][0].api + "\u{0}" + (exact[$0][0].model ?? "") + "\u{0}" + exact[$0][0].canonical.prefixHash
+            }
             let pairs = finder.pairs(texts: texts, namespaces: namespaces)
             let local = NearDuplicateFinder.groups(count: candidates.count, pairs: pairs)
             var grouped = Set<Int>()
@@ -53,7 +58,9 @@ struct DuplicateGrouper {
             let members = sorted.flatMap { exact[$0] }
             let exactDuplicates = sorted.reduce(0) { $0 + exact[$1].count - 1 }
             let nearDuplicates = sorted.dropFirst().reduce(0) { $0 + exact[$1].count }
-            return DuplicateGroup(representative: exact[sorted[0]][0], members: members, exactDuplicates: exactDuplicates, nearDuplicates: nearDuplicates)
+            return DuplicateGroup(
+                representative: exact[sorted[0]][0], members: members, exactDuplicates: exactDuplicates,
+                nearDuplicates: nearDuplicates)
         }
     }
 

@@ -16,17 +16,22 @@ public struct RunWorkspace {
         let fm = FileManager.default
         final = root.appendingPathComponent(run, isDirectory: true)
         if fm.fileExists(atPath: final.path) && !force {
-            throw DistillError("run directory \(final.path) already exists; pass --force to replace it or choose another --run")
+            throw DistillError(
+                "run directory \(final.path) already exists; pass --force to replace it or choose another --run")
         }
         try fm.createDirectory(at: root, withIntermediateDirectories: true)
         temporary = root.appendingPathComponent(".\(run).tmp-\(UUID().uuidString.prefix(8))", isDirectory: true)
-        try fm.createDirectory(at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        try fm.createDirectory(
+            at: temporary, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
     }
 
     /// Writes a file into the workspace with mode 0600.
     public func write(_ bytes: [UInt8], to name: String) throws {
         let url = temporary.appendingPathComponent(name)
-        guard FileManager.default.createFile(atPath: url.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+        guard
+            FileManager.default.createFile(
+                atPath: url.path, contents: Data(bytes), attributes: [.posixPermissions: 0o600])
+        else {
             throw DistillError("cannot write \(url.path)")
         }
     }
@@ -36,7 +41,8 @@ public struct RunWorkspace {
         let fm = FileManager.default
         var old: URL?
         if fm.fileExists(atPath: final.path) {
-            let aside = final.deletingLastPathComponent().appendingPathComponent(".\(final.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
+            let aside = final.deletingLastPathComponent().appendingPathComponent(
+                ".\(final.lastPathComponent).old-\(UUID().uuidString.prefix(8))")
             try fm.moveItem(at: final, to: aside)
             old = aside
         }

@@ -29,7 +29,8 @@ public struct StageOne: Sendable {
     }
 
     public func run(progress: (@Sendable (StageOneProgress) -> Void)? = nil) throws -> StageOneReport {
-        let workspace = try RunWorkspace(root: configuration.runsRoot, run: configuration.run, force: configuration.force)
+        let workspace = try RunWorkspace(
+            root: configuration.runsRoot, run: configuration.run, force: configuration.force)
         do {
             let report = try build(into: workspace, progress: progress)
             try workspace.commit()
@@ -40,7 +41,9 @@ public struct StageOne: Sendable {
         }
     }
 
-    private func build(into workspace: RunWorkspace, progress: (@Sendable (StageOneProgress) -> Void)?) throws -> StageOneReport {
+    private func build(into workspace: RunWorkspace, progress: (@Sendable (StageOneProgress) -> Void)?) throws
+        -> StageOneReport
+    {
         var report = StageOneReport(run: configuration.run, inputs: configuration.inputs.map(\.path))
         report.mode = configuration.anonymizer.mode
         report.threshold = configuration.dedup.threshold
@@ -59,10 +62,14 @@ public struct StageOne: Sendable {
         var normalized: [NormalizedExchange] = []
         for input in configuration.inputs {
             let reader: ArchiveReader
-            do { reader = try ArchiveReader(path: input) } catch { throw DistillError("cannot read captures \(input.path): \(error)") }
+            do { reader = try ArchiveReader(path: input) } catch {
+                throw DistillError("cannot read captures \(input.path): \(error)")
+            }
             let issues = try reader.scan { exchange in
                 report.read += 1
-                if report.read % 1000 == 0 { progress?(StageOneProgress(phase: "normalize", done: report.read, total: nil)) }
+                if report.read % 1000 == 0 {
+                    progress?(StageOneProgress(phase: "normalize", done: report.read, total: nil))
+                }
                 switch normalizer.normalize(exchange) {
                 case .excluded(let reason):
                     report.excluded[reason, default: 0] += 1
@@ -96,7 +103,8 @@ public struct StageOne: Sendable {
         for (index, group) in groups.enumerated() {
             for variant in 0...configuration.variants {
                 let key = "\(variant)\u{0}\(group.representative.conversation)"
-                var scope = scopes[key] ?? PseudonymScope(conversation: group.representative.conversation, variant: variant)
+                var scope =
+                    scopes[key] ?? PseudonymScope(conversation: group.representative.conversation, variant: variant)
                 let entry = builder.entry(for: group, variant: variant, scope: &scope)
                 if variant == 0 { report.entities.merge(scope.counts) }
                 scope.counts = EntityCounts()

@@ -20,7 +20,8 @@ public struct StageOneConfiguration: Sendable {
 
     public init(
         inputs: [URL], run: String, runsRoot: URL = URL(fileURLWithPath: "distill/runs"), force: Bool = false,
-        anonymizer: AnonymizerConfiguration = AnonymizerConfiguration(), dedup: DedupConfiguration = DedupConfiguration(),
+        anonymizer: AnonymizerConfiguration = AnonymizerConfiguration(),
+        dedup: DedupConfiguration = DedupConfiguration(),
         maximumMessageBytes: Int = 32 * 1024, prices: PriceTable = PriceTable(), variants: Int = 0
     ) {
         self.inputs = inputs

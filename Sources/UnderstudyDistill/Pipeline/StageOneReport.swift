@@ -41,26 +41,42 @@ public struct StageOneReport: Sendable, Equatable {
             JSONMember("format", .int(Self.format)), JSONMember("stage", "normalize+dedup+anonymize"),
             JSONMember("run", .string(run)), JSONMember("inputs", .array(inputs.map(JSONValue.string))),
             JSONMember("read", .int(read)), JSONMember("normalized", .int(normalized)),
-            JSONMember("excluded", .object(ExclusionReason.allCases.sorted().filter { $0 != .unknownProvider }.map { JSONMember($0.rawValue, .int(excluded[$0] ?? 0)) })),
+            JSONMember(
+                "excluded",
+                .object(
+                    ExclusionReason.allCases.sorted().filter { $0 != .unknownProvider }.map {
+                        JSONMember($0.rawValue, .int(excluded[$0] ?? 0))
+                    })),
             JSONMember("excluded_total", .int(excludedTotal)),
             JSONMember("unknown_provider_kept_raw", .int(keptRaw)), JSONMember("capped_messages", .int(capped)),
-            JSONMember("corrupt_segments", .object([
-                JSONMember("count", .int(archiveIssues.filter(\.losesData).count)),
-                JSONMember("skipped", .array(archiveIssues.map {
-                    .object([
-                        JSONMember("segment", .string($0.path)), JSONMember("offset", .int($0.offset)),
-                        JSONMember("kind", .string($0.kind.rawValue)),
-                    ])
-                })),
-            ])),
-            JSONMember("duplicates", .object([
-                JSONMember("exact", .int(exactDuplicates)), JSONMember("near", .int(nearDuplicates)),
-                JSONMember("near_threshold", .double(threshold)),
-            ])),
+            JSONMember(
+                "corrupt_segments",
+                .object([
+                    JSONMember("count", .int(archiveIssues.filter(\.losesData).count)),
+                    JSONMember(
+                        "skipped",
+                        .array(
+                            archiveIssues.map {
+                                .object([
+                                    JSONMember("segment", .string($0.path)), JSONMember("offset", .int($0.offset)),
+                                    JSONMember("kind", .string($0.kind.rawValue)),
+                                ])
+                            })),
+                ])),
+            JSONMember(
+                "duplicates",
+                .object([
+                    JSONMember("exact", .int(exactDuplicates)), JSONMember("near", .int(nearDuplicates)),
+                    JSONMember("near_threshold", .double(threshold)),
+                ])),
             JSONMember("entries", .int(entries)), JSONMember("augmentation_variants", .int(variants)),
-            JSONMember("anonymization", .object([JSONMember("mode", .string(mode.rawValue)), JSONMember("entities", entities.jsonValue)])),
+            JSONMember(
+                "anonymization",
+                .object([JSONMember("mode", .string(mode.rawValue)), JSONMember("entities", entities.jsonValue)])),
             JSONMember("recorded_cost_usd", .double((costUSD * 1e6).rounded() / 1e6)),
-            JSONMember("timings_s", .object(timings.keys.sorted().map { JSONMember($0, .double((timings[$0]! * 1000).rounded() / 1000)) })),
+            JSONMember(
+                "timings_s",
+                .object(timings.keys.sorted().map { JSONMember($0, .double((timings[$0]! * 1000).rounded() / 1000)) })),
         ])
     }
 }

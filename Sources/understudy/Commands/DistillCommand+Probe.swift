@@ -23,28 +23,36 @@ struct DistillProbeCommand: AsyncParsableCommand {
     @Option(help: "Near-duplicate Jaccard threshold.") var threshold = 0.9
     @Option(help: "MinHash permutations.") var numPerm = 128
     @Option(help: "Words per shingle.") var shingle = 3
-    @Flag(help: "Treat texts that parse as JSON as JSON (walk string values with member names as context).") var json = false
+    @Flag(help: "Treat texts that parse as JSON as JSON (walk string values with member names as context).") var json =
+        false
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: input) else { throw CLIError("cannot read \(input)") }
         var texts: [String] = []
         for line in data.split(separator: 0x0A) where !line.isEmpty {
-            guard let text = (try? JSONValue(parsing: line))?["text"]?.stringValue else { throw CLIError("\(input): a line has no \"text\" string") }
+            guard let text = (try? JSONValue(parsing: line))?["text"]?.stringValue else {
+                throw CLIError("\(input): a line has no \"text\" string")
+            }
             texts.append(text)
         }
         switch engine {
         case "dedup":
-            let finder = NearDuplicateFinder(configuration: DedupConfiguration(threshold: threshold, permutations: numPerm, shingleSize: shingle))
+            let finder = NearDuplicateFinder(
+                configuration: DedupConfiguration(threshold: threshold, permutations: numPerm, shingleSize: shingle))
             let start = ContinuousClock.now
             let cpu = Self.cpuSeconds()
             let pairs = finder.pairs(texts: texts)
             let seconds = Self.seconds(since: start)
-            print(JSONValue.object([
-                JSONMember("seconds", .double(seconds)), JSONMember("cpu_seconds", .double(Self.cpuSeconds() - cpu)), JSONMember("bands", .int(finder.lsh.bands)), JSONMember("rows", .int(finder.lsh.rows)),
-                JSONMember("pairs", .array(pairs.map { .array([.int($0.0), .int($0.1)]) })),
-            ]).serialized())
+            print(
+                JSONValue.object([
+                    JSONMember("seconds", .double(seconds)),
+                    JSONMember("cpu_seconds", .double(Self.cpuSeconds() - cpu)),
+                    JSONMember("bands", .int(finder.lsh.bands)), JSONMember("rows", .int(finder.lsh.rows)),
+                    JSONMember("pairs", .array(pairs.map { .array([.int($0.0), .int($0.1)]) })),
+                ]).serialized())
         case "anonymize":
-            let anonymizer = Anonymizer(configuration: AnonymizerConfiguration(key: Array("understudy-bench-key-0123456789".utf8)))
+            let anonymizer = Anonymizer(
+                configuration: AnonymizerConfiguration(key: Array("understudy-bench-key-0123456789".utf8)))
             var results: [(String, PseudonymScope)] = []
             results.reserveCapacity(texts.count)
             let bytes = texts.reduce(0) { $0 + $1.utf8.count }
@@ -54,7 +62,9 @@ struct DistillProbeCommand: AsyncParsableCommand {
                 var scope = PseudonymScope(conversation: String(i))
                 var parsed: JSONValue?
                 if json, text.first == "{" || text.first == "[" { parsed = try? JSONValue(parsing: text) }
-                let out = parsed.map { anonymizer.anonymize($0, scope: &scope).serialized() } ?? anonymizer.anonymize(text: text, scope: &scope)
+                let out =
+                    parsed.map { anonymizer.anonymize($0, scope: &scope).serialized() }
+                    ?? anonymizer.anonymize(text: text, scope: &scope)
                 results.append((out, scope))
             }
             let seconds = Self.seconds(since: start)
@@ -62,17 +72,25 @@ struct DistillProbeCommand: AsyncParsableCommand {
             if let output {
                 var lines: [UInt8] = []
                 for (text, scope) in results {
-                    let found = JSONValue.array(scope.replacedValues.map { .array([.string($0.type.rawValue), .string($0.value)]) })
-                    lines += JSONValue.object([JSONMember("text", .string(text)), JSONMember("found", found)]).serializedBytes() + [0x0A]
+                    let found = JSONValue.array(
+                        scope.replacedValues.map { .array([.string($0.type.rawValue), .string($0.value)]) })
+                    lines +=
+                        JSONValue.object([JSONMember("text", .string(text)), JSONMember("found", found)])
+                        .serializedBytes() + [0x0A]
                 }
-                guard FileManager.default.createFile(atPath: output, contents: Data(lines), attributes: [.posixPermissions: 0o600]) else {
+                guard
+                    FileManager.default.createFile(
+                        atPath: output, contents: Data(lines), attributes: [.posixPermissions: 0o600])
+                else {
                     throw CLIError("cannot write \(output)")
                 }
             }
-            print(JSONValue.object([
-                JSONMember("seconds", .double(seconds)), JSONMember("cpu_seconds", .double(cpuSeconds)), JSONMember("bytes", .int(bytes)),
-                JSONMember("mb_per_s", .double(Double(bytes) / 1e6 / max(cpuSeconds, 1e-9))),
-            ]).serialized())
+            print(
+                JSONValue.object([
+                    JSONMember("seconds", .double(seconds)), JSONMember("cpu_seconds", .double(cpuSeconds)),
+                    JSONMember("bytes", .int(bytes)),
+                    JSONMember("mb_per_s", .double(Double(bytes) / 1e6 / max(cpuSeconds, 1e-9))),
+                ]).serialized())
         default:
             throw ValidationError("engine must be dedup or anonymize, not \(engine)")
         }

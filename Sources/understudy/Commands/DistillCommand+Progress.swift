@@ -17,7 +17,9 @@ final class DistillProgress: @unchecked Sendable {
             if let total = progress.total, total > 0 {
                 let width = 30
                 let filled = min(width, progress.done * width / total)
-                line += "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled) + "] \(progress.done)/\(total)"
+                line +=
+                    "[" + String(repeating: "=", count: filled) + String(repeating: " ", count: width - filled)
+                    + "] \(progress.done)/\(total)"
             } else {
                 line += "\(progress.done) records"
             }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import UnderstudyArchive
 
 /// `understudy distill`: from capture archives to per-task datasets. Without a subcommand it
 /// runs every stage; each stage also runs on its own (`clean`, `cluster`), and `clusters` shows
@@ -43,17 +44,21 @@ struct DistillAllCommand: AsyncParsableCommand {
 
     func run() async throws {
         let report = try clean.runStageOne()
-        var arguments = ["--run", clean.run, "--runs", clean.runs, "--algorithm", algorithm, "--min-cluster-size", String(minClusterSize)]
+        var arguments = [
+            "--run", clean.run, "--runs", clean.runs, "--algorithm", algorithm, "--min-cluster-size",
+            String(minClusterSize),
+        ]
         if hashingEmbedder { arguments.append("--hashing-embedder") }
         let cluster = try ClusterOptions.parse(arguments)
         let summary = try cluster.runStageTwo()
         if clean.json {
-            print(JSONValue.object([JSONMember("stage1", report.json), JSONMember("stage2", summary.json)]).serialized())
+            print(
+                JSONValue.object([JSONMember("stage1", report.json), JSONMember("stage2", summary.json)]).serialized())
         } else {
             DistillCleanCommand.printSummary(report)
-            print("stage two: \(summary.clustering.clusters.count) clusters, \(summary.clustering.noiseCount) calls left as noise")
+            print(
+                "stage two: \(summary.clustering.clusters.count) clusters, \(summary.clustering.noiseCount) calls left as noise"
+            )
         }
     }
 }
-
-import UnderstudyArchive
