@@ -1,0 +1,97 @@
+/// Reads a specialist's generated answer (prompt format v1, without `<|end|>`) back into the
+/// canonical response, putting slot values back typed by the named tool's JSON schema.
+///
+/// ```swift
+/// let response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: ["send": parameters])
+/// response.toolCalls[0].arguments.jsonText   // {"message":"Lunch at 12?","receiver_id":"USR002"}
+/// ```
+public enum AnswerRestorer {
+    /// The canonical response: content and tool calls with restored arguments.
+    public struct Response: Sendable, Equatable {
+        public var content: String?
+        public var toolCalls: [ToolCall]
+
+        public struct ToolCall: Sendable, Equatable {
+            public var name: String
+            public var arguments: OrderedJSON
+
+            public init(name: String, arguments: OrderedJSON) {
+                self.name = name
+                self.arguments = arguments
+            }
+        }
+    }
+
+    /// Parses and restores; errors say what is wrong with the answer.
+    /// - Parameter tools: each tool's `parameters` schema by name.
+    public static func restore(_ text: String, slots: PromptSlotTable, tools: [String: OrderedJSON]) throws -> Response {
+        let value = try OrderedJSON.parse(text, slots: true)
+        guard case .object = value, let calls = value["tool_calls"], case .array(let items) = calls else {
+            throw InferenceError.invalidInput("the answer is not a canonical response object with tool_calls")
+        }
+        var content: String? = nil
+        switch value["content"] {
+        case .string(let s)?: content = s
+        case .slot(let k)?: content = try slot(k, slots).text
+        case .null?, nil: content = nil
+        default: throw InferenceError.invalidInput("the answer's content is not a string or null")
+        }
+        let restored = try items.map { item -> Response.ToolCall in
+            guard case .string(let name)? = item["name"], let arguments = item["arguments"], case .object = arguments else {
+                throw InferenceError.invalidInput("a tool call has no name or its arguments are not an object")
+            }
+            return .init(name: name, arguments: try restoreValue(arguments, slots, tools[name]))
+        }
+        return Response(content: content, toolCalls: restored)
+    }
+
+    static func slot(_ k: Int, _ slots: PromptSlotTable) throws -> PromptSlotTable.Slot {
+        guard k >= 0, k < slots.slots.count else { throw InferenceError.invalidInput("the answer uses slot <S\(k)> the prompt does not have") }
+        return slots.slots[k]
+    }
+
+    static func restoreValue(_ value: OrderedJSON, _ slots: PromptSlotTable, _ schema: OrderedJSON?) throws -> OrderedJSON {
+        switch value {
+        case .slot(let k): return coerce(try slot(k, slots), schema)
+        case .object(let members):
+            return .object(try members.map { ($0.key, try restoreValue($0.value, slots, schema?["properties"]?[$0.key])) })
+        case .array(let items): return .array(try items.map { try restoreValue($0, slots, schema?["items"]) })
+        default: return value
+        }
+    }
+
+    static func schemaType(_ schema: OrderedJSON?) -> String? {
+        var kind: String?
+        switch schema?["type"] {
+        case .string(let s)?: kind = s
+        case .array(let list)?:
+            kind = list.compactMap { if case .string(let s) = $0, s != "null" { return s } else { return nil } }.first
+        default: kind = nil
+        }
+        return ["float": "number", "dict": "object", "tuple": "array"][kind ?? ""] ?? kind
+    }
+
+    /// A slot's value typed by the schema of the place it is written to (PROMPT_FORMAT.md table).
+    static func coerce(_ slot: PromptSlotTable.Slot, _ schema: OrderedJSON?) -> OrderedJSON {
+        let text = slot.text
+        let isNumber = PromptSlotTable.isNumberText(text)
+        switch schemaType(schema) {
+        case "string": return .string(text)
+        case "integer" where isNumber:
+            if let v = Double(text), v == v.rounded(), abs(v) < 1e15 { return .number(String(Int64(v))) }
+            return .number(text)
+        case "number" where isNumber: return .number(text)
+        case "boolean" where ["true", "false"].contains(text.lowercased()): return .bool(text.lowercased() == "true")
+        case "array", "object":
+            if let parsed = try? OrderedJSON.parse(text) {
+                switch parsed {
+                case .array, .object: return parsed
+                default: break
+                }
+            }
+            return .string(text)
+        case nil where slot.kind == "number" && isNumber: return .number(text)
+        default: return .string(text)
+        }
+    }
+}

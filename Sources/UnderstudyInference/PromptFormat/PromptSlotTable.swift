@@ -1,0 +1,50 @@
+/// The value slots of one prompt (prompt format v1, "Value slots"): texts in order of first
+/// appearance, at most `limit`, each `number` or `string`.
+public struct PromptSlotTable: Sendable, Equatable {
+    /// One slot.
+    public struct Slot: Sendable, Equatable {
+        public var text: String
+        /// "number" when the text is `-?[0-9]+(\.[0-9]+)?`, else "string".
+        public var kind: String
+
+        public init(text: String, kind: String) {
+            self.text = text
+            self.kind = kind
+        }
+    }
+
+    public private(set) var slots: [Slot] = []
+    public let limit: Int
+    static let maxCharacters = 100
+
+    public init(limit: Int = 64) { self.limit = limit }
+
+    /// The slot of `text`: an existing one with the same text, else a new one when there is
+    /// room and the text is 1–100 code points; nil otherwise.
+    mutating func add(_ text: String, kind: String) -> Int? {
+        if let index = slots.firstIndex(where: { $0.text == text }) { return index }
+        let length = text.unicodeScalars.count
+        guard slots.count < limit, length > 0, length <= Self.maxCharacters else { return nil }
+        slots.append(Slot(text: text, kind: kind))
+        return slots.count - 1
+    }
+
+    /// The slot an answer leaf matches: a string by equal text, a number by equal value.
+    func find(_ value: OrderedJSON) -> Int? {
+        switch value {
+        case .string(let s): return slots.firstIndex { $0.text == s }
+        case .number(let text):
+            let v = Double(text)
+            return slots.firstIndex { Self.isNumberText($0.text) && Double($0.text) == v }
+        default: return nil
+        }
+    }
+
+    static func isNumberText(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 48 && $0 <= 57 } }
+    }
+}
