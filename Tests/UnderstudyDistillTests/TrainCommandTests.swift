@@ -114,6 +114,28 @@ struct TrainCommandTests {
         #expect(result.stderr.contains(".venv/bin/python") && result.stderr.contains("tools/setup"), "\(result.stderr)")
     }
 
+    @Test func aVenvWithoutTheTrainerPackagesNamesThem() throws {
+        try requireEnvironment()
+        let systemPython = "/usr/bin/python3"
+        try #require(FileManager.default.fileExists(atPath: systemPython), "needs \(systemPython) (no torch there)")
+        let home = try TestEnvironment.temporaryDirectory("understudy-home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        let trainer = home.appendingPathComponent("distill/trainer")
+        try FileManager.default.createDirectory(at: trainer, withIntermediateDirectories: true)
+        try Data().write(to: trainer.appendingPathComponent("__main__.py"))
+        try FileManager.default.createDirectory(
+            at: home.appendingPathComponent("distill/runs/r1/clusters"), withIntermediateDirectories: true)
+        let bin = home.appendingPathComponent(".venv/bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(
+            atPath: bin.appendingPathComponent("python").path, withDestinationPath: systemPython)
+        let result = try ProcessRunner.run(
+            TestEnvironment.binary, ["train", "--run", "r1"], environment: ["UNDERSTUDY_HOME": home.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("packages missing") && result.stderr.contains("torch"), "\(result.stderr)")
+        #expect(result.stderr.contains("tools/setup"))
+    }
+
     @Test func aMissingRunSaysToDistillFirst() throws {
         try requireEnvironment()
         let result = try ProcessRunner.run(
