@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import UnderstudyInference
+import UnderstudyTestSupport
+
+struct SpecialistTests {
+    static let tiny = TestEnvironment.repositoryRoot.appendingPathComponent("distill/trainer/tests/golden/tiny-specialist")
+
+    @Test func answersAreValidCallsOfTheClusterToolsWithConfidence() throws {
+        let specialist = try Specialist(directory: Self.tiny)
+        #expect(specialist.tools.keys.sorted() == ["book_table", "cancel_booking", "rate_visit"])
+        let requests = ["Drop booking BK-2231.", "Book Luigi's for 4 people at 19:30 on 2026-05-01", "Rate visit V77 with 5 stars"]
+        var finished = 0
+        for request in requests {
+            let answer = try specialist.answer([.init(role: "user", content: request)])
+            // A barely trained model: the constraint alone must make the answer well formed.
+            if answer.finishReason == .stop {
+                finished += 1
+                let response = try #require(answer.response, "\(answer.text): \(answer.failure ?? "")")
+                for call in response.toolCalls { #expect(specialist.tools[call.name] != nil) }
+            }
+            #expect(answer.minLogProbability <= answer.meanLogProbability && answer.meanLogProbability <= 0)
+            #expect(answer.tokens > 0)
+        }
+        #expect(finished > 0, "no answer reached <|end|> within max_new_tokens")
+    }
+
+    @Test func wrongPromptFormatVersionIsNamed() throws {
+        let directory = try TestEnvironment.temporaryDirectory("specialist")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(#"{"format":1,"prompt_format":2}"#.utf8).write(to: directory.appendingPathComponent("specialist.json"))
+        #expect {
+            _ = try Specialist(directory: directory)
+        } throws: { error in
+            String(describing: error).contains("prompt_format") && String(describing: error).contains("specialist.json")
+        }
+    }
+}
