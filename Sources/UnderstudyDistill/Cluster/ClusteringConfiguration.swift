@@ -17,21 +17,24 @@ public struct ClusteringConfiguration: Sendable {
     /// Clusters of different signature groups whose centroids are closer than this cosine
     /// distance, and which offer the same tools, are the same task and are merged.
     public var mergeDistance: Float
-    /// A split of a group is kept only when its silhouette reaches this (k-means).
+    /// A split of a group is kept only when its silhouette reaches this.
     public var minimumSilhouette: Float
+    /// …and when each part holds at least this share of the group.
+    public var minimumSplitShare: Double
     /// HDBSCAN runs on at most this many calls per group; the rest join their nearest cluster.
     public var maximumGroupSample: Int
     public var seed: UInt64
 
     public init(
         algorithm: Algorithm = .hdbscan, minimumClusterSize: Int = 5, maximumToolSetsPerAgent: Int = 6,
-        mergeDistance: Float = 0.08, minimumSilhouette: Float = 0.15, maximumGroupSample: Int = 3000, seed: UInt64 = 1
+        mergeDistance: Float = 0.08, minimumSilhouette: Float = 0.3, minimumSplitShare: Double = 0.1, maximumGroupSample: Int = 3000, seed: UInt64 = 1
     ) {
         self.algorithm = algorithm
         self.minimumClusterSize = minimumClusterSize
         self.maximumToolSetsPerAgent = maximumToolSetsPerAgent
         self.mergeDistance = mergeDistance
         self.minimumSilhouette = minimumSilhouette
+        self.minimumSplitShare = minimumSplitShare
         self.maximumGroupSample = maximumGroupSample
         self.seed = seed
     }

@@ -54,30 +54,35 @@ public struct TaskClusterer: Sendable {
     }
 
     /// Splits one group into its tasks; returns the groups of member indices (noise dropped).
+    ///
+    /// A group is split only when the content says so clearly: the parts must be well separated
+    /// (silhouette at least `minimumSilhouette`) and each must hold a real share of the group.
+    /// Agents whose prompt and tools are constant usually do one job whose requests differ in
+    /// topic (file names, tickers, cities); cutting them by topic would give several specialists
+    /// too little data each, so weak splits are refused and the group stays one task.
     func split(_ indices: [Int], _ vectors: VectorSet) -> [[Int]] {
         let minimum = configuration.minimumClusterSize
         guard indices.count >= 2 * minimum else { return [indices] }
         let sample = Silhouette.sampleIndices(count: indices.count, limit: configuration.maximumGroupSample,
                                               seed: configuration.seed).map { indices[$0] }
         let sampleVectors = vectors.subset(sample)
+        let smallestPart = max(minimum, Int(configuration.minimumSplitShare * Double(sample.count)))
         var labels: [Int]
         switch configuration.algorithm {
         case .kmeans:
             labels = KMeans.clusterAutomatically(
                 sampleVectors, maxK: 12, minimumSilhouette: configuration.minimumSilhouette,
-                minimumClusterSize: minimum, seed: configuration.seed
+                minimumClusterSize: smallestPart, seed: configuration.seed
             ).result.assignments
         case .hdbscan:
-            labels = HDBSCAN.cluster(sampleVectors, minimumClusterSize: minimum)
-            let found = Set(labels.filter { $0 >= 0 }).count
-            // A group that HDBSCAN does not split into well separated tasks is one task: the
-            // signature already says these calls share an agent and its tools.
-            if found < 2 || Silhouette.mean(sampleVectors, assignments: labels.map { max($0, 0) }) < configuration.minimumSilhouette {
-                labels = [Int](repeating: 0, count: sample.count)
-            }
+            labels = HDBSCAN.cluster(sampleVectors, minimumClusterSize: smallestPart)
         }
+        let found = Set(labels.filter { $0 >= 0 }).count
+        let separation = found < 2 ? 0 : Silhouette.mean(
+            sampleVectors, assignments: labels.map { max($0, 0) },
+            sample: Silhouette.sampleIndices(count: sample.count, limit: 800, seed: configuration.seed))
+        guard found >= 2, separation >= configuration.minimumSilhouette else { return [indices] }
         let k = (labels.max() ?? -1) + 1
-        guard k > 1 else { return [indices] }
         var members = [[Int]](repeating: [], count: k)
         for (position, label) in labels.enumerated() where label >= 0 { members[label].append(sample[position]) }
         let centroids = members.map { vectors.normalizedMean(of: $0) }
