@@ -11,9 +11,12 @@ struct BPETokenizerTests {
         #expect(cases.count > 400)
         var mismatches: [String] = []
         for item in cases where tokenizer.encode(item.text) != item.ids {
-            mismatches.append("\(item.text.debugDescription.prefix(60)): \(tokenizer.encode(item.text).prefix(10)) vs \(item.ids.prefix(10))")
+            mismatches.append(
+                "\(item.text.debugDescription.prefix(60)): \(tokenizer.encode(item.text).prefix(10)) vs \(item.ids.prefix(10))"
+            )
         }
-        #expect(mismatches.isEmpty, "\(mismatches.count) of \(cases.count) strings differ, e.g. \(mismatches.prefix(3))")
+        #expect(
+            mismatches.isEmpty, "\(mismatches.count) of \(cases.count) strings differ, e.g. \(mismatches.prefix(3))")
     }
 
     @Test func decodeInvertsEncode() throws {
@@ -28,16 +31,18 @@ struct BPETokenizerTests {
         let reference = try DecoderReference.shared.get()
         let tokenizer = try BPETokenizer(url: reference.directory("llama-f32").appendingPathComponent("tokenizer.json"))
         let end = try #require(tokenizer.id(of: "<|end|>"))
-        #expect(tokenizer.encode("a<|end|>") .last == end)
+        #expect(tokenizer.encode("a<|end|>").last == end)
         #expect(!tokenizer.encode("a<|end|").contains(end))
     }
 
     @Test func rejectsUnsupportedTokenizerNamingTheField() throws {
         let directory = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"), create: true)
+            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"),
+            create: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("tokenizer.json")
-        try Data(#"{"model":{"type":"BPE","vocab":{},"merges":[]},"pre_tokenizer":{"type":"Whitespace"}}"#.utf8).write(to: url)
+        try Data(#"{"model":{"type":"BPE","vocab":{},"merges":[]},"pre_tokenizer":{"type":"Whitespace"}}"#.utf8).write(
+            to: url)
         #expect {
             _ = try BPETokenizer(url: url)
         } throws: { error in

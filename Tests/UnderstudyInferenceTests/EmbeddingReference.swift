@@ -26,9 +26,13 @@ struct EmbeddingReference: Sendable {
         let result = try ProcessRunner.run(
             TestEnvironment.python, [script.path, model.path, out.path, String(count)],
             environment: ["HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false"])
-        guard result.status == 0 else { throw ReferenceError("embedding_reference.py failed: \(result.stderr.suffix(2000))") }
-        let texts = try JSONDecoder().decode([String].self, from: Data(contentsOf: out.appendingPathComponent("texts.json")))
-        let ids = try JSONDecoder().decode([[Int32]].self, from: Data(contentsOf: out.appendingPathComponent("token_ids.json")))
+        guard result.status == 0 else {
+            throw ReferenceError("embedding_reference.py failed: \(result.stderr.suffix(2000))")
+        }
+        let texts = try JSONDecoder().decode(
+            [String].self, from: Data(contentsOf: out.appendingPathComponent("texts.json")))
+        let ids = try JSONDecoder().decode(
+            [[Int32]].self, from: Data(contentsOf: out.appendingPathComponent("token_ids.json")))
         let raw = try Data(contentsOf: out.appendingPathComponent("vectors.f32"))
         let floats = raw.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
         let dimension = floats.count / texts.count

@@ -3,11 +3,13 @@ import Testing
 import UnderstudyInference
 
 struct JSONAutomatonTests {
-    nonisolated(unsafe) static let weather: Any = try! JSONSerialization.jsonObject(with: Data(#"""
-        {"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"},
-         "unit":{"type":"string","enum":["celsius","fahrenheit"]},"exact":{"type":["boolean","null"]},
-         "tags":{"type":"array","items":{"type":"string"}},"ratio":{"type":"number"}},"required":["city"]}
-        """#.utf8))
+    nonisolated(unsafe) static let weather: Any = try! JSONSerialization.jsonObject(
+        with: Data(
+            #"""
+            {"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"},
+             "unit":{"type":"string","enum":["celsius","fahrenheit"]},"exact":{"type":["boolean","null"]},
+             "tags":{"type":"array","items":{"type":"string"}},"ratio":{"type":"number"}},"required":["city"]}
+            """#.utf8))
 
     func accepts(_ text: String, schema: Any? = weather, slots: Int = 0, sorted: Bool = false) -> Bool {
         let graph = JSONSchemaGraph()
@@ -17,7 +19,10 @@ struct JSONAutomatonTests {
 
     @Test func acceptsDocumentsThatFitTheSchema() {
         #expect(accepts(#"{"city":"Paris"}"#))
-        #expect(accepts(#"{"city":"Zürich \"old\" town\n","days":3,"unit":"celsius","exact":null,"tags":["a","b"],"ratio":-1.5e3}"#))
+        #expect(
+            accepts(
+                #"{"city":"Zürich \"old\" town\n","days":3,"unit":"celsius","exact":null,"tags":["a","b"],"ratio":-1.5e3}"#
+            ))
         #expect(accepts(#"{"exact":true,"city":"x","tags":[]}"#))
         #expect(accepts(#"[1,{"a":[true,null,"x\u00e9"]},-0.5]"#, schema: nil))
     }
@@ -48,12 +53,17 @@ struct JSONAutomatonTests {
 
     @Test func canonicalResponseAllowsOnlyKnownToolsWithTheirArguments() throws {
         let graph = JSONSchemaGraph()
-        let root = graph.canonicalResponse(tools: [("get_weather", Self.weather), ("ls", ["type": "object", "properties": ["a": ["type": "boolean"]]])])
+        let root = graph.canonicalResponse(tools: [
+            ("get_weather", Self.weather), ("ls", ["type": "object", "properties": ["a": ["type": "boolean"]]]),
+        ])
         func ok(_ text: String) -> Bool {
             var a = JSONAutomaton(graph: graph, root: root, slots: 2, sortedKeys: true)
             return a.feed(Array(text.utf8)) && a.isComplete
         }
-        #expect(ok(#"{"content":null,"tool_calls":[{"name":"get_weather","arguments":{"city":<S1>}},{"name":"ls","arguments":{}}]}"#))
+        #expect(
+            ok(
+                #"{"content":null,"tool_calls":[{"name":"get_weather","arguments":{"city":<S1>}},{"name":"ls","arguments":{}}]}"#
+            ))
         #expect(ok(#"{"content":"Done.","tool_calls":[]}"#))
         #expect(!ok(#"{"content":null,"tool_calls":[{"name":"rm","arguments":{}}]}"#))
         #expect(!ok(#"{"content":null,"tool_calls":[{"name":"ls","arguments":{"city":"x"}}]}"#))

@@ -5,8 +5,16 @@ import UnderstudyInference
 struct JSONConstraintTests {
     nonisolated(unsafe) static let tools: [(name: String, parameters: Any?)] = [
         ("get_weather", JSONAutomatonTests.weather),
-        ("book_flight", ["type": "object", "properties": ["from": ["type": "string"], "to": ["type": "string"],
-                                                          "seats": ["type": "integer"]], "required": ["from", "to"]]),
+        (
+            "book_flight",
+            [
+                "type": "object",
+                "properties": [
+                    "from": ["type": "string"], "to": ["type": "string"],
+                    "seats": ["type": "integer"],
+                ], "required": ["from", "to"],
+            ]
+        ),
     ]
 
     @Test func randomModelSampledUnderConstraintAlwaysWritesValidToolCalls() throws {
@@ -22,11 +30,15 @@ struct JSONConstraintTests {
         var completed = 0
         for seed in 0..<12 {
             let constraint = JSONConstraint(
-                index: index, automaton: JSONAutomaton(graph: graph, root: root, slots: 2, sortedKeys: true), endTokens: [end])
+                index: index, automaton: JSONAutomaton(graph: graph, root: root, slots: 2, sortedKeys: true),
+                endTokens: [end])
             let result = try model.generate(
-                prompt: prompt, configuration: .init(maxNewTokens: 160, temperature: 1, seed: UInt64(seed), stopTokens: [end]),
+                prompt: prompt,
+                configuration: .init(maxNewTokens: 160, temperature: 1, seed: UInt64(seed), stopTokens: [end]),
                 constraint: constraint)
-            #expect(result.finishReason != .constraint, "dead end after \(tokenizer.decode(result.tokens).debugDescription)")
+            #expect(
+                result.finishReason != .constraint, "dead end after \(tokenizer.decode(result.tokens).debugDescription)"
+            )
             #expect(result.minLogProbability <= result.meanLogProbability)
             guard result.finishReason == .stop else { continue }
             completed += 1
@@ -45,7 +57,9 @@ struct JSONConstraintTests {
                 if name == "book_flight" { #expect(arguments["from"] != nil && arguments["to"] != nil) }
                 if name == "get_weather" {
                     #expect(arguments["city"] != nil)
-                    if let unit = arguments["unit"] { #expect(["celsius", "fahrenheit"].contains(unit as? String ?? "")) }
+                    if let unit = arguments["unit"] {
+                        #expect(["celsius", "fahrenheit"].contains(unit as? String ?? ""))
+                    }
                 }
             }
         }
@@ -58,8 +72,10 @@ struct JSONConstraintTests {
         let index = VocabularyIndex(tokenizer: tokenizer)
         let graph = JSONSchemaGraph()
         let root = graph.canonicalResponse(tools: Self.tools)
-        for prefix in ["", #"{"content":null,"tool_calls":[{"name":"get_weather","arguments":{"c"#,
-                       #"{"content":"some text"#, #"{"content":null,"tool_calls":[{"name":"book_flight","arguments":{"from":<S0>"#] {
+        for prefix in [
+            "", #"{"content":null,"tool_calls":[{"name":"get_weather","arguments":{"c"#,
+            #"{"content":"some text"#, #"{"content":null,"tool_calls":[{"name":"book_flight","arguments":{"from":<S0>"#,
+        ] {
             var automaton = JSONAutomaton(graph: graph, root: root, slots: 2, sortedKeys: true)
             let fed = automaton.feed(Array(prefix.utf8))
             #expect(fed)

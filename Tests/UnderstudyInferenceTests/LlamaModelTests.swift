@@ -47,10 +47,12 @@ struct LlamaModelTests {
         let reference = try DecoderReference.shared.get()
         let source = reference.directory("llama-f32")
         let directory = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"), create: true)
+            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"),
+            create: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // Qwen2 weights under a Llama config whose head is untied: lm_head.weight is missing.
-        try FileManager.default.copyItem(at: source.appendingPathComponent("config.json"), to: directory.appendingPathComponent("config.json"))
+        try FileManager.default.copyItem(
+            at: source.appendingPathComponent("config.json"), to: directory.appendingPathComponent("config.json"))
         try FileManager.default.copyItem(
             at: reference.directory("qwen2-bf16").appendingPathComponent("model.safetensors"),
             to: directory.appendingPathComponent("model.safetensors"))

@@ -32,7 +32,9 @@ struct MiniLMEmbedderTests {
 
     @Test func similarMeaningsAreCloserThanUnrelatedOnes() throws {
         let embedder = try MiniLMEmbedder(modelDirectory: #require(EmbeddingReference.modelDirectory))
-        let v = try embedder.embed(["book a flight to Paris", "reserve a plane ticket to Paris", "the stock market fell"])
+        let v = try embedder.embed([
+            "book a flight to Paris", "reserve a plane ticket to Paris", "the stock market fell",
+        ])
         func cosine(_ a: [Float], _ b: [Float]) -> Float { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         #expect(cosine(v[0], v[1]) > cosine(v[0], v[2]) + 0.2)
     }
@@ -40,10 +42,12 @@ struct MiniLMEmbedderTests {
     @Test func missingWeightsNameTheFile() throws {
         let source = try #require(EmbeddingReference.modelDirectory)
         let directory = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"), create: true)
+            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"),
+            create: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         for file in ["config.json", "tokenizer.json", "vocab.txt"] {
-            try FileManager.default.copyItem(at: source.appendingPathComponent(file), to: directory.appendingPathComponent(file))
+            try FileManager.default.copyItem(
+                at: source.appendingPathComponent(file), to: directory.appendingPathComponent(file))
         }
         #expect {
             _ = try MiniLMEmbedder(modelDirectory: directory)

@@ -16,7 +16,8 @@ struct PromptRendererTests {
     }
 
     static func cases() throws -> [Case] {
-        let url = TestEnvironment.repositoryRoot.appendingPathComponent("distill/trainer/tests/golden/prompt_format_v1.jsonl")
+        let url = TestEnvironment.repositoryRoot.appendingPathComponent(
+            "distill/trainer/tests/golden/prompt_format_v1.jsonl")
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
             let item = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = item["messages"], case .array(let tools)? = item["tools"],
@@ -40,11 +41,14 @@ struct PromptRendererTests {
             var toolTable: [String: OrderedJSON] = [:]
             for tool in tools { if case .string(let n)? = tool["name"] { toolTable[n] = tool["parameters"] } }
             let slotList = slots.map { s -> PromptSlotTable.Slot in
-                guard case .string(let t)? = s["text"], case .string(let k)? = s["kind"] else { return .init(text: "", kind: "") }
+                guard case .string(let t)? = s["text"], case .string(let k)? = s["kind"] else {
+                    return .init(text: "", kind: "")
+                }
                 return .init(text: t, kind: k)
             }
-            return Case(name: name, messages: parsed, target: item["target"] ?? .null, tools: toolTable,
-                        promptText: prompt, targetText: target, slots: slotList)
+            return Case(
+                name: name, messages: parsed, target: item["target"] ?? .null, tools: toolTable,
+                promptText: prompt, targetText: target, slots: slotList)
         }
     }
 
@@ -61,7 +65,9 @@ struct PromptRendererTests {
             if case .array(let list)? = item.target["tool_calls"] {
                 for call in list { if case .string(let n)? = call["name"] { calls.append((n, call["arguments"])) } }
             }
-            #expect(PromptRenderer.renderResponse(content: content, calls: calls, table: prompt.slots) == item.targetText, "\(item.name)")
+            #expect(
+                PromptRenderer.renderResponse(content: content, calls: calls, table: prompt.slots) == item.targetText,
+                "\(item.name)")
         }
     }
 
@@ -72,12 +78,16 @@ struct PromptRendererTests {
             var expected: [AnswerRestorer.Response.ToolCall] = []
             if case .array(let list)? = item.target["tool_calls"] {
                 for call in list {
-                    if case .string(let n)? = call["name"] { expected.append(.init(name: n, arguments: call["arguments"] ?? .object([]))) }
+                    if case .string(let n)? = call["name"] {
+                        expected.append(.init(name: n, arguments: call["arguments"] ?? .object([])))
+                    }
                 }
             }
             #expect(response.toolCalls.map(\.name) == expected.map(\.name), "\(item.name)")
             for (ours, theirs) in zip(response.toolCalls, expected) {
-                #expect(Self.sameMembers(ours.arguments, theirs.arguments), "\(item.name): \(ours.arguments.jsonText) vs \(theirs.arguments.jsonText)")
+                #expect(
+                    Self.sameMembers(ours.arguments, theirs.arguments),
+                    "\(item.name): \(ours.arguments.jsonText) vs \(theirs.arguments.jsonText)")
             }
         }
     }
@@ -86,7 +96,8 @@ struct PromptRendererTests {
         let table = try PromptRenderer.renderPrompt([.init(role: "user", content: "to USR1")]).slots
         #expect(table.slots.count == 1)
         #expect(throws: InferenceError.self) {
-            _ = try AnswerRestorer.restore(#"{"content":null,"tool_calls":[{"name":"f","arguments":{"a":<S3>}}]}"#, slots: table, tools: [:])
+            _ = try AnswerRestorer.restore(
+                #"{"content":null,"tool_calls":[{"name":"f","arguments":{"a":<S3>}}]}"#, slots: table, tools: [:])
         }
     }
 
@@ -94,7 +105,8 @@ struct PromptRendererTests {
     static func sameMembers(_ a: OrderedJSON, _ b: OrderedJSON) -> Bool {
         switch (a, b) {
         case (.object(let x), .object(let y)):
-            return x.count == y.count && x.allSatisfy { m in y.contains { $0.key == m.key && sameMembers($0.value, m.value) } }
+            return x.count == y.count
+                && x.allSatisfy { m in y.contains { $0.key == m.key && sameMembers($0.value, m.value) } }
         case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { sameMembers($0, $1) }
         default: return a == b
         }

@@ -4,12 +4,15 @@ import UnderstudyInference
 import UnderstudyTestSupport
 
 struct SpecialistTests {
-    static let tiny = TestEnvironment.repositoryRoot.appendingPathComponent("distill/trainer/tests/golden/tiny-specialist")
+    static let tiny = TestEnvironment.repositoryRoot.appendingPathComponent(
+        "distill/trainer/tests/golden/tiny-specialist")
 
     @Test func answersAreValidCallsOfTheClusterToolsWithConfidence() throws {
         let specialist = try Specialist(directory: Self.tiny)
         #expect(specialist.tools.keys.sorted() == ["book_table", "cancel_booking", "rate_visit"])
-        let requests = ["Drop booking BK-2231.", "Book Luigi's for 4 people at 19:30 on 2026-05-01", "Rate visit V77 with 5 stars"]
+        let requests = [
+            "Drop booking BK-2231.", "Book Luigi's for 4 people at 19:30 on 2026-05-01", "Rate visit V77 with 5 stars",
+        ]
         var finished = 0
         for request in requests {
             let answer = try specialist.answer([.init(role: "user", content: request)])

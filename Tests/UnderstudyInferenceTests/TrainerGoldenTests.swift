@@ -32,7 +32,8 @@ struct TrainerGoldenTests {
 
     @Test func trainedSpecialistMatchesTrainerLogitsAndGreedyOutput() throws {
         let directory = Self.golden.appendingPathComponent("tiny-specialist")
-        let file = try JSONDecoder().decode(Logits.self, from: Data(contentsOf: directory.appendingPathComponent("golden_logits.json")))
+        let file = try JSONDecoder().decode(
+            Logits.self, from: Data(contentsOf: directory.appendingPathComponent("golden_logits.json")))
         let model = try LlamaModel(directory: directory)
         let tokenizer = try BPETokenizer(url: directory.appendingPathComponent("tokenizer.json"))
         #expect(!file.cases.isEmpty)
@@ -52,8 +53,10 @@ struct TrainerGoldenTests {
 
     @Test func tokenizerEncodesRenderedPromptsAndTargetsAsTheTrainerDoes() throws {
         let tokenizer = try BPETokenizer(url: Self.golden.appendingPathComponent("tokenizer.json"))
-        let lines = try String(contentsOf: Self.golden.appendingPathComponent("prompt_format_v1.jsonl"), encoding: .utf8)
-            .split(separator: "\n")
+        let lines = try String(
+            contentsOf: Self.golden.appendingPathComponent("prompt_format_v1.jsonl"), encoding: .utf8
+        )
+        .split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {
             let item = try JSONDecoder().decode(PromptCase.self, from: Data(line.utf8))

@@ -9,7 +9,9 @@ struct WordPieceTokenizerTests {
         var mismatches: [String] = []
         for (text, expected) in zip(reference.texts, reference.tokenIDs) {
             let ids = tokenizer.encode(text)
-            if ids != expected { mismatches.append("\(text.debugDescription.prefix(80)): \(ids.prefix(12)) vs \(expected.prefix(12))") }
+            if ids != expected {
+                mismatches.append("\(text.debugDescription.prefix(80)): \(ids.prefix(12)) vs \(expected.prefix(12))")
+            }
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) texts tokenized differently, e.g. \(mismatches.prefix(3))")
     }

@@ -33,7 +33,11 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         case toolCall(node: Int, phase: UInt8)
     }
 
-    enum Completion { case none, key([UInt8]), literal(Int) }
+    enum Completion {
+        case none
+        case key([UInt8])
+        case literal(Int)
+    }
 
     let graph: JSONSchemaGraph
     var stack: [Frame]
@@ -124,7 +128,9 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         case .slot(let phase, let value): return stepSlot(phase, value, byte)
         case .literal(let node, let alive, let matched):
             let options = graph.literalOptions(node)
-            let next = alive.filter { Int($0) < options.count && options[Int($0)].count > matched && options[Int($0)][matched] == byte }
+            let next = alive.filter {
+                Int($0) < options.count && options[Int($0)].count > matched && options[Int($0)][matched] == byte
+            }
             if next.isEmpty {
                 // A complete option followed by a byte that belongs to the parent (enum 1 vs 10).
                 if let done = alive.first(where: { options[Int($0)].count == matched }) {
@@ -144,12 +150,18 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
             guard case .array(let items) = graph.nodes[node] else { return .reject }
             switch phase {
             case 0:
-                if byte == UInt8(ascii: "]") { finish(.none); return .consumed }
+                if byte == UInt8(ascii: "]") {
+                    finish(.none)
+                    return .consumed
+                }
                 replaceTop(.array(node: node, phase: 1))
                 stack.append(.value(node: items))
                 return .refeed
             case 2:
-                if byte == UInt8(ascii: "]") { finish(.none); return .consumed }
+                if byte == UInt8(ascii: "]") {
+                    finish(.none)
+                    return .consumed
+                }
                 if byte == UInt8(ascii: ",") {
                     replaceTop(.array(node: node, phase: 1))
                     stack.append(.value(node: items))
@@ -176,7 +188,8 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
             return .consumed
         case .toolCall(let node, let phase):
             if phase == 0 {
-                stack.append(.literal(node: node, alive: graph.literalOptions(node).indices.map { UInt16($0) }, matched: 0))
+                stack.append(
+                    .literal(node: node, alive: graph.literalOptions(node).indices.map { UInt16($0) }, matched: 0))
                 return .refeed
             }
             guard phase == 2, byte == UInt8(ascii: "}") else { return .reject }
@@ -191,26 +204,57 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         switch graph.nodes[node] {
         case .any:
             switch byte {
-            case UInt8(ascii: "{"): replaceTop(.object(node: 0, phase: 0, seen: [], key: "")); return .consumed
-            case UInt8(ascii: "["): replaceTop(.array(node: anyArrayNode, phase: 0)); return .consumed
-            case UInt8(ascii: "\""): replaceTop(.string(StringState(options: nil, isKey: false))); return .consumed
-            case UInt8(ascii: "t"), UInt8(ascii: "f"): replaceTop(.literal(node: booleanNode, alive: [0, 1], matched: 0)); return .refeed
-            case UInt8(ascii: "n"): replaceTop(.literal(node: nullNode, alive: [0], matched: 0)); return .refeed
+            case UInt8(ascii: "{"):
+                replaceTop(.object(node: 0, phase: 0, seen: [], key: ""))
+                return .consumed
+            case UInt8(ascii: "["):
+                replaceTop(.array(node: anyArrayNode, phase: 0))
+                return .consumed
+            case UInt8(ascii: "\""):
+                replaceTop(.string(StringState(options: nil, isKey: false)))
+                return .consumed
+            case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                replaceTop(.literal(node: booleanNode, alive: [0, 1], matched: 0))
+                return .refeed
+            case UInt8(ascii: "n"):
+                replaceTop(.literal(node: nullNode, alive: [0], matched: 0))
+                return .refeed
             default:
-                if isDigit || byte == UInt8(ascii: "-") { replaceTop(.number(integer: false, phase: 0)); return .refeed }
-                if slotOK() { replaceTop(.slot(phase: 0, value: 0)); return .refeed }
+                if isDigit || byte == UInt8(ascii: "-") {
+                    replaceTop(.number(integer: false, phase: 0))
+                    return .refeed
+                }
+                if slotOK() {
+                    replaceTop(.slot(phase: 0, value: 0))
+                    return .refeed
+                }
                 return .reject
             }
         case .string(let options):
-            if byte == UInt8(ascii: "\"") { replaceTop(.string(StringState(options: options, isKey: false))); return .consumed }
-            if slotOK() { replaceTop(.slot(phase: 0, value: 0)); return .refeed }
+            if byte == UInt8(ascii: "\"") {
+                replaceTop(.string(StringState(options: options, isKey: false)))
+                return .consumed
+            }
+            if slotOK() {
+                replaceTop(.slot(phase: 0, value: 0))
+                return .refeed
+            }
             return .reject
         case .number(let integer):
-            if isDigit || byte == UInt8(ascii: "-") { replaceTop(.number(integer: integer, phase: 0)); return .refeed }
-            if slotOK() { replaceTop(.slot(phase: 0, value: 0)); return .refeed }
+            if isDigit || byte == UInt8(ascii: "-") {
+                replaceTop(.number(integer: integer, phase: 0))
+                return .refeed
+            }
+            if slotOK() {
+                replaceTop(.slot(phase: 0, value: 0))
+                return .refeed
+            }
             return .reject
         case .boolean, .null, .literals:
-            if slotOK(), case .literals = graph.nodes[node] { replaceTop(.slot(phase: 0, value: 0)); return .refeed }
+            if slotOK(), case .literals = graph.nodes[node] {
+                replaceTop(.slot(phase: 0, value: 0))
+                return .refeed
+            }
             replaceTop(.literal(node: node, alive: graph.literalOptions(node).indices.map { UInt16($0) }, matched: 0))
             return .refeed
         case .object:
@@ -244,7 +288,9 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     private var booleanNode: Int { graph.boolean }
     private var nullNode: Int { graph.null }
 
-    private mutating func stepObject(_ node: Int, _ phase: UInt8, _ seen: [String], _ key: String, _ byte: UInt8) -> StepResult {
+    private mutating func stepObject(_ node: Int, _ phase: UInt8, _ seen: [String], _ key: String, _ byte: UInt8)
+        -> StepResult
+    {
         let properties: [String: Int]
         let required: Set<String>
         let closed: Bool
@@ -343,9 +389,19 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         case 0: next = byte == UInt8(ascii: "-") ? 1 : digit ? (byte == UInt8(ascii: "0") ? 2 : 3) : nil
         case 1: next = digit ? (byte == UInt8(ascii: "0") ? 2 : 3) : nil
         case 2, 3:
-            if digit && phase == 3 { next = 3 } else if !integer && byte == UInt8(ascii: ".") { next = 4 } else if !integer && (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) { next = 6 }
+            if digit && phase == 3 {
+                next = 3
+            } else if !integer && byte == UInt8(ascii: ".") {
+                next = 4
+            } else if !integer && (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) {
+                next = 6
+            }
         case 4, 5:
-            if digit { next = 5 } else if phase == 5 && (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) { next = 6 }
+            if digit {
+                next = 5
+            } else if phase == 5 && (byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")) {
+                next = 6
+            }
         case 6: next = digit ? 8 : (byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-")) ? 7 : nil
         case 7, 8: next = digit ? 8 : nil
         default: break

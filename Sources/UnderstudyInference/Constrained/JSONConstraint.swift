@@ -31,7 +31,9 @@ public final class JSONConstraint: TokenConstraint {
 
     public func mask(_ logits: inout [Float]) {
         var masked = [Float](repeating: -.infinity, count: logits.count)
-        for id in index.allowedTokens(after: automaton) where Int(id) < logits.count { masked[Int(id)] = logits[Int(id)] }
+        for id in index.allowedTokens(after: automaton) where Int(id) < logits.count {
+            masked[Int(id)] = logits[Int(id)]
+        }
         if automaton.isComplete {
             for id in endTokens where Int(id) < logits.count { masked[Int(id)] = logits[Int(id)] }
         }
@@ -48,7 +50,9 @@ public final class JSONConstraint: TokenConstraint {
 
     public func accept(_ token: Int32) throws {
         if endTokens.contains(token) {
-            guard automaton.isComplete else { throw InferenceError.constraint("end token \(token) before the JSON was complete") }
+            guard automaton.isComplete else {
+                throw InferenceError.constraint("end token \(token) before the JSON was complete")
+            }
             ended = true
             return
         }

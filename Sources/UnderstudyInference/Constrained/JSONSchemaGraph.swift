@@ -105,7 +105,8 @@ public final class JSONSchemaGraph: @unchecked Sendable {
                 for (name, value) in properties { table[name] = compile(value) }
                 let additional = schema["additionalProperties"]
                 let closed = !properties.isEmpty && !(additional as? Bool ?? false) && !(additional is [String: Any])
-                return add(.object(properties: table, required: Set(schema["required"] as? [String] ?? []), closed: closed))
+                return add(
+                    .object(properties: table, required: Set(schema["required"] as? [String] ?? []), closed: closed))
             default: return 0
             }
         }
@@ -117,7 +118,8 @@ public final class JSONSchemaGraph: @unchecked Sendable {
     /// - Parameter tools: `(name, parameters)` with parameters as a Foundation JSON object.
     public func canonicalResponse(tools: [(name: String, parameters: Any?)]) -> Int {
         let content = add(.anyOf([add(.string(enumValues: nil)), add(.null)]))
-        let call = add(.toolCall(names: tools.map(\.name), arguments: tools.map { compile($0.parameters ?? ["type": "object"]) }))
+        let call = add(
+            .toolCall(names: tools.map(\.name), arguments: tools.map { compile($0.parameters ?? ["type": "object"]) }))
         let calls = add(.array(items: call))
         return add(.fixedObject([("content", content), ("tool_calls", calls)]))
     }

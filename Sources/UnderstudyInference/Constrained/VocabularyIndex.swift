@@ -56,7 +56,8 @@ public final class VocabularyIndex: @unchecked Sendable {
     }
 
     static func isSlot(_ text: String) -> Bool {
-        text.hasPrefix("<S") && text.hasSuffix(">") && text.dropFirst(2).dropLast().allSatisfy(\.isNumber) && text.count > 3
+        text.hasPrefix("<S") && text.hasSuffix(">") && text.dropFirst(2).dropLast().allSatisfy(\.isNumber)
+            && text.count > 3
     }
 
     /// The ids whose bytes the automaton accepts from its current state, ascending.

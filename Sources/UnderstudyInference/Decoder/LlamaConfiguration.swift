@@ -41,13 +41,17 @@ public struct LlamaConfiguration: Sendable, Equatable {
             architecture = modelType == "llama" ? "LlamaForCausalLM" : "Qwen2ForCausalLM"
         } else {
             throw InferenceError.unsupportedModel(
-                path, "field 'architectures' is \(architectures) (model_type \(modelType ?? "none")); supported: \(Self.supported.joined(separator: ", "))")
+                path,
+                "field 'architectures' is \(architectures) (model_type \(modelType ?? "none")); supported: \(Self.supported.joined(separator: ", "))"
+            )
         }
         if let activation = o["hidden_act"] as? String, activation != "silu" {
             throw InferenceError.unsupportedModel(path, "field 'hidden_act' is '\(activation)'; supported: silu")
         }
         func int(_ key: String) throws -> Int {
-            guard let value = o[key] as? Int else { throw InferenceError.invalidConfig(path, field: key, "is missing or not an integer") }
+            guard let value = o[key] as? Int else {
+                throw InferenceError.invalidConfig(path, field: key, "is missing or not an integer")
+            }
             return value
         }
         vocabularySize = try int("vocab_size")
@@ -68,7 +72,8 @@ public struct LlamaConfiguration: Sendable, Equatable {
         case "default": ropeLinearFactor = 1
         case "linear": ropeLinearFactor = rope["factor"] as? Double ?? 1
         default:
-            throw InferenceError.unsupportedModel(path, "field 'rope_type' is '\(ropeType)'; supported: default, linear")
+            throw InferenceError.unsupportedModel(
+                path, "field 'rope_type' is '\(ropeType)'; supported: default, linear")
         }
         tiedEmbeddings = o["tie_word_embeddings"] as? Bool ?? (architecture == "Qwen2ForCausalLM")
         attentionBias = architecture == "Qwen2ForCausalLM" || (o["attention_bias"] as? Bool ?? false)

@@ -39,7 +39,8 @@ public final class LlamaModel: @unchecked Sendable {
             let p = "model.layers.\(i)"
             let bias: Bool? = c.attentionBias ? true : false
             return Layer(
-                inputNorm: RMSNorm(weight: try store.tensor("\(p).input_layernorm.weight", shape: [h]), epsilon: c.rmsNormEpsilon),
+                inputNorm: RMSNorm(
+                    weight: try store.tensor("\(p).input_layernorm.weight", shape: [h]), epsilon: c.rmsNormEpsilon),
                 qkv: .concatenating([
                     try store.linear("\(p).self_attn.q_proj", inputs: h, outputs: q, bias: bias),
                     try store.linear("\(p).self_attn.k_proj", inputs: h, outputs: kv, bias: bias),
@@ -48,7 +49,8 @@ public final class LlamaModel: @unchecked Sendable {
                 // Llama with attention_bias also biases o_proj; Qwen2 does not: follow the file.
                 output: try store.linear("\(p).self_attn.o_proj", inputs: q, outputs: h, bias: nil),
                 postAttentionNorm: RMSNorm(
-                    weight: try store.tensor("\(p).post_attention_layernorm.weight", shape: [h]), epsilon: c.rmsNormEpsilon),
+                    weight: try store.tensor("\(p).post_attention_layernorm.weight", shape: [h]),
+                    epsilon: c.rmsNormEpsilon),
                 gateUp: .concatenating([
                     try store.linear("\(p).mlp.gate_proj", inputs: h, outputs: c.intermediateSize, bias: false),
                     try store.linear("\(p).mlp.up_proj", inputs: h, outputs: c.intermediateSize, bias: false),
@@ -57,7 +59,10 @@ public final class LlamaModel: @unchecked Sendable {
         }
         finalNorm = RMSNorm(weight: try store.tensor("model.norm.weight", shape: [h]), epsilon: c.rmsNormEpsilon)
         if c.tiedEmbeddings || !store.contains("lm_head.weight") {
-            guard c.tiedEmbeddings else { throw InferenceError.missingTensor("lm_head.weight", file: directory.appendingPathComponent("model.safetensors").path) }
+            guard c.tiedEmbeddings else {
+                throw InferenceError.missingTensor(
+                    "lm_head.weight", file: directory.appendingPathComponent("model.safetensors").path)
+            }
             head = Linear(weight: embeddings, bias: nil)
         } else {
             head = try store.linear("lm_head", inputs: h, outputs: c.vocabularySize, bias: false)
@@ -67,7 +72,9 @@ public final class LlamaModel: @unchecked Sendable {
 
     /// An empty KV cache sized for this model.
     public func makeCache(capacity: Int = 256) -> KVCache {
-        KVCache(layers: configuration.layers, width: configuration.keyValueHeads * configuration.headDimension, capacity: capacity)
+        KVCache(
+            layers: configuration.layers, width: configuration.keyValueHeads * configuration.headDimension,
+            capacity: capacity)
     }
 
     /// Runs `tokens` after the positions already in `cache`, appends them to it, and returns the
@@ -150,7 +157,8 @@ public final class LlamaModel: @unchecked Sendable {
                     for t in 0..<n {
                         let row = buffer.baseAddress! + t * stride
                         (keys.baseAddress! + (start + t) * kvWidth).update(from: row + qWidth, count: kvWidth)
-                        (values.baseAddress! + (start + t) * kvWidth).update(from: row + qWidth + kvWidth, count: kvWidth)
+                        (values.baseAddress! + (start + t) * kvWidth).update(
+                            from: row + qWidth + kvWidth, count: kvWidth)
                     }
                 }
             }
@@ -165,7 +173,8 @@ public final class LlamaModel: @unchecked Sendable {
                                 let kvHead = head / group
                                 BLAS.gemmABt(
                                     m: n, n: total, k: d, a: buffer.baseAddress! + head * d, lda: stride,
-                                    b: keys.baseAddress! + kvHead * d, ldb: kvWidth, c: s.baseAddress!, ldc: total, alpha: scale)
+                                    b: keys.baseAddress! + kvHead * d, ldb: kvWidth, c: s.baseAddress!, ldc: total,
+                                    alpha: scale)
                                 for t in 0..<n {
                                     // Token t sees positions 0...start+t.
                                     let visible = start + t + 1

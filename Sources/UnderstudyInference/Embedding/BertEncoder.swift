@@ -36,9 +36,12 @@ public final class BertEncoder: @unchecked Sendable {
                 weight: try store.tensor("\(prefix)\(name).weight", shape: [h]),
                 bias: try store.tensor("\(prefix)\(name).bias", shape: [h]), epsilon: config.layerNormEpsilon)
         }
-        wordEmbeddings = try store.matrix("\(prefix)embeddings.word_embeddings.weight", rows: config.vocabularySize, columns: h)
-        positionEmbeddings = try store.matrix("\(prefix)embeddings.position_embeddings.weight", rows: config.maxPositions, columns: h)
-        typeEmbeddings = try store.matrix("\(prefix)embeddings.token_type_embeddings.weight", rows: config.typeVocabularySize, columns: h)
+        wordEmbeddings = try store.matrix(
+            "\(prefix)embeddings.word_embeddings.weight", rows: config.vocabularySize, columns: h)
+        positionEmbeddings = try store.matrix(
+            "\(prefix)embeddings.position_embeddings.weight", rows: config.maxPositions, columns: h)
+        typeEmbeddings = try store.matrix(
+            "\(prefix)embeddings.token_type_embeddings.weight", rows: config.typeVocabularySize, columns: h)
         embeddingNorm = try norm("embeddings.LayerNorm")
         layers = try (0..<config.layers).map { i in
             let p = "\(prefix)encoder.layer.\(i)"
@@ -49,7 +52,8 @@ public final class BertEncoder: @unchecked Sendable {
                 qkv: .concatenating([q, k, v]),
                 attentionOutput: try store.linear("\(p).attention.output.dense", inputs: h, outputs: h, bias: true),
                 attentionNorm: try norm("encoder.layer.\(i).attention.output.LayerNorm"),
-                intermediate: try store.linear("\(p).intermediate.dense", inputs: h, outputs: config.intermediateSize, bias: true),
+                intermediate: try store.linear(
+                    "\(p).intermediate.dense", inputs: h, outputs: config.intermediateSize, bias: true),
                 output: try store.linear("\(p).output.dense", inputs: config.intermediateSize, outputs: h, bias: true),
                 outputNorm: try norm("encoder.layer.\(i).output.LayerNorm"))
         }

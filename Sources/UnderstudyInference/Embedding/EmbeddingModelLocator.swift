@@ -23,15 +23,19 @@ public enum EmbeddingModelLocator {
             let url = URL(fileURLWithPath: explicit)
             if let found = modelDirectory(in: url, looked: &looked) { return found }
             throw InferenceError.fileUnreadable(
-                explicit, "no embedding model (config.json + model.safetensors) there; looked in \(looked.joined(separator: ", "))")
+                explicit,
+                "no embedding model (config.json + model.safetensors) there; looked in \(looked.joined(separator: ", "))"
+            )
         }
         if let path = ProcessInfo.processInfo.environment["UNDERSTUDY_EMBEDDING_MODEL"], !path.isEmpty {
             if let found = modelDirectory(in: URL(fileURLWithPath: path), looked: &looked) { return found }
         }
-        var directory = (searchFrom ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).standardizedFileURL
+        var directory = (searchFrom ?? URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            .standardizedFileURL
         while true {
             let venv = directory.appendingPathComponent(".venv")
-            if FileManager.default.fileExists(atPath: venv.path), let found = modelDirectory(in: venv, looked: &looked) {
+            if FileManager.default.fileExists(atPath: venv.path), let found = modelDirectory(in: venv, looked: &looked)
+            {
                 return found
             }
             if directory.path == "/" { break }

@@ -37,7 +37,8 @@ public final class MiniLMEmbedder: SentenceEmbedder, @unchecked Sendable {
         tokenizer = try WordPieceTokenizer(directory: modelDirectory, maxLength: maxLength)
         if let largest = tokenizer.vocabulary.values.max(), Int(largest) >= encoder.configuration.vocabularySize {
             throw InferenceError.unsupportedModel(
-                modelDirectory.path, "tokenizer id \(largest) is outside the model's vocab_size \(encoder.configuration.vocabularySize)")
+                modelDirectory.path,
+                "tokenizer id \(largest) is outside the model's vocab_size \(encoder.configuration.vocabularySize)")
         }
         name = modelDirectory.lastPathComponent == "model" ? "all-MiniLM-L6-v2" : modelDirectory.lastPathComponent
     }

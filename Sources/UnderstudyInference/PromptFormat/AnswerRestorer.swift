@@ -24,7 +24,8 @@ public enum AnswerRestorer {
 
     /// Parses and restores; errors say what is wrong with the answer.
     /// - Parameter tools: each tool's `parameters` schema by name.
-    public static func restore(_ text: String, slots: PromptSlotTable, tools: [String: OrderedJSON]) throws -> Response {
+    public static func restore(_ text: String, slots: PromptSlotTable, tools: [String: OrderedJSON]) throws -> Response
+    {
         let value = try OrderedJSON.parse(text, slots: true)
         guard case .object = value, let calls = value["tool_calls"], case .array(let items) = calls else {
             throw InferenceError.invalidInput("the answer is not a canonical response object with tool_calls")
@@ -37,7 +38,8 @@ public enum AnswerRestorer {
         default: throw InferenceError.invalidInput("the answer's content is not a string or null")
         }
         let restored = try items.map { item -> Response.ToolCall in
-            guard case .string(let name)? = item["name"], let arguments = item["arguments"], case .object = arguments else {
+            guard case .string(let name)? = item["name"], let arguments = item["arguments"], case .object = arguments
+            else {
                 throw InferenceError.invalidInput("a tool call has no name or its arguments are not an object")
             }
             return .init(name: name, arguments: try restoreValue(arguments, slots, tools[name]))
@@ -46,15 +48,20 @@ public enum AnswerRestorer {
     }
 
     static func slot(_ k: Int, _ slots: PromptSlotTable) throws -> PromptSlotTable.Slot {
-        guard k >= 0, k < slots.slots.count else { throw InferenceError.invalidInput("the answer uses slot <S\(k)> the prompt does not have") }
+        guard k >= 0, k < slots.slots.count else {
+            throw InferenceError.invalidInput("the answer uses slot <S\(k)> the prompt does not have")
+        }
         return slots.slots[k]
     }
 
-    static func restoreValue(_ value: OrderedJSON, _ slots: PromptSlotTable, _ schema: OrderedJSON?) throws -> OrderedJSON {
+    static func restoreValue(_ value: OrderedJSON, _ slots: PromptSlotTable, _ schema: OrderedJSON?) throws
+        -> OrderedJSON
+    {
         switch value {
         case .slot(let k): return coerce(try slot(k, slots), schema)
         case .object(let members):
-            return .object(try members.map { ($0.key, try restoreValue($0.value, slots, schema?["properties"]?[$0.key])) })
+            return .object(
+                try members.map { ($0.key, try restoreValue($0.value, slots, schema?["properties"]?[$0.key])) })
         case .array(let items): return .array(try items.map { try restoreValue($0, slots, schema?["items"]) })
         default: return value
         }

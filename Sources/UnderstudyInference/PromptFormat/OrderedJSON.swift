@@ -16,7 +16,8 @@ public indirect enum OrderedJSON: Equatable, Sendable {
 
     public static func == (a: OrderedJSON, b: OrderedJSON) -> Bool {
         switch (a, b) {
-        case (.object(let x), .object(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
+        case (.object(let x), .object(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0.key == $1.key && $0.value == $1.value }
         case (.array(let x), .array(let y)): return x == y
         case (.string(let x), .string(let y)): return x == y
         case (.number(let x), .number(let y)): return Double(x) == Double(y)
@@ -41,7 +42,9 @@ public indirect enum OrderedJSON: Equatable, Sendable {
     public var jsonText: String {
         switch self {
         case .object(let members):
-            return "{" + members.map { PromptRenderer.jsonString($0.key) + ":" + $0.value.jsonText }.joined(separator: ",") + "}"
+            return "{"
+                + members.map { PromptRenderer.jsonString($0.key) + ":" + $0.value.jsonText }.joined(separator: ",")
+                + "}"
         case .array(let items): return "[" + items.map(\.jsonText).joined(separator: ",") + "]"
         case .string(let s): return PromptRenderer.jsonString(s)
         case .number(let text): return text
@@ -70,7 +73,9 @@ public indirect enum OrderedJSON: Equatable, Sendable {
 
         mutating func literal(_ word: String) throws {
             let w = Array(word.utf8)
-            guard index + w.count <= bytes.count, Array(bytes[index..<(index + w.count)]) == w else { throw error("expected \(word)") }
+            guard index + w.count <= bytes.count, Array(bytes[index..<(index + w.count)]) == w else {
+                throw error("expected \(word)")
+            }
             index += w.count
         }
 
@@ -81,7 +86,10 @@ public indirect enum OrderedJSON: Equatable, Sendable {
                 index += 1
                 var members: [(key: String, value: OrderedJSON)] = []
                 skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+                    index += 1
+                    return .object(members)
+                }
                 while true {
                     skipSpace()
                     guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a key") }
@@ -92,7 +100,10 @@ public indirect enum OrderedJSON: Equatable, Sendable {
                     members.append((key, try value()))
                     skipSpace()
                     guard index < bytes.count else { throw error("unterminated object") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                        continue
+                    }
                     try literal("}")
                     return .object(members)
                 }
@@ -100,25 +111,39 @@ public indirect enum OrderedJSON: Equatable, Sendable {
                 index += 1
                 var items: [OrderedJSON] = []
                 skipSpace()
-                if index < bytes.count, bytes[index] == UInt8(ascii: "]") { index += 1; return .array(items) }
+                if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
+                    index += 1
+                    return .array(items)
+                }
                 while true {
                     skipSpace()
                     items.append(try value())
                     skipSpace()
                     guard index < bytes.count else { throw error("unterminated array") }
-                    if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+                    if bytes[index] == UInt8(ascii: ",") {
+                        index += 1
+                        continue
+                    }
                     try literal("]")
                     return .array(items)
                 }
             case UInt8(ascii: "\""): return .string(try string())
-            case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-            case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-            case UInt8(ascii: "n"): try literal("null"); return .null
+            case UInt8(ascii: "t"):
+                try literal("true")
+                return .bool(true)
+            case UInt8(ascii: "f"):
+                try literal("false")
+                return .bool(false)
+            case UInt8(ascii: "n"):
+                try literal("null")
+                return .null
             case UInt8(ascii: "<") where slots:
                 try literal("<S")
                 let start = index
                 while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-                guard index > start, let k = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw error("bad slot") }
+                guard index > start, let k = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+                    throw error("bad slot")
+                }
                 try literal(">")
                 return .slot(k)
             default:
@@ -135,11 +160,14 @@ public indirect enum OrderedJSON: Equatable, Sendable {
             let data = Data(bytes[index...])
             // Find the closing quote (skipping escapes), then let Foundation unescape it.
             var end = index + 1
-            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") { end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1 }
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+                end += bytes[end] == UInt8(ascii: "\\") ? 2 : 1
+            }
             guard end < bytes.count else { throw error("unterminated string") }
             let literal = Data(bytes[index...end])
             _ = data
-            guard let decoded = try? JSONSerialization.jsonObject(with: literal, options: .fragmentsAllowed) as? String else {
+            guard let decoded = try? JSONSerialization.jsonObject(with: literal, options: .fragmentsAllowed) as? String
+            else {
                 throw error("bad string")
             }
             index = end + 1

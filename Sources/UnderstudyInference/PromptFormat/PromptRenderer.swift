@@ -57,7 +57,9 @@ public enum PromptRenderer {
     }
 
     /// `{"content":…,"tool_calls":[{"name":…,"arguments":{…}}]}`, arguments' keys sorted.
-    public static func renderResponse(content: String?, calls: [(name: String, arguments: OrderedJSON?)], table: PromptSlotTable) -> String {
+    public static func renderResponse(
+        content: String?, calls: [(name: String, arguments: OrderedJSON?)], table: PromptSlotTable
+    ) -> String {
         let contentText = content.map { jsonString(escape($0)) } ?? "null"
         let rendered = calls.map { call in
             "{\"name\":" + jsonString(escape(call.name)) + ",\"arguments\":"
@@ -69,8 +71,15 @@ public enum PromptRenderer {
     static func renderJSON(_ value: OrderedJSON, table: PromptSlotTable, sortKeys: Bool) -> String {
         switch value {
         case .object(let members):
-            let ordered = sortKeys ? members.sorted { Array($0.key.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.key.unicodeScalars.map(\.value)) } : members
-            return "{" + ordered.map { jsonString($0.key) + ":" + renderJSON($0.value, table: table, sortKeys: sortKeys) }.joined(separator: ",") + "}"
+            let ordered =
+                sortKeys
+                ? members.sorted {
+                    Array($0.key.unicodeScalars.map(\.value)).lexicographicallyPrecedes(
+                        $1.key.unicodeScalars.map(\.value))
+                } : members
+            return "{"
+                + ordered.map { jsonString($0.key) + ":" + renderJSON($0.value, table: table, sortKeys: sortKeys) }
+                .joined(separator: ",") + "}"
         case .array(let items):
             return "[" + items.map { renderJSON($0, table: table, sortKeys: sortKeys) }.joined(separator: ",") + "]"
         case .bool, .null, .slot: return value.jsonText
@@ -103,7 +112,8 @@ public enum PromptRenderer {
     public static func escape(_ text: String) -> String {
         guard text.contains("<") else { return text }
         let pattern = try! NSRegularExpression(pattern: #"<(?=\|[a-z]+\|>|S\d+>)"#)
-        return pattern.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "\u{FF1C}")
+        return pattern.stringByReplacingMatches(
+            in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "\u{FF1C}")
     }
 
     /// Python's `json.dumps(s, ensure_ascii=False)`.

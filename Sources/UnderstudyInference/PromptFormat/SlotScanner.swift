@@ -49,14 +49,19 @@ enum SlotScanner {
                         range: NSRange(location: end, length: ns.length - end))
                     {
                         end = run.range.location + run.range.length
-                        token = ns.substring(with: NSRange(location: match.range.location, length: end - match.range.location))
+                        token = ns.substring(
+                            with: NSRange(location: match.range.location, length: end - match.range.location))
                     }
-                } else if !(token.contains { $0.isASCII && $0.isNumber } || token.contains { "_@./".contains($0) } || fullMatch(allCaps, token)) {
+                } else if !(token.contains { $0.isASCII && $0.isNumber } || token.contains { "_@./".contains($0) }
+                    || fullMatch(allCaps, token))
+                {
                     continue
                 }
                 value = token
             }
-            guard let index = table.add(value, kind: PromptSlotTable.isNumberText(value) ? "number" : "string") else { continue }
+            guard let index = table.add(value, kind: PromptSlotTable.isNumberText(value) ? "number" : "string") else {
+                continue
+            }
             out += ns.substring(with: NSRange(location: last, length: match.range.location - last))
             out += "<S\(index)>"
             last = end

@@ -49,7 +49,9 @@ public final class Specialist: @unchecked Sendable {
         }
         let spec = try OrderedJSON.parse(String(decoding: data, as: UTF8.self))
         guard case .number(let format)? = spec["prompt_format"], Int(format) == PromptRenderer.version else {
-            throw InferenceError.invalidConfig(specURL.path, field: "prompt_format", "is not \(PromptRenderer.version), the version this build renders")
+            throw InferenceError.invalidConfig(
+                specURL.path, field: "prompt_format", "is not \(PromptRenderer.version), the version this build renders"
+            )
         }
         func int(_ key: String, _ fallback: Int) -> Int {
             if case .number(let t)? = spec[key], let v = Int(t) { return v }
@@ -59,40 +61,54 @@ public final class Specialist: @unchecked Sendable {
         maxNewTokens = int("max_new_tokens", 256)
         var toolList = tools ?? []
         if tools == nil, case .array(let listed)? = spec["tools"] {
-            for tool in listed { if case .string(let name)? = tool["name"] { toolList.append((name, tool["parameters"])) } }
+            for tool in listed {
+                if case .string(let name)? = tool["name"] { toolList.append((name, tool["parameters"])) }
+            }
         }
-        self.tools = Dictionary(toolList.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
+        self.tools = Dictionary(
+            toolList.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
         model = try LlamaModel(directory: directory)
         tokenizer = try BPETokenizer(url: directory.appendingPathComponent("tokenizer.json"))
         guard let end = tokenizer.id(of: "<|end|>") else {
-            throw InferenceError.tokenizer(directory.appendingPathComponent("tokenizer.json").path, "has no <|end|> token")
+            throw InferenceError.tokenizer(
+                directory.appendingPathComponent("tokenizer.json").path, "has no <|end|> token")
         }
         self.end = end
-        root = graph.canonicalResponse(tools: toolList.map { tool in
-            (tool.name, (tool.parameters.flatMap { try? JSONSerialization.jsonObject(with: Data($0.jsonText.utf8)) }) as Any?)
-        })
+        root = graph.canonicalResponse(
+            tools: toolList.map { tool in
+                (
+                    tool.name,
+                    (tool.parameters.flatMap { try? JSONSerialization.jsonObject(with: Data($0.jsonText.utf8)) })
+                        as Any?
+                )
+            })
         index = VocabularyIndex(tokenizer: tokenizer)
     }
 
     /// Answers the varying part of a request (greedy unless `temperature` > 0).
-    public func answer(_ messages: [PromptRenderer.Message], temperature: Float = 0, seed: UInt64 = 0) throws -> Answer {
+    public func answer(_ messages: [PromptRenderer.Message], temperature: Float = 0, seed: UInt64 = 0) throws -> Answer
+    {
         let prompt = try PromptRenderer.renderPrompt(messages)
         var ids = tokenizer.encode(prompt.text)
         if ids.count > maxPromptTokens { ids = [ids[0]] + ids.suffix(maxPromptTokens - 1) }
         let constraint = JSONConstraint(
-            index: index, automaton: JSONAutomaton(graph: graph, root: root, slots: prompt.slots.slots.count, sortedKeys: true),
+            index: index,
+            automaton: JSONAutomaton(graph: graph, root: root, slots: prompt.slots.slots.count, sortedKeys: true),
             endTokens: [end])
         let result = try model.generate(
-            prompt: ids, configuration: .init(maxNewTokens: maxNewTokens, temperature: temperature, seed: seed, stopTokens: [end]),
+            prompt: ids,
+            configuration: .init(maxNewTokens: maxNewTokens, temperature: temperature, seed: seed, stopTokens: [end]),
             constraint: constraint)
         let text = tokenizer.decode(result.tokens)
         var answer = Answer(
             response: nil, failure: nil, text: text, minLogProbability: result.minLogProbability,
-            meanLogProbability: result.meanLogProbability, tokens: result.tokens.count, finishReason: result.finishReason)
+            meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,
+            finishReason: result.finishReason)
         do {
             answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: tools)
         } catch {
-            answer.failure = result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
+            answer.failure =
+                result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
         }
         return answer
     }

@@ -37,7 +37,8 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard data.count >= 8 else { throw InferenceError.malformedFile(path, "shorter than the 8-byte header length") }
         let headerLength = data.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
         guard headerLength > 0, 8 + headerLength <= data.count else {
-            throw InferenceError.malformedFile(path, "header length \(headerLength) exceeds the file size \(data.count)")
+            throw InferenceError.malformedFile(
+                path, "header length \(headerLength) exceeds the file size \(data.count)")
         }
         dataStart = 8 + headerLength
         let header = data.subdata(in: 8..<dataStart)
@@ -50,7 +51,8 @@ public final class SafetensorsFile: @unchecked Sendable {
                 let shape = fields["shape"] as? [Int], let offsets = fields["data_offsets"] as? [Int],
                 offsets.count == 2, offsets[0] <= offsets[1], dataStart + offsets[1] <= data.count
             else {
-                throw InferenceError.malformedFile(path, "header entry for tensor '\(name)' is invalid or out of bounds")
+                throw InferenceError.malformedFile(
+                    path, "header entry for tensor '\(name)' is invalid or out of bounds")
             }
             entries[name] = Entry(dtype: dtype, shape: shape, begin: offsets[0], end: offsets[1])
         }
@@ -83,7 +85,11 @@ public final class SafetensorsFile: @unchecked Sendable {
             return [Float](unsafeUninitializedCapacity: count) { out, initialized in
                 switch entry.dtype {
                 case "F32":
-                    for i in 0..<count { out[i] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                    for i in 0..<count {
+                        out[i] = Float(
+                            bitPattern: UInt32(
+                                littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)))
+                    }
                 case "BF16":
                     for i in 0..<count {
                         let bits = UInt16(littleEndian: bytes.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))

@@ -21,7 +21,8 @@ public struct TensorStore: Sendable {
             else { throw InferenceError.malformedFile(index.path, "no 'weight_map' object") }
             files = try Set(map.values).sorted().map { try SafetensorsFile(url: directory.appendingPathComponent($0)) }
         } else {
-            throw InferenceError.fileUnreadable(single.path, "no model.safetensors (or .index.json) in the model directory")
+            throw InferenceError.fileUnreadable(
+                single.path, "no model.safetensors (or .index.json) in the model directory")
         }
     }
 
@@ -30,7 +31,8 @@ public struct TensorStore: Sendable {
 
     private func file(for name: String) throws -> SafetensorsFile {
         guard let file = files.first(where: { $0.contains(name) }) else {
-            throw InferenceError.missingTensor(name, file: files.count == 1 ? files[0].path : "\(directory)/model-*.safetensors")
+            throw InferenceError.missingTensor(
+                name, file: files.count == 1 ? files[0].path : "\(directory)/model-*.safetensors")
         }
         return file
     }

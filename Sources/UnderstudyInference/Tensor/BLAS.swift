@@ -36,7 +36,8 @@ public enum BLAS {
         guard environment["OPENBLAS_CORETYPE"] == nil, let name = openblas_get_corename() else { return }
         let current = String(cString: name).lowercased()
         guard ["prescott", "core2", "penryn", "nehalem", "unknown"].contains(current) else { return }
-        let better = understudy_cpu_supports_avx512() != 0 ? "SkylakeX" : understudy_cpu_supports_avx2() != 0 ? "Haswell" : nil
+        let better =
+            understudy_cpu_supports_avx512() != 0 ? "SkylakeX" : understudy_cpu_supports_avx2() != 0 ? "Haswell" : nil
         guard let better else { return }
         setenv("OPENBLAS_CORETYPE", better, 1)
         gotoblas_dynamic_quit()

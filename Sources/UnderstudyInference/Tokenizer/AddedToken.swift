@@ -12,7 +12,10 @@ public struct AddedToken: Sendable, Equatable {
 /// Splits text into added-token matches and plain segments: leftmost match first, longest
 /// token at a position, like the `tokenizers` AddedVocabulary (Aho-Corasick, leftmost-longest).
 struct AddedTokenMatcher: Sendable {
-    enum Segment: Equatable { case text(Substring), token(Int32) }
+    enum Segment: Equatable {
+        case text(Substring)
+        case token(Int32)
+    }
 
     private let tokens: [AddedToken]
     private let byFirstByte: [UInt8: [Int]]
@@ -50,7 +53,10 @@ struct AddedTokenMatcher: Sendable {
                     }
                 }
             }
-            guard let token = matched else { i += 1; continue }
+            guard let token = matched else {
+                i += 1
+                continue
+            }
             var plainEnd = i
             var next = i + token.content.utf8.count
             if token.lstrip { while plainEnd > plainStart && Self.isSpace(utf8[plainEnd - 1]) { plainEnd -= 1 } }

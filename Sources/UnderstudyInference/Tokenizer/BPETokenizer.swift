@@ -25,12 +25,17 @@ public final class BPETokenizer: @unchecked Sendable {
     private let cacheLock = NSLock()
     private var cache: [String: [Int32]] = [:]
 
-    enum TemplatePiece { case sequence, token(Int32) }
+    enum TemplatePiece {
+        case sequence
+        case token(Int32)
+    }
 
     /// Reads `tokenizer.json`; unsupported parts are errors naming the file and field.
     public init(url: URL) throws {
         let path = url.path
-        guard let data = FileManager.default.contents(atPath: path) else { throw InferenceError.fileUnreadable(path, "no such file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw InferenceError.fileUnreadable(path, "no such file")
+        }
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw InferenceError.malformedFile(path, "not a JSON object")
         }
@@ -38,7 +43,8 @@ public final class BPETokenizer: @unchecked Sendable {
             let vocab = model["vocab"] as? [String: Int]
         else { throw InferenceError.tokenizer(path, "field 'model' is not a BPE model with a 'vocab'") }
         if let normalizer = root["normalizer"], !(normalizer is NSNull) {
-            throw InferenceError.tokenizer(path, "field 'normalizer' is set; only byte-level tokenizers without normalizer are supported")
+            throw InferenceError.tokenizer(
+                path, "field 'normalizer' is set; only byte-level tokenizers without normalizer are supported")
         }
         var prefixSpace = false
         switch root["pre_tokenizer"] as? [String: Any] {
@@ -152,7 +158,10 @@ public final class BPETokenizer: @unchecked Sendable {
 
     func encodeWord(_ word: String) -> [Int32] {
         cacheLock.lock()
-        if let hit = cache[word] { cacheLock.unlock(); return hit }
+        if let hit = cache[word] {
+            cacheLock.unlock()
+            return hit
+        }
         cacheLock.unlock()
         var result: [Int32]
         if ignoreMerges, let id = vocabulary[word] {
@@ -160,7 +169,11 @@ public final class BPETokenizer: @unchecked Sendable {
         } else {
             var symbols: [Int32] = []
             for scalar in word.unicodeScalars {
-                if let id = vocabulary[String(scalar)] { symbols.append(id) } else if let unknown { symbols.append(unknown) }
+                if let id = vocabulary[String(scalar)] {
+                    symbols.append(id)
+                } else if let unknown {
+                    symbols.append(unknown)
+                }
             }
             while symbols.count > 1 {
                 var best: (rank: Int32, index: Int, result: Int32)?

@@ -47,7 +47,8 @@ public struct BertPreTokenizer: Sendable {
             lowered.reserveCapacity(normalized.count)
             for scalar in normalized {
                 if scalar.isASCII {
-                    lowered.append(scalar.value >= 65 && scalar.value <= 90 ? Unicode.Scalar(scalar.value + 32)! : scalar)
+                    lowered.append(
+                        scalar.value >= 65 && scalar.value <= 90 ? Unicode.Scalar(scalar.value + 32)! : scalar)
                 } else {
                     lowered.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
                 }
@@ -58,9 +59,15 @@ public struct BertPreTokenizer: Sendable {
         var current: [Unicode.Scalar] = []
         for scalar in normalized {
             if scalar.properties.isWhitespace {
-                if !current.isEmpty { words.append(current); current.removeAll(keepingCapacity: true) }
+                if !current.isEmpty {
+                    words.append(current)
+                    current.removeAll(keepingCapacity: true)
+                }
             } else if Self.isPunctuation(scalar) {
-                if !current.isEmpty { words.append(current); current.removeAll(keepingCapacity: true) }
+                if !current.isEmpty {
+                    words.append(current)
+                    current.removeAll(keepingCapacity: true)
+                }
                 words.append([scalar])
             } else {
                 current.append(scalar)

@@ -73,12 +73,16 @@ public enum ByteLevel {
             if c == "'" && i + 1 < n {
                 let a = scalars[i + 1]
                 if a == "s" || a == "t" || a == "m" || a == "d" {
-                    pieces.append(i..<(i + 2)); i += 2; continue
+                    pieces.append(i..<(i + 2))
+                    i += 2
+                    continue
                 }
                 if i + 2 < n {
                     let b = scalars[i + 2]
                     if (a == "r" && b == "e") || (a == "v" && b == "e") || (a == "l" && b == "l") {
-                        pieces.append(i..<(i + 3)); i += 3; continue
+                        pieces.append(i..<(i + 3))
+                        i += 3
+                        continue
                     }
                 }
             }
@@ -86,11 +90,21 @@ public enum ByteLevel {
             let first = (c == " " && i + 1 < n) ? i + 1 : i
             let lead = scalars[first]
             let classTest: ((Unicode.Scalar) -> Bool)?
-            if isLetter(lead) { classTest = isLetter } else if isNumber(lead) { classTest = isNumber } else if isOther(lead) { classTest = isOther } else { classTest = nil }
+            if isLetter(lead) {
+                classTest = isLetter
+            } else if isNumber(lead) {
+                classTest = isNumber
+            } else if isOther(lead) {
+                classTest = isOther
+            } else {
+                classTest = nil
+            }
             if let classTest {
                 var end = first + 1
                 while end < n && classTest(scalars[end]) { end += 1 }
-                pieces.append(i..<end); i = end; continue
+                pieces.append(i..<end)
+                i = end
+                continue
             }
             // Whitespace: `\s+(?!\S)` leaves the last space of a run before a non-space to it.
             var end = i + 1
@@ -103,7 +117,10 @@ public enum ByteLevel {
         var offsets: [String.Index] = []
         offsets.reserveCapacity(n + 1)
         var index = text.unicodeScalars.startIndex
-        for _ in 0..<n { offsets.append(index); index = text.unicodeScalars.index(after: index) }
+        for _ in 0..<n {
+            offsets.append(index)
+            index = text.unicodeScalars.index(after: index)
+        }
         offsets.append(text.unicodeScalars.endIndex)
         return pieces.map { text[offsets[$0.lowerBound]..<offsets[$0.upperBound]] }
     }

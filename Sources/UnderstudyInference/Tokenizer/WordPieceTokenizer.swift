@@ -67,11 +67,13 @@ public struct WordPieceTokenizer: Sendable {
                 lowercase = object["do_lower_case"] as? Bool ?? true
             }
         } else {
-            throw InferenceError.fileUnreadable(json.path, "neither tokenizer.json nor vocab.txt is in the model directory")
+            throw InferenceError.fileUnreadable(
+                json.path, "neither tokenizer.json nor vocab.txt is in the model directory")
         }
         try self.init(
             vocabulary: vocabulary,
-            preTokenizer: BertPreTokenizer(lowercase: lowercase, stripAccents: stripAccents, handleChineseCharacters: chinese),
+            preTokenizer: BertPreTokenizer(
+                lowercase: lowercase, stripAccents: stripAccents, handleChineseCharacters: chinese),
             maxLength: maxLength)
     }
 

@@ -24,7 +24,9 @@ func emit(_ object: [String: Any]) {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count >= 3 else { fail("usage: inference-bench embed TEXTS.json [MODEL] | specialist MODEL PROMPTS.json N") }
+guard arguments.count >= 3 else {
+    fail("usage: inference-bench embed TEXTS.json [MODEL] | specialist MODEL PROMPTS.json N")
+}
 do {
     switch arguments[1] {
     case "embed":
@@ -38,13 +40,16 @@ do {
             _ = try embedder.embed(texts)
             runs.append(now() - start)
         }
-        emit(["texts": texts.count, "seconds": median(runs), "sentences_per_second": Double(texts.count) / median(runs),
-              "threads": BLAS.threads, "kernels": BLAS.coreName])
+        emit([
+            "texts": texts.count, "seconds": median(runs), "sentences_per_second": Double(texts.count) / median(runs),
+            "threads": BLAS.threads, "kernels": BLAS.coreName,
+        ])
     case "specialist":
         guard arguments.count >= 5, let newTokens = Int(arguments[4]) else { fail("specialist MODEL PROMPTS.json N") }
         let directory = URL(fileURLWithPath: arguments[2])
         let model = try LlamaModel(directory: directory)
-        let prompts = try JSONDecoder().decode([[Int32]].self, from: Data(contentsOf: URL(fileURLWithPath: arguments[3])))
+        let prompts = try JSONDecoder().decode(
+            [[Int32]].self, from: Data(contentsOf: URL(fileURLWithPath: arguments[3])))
         let configuration = GenerationConfiguration(maxNewTokens: newTokens, stopTokens: [])
         _ = try model.generate(prompt: prompts[0], configuration: configuration)  // warm-up
         var latencies: [Double] = []
@@ -81,7 +86,9 @@ do {
         ]
         if arguments.count >= 7, arguments[5] == "--constrained" {
             let tokenizer = try BPETokenizer(url: directory.appendingPathComponent("tokenizer.json"))
-            let tools = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: arguments[6]))) as! [[String: Any]]
+            let tools =
+                try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: arguments[6])))
+                as! [[String: Any]]
             let graph = JSONSchemaGraph()
             let root = graph.canonicalResponse(tools: tools.map { ($0["name"] as! String, $0["parameters"]) })
             let index = VocabularyIndex(tokenizer: tokenizer)
@@ -89,13 +96,18 @@ do {
             var constrained: [Double] = []
             var tokens: [Int] = []
             // Slot counts of the rendered prompts (slots.json beside the prompts), else 8.
-            let slotsURL = URL(fileURLWithPath: arguments[3]).deletingLastPathComponent().appendingPathComponent("slots.json")
+            let slotsURL = URL(fileURLWithPath: arguments[3]).deletingLastPathComponent().appendingPathComponent(
+                "slots.json")
             let slotCounts = (try? JSONDecoder().decode([Int].self, from: Data(contentsOf: slotsURL))) ?? []
             for (number, prompt) in prompts.enumerated() {
                 let slots = number < slotCounts.count ? slotCounts[number] : 8
-                let constraint = JSONConstraint(index: index, automaton: JSONAutomaton(graph: graph, root: root, slots: slots, sortedKeys: true), endTokens: end)
+                let constraint = JSONConstraint(
+                    index: index, automaton: JSONAutomaton(graph: graph, root: root, slots: slots, sortedKeys: true),
+                    endTokens: end)
                 let start = now()
-                let output = try model.generate(prompt: prompt, configuration: .init(maxNewTokens: newTokens, stopTokens: end), constraint: constraint)
+                let output = try model.generate(
+                    prompt: prompt, configuration: .init(maxNewTokens: newTokens, stopTokens: end),
+                    constraint: constraint)
                 constrained.append((now() - start) * 1000)
                 tokens.append(output.tokens.count)
             }
