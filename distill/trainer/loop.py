@@ -47,8 +47,10 @@ def collate(batch: list[Feature], pad_id: int) -> dict[str, torch.Tensor]:
             "first": torch.tensor(first)}
 
 
-def prompt_answer_loss(model, batch: dict[str, torch.Tensor], prompt_weight: float) -> torch.Tensor:
-    """Answer loss plus `prompt_weight` × next-token loss on the prompt (language practice)."""
+def prompt_answer_loss(model, batch: dict[str, torch.Tensor],
+                       prompt_weight: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Answer loss plus `prompt_weight` × next-token loss on the prompt (language practice); also
+    returns the answer loss alone, the figure reported as train_loss."""
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
     targets = batch["input_ids"][:, 1:]
     answer = batch["labels"][:, 1:]
@@ -59,7 +61,7 @@ def prompt_answer_loss(model, batch: dict[str, torch.Tensor], prompt_weight: flo
     is_prompt = real & ~is_answer
     answer_loss_value = (per_token * is_answer).sum() / is_answer.sum().clamp(min=1)
     prompt_loss_value = (per_token * is_prompt).sum() / is_prompt.sum().clamp(min=1)
-    return answer_loss_value + prompt_weight * prompt_loss_value
+    return answer_loss_value + prompt_weight * prompt_loss_value, answer_loss_value
 
 
 def answer_loss(model, batch: dict[str, torch.Tensor], reduction: str = "mean") -> tuple[torch.Tensor, int]:
@@ -149,16 +151,17 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
             batch = {k: v.to(device) for k, v in collate(batch_features, pad_id).items()}
             with accelerator.autocast():
                 if recipe.get("prompt_loss_weight", 0) > 0:
-                    loss = prompt_answer_loss(model, batch, recipe["prompt_loss_weight"])
+                    loss, reported = prompt_answer_loss(model, batch, recipe["prompt_loss_weight"])
                 else:
                     loss, _ = answer_loss(model, batch)
+                    reported = loss
             accelerator.backward(loss)
             accelerator.clip_grad_norm_(parameters, 1.0)
             optimizer.step()
             optimizer.zero_grad(set_to_none=True)
             step += 1
             tokens += int(batch["attention_mask"].sum().item()) * world
-            value = loss.item()
+            value = reported.item()
             running = value if running is None else 0.9 * running + 0.1 * value
             elapsed = time.monotonic() - started
             if step == 20:

@@ -121,8 +121,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     exact = None
     if accelerator.is_main_process:
         out_dir.mkdir(parents=True, exist_ok=True)
-        model.generation_config.update(do_sample=False, max_new_tokens=max_new_tokens, bos_token_id=model.config.bos_token_id,
-                                       eos_token_id=end_id, pad_token_id=pad_id)
+        model.generation_config.update(do_sample=False, max_new_tokens=max_new_tokens,
+                                       bos_token_id=model.config.bos_token_id, eos_token_id=end_id,
+                                       pad_token_id=pad_id)
         model.save_pretrained(str(out_dir), safe_serialization=True)
         save_tokenizer(tokenizer, out_dir)
         if not options.skip_eval and cluster.splits["test"]:
