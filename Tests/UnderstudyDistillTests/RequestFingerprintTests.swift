@@ -9,7 +9,9 @@ struct RequestFingerprintTests {
 
     @Test func keyOrderWhitespaceAndVolatileFieldsDoNotMatter() throws {
         let base = try hash(#"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"temperature":0}"#)
-        #expect(try hash(#"{ "temperature": 0, "messages": [ {"content": "hi", "role": "user"} ], "model": "gpt-4o" }"#) == base)
+        #expect(
+            try hash(#"{ "temperature": 0, "messages": [ {"content": "hi", "role": "user"} ], "model": "gpt-4o" }"#)
+                == base)
         #expect(
             try hash(
                 #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}],"temperature":0,"user":"u-42","#
