@@ -314,7 +314,7 @@ def bench_anonymizer(args, fake, rng):
     our_table, their_table = score(records, our_found), score(records, presidio_found)
     our_t, their_t = statistics.median(ours), statistics.median(theirs)
     print(f"\n(b) anonymization: {len(records)} labeled records ({mb:.2f} MB; {sum(1 for r in records if r[2])} JSON tool "
-          f"arguments), Faker en_US; Presidio {__import__('presidio_analyzer').__version__ if hasattr(__import__('presidio_analyzer'), '__version__') else ''}"
+          f"arguments), Faker en_US; Presidio {__import__('importlib.metadata').metadata.version('presidio-analyzer')}"
           " with its pattern recognizers only (no spaCy NER model on PyPI: PERSON/LOCATION need one)")
     print(f"{'entity':<12} {'n':>5} | {'ours P':>6} {'R':>6} {'F2':>6} | {'Presidio P':>10} {'R':>6} {'F2':>6}")
     for t in TYPES:
