@@ -170,7 +170,7 @@ struct PcapImporterTests {
         let (exchanges, _) = try importCapture(PcapTestCapture(segments: segments))
         let sse = try #require(exchanges.first?.response?.sse)
         #expect(sse.map(\.data).last == "[DONE]")
-        #expect(sse.count == 5)
+        try #require(sse.count == 5, "events: \(sse)")
         // 50 ms between packets: the recorded event times are 50 ms apart too.
         #expect(abs((sse[1].tMs - sse[0].tMs) - 50) < 0.01)
         #expect(exchanges.first?.llm?.stream == true)

@@ -270,7 +270,7 @@ public struct HTTP1MessageParser: Sendable {
                 buffer.append(contentsOf: bytes[start..<index - 1])
                 let line = String(decoding: buffer, as: UTF8.self)
                 buffer.removeAll(keepingCapacity: true)
-                let sizeText = line.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+                let sizeText = line.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
                 guard let size = Int(sizeText, radix: 16), size >= 0 else {
                     loseSync("invalid chunk size line \"\(line.prefix(40))\"", into: &events)
                     return bytes.count
