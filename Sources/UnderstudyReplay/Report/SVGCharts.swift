@@ -31,7 +31,7 @@ enum SVGCharts {
         }
         svg += "<circle cx=\"\(f(x(proposed.error)))\" cy=\"\(f(y(proposed.coverage)))\" r=\"6\" fill=\"\(green)\" stroke=\"#fff\" stroke-width=\"2\"/>"
         svg += legend([(blue, "by calls"), (orange, "by cost"), (green, "proposed thresholds")], x: left + 10, y: h - 8)
-        svg += text(w / 2 + 20, h - bottom + 30, "", anchor: "middle")
+        svg += text(w - right - 4, h - bottom - 6, "error share →", anchor: "end", fill: dark, size: 11)
         return svg + "</svg>"
     }
 
