@@ -30,14 +30,17 @@ public final class RoutingSink: ExchangeSink, @unchecked Sendable {
             return inner.append(exchange)
         }
         let key = UUID()
-        let finish = Task { [self] in
-            let result = await task.value
-            var exchange = exchange
-            exchange.route = annotate(exchange, with: result)
-            _ = inner.append(exchange)
-            _ = lock.withLock { pending.removeValue(forKey: key) }
+        // Registered under the lock before the task can finish and unregister itself: a task
+        // left behind would keep `drain()` waiting forever.
+        lock.withLock {
+            pending[key] = Task { [self] in
+                let result = await task.value
+                var exchange = exchange
+                exchange.route = annotate(exchange, with: result)
+                _ = inner.append(exchange)
+                _ = lock.withLock { pending.removeValue(forKey: key) }
+            }
         }
-        lock.withLock { pending[key] = finish }
         return true
     }
 
