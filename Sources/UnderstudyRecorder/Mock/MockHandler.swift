@@ -66,8 +66,9 @@ final class MockHandler: ChannelInboundHandler {
         func finish() {
             let (handler, context) = bound.value
             guard !handler.closed else { return }
+            let channel = context.channel
             context.writeAndFlush(handler.wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if !keepAlive { context.close(promise: nil) }
+                if !keepAlive { channel.close(promise: nil) }
             }
         }
         // delays[0] comes before the head, delays[k + 1] before part k.

@@ -183,7 +183,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             }
             let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             if close || http10NoLength {
-                written.whenComplete { _ in context.close(promise: nil) }
+                written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
             } else if case .idle = machine.state {
                 responseComplete(context)
             }
@@ -272,7 +272,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
         if close {
-            written.whenComplete { _ in context.close(promise: nil) }
+            written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
         } else if case .idle = machine.state {
             responseComplete(context)
         }

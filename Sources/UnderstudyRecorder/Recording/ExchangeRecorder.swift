@@ -88,7 +88,7 @@ public final class ExchangeRecorder: Sendable {
         state.withLockedValue { $0.closing = true }
         condition.lock()
         condition.broadcast()
-        while !finished.withLockedValue({ $0 }) { condition.wait(until: Date().addingTimeInterval(0.05)) }
+        while !finished.withLockedValue({ $0 }) { _ = condition.wait(until: Date().addingTimeInterval(0.05)) }
         condition.unlock()
         return counters
     }

@@ -87,7 +87,7 @@ struct UnderstudyConfiguration {
         } catch {
             throw CLIError("\(path): not valid TOML: \(error)")
         }
-        var reader = SectionReader(path: path)
+        let reader = SectionReader(path: path)
         var configuration = UnderstudyConfiguration(path: path, document: table)
 
         if let section = try reader.section(table, "record") {
