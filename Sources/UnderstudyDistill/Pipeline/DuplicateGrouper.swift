@@ -39,10 +39,19 @@ struct DuplicateGrouper {
             let candidates = exact.indices.filter { exact[$0][0].trainable }
             let finder = NearDuplicateFinder(configuration: configuration)
             let texts = candidates.map { Self.varyingText(exact[$0][0].canonical) }
+            // Near duplicates must be at the same depth of a conversation and end with the same
+            // kind of message: turn 5 re-sends turns 1–4, so over a long history it looks like
+            // turn 4 at any shingle threshold, yet it is a new request with a new answer.
             let namespaces = candidates.map {
-                exact[$0][0].api + "\u{0}" + (exact[$0][0].model ?? "") + "\u{0}" + exact[$0][0].canonical.prefixHash
+                let call = exact[$0][0]
+                return call.api + "\u{0}" + (call.model ?? "") + "\u{0}" + call.canonical.prefixHash + "\u{0}"
+                    + String(call.canonical.messages.count) + (call.canonical.messages.last?.role.rawValue ?? "")
             }
-            let pairs = finder.pairs(texts: texts, namespaces: namespaces)
+            // …and the new message itself must be near-identical, not just the history around it.
+            let lastMessages = candidates.map { finder.shingles(Self.lastMessageText(exact[$0][0].canonical)) }
+            let pairs = finder.pairs(texts: texts, namespaces: namespaces).filter { a, b in
+                Shingler.jaccard(lastMessages[a], lastMessages[b]) >= configuration.threshold
+            }
             let local = NearDuplicateFinder.groups(count: candidates.count, pairs: pairs)
             var grouped = Set<Int>()
             components = []
@@ -62,6 +71,13 @@ struct DuplicateGrouper {
                 representative: exact[sorted[0]][0], members: members, exactDuplicates: exactDuplicates,
                 nearDuplicates: nearDuplicates)
         }
+    }
+
+    /// The last message of the varying part (the request's new turn) as text.
+    static func lastMessageText(_ canonical: CanonicalExchange) -> String {
+        guard let message = canonical.messages.last else { return "" }
+        return ([message.content ?? ""] + message.toolCalls.map { $0.name + " " + $0.arguments.serialized() })
+            .joined(separator: "\n")
     }
 
     /// The varying part as plain text for shingling: each message's role, text and tool calls.
