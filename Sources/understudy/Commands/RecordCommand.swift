@@ -52,7 +52,15 @@ struct RecordCommand: AsyncParsableCommand {
     @Flag(help: "On exit, print the summary as JSON.")
     var json = false
 
+    // Passive capture alongside the proxy (UnderstudyRecorder/Pcap; helpers in ImportPcapCommand+LiveCapture.swift).
+    @Option(help: "Also capture plaintext HTTP/1.x traffic passively on this interface (libpcap; root or CAP_NET_RAW).")
+    var pcapIface: String?
+
+    @Option(help: "BPF filter for --pcap-iface, e.g. 'tcp port 11434'. Default: all TCP.")
+    var pcapFilter: String?
+
     func validate() throws {
+        if pcapFilter != nil && pcapIface == nil { throw ValidationError("--pcap-filter needs --pcap-iface") }
         for upstream in upstreams {
             do { _ = try Upstream(parsing: upstream) } catch let error as RecorderError {
                 throw ValidationError(error.description)
@@ -80,6 +88,15 @@ struct RecordCommand: AsyncParsableCommand {
         }
         let metrics = RecorderMetrics()
         let recorder = ExchangeRecorder(sink: writer, redactor: settings.redactor, metrics: metrics, logger: logger)
+        let pcapCapture: LivePcapCapture?
+        do {
+            pcapCapture = try ImportPcapCommand.startLiveCapture(
+                interface: pcapIface, filter: pcapFilter, redactor: settings.redactor,
+                bodyLimit: settings.proxy.bodyLimit, writer: writer, logger: logger)
+        } catch {
+            try? writer.close()
+            throw error
+        }
         let proxy = ReverseProxy(configuration: settings.proxy, recorder: recorder, metrics: metrics, logger: logger)
         let bound: ListenAddress
         var adminServer: AdminServer?
@@ -105,6 +122,7 @@ struct RecordCommand: AsyncParsableCommand {
         try? await adminServer?.close()
         await proxy.shutdown()
         var closeError: String?
+        ImportPcapCommand.stopLiveCapture(pcapCapture, logger: logger)
         do { try writer.close() } catch { closeError = "\(error)" }
         await proxy.shutdownEventLoops()
         let counters = writer.counters
