@@ -116,12 +116,17 @@ struct RecordCommandEndToEndTests {
         // Secrets never reach the archive or the log; fingerprints keep keys apart.
         let text = try harness.archiveText()
         #expect(!text.isEmpty)
+        let log = harness.recorder?.log ?? ""
         for secret in ["sk-test-OPENAI-secret-0123456789", "sk-ant-test-ANTHROPIC-secret-9876543210"] {
-            #expect(!text.contains(secret))
-            #expect(!(harness.recorder?.log ?? "").contains(secret))
+            let inArchive = text.contains(secret)
+            let inLog = log.contains(secret)
+            #expect(!inArchive && !inLog, "a secret reached the archive or the log")
         }
-        let openaiKey = exchanges.compactMap { $0.request.headers.first(named: "authorization") }.first
-        let anthropicKey = exchanges.compactMap { $0.request.headers.first(named: "x-api-key") }.first
+        func credential(_ exchange: Exchange) -> String? {
+            exchange.request.headers.first(named: "authorization") ?? exchange.request.headers.first(named: "x-api-key")
+        }
+        let openaiKey = exchanges.first { $0.request.target.hasPrefix("/v1/chat") }.flatMap(credential)
+        let anthropicKey = exchanges.first { $0.request.target.hasPrefix("/v1/messages") }.flatMap(credential)
         #expect(openaiKey?.hasPrefix("redacted:") == true)
         #expect(anthropicKey?.hasPrefix("redacted:") == true)
         #expect(openaiKey != anthropicKey)

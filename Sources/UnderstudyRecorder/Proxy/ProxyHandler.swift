@@ -220,8 +220,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if case .abortUpstream = machine.channelInactive() {
             task?.cancel()
             pipe?.fail(ChannelError.ioOnClosedChannel)
-            services.metrics.clientAborts.increment()
-            finishRecord(.clientAborted, error: "the client closed the connection before the response was complete")
+            if captured?.streamEndedByTerminalEvent == true {
+                finishRecord(.ok, error: nil)
+            } else {
+                services.metrics.clientAborts.increment()
+                finishRecord(.clientAborted, error: "the client closed the connection before the response was complete")
+            }
         }
         context.fireChannelInactive()
     }

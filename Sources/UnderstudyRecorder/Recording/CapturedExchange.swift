@@ -73,6 +73,18 @@ public struct CapturedExchange: Sendable {
         chunkTimes.append((responseBody.received, elapsedMs(at: now)))
     }
 
+    /// Whether the response body so far ends with a stream's terminal event (OpenAI `[DONE]`,
+    /// Anthropic `message_stop`, Responses `response.completed`). SDKs close the connection as
+    /// soon as they see it, sometimes before the upstream's final empty chunk reaches the proxy:
+    /// such a close is not an abort.
+    public var streamEndedByTerminalEvent: Bool {
+        let tail = responseBody.bytes.suffix(512)
+        guard !tail.isEmpty, !responseBody.truncated else { return false }
+        let text = String(decoding: tail, as: UTF8.self)
+        return text.contains("data: [DONE]") || text.contains("event: message_stop")
+            || text.contains("event: response.completed") || text.contains("\"type\":\"response.completed\"")
+    }
+
     /// Marks the end; the first outcome set wins over later ones (an abort is not undone by a
     /// late upstream end).
     public mutating func finish(_ outcome: Exchange.Outcome, error: String? = nil, at now: NIODeadline = .now()) {
