@@ -37,11 +37,13 @@ let package = Package(
         .target(
             name: "UnderstudyArchive",
             dependencies: ["CZstd", .product(name: "Atomics", package: "swift-atomics")],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
             name: "UnderstudyWire",
             dependencies: ["UnderstudyArchive", .product(name: "Crypto", package: "swift-crypto")],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -61,11 +63,13 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],
+            exclude: ["README.md", "Forward/README.md", "Pcap/README.md"],
             swiftSettings: strict
         ),
         .target(
             name: "UnderstudyInference",
             dependencies: ["CBLAS"],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -74,6 +78,7 @@ let package = Package(
                 "UnderstudyArchive", "UnderstudyWire", "UnderstudyInference",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -83,6 +88,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .target(
@@ -91,6 +97,7 @@ let package = Package(
                 "UnderstudyArchive", "UnderstudyWire", "UnderstudyRecorder", "UnderstudyDistill",
                 "UnderstudyInference", "UnderstudyReplay",
             ],
+            exclude: ["README.md"],
             swiftSettings: strict
         ),
         .executableTarget(
