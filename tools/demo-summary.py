@@ -45,8 +45,8 @@ def summary(out):
     stats = last_json_line(os.path.join(out, "logs", "archive-stats.log")) or {}
     clusters = load(os.path.join(run, "clusters.json")) or {}
     report = load(os.path.join(run, "report", "report.json")) or {}
-    recorded = load(os.path.join(out, "drive-record.json")) or {}
-    served = load(os.path.join(out, "drive-serve.json")) or {}
+    recorded = (load(os.path.join(out, "drive-record.json")) or {}).get("summary") or {}
+    served = (load(os.path.join(out, "drive-serve.json")) or {}).get("summary") or {}
     routes = served.get("routes") or {}
     total = sum(routes.values()) if routes else None
     by_specialist = sum(v for k, v in routes.items() if k.startswith("specialist")) if routes else None
