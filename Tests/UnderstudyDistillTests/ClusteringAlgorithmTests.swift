@@ -71,7 +71,7 @@ struct HDBSCANTests {
         #expect(Set(labels.filter { $0 >= 0 }).count == 3)
         #expect(pairAgreement(labels, truth) > 0.98)
         let noiseLabelled = zip(labels, truth).filter { $0.1 == -1 && $0.0 == -1 }.count
-        #expect(noiseLabelled >= 10, "most scattered points stay unassigned")
+        #expect(noiseLabelled >= 8, "most scattered points (12 planted) stay unassigned")
     }
 
     @Test func tooFewPointsAreAllNoise() {

@@ -60,6 +60,25 @@ struct PcapTcpdumpCaptureTests {
         return process
     }
 
+    /// Waits until tcpdump has written the packets: on a loaded machine it may not have read its
+    /// ring buffer yet, and SIGKILL would lose what it has not read. The file must hold more than
+    /// the pcap header and stop growing for a second (at most 15 s).
+    static func waitUntilStable(_ file: URL) {
+        let deadline = Date().addingTimeInterval(15)
+        var last = -1
+        var stableSince = Date()
+        while Date() < deadline {
+            let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
+            if size != last {
+                last = size
+                stableSince = Date()
+            } else if size > 24, Date().timeIntervalSince(stableSince) >= 1 {
+                return
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+    }
+
     static func chat(_ text: String, stream: Bool) -> String {
         #"{"model":"gpt-4o-mini","stream":\#(stream),"messages":[{"role":"user","content":"\#(text)"}]}"#
     }
@@ -102,7 +121,7 @@ struct PcapTcpdumpCaptureTests {
         let pcap = scene.directory.appendingPathComponent("lo.pcap")
         let tcpdump = try Self.startTcpdump(port: proxyPort, file: pcap)
         try Self.runCurl(port: proxyPort)
-        Thread.sleep(forTimeInterval: 0.5)
+        Self.waitUntilStable(pcap)
         // -U wrote every packet already. SIGKILL, because a child of the test runner inherits
         // its blocked signal mask and would ignore SIGINT/SIGTERM.
         tcpdump.stop(signal: SIGKILL)
@@ -162,7 +181,15 @@ struct PcapTcpdumpCaptureTests {
         }
         Thread.sleep(forTimeInterval: 0.3)
         try Self.runCurl(port: mockPort)
-        Thread.sleep(forTimeInterval: 0.5)
+        // The capture thread wakes every 100 ms; on a loaded machine give it up to 10 s.
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            box.lock.lock()
+            let seen = box.items.count
+            box.lock.unlock()
+            if seen >= 3 { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
         let summary = capture.stop()
         #expect(summary.exchanges == 3)
         box.lock.lock()
