@@ -27,26 +27,54 @@ public final class TextComparator: @unchecked Sendable {
         }
     }
 
-    public let embedder: any SentenceEmbedder
     public let configuration: Configuration
-    // Embedders keep scratch buffers; replay calls them from many tasks.
+    // Embedders keep scratch buffers; replay calls them from many tasks. The lock also guards
+    // the lazy load.
     private let lock = NSLock()
+    private var loaded: (any SentenceEmbedder)?
+    private let load: @Sendable () -> any SentenceEmbedder
 
     public init(embedder: any SentenceEmbedder, configuration: Configuration = Configuration()) {
-        self.embedder = embedder
+        self.loaded = embedder
+        self.load = { embedder }
         self.configuration = configuration
     }
 
-    /// MiniLM from `.venv` (or `$UNDERSTUDY_EMBEDDING_MODEL`) when present, else hashing.
+    /// MiniLM from `.venv` (or `$UNDERSTUDY_EMBEDDING_MODEL`) when present, else hashing. The
+    /// model is loaded on first use: runs without free-text answers never pay for it.
     public static func locatingEmbedder(explicit: String? = nil, configuration: Configuration = Configuration())
         -> TextComparator
     {
-        if let directory = try? EmbeddingModelLocator.locate(explicit: explicit),
-            let model = try? MiniLMEmbedder(modelDirectory: directory)
-        {
-            return TextComparator(embedder: model, configuration: configuration)
+        TextComparator(configuration: configuration) {
+            if let directory = try? EmbeddingModelLocator.locate(explicit: explicit),
+                let model = try? MiniLMEmbedder(modelDirectory: directory)
+            {
+                return model
+            }
+            return HashingEmbedder()
         }
-        return TextComparator(embedder: HashingEmbedder(), configuration: configuration)
+    }
+
+    init(configuration: Configuration, load: @escaping @Sendable () -> any SentenceEmbedder) {
+        self.configuration = configuration
+        self.load = load
+    }
+
+    /// The embedder, loaded now if it was not yet.
+    public var embedder: any SentenceEmbedder {
+        lock.withLock { embedderLocked() }
+    }
+
+    /// The embedder's name if it has been loaded (nil: no text was compared).
+    public var loadedEmbedderName: String? {
+        lock.withLock { loaded?.name }
+    }
+
+    private func embedderLocked() -> any SentenceEmbedder {
+        if let loaded { return loaded }
+        let made = load()
+        loaded = made
+        return made
     }
 
     public func compare(expected: String, actual: String?) -> Comparison {
@@ -55,14 +83,19 @@ public final class TextComparator: @unchecked Sendable {
         }
         let rouge = RougeL.f1(reference: expected, candidate: actual)
         let cosine: Double
+        var embedderName = ""
         do {
-            let vectors = try lock.withLock { try embedder.embed([expected, actual]) }
+            let (vectors, name) = try lock.withLock {
+                let model = embedderLocked()
+                return (try model.embed([expected, actual]), model.name)
+            }
+            embedderName = name
             cosine = Self.cosine(vectors[0], vectors[1])
         } catch {
-            return .fail(.text, "embedding failed (\(embedder.name)): \(error)")
+            return .fail(.text, "embedding failed: \(error)")
         }
-        let scores = String(format: "cosine %.3f (min %.2f), ROUGE-L %.3f (min %.2f)", cosine,
-                            configuration.minimumCosine, rouge, configuration.minimumRougeL)
+        let scores = String(format: "cosine %.3f (min %.2f", cosine, configuration.minimumCosine) + ", \(embedderName)), "
+            + String(format: "ROUGE-L %.3f (min %.2f)", rouge, configuration.minimumRougeL)
         let match = cosine >= configuration.minimumCosine && rouge >= configuration.minimumRougeL
         return Comparison(kind: .text, match: match, reason: (match ? "similar text: " : "different text: ") + scores,
                           cosine: cosine, rougeL: rouge)

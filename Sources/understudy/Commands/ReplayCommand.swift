@@ -64,9 +64,6 @@ struct ReplayCommand: AsyncParsableCommand {
         let text = TextComparator.locatingEmbedder(
             explicit: embeddingModel, configuration: .init(minimumCosine: minCosine, minimumRougeL: minRouge))
         var notes: [String] = []
-        if text.embedder is HashingEmbedder {
-            notes.append("Free text compared with the hashing embedder: the MiniLM model was not found (run tools/setup or pass --embedding-model).")
-        }
         let corpus: CorpusIndex?
         do { corpus = try CorpusIndex.load(run: run.url) } catch { throw CLIError("\(error)") }
         if corpus == nil { notes.append("The run has no corpus.jsonl.zst: no per-call cost or big-model self-agreement.") }
@@ -92,6 +89,9 @@ struct ReplayCommand: AsyncParsableCommand {
         let started = ContinuousClock.now
         let verdicts = await engine.replay(cases, answerers: answerers) { done, total in progress.update(done) }
         progress.finish(seconds: ContinuousClock.now - started)
+        if let name = text.loadedEmbedderName, name.hasPrefix("hashing") {
+            notes.append("Free text compared with the hashing embedder: the MiniLM model was not found (run tools/setup or pass --embedding-model).")
+        }
 
         let generated = ReplayReportOptions.now()
         let targetName = target == "in-process" ? "in-process" : target
