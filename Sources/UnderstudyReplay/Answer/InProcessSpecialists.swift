@@ -1,16 +1,48 @@
 import Foundation
+import UnderstudyArchive
+import UnderstudyInference
+import UnderstudyWire
 
-/// Loads a run's specialists for in-process replay.
-///
-/// ADAPTER, NOT YET CONNECTED: UnderstudyInference does not yet expose the specialist answerer
-/// (prompt rendering, constrained decoding, value slots; issue 6). Until it does, loading
-/// reports that plainly and replay records every request of the cluster as a miss with this
-/// reason; `--target URL` works meanwhile. When the API lands, `answerer(for:)` builds an
-/// `InProcessAnswerer` whose closure calls it.
+/// Loads a run's specialists for in-process replay and serving: UnderstudyInference's
+/// `Specialist` (prompt format v1, the Llama decoder, constrained decoding, value slots) behind
+/// the `SpecialistAnswerer` protocol. A specialist that cannot be loaded answers every request
+/// with a miss that says why, so replay goes on and the report shows the reason.
 public enum InProcessSpecialists {
     public static func answerer(cluster: String, directory: URL) -> any SpecialistAnswerer {
-        UnavailableAnswerer(
-            target: "in-process",
-            reason: "in-process inference is not available in this build (UnderstudyInference has no specialist answerer yet); replay with --target URL")
+        let specialist: Specialist
+        do {
+            specialist = try Specialist(directory: directory)
+        } catch {
+            return UnavailableAnswerer(
+                target: "in-process", reason: "the specialist of \(cluster) cannot be loaded: \(error)")
+        }
+        return InProcessAnswerer(name: "in-process \(cluster)") { request in
+            let answer = try specialist.answer(request.messages.map(message))
+            guard let response = answer.response else {
+                throw ReplayAnswerError(.specialist, answer.failure ?? "the specialist produced no answer")
+            }
+            // Confidence is exp(minimum token log-probability); the mean is reported separately.
+            return .init(
+                response: canonical(response), logProbabilities: [Double(answer.minLogProbability)],
+                completionTokens: answer.tokens)
+        }
+    }
+
+    /// A canonical message (docs/formats.md) in the prompt renderer's form.
+    static func message(_ json: JSONValue) -> PromptRenderer.Message {
+        let calls = (json["tool_calls"]?.arrayValue ?? []).map { call -> (name: String, arguments: OrderedJSON?) in
+            let arguments = call["arguments"].flatMap { try? OrderedJSON.parse($0.serialized()) }
+            return (call["name"]?.stringValue ?? "", arguments)
+        }
+        return PromptRenderer.Message(
+            role: json["role"]?.stringValue ?? "user", content: json["content"]?.stringValue, toolCalls: calls)
+    }
+
+    static func canonical(_ response: AnswerRestorer.Response) -> CanonicalResponse {
+        CanonicalResponse(
+            content: response.content,
+            toolCalls: response.toolCalls.map { call in
+                ToolCall(name: call.name, arguments: (try? JSONValue(parsing: call.arguments.jsonText)) ?? .object([]))
+            })
     }
 }
