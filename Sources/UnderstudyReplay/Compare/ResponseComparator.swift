@@ -55,7 +55,7 @@ public struct ResponseComparator: Sendable {
             if want == got { return .pass(.exact, want.isEmpty ? "empty answer, as recorded" : "same answer") }
             return .fail(
                 .exact,
-                "expected \(ToolCallComparator.excerpt(.string(want))), got \(ToolCallComparator.excerpt(.string(got)))")
+                "expected \(JSONDifference.excerpt(.string(want))), got \(JSONDifference.excerpt(.string(got)))")
         }
     }
 

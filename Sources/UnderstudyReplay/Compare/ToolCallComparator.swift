@@ -61,86 +61,26 @@ public struct ToolCallComparator: Sendable {
         guard expected.name == actual.name else {
             return "wrong function: expected \(expected.name), got \(actual.name)"
         }
-        let want = Self.members(expected.arguments)
-        let got = Self.members(actual.arguments)
+        let want = JSONDifference.bfcl.members(expected.arguments)
+        let got = JSONDifference.bfcl.members(actual.arguments)
         guard let want, let got else {
-            if let problem = Self.difference(expected.arguments, actual.arguments, path: "arguments") {
+            if let problem = JSONDifference.bfcl.first(expected.arguments, actual.arguments, path: "arguments") {
                 return "\(expected.name): \(problem)"
             }
             return nil
         }
         for (key, value) in want where got[key] == nil {
-            return "\(expected.name): missing argument '\(key)' (expected \(Self.excerpt(value)))"
+            return "\(expected.name): missing argument '\(key)' (expected \(JSONDifference.excerpt(value)))"
         }
         for key in got.keys.sorted() where want[key] == nil {
-            return "\(expected.name): unexpected argument '\(key)' = \(Self.excerpt(got[key]!))"
+            return "\(expected.name): unexpected argument '\(key)' = \(JSONDifference.excerpt(got[key]!))"
         }
         for (key, value) in want.sorted(by: { $0.key < $1.key }) {
-            if let problem = Self.difference(value, got[key]!, path: "argument '\(key)'") {
+            if let problem = JSONDifference.bfcl.first(value, got[key]!, path: "argument '\(key)'") {
                 return "\(expected.name): \(problem)"
             }
         }
         return nil
-    }
-
-    /// Object members without explicit nulls; `nil` when `value` is not an object.
-    static func members(_ value: JSONValue) -> [String: JSONValue]? {
-        guard case .object(let members) = value else { return nil }
-        var out: [String: JSONValue] = [:]
-        for member in members where !member.value.isNull && out[member.key] == nil { out[member.key] = member.value }
-        return out
-    }
-
-    /// BFCL-style value equality (see the type's documentation); the first difference, or nil.
-    static func difference(_ expected: JSONValue, _ actual: JSONValue, path: String) -> String? {
-        switch (expected, actual) {
-        case (.string(let a), .string(let b)):
-            return BFCLString.standardize(a) == BFCLString.standardize(b)
-                ? nil : "\(path): expected \(excerpt(expected)), got \(excerpt(actual))"
-        case (.number(let a), .number(let b)):
-            if a == b { return nil }
-            if let x = Double(a), let y = Double(b), x == y { return nil }
-            return "\(path): expected \(a), got \(b)"
-        case (.bool(let a), .bool(let b)):
-            return a == b ? nil : "\(path): expected \(a), got \(b)"
-        case (.null, .null):
-            return nil
-        case (.array(let a), .array(let b)):
-            guard a.count == b.count else {
-                return "\(path): expected \(a.count) elements, got \(b.count)"
-            }
-            for i in a.indices {
-                if let problem = difference(a[i], b[i], path: "\(path)[\(i)]") { return problem }
-            }
-            return nil
-        case (.object, .object):
-            let want = members(expected)!
-            let got = members(actual)!
-            for key in want.keys.sorted() where got[key] == nil { return "\(path): missing key '\(key)'" }
-            for key in got.keys.sorted() where want[key] == nil { return "\(path): unexpected key '\(key)'" }
-            for key in want.keys.sorted() {
-                if let problem = difference(want[key]!, got[key]!, path: "\(path).\(key)") { return problem }
-            }
-            return nil
-        default:
-            return "\(path): expected \(kind(expected)) \(excerpt(expected)), got \(kind(actual)) \(excerpt(actual))"
-        }
-    }
-
-    static func kind(_ value: JSONValue) -> String {
-        switch value {
-        case .null: return "null"
-        case .bool: return "boolean"
-        case .number: return "number"
-        case .string: return "string"
-        case .array: return "array"
-        case .object: return "object"
-        }
-    }
-
-    static func excerpt(_ value: JSONValue, limit: Int = 60) -> String {
-        let text = value.serialized()
-        return text.count <= limit ? text : String(text.prefix(limit)) + "…"
     }
 
     private func names(_ calls: [ToolCall]) -> String {
