@@ -6,7 +6,7 @@ enum Shape {
     static let hexLower = Array("0123456789abcdef".utf8)
     static let hexUpper = Array("0123456789ABCDEF".utf8)
 
-    static func randomize(_ text: Substring, _ rng: inout SurrogateRandom, firstDigitNonZero: Bool, hex: Bool = false)
+    static func randomize(_ text: Substring, _ rng: inout SeededGenerator, firstDigitNonZero: Bool, hex: Bool = false)
         -> String
     {
         var out = [UInt8]()
@@ -32,7 +32,7 @@ enum Shape {
     }
 
     /// Keeps a known key prefix ("sk-ant-", "ghp_", a JWT's "eyJ", a PEM armour) and replaces the rest.
-    static func secret(_ value: String, _ rng: inout SurrogateRandom) -> String {
+    static func secret(_ value: String, _ rng: inout SeededGenerator) -> String {
         if value.hasPrefix("-----BEGIN") {
             var lines = value.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             for i in lines.indices where !lines[i].hasPrefix("-----") {
@@ -52,7 +52,7 @@ enum Shape {
     }
 
     /// Replaces the user information and token-named query values; keeps scheme, host and path.
-    static func credentialURL(_ value: String, _ rng: inout SurrogateRandom) -> String {
+    static func credentialURL(_ value: String, _ rng: inout SeededGenerator) -> String {
         guard let schemeEnd = value.range(of: "://") else {
             return randomize(Substring(value), &rng, firstDigitNonZero: false)
         }
@@ -79,7 +79,7 @@ enum Shape {
     }
 
     /// As many name words as the original: a given name, initials kept as initials, surnames.
-    static func person(_ value: String, _ rng: inout SurrogateRandom) -> String {
+    static func person(_ value: String, _ rng: inout SeededGenerator) -> String {
         let parts = value.split(separator: " ", omittingEmptySubsequences: false)
         let allCaps = value == value.uppercased() && value != value.lowercased()
         var out: [String] = []
@@ -102,10 +102,10 @@ enum Shape {
 
     /// Word by word: numbers get new digits, suffixes, unit words and separators stay, states
     /// become other states, other capitalised words become other names.
-    static func address(_ value: String, _ rng: inout SurrogateRandom) -> String {
+    static func address(_ value: String, _ rng: inout SeededGenerator) -> String {
         var out = ""
         var word = ""
-        func flush(_ rng: inout SurrogateRandom) {
+        func flush(_ rng: inout SeededGenerator) {
             guard !word.isEmpty else { return }
             if word.allSatisfy(\.isNumber) {
                 out += randomize(Substring(word), &rng, firstDigitNonZero: true)

@@ -29,7 +29,7 @@ struct SurrogateGenerator: Sendable {
         let digest = digest([type.rawValue, salt, value])
         var seed: UInt64 = 0
         for byte in digest.prefix(8) { seed = seed << 8 | UInt64(byte) }
-        var rng = SurrogateRandom(state: seed)
+        var rng = SeededGenerator(state: seed)
         for _ in 0..<8 {
             let candidate = make(type, value, &rng)
             if candidate != value { return candidate }
@@ -37,7 +37,7 @@ struct SurrogateGenerator: Sendable {
         return make(type, value, &rng)
     }
 
-    private func make(_ type: EntityType, _ value: String, _ rng: inout SurrogateRandom) -> String {
+    private func make(_ type: EntityType, _ value: String, _ rng: inout SeededGenerator) -> String {
         switch type {
         case .email:
             let first = NameLexicon.firstNames.randomElement(using: &rng)!.lowercased()
@@ -108,18 +108,5 @@ struct SurrogateGenerator: Sendable {
         case .streetAddress:
             return Shape.address(value, &rng)
         }
-    }
-
-}
-
-/// SplitMix64: small, fast and good enough to draw surrogate characters from an HMAC seed.
-struct SurrogateRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -73,10 +73,13 @@ public struct VectorSet: Sendable {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64) so clustering and splits are reproducible.
+/// A small, fast, seedable generator (SplitMix64): clustering, MinHash permutations and
+/// surrogates all draw from it, so runs are reproducible.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
+    /// Starts from a raw state (an HMAC-derived seed used as is).
+    public init(state: UInt64) { self.state = state }
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

@@ -8,7 +8,7 @@ public struct MinHasher: Sendable {
 
     public init(permutations: Int = 128, seed: UInt64 = 1) {
         self.permutations = permutations
-        var rng = SurrogateRandom(state: seed)
+        var rng = SeededGenerator(state: seed)
         a = (0..<permutations).map { _ in UInt32(truncatingIfNeeded: rng.next()) | 1 }
         b = (0..<permutations).map { _ in UInt32(truncatingIfNeeded: rng.next()) }
     }
