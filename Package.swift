@@ -133,7 +133,8 @@ let package = Package(
             ]),
         .testTarget(name: "UnderstudyDistillTests", dependencies: ["UnderstudyDistill", "UnderstudyTestSupport"]),
         .testTarget(name: "UnderstudyInferenceTests", dependencies: ["UnderstudyInference", "UnderstudyTestSupport"]),
-        .testTarget(name: "UnderstudyReplayTests", dependencies: ["UnderstudyReplay", "UnderstudyTestSupport"]),
+        .testTarget(
+            name: "UnderstudyReplayTests", dependencies: ["UnderstudyReplay", "UnderstudyTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "UnderstudyRouterTests", dependencies: ["UnderstudyRouter", "UnderstudyTestSupport"]),
     ]
 )

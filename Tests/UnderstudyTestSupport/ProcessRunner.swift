@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs a command to completion and captures its output.
 public struct ProcessResult: Sendable {
@@ -8,11 +9,13 @@ public struct ProcessResult: Sendable {
 }
 
 public enum ProcessRunner {
-    /// Runs `executable` with `arguments`, waiting for it to exit.
+    /// Runs `executable` with `arguments`, waiting for it to exit. With `timeout` (seconds) a
+    /// child still running then is killed (SIGKILL) and its stderr ends with a note saying so,
+    /// so a hung child fails its test instead of hanging the suite.
     @discardableResult
     public static func run(
         _ executable: URL, _ arguments: [String], environment: [String: String] = [:],
-        currentDirectory: URL? = nil, stdin: Data? = nil
+        currentDirectory: URL? = nil, stdin: Data? = nil, timeout: TimeInterval? = nil
     ) throws -> ProcessResult {
         let process = Process()
         process.executableURL = executable
@@ -26,6 +29,17 @@ public enum ProcessRunner {
         let input = Pipe()
         process.standardInput = input
         try process.run()
+        let killed = KillFlag()
+        if let timeout {
+            let pid = process.processIdentifier
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                killed.state.withLock { state in
+                    guard state == .running else { return }
+                    state = .killed
+                    kill(pid, SIGKILL)
+                }
+            }
+        }
         if let stdin { input.fileHandleForWriting.write(stdin) }
         try input.fileHandleForWriting.close()
         // Read both pipes concurrently so a chatty child cannot deadlock on a full pipe.
@@ -39,9 +53,13 @@ public enum ProcessRunner {
         let outData = out.fileHandleForReading.readDataToEndOfFile()
         group.wait()
         process.waitUntilExit()
-        return ProcessResult(
-            status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-            stderr: String(decoding: errData, as: UTF8.self))
+        var stderr = String(decoding: errData, as: UTF8.self)
+        let state = killed.state.withLock { state in
+            if state == .running { state = .exited }
+            return state
+        }
+        if state == .killed { stderr += "\n[killed after the test's timeout of \(timeout ?? 0) s]" }
+        return ProcessResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self), stderr: stderr)
     }
 
     /// Runs the `understudy` binary.
@@ -51,6 +69,12 @@ public enum ProcessRunner {
     {
         try run(TestEnvironment.binary, arguments, environment: environment, stdin: stdin)
     }
+}
+
+/// Set when `ProcessRunner.run` killed a child at its timeout.
+private final class KillFlag: Sendable {
+    enum State { case running, exited, killed }
+    let state = Mutex(State.running)
 }
 
 /// A long-running child (a server under test); terminated when stopped or deallocated.
