@@ -1,18 +1,23 @@
 import Foundation
 
+/// Calls `body` with 127.0.0.1:`port` as a `sockaddr` (for connect and bind).
+func withLoopbackAddress<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen_t) -> T) -> T {
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    return withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+}
+
 /// A plain TCP connection to 127.0.0.1 for sending bytes HTTP clients refuse to send.
 final class RawConnection {
     private let fd: Int32
 
     init(port: Int) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
+        let result = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
         guard result == 0 else { throw HarnessError("cannot connect to 127.0.0.1:\(port)") }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -21,6 +26,31 @@ final class RawConnection {
     func send(_ text: String) {
         let bytes = Array(text.utf8)
         _ = bytes.withUnsafeBytes { Foundation.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+    }
+
+    /// Sends `total` bytes of `byte` until done, or until a send makes no progress for
+    /// `stall` seconds, or `timeout` passes. Returns how many bytes the peer's side took.
+    func sendUntilStalled(total: Int, byte: UInt8 = UInt8(ascii: "x"), stall: TimeInterval = 1, timeout: TimeInterval = 20)
+        -> Int
+    {
+        var wait = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+        let chunk = [UInt8](repeating: byte, count: 64 * 1024)
+        var sent = 0
+        var lastProgress = Date()
+        let deadline = Date().addingTimeInterval(timeout)
+        while sent < total, Date() < deadline, Date().timeIntervalSince(lastProgress) < stall {
+            let n = chunk.withUnsafeBytes {
+                Foundation.send(fd, $0.baseAddress, min($0.count, total - sent), Int32(MSG_NOSIGNAL))
+            }
+            if n > 0 {
+                sent += n
+                lastProgress = Date()
+            } else if n < 0, errno != EAGAIN, errno != EWOULDBLOCK, errno != EINTR {
+                break
+            }
+        }
+        return sent
     }
 
     /// Reads until the peer closes or `timeout` passes; returns the text and whether it closed.

@@ -9,8 +9,8 @@ enum HopByHopHeaders {
         "proxy-authenticate", "proxy-authorization",
     ]
 
-    /// Headers to send upstream: hop-by-hop fields and `Host` removed (the client sets the
-    /// upstream's), `Accept-Encoding` removed on LLM routes so the upstream answers in identity
+    /// Headers to send upstream: hop-by-hop fields, `Expect` and `Host` removed (the client sets
+    /// the upstream's), `Accept-Encoding` removed on LLM routes so the upstream answers in identity
     /// encoding and the record holds readable JSON and SSE.
     static func forUpstream(_ headers: HTTPHeaders, dropAcceptEncoding: Bool) -> HTTPHeaders {
         let named = connectionTokens(headers)
@@ -20,6 +20,8 @@ enum HopByHopHeaders {
             let lower = name.lowercased()
             if names.contains(lower) || lower == "host" || named.contains(lower) { continue }
             if dropAcceptEncoding && lower == "accept-encoding" { continue }
+            // The proxy answers `Expect: 100-continue` itself (ProxyHandler+RequestBody).
+            if lower == "expect" { continue }
             out.add(name: name, value: value)
         }
         return out

@@ -45,7 +45,7 @@ public final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableCha
 
     public func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head: responseInProgress = true
+        case .head(let head): if head.status.code >= 200 { responseInProgress = true }  // not for 100 Continue
         case .end: responseInProgress = false
         case .body: break
         }

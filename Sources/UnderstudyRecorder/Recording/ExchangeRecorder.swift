@@ -23,6 +23,7 @@ public final class ExchangeRecorder: Sendable {
     private let logger: Logger
     private let capacity: Int
     private let dropLogIntervalNanos: Int64
+    private let batchDelayMicros: UInt32
     private let state: NIOLockedValueBox<QueueState>
     private let condition = NSCondition()
     private let counterBox = NIOLockedValueBox(Counters())
@@ -47,9 +48,11 @@ public final class ExchangeRecorder: Sendable {
     /// - Parameters:
     ///   - capacity: exchanges waiting for the worker before new ones are dropped.
     ///   - dropLogInterval: at most one "records dropped" log line per this many seconds.
+    ///   - batchDelay: how long the worker lets exchanges gather after the first one wakes it.
     public init(
         sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics? = nil,
-        logger: Logger = Logger(label: "understudy.recorder"), capacity: Int = 16384, dropLogInterval: Double = 10
+        logger: Logger = Logger(label: "understudy.recorder"), capacity: Int = 16384, dropLogInterval: Double = 10,
+        batchDelay: Duration = .milliseconds(2)
     ) {
         self.sink = sink
         self.redactor = redactor
@@ -57,6 +60,7 @@ public final class ExchangeRecorder: Sendable {
         self.logger = logger
         self.capacity = capacity
         self.dropLogIntervalNanos = Int64(dropLogInterval * 1e9)
+        self.batchDelayMicros = UInt32(max(0, batchDelay / .microseconds(1)))
         self.state = NIOLockedValueBox(QueueState())
         let thread = Thread { [self] in self.run() }
         thread.name = "understudy-recorder"
@@ -68,15 +72,19 @@ public final class ExchangeRecorder: Sendable {
     /// Queues a finished exchange for recording. Never blocks.
     public func submit(_ captured: CapturedExchange) {
         counterBox.withLockedValue { $0.submitted += 1 }
-        let accepted = state.withLockedValue { state -> Bool in
-            guard !state.closing, state.count < capacity else { return false }
+        let (accepted, wasEmpty) = state.withLockedValue { state -> (Bool, Bool) in
+            guard !state.closing, state.count < capacity else { return (false, false) }
             state.items.append(captured)
-            return true
+            return (true, state.count == 1)
         }
         guard accepted else {
             dropped(reason: "the recording queue is full (\(capacity) exchanges waiting)")
             return
         }
+        // Only the first exchange of a batch wakes the worker: it checks the queue before every
+        // wait, so later ones are picked up without a wake-up (a futex call and a context switch
+        // per request would otherwise compete with the event loops).
+        guard wasEmpty else { return }
         condition.lock()
         condition.signal()
         condition.unlock()
@@ -107,6 +115,13 @@ public final class ExchangeRecorder: Sendable {
                 }
                 if !batch.isEmpty || closing { break }
                 condition.wait()
+                // Woken by the first exchange after a quiet spell: let a batch gather, so under
+                // load the worker wakes a few hundred times a second, not once per request.
+                if batchDelayMicros > 0, !state.withLockedValue({ $0.closing }) {
+                    condition.unlock()
+                    usleep(batchDelayMicros)
+                    condition.lock()
+                }
             }
             condition.unlock()
             metrics?.queueDepth.record(batch.count)

@@ -1,0 +1,77 @@
+import NIOCore
+import NIOHTTP1
+
+/// The request body's way upstream: `Expect: 100-continue` and back pressure.
+///
+/// The proxy answers `Expect: 100-continue` itself (RFC 9110 §10.1.1): it sends `100 Continue`
+/// once the upstream is ready to take the body, so an agent uploading a large body does not wait
+/// out its client's expect timeout, and an unreachable upstream gets its 502 before the body is
+/// sent. The `Expect` field is not forwarded (AsyncHTTPClient streams the body at once anyway).
+///
+/// Back pressure: while the body pipe is full (upstream socket not writable, or the upstream
+/// connection not ready), the handler holds back `read`, so the kernel's buffers fill and the
+/// agent's upload slows to the upstream's pace; the proxy never buffers an unbounded body.
+extension ProxyHandler {
+    /// Checks the request's `Expect` field; answers 417 (and returns false) for an expectation
+    /// the proxy cannot meet.
+    func expectation(_ head: HTTPRequestHead, generation: Int) -> Bool {
+        continueWanted = false
+        closeAfterResponse = false
+        guard let value = head.headers.first(name: "expect") else { return true }
+        // HTTP/1.0 clients cannot mean it (RFC 9110 §10.1.1: ignore it).
+        guard head.version.major == 1, head.version.minor >= 1 else { return true }
+        guard value.lowercased() == "100-continue" else {
+            sendProxyError(status: .expectationFailed, type: "expectation_failed",
+                           message: "understudy: unsupported Expect: \(value)", generation: generation,
+                           outcome: .proxyError)
+            return false
+        }
+        continueWanted = true
+        return true
+    }
+
+    /// Tells the client to send its body, once, unless a final response went out already.
+    func sendContinue() {
+        guard continueWanted, let context else { return }
+        continueWanted = false
+        guard case .active(let request) = machine.state, !request.responseStarted, !request.requestEnded else { return }
+        let head = HTTPResponseHead(version: requestVersion, status: .continue)
+        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+    }
+
+    /// Called when a final response starts: true when the client still waits for `100 Continue`
+    /// with its body unsent, in which case the connection must close after the response (the
+    /// client may send the body or not; either way the framing is lost).
+    func finalResponseBeforeContinue() -> Bool {
+        defer { continueWanted = false }
+        guard continueWanted, case .active(let request) = machine.state, !request.requestEnded else {
+            return false
+        }
+        closeAfterResponse = true
+        return true
+    }
+
+    /// Wires the body pipe to the connection: `100 Continue` when the upstream takes the body,
+    /// reading resumed when the pipe drains.
+    func connect(_ pipe: RequestBodyPipe) {
+        pipe.onAttach = { [weak self] in self?.sendContinue() }
+        pipe.onDrained = { [weak self, weak pipe] in
+            guard let self, let pipe, self.pipe === pipe else { return }
+            self.resumeReading()
+        }
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if let pipe, pipe.isFull {
+            readWithheld = true
+            return
+        }
+        context.read()
+    }
+
+    private func resumeReading() {
+        guard readWithheld, let context, pipe?.isFull != true else { return }
+        readWithheld = false
+        context.read()
+    }
+}
