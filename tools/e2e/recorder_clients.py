@@ -21,9 +21,10 @@ SECRET_OPENAI = "sk-test-OPENAI-secret-0123456789"
 SECRET_ANTHROPIC = "sk-ant-test-ANTHROPIC-secret-9876543210"
 
 
-def tee_transport(module):
+def tee_transport(module, **transport_options):
     """A transport for `module` (httpx, or httpx2 that newer anthropic SDKs use) that keeps the
-    request body and every response chunk (with its arrival time) of the last call."""
+    request body and every response chunk (with its arrival time) of the last call.
+    `transport_options` go to the inner HTTPTransport (forward_clients.py passes the proxy)."""
 
     class TeeStream(module.SyncByteStream):
         def __init__(self, inner, sink):
@@ -40,7 +41,7 @@ def tee_transport(module):
 
     class TeeTransport(module.BaseTransport):
         def __init__(self):
-            self.inner = module.HTTPTransport()
+            self.inner = module.HTTPTransport(**transport_options)
             self.request_body = b""
             self.chunks = []
             self.status = None

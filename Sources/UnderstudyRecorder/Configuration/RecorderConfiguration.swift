@@ -23,6 +23,8 @@ public struct RecorderConfiguration: Sendable {
     public var upstreamPoolSize: Int
     /// Event loop threads (default: one per core).
     public var threads: Int
+    /// `record --forward`: also act as an HTTP(S) forward proxy on the same listener (nil: off).
+    public var forward: ForwardConfiguration? = nil
 
     public init(
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),

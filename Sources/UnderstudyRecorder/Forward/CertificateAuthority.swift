@@ -106,15 +106,14 @@ public final class CertificateAuthority: Sendable {
         return minted
     }
 
-    /// Mints a new leaf certificate for `host`, signed by this CA, without touching the cache.
-    public func mintLeaf(for host: String, now: Date = Date()) throws -> LeafCertificate {
-        guard !host.isEmpty, host.utf8.count <= 253 else { throw RecorderError("cannot mint a certificate for host '\(host)'") }
+    /// Mints a new leaf certificate for `host` (and `alsoFor`, as further SANs), signed by this CA,
+    /// without touching the cache.
+    public func mintLeaf(for host: String, alsoFor: [String] = [], now: Date = Date()) throws -> LeafCertificate {
         let key = P256.Signing.PrivateKey()
-        let san: GeneralName
-        if let address = IPAddressBytes.parse(host) {
-            san = .ipAddress(ASN1OctetString(contentBytes: ArraySlice(address)))
-        } else {
-            san = .dnsName(host)
+        let sans = try ([host] + alsoFor).map { name -> GeneralName in
+            guard !name.isEmpty, name.utf8.count <= 253 else { throw RecorderError("cannot mint a certificate for host '\(name)'") }
+            if let address = IPAddressBytes.parse(name) { return .ipAddress(ASN1OctetString(contentBytes: ArraySlice(address))) }
+            return .dnsName(name)
         }
         let subject = try DistinguishedName { CommonName(host) }
         let issuerKeyID = try certificate.extensions.subjectKeyIdentifier?.keyIdentifier
@@ -123,7 +122,7 @@ public final class CertificateAuthority: Sendable {
             Critical(BasicConstraints.notCertificateAuthority)
             Critical(KeyUsage(digitalSignature: true))
             try ExtendedKeyUsage([.serverAuth])
-            SubjectAlternativeNames([san])
+            SubjectAlternativeNames(sans)
             SubjectKeyIdentifier(keyIdentifier: Self.keyIdentifier(key.publicKey))
             AuthorityKeyIdentifier(keyIdentifier: issuerKeyID)
         }

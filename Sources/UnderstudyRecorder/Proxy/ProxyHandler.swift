@@ -35,9 +35,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // `serve`: an LLM request held until its body is complete, and the route header to send.
     var held: HeldRequest?
     var routeHeader: String?
+    // Forward mode: the route of an intercepted connection, or of the next plain-HTTP request
+    // (a user inbound event from ForwardConnectHandler); `route` is the current request's.
+    private let connectionRoute: ForwardRoute?
+    private var nextRoute: ForwardRoute?
+    private var route: ForwardRoute?
 
-    init(services: ProxyServices) {
+    init(services: ProxyServices, route: ForwardRoute? = nil) {
         self.services = services
+        self.connectionRoute = route
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -83,12 +89,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         services.metrics.inFlight.increment()
         requestVersion = head.version
         readWithheld = false
+        route = nextRoute ?? connectionRoute
+        nextRoute = nil
         var captured = CapturedExchange(
-            capture: Exchange.Capture(mode: .reverse, listener: services.listenerLabel, client: clientAddress),
+            capture: Exchange.Capture(mode: route == nil ? .reverse : .forward, listener: services.listenerLabel,
+                                      client: clientAddress),
             method: head.method.rawValue, target: head.uri, headers: fields, bodyLimit: configuration.bodyLimit)
         captured.endpoint = endpoint
 
-        guard let upstream = configuration.upstreams.route(endpoint) else {
+        guard let upstream = route?.upstream ?? configuration.upstreams.route(endpoint) else {
             self.captured = captured
             let message = "no upstream is configured for \(head.uri); add --upstream default=URL"
             sendProxyError(status: .badGateway, type: "no_upstream", message: message, generation: generation,
@@ -140,7 +149,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // close it as soon as it is idle again, so under load nearly every request paid for a
             // new upstream TCP connection (measured: 10x fewer requests/s). Preferring the loop
             // keeps the pooled keep-alive connections, mostly on the same loop as the client.
-            task = services.client.execute(
+            task = (route?.client ?? services.client).execute(
                 request: request, delegate: delegate, eventLoop: .delegate(on: context.eventLoop), logger: nil)
         } catch {
             sendProxyError(status: .badRequest, type: "invalid_request",
@@ -250,6 +259,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let route = event as? ForwardRoute {
+            nextRoute = route
+            return
+        }
         if event is ReverseProxy.ShutdownEvent {
             if machine.shutdownRequested() == .closeNow { context.close(promise: nil) }
             return
@@ -320,6 +333,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         services.metrics.inFlight.decrement()
         if let end = captured.endMs { services.metrics.total.recordNanoseconds(Int64(end * 1_000_000)) }
+        // A plain-HTTP forward request to a host off the allowlist is relayed, never recorded.
+        if route?.record == false { return }
         services.recorder.submit(captured)
     }
 }

@@ -12,13 +12,16 @@ final class ProxyServices: Sendable {
     let listenerLabel: String
     /// `serve`'s hook: LLM requests are held until complete and offered to it (nil for `record`).
     let answerer: (any LocalAnswerer)?
+    /// `record --forward`: CONNECT and absolute-form requests (nil: reverse proxy only).
+    let forward: ForwardProxy?
 
     init(
         configuration: RecorderConfiguration, client: HTTPClient, recorder: ExchangeRecorder,
         metrics: RecorderMetrics, logger: Logger, listenerLabel: String,
-        answerer: (any LocalAnswerer)? = nil
+        answerer: (any LocalAnswerer)? = nil, forward: ForwardProxy? = nil
     ) {
         self.answerer = answerer
+        self.forward = forward
         self.configuration = configuration
         self.client = client
         self.recorder = recorder

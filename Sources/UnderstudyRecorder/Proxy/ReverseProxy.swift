@@ -46,9 +46,13 @@ public final class ReverseProxy: Sendable {
         clientConfiguration.redirectConfiguration = .disallow
         let client = HTTPClient(eventLoopGroupProvider: .shared(self.group), configuration: clientConfiguration)
         self.logger = logger
+        let group = self.group
+        let forward = configuration.forward.map {
+            ForwardProxy(configuration: $0, recorder: configuration, group: group, logger: logger)
+        }
         self.services = ProxyServices(
             configuration: configuration, client: client, recorder: recorder, metrics: metrics, logger: logger,
-            listenerLabel: configuration.listen.description, answerer: answerer)
+            listenerLabel: configuration.listen.description, answerer: answerer, forward: forward)
     }
 
     /// Binds the listener; returns the bound address (useful with port 0).
@@ -99,6 +103,9 @@ public final class ReverseProxy: Sendable {
             HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderConfiguration)))
         try pipeline.addHandler(HTTPServerPipelineHandler())
         try pipeline.addHandler(ProxyProtocolErrorHandler(onBadRequest: { metrics.badRequest(status: $0) }))
+        if let forward = services.forward {
+            try pipeline.addHandler(ForwardConnectHandler(forward: forward, services: services))
+        }
         try pipeline.addHandler(ProxyHandler(services: services))
     }
 
@@ -124,6 +131,7 @@ public final class ReverseProxy: Sendable {
             try? await Task.sleep(for: .milliseconds(50))
         }
         try? await services.client.shutdown()
+        await services.forward?.shutdown()
         services.recorder.close()
     }
 

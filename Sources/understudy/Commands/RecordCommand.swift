@@ -22,6 +22,11 @@ struct RecordCommand: AsyncParsableCommand {
                   --upstream openai=https://api.openai.com --upstream anthropic=https://api.anthropic.com \\
                   --out captures/prod --admin 127.0.0.1:9090
               export OPENAI_BASE_URL=http://127.0.0.1:8080/v1
+
+            Forward proxy (agents keep their base URLs; they must trust Understudy's CA):
+              understudy ca init && understudy ca export --out understudy-ca.pem
+              understudy record --forward --forward-policy refuse --out captures/prod
+              export HTTPS_PROXY=http://127.0.0.1:8080 SSL_CERT_FILE=$PWD/understudy-ca.pem
             """
     )
 
@@ -59,6 +64,9 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "BPF filter for --pcap-iface, e.g. 'tcp port 11434'. Default: all TCP.")
     var pcapFilter: String?
 
+    @OptionGroup(title: "Forward proxy (HTTPS_PROXY with TLS interception)")
+    var forward: ForwardOptions
+
     func validate() throws {
         if pcapFilter != nil && pcapIface == nil { throw ValidationError("--pcap-filter needs --pcap-iface") }
         for upstream in upstreams {
@@ -78,7 +86,7 @@ struct RecordCommand: AsyncParsableCommand {
         let file = try UnderstudyConfiguration.load(path: config)
         let settings = try RecorderSettings.resolve(
             file: file, listen: listen, upstreams: upstreams, out: out, admin: admin, redactHeaders: redactHeaders,
-            bodyLimitMB: bodyLimitMb, threads: threads)
+            bodyLimitMB: bodyLimitMb, threads: threads, forward: forward)
 
         let writer: ArchiveWriter
         do {
@@ -116,6 +124,7 @@ struct RecordCommand: AsyncParsableCommand {
             "listen": "\(bound)", "out": "\(settings.out.path)", "upstreams": "\(routes)",
             "admin": "\(adminServer.map { "\($0.address)" } ?? "off")",
         ])
+        if let forwardSettings = settings.proxy.forward { Self.logForward(forwardSettings, logger: logger) }
 
         let signal = await stop.wait()
         logger.info("stopping: draining in-flight requests", metadata: ["signal": "\(signal)"])
@@ -140,5 +149,21 @@ struct RecordCommand: AsyncParsableCommand {
                 + " (\(counters.dropped + recorded.dropped) dropped)")
         }
         if let closeError { throw CLIError("closing the archive \(settings.out.path) failed: \(closeError)") }
+    }
+}
+
+extension RecordCommand {
+    /// Says what the forward proxy intercepts and which CA clients must trust (never the key).
+    static func logForward(_ forward: ForwardConfiguration, logger: Logger) {
+        let fingerprint = (try? forward.authority.fingerprintSHA256()) ?? "?"
+        logger.info("forward proxy on", metadata: [
+            "intercept": "\(forward.policy.allowedHosts.sorted().joined(separator: ","))",
+            "other_hosts": "\(forward.policy.otherHosts.rawValue)",
+            "private": "\(forward.policy.allowPrivate ? "allowed" : "refused")",
+            "ca_sha256": "\(fingerprint)",
+        ])
+        for fixed in forward.resolveOverrides {
+            logger.warning("forward: fixed destination, private-address check bypassed", metadata: ["resolve": "\(fixed)"])
+        }
     }
 }

@@ -9,6 +9,9 @@ import TOMLKit
 /// listen = "127.0.0.1:8080"
 /// out = "captures/prod"
 /// body_limit_mb = 32
+/// forward = true                      # also an HTTPS_PROXY with TLS interception (record --forward)
+/// forward_policy = "refuse"           # other CONNECTs: "tunnel" (default) or "refuse"
+/// forward_hosts = ["llm.example.com"] # intercepted besides the default provider hosts
 ///
 /// [upstreams]
 /// openai = "https://api.openai.com"
@@ -39,6 +42,11 @@ struct UnderstudyConfiguration {
         var upstreamPoolSize: Int?
         var upstreamConnectTimeoutSeconds: Double?
         var upstreamReadTimeoutSeconds: Double?
+        var forward: Bool?
+        var forwardPolicy: String?
+        var forwardHosts: [String] = []
+        var forwardAllowPrivate: Bool?
+        var forwardUpstreamCA: String?
     }
 
     struct Redaction {
@@ -94,7 +102,8 @@ struct UnderstudyConfiguration {
             try reader.allow(section, "record", [
                 "listen", "out", "body_limit_mb", "header_timeout_s", "idle_timeout_s", "drain_timeout_s",
                 "max_header_kb", "threads", "upstream_pool_size", "upstream_connect_timeout_s",
-                "upstream_read_timeout_s",
+                "upstream_read_timeout_s", "forward", "forward_policy", "forward_hosts", "forward_allow_private",
+                "forward_upstream_ca",
             ])
             var r = Record()
             r.listen = try reader.string(section, "record", "listen")
@@ -108,6 +117,11 @@ struct UnderstudyConfiguration {
             r.upstreamPoolSize = try reader.integer(section, "record", "upstream_pool_size")
             r.upstreamConnectTimeoutSeconds = try reader.number(section, "record", "upstream_connect_timeout_s")
             r.upstreamReadTimeoutSeconds = try reader.number(section, "record", "upstream_read_timeout_s")
+            r.forward = try reader.boolean(section, "record", "forward")
+            r.forwardPolicy = try reader.string(section, "record", "forward_policy")
+            r.forwardHosts = try reader.strings(section, "record", "forward_hosts") ?? []
+            r.forwardAllowPrivate = try reader.boolean(section, "record", "forward_allow_private")
+            r.forwardUpstreamCA = try reader.string(section, "record", "forward_upstream_ca")
             configuration.record = r
         }
         if let section = try reader.section(table, "upstreams") {
@@ -161,6 +175,12 @@ private struct SectionReader {
             }
             return text
         }
+    }
+
+    func boolean(_ table: TOMLTable, _ section: String, _ key: String) throws -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else { throw CLIError("\(path): [\(section)] \(key) must be true or false") }
+        return flag
     }
 
     func integer(_ table: TOMLTable, _ section: String, _ key: String) throws -> Int? {
