@@ -76,6 +76,8 @@ final class ForwardHarness {
     func stopAndRead() throws -> [Exchange] {
         let status = recorder?.stop() ?? -1
         #expect(status == 0, "record exited with \(status): \(recorder?.log ?? "")")
+        let segments = (try? FileManager.default.contentsOfDirectory(atPath: archive.path)) ?? []
+        guard segments.contains(where: { $0.hasSuffix(".jsonl.zst") }) else { return [] }
         return try ArchiveReader(path: archive).exchanges().exchanges
     }
 

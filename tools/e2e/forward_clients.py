@@ -18,22 +18,28 @@ import ssl
 import sys
 from urllib.parse import urlparse
 
-import anthropic
-import httpx
-import openai
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import recorder_clients as rc  # noqa: E402
 
 
 def sdk():
+    # Imported here: the SDKs take seconds to import, and `leaf` does not need them.
+    import anthropic
+    import httpx
+    import openai
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import recorder_clients as rc
+
     for name in ("OPENAI_BASE_URL", "ANTHROPIC_BASE_URL"):
         os.environ.pop(name, None)
     proxy = os.environ["HTTPS_PROXY"]
     openai_tee = rc.tee_transport(httpx, proxy=proxy)
-    anthropic_tee = rc.tee_transport(httpx, proxy=proxy)
+    try:  # newer anthropic SDKs are built on httpx2
+        import httpx2 as anthropic_httpx
+    except ImportError:
+        anthropic_httpx = httpx
+    anthropic_tee = rc.tee_transport(anthropic_httpx, proxy=proxy)
     oai = openai.OpenAI(api_key=rc.SECRET_OPENAI, http_client=httpx.Client(transport=openai_tee), max_retries=0)
-    ant = anthropic.Anthropic(api_key=rc.SECRET_ANTHROPIC, http_client=httpx.Client(transport=anthropic_tee),
+    ant = anthropic.Anthropic(api_key=rc.SECRET_ANTHROPIC, http_client=anthropic_httpx.Client(transport=anthropic_tee),
                               max_retries=0)
     runs = [(n, p, r, openai_tee) for n, p, r in rc.openai_scenarios(oai)]
     runs += [(n, p, r, anthropic_tee) for n, p, r in rc.anthropic_scenarios(ant)]
