@@ -123,8 +123,11 @@ struct ForwardProxyEndToEndTests {
         #expect(log.contains("refused"))
     }
 
-    @Test func refusePolicyAnswers403ToHostsOffTheAllowlist() throws {
-        let harness = try ForwardHarness(script: RecordCommandEndToEndTests.script, recordArguments: ["--forward-policy", "refuse"])
+    @Test func refusePolicyFromUnderstudyTomlAnswers403ToHostsOffTheAllowlist() throws {
+        let config = try TestEnvironment.temporaryDirectory("forward-toml").appendingPathComponent("understudy.toml")
+        defer { try? FileManager.default.removeItem(at: config.deletingLastPathComponent()) }
+        try Data("[record]\nforward = true\nforward_policy = \"refuse\"\n".utf8).write(to: config)
+        let harness = try ForwardHarness(script: RecordCommandEndToEndTests.script, recordArguments: ["--config", config.path])
         let refused = try harness.curl([
             "-x", harness.proxy, "--cacert", harness.upstreamCA.path, "-o", "/dev/null", "-w", "%{http_connect}",
             "https://tunnel.test/v1/models",

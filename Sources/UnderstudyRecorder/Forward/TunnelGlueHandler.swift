@@ -3,6 +3,12 @@ import NIOCore
 /// One end of a blind tunnel: bytes read on its channel are written to the partner's channel.
 /// Reading pauses while the partner cannot take more (back pressure by writability), and
 /// either side closing closes the other.
+///
+/// ```swift
+/// let (near, far) = TunnelGlueHandler.pair()
+/// try client.pipeline.syncOperations.addHandler(near)
+/// try upstream.pipeline.syncOperations.addHandler(far)
+/// ```
 final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
@@ -56,6 +62,11 @@ final class TunnelGlueHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // A tunnel has no request boundary to drain to: on shutdown it closes at once.
+        if event is ReverseProxy.ShutdownEvent {
+            context.close(promise: nil)
+            return
+        }
         if let event = event as? ChannelEvent, case .inputClosed = event {
             partner?.partnerCloseOutput()
         }
