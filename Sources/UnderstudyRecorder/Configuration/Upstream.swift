@@ -51,6 +51,11 @@ public struct Upstream: Sendable, Hashable {
 
     /// The absolute URL for a request target (`/v1/chat/completions?x=1`).
     public func url(for target: String) -> String {
+        url(for: target, baseURL: baseURL)
+    }
+
+    /// The same, with `baseURL` computed once by the caller (the proxy's hot path).
+    func url(for target: String, baseURL: String) -> String {
         baseURL + (target.hasPrefix("/") ? target : "/" + target)
     }
 }

@@ -106,7 +106,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         upstreamName = upstream.name
         upstreamURL = upstream.baseURL
-        captured.capture.upstream = upstream.baseURL
+        captured.capture.upstream = upstreamURL
         self.captured = captured
         routeHeader = nil
         guard expectation(head, generation: generation) else { return }
@@ -142,7 +142,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         do {
             let request = try HTTPClient.Request(
-                url: upstream.url(for: head.uri), method: head.method, headers: headers, body: body)
+                url: upstream.url(for: head.uri, baseURL: upstreamURL), method: head.method, headers: headers, body: body)
             let delegate = UpstreamResponseDelegate(handler: self, generation: generation, eventLoop: context.eventLoop)
             // `.delegate(on:)`, not `.delegateAndChannel(on:)`: a required event loop makes
             // AsyncHTTPClient open an "overflow" connection whenever that loop has no idle one and

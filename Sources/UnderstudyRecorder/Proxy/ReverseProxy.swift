@@ -44,6 +44,9 @@ public final class ReverseProxy: Sendable {
         // waiting out the connect timeout while the pool retries with backoff.
         clientConfiguration.connectionPool.retryConnectionEstablishment = false
         clientConfiguration.redirectConfiguration = .disallow
+        // No request spans: the default no-op tracer still builds a span and its attributes for
+        // every request (measured ~2% of the proxy's CPU).
+        clientConfiguration.tracing.tracer = nil
         let client = HTTPClient(eventLoopGroupProvider: .shared(self.group), configuration: clientConfiguration)
         self.logger = logger
         let group = self.group

@@ -148,8 +148,9 @@ public struct LLMEndpoint: Sendable, Hashable {
 
     static func splitTarget(_ target: String) -> (path: Substring, query: Substring) {
         var path = Substring(target)
-        // Absolute-form targets (forward proxies): "http://host/path".
-        if let scheme = path.range(of: "://") {
+        // Absolute-form targets (forward proxies): "http://host/path". Origin-form targets start
+        // with "/" and skip the search (Foundation's range(of:) is slow on the proxy's hot path).
+        if path.first != "/", let scheme = path.range(of: "://") {
             let rest = path[scheme.upperBound...]
             path = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
         }
