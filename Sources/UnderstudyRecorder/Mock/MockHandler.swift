@@ -1,5 +1,7 @@
 import NIOCore
 import NIOHTTP1
+import UnderstudyArchive
+import UnderstudyWire
 
 /// One mock connection: reads a whole request, asks the responder, writes the answer after the
 /// configured latency, pacing stream parts at the token rate (or the recorded timing).
@@ -9,14 +11,16 @@ final class MockHandler: ChannelInboundHandler {
 
     private let responder: any MockResponder
     private let configuration: MockUpstreamConfiguration
+    private let faults: MockFaultSelector?
     private var head: HTTPRequestHead?
     private var body: ByteBuffer?
     private var tooLarge = false
     private var closed = false
 
-    init(responder: any MockResponder, configuration: MockUpstreamConfiguration) {
+    init(responder: any MockResponder, configuration: MockUpstreamConfiguration, faults: MockFaultSelector? = nil) {
         self.responder = responder
         self.configuration = configuration
+        self.faults = faults
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -43,7 +47,15 @@ final class MockHandler: ChannelInboundHandler {
                 reply = MockReply(status: .payloadTooLarge, headers: ["content-length": "0"], parts: [], isStream: false)
             } else {
                 let bytes = body.map { Array($0.readableBytesView) } ?? []
-                reply = responder.reply(method: head.method.rawValue, target: head.uri, headers: head.headers, body: bytes)
+                let answer = responder.reply(method: head.method.rawValue, target: head.uri, headers: head.headers, body: bytes)
+                if let fault = faults?.fault(for: head.headers) {
+                    let fields = head.headers.map { HTTPHeaderField($0.name, $0.value) }
+                    let provider = LLMEndpoint.classify(method: head.method.rawValue, target: head.uri, headers: fields, body: nil)?
+                        .provider ?? .openai
+                    reply = fault.apply(to: answer, provider: provider, settings: faults!.settings)
+                } else {
+                    reply = answer
+                }
             }
             body = nil
             send(reply, keepAlive: head.isKeepAlive, version: head.version, context: context)
@@ -67,8 +79,20 @@ final class MockHandler: ChannelInboundHandler {
             let (handler, context) = bound.value
             guard !handler.closed else { return }
             let channel = context.channel
-            context.writeAndFlush(handler.wrapOutboundOut(.end(nil))).whenComplete { _ in
-                if !keepAlive { channel.close(promise: nil) }
+            switch reply.ending {
+            case .complete:
+                context.writeAndFlush(handler.wrapOutboundOut(.end(nil))).whenComplete { _ in
+                    if !keepAlive { channel.close(promise: nil) }
+                }
+            case .hang:
+                context.flush()
+            case .reset:
+                // SO_LINGER 0 makes close() send RST instead of FIN: the client sees a reset.
+                context.flush()
+                let abortive = NIOLinger(l_onoff: 1, l_linger: 0)
+                let set = (channel as? any SocketOptionProvider)?.setSoLinger(abortive)
+                    ?? channel.eventLoop.makeSucceededVoidFuture()
+                set.whenComplete { _ in channel.close(promise: nil) }
             }
         }
         // delays[0] comes before the head, delays[k + 1] before part k.

@@ -13,6 +13,18 @@ public struct MockReply: Sendable {
     public var tokensPerPart: Double
     /// Recorded delays (first byte, then between parts) for cassette playback with original timing.
     public var recordedDelays: [TimeAmount]?
+    /// How the answer ends once its parts are out (faults end otherwise).
+    public var ending: Ending = .complete
+
+    /// How a reply's connection ends after the last part.
+    public enum Ending: Sendable {
+        /// The message end; the connection stays open for the next request (keep-alive).
+        case complete
+        /// A TCP reset (SO_LINGER 0, then close) without the message end.
+        case reset
+        /// Nothing more: the connection is held open until the client closes it.
+        case hang
+    }
 
     public init(
         status: HTTPResponseStatus, headers: HTTPHeaders, parts: [ByteBuffer], isStream: Bool,

@@ -11,11 +11,14 @@ public struct MockUpstreamConfiguration: Sendable {
     /// Largest request body accepted, in bytes (larger ones are answered 413).
     public var maxBodyBytes: Int
     public var threads: Int
+    /// Upstream failures to play (`--fault`); none by default.
+    public var faults: MockFaultSettings
 
     public init(
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8081), latencyMs: Double = 0,
         tokensPerSecond: Double = 0, tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil,
-        maxBodyBytes: Int = 64 * 1024 * 1024, threads: Int = System.coreCount
+        maxBodyBytes: Int = 64 * 1024 * 1024, threads: Int = System.coreCount,
+        faults: MockFaultSettings = MockFaultSettings()
     ) {
         self.listen = listen
         self.latencyMs = latencyMs
@@ -24,6 +27,7 @@ public struct MockUpstreamConfiguration: Sendable {
         self.tlsKeyPath = tlsKeyPath
         self.maxBodyBytes = maxBodyBytes
         self.threads = threads
+        self.faults = faults
     }
 }
 

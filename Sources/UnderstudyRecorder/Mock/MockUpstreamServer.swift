@@ -40,6 +40,8 @@ public final class MockUpstreamServer: Sendable {
         let responder = self.responder
         let configuration = self.configuration
         let sslContext = tls
+        // One selector for all connections: the fault rate counts requests server-wide.
+        let faults = MockFaultSelector(settings: configuration.faults)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -49,7 +51,7 @@ public final class MockUpstreamServer: Sendable {
                     let pipeline = channel.pipeline.syncOperations
                     if let sslContext { try pipeline.addHandler(NIOSSLServerHandler(context: sslContext)) }
                     try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
-                    try pipeline.addHandler(MockHandler(responder: responder, configuration: configuration))
+                    try pipeline.addHandler(MockHandler(responder: responder, configuration: configuration, faults: faults))
                 }
             }
         let channel: any Channel

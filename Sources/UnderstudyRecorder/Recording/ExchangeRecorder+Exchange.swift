@@ -26,6 +26,11 @@ extension ExchangeRecorder {
                 // The flag for "non-JSON body on a JSON route": proxied unchanged, recorded raw.
                 error = "request body is not JSON; recorded raw"
             }
+            if error == nil, let events = response?.sse {
+                // The flag for a malformed stream: passed to the client as sent, recorded as sent.
+                let broken = events.filter { $0.data != "[DONE]" && (try? JSONValue(parsing: $0.data)) == nil }
+                if !broken.isEmpty { error = "\(broken.count) stream event(s) are not JSON; recorded as sent" }
+            }
         }
         return Exchange(
             capture: captured.capture,
