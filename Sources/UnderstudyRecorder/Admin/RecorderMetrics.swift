@@ -1,6 +1,7 @@
 import CoreMetrics
-
+import NIOConcurrencyHelpers
 import Prometheus
+import UnderstudyArchive
 
 /// The recorder's metrics, created once (not per request) against one Prometheus registry that
 /// the admin listener serves at `/metrics`.
@@ -10,7 +11,9 @@ import Prometheus
 /// `understudy_client_aborts_total`, `understudy_bad_requests_total{status}`,
 /// `understudy_first_byte_seconds`, `understudy_request_seconds` (histograms),
 /// `understudy_records_written_total`, `understudy_records_dropped_total`,
-/// `understudy_record_queue_depth`, `understudy_in_flight_requests`.
+/// `understudy_record_queue_depth`, `understudy_in_flight_requests`; with `observeArchive`, the
+/// archive writer's own counts at scrape time: `understudy_archive_records_written`,
+/// `understudy_archive_records_dropped` (queue overflow, disk full) and `understudy_archive_write_errors`.
 public final class RecorderMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let requests: [String: CoreMetrics.Counter]
@@ -25,6 +28,10 @@ public final class RecorderMetrics: Sendable {
     let recordsDropped: CoreMetrics.Counter
     let queueDepth: CoreMetrics.Gauge
     let inFlight: CoreMetrics.Meter
+    let archiveWritten: CoreMetrics.Gauge
+    let archiveDropped: CoreMetrics.Gauge
+    let archiveWriteErrors: CoreMetrics.Gauge
+    private let archiveSource = NIOLockedValueBox<(@Sendable () -> ArchiveWriterCounters)?>(nil)
 
     static let providers = ["openai", "azure", "anthropic", "gemini", "other"]
     static let errorKinds = ["unreachable", "timeout", "reset", "status_5xx", "other"]
@@ -65,6 +72,15 @@ public final class RecorderMetrics: Sendable {
         recordsDropped = CoreMetrics.Counter(label: "understudy_records_dropped_total", factory: factory)
         queueDepth = CoreMetrics.Gauge(label: "understudy_record_queue_depth", factory: factory)
         inFlight = CoreMetrics.Meter(label: "understudy_in_flight_requests", factory: factory)
+        archiveWritten = CoreMetrics.Gauge(label: "understudy_archive_records_written", factory: factory)
+        archiveDropped = CoreMetrics.Gauge(label: "understudy_archive_records_dropped", factory: factory)
+        archiveWriteErrors = CoreMetrics.Gauge(label: "understudy_archive_write_errors", factory: factory)
+    }
+
+    /// Reports the archive writer's counters with every scrape. Records the writer accepted can
+    /// still be lost to the disk (full, failing); only the writer knows, so ask it.
+    public func observeArchive(_ counters: @escaping @Sendable () -> ArchiveWriterCounters) {
+        archiveSource.withLockedValue { $0 = counters }
     }
 
     func request(provider: String?) {
@@ -81,6 +97,11 @@ public final class RecorderMetrics: Sendable {
 
     /// The Prometheus text exposition of every metric.
     public func exposition() -> [UInt8] {
-        registry.emitToBuffer()
+        if let counters = archiveSource.withLockedValue({ $0 })?() {
+            archiveWritten.record(counters.written)
+            archiveDropped.record(counters.dropped)
+            archiveWriteErrors.record(counters.writeErrors)
+        }
+        return registry.emitToBuffer()
     }
 }

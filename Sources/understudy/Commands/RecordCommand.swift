@@ -95,6 +95,7 @@ struct RecordCommand: AsyncParsableCommand {
             throw CLIError("cannot open the archive \(settings.out.path): \(error)")
         }
         let metrics = RecorderMetrics()
+        metrics.observeArchive { writer.counters }
         let recorder = ExchangeRecorder(sink: writer, redactor: settings.redactor, metrics: metrics, logger: logger)
         let pcapCapture: LivePcapCapture?
         do {

@@ -121,6 +121,7 @@ struct ServeCommand: AsyncParsableCommand {
         let sink = RoutingSink(inner: writer, ledger: ledger,
                                comparator: ResponseComparator(text: TextComparator(embedder: setup.embedder)), stats: stats)
         let metrics = RecorderMetrics()
+        metrics.observeArchive { writer.counters }
         let recorder = ExchangeRecorder(sink: sink, redactor: settings.redactor, metrics: metrics, logger: logger)
         let proxy = ReverseProxy(configuration: settings.proxy, recorder: recorder, metrics: metrics, logger: logger,
                                  answerer: router)
