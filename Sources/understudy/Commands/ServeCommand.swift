@@ -77,7 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
         let serve = try ServeFileSettings.read(file)
         let settings = try RecorderSettings.resolve(
             file: file, listen: listen, upstreams: upstreams, out: out, admin: admin, redactHeaders: redactHeaders,
-            bodyLimitMB: bodyLimitMb, threads: threads)
+            bodyLimitMB: bodyLimitMb, threads: threads,
+            forward: try ForwardOptions.parse([]))  // serve is not a forward proxy; parsed, so its defaults are readable
         guard let runName = run ?? serve.run else { throw ValidationError("give --run RUN (or [serve] run in understudy.toml)") }
         let runURL = Self.runDirectory(runName, runs: runs)
         let budget = (budgetMs ?? serve.budgetMs ?? 2000) / 1000
