@@ -1,0 +1,24 @@
+// swift-tools-version:6.1
+//
+// libFuzzer targets for Understudy's parsers (issue 11). Not part of the main package: the parsers'
+// source files are symlinked in (Sources/*), so that only they and their small dependencies are
+// built with coverage instrumentation, and the normal build never sees these targets. Build and
+// run with tools/fuzz/run (README.md).
+import PackageDescription
+
+let fuzz: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
+
+let package = Package(
+    name: "understudy-fuzz",
+    targets: [
+        .systemLibrary(name: "CZstd", pkgConfig: "libzstd"),
+        .target(name: "UnderstudyArchive", dependencies: ["CZstd"], exclude: ["README.md"]),
+        .target(name: "SSEParser"),
+        .target(name: "CFuzzDriver"),
+        .target(name: "PcapParsers", dependencies: ["UnderstudyArchive"]),
+        .executableTarget(name: "FuzzSSE", dependencies: ["CFuzzDriver", "SSEParser"], swiftSettings: fuzz),
+        .executableTarget(name: "FuzzHTTP1", dependencies: ["CFuzzDriver", "PcapParsers"], swiftSettings: fuzz),
+        .executableTarget(name: "FuzzTCP", dependencies: ["CFuzzDriver", "PcapParsers"], swiftSettings: fuzz),
+        .executableTarget(name: "FuzzArchive", dependencies: ["CFuzzDriver", "UnderstudyArchive"], swiftSettings: fuzz),
+    ]
+)

@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyRecorder/Pcap/HTTP/HTTP1Head.swift

@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyRecorder/Pcap/Packet/IPAddress.swift

@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyRecorder/Pcap/Packet/TCPSegment.swift

@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyRecorder/Pcap/TCP/TCPStreamReassembler.swift

@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyWire/SSE/SSEParser.swift
