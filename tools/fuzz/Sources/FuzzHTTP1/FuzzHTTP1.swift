@@ -3,7 +3,7 @@ import CFuzzDriver
 
 /// The HTTP/1.1 parser behind pcap import: any bytes, as a request or a response stream, in
 /// pieces, with a gap and an early close, must never crash, and the body bytes it delivers for a
-/// stream fed whole and fed in pieces must be the same.
+/// stream fed whole and fed in pieces must be the same unless it lost sync.
 @_cdecl("FuzzHTTP1_main")
 public func fuzzHTTP1Main(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
     understudy_fuzz_main(argc, argv, { data, size in fuzzHTTP1(data!, size) })
@@ -33,7 +33,12 @@ public func fuzzHTTP1(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     func body(_ events: [HTTP1MessageParser.Event]) -> [UInt8] {
         events.reduce(into: []) { if case .body(let b) = $1 { $0 += b } }
     }
-    precondition(body(run(step: input.count + 1)) == body(run(step: step)), "body differs when fed in pieces of \(step)")
+    // After losing sync the parser resumes only at a segment boundary (by design: that is where a
+    // message most likely starts again), so the property holds for streams that never lose sync.
+    let whole = run(step: input.count + 1)
+    let pieces = run(step: step)
+    let lost = (whole + pieces).contains { if case .lostSync = $0 { true } else { false } }
+    precondition(lost || body(whole) == body(pieces), "body differs when fed in pieces of \(step)")
 
     // A gap in the middle must not crash either.
     var parser = HTTP1MessageParser(kind: kind, maxHeadBytes: 4096)
