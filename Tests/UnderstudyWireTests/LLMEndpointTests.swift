@@ -62,6 +62,14 @@ struct LLMEndpointTests {
             method: "POST", target: "/openai/v1/chat/completions",
             headers: [HTTPHeaderField("Host", "myres.openai.azure.com")], body: body(#"{"model":"gpt-4.1"}"#))
         #expect(e == LLMEndpoint(provider: .azure, api: .chatCompletions, model: "gpt-4.1"))
+        let withPort = LLMEndpoint.classify(
+            method: "POST", target: "/openai/v1/chat/completions",
+            headers: [HTTPHeaderField("Host", "myres.cognitiveservices.azure.com:443")])
+        #expect(withPort?.provider == .azure)
+        let lookalike = LLMEndpoint.classify(
+            method: "POST", target: "/v1/chat/completions",
+            headers: [HTTPHeaderField("Host", "openai.azure.com.example.org:8080")])
+        #expect(lookalike?.provider == .openai)
     }
 
     @Test func geminiGenerateAndStream() {

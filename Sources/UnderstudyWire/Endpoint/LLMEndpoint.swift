@@ -61,7 +61,7 @@ public struct LLMEndpoint: Sendable, Hashable {
 
     /// Classifies from the request line and headers only (before the body has arrived).
     public static func classify(method: String, target: String, headers: [HTTPHeaderField]) -> LLMEndpoint? {
-        guard method.uppercased() == "POST" else { return nil }
+        guard method == "POST" || method.uppercased() == "POST" else { return nil }
         let (path, query) = splitTarget(target)
         let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         guard let last = segments.last else { return nil }
@@ -108,9 +108,11 @@ public struct LLMEndpoint: Sendable, Hashable {
         if before.count >= 2, before[before.endIndex - 2] == "deployments" {
             return LLMEndpoint(provider: .azure, api: api, model: before.last)
         }
+        // The host without its port; suffix checks, not `contains` (Foundation's substring search
+        // showed up on the proxy's hot path).
+        let hostName = host.lastIndex(of: ":").map { host[..<$0] } ?? Substring(host)
         let isAzure =
-            host.hasSuffix(".openai.azure.com") || host.contains(".openai.azure.com:")
-            || host.hasSuffix(".cognitiveservices.azure.com") || host.contains(".cognitiveservices.azure.com:")
+            hostName.hasSuffix(".openai.azure.com") || hostName.hasSuffix(".cognitiveservices.azure.com")
             || (queryValue("api-version", in: query) != nil && headers.first(named: "api-key") != nil)
         return LLMEndpoint(provider: isAzure ? .azure : .openai, api: api)
     }
