@@ -143,4 +143,22 @@ struct ForwardProxyEndToEndTests {
         #expect(exchanges.count == 1)
         #expect(exchanges.first?.capture.mode == .forward)
     }
+
+    @Test func forwardWithoutCAOrOptionsWithoutForwardAreExplained() throws {
+        let empty = try TestEnvironment.temporaryDirectory("forward-noca")
+        defer { try? FileManager.default.removeItem(at: empty) }
+        let port = TestEnvironment.freePort()
+        let noCA = try ProcessRunner.understudy([
+            "record", "--forward", "--listen", "127.0.0.1:\(port)", "--config-dir", empty.path,
+            "--out", empty.appendingPathComponent("capture").path,
+        ])
+        #expect(noCA.status == 1)
+        #expect(noCA.stderr.contains("understudy ca init"), "\(noCA.stderr)")
+        let stray = try ProcessRunner.understudy([
+            "record", "--forward-policy", "refuse", "--upstream", "openai=http://127.0.0.1:\(port)",
+            "--listen", "127.0.0.1:\(port)", "--out", empty.appendingPathComponent("capture").path,
+        ])
+        #expect(stray.status == 2)
+        #expect(stray.stderr.contains("need --forward"), "\(stray.stderr)")
+    }
 }

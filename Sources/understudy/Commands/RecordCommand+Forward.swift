@@ -33,7 +33,14 @@ struct ForwardOptions: ParsableArguments {
     /// The forward settings from these options over `[record]` in understudy.toml; nil when off.
     func resolve(file: UnderstudyConfiguration) throws -> ForwardConfiguration? {
         let r = file.record
-        guard forward || r.forward == true else { return nil }
+        guard forward || r.forward == true else {
+            if forwardPolicy != nil || !forwardHosts.isEmpty || forwardAllowPrivate || !forwardResolve.isEmpty
+                || forwardUpstreamCA != nil
+            {
+                throw ValidationError("the --forward-… options need --forward (or forward = true in understudy.toml [record])")
+            }
+            return nil
+        }
         let source = file.path ?? "defaults"
         let policy = ForwardPolicy(
             extraAllowedHosts: r.forwardHosts + forwardHosts,

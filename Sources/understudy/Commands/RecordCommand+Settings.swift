@@ -27,7 +27,7 @@ struct RecorderSettings {
         proxy.forward = try forward.resolve(file: file)
         // A forward proxy takes its destinations from the requests; upstreams serve base-URL clients.
         guard !proxy.upstreams.isEmpty || proxy.forward != nil else {
-            throw ValidationError("no upstream: give --upstream openai=URL (and anthropic=…, default=…) or [upstreams] in understudy.toml")
+            throw ValidationError("no upstream: give --upstream openai=URL (and anthropic=…, default=…) or [upstreams] in understudy.toml, or --forward")
         }
         if let mb = bodyLimitMB ?? r.bodyLimitMB { proxy.bodyLimit = Int(mb * 1024 * 1024) }
         if let v = r.headerTimeoutSeconds { proxy.headerTimeoutSeconds = v }

@@ -4,7 +4,8 @@ import Logging
 import UnderstudyArchive
 import UnderstudyRecorder
 
-/// `understudy record`: the reverse proxy that records every LLM call passing through it.
+/// `understudy record`: the reverse proxy (and, with `--forward`, HTTPS_PROXY forward proxy) that
+/// records every LLM call passing through it.
 struct RecordCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "record",
