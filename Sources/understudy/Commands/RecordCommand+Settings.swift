@@ -11,7 +11,7 @@ struct RecorderSettings {
 
     static func resolve(
         file: UnderstudyConfiguration, listen: String?, upstreams: [String], out: String?, admin: String?,
-        redactHeaders: [String], bodyLimitMB: Double?, threads: Int?, forward: ForwardOptions = ForwardOptions()
+        redactHeaders: [String], bodyLimitMB: Double?, threads: Int?, forward: ForwardOptions? = nil
     ) throws -> RecorderSettings {
         let source = file.path ?? "defaults"
         func fail(_ error: any Error) -> CLIError { CLIError("\(source): \(error)") }
@@ -24,7 +24,8 @@ struct RecorderSettings {
             for text in upstreams { table.set(try Upstream(parsing: text)) }
             proxy.upstreams = table
         } catch { throw fail(error) }
-        proxy.forward = try forward.resolve(file: file)
+        // nil: not a forward proxy (a bare ForwardOptions() cannot be read: it was never parsed).
+        proxy.forward = try forward?.resolve(file: file)
         // A forward proxy takes its destinations from the requests; upstreams serve base-URL clients.
         guard !proxy.upstreams.isEmpty || proxy.forward != nil else {
             throw ValidationError("no upstream: give --upstream openai=URL (and anthropic=…, default=…) or [upstreams] in understudy.toml, or --forward")
