@@ -25,14 +25,16 @@ final class ForwardHarness {
     init(script: String, recordArguments: [String] = []) throws {
         let binary = TestEnvironment.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw HarnessError("the understudy binary is missing at \(binary.path): run `swift build --product understudy`")
+            throw HarnessError(
+                "the understudy binary is missing at \(binary.path): run `swift build --product understudy`")
         }
         directory = try TestEnvironment.temporaryDirectory("forward-e2e")
         let scriptURL = directory.appendingPathComponent("script.jsonl")
         try Data(script.utf8).write(to: scriptURL)
 
         let upstreamAuthority = try CertificateAuthority.create(commonName: "Understudy Test Upstream CA")
-        let mockLeaf = try upstreamAuthority.mintLeaf(for: "api.openai.com", alsoFor: ["api.anthropic.com", "tunnel.test"])
+        let mockLeaf = try upstreamAuthority.mintLeaf(
+            for: "api.openai.com", alsoFor: ["api.anthropic.com", "tunnel.test"])
         try Data(upstreamAuthority.certificatePEM().utf8).write(to: upstreamCA)
         let certURL = directory.appendingPathComponent("mock-cert.pem")
         let keyURL = directory.appendingPathComponent("mock-key.pem")
@@ -43,22 +45,32 @@ final class ForwardHarness {
         let initCA = try ProcessRunner.understudy(["ca", "init", "--config-dir", configDir.path])
         guard initCA.status == 0 else { throw HarnessError("ca init failed: \(initCA.stderr)") }
 
-        mocks.append(try BackgroundProcess(binary, [
-            "mock-upstream", "--listen", "127.0.0.1:\(tlsMockPort)", "--script", scriptURL.path, "--threads", "1",
-            "--tls-cert", certURL.path, "--tls-key", keyURL.path,
-        ]))
-        mocks.append(try BackgroundProcess(binary, [
-            "mock-upstream", "--listen", "127.0.0.1:\(plainMockPort)", "--script", scriptURL.path, "--threads", "1",
-        ]))
-        recorder = try BackgroundProcess(binary, [
-            "record", "--listen", "127.0.0.1:\(proxyPort)", "--forward", "--config-dir", configDir.path,
-            "--forward-upstream-ca", upstreamCA.path,
-            "--forward-resolve", "api.openai.com:443=127.0.0.1:\(tlsMockPort)",
-            "--forward-resolve", "api.anthropic.com:443=127.0.0.1:\(tlsMockPort)",
-            "--forward-resolve", "tunnel.test:443=127.0.0.1:\(tlsMockPort)",
-            "--forward-resolve", "api.openai.com:80=127.0.0.1:\(plainMockPort)",
-            "--out", archive.path, "--threads", "1",
-        ] + recordArguments, environment: ["XDG_CONFIG_HOME": configDir.path])
+        mocks.append(
+            try BackgroundProcess(
+                binary,
+                [
+                    "mock-upstream", "--listen", "127.0.0.1:\(tlsMockPort)", "--script", scriptURL.path, "--threads",
+                    "1",
+                    "--tls-cert", certURL.path, "--tls-key", keyURL.path,
+                ]))
+        mocks.append(
+            try BackgroundProcess(
+                binary,
+                [
+                    "mock-upstream", "--listen", "127.0.0.1:\(plainMockPort)", "--script", scriptURL.path, "--threads",
+                    "1",
+                ]))
+        recorder = try BackgroundProcess(
+            binary,
+            [
+                "record", "--listen", "127.0.0.1:\(proxyPort)", "--forward", "--config-dir", configDir.path,
+                "--forward-upstream-ca", upstreamCA.path,
+                "--forward-resolve", "api.openai.com:443=127.0.0.1:\(tlsMockPort)",
+                "--forward-resolve", "api.anthropic.com:443=127.0.0.1:\(tlsMockPort)",
+                "--forward-resolve", "tunnel.test:443=127.0.0.1:\(tlsMockPort)",
+                "--forward-resolve", "api.openai.com:80=127.0.0.1:\(plainMockPort)",
+                "--out", archive.path, "--threads", "1",
+            ] + recordArguments, environment: ["XDG_CONFIG_HOME": configDir.path])
         try BackgroundProcess.waitForPort(tlsMockPort)
         try BackgroundProcess.waitForPort(plainMockPort)
         try BackgroundProcess.waitForPort(proxyPort)

@@ -56,9 +56,13 @@ struct ForwardProxyEndToEndTests {
             let api = exchange.llm?.api ?? "?"
             let recorded = RecordCommandEndToEndTests.projection(exchange.llm?.assembled, api: api)
             let sdk = RecordCommandEndToEndTests.projection(line["sdk"], api: api)
-            #expect(recorded != nil && recorded == sdk, "\(name) (\(api)): archive \(recorded?.serialized() ?? "nil") vs SDK \(sdk?.serialized() ?? "nil")")
+            #expect(
+                recorded != nil && recorded == sdk,
+                "\(name) (\(api)): archive \(recorded?.serialized() ?? "nil") vs SDK \(sdk?.serialized() ?? "nil")")
         }
-        let plainRecord = exchanges.first { $0.request.body.bytes.contains(subsequence: Array("[scenario:plain_http]".utf8)) }
+        let plainRecord = exchanges.first {
+            $0.request.body.bytes.contains(subsequence: Array("[scenario:plain_http]".utf8))
+        }
         #expect(plainRecord?.capture.upstream == "http://api.openai.com:\(harness.plainMockPort)")
         #expect(plainRecord?.request.target == "/v1/chat/completions")
         #expect(plainRecord?.llm?.api == "chat.completions")
@@ -66,7 +70,9 @@ struct ForwardProxyEndToEndTests {
         // Credentials are fingerprinted, never stored or logged.
         let log = harness.recorder?.log ?? ""
         for exchange in exchanges {
-            let credential = exchange.request.headers.first(named: "authorization") ?? exchange.request.headers.first(named: "x-api-key")
+            let credential =
+                exchange.request.headers.first(named: "authorization")
+                ?? exchange.request.headers.first(named: "x-api-key")
             #expect(credential?.hasPrefix("redacted:") ?? true)
         }
         #expect(!log.contains("sk-test-OPENAI-secret") && !log.contains("sk-ant-test-ANTHROPIC-secret"))
@@ -85,16 +91,20 @@ struct ForwardProxyEndToEndTests {
         #expect(tunnelled.status == 0 && tunnelled.stdout.contains("chat.completion"), "tunnel: \(tunnelled.stderr)")
 
         // Loopback and private destinations are refused before any connection is made.
-        for target in ["https://127.0.0.1:\(harness.tlsMockPort)/", "https://localhost:\(harness.tlsMockPort)/",
-                       "https://10.1.2.3/", "http://127.0.0.1:\(harness.plainMockPort)/v1/models"]
-        {
-            let refused = try harness.curl(["-x", harness.proxy, "-o", "/dev/null", "-w", "%{http_connect} %{http_code}", target])
+        for target in [
+            "https://127.0.0.1:\(harness.tlsMockPort)/", "https://localhost:\(harness.tlsMockPort)/",
+            "https://10.1.2.3/", "http://127.0.0.1:\(harness.plainMockPort)/v1/models",
+        ] {
+            let refused = try harness.curl([
+                "-x", harness.proxy, "-o", "/dev/null", "-w", "%{http_connect} %{http_code}", target,
+            ])
             #expect(refused.stdout.contains("403"), "\(target): \(refused.stdout) \(refused.stderr)")
         }
 
         // A client that does not trust Understudy's CA fails the handshake.
         let untrusting = try harness.curl([
-            "-x", harness.proxy, "--cacert", harness.upstreamCA.path, "https://api.openai.com/v1/chat/completions", "-d", body,
+            "-x", harness.proxy, "--cacert", harness.upstreamCA.path, "https://api.openai.com/v1/chat/completions",
+            "-d", body,
         ])
         #expect(untrusting.status == 60, "curl exit \(untrusting.status): \(untrusting.stderr)")
 
@@ -102,7 +112,8 @@ struct ForwardProxyEndToEndTests {
         let python = TestEnvironment.python
         if FileManager.default.isExecutableFile(atPath: python.path) {
             func leaf(_ host: String) throws -> JSONValue? {
-                let run = try ProcessRunner.run(python, [Self.driver.path, "leaf", host], environment: harness.clientEnvironment)
+                let run = try ProcessRunner.run(
+                    python, [Self.driver.path, "leaf", host], environment: harness.clientEnvironment)
                 #expect(run.status == 0, "leaf \(host): \(run.stderr)")
                 return try? JSONValue(parsing: Array(run.stdout.utf8))
             }
@@ -127,7 +138,8 @@ struct ForwardProxyEndToEndTests {
         let config = try TestEnvironment.temporaryDirectory("forward-toml").appendingPathComponent("understudy.toml")
         defer { try? FileManager.default.removeItem(at: config.deletingLastPathComponent()) }
         try Data("[record]\nforward = true\nforward_policy = \"refuse\"\n".utf8).write(to: config)
-        let harness = try ForwardHarness(script: RecordCommandEndToEndTests.script, recordArguments: ["--config", config.path])
+        let harness = try ForwardHarness(
+            script: RecordCommandEndToEndTests.script, recordArguments: ["--config", config.path])
         let refused = try harness.curl([
             "-x", harness.proxy, "--cacert", harness.upstreamCA.path, "-o", "/dev/null", "-w", "%{http_connect}",
             "https://tunnel.test/v1/models",
@@ -136,7 +148,8 @@ struct ForwardProxyEndToEndTests {
         // Allowlisted hosts are still intercepted.
         let intercepted = try harness.curl([
             "-x", harness.proxy, "--cacert", harness.proxyCA.path, "-H", "content-type: application/json",
-            "https://api.openai.com/v1/chat/completions", "-d", #"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#,
+            "https://api.openai.com/v1/chat/completions", "-d",
+            #"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#,
         ])
         #expect(intercepted.stdout.contains("chat.completion"), "\(intercepted.stderr)")
         let exchanges = try harness.stopAndRead()

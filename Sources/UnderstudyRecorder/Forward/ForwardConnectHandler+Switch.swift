@@ -24,8 +24,10 @@ extension ForwardConnectHandler {
             NIOSSLServerHandler(context: tls),
             ForwardHandshakeLogger(host: route.upstream.host, logger: forward.logger),
             HTTPResponseEncoder(configuration: .init()),
-            ByteToMessageHandler(HTTPRequestDecoder(
-                leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)),
+            ByteToMessageHandler(
+                HTTPRequestDecoder(
+                    leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: limits)
+            ),
             HTTPServerPipelineHandler(),
             ProxyProtocolErrorHandler(onBadRequest: { metrics.badRequest(status: $0) }),
             handler,
@@ -48,10 +50,12 @@ extension ForwardConnectHandler {
                 let (handler, context) = bound.value
                 switch result {
                 case .failure(let error):
-                    logger.warning("forward: tunnel connect failed", metadata: ["connect": "\(authority)", "error": "\(error)"])
+                    logger.warning(
+                        "forward: tunnel connect failed", metadata: ["connect": "\(authority)", "error": "\(error)"])
                     guard client.isActive else { return }
-                    handler.respond(status: .badGateway, type: "upstream_unreachable",
-                                 message: "understudy: cannot connect to \(authority): \(error)", context: context)
+                    handler.respond(
+                        status: .badGateway, type: "upstream_unreachable",
+                        message: "understudy: cannot connect to \(authority): \(error)", context: context)
                 case .success(let peer):
                     guard client.isActive else {
                         peer.close(promise: nil)

@@ -51,9 +51,10 @@ final class ForwardConnectHandler: ChannelInboundHandler, RemovableChannelHandle
         case (.passing, .head(let head)) where head.uri.lowercased().hasPrefix("https://"):
             state = .swallowing
             context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.requestHeadReceived, promise: nil)
-            respond(status: .badRequest, type: "forward_bad_request",
-                    message: "understudy: send https:// requests through CONNECT (HTTPS_PROXY), not in absolute form",
-                    context: context)
+            respond(
+                status: .badRequest, type: "forward_bad_request",
+                message: "understudy: send https:// requests through CONNECT (HTTPS_PROXY), not in absolute form",
+                context: context)
         case (.passing, _):
             context.fireChannelRead(data)
         case (.deciding(var parts), _):
@@ -69,8 +70,9 @@ final class ForwardConnectHandler: ChannelInboundHandler, RemovableChannelHandle
     private func decideAbsolute(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
         guard let url = URLComponents(string: head.uri), let host = url.host?.lowercased(), !host.isEmpty else {
             state = .swallowing
-            respond(status: .badRequest, type: "forward_bad_request",
-                    message: "understudy: '\(head.uri.prefix(200))' is not an http:// URL", context: context)
+            respond(
+                status: .badRequest, type: "forward_bad_request",
+                message: "understudy: '\(head.uri.prefix(200))' is not an http:// URL", context: context)
             return
         }
         let port = url.port ?? 80
@@ -102,7 +104,8 @@ final class ForwardConnectHandler: ChannelInboundHandler, RemovableChannelHandle
             return
         }
         var origin = head
-        origin.uri = (url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath)
+        origin.uri =
+            (url.percentEncodedPath.isEmpty ? "/" : url.percentEncodedPath)
             + (url.percentEncodedQuery.map { "?" + $0 } ?? "")
         origin.headers.remove(name: "proxy-authorization")
         state = .passing
@@ -126,14 +129,17 @@ final class ForwardConnectHandler: ChannelInboundHandler, RemovableChannelHandle
         }
     }
 
-    private func connected(_ head: HTTPRequestHead, resolution: ForwardProxy.Resolution, context: ChannelHandlerContext) {
+    private func connected(_ head: HTTPRequestHead, resolution: ForwardProxy.Resolution, context: ChannelHandlerContext)
+    {
         guard context.channel.isActive else { return }
         switch resolution.decision {
         case .refuse(let status, let reason):
             refuse(status: status, reason: reason, what: "CONNECT \(head.uri)", context: context)
         case .tunnel(let host, let port):
             guard let address = resolution.address else {
-                refuse(status: 502, reason: "no address for \(host):\(port)", what: "CONNECT \(head.uri)", context: context)
+                refuse(
+                    status: 502, reason: "no address for \(host):\(port)", what: "CONNECT \(head.uri)", context: context
+                )
                 return
             }
             tunnel(to: address, authority: head.uri, context: context)
@@ -143,9 +149,11 @@ final class ForwardConnectHandler: ChannelInboundHandler, RemovableChannelHandle
                 let route = try forward.route(scheme: "https", host: host, port: resolution.port, record: true)
                 try intercept(tls: tls, route: route, context: context)
             } catch {
-                forward.logger.error("forward: cannot intercept", metadata: ["connect": "\(head.uri)", "error": "\(error)"])
-                respond(status: .internalServerError, type: "forward_error",
-                        message: "understudy: cannot intercept \(head.uri): \(error)", context: context)
+                forward.logger.error(
+                    "forward: cannot intercept", metadata: ["connect": "\(head.uri)", "error": "\(error)"])
+                respond(
+                    status: .internalServerError, type: "forward_error",
+                    message: "understudy: cannot intercept \(head.uri): \(error)", context: context)
             }
         }
     }
@@ -154,26 +162,32 @@ final class ForwardConnectHandler: ChannelInboundHandler, RemovableChannelHandle
 
     private func refuse(status: Int, reason: String, what: String, context: ChannelHandlerContext) {
         state = .swallowing
-        forward.logger.notice("forward: refused", metadata: [
-            "request": "\(what.prefix(300))", "status": "\(status)", "reason": "\(reason)",
-            "client": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
-        ])
+        forward.logger.notice(
+            "forward: refused",
+            metadata: [
+                "request": "\(what.prefix(300))", "status": "\(status)", "reason": "\(reason)",
+                "client": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")",
+            ])
         services.metrics.badRequest(status: status)
-        respond(status: HTTPResponseStatus(statusCode: status), type: status == 403 ? "forward_refused" : "forward_error",
-                message: "understudy: \(reason)", context: context)
+        respond(
+            status: HTTPResponseStatus(statusCode: status), type: status == 403 ? "forward_refused" : "forward_error",
+            message: "understudy: \(reason)", context: context)
     }
 
     /// Answers with a JSON error and closes the connection.
     func respond(status: HTTPResponseStatus, type: String, message: String, context: ChannelHandlerContext) {
         var body: [UInt8] = []
-        let error: JSONValue = ["error": ["message": .string(message), "type": .string(type), "code": .int(Int(status.code))]]
+        let error: JSONValue = [
+            "error": ["message": .string(message), "type": .string(type), "code": .int(Int(status.code))]
+        ]
         error.write(to: &body)
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(body.count))
         headers.add(name: "connection", value: "close")
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
-                      promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers))),
+            promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(bytes: body)))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
             channel.close(promise: nil)

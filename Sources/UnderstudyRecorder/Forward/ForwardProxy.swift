@@ -3,8 +3,8 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
-import Synchronization
 import SwiftASN1
+import Synchronization
 import X509
 
 /// What every connection of `record --forward` shares: the settings, the upstream client that
@@ -19,7 +19,9 @@ final class ForwardProxy: Sendable {
     private let overridePolicy: ForwardPolicy
     private let contexts = Mutex<[String: (serial: Certificate.SerialNumber, context: NIOSSLContext)]>([:])
 
-    init(configuration: ForwardConfiguration, recorder: RecorderConfiguration, group: any EventLoopGroup, logger: Logger) {
+    init(
+        configuration: ForwardConfiguration, recorder: RecorderConfiguration, group: any EventLoopGroup, logger: Logger
+    ) {
         self.configuration = configuration
         self.logger = logger
         let policy = configuration.policy
@@ -62,7 +64,8 @@ final class ForwardProxy: Sendable {
         if let fixed = configuration.override(host: host, port: port) {
             let decision = overridePolicy.decide(authority: authority)
             let address = try? SocketAddress(ipAddress: fixed.address, port: fixed.targetPort)
-            return eventLoop.makeSucceededFuture(Resolution(decision: decision, address: address, port: fixed.targetPort))
+            return eventLoop.makeSucceededFuture(
+                Resolution(decision: decision, address: address, port: fixed.targetPort))
         }
         let policy = configuration.policy
         return NIOThreadPool.singleton.runIfActive(eventLoop: eventLoop) { () -> Resolution in
@@ -70,11 +73,13 @@ final class ForwardProxy: Sendable {
             do {
                 address = try SocketAddress.makeAddressResolvingHost(host, port: port)
             } catch {
-                return Resolution(decision: .refuse(status: 502, reason: "cannot resolve \(host): \(error)"),
-                                  address: nil, port: port)
+                return Resolution(
+                    decision: .refuse(status: 502, reason: "cannot resolve \(host): \(error)"),
+                    address: nil, port: port)
             }
-            return Resolution(decision: policy.decide(authority: authority, resolved: [Self.bytes(of: address)]),
-                              address: address, port: port)
+            return Resolution(
+                decision: policy.decide(authority: authority, resolved: [Self.bytes(of: address)]),
+                address: address, port: port)
         }
     }
 

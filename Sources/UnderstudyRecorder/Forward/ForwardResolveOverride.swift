@@ -15,15 +15,18 @@ public struct ForwardResolveOverride: Sendable, Hashable, CustomStringConvertibl
 
     public init(parsing text: String) throws {
         guard let equals = text.firstIndex(of: "=") else {
-            throw RecorderError("forward resolve '\(text)' is not HOST:PORT=ADDRESS:PORT (example: api.openai.com:443=127.0.0.1:8443)")
+            throw RecorderError(
+                "forward resolve '\(text)' is not HOST:PORT=ADDRESS:PORT (example: api.openai.com:443=127.0.0.1:8443)")
         }
         let from = String(text[..<equals])
         let to = String(text[text.index(after: equals)...])
         guard let (host, port) = ForwardPolicy.split(authority: from) else {
             throw RecorderError("forward resolve '\(text)': '\(from)' is not HOST:PORT")
         }
-        guard let (address, targetPort) = ForwardPolicy.split(authority: to), IPAddressBytes.parse(address) != nil else {
-            throw RecorderError("forward resolve '\(text)': '\(to)' is not a literal ADDRESS:PORT (example: 127.0.0.1:8443)")
+        guard let (address, targetPort) = ForwardPolicy.split(authority: to), IPAddressBytes.parse(address) != nil
+        else {
+            throw RecorderError(
+                "forward resolve '\(text)': '\(to)' is not a literal ADDRESS:PORT (example: 127.0.0.1:8443)")
         }
         self.host = host
         self.port = port

@@ -4,29 +4,45 @@ import UnderstudyRecorder
 
 /// `record`'s forward-proxy options (`--forward…`), shared through `@OptionGroup`.
 struct ForwardOptions: ParsableArguments {
-    @Flag(help: "Also be an HTTP(S) forward proxy on the same listener (HTTP_PROXY/HTTPS_PROXY): CONNECT to allowlisted hosts is TLS-intercepted and recorded (needs `understudy ca init`).")
+    @Flag(
+        help:
+            "Also be an HTTP(S) forward proxy on the same listener (HTTP_PROXY/HTTPS_PROXY): CONNECT to allowlisted hosts is TLS-intercepted and recorded (needs `understudy ca init`)."
+    )
     var forward = false
 
-    @Option(help: "CONNECT to hosts off the allowlist: tunnel (relay blind, not recorded) or refuse (403). Default tunnel.")
+    @Option(
+        help: "CONNECT to hosts off the allowlist: tunnel (relay blind, not recorded) or refuse (403). Default tunnel.")
     var forwardPolicy: ForwardPolicy.OtherHosts?
 
-    @Option(name: .customLong("forward-host"), help: "Another host to intercept besides api.openai.com, api.anthropic.com, generativelanguage.googleapis.com; repeatable.")
+    @Option(
+        name: .customLong("forward-host"),
+        help:
+            "Another host to intercept besides api.openai.com, api.anthropic.com, generativelanguage.googleapis.com; repeatable."
+    )
     var forwardHosts: [String] = []
 
     @Flag(help: "Allow CONNECT and requests to loopback and private addresses (refused by default).")
     var forwardAllowPrivate = false
 
-    @Option(name: .customLong("forward-resolve"), help: "HOST:PORT=ADDRESS:PORT: connect there instead of resolving HOST (TLS still verifies HOST; bypasses the private-address check); repeatable.")
+    @Option(
+        name: .customLong("forward-resolve"),
+        help:
+            "HOST:PORT=ADDRESS:PORT: connect there instead of resolving HOST (TLS still verifies HOST; bypasses the private-address check); repeatable."
+    )
     var forwardResolve: [String] = []
 
-    @Option(name: .customLong("forward-upstream-ca"), help: "PEM file of CA certificates trusted besides the system store when verifying intercepted upstreams.")
+    @Option(
+        name: .customLong("forward-upstream-ca"),
+        help: "PEM file of CA certificates trusted besides the system store when verifying intercepted upstreams.")
     var forwardUpstreamCA: String?
 
     @OptionGroup var ca: CADirectoryOptions
 
     func validate() throws {
         for text in forwardResolve {
-            do { _ = try ForwardResolveOverride(parsing: text) } catch { throw ValidationError("--forward-resolve: \(error)") }
+            do { _ = try ForwardResolveOverride(parsing: text) } catch {
+                throw ValidationError("--forward-resolve: \(error)")
+            }
         }
     }
 
@@ -37,7 +53,8 @@ struct ForwardOptions: ParsableArguments {
             if forwardPolicy != nil || !forwardHosts.isEmpty || forwardAllowPrivate || !forwardResolve.isEmpty
                 || forwardUpstreamCA != nil
             {
-                throw ValidationError("the --forward-… options need --forward (or forward = true in understudy.toml [record])")
+                throw ValidationError(
+                    "the --forward-… options need --forward (or forward = true in understudy.toml [record])")
             }
             return nil
         }

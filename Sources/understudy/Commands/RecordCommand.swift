@@ -126,7 +126,7 @@ struct RecordCommand: AsyncParsableCommand {
             "listen": "\(bound)", "out": "\(settings.out.path)", "upstreams": "\(routes)",
             "admin": "\(adminServer.map { "\($0.address)" } ?? "off")",
         ])
-        if let forwardSettings = settings.proxy.forward { Self.logForward(forwardSettings, logger: logger) }
+        if let forwardSettings = settings.proxy.forward { Self.logForward(forwardSettings, listen: bound, logger: logger) }
 
         let signal = await stop.wait()
         logger.info("stopping: draining in-flight requests", metadata: ["signal": "\(signal)"])
@@ -156,7 +156,7 @@ struct RecordCommand: AsyncParsableCommand {
 
 extension RecordCommand {
     /// Says what the forward proxy intercepts and which CA clients must trust (never the key).
-    static func logForward(_ forward: ForwardConfiguration, logger: Logger) {
+    static func logForward(_ forward: ForwardConfiguration, listen: ListenAddress, logger: Logger) {
         let fingerprint = (try? forward.authority.fingerprintSHA256()) ?? "?"
         logger.info("forward proxy on", metadata: [
             "intercept": "\(forward.policy.allowedHosts.sorted().joined(separator: ","))",
@@ -164,6 +164,10 @@ extension RecordCommand {
             "private": "\(forward.policy.allowPrivate ? "allowed" : "refused")",
             "ca_sha256": "\(fingerprint)",
         ])
+        if !["127.0.0.1", "::1", "localhost"].contains(listen.host) {
+            logger.warning("forward proxy listening beyond loopback: anyone who can reach it can use it as a proxy",
+                           metadata: ["listen": "\(listen)"])
+        }
         for fixed in forward.resolveOverrides {
             logger.warning("forward: fixed destination, private-address check bypassed", metadata: ["resolve": "\(fixed)"])
         }
