@@ -22,7 +22,7 @@ final class ForwardHarness {
     /// The CA of the mock upstream's certificate (trusted by the proxy, not by clients).
     var upstreamCA: URL { directory.appendingPathComponent("upstream-ca.pem") }
 
-    init(script: String, recordArguments: [String] = []) throws {
+    init(script: String, recordArguments: [String] = [], trustUpstreamCA: Bool = true) throws {
         let binary = TestEnvironment.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw HarnessError(
@@ -64,13 +64,13 @@ final class ForwardHarness {
             binary,
             [
                 "record", "--listen", "127.0.0.1:\(proxyPort)", "--forward", "--config-dir", configDir.path,
-                "--forward-upstream-ca", upstreamCA.path,
                 "--forward-resolve", "api.openai.com:443=127.0.0.1:\(tlsMockPort)",
                 "--forward-resolve", "api.anthropic.com:443=127.0.0.1:\(tlsMockPort)",
                 "--forward-resolve", "tunnel.test:443=127.0.0.1:\(tlsMockPort)",
                 "--forward-resolve", "api.openai.com:80=127.0.0.1:\(plainMockPort)",
                 "--out", archive.path, "--threads", "1",
-            ] + recordArguments, environment: ["XDG_CONFIG_HOME": configDir.path])
+            ] + (trustUpstreamCA ? ["--forward-upstream-ca", upstreamCA.path] : []) + recordArguments,
+            environment: ["XDG_CONFIG_HOME": configDir.path])
         try BackgroundProcess.waitForPort(tlsMockPort)
         try BackgroundProcess.waitForPort(plainMockPort)
         try BackgroundProcess.waitForPort(proxyPort)

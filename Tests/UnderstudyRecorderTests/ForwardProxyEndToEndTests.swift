@@ -174,4 +174,20 @@ struct ForwardProxyEndToEndTests {
         #expect(stray.status == 2)
         #expect(stray.stderr.contains("need --forward"), "\(stray.stderr)")
     }
+
+    @Test func upstreamWhoseCertificateIsNotTrustedIsNotReached() throws {
+        // Without --forward-upstream-ca the mock's certificate chains to nothing in the system store.
+        let harness = try ForwardHarness(script: RecordCommandEndToEndTests.script, trustUpstreamCA: false)
+        let answer = try harness.curl([
+            "-x", harness.proxy, "--cacert", harness.proxyCA.path, "-H", "content-type: application/json",
+            "-w", "\n%{http_code}", "https://api.openai.com/v1/chat/completions",
+            "-d", #"{"model":"m","messages":[{"role":"user","content":"[scenario:untrusted_upstream]"}]}"#,
+        ])
+        #expect(answer.stdout.hasSuffix("502"), "\(answer.stdout) \(answer.stderr)")
+        #expect(!answer.stdout.contains("chat.completion"))
+        let exchanges = try harness.stopAndRead()
+        #expect(exchanges.count == 1)
+        #expect(exchanges.first?.outcome == .upstreamError)
+        #expect(exchanges.first?.capture.mode == .forward)
+    }
 }
