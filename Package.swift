@@ -106,6 +106,7 @@ let package = Package(
                 "UnderstudyArchive", "UnderstudyWire", "UnderstudyRecorder", "UnderstudyDistill",
                 "UnderstudyInference", "UnderstudyReplay", "UnderstudyRouter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "TextTable", package: "TextTable"),

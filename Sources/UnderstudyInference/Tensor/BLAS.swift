@@ -56,9 +56,12 @@ public enum BLAS {
         openblas_set_num_threads(Int32(max(1, count)))
     }
 
-    /// Runs `body` holding the process-wide compute lock (see the type's documentation).
+    /// Runs `body` holding the process-wide compute lock (see the type's documentation). With
+    /// one BLAS thread there is no pool to oversubscribe: each caller computes on its own thread,
+    /// so callers run in parallel without the lock (replay and serve run this way, one request
+    /// per core).
     public static func compute<T>(_ body: () throws -> T) rethrows -> T {
-        _ = configured
+        if configured == 1 { return try body() }
         lock.lock()
         defer { lock.unlock() }
         return try body()

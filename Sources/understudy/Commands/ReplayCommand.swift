@@ -1,4 +1,5 @@
 import ArgumentParser
+import AsyncHTTPClient
 import Foundation
 import UnderstudyDistill
 import UnderstudyInference
@@ -59,6 +60,12 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        if target == "in-process", environment["UNDERSTUDY_BLAS_THREADS"] == nil, environment["OPENBLAS_NUM_THREADS"] == nil {
+            // One BLAS thread per replayed request: --concurrency is the parallelism, and
+            // single-threaded forward passes run side by side without BLAS's pool lock.
+            setenv("OPENBLAS_NUM_THREADS", "1", 1)
+        }
         let run = try options.openRun()
         let costs = try options.costModel()
         let text = TextComparator.locatingEmbedder(
@@ -78,16 +85,23 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         if run.specialists.isEmpty { notes.append("No cluster of this run has a specialist yet (run `understudy train`).") }
 
-        let answerers = makeAnswerers(run)
+        let inFlight = concurrency ?? (target == "in-process" ? ProcessInfo.processInfo.activeProcessorCount : 8)
+        // Its own client, with as many connections as requests in flight (the shared client
+        // keeps 8 per host, which would cap a higher --concurrency).
+        let client = HTTPClient(
+            eventLoopGroupProvider: .singleton,
+            configuration: .init(connectionPool: .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: inFlight)))
+        let answerers = makeAnswerers(run, client: client)
         if target == "in-process", let first = answerers.values.first as? UnavailableAnswerer {
             notes.append(first.reason)
         }
         let engine = ReplayEngine(
             comparator: ResponseComparator(text: text),
-            concurrency: concurrency ?? (target == "in-process" ? ProcessInfo.processInfo.activeProcessorCount : 8))
+            concurrency: inFlight)
         let progress = ReplayProgress(total: cases.count, enabled: !options.json)
         let started = ContinuousClock.now
         let verdicts = await engine.replay(cases, answerers: answerers) { done, total in progress.update(done) }
+        try? await client.shutdown()
         progress.finish(seconds: ContinuousClock.now - started)
         if let name = text.loadedEmbedderName, name.hasPrefix("hashing") {
             notes.append("Free text compared with the hashing embedder: the MiniLM model was not found (run tools/setup or pass --embedding-model).")
@@ -115,7 +129,7 @@ struct ReplayCommand: AsyncParsableCommand {
         }
     }
 
-    func makeAnswerers(_ run: RunDirectory) -> [String: any SpecialistAnswerer] {
+    func makeAnswerers(_ run: RunDirectory, client: HTTPClient) -> [String: any SpecialistAnswerer] {
         var answerers: [String: any SpecialistAnswerer] = [:]
         for (cluster, directory) in run.specialists {
             if target == "in-process" {
@@ -123,7 +137,7 @@ struct ReplayCommand: AsyncParsableCommand {
             } else {
                 answerers[cluster] = EndpointAnswerer(
                     url: URL(string: target)!, model: model, timeoutSeconds: timeout,
-                    apiKey: ProcessInfo.processInfo.environment["UNDERSTUDY_REPLAY_API_KEY"])
+                    apiKey: ProcessInfo.processInfo.environment["UNDERSTUDY_REPLAY_API_KEY"], client: client)
             }
         }
         return answerers
