@@ -36,7 +36,7 @@ struct ReplayCommandTests {
         let run = try SmallRun.write(in: root)
 
         let replay = try ProcessRunner.run(
-            binary, ["replay", "--run", run.path, "--target", server.url, "--timeout", "1", "--json"], timeout: 120)
+            binary, ["replay", "--run", run.path, "--target", server.url, "--timeout", "3", "--json"], timeout: 120)
         #expect(replay.status == 0, "\(replay.stderr)")
         let report = try Self.json(replay)
         let orders = try #require(Self.cluster(report, "c000"))
@@ -69,7 +69,8 @@ struct ReplayCommandTests {
         #expect(html.contains("c001") && html.contains("not covered"))
         #expect(html.components(separatedBy: "<svg").count - 1 == 4)
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href=\"http"))
-        #expect(html.contains("HTTP 500"))  // the reasons of the misses are shown
+        // The misses are counted and their reasons shown (most frequent first, then by name).
+        #expect(html.contains("No usable answer for 4 exchanges") && html.contains("HTTP 500"))
         let markdown = Self.text(run.appendingPathComponent("report/report.md"))
         #expect(markdown.contains("| c001 | weather questions |") && markdown.contains("not covered"))
         let reportJSON = try JSONValue(parsing: Array(Self.text(run.appendingPathComponent("report/report.json")).utf8))

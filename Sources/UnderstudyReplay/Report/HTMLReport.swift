@@ -107,7 +107,7 @@ enum HTMLReport {
             var reasons: [String: Int] = [:]
             for e in errors { reasons[e.reason, default: 0] += 1 }
             html += "<p class=\"errors\">No usable answer for \(errors.count) exchanges (sent upstream): "
-            html += reasons.sorted { $0.value > $1.value }.prefix(3).map { "\(HTMLText.escape($0.key)) (×\($0.value))" }.joined(separator: "; ")
+            html += reasons.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(3).map { "\(HTMLText.escape($0.key)) (×\($0.value))" }.joined(separator: "; ")
             html += "</p>\n"
         }
         return html + "</article>\n"
