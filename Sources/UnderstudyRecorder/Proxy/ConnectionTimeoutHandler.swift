@@ -19,7 +19,15 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
     private let idleTimeout: TimeAmount
     private let onHeaderTimeout: @Sendable () -> Void
     private var phase = Phase.awaitingHead
+    /// When the connection is closed unless something happens first (nil while a request is in
+    /// progress), and whether that is the header timeout.
+    private var deadline: NIODeadline?
+    private var deadlineIsHeader = false
+    // One timer, re-armed lazily: a timer due at or before a new deadline is kept and re-checks
+    // the deadline when it fires, so requests on a keep-alive connection schedule nothing (it
+    // was two schedules and two cancels per request on the proxy's hot path).
     private var timer: Scheduled<Void>?
+    private var timerDue = NIODeadline.distantPast
 
     public init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void = {}) {
         self.headerTimeout = headerTimeout
@@ -39,6 +47,7 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
     public func channelInactive(context: ChannelHandlerContext) {
         timer?.cancel()
         timer = nil
+        deadline = nil
         context.fireChannelInactive()
     }
 
@@ -58,8 +67,7 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
         switch event {
         case .requestHeadReceived:
             phase = .inRequest
-            timer?.cancel()
-            timer = nil
+            deadline = nil
         case .responseCompleted:
             phase = .awaitingHead
             arm(idleTimeout, context: context, header: false)
@@ -68,12 +76,28 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
     }
 
     private func arm(_ amount: TimeAmount, context: ChannelHandlerContext, header: Bool) {
+        let due = context.eventLoop.now + amount
+        deadline = due
+        deadlineIsHeader = header
+        if timer != nil, timerDue <= due { return }
         timer?.cancel()
-        let channel = context.channel
-        let onHeaderTimeout = self.onHeaderTimeout
-        timer = context.eventLoop.scheduleTask(in: amount) {
-            if header { onHeaderTimeout() }
-            channel.close(promise: nil)
+        schedule(at: due, channel: context.channel, eventLoop: context.eventLoop)
+    }
+
+    private func schedule(at due: NIODeadline, channel: any Channel, eventLoop: any EventLoop) {
+        timerDue = due
+        let handler = NIOLoopBound(self, eventLoop: eventLoop)
+        timer = eventLoop.scheduleTask(deadline: due) { handler.value.fire(channel: channel, eventLoop: eventLoop) }
+    }
+
+    private func fire(channel: any Channel, eventLoop: any EventLoop) {
+        timer = nil
+        guard let deadline, channel.isActive else { return }
+        guard eventLoop.now >= deadline else {
+            schedule(at: deadline, channel: channel, eventLoop: eventLoop)
+            return
         }
+        if deadlineIsHeader { onHeaderTimeout() }
+        channel.close(promise: nil)
     }
 }
