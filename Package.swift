@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
         .package(url: "https://github.com/ordo-one/TextTable.git", from: "0.0.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/console-kit.git", from: "4.16.0"),
     ],
     targets: [
         // C libraries from Debian's -dev packages. Each is imported by exactly one Swift module.
@@ -110,6 +111,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "TextTable", package: "TextTable"),
+                .product(name: "ConsoleKitTerminal", package: "console-kit"),
             ],
             swiftSettings: strict
         ),

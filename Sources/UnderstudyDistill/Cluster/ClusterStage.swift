@@ -44,7 +44,7 @@ public struct ClusterStage: Sendable {
     ///   call there (for evaluation against other clustering tools on the same vectors).
     public func run(entries: [CorpusEntry], runDirectory: URL, exportEmbeddings: URL? = nil) throws -> Summary {
         let started = Date()
-        let usable = entries.filter { $0.trainable && $0.response != nil && $0.variant == 0 }
+        let usable = entries.filter(Self.isClusterable)
         let result = try TaskClusterer(configuration: clustering, embedder: embedder)
             .cluster(usable.map(Self.candidate))
         let datasets = try DatasetWriter(split: split)
@@ -62,6 +62,11 @@ public struct ClusterStage: Sendable {
                               seconds: Date().timeIntervalSince(started))
         try RunFiles.write(summary.json.serializedBytes(), to: runDirectory.appendingPathComponent("stage2.json"))
         return summary
+    }
+
+    /// Whether an entry takes part in clustering: trainable, answered, and not an augmentation variant.
+    public static func isClusterable(_ entry: CorpusEntry) -> Bool {
+        entry.trainable && entry.response != nil && entry.variant == 0
     }
 
     /// The structural signature and embedding text of a corpus entry.

@@ -21,52 +21,66 @@ struct DistillClusterCommand: AsyncParsableCommand {
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func run() async throws {
-        let summary = try options.runStageTwo()
+        let (summary, runDirectory) = try options.runStageTwo()
         if json {
             print(summary.json.serialized())
         } else {
-            print(ClusterTable.render(try ClusterIndex.load(run: options.runDirectory)))
+            print(ClusterTable.render(try ClusterIndex.load(run: runDirectory)))
             print("\(summary.clustering.clusters.count) clusters, \(summary.clustering.noiseCount) calls left as noise, "
                 + "embedder \(summary.clustering.embedder), \(String(format: "%.1f", summary.seconds)) s")
         }
     }
 }
 
-/// Options of stage two, shared by `distill` (all stages) and `distill cluster`.
+/// Options of stage two, shared by `distill` (all stages) and `distill cluster`. Unset options fall
+/// back to `[distill]` of understudy.toml, then to the defaults named in their help.
 struct ClusterOptions: ParsableArguments {
     @Option(help: "Name of the run (a folder under --runs).") var run: String
-    @Option(help: "Folder holding runs.") var runs = "distill/runs"
-    @Option(help: "Clustering algorithm: hdbscan or kmeans.") var algorithm = "hdbscan"
-    @Option(help: "Smallest number of calls that counts as a task.") var minClusterSize = 5
+    @Option(help: "Folder holding runs (default distill/runs).") var runs: String?
+    @Option(help: "Settings file (default ./understudy.toml when present): [distill] section.") var config: String?
+    @Option(help: "Clustering algorithm: hdbscan (default) or kmeans.") var algorithm: String?
+    @Option(help: "Smallest number of calls that counts as a task (default 5).") var minClusterSize: Int?
     @Option(help: "all-MiniLM-L6-v2 model directory (default: found in .venv).") var embeddingModel: String?
     @Flag(help: "Use the hashing embedder even when the model is present.") var hashingEmbedder = false
     @Option(help: ArgumentHelp("Write each clustered call's embedding as JSONL here (for evaluation).", visibility: .hidden))
     var exportEmbeddings: String?
 
-    var runDirectory: URL { URL(fileURLWithPath: runs).appendingPathComponent(run, isDirectory: true) }
-
     func validate() throws {
-        guard ClusteringConfiguration.Algorithm(rawValue: algorithm) != nil else {
+        if let algorithm, ClusteringConfiguration.Algorithm(rawValue: algorithm) == nil {
             throw ValidationError("--algorithm must be hdbscan or kmeans, not \(algorithm)")
         }
-        guard minClusterSize >= 2 else { throw ValidationError("--min-cluster-size must be at least 2") }
+        if let minClusterSize, minClusterSize < 2 { throw ValidationError("--min-cluster-size must be at least 2") }
     }
 
-    func runStageTwo() throws -> ClusterStage.Summary {
+    /// `[distill]` of the settings file (empty when there is none).
+    func fileSettings() throws -> UnderstudyConfiguration.Distill {
+        try UnderstudyConfiguration.load(path: config).distill
+    }
+
+    func runDirectory(_ file: UnderstudyConfiguration.Distill) -> URL {
+        URL(fileURLWithPath: runs ?? file.runs ?? "distill/runs").appendingPathComponent(run, isDirectory: true)
+    }
+
+    /// Stage two over the run's corpus; returns its summary and the run directory it wrote.
+    func runStageTwo() throws -> (summary: ClusterStage.Summary, runDirectory: URL) {
+        let file = try fileSettings()
+        let runDirectory = runDirectory(file)
         let corpusFile = runDirectory.appendingPathComponent(Corpus.fileName)
         let entries = try Corpus.read(file: corpusFile).entries
         let embedder: any SentenceEmbedder
-        if hashingEmbedder {
+        if hashingEmbedder || file.hashingEmbedder == true {
             embedder = HashingEmbedder()
         } else {
-            let choice = try EmbedderChoice.make(modelPath: embeddingModel, allowHashing: true)
+            let choice = try EmbedderChoice.make(modelPath: embeddingModel ?? file.embeddingModel, allowHashing: true)
             if let warning = choice.warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             embedder = choice.embedder
         }
         let configuration = ClusteringConfiguration(
-            algorithm: ClusteringConfiguration.Algorithm(rawValue: algorithm) ?? .hdbscan, minimumClusterSize: minClusterSize)
-        return try ClusterStage(clustering: configuration, embedder: embedder)
+            algorithm: ClusteringConfiguration.Algorithm(rawValue: algorithm ?? file.algorithm ?? "hdbscan") ?? .hdbscan,
+            minimumClusterSize: minClusterSize ?? file.minClusterSize ?? 5)
+        let summary = try ClusterStage(clustering: configuration, embedder: embedder)
             .run(entries: entries, runDirectory: runDirectory, exportEmbeddings: exportEmbeddings.map { URL(fileURLWithPath: $0) })
+        return (summary, runDirectory)
     }
 }
 

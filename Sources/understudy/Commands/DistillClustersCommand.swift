@@ -14,11 +14,13 @@ struct DistillClustersCommand: AsyncParsableCommand {
             """)
 
     @Option(help: "Name of the run.") var run: String
-    @Option(help: "Folder holding runs.") var runs = "distill/runs"
+    @Option(help: "Folder holding runs (default [distill] runs of understudy.toml, else distill/runs).") var runs: String?
+    @Option(help: "Settings file (default ./understudy.toml when present).") var config: String?
     @Flag(help: "Print clusters.json as is.") var json = false
 
     func run() async throws {
-        let index = try ClusterIndex.load(run: URL(fileURLWithPath: runs).appendingPathComponent(run))
+        let folder = try runs ?? UnderstudyConfiguration.load(path: config).distill.runs ?? "distill/runs"
+        let index = try ClusterIndex.load(run: URL(fileURLWithPath: folder).appendingPathComponent(run))
         if json {
             var copy = index
             // Centroids are for machines; they drown the listing.

@@ -53,67 +53,94 @@ struct DistillCleanCommand: AsyncParsableCommand {
     }
 }
 
-/// Options of stage one, shared by `distill` (all stages) and `distill clean`.
+/// Options of stage one, shared by `distill` (all stages) and `distill clean`. Unset options fall
+/// back to `[distill]` of understudy.toml, then to the defaults named in their help.
 struct CleanOptions: ParsableArguments {
     @Option(name: .customLong("from"), help: "A capture archive (directory or segment); repeat for several.")
     var inputs: [String] = []
     @Option(help: "Name of the run (a folder under --runs).") var run: String
-    @Option(help: "Folder holding runs.") var runs = "distill/runs"
+    @Option(help: "Folder holding runs (default distill/runs).") var runs: String?
+    @Option(help: "Settings file (default ./understudy.toml when present): [distill] section.") var config: String?
     @Flag(help: "Replace an existing run (atomically).") var force = false
-    @Option(help: "surrogate (realistic, consistent values) or placeholder (<EMAIL_1> tags).") var mode = "surrogate"
+    @Option(help: "surrogate (realistic, consistent values; the default) or placeholder (<EMAIL_1> tags).")
+    var mode: String?
     @Option(help: "File holding the anonymization key (else UNDERSTUDY_ANON_KEY / UNDERSTUDY_ANON_KEY_FILE).")
     var keyFile: String?
-    @Option(help: "Jaccard similarity from which two requests are near duplicates.") var nearThreshold = 0.9
+    @Option(help: "Jaccard similarity from which two requests are near duplicates (default 0.9).")
+    var nearThreshold: Double?
     @Flag(help: "Collapse exact duplicates only.") var noNearDedup = false
-    @Option(help: "MinHash permutations.") var numPerm = 128
-    @Option(help: "Words per shingle for near-duplicate detection.") var shingle = 3
-    @Option(help: "Minimum confidence for person names (0…1).") var personThreshold = 0.5
-    @Option(help: "Minimum confidence for street addresses (0…1).") var addressThreshold = 0.5
-    @Option(help: "Longest message text kept, in bytes; longer ones are cut and counted.") var maxMessageBytes =
-        32 * 1024
+    @Option(help: "MinHash permutations (default 128).") var numPerm: Int?
+    @Option(help: "Words per shingle for near-duplicate detection (default 3).") var shingle: Int?
+    @Option(help: "Minimum confidence for person names, 0…1 (default 0.5).") var personThreshold: Double?
+    @Option(help: "Minimum confidence for street addresses, 0…1 (default 0.5).") var addressThreshold: Double?
+    @Option(help: "Longest message text kept, in bytes; longer ones are cut and counted (default 32768).")
+    var maxMessageBytes: Int?
     @Option(help: "JSON price table (USD per 1M tokens by model prefix) for recorded cost.") var prices: String?
-    @Option(help: "Augmentation: also write K variants of each entry with re-drawn surrogates.") var augment = 0
+    @Option(help: "Augmentation: also write K variants of each entry with re-drawn surrogates (default 0).")
+    var augment: Int?
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
         guard !inputs.isEmpty else { throw ValidationError("give at least one capture archive with --from") }
-        guard AnonymizationMode(rawValue: mode) != nil else {
+        if let mode, AnonymizationMode(rawValue: mode) == nil {
             throw ValidationError("--mode must be surrogate or placeholder, not \(mode)")
         }
-        guard nearThreshold > 0 && nearThreshold <= 1 else {
+        if let nearThreshold, !(nearThreshold > 0 && nearThreshold <= 1) {
             throw ValidationError("--near-threshold must be in (0, 1]")
         }
-        guard numPerm >= 8 && numPerm <= 1024 else { throw ValidationError("--num-perm must be between 8 and 1024") }
-        guard shingle >= 1 else { throw ValidationError("--shingle must be at least 1") }
-        guard augment >= 0 && augment <= 16 else { throw ValidationError("--augment must be between 0 and 16") }
-        guard maxMessageBytes >= 256 else { throw ValidationError("--max-message-bytes must be at least 256") }
+        if let numPerm, !(8...1024).contains(numPerm) { throw ValidationError("--num-perm must be between 8 and 1024") }
+        if let shingle, shingle < 1 { throw ValidationError("--shingle must be at least 1") }
+        if let augment, !(0...16).contains(augment) { throw ValidationError("--augment must be between 0 and 16") }
+        if let maxMessageBytes, maxMessageBytes < 256 { throw ValidationError("--max-message-bytes must be at least 256") }
     }
 
+    /// `[distill]` of the settings file (empty when there is none).
+    func fileSettings() throws -> UnderstudyConfiguration.Distill {
+        try UnderstudyConfiguration.load(path: config).distill
+    }
+
+    /// The runs folder: `--runs`, else `[distill] runs`, else `distill/runs`.
+    func runsFolder(_ file: UnderstudyConfiguration.Distill) -> String { runs ?? file.runs ?? "distill/runs" }
+
     func configuration() throws -> StageOneConfiguration {
+        let file = try fileSettings()
         let key: [UInt8]?
-        do { key = try AnonymizerConfiguration.loadKey(keyFile: keyFile) } catch { throw CLIError("\(error)") }
+        let keyPath = (keyFile ?? file.keyFile).map { NSString(string: $0).expandingTildeInPath }
+        do { key = try AnonymizerConfiguration.loadKey(keyFile: keyPath) } catch { throw CLIError("\(error)") }
         let anonymizer = AnonymizerConfiguration(
-            mode: AnonymizationMode(rawValue: mode)!, key: key,
-            thresholds: [.person: personThreshold, .streetAddress: addressThreshold])
+            mode: AnonymizationMode(rawValue: mode ?? file.mode ?? "surrogate") ?? .surrogate, key: key,
+            thresholds: [
+                .person: personThreshold ?? file.personThreshold ?? 0.5,
+                .streetAddress: addressThreshold ?? file.addressThreshold ?? 0.5,
+            ])
         let table: PriceTable
-        do { table = try prices.map(PriceTable.load(path:)) ?? PriceTable() } catch { throw CLIError("\(error)") }
+        do { table = try (prices ?? file.prices).map(PriceTable.load(path:)) ?? PriceTable() } catch {
+            throw CLIError("\(error)")
+        }
         return StageOneConfiguration(
-            inputs: inputs.map { URL(fileURLWithPath: $0) }, run: run, runsRoot: URL(fileURLWithPath: runs),
+            inputs: inputs.map { URL(fileURLWithPath: $0) }, run: run, runsRoot: URL(fileURLWithPath: runsFolder(file)),
             force: force,
             anonymizer: anonymizer,
             dedup: DedupConfiguration(
-                threshold: nearThreshold, permutations: numPerm, shingleSize: shingle, nearDuplicates: !noNearDedup),
-            maximumMessageBytes: maxMessageBytes, prices: table, variants: augment)
+                threshold: nearThreshold ?? file.nearThreshold ?? 0.9, permutations: numPerm ?? file.numPerm ?? 128,
+                shingleSize: shingle ?? file.shingle ?? 3, nearDuplicates: !noNearDedup && (file.nearDuplicates ?? true)),
+            maximumMessageBytes: maxMessageBytes ?? file.maxMessageBytes ?? 32 * 1024, prices: table,
+            variants: augment ?? file.augment ?? 0)
     }
 
     func runStageOne() throws -> StageOneReport {
         let stage = StageOne(configuration: try configuration())
-        let progress = DistillProgress()
-        defer { progress.finish() }
+        let progress = DistillProgress(bars: !json)
         do {
-            return try stage.run { progress.update($0) }
+            let report = try stage.run { progress.update($0) }
+            progress.finish(succeeded: true)
+            return report
         } catch let error as DistillError {
+            progress.finish(succeeded: false)
             throw CLIError(error.description)
+        } catch {
+            progress.finish(succeeded: false)
+            throw error
         }
     }
 }

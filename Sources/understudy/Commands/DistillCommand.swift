@@ -17,10 +17,12 @@ struct DistillCommand: AsyncParsableCommand {
               understudy distill --from captures/prod --run r1
               understudy distill clean --from captures/prod --run r1 --mode placeholder
               understudy distill cluster --run r1
+              understudy distill datasets --run r1 --test-share 0.2
               understudy distill clusters --run r1
             """,
         subcommands: [
-            DistillAllCommand.self, DistillCleanCommand.self, DistillClusterCommand.self, DistillClustersCommand.self,
+            DistillAllCommand.self, DistillCleanCommand.self, DistillClusterCommand.self, DistillDatasetsCommand.self,
+            DistillClustersCommand.self,
             DistillProbeCommand.self,
         ],
         defaultSubcommand: DistillAllCommand.self
@@ -38,19 +40,21 @@ struct DistillAllCommand: AsyncParsableCommand {
             """)
 
     @OptionGroup var clean: CleanOptions
-    @Option(help: "Clustering algorithm for stage two: hdbscan or kmeans.") var algorithm = "hdbscan"
-    @Option(help: "Smallest number of calls that counts as a task.") var minClusterSize = 5
+    @Option(help: "Clustering algorithm for stage two: hdbscan (default) or kmeans.") var algorithm: String?
+    @Option(help: "Smallest number of calls that counts as a task (default 5).") var minClusterSize: Int?
+    @Option(help: "all-MiniLM-L6-v2 model directory (default: found in .venv).") var embeddingModel: String?
     @Flag(help: "Use the hashing embedder even when the embedding model is present.") var hashingEmbedder = false
 
     func run() async throws {
         let report = try clean.runStageOne()
-        var arguments = [
-            "--run", clean.run, "--runs", clean.runs, "--algorithm", algorithm, "--min-cluster-size",
-            String(minClusterSize),
-        ]
+        var arguments = ["--run", clean.run]
+        if let runs = clean.runs { arguments += ["--runs", runs] }
+        if let config = clean.config { arguments += ["--config", config] }
+        if let algorithm { arguments += ["--algorithm", algorithm] }
+        if let minClusterSize { arguments += ["--min-cluster-size", String(minClusterSize)] }
+        if let embeddingModel { arguments += ["--embedding-model", embeddingModel] }
         if hashingEmbedder { arguments.append("--hashing-embedder") }
-        let cluster = try ClusterOptions.parse(arguments)
-        let summary = try cluster.runStageTwo()
+        let (summary, _) = try ClusterOptions.parse(arguments).runStageTwo()
         if clean.json {
             print(
                 JSONValue.object([JSONMember("stage1", report.json), JSONMember("stage2", summary.json)]).serialized())

@@ -64,6 +64,8 @@ struct UnderstudyConfiguration {
     var upstreams: [(name: String, url: String)] = []
     var redaction = Redaction()
     var admin = Admin()
+    /// `[distill]`: defaults for `understudy distill` (see UnderstudyConfiguration+Distill.swift).
+    var distill = Distill()
     /// Where the settings came from (nil: defaults only).
     var path: String?
     /// The whole parsed file, for sections other commands own.
@@ -140,12 +142,15 @@ struct UnderstudyConfiguration {
             try reader.allow(section, "admin", ["listen"])
             configuration.admin.listen = try reader.string(section, "admin", "listen")
         }
+        if let section = try reader.section(table, "distill") {
+            configuration.distill = try Distill(section, reader)
+        }
         return configuration
     }
 }
 
 /// Typed access to TOML values with errors that say file, section and key.
-private struct SectionReader {
+struct SectionReader {
     let path: String
 
     func section(_ table: TOMLTable, _ name: String) throws -> TOMLTable? {
@@ -194,5 +199,11 @@ private struct SectionReader {
         if let number = value.double { return number }
         if let number = value.int { return Double(number) }
         throw CLIError("\(path): [\(section)] \(key) must be a number")
+    }
+
+    func bool(_ table: TOMLTable, _ section: String, _ key: String) throws -> Bool? {
+        guard let value = table[key] else { return nil }
+        guard let flag = value.bool else { throw CLIError("\(path): [\(section)] \(key) must be true or false") }
+        return flag
     }
 }
