@@ -10,15 +10,21 @@ let fuzz: [SwiftSetting] = [.unsafeFlags(["-parse-as-library"])]
 
 let package = Package(
     name: "understudy-fuzz",
+    dependencies: [
+        // The checkout the main package already resolved (swift build there first); the anonymizer's HMAC.
+        .package(path: "../../.build/checkouts/swift-crypto"),
+    ],
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd"),
         .target(name: "UnderstudyArchive", dependencies: ["CZstd"], exclude: ["README.md"]),
         .target(name: "SSEParser"),
         .target(name: "CFuzzDriver"),
+        .target(name: "Anonymize", dependencies: ["UnderstudyArchive", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "PcapParsers", dependencies: ["UnderstudyArchive"]),
         .executableTarget(name: "FuzzSSE", dependencies: ["CFuzzDriver", "SSEParser"], swiftSettings: fuzz),
         .executableTarget(name: "FuzzHTTP1", dependencies: ["CFuzzDriver", "PcapParsers"], swiftSettings: fuzz),
         .executableTarget(name: "FuzzTCP", dependencies: ["CFuzzDriver", "PcapParsers"], swiftSettings: fuzz),
+        .executableTarget(name: "FuzzAnonymizer", dependencies: ["CFuzzDriver", "Anonymize"], swiftSettings: fuzz),
         .executableTarget(name: "FuzzArchive", dependencies: ["CFuzzDriver", "UnderstudyArchive"], swiftSettings: fuzz),
     ]
 )

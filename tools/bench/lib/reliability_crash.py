@@ -42,7 +42,7 @@ def run(work: Path, kills=50, concurrency=8, min_s=0.5, max_s=3.0, grace_ms=200.
     random.seed(seed)
     processes = Processes(work / "procs")
     results = {"kills": 0, "verify_ok": 0, "repaired": 0, "verify_failed": 0, "checked": 0, "lost": 0,
-               "lost_markers": [], "requests_finished": 0}
+               "max_lost_age_ms": 0.0, "lost_markers": [], "requests_finished": 0}
     try:
         for iteration in range(kills):
             out = work / f"capture-{iteration:03d}"
@@ -74,7 +74,10 @@ def run(work: Path, kills=50, concurrency=8, min_s=0.5, max_s=3.0, grace_ms=200.
             results["checked"] += len(due)
             results["requests_finished"] += len(finished)
             results["lost"] += len(missing)
-            results["lost_markers"] += missing[:5]
+            results["lost_markers"] += missing[:2]
+            # How long before the kill the oldest missing exchange had finished: the real loss window.
+            ages = [(killed_at - end) * 1000 for marker, end in finished if f"[{marker}]" not in recorded]
+            results["max_lost_age_ms"] = round(max([results["max_lost_age_ms"]] + ages), 1)
             log(f"kill {iteration + 1}/{kills}: {len(finished)} finished, {len(due)} due, {len(missing)} missing,"
                 f" verify {'ok' if ok else 'FAILED'}")
     finally:

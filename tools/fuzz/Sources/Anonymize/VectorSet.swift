@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyDistill/Cluster/VectorSet.swift
