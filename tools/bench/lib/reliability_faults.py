@@ -3,10 +3,12 @@ trickles on 80% of the requests; tools/e2e/fault_clients.py load sends them thro
 and samples the recorder's RSS after warm-up and at the end. Every request must be archived."""
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 from reliability_common import ROOT, Processes, binary
 
+VENV_PYTHON = ROOT / ".venv/bin/python"  # has the openai/anthropic SDKs fault_clients.py imports
 FAULTS = ["reset-mid-stream", "stall", "malformed-sse", "status:500", "trickle"]
 
 
@@ -17,7 +19,7 @@ def run(work: Path, requests=400, concurrency=16, log=print):
         out = work / "capture"
         recorder = processes.start_recorder(out)
         driver = subprocess.run(
-            [str(ROOT / ".venv/bin/python"), str(ROOT / "tools/e2e/fault_clients.py"), "load",
+            [str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable), str(ROOT / "tools/e2e/fault_clients.py"), "load",
              f"http://127.0.0.1:{processes.port}", str(recorder.pid), str(requests), str(concurrency)],
             capture_output=True, text=True, timeout=1200)
         if driver.returncode != 0:
