@@ -3,26 +3,31 @@ import Testing
 import UnderstudyInference
 import UnderstudyTestSupport
 
-/// Prompt format v1 against the trainer's golden file (distill/trainer/tests/golden/prompt_format_v1.jsonl).
+/// Prompt format v2 against the trainer's golden file (distill/trainer/tests/golden/prompt_format_v2.jsonl):
+/// v1 cases (no request tools) and cases whose request brings its own tools.
 struct PromptRendererTests {
     struct Case {
         var name: String
         var messages: [PromptRenderer.Message]
         var target: OrderedJSON
         var tools: [String: OrderedJSON]
+        /// The request's own tools (v2), nil for none.
+        var requestTools: [PromptRenderer.Tool]?
         var promptText: String
+        var promptHead: String
         var targetText: String
         var slots: [PromptSlotTable.Slot]
     }
 
     static func cases() throws -> [Case] {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent(
-            "distill/trainer/tests/golden/prompt_format_v1.jsonl")
+            "distill/trainer/tests/golden/prompt_format_v2.jsonl")
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
             let item = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = item["messages"], case .array(let tools)? = item["tools"],
                 case .array(let slots)? = item["slots"], case .string(let name)? = item["name"],
-                case .string(let prompt)? = item["prompt_text"], case .string(let target)? = item["target_text"]
+                case .string(let prompt)? = item["prompt_text"], case .string(let target)? = item["target_text"],
+                case .string(let head)? = item["prompt_head"]
             else { throw ReferenceError("unexpected golden line \(line.prefix(80))") }
             func calls(_ value: OrderedJSON?) -> [(name: String, arguments: OrderedJSON?)] {
                 guard case .array(let list)? = value else { return [] }
@@ -44,20 +49,30 @@ struct PromptRendererTests {
                 guard case .string(let t)? = s["text"], case .string(let k)? = s["kind"] else {
                     return .init(text: "", kind: "")
                 }
+                if case .bool(true)? = s["tool_name"] { return .init(text: t, kind: k, isToolName: true) }
                 return .init(text: t, kind: k)
+            }
+            var requestTools: [PromptRenderer.Tool]? = nil
+            if case .array(let list)? = item["request_tools"] {
+                requestTools = list.map { tool in
+                    if case .string(let n)? = tool["name"] { return (n, tool["parameters"]) }
+                    return ("", tool["parameters"])
+                }
             }
             return Case(
                 name: name, messages: parsed, target: item["target"] ?? .null, tools: toolTable,
-                promptText: prompt, targetText: target, slots: slotList)
+                requestTools: requestTools, promptText: prompt, promptHead: head, targetText: target, slots: slotList)
         }
     }
 
     @Test func rendersPromptsSlotsAndTargetsLikeTheTrainer() throws {
         let cases = try Self.cases()
         #expect(cases.count >= 5)
+        #expect(cases.contains { $0.requestTools != nil }, "no case with request tools (v2)")
         for item in cases {
-            let prompt = try PromptRenderer.renderPrompt(item.messages)
+            let prompt = try PromptRenderer.renderPrompt(item.messages, tools: item.requestTools)
             #expect(prompt.text == item.promptText, "\(item.name)")
+            #expect(prompt.head == item.promptHead, "\(item.name)")
             #expect(prompt.slots.slots == item.slots, "\(item.name)")
             var content: String? = nil
             if case .string(let c)? = item.target["content"] { content = c }
@@ -66,14 +81,15 @@ struct PromptRendererTests {
                 for call in list { if case .string(let n)? = call["name"] { calls.append((n, call["arguments"])) } }
             }
             #expect(
-                PromptRenderer.renderResponse(content: content, calls: calls, table: prompt.slots) == item.targetText,
+                PromptRenderer.renderResponse(
+                    content: content, calls: calls, table: prompt.slots, nameSlots: prompt.nameSlots) == item.targetText,
                 "\(item.name)")
         }
     }
 
     @Test func restoresTargetsToTheRecordedResponse() throws {
         for item in try Self.cases() {
-            let prompt = try PromptRenderer.renderPrompt(item.messages)
+            let prompt = try PromptRenderer.renderPrompt(item.messages, tools: item.requestTools)
             let response = try AnswerRestorer.restore(item.targetText, slots: prompt.slots, tools: item.tools)
             var expected: [AnswerRestorer.Response.ToolCall] = []
             if case .array(let list)? = item.target["tool_calls"] {
@@ -84,6 +100,9 @@ struct PromptRendererTests {
                 }
             }
             #expect(response.toolCalls.map(\.name) == expected.map(\.name), "\(item.name)")
+            var content: String? = nil
+            if case .string(let c)? = item.target["content"] { content = c }
+            #expect(response.content == content, "\(item.name)")
             for (ours, theirs) in zip(response.toolCalls, expected) {
                 #expect(
                     Self.sameMembers(ours.arguments, theirs.arguments),

@@ -28,10 +28,45 @@ struct SpecialistTests {
         #expect(finished > 0, "no answer reached <|end|> within max_new_tokens")
     }
 
+    /// A v2 specialist of a cluster whose requests bring their own tools answers only with the
+    /// request's tools, named back from their slots (the tiny model with request_tools switched on).
+    @Test func requestToolsConstrainAndNameTheAnswer() throws {
+        let directory = try TestEnvironment.temporaryDirectory("specialist-request-tools")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for file in try FileManager.default.contentsOfDirectory(atPath: Self.tiny.path) {
+            try FileManager.default.copyItem(
+                at: Self.tiny.appendingPathComponent(file), to: directory.appendingPathComponent(file))
+        }
+        let specURL = directory.appendingPathComponent("specialist.json")
+        var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as? [String: Any])
+        spec["request_tools"] = true
+        try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
+        let specialist = try Specialist(directory: directory)
+        #expect(specialist.requestTools)
+        let parameters = try OrderedJSON.parse(
+            #"{"type":"object","properties":{"visit":{"type":"string"},"stars":{"type":"integer"}},"required":["visit"]}"#)
+        var finished = 0
+        for request in ["Rate visit V77 with 5 stars", "Give V12 three stars", "Book Luigi's for 4"] {
+            let answer = try specialist.answer(
+                [.init(role: "user", content: request)], tools: [("score_visit", parameters)])
+            #expect(answer.text.contains("\"book_table\"") == false, "\(answer.text)")
+            guard answer.finishReason == .stop else { continue }
+            finished += 1
+            let response = try #require(answer.response, "\(answer.text): \(answer.failure ?? "")")
+            for call in response.toolCalls {
+                #expect(call.name == "score_visit", "\(answer.text)")
+                if case .object(let members) = call.arguments {
+                    #expect(members.allSatisfy { ["visit", "stars"].contains($0.key) }, "\(answer.text)")
+                }
+            }
+        }
+        #expect(finished > 0, "no answer reached <|end|> within max_new_tokens")
+    }
+
     @Test func wrongPromptFormatVersionIsNamed() throws {
         let directory = try TestEnvironment.temporaryDirectory("specialist")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Data(#"{"format":1,"prompt_format":2}"#.utf8).write(to: directory.appendingPathComponent("specialist.json"))
+        try Data(#"{"format":1,"prompt_format":3}"#.utf8).write(to: directory.appendingPathComponent("specialist.json"))
         #expect {
             _ = try Specialist(directory: directory)
         } throws: { error in

@@ -19,6 +19,7 @@ class Example:
     messages: list[dict]
     target: dict
     weight: int = 1
+    tools: list[dict] | None = None  # the request's own tools, when they differ from the cluster's
 
 
 @dataclass
@@ -31,6 +32,18 @@ class Cluster:
     @property
     def tools(self) -> list[dict]:
         return self.info.get("tools") or []
+
+    @property
+    def request_tools(self) -> bool:
+        """Whether the cluster's requests bring their own tools (some training line has `tools`):
+        then every prompt lists its request's tools (prompt format v2)."""
+        return any(e.tools for e in self.splits.get("train", []))
+
+    def tools_of(self, example: Example) -> list[dict] | None:
+        """The tool list the prompt of `example` renders: None when the cluster's tools are constant."""
+        if not self.request_tools:
+            return None
+        return example.tools or self.tools
 
     @property
     def prefix_hash(self) -> str | None:
@@ -54,8 +67,11 @@ def _read_split(path: Path) -> list[Example]:
             messages, target = row.get("messages"), row.get("target")
             if not isinstance(messages, list) or not isinstance(target, dict):
                 raise DatasetError(f"{path}:{number}: needs a 'messages' list and a 'target' object")
+            tools = row.get("tools")
+            if tools is not None and not isinstance(tools, list):
+                raise DatasetError(f"{path}:{number}: 'tools' is not a list")
             examples.append(Example(str(row.get("id", f"{path.stem}-{number}")), messages, target,
-                                    int(row.get("weight", 1) or 1)))
+                                    int(row.get("weight", 1) or 1), tools))
     return examples
 
 

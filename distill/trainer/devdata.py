@@ -200,9 +200,14 @@ def from_requests(requests: Path, run_dir: Path, per_agent: int | None = None) -
             tool_map.setdefault(tool["name"], tool)
         bfcl_id = request["conversation"].split("/")[0]
         rows.append({"format": 1, "id": request["body_sha256"][:16], "conversation": request["conversation"],
-                     "weight": 1, "messages": varying, "target": request["expected"], "split": _split_of(bfcl_id)})
+                     "weight": 1, "messages": varying, "target": request["expected"], "split": _split_of(bfcl_id),
+                     "tools": tools})
     ids = []
     for agent, (tool_map, rows) in sorted(agents.items()):
+        # As the distiller writes them: a line's own tools only where they differ from the cluster's.
+        for row in rows:
+            if row["tools"] == list(tool_map.values()):
+                del row["tools"]
         write_cluster(run_dir, agent, f"BFCL fleet agent {agent}", list(tool_map.values()),
                       rows[:per_agent] if per_agent else rows)
         ids.append(agent)

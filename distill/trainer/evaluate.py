@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import torch
 
 from .features import Feature
-from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, USER, parse_response
+from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
 from .slots import restore_response, slot_token
 
 
@@ -40,8 +40,9 @@ def exact_match(predicted: dict | None, expected: dict) -> bool:
 
 
 def banned_ids(tokenizer, slot_count: int, max_slots: int) -> list[int]:
-    tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER] + [slot_token(i) for i in range(slot_count, max_slots)]
-    return [tokenizer.convert_tokens_to_ids(t) for t in tokens]
+    tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER, TOOLS] + [slot_token(i) for i in range(slot_count, max_slots)]
+    vocabulary = tokenizer.get_vocab()
+    return [vocabulary[t] for t in tokens if t in vocabulary]
 
 
 @torch.no_grad()
@@ -85,7 +86,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
                  max_new_tokens)
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
     try:
-        response = restore_response(parse_response(text), feature.slots, tools)
+        response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
@@ -124,8 +125,11 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens) for f in features]
     correct = sum(p.correct for p in predictions)
+    weights = [f.example.weight for f in features]
+    weighted = sum(w for w, p in zip(weights, predictions) if p.correct)
     summary = {"split": "test", "examples": len(predictions), "correct": correct,
                "rate": round(correct / len(predictions), 4) if predictions else None,
+               "traffic_rate": round(weighted / sum(weights), 4) if predictions else None,
                "unparsable": sum(p.error is not None for p in predictions)}
     if train_targets is not None:
         literals = {json.dumps(leaf) for t in train_targets for leaf in answer_leaves(t)}

@@ -16,36 +16,43 @@ class Feature:
     prompt_ids: list[int]
     target_ids: list[int]
     slots: SlotTable
+    tools: list[dict] | None = None  # the tools the prompt lists (v2), for restoring and checking
 
     @property
     def length(self) -> int:
         return len(self.prompt_ids) + len(self.target_ids)
 
 
-def truncate_prompt(ids: list[int], max_prompt_tokens: int) -> list[int]:
-    """Keeps the first id (<|bos|>) and the last max_prompt_tokens - 1 ids."""
+def truncate_prompt(ids: list[int], max_prompt_tokens: int, head: int = 1) -> list[int]:
+    """Keeps the first `head` ids (<|bos|> and the v2 tool list) and the last ones up to
+    max_prompt_tokens; a head longer than half the budget is not kept whole (only <|bos|> is)."""
     if len(ids) <= max_prompt_tokens:
         return ids
-    return ids[:1] + ids[len(ids) - (max_prompt_tokens - 1):]
+    if head > max_prompt_tokens // 2:
+        head = 1
+    return ids[:head] + ids[len(ids) - (max_prompt_tokens - head):]
 
 
 def build_features(examples: list[Example], tokenizer, max_prompt_tokens: int, max_target_tokens: int,
-                   max_slots: int) -> list[Feature]:
+                   max_slots: int, tools_of=lambda example: None) -> list[Feature]:
+    """`tools_of(example)`: the tools its prompt lists (Cluster.tools_of), None for none."""
     end_id = tokenizer.convert_tokens_to_ids(END)
     features = []
     for example in examples:
-        prompt = render_prompt(example.messages, max_slots)
-        target_text = render_target(example.target, prompt.slots)
-        prompt_ids = truncate_prompt(encode(tokenizer, prompt.text), max_prompt_tokens)
+        tools = tools_of(example)
+        prompt = render_prompt(example.messages, max_slots, tools)
+        target_text = render_target(example.target, prompt)
+        head = len(encode(tokenizer, prompt.head)) if tools else 1
+        prompt_ids = truncate_prompt(encode(tokenizer, prompt.text), max_prompt_tokens, head)
         target_ids = encode(tokenizer, target_text)[:max_target_tokens - 1] + [end_id]
-        features.append(Feature(example, prompt_ids, target_ids, prompt.slots))
+        features.append(Feature(example, prompt_ids, target_ids, prompt.slots, tools))
     return features
 
 
-def rendered_texts(examples: list[Example], max_slots: int) -> list[str]:
+def rendered_texts(examples: list[Example], max_slots: int, tools_of=lambda example: None) -> list[str]:
     """Prompt + target text of each example, what a scratch tokenizer is trained on."""
     texts = []
     for example in examples:
-        prompt = render_prompt(example.messages, max_slots)
-        texts.append(prompt.text + render_target(example.target, prompt.slots) + END)
+        prompt = render_prompt(example.messages, max_slots, tools_of(example))
+        texts.append(prompt.text + render_target(example.target, prompt) + END)
     return texts

@@ -70,6 +70,24 @@ def golden_cases() -> list[dict]:
         {"name": "slot_limit",
          "messages": [{"role": "user", "content": "Add " + " ".join(str(100 + i) for i in range(70))}],
          "target": {"content": None, "tool_calls": [{"name": "transfer", "arguments": {"amount": 169, "count": 100}}]}},
+        {"name": "request_tools_call_by_slot",  # v2: the request brings its own tools
+         "request_tools": [
+             {"name": "get_weather", "parameters": {"type": "object", "properties": {
+                 "city": {"type": "string"}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]},
+                 "days": {"type": "integer"}}, "required": ["city"]}},
+             {"name": "find_restaurants", "parameters": {"type": "object", "properties": {
+                 "location": {"type": "string"}, "cuisine": {"type": "string"}, "price_level": {"type": ["integer", "null"]}},
+                 "required": ["location", "cuisine"]}}],
+         "messages": [{"role": "user", "content": "Weather in San Francisco for 3 days, in fahrenheit please."}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "get_weather", "arguments": {"unit": "fahrenheit", "city": "San Francisco", "days": 3}}]}},
+        {"name": "request_tools_text_answer_names_tools",
+         "request_tools": [
+             {"name": "color_to_pantone", "parameters": {"type": "object", "properties": {
+                 "rgb": {"type": "array", "items": {"type": "integer"}}}, "required": ["rgb"]}},
+             {"name": "color", "parameters": {"type": "object", "properties": {}}}],
+         "messages": [{"role": "user", "content": "Which colors should I mix for teal?"}],
+         "target": {"content": "None of the functions (color_to_pantone, color) applies.", "tool_calls": []}},
         {"name": "long_value_not_slotted",
          "messages": [{"role": "tool", "content": json.dumps({"body": "x" * 120, "id": 7})},
                       {"role": "user", "content": "forward it"}],
@@ -82,20 +100,21 @@ def write_prompt_goldens(out: Path) -> Path:
     from .dataset import Example
 
     cases = golden_cases()
-    examples = [Example(c["name"], c["messages"], c["target"]) for c in cases]
+    examples = [Example(c["name"], c["messages"], c["target"], tools=c.get("request_tools")) for c in cases]
     names = sorted({t["name"] for t in CASE_TOOLS})
-    tokenizer = train_tokenizer(rendered_texts(examples, 64), vocab_size=420, min_frequency=2, max_slots=64,
-                                tool_names=names)
+    tokenizer = train_tokenizer(rendered_texts(examples, 64, lambda e: e.tools), vocab_size=420, min_frequency=2,
+                                max_slots=64, tool_names=names)
     out.mkdir(parents=True, exist_ok=True)
     tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
     path = out / f"prompt_format_v{PROMPT_FORMAT_VERSION}.jsonl"
     with path.open("w", encoding="utf-8") as handle:
         for case in cases:
-            prompt = render_prompt(case["messages"])
-            target_text = render_target(case["target"], prompt.slots)
+            prompt = render_prompt(case["messages"], 64, case.get("request_tools"))
+            target_text = render_target(case["target"], prompt)
             handle.write(json.dumps({
                 "name": case["name"], "prompt_format": PROMPT_FORMAT_VERSION, "messages": case["messages"],
-                "target": case["target"], "tools": CASE_TOOLS, "prompt_text": prompt.text,
+                "target": case["target"], "tools": case.get("request_tools") or CASE_TOOLS,
+                "request_tools": case.get("request_tools"), "prompt_text": prompt.text, "prompt_head": prompt.head,
                 "slots": prompt.slots.to_json(), "target_text": target_text,
                 "prompt_ids": encode(tokenizer, prompt.text), "target_ids": encode(tokenizer, target_text + END),
             }, ensure_ascii=False) + "\n")
@@ -116,8 +135,10 @@ def logits_for(specialist: Path, examples, count: int) -> list[dict]:
     max_slots = info["slots"]["max_slots"]
     rows = []
     for example in examples[:count]:
-        prompt = render_prompt(example.messages, max_slots)
-        ids = truncate_prompt(encode(tokenizer, prompt.text), info["max_prompt_tokens"])
+        tools = (example.tools or info.get("tools")) if info.get("request_tools") else None
+        prompt = render_prompt(example.messages, max_slots, tools)
+        head = len(encode(tokenizer, prompt.head)) if tools else 1
+        ids = truncate_prompt(encode(tokenizer, prompt.text), info["max_prompt_tokens"], head)
         logits = model(input_ids=torch.tensor([ids])).logits[0, -1].float()
         answer = greedy(model, ids, end_id, banned_ids(tokenizer, len(prompt.slots.slots), max_slots), 64)
         rows.append({"id": example.id, "prompt_text": prompt.text, "input_ids": ids,

@@ -1,4 +1,4 @@
-"""The specialist prompt format, version 1: the one definition of how a conversation's varying
+"""The specialist prompt format, version 2: the one definition of how a conversation's varying
 part becomes model text and how the canonical response is written and read back.
 
 PROMPT_FORMAT.md describes the same rules for re-implementation (the Swift inference engine);
@@ -17,6 +17,7 @@ from .slots import MAX_SLOTS, SlotRef, SlotTable, register_json_values, slot_tex
 
 PAD, BOS, END = "<|pad|>", "<|bos|>", "<|end|>"
 USER, ASSISTANT, TOOL, ANSWER = "<|user|>", "<|assistant|>", "<|tool|>", "<|answer|>"
+TOOLS = "<|tools|>"  # v2: opens the request's own tool list
 ROLE_TOKENS = {"user": USER, "assistant": ASSISTANT, "tool": TOOL}
 
 
@@ -25,7 +26,7 @@ RESPONSE_HEAD = '{"content":null,"tool_calls":['
 
 def special_tokens(max_slots: int = MAX_SLOTS) -> list[str]:
     """Every special token, in the order a scratch tokenizer gives them ids 0, 1, 2, ..."""
-    return [PAD, BOS, END, USER, ASSISTANT, TOOL, ANSWER] + [slot_token(i) for i in range(max_slots)]
+    return [PAD, BOS, END, USER, ASSISTANT, TOOL, ANSWER] + [slot_token(i) for i in range(max_slots)] + [TOOLS]
 
 
 def call_head(name: str) -> str:
@@ -69,17 +70,85 @@ def render_json(value: Any, table: SlotTable, sort_keys: bool) -> str:
     return json.dumps(value)
 
 
-def render_response(response: dict, table: SlotTable) -> str:
-    """`{"content":…,"tool_calls":[{"name":…,"arguments":{…}}]}`: compact, arguments' keys sorted."""
+def render_response(response: dict, table: SlotTable, name_slots: bool = False) -> str:
+    """`{"content":…,"tool_calls":[{"name":…,"arguments":{…}}]}`: compact, arguments' keys sorted.
+
+    With `name_slots` (v2, the prompt lists the request's tools) a call's name that has a slot is
+    written as that slot token, and tool names inside the content text too."""
     content = response.get("content")
-    content_text = "null" if content is None else _json_string(escape(content))
+    if content is None:
+        content_text = "null"
+    elif name_slots:
+        content_text = slot_tool_names(_json_string(escape(content)), table)
+    else:
+        content_text = _json_string(escape(content))
     calls = []
     for call in response.get("tool_calls") or []:
         arguments = call.get("arguments")
         if arguments is None:
             arguments = {}
-        calls.append(call_head(call["name"]) + render_json(arguments, table, sort_keys=True) + "}")
+        index = table.find_name(call["name"]) if name_slots else None
+        head = call_head(call["name"]) if index is None else '{"name":' + slot_token(index) + ',"arguments":'
+        calls.append(head + render_json(arguments, table, sort_keys=True) + "}")
     return '{"content":' + content_text + ',"tool_calls":[' + ",".join(calls) + "]}"
+
+
+def slot_tool_names(text: str, table: SlotTable) -> str:
+    """Replaces, left to right, the longest tool-name slot text found at each position by its slot
+    token (v2 content rendering: "none of the functions (<S0>, <S1>) applies")."""
+    names = sorted(((slot.text, i) for i, slot in enumerate(table.slots) if slot.tool_name),
+                   key=lambda item: -len(item[0]))
+    if not names:
+        return text
+    out, position = [], 0
+    while position < len(text):
+        hit = next(((name, i) for name, i in names if text.startswith(name, position)), None)
+        if hit is None:
+            out.append(text[position])
+            position += 1
+        else:
+            out.append(slot_token(hit[1]))
+            position += len(hit[0])
+    return "".join(out)
+
+
+def _schema_type_text(schema: dict) -> str:
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return "|".join(k for k in kind if isinstance(k, str))
+    return kind if isinstance(kind, str) else "any"
+
+
+def render_tools(tools: list[dict], table: SlotTable) -> str:
+    """v2 tool list: `<|tools|>` then per tool `<Sk>NAME(PARAM:TYPE,PARAM?:TYPE=<Sa>|<Sb>,…)`.
+
+    The name gets a slot (kind string, marked as a tool name) first, then the tool's string enum
+    values get slots; parameters in schema order, `?` when not required."""
+    parts = [TOOLS]
+    for tool in tools:
+        name = str(tool.get("name") or "")
+        index = table.add(escape(name), "string", tool_name=True)
+        parts.append((slot_token(index) if index is not None else "") + escape(name) + "(")
+        parameters = tool.get("parameters") or {}
+        properties = parameters.get("properties") if isinstance(parameters, dict) else None
+        required = set(parameters.get("required") or []) if isinstance(parameters, dict) else set()
+        rendered = []
+        for key, schema in (properties or {}).items():
+            schema = schema if isinstance(schema, dict) else {}
+            text = escape(str(key)) + ("" if key in required else "?") + ":" + escape(_schema_type_text(schema))
+            values = schema.get("enum")
+            if isinstance(values, list) and values:
+                options = []
+                for value in values:
+                    if isinstance(value, str) and (slot := table.add(escape(value), "string")) is not None:
+                        options.append(slot_token(slot))
+                    else:
+                        options.append(_json_string(escape(value)) if isinstance(value, str)
+                                       else json.dumps(value, separators=(",", ":"), ensure_ascii=False))
+                text += "=" + "|".join(options)
+            rendered.append(text)
+        parts.append(",".join(rendered) + ")")
+    return "".join(parts)
 
 
 def _parse_tool_json(content: str) -> Any | None:
@@ -96,12 +165,18 @@ def _parse_tool_json(content: str) -> Any | None:
 class RenderedPrompt:
     text: str  # starts with <|bos|>, ends with <|answer|>
     slots: SlotTable
+    head: str = BOS  # <|bos|> and the v2 tool list: kept whole when a long prompt is cut
+    name_slots: bool = False  # v2: the prompt lists the request's tools; answers name them by slot
 
 
-def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS) -> RenderedPrompt:
-    """Renders the varying part of a conversation; slots are numbered in order of appearance."""
+def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS, tools: list[dict] | None = None) -> RenderedPrompt:
+    """Renders the varying part of a conversation; slots are numbered in order of appearance.
+
+    `tools`: the request's own tools when they differ from the cluster's constant ones (v2)."""
     table = SlotTable(limit=max_slots)
-    parts = [BOS]
+    head = BOS + (render_tools(tools, table) if tools else "")
+    name_slots = bool(tools)
+    parts = [head]
     for message in messages:
         role = message.get("role")
         if role not in ROLE_TOKENS:
@@ -111,30 +186,53 @@ def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS) -> RenderedP
         if role == "assistant":
             for call in message.get("tool_calls") or []:
                 register_json_values(call.get("arguments") or {}, table)
-            parts.append(render_response(message, table))
+            parts.append(render_response(message, table, name_slots))
         elif role == "tool" and content is not None and (parsed := _parse_tool_json(content)) is not None:
             register_json_values(parsed, table)
             parts.append(render_json(parsed, table, sort_keys=False))
         else:
             parts.append(slot_text(escape(content or ""), table))
     parts.append(ANSWER)
-    return RenderedPrompt("".join(parts), table)
+    return RenderedPrompt("".join(parts), table, head, name_slots)
 
 
-def render_target(target: dict, table: SlotTable) -> str:
+def render_target(target: dict, prompt: RenderedPrompt) -> str:
     """The text the model learns to write after <|answer|>; <|end|> follows it."""
-    return render_response(target, table)
+    return render_response(target, prompt.slots, prompt.name_slots)
 
 
 _SLOT_IN_TEXT = re.compile(r"<S(\d+)>")
 _SLOT_KEY = "\u0000slot"
 
 
+def _mark_slots(text: str) -> str:
+    """Slot tokens outside JSON strings become `{"\\u0000slot":k}` objects; inside strings (v2
+    content naming tools) they stay text."""
+    out, position, in_string = [], 0, False
+    while position < len(text):
+        char = text[position]
+        if in_string:
+            if char == "\\":
+                out.append(text[position : position + 2])
+                position += 2
+                continue
+            in_string = char != '"'
+        elif char == '"':
+            in_string = True
+        elif char == "<" and (match := _SLOT_IN_TEXT.match(text, position)) is not None:
+            out.append('{"' + "\\u0000slot" + '":' + match.group(1) + "}")
+            position = match.end()
+            continue
+        out.append(char)
+        position += 1
+    return "".join(out)
+
+
 def parse_response(text: str) -> dict:
     """Reads generated text (without <|end|>) back into a canonical response holding SlotRefs.
 
     Raises ValueError when the text is not a canonical response."""
-    marked = _SLOT_IN_TEXT.sub(lambda m: '{"' + "\\u0000slot" + '":' + m.group(1) + "}", text)
+    marked = _mark_slots(text)
 
     def hook(obj: dict) -> Any:
         return SlotRef(obj[_SLOT_KEY]) if set(obj) == {_SLOT_KEY} else obj
@@ -146,7 +244,7 @@ def parse_response(text: str) -> dict:
     if not isinstance(calls, list):
         raise ValueError("tool_calls is not a list")
     for call in calls:
-        if not isinstance(call, dict) or not isinstance(call.get("name"), str):
+        if not isinstance(call, dict) or not isinstance(call.get("name"), (str, SlotRef)):
             raise ValueError("a tool call has no name")
         if not isinstance(call.get("arguments"), dict):
             raise ValueError("a tool call's arguments are not an object")

@@ -61,7 +61,10 @@ def seed_everything(seed: int, threads: int) -> None:
 
 
 def tool_names(cluster: Cluster) -> list[str]:
-    """The cluster's tools plus every tool its training answers and histories call."""
+    """The cluster's tools plus every tool its training answers and histories call (each gets a
+    call-head token). None when the requests bring their own tools: v2 prompts name them by slot."""
+    if cluster.request_tools:
+        return []
     names = {t.get("name") for t in cluster.tools if t.get("name")}
     for example in cluster.splits["train"]:
         names |= {c["name"] for c in example.target.get("tool_calls") or []}
@@ -92,19 +95,19 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     if options.recipe in ("lora", "full") and not options.base:
         raise ValueError(f"recipe {options.recipe} needs --base PATH|HUB_ID (a base causal LM)")
 
-    started = time.monotonic()
+    started, cpu_started = time.monotonic(), time.process_time()
     seed_everything(options.seed, threads)
     max_slots = recipe["max_slots"]
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
-        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots), settings["vocab_size"],
+        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of), settings["vocab_size"],
                                     settings["min_frequency"], max_slots, tool_names(cluster))
         model = scratch_model(recipe["model"], tokenizer)
     else:
         tokenizer = base_tokenizer(options.base, max_slots, tool_names(cluster))
         model = base_model(options.base, tokenizer, recipe)
     build = lambda examples: build_features(examples, tokenizer, recipe["max_prompt_tokens"],  # noqa: E731
-                                            recipe["max_target_tokens"], max_slots)
+                                            recipe["max_target_tokens"], max_slots, cluster.tools_of)
     train_features, val_features = build(train_examples), build(cluster.splits["val"])
     pad_id = tokenizer.convert_tokens_to_ids(PAD) if PAD in tokenizer.get_vocab() else tokenizer.pad_token_id
     end_id = tokenizer.convert_tokens_to_ids(END)
@@ -113,7 +116,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
               "parameters": sum(p.numel() for p in model.parameters())})
     result = train(model, train_features, val_features, recipe, options.seed, pad_id, max_minutes, accelerator,
                    lambda event: progress({**event, "cluster": cluster.id}))
-    train_seconds = time.monotonic() - started
+    train_seconds, train_cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
     model = merge_for_serving(accelerator.unwrap_model(model))
 
     out_dir = (options.output or run_dir / "specialists") / cluster.id
@@ -148,6 +151,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         "tokens_seen": result.tokens_seen,
         "wall_seconds": round(wall, 2),
         "train_seconds": round(train_seconds, 2),
+        "train_cpu_seconds": round(train_cpu_seconds, 2),
         "steps": result.steps,
         "best_step": result.best_step,
         "stopped_by": result.stopped_by,
@@ -157,6 +161,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                   "token": "<S{n}>"},
         "max_prompt_tokens": recipe["max_prompt_tokens"],
         "max_new_tokens": max_new_tokens,
+        "request_tools": cluster.request_tools,
         "exact_match": exact,
         "tools": cluster.tools,
     }
@@ -164,7 +169,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False) + "\n")
     accelerator.wait_for_everyone()
     summary = {k: specialist[k] for k in ("cluster", "recipe", "base", "train_loss", "val_loss", "tokens_seen",
-                                          "wall_seconds", "steps", "stopped_by", "exact_match")}
+                                          "wall_seconds", "train_cpu_seconds", "steps", "stopped_by",
+                                          "exact_match")}
     return {**summary, "status": "trained", "specialist": str(out_dir)}
 
 

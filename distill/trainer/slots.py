@@ -53,6 +53,7 @@ def json_number_text(value: int | float) -> str:
 class Slot:
     text: str  # the value as it appeared (strings unquoted; numbers as JSON text)
     kind: str  # "string" or "number"
+    tool_name: bool = False  # v2: the name of one of the request's tools
 
 
 @dataclass
@@ -62,14 +63,22 @@ class SlotTable:
     slots: list[Slot] = field(default_factory=list)
     limit: int = MAX_SLOTS
 
-    def add(self, text: str, kind: str) -> int | None:
+    def add(self, text: str, kind: str, tool_name: bool = False) -> int | None:
         for index, slot in enumerate(self.slots):
             if slot.text == text:
+                slot.tool_name = slot.tool_name or tool_name
                 return index
         if len(self.slots) >= self.limit or not text or len(text) > MAX_SLOT_CHARS:
             return None
-        self.slots.append(Slot(text, kind))
+        self.slots.append(Slot(text, kind, tool_name))
         return len(self.slots) - 1
+
+    def find_name(self, name: str) -> int | None:
+        """The slot of a tool name (v2), if the name got one."""
+        for index, slot in enumerate(self.slots):
+            if slot.tool_name and slot.text == name:
+                return index
+        return None
 
     def find(self, value: Any) -> int | None:
         """The slot an answer's leaf value can be copied from, if any (first match wins)."""
@@ -87,7 +96,7 @@ class SlotTable:
         return None
 
     def to_json(self) -> list[dict[str, str]]:
-        return [{"text": s.text, "kind": s.kind} for s in self.slots]
+        return [{"text": s.text, "kind": s.kind, **({"tool_name": True} if s.tool_name else {})} for s in self.slots]
 
 
 def slot_token(index: int) -> str:
@@ -235,13 +244,19 @@ def restore_response(response: dict, table: SlotTable, tools: list[dict]) -> dic
     schemas = {t.get("name"): t.get("parameters") for t in tools or []}
     calls = []
     for call in response.get("tool_calls") or []:
-        calls.append(
-            {
-                "name": call["name"],
-                "arguments": restore_value(call["arguments"], table, schemas.get(call["name"])),
-            }
-        )
+        name = call["name"]
+        if isinstance(name, SlotRef):
+            slot = table.slots[name.index]
+            if not slot.tool_name:
+                raise ValueError(f"call name {name!r} is a slot that holds no tool name")
+            name = slot.text
+        calls.append({"name": name, "arguments": restore_value(call["arguments"], table, schemas.get(name))})
     content = response.get("content")
     if isinstance(content, SlotRef):
         content = table.slots[content.index].text
+    elif isinstance(content, str):
+        content = _SLOT_TOKEN.sub(lambda m: table.slots[int(m.group(1))].text, content)
     return {"content": content, "tool_calls": calls}
+
+
+_SLOT_TOKEN = re.compile(r"<S(\d+)>")

@@ -22,7 +22,8 @@ public final class JSONSchemaGraph: @unchecked Sendable {
         /// An object written with exactly these keys in this order, compactly (the canonical
         /// response): `{"k1":v1,"k2":v2}`.
         case fixedObject([(key: String, node: Int)])
-        /// `{"name":"<tool>","arguments":<the tool's schema>}`, compact, in this key order.
+        /// `{"name":"<tool>","arguments":<the tool's schema>}`, compact, in this key order (a name
+        /// written `<Sk>` is a v2 tool-name slot: its head is the bare slot token).
         case toolCall(names: [String], arguments: [Int])
     }
 
@@ -115,11 +116,25 @@ public final class JSONSchemaGraph: @unchecked Sendable {
 
     /// The canonical response of a cluster with tools: `{"content":string|null,"tool_calls":[…]}`,
     /// each call's arguments fitting its tool's `parameters` schema.
-    /// - Parameter tools: `(name, parameters)` with parameters as a Foundation JSON object.
-    public func canonicalResponse(tools: [(name: String, parameters: Any?)]) -> Int {
+    /// - Parameters:
+    ///   - tools: `(name, parameters)` with parameters as a Foundation JSON object.
+    ///   - nameSlots: (prompt format v2) `(slot, tool)` pairs: a call may also be named by the slot
+    ///     token `<S{slot}>` holding the name of `tools[tool]`.
+    public func canonicalResponse(tools: [(name: String, parameters: Any?)], nameSlots: [(slot: Int, tool: Int)] = [])
+        -> Int
+    {
         let content = add(.anyOf([add(.string(enumValues: nil)), add(.null)]))
+        let arguments = tools.map { compile($0.parameters ?? ["type": "object"]) }
+        let slotted = nameSlots.filter { $0.tool >= 0 && $0.tool < tools.count }
         let call = add(
-            .toolCall(names: tools.map(\.name), arguments: tools.map { compile($0.parameters ?? ["type": "object"]) }))
+            .toolCall(
+                names: tools.map(\.name) + slotted.map { "<S\($0.slot)>" },
+                arguments: arguments + slotted.map { arguments[$0.tool] }))
+        if !slotted.isEmpty {
+            literalTable[call] =
+                tools.map { Array("{\"name\":\"".utf8) + Self.escapedInner($0.name) + Array("\",\"arguments\":".utf8) }
+                + slotted.map { Array("{\"name\":<S\($0.slot)>,\"arguments\":".utf8) }
+        }
         let calls = add(.array(items: call))
         return add(.fixedObject([("content", content), ("tool_calls", calls)]))
     }

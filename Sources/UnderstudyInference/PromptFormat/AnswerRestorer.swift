@@ -1,5 +1,8 @@
-/// Reads a specialist's generated answer (prompt format v1, without `<|end|>`) back into the
-/// canonical response, putting slot values back typed by the named tool's JSON schema.
+import Foundation
+
+/// Reads a specialist's generated answer (prompt format v1/v2, without `<|end|>`) back into the
+/// canonical response, putting slot values back typed by the named tool's JSON schema (v2: a call's
+/// name may be a tool-name slot, and slot tokens inside the content text are replaced too).
 ///
 /// ```swift
 /// let response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: ["send": parameters])
@@ -32,19 +35,46 @@ public enum AnswerRestorer {
         }
         var content: String? = nil
         switch value["content"] {
-        case .string(let s)?: content = s
+        case .string(let s)?: content = try restoreText(s, slots)
         case .slot(let k)?: content = try slot(k, slots).text
         case .null?, nil: content = nil
         default: throw InferenceError.invalidInput("the answer's content is not a string or null")
         }
         let restored = try items.map { item -> Response.ToolCall in
-            guard case .string(let name)? = item["name"], let arguments = item["arguments"], case .object = arguments
-            else {
-                throw InferenceError.invalidInput("a tool call has no name or its arguments are not an object")
+            guard let arguments = item["arguments"], case .object = arguments else {
+                throw InferenceError.invalidInput("a tool call's arguments are not an object")
+            }
+            let name: String
+            switch item["name"] {
+            case .string(let s)?: name = s
+            case .slot(let k)?:
+                let slot = try slot(k, slots)
+                guard slot.isToolName else {
+                    throw InferenceError.invalidInput("call name <S\(k)> is a slot that holds no tool name")
+                }
+                name = slot.text
+            default: throw InferenceError.invalidInput("a tool call has no name")
             }
             return .init(name: name, arguments: try restoreValue(arguments, slots, tools[name]))
         }
         return Response(content: content, toolCalls: restored)
+    }
+
+    /// Text with `<Sk>` tokens (v2 content naming tools) replaced by the slots' texts.
+    static func restoreText(_ text: String, _ slots: PromptSlotTable) throws -> String {
+        guard text.contains("<S") else { return text }
+        let pattern = try! NSRegularExpression(pattern: #"<S(\d+)>"#)
+        var out = ""
+        var last = text.startIndex
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let whole = Range(match.range, in: text), let digits = Range(match.range(at: 1), in: text) else {
+                continue
+            }
+            out += text[last..<whole.lowerBound]
+            out += try slot(Int(text[digits]) ?? -1, slots).text
+            last = whole.upperBound
+        }
+        return out + text[last...]
     }
 
     static func slot(_ k: Int, _ slots: PromptSlotTable) throws -> PromptSlotTable.Slot {

@@ -1,7 +1,8 @@
 import Foundation
 
-/// Renders a conversation's varying part as prompt format v1 text (distill/trainer/PROMPT_FORMAT.md),
-/// exactly as the trainer's `distill/trainer/prompt.py` does (pinned by its golden files).
+/// Renders a conversation's varying part as prompt format v2 text (distill/trainer/PROMPT_FORMAT.md),
+/// exactly as the trainer's `distill/trainer/prompt.py` does (pinned by its golden files). Without
+/// request tools the text is v1's, so v1 specialists are served by the same rules.
 ///
 /// ```swift
 /// let prompt = try PromptRenderer.renderPrompt([.init(role: "user", content: "Send 'hi' to USR002")])
@@ -9,7 +10,12 @@ import Foundation
 /// ```
 public enum PromptRenderer {
     /// The prompt format version this renders.
-    public static let version = 1
+    public static let version = 2
+    /// Versions whose specialists this renderer serves (v1 = v2 without request tools).
+    public static let supportedVersions = 1...2
+
+    /// A tool as the prompt lists it: name and `parameters` JSON Schema.
+    public typealias Tool = (name: String, parameters: OrderedJSON?)
 
     /// One message of the varying part.
     public struct Message: Sendable {
@@ -29,14 +35,21 @@ public enum PromptRenderer {
     public struct Prompt: Sendable {
         public var text: String
         public var slots: PromptSlotTable
+        /// `<|bos|>` and the v2 tool list: kept whole when a long prompt is cut.
+        public var head: String = "<|bos|>"
+        /// v2: the prompt lists the request's tools and answers name them by slot.
+        public var nameSlots: Bool = false
     }
 
     static let roles = ["user": "<|user|>", "assistant": "<|assistant|>", "tool": "<|tool|>"]
 
     /// The prompt text (from `<|bos|>` to `<|answer|>`) and its slots.
-    public static func renderPrompt(_ messages: [Message], maxSlots: Int = 64) throws -> Prompt {
+    /// - Parameter tools: the request's own tools (v2, clusters whose requests bring their tools).
+    public static func renderPrompt(_ messages: [Message], maxSlots: Int = 64, tools: [Tool]? = nil) throws -> Prompt {
         var table = PromptSlotTable(limit: maxSlots)
-        var parts = ["<|bos|>"]
+        let nameSlots = !(tools ?? []).isEmpty
+        let head = "<|bos|>" + (nameSlots ? renderTools(tools!, &table) : "")
+        var parts = [head]
         for message in messages {
             guard let marker = roles[message.role] else {
                 throw InferenceError.invalidInput("message role '\(message.role)' is not one of user, assistant, tool")
@@ -44,7 +57,8 @@ public enum PromptRenderer {
             parts.append(marker)
             if message.role == "assistant" {
                 for call in message.toolCalls { registerLeaves(call.arguments ?? .object([]), &table) }
-                parts.append(renderResponse(content: message.content, calls: message.toolCalls, table: table))
+                parts.append(
+                    renderResponse(content: message.content, calls: message.toolCalls, table: table, nameSlots: nameSlots))
             } else if message.role == "tool", let content = message.content, let parsed = parseToolJSON(content) {
                 registerLeaves(parsed, &table)
                 parts.append(renderJSON(parsed, table: table, sortKeys: false))
@@ -53,16 +67,20 @@ public enum PromptRenderer {
             }
         }
         parts.append("<|answer|>")
-        return Prompt(text: parts.joined(), slots: table)
+        return Prompt(text: parts.joined(), slots: table, head: head, nameSlots: nameSlots)
     }
 
-    /// `{"content":…,"tool_calls":[{"name":…,"arguments":{…}}]}`, arguments' keys sorted.
+    /// `{"content":…,"tool_calls":[{"name":…,"arguments":{…}}]}`, arguments' keys sorted. With
+    /// `nameSlots` (v2) a call name that has a slot, and tool names inside the content, are slots.
     public static func renderResponse(
-        content: String?, calls: [(name: String, arguments: OrderedJSON?)], table: PromptSlotTable
+        content: String?, calls: [(name: String, arguments: OrderedJSON?)], table: PromptSlotTable,
+        nameSlots: Bool = false
     ) -> String {
-        let contentText = content.map { jsonString(escape($0)) } ?? "null"
+        let contentText =
+            content.map { nameSlots ? slotToolNames(jsonString(escape($0)), table) : jsonString(escape($0)) } ?? "null"
         let rendered = calls.map { call in
-            "{\"name\":" + jsonString(escape(call.name)) + ",\"arguments\":"
+            let name = nameSlots ? table.findName(call.name).map { "<S\($0)>" } : nil
+            return "{\"name\":" + (name ?? jsonString(escape(call.name))) + ",\"arguments\":"
                 + renderJSON(call.arguments ?? .object([]), table: table, sortKeys: true) + "}"
         }
         return "{\"content\":" + contentText + ",\"tool_calls\":[" + rendered.joined(separator: ",") + "]}"
@@ -90,6 +108,77 @@ public enum PromptRenderer {
             if let index = table.find(value) { return "<S\(index)>" }
             return pythonNumberText(text)
         }
+    }
+
+    /// v2 tool list: `<|tools|>` then per tool `<Sk>NAME(PARAM:TYPE,PARAM?:TYPE=<Sa>|<Sb>,…)`; the
+    /// name gets a (tool-name) slot first, then the tool's string enum values.
+    static func renderTools(_ tools: [Tool], _ table: inout PromptSlotTable) -> String {
+        var parts = ["<|tools|>"]
+        for tool in tools {
+            let name = escape(tool.name)
+            let index = table.add(name, kind: "string", toolName: true)
+            parts.append((index.map { "<S\($0)>" } ?? "") + name + "(")
+            var required: Set<String> = []
+            if case .array(let list)? = tool.parameters?["required"] {
+                for case .string(let key) in list { required.insert(key) }
+            }
+            var rendered: [String] = []
+            if case .object(let properties)? = tool.parameters?["properties"] {
+                for (key, schema) in properties {
+                    var text = escape(key) + (required.contains(key) ? "" : "?") + ":" + escape(typeText(schema))
+                    if case .array(let values)? = schema["enum"], !values.isEmpty {
+                        let options = values.map { value -> String in
+                            switch value {
+                            case .string(let s):
+                                if let slot = table.add(escape(s), kind: "string") { return "<S\(slot)>" }
+                                return jsonString(escape(s))
+                            case .number(let t): return pythonNumberText(t)
+                            default: return value.jsonText
+                            }
+                        }
+                        text += "=" + options.joined(separator: "|")
+                    }
+                    rendered.append(text)
+                }
+            }
+            parts.append(rendered.joined(separator: ",") + ")")
+        }
+        return parts.joined()
+    }
+
+    /// A schema's `type` as the tool list writes it: the name, names joined by `|`, or `any`.
+    static func typeText(_ schema: OrderedJSON) -> String {
+        switch schema["type"] {
+        case .string(let s)?: return s
+        case .array(let list)?:
+            return list.compactMap { if case .string(let s) = $0 { return s } else { return nil } }
+                .joined(separator: "|")
+        default: return "any"
+        }
+    }
+
+    /// Replaces, left to right, the longest tool-name slot text at each position by its slot token.
+    static func slotToolNames(_ text: String, _ table: PromptSlotTable) -> String {
+        let names = table.slots.enumerated().filter { $0.element.isToolName }
+            .map { (text: Array($0.element.text.unicodeScalars), index: $0.offset) }
+            .sorted { $0.text.count > $1.text.count }
+        guard !names.isEmpty else { return text }
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var position = 0
+        while position < scalars.count {
+            if let hit = names.first(where: { name in
+                position + name.text.count <= scalars.count
+                    && scalars[position..<position + name.text.count].elementsEqual(name.text)
+            }) {
+                out.append(contentsOf: "<S\(hit.index)>".unicodeScalars)
+                position += hit.text.count
+            } else {
+                out.append(scalars[position])
+                position += 1
+            }
+        }
+        return String(out)
     }
 
     static func registerLeaves(_ value: OrderedJSON, _ table: inout PromptSlotTable) {

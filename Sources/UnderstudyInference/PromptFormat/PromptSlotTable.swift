@@ -1,15 +1,18 @@
-/// The value slots of one prompt (prompt format v1, "Value slots"): texts in order of first
-/// appearance, at most `limit`, each `number` or `string`.
+/// The value slots of one prompt (PROMPT_FORMAT.md, "Value slots"): texts in order of first
+/// appearance, at most `limit`, each `number` or `string`; in v2 some hold the request's tool names.
 public struct PromptSlotTable: Sendable, Equatable {
     /// One slot.
     public struct Slot: Sendable, Equatable {
         public var text: String
         /// "number" when the text is `-?[0-9]+(\.[0-9]+)?`, else "string".
         public var kind: String
+        /// v2: the name of one of the request's tools (an answer may name the tool by this slot).
+        public var isToolName: Bool
 
-        public init(text: String, kind: String) {
+        public init(text: String, kind: String, isToolName: Bool = false) {
             self.text = text
             self.kind = kind
+            self.isToolName = isToolName
         }
     }
 
@@ -21,13 +24,19 @@ public struct PromptSlotTable: Sendable, Equatable {
 
     /// The slot of `text`: an existing one with the same text, else a new one when there is
     /// room and the text is 1–100 code points; nil otherwise.
-    mutating func add(_ text: String, kind: String) -> Int? {
-        if let index = slots.firstIndex(where: { $0.text == text }) { return index }
+    mutating func add(_ text: String, kind: String, toolName: Bool = false) -> Int? {
+        if let index = slots.firstIndex(where: { $0.text == text }) {
+            if toolName { slots[index].isToolName = true }
+            return index
+        }
         let length = text.unicodeScalars.count
         guard slots.count < limit, length > 0, length <= Self.maxCharacters else { return nil }
-        slots.append(Slot(text: text, kind: kind))
+        slots.append(Slot(text: text, kind: kind, isToolName: toolName))
         return slots.count - 1
     }
+
+    /// The slot holding tool name `name` (v2), if it got one.
+    func findName(_ name: String) -> Int? { slots.firstIndex { $0.isToolName && $0.text == name } }
 
     /// The slot an answer leaf matches: a string by equal text, a number by equal value.
     func find(_ value: OrderedJSON) -> Int? {

@@ -1,9 +1,10 @@
 import Foundation
 
 /// A trained specialist directory (distill/trainer output: `config.json`, `model.safetensors`,
-/// `tokenizer.json`, `specialist.json`) ready to answer: renders the varying part with prompt
-/// format v1, generates under the JSON constraint of the cluster's tools, restores slot values
-/// and reports the confidence.
+/// `tokenizer.json`, `specialist.json`) ready to answer: renders the varying part with its prompt
+/// format (v1, or v2 whose prompts list the request's own tools when `request_tools` is set),
+/// generates under the JSON constraint of the cluster's (or the request's) tools, restores slot
+/// values and reports the confidence.
 ///
 /// ```swift
 /// let specialist = try Specialist(directory: URL(fileURLWithPath: "distill/runs/r1/specialists/c003"))
@@ -35,6 +36,13 @@ public final class Specialist: @unchecked Sendable {
     public let maxNewTokens: Int
     /// The cluster's tools (name → parameters schema).
     public let tools: [String: OrderedJSON]
+    /// The cluster's tools in specialist.json order.
+    public let toolList: [PromptRenderer.Tool]
+    /// `request_tools` (prompt format v2): the cluster's requests bring their own tools, so each
+    /// prompt lists them and the answer is constrained to them.
+    public let requestTools: Bool
+    /// `prompt_format` of specialist.json.
+    public let promptFormat: Int
     let graph = JSONSchemaGraph()
     let root: Int
     let index: VocabularyIndex
@@ -48,11 +56,15 @@ public final class Specialist: @unchecked Sendable {
             throw InferenceError.fileUnreadable(specURL.path, "no such file")
         }
         let spec = try OrderedJSON.parse(String(decoding: data, as: UTF8.self))
-        guard case .number(let format)? = spec["prompt_format"], Int(format) == PromptRenderer.version else {
+        guard case .number(let format)? = spec["prompt_format"], let version = Int(format),
+            PromptRenderer.supportedVersions.contains(version)
+        else {
             throw InferenceError.invalidConfig(
-                specURL.path, field: "prompt_format", "is not \(PromptRenderer.version), the version this build renders"
-            )
+                specURL.path, field: "prompt_format",
+                "is not one of the versions this build renders (\(PromptRenderer.supportedVersions))")
         }
+        promptFormat = version
+        if case .bool(true)? = spec["request_tools"] { requestTools = version >= 2 } else { requestTools = false }
         func int(_ key: String, _ fallback: Int) -> Int {
             if case .number(let t)? = spec[key], let v = Int(t) { return v }
             return fallback
@@ -65,6 +77,7 @@ public final class Specialist: @unchecked Sendable {
                 if case .string(let name)? = tool["name"] { toolList.append((name, tool["parameters"])) }
             }
         }
+        self.toolList = toolList
         self.tools = Dictionary(
             toolList.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
         model = try LlamaModel(directory: directory)
@@ -74,26 +87,47 @@ public final class Specialist: @unchecked Sendable {
                 directory.appendingPathComponent("tokenizer.json").path, "has no <|end|> token")
         }
         self.end = end
-        root = graph.canonicalResponse(
-            tools: toolList.map { tool in
-                (
-                    tool.name,
-                    (tool.parameters.flatMap { try? JSONSerialization.jsonObject(with: Data($0.jsonText.utf8)) })
-                        as Any?
-                )
-            })
+        root = graph.canonicalResponse(tools: Self.foundationTools(toolList))
         index = VocabularyIndex(tokenizer: tokenizer)
     }
 
+    static func foundationTools(_ tools: [PromptRenderer.Tool]) -> [(name: String, parameters: Any?)] {
+        tools.map { tool in
+            (tool.name, (tool.parameters.flatMap { try? JSONSerialization.jsonObject(with: Data($0.jsonText.utf8)) }))
+        }
+    }
+
     /// Answers the varying part of a request (greedy unless `temperature` > 0).
-    public func answer(_ messages: [PromptRenderer.Message], temperature: Float = 0, seed: UInt64 = 0) throws -> Answer
-    {
-        let prompt = try PromptRenderer.renderPrompt(messages)
+    /// - Parameter requestTools: the request's own tools; used when the specialist was trained on
+    ///   requests that bring their own tools (`requestTools`), else ignored. Nil: the cluster's.
+    public func answer(
+        _ messages: [PromptRenderer.Message], tools requestTools: [PromptRenderer.Tool]? = nil,
+        temperature: Float = 0, seed: UInt64 = 0
+    ) throws -> Answer {
+        let listed = self.requestTools ? (requestTools ?? toolList) : nil
+        let prompt = try PromptRenderer.renderPrompt(messages, tools: listed)
         var ids = tokenizer.encode(prompt.text)
-        if ids.count > maxPromptTokens { ids = [ids[0]] + ids.suffix(maxPromptTokens - 1) }
+        if ids.count > maxPromptTokens {
+            var head = listed == nil ? 1 : tokenizer.encode(prompt.head).count
+            if head > maxPromptTokens / 2 { head = 1 }
+            ids = Array(ids.prefix(head)) + ids.suffix(maxPromptTokens - head)
+        }
+        var schemaGraph = graph
+        var start = root
+        var schemas = tools
+        if let listed {
+            // The request's tools: a fresh grammar whose calls are named by the tool-name slots.
+            schemaGraph = JSONSchemaGraph()
+            let slots = listed.enumerated().compactMap { item in
+                prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }
+            }
+            start = schemaGraph.canonicalResponse(tools: Self.foundationTools(listed), nameSlots: slots)
+            schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
+        }
         let constraint = JSONConstraint(
             index: index,
-            automaton: JSONAutomaton(graph: graph, root: root, slots: prompt.slots.slots.count, sortedKeys: true),
+            automaton: JSONAutomaton(
+                graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: true),
             endTokens: [end])
         let result = try model.generate(
             prompt: ids,
@@ -105,7 +139,7 @@ public final class Specialist: @unchecked Sendable {
             meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,
             finishReason: result.finishReason)
         do {
-            answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: tools)
+            answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: schemas)
         } catch {
             answer.failure =
                 result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"

@@ -4,7 +4,7 @@ import UnderstudyInference
 import UnderstudyWire
 
 /// Loads a run's specialists for in-process replay and serving: UnderstudyInference's
-/// `Specialist` (prompt format v1, the Llama decoder, constrained decoding, value slots) behind
+/// `Specialist` (prompt format v1/v2, the Llama decoder, constrained decoding, value slots) behind
 /// the `SpecialistAnswerer` protocol. A specialist that cannot be loaded answers every request
 /// with a miss that says why, so replay goes on and the report shows the reason.
 public enum InProcessSpecialists {
@@ -17,7 +17,7 @@ public enum InProcessSpecialists {
                 target: "in-process", reason: "the specialist of \(cluster) cannot be loaded: \(error)")
         }
         return InProcessAnswerer(name: "in-process \(cluster)") { request in
-            let answer = try specialist.answer(request.messages.map(message))
+            let answer = try specialist.answer(request.messages.map(message), tools: request.tools.map(tool))
             guard let response = answer.response else {
                 throw ReplayAnswerError(.specialist, answer.failure ?? "the specialist produced no answer")
             }
@@ -36,6 +36,11 @@ public enum InProcessSpecialists {
         }
         return PromptRenderer.Message(
             role: json["role"]?.stringValue ?? "user", content: json["content"]?.stringValue, toolCalls: calls)
+    }
+
+    /// A request tool (ToolSpec) as the prompt renderer lists it (prompt format v2).
+    static func tool(_ json: JSONValue) -> PromptRenderer.Tool {
+        (json["name"]?.stringValue ?? "", json["parameters"].flatMap { try? OrderedJSON.parse($0.serialized()) })
     }
 
     static func canonical(_ response: AnswerRestorer.Response) -> CanonicalResponse {

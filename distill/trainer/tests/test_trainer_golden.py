@@ -25,10 +25,11 @@ def test_every_case_renders_exactly_as_the_golden_file():
     cases = _cases()
     assert [c["name"] for c in cases] == [c["name"] for c in golden_cases()]
     for case in cases:
-        prompt = render_prompt(case["messages"])
+        prompt = render_prompt(case["messages"], 64, case["request_tools"])
         assert prompt.text == case["prompt_text"], case["name"]
+        assert prompt.head == case["prompt_head"], case["name"]
         assert prompt.slots.to_json() == case["slots"], case["name"]
-        assert render_target(case["target"], prompt.slots) == case["target_text"], case["name"]
+        assert render_target(case["target"], prompt) == case["target_text"], case["name"]
 
 
 def test_golden_tokenizer_gives_the_golden_ids():
@@ -42,7 +43,7 @@ def test_golden_tokenizer_gives_the_golden_ids():
 
 def test_golden_targets_restore_to_the_expected_answer():
     for case in _cases():
-        prompt = render_prompt(case["messages"])
+        prompt = render_prompt(case["messages"], 64, case["request_tools"])
         restored = restore_response(parse_response(case["target_text"]), prompt.slots, case["tools"])
         assert restored == case["target"], case["name"]
 
@@ -52,6 +53,18 @@ def test_slot_limit_and_long_values_follow_the_documented_rules():
     assert len(by_name["slot_limit"]["slots"]) == 64
     assert "169" in by_name["slot_limit"]["prompt_text"]  # the 70th number stays text
     assert by_name["long_value_not_slotted"]["slots"] == [{"text": "7", "kind": "number"}]
+
+
+def test_request_tools_are_listed_and_answers_name_them_by_slot():
+    by_name = {c["name"]: c for c in _cases()}
+    call = by_name["request_tools_call_by_slot"]
+    assert call["prompt_text"].startswith("<|bos|><|tools|><S0>get_weather(city:string,unit?:string=<S1>|<S2>,")
+    assert call["target_text"].startswith('{"content":null,"tool_calls":[{"name":<S0>,"arguments":{')
+    text = by_name["request_tools_text_answer_names_tools"]
+    # The longest tool name wins where two start at the same place.
+    assert text["target_text"] == '{"content":"None of the functions (<S0>, <S1>) applies.","tool_calls":[]}'
+    # Without request tools nothing changes from version 1: names are call-head text.
+    assert '{"name":"send_message","arguments":' in by_name["single_user_turn"]["target_text"]
 
 
 def test_tiny_specialist_logits_match_the_golden_file():

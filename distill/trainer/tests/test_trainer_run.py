@@ -9,6 +9,8 @@ import pytest
 from accelerate import Accelerator
 from safetensors.torch import load_file
 
+from distill.trainer import PROMPT_FORMAT_VERSION
+from distill.trainer.loop import batches
 from distill.trainer.run import Options, train_cluster, write_summary
 from distill.trainer.tests.trainer_fixtures import booking_examples, tiny_base_model, write_cluster
 
@@ -32,7 +34,7 @@ def test_output_directory_holds_a_servable_model_and_specialist_json(tmp_path):
     for name in ("config.json", "model.safetensors", "tokenizer.json", "generation_config.json", "specialist.json"):
         assert (out / name).exists(), name
     info = json.loads((out / "specialist.json").read_text())
-    assert info["cluster"] == "c001" and info["prefix_hash"] == "ab" * 32 and info["prompt_format"] == 1
+    assert info["cluster"] == "c001" and info["prefix_hash"] == "ab" * 32 and info["prompt_format"] == PROMPT_FORMAT_VERSION
     assert info["recipe"] == "scratch" and info["base"] is None
     assert info["tokens_seen"] > 0 and info["wall_seconds"] > 0 and info["val_loss"] is not None
     assert info["slots"]["max_slots"] == 64 and info["exact_match"]["examples"] == 4
@@ -124,3 +126,36 @@ def test_two_processes_under_torchrun_train_one_specialist(tmp_path):
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [e["event"] for e in events].count("done") == 1  # only the main process reports and writes
     assert (tmp_path / "specialists" / "c001" / "model.safetensors").exists()
+
+
+def test_requests_with_their_own_tools_are_listed_in_the_prompt_and_named_by_slot(tmp_path):
+    # A generic agent: every request brings one tool under a name of its own.
+    rows = booking_examples(60)
+    for index, row in enumerate(rows):
+        name = f"tool_{index}"
+        row["target"]["tool_calls"][0]["name"] = name
+        row["tools"] = [{"name": name, "parameters": {"type": "object", "properties": {
+            "restaurant": {"type": "string"}, "people": {"type": "integer"}}}}]
+    write_cluster(tmp_path, "generic", rows)
+    entry = _train(tmp_path, "generic")
+    out = Path(entry["specialist"])
+    assert json.loads((out / "specialist.json").read_text())["request_tools"] is True
+    added = [t["content"] for t in json.loads((out / "tokenizer.json").read_text())["added_tokens"]]
+    assert "<|tools|>" in added
+    assert not any(t.startswith('{"name":') for t in added)  # no call heads: names are slots
+    for line in (out / "predictions.jsonl").read_text().splitlines():
+        response = json.loads(line)["response"]
+        for call in (response or {}).get("tool_calls", []):
+            assert not call["name"].startswith("<S"), "a name slot was not restored"
+
+
+def test_traffic_weight_repeats_an_example_within_an_epoch_up_to_a_cap():
+    class Feature:
+        def __init__(self, name, weight):
+            self.example = type("Example", (), {"weight": weight})()
+            self.name, self.length = name, 10
+
+    import random
+    epoch = batches([Feature("a", 1), Feature("b", 3), Feature("c", 50)], 2, random.Random(0))
+    names = [f.name for batch in epoch for f in batch]
+    assert names.count("a") == 1 and names.count("b") == 3 and names.count("c") == 4

@@ -38,13 +38,13 @@ def test_tool_results_and_earlier_calls_register_every_leaf():
     assert [s.text for s in prompt.slots.slots] == ["mine", "ORD-9", "12.5"]
     assert '<|tool|>{"order_id":<S1>,"total":<S2>,"paid":true}' in prompt.text
     target = {"content": None, "tool_calls": [{"name": "refund", "arguments": {"order": "ORD-9", "amount": 12.5}}]}
-    assert render_target(target, prompt.slots).endswith('"arguments":{"amount":<S2>,"order":<S1>}}]}')
+    assert render_target(target, prompt).endswith('"arguments":{"amount":<S2>,"order":<S1>}}]}')
 
 
 def test_answer_values_not_in_the_prompt_stay_literal():
     prompt = render_prompt([{"role": "user", "content": "book 'Luigi' for 4"}])
     target = {"content": None, "tool_calls": [{"name": "book", "arguments": {"place": "Luigi", "n": 4, "kind": "dinner"}}]}
-    assert render_target(target, prompt.slots) == (
+    assert render_target(target, prompt) == (
         '{"content":null,"tool_calls":[{"name":"book","arguments":{"kind":"dinner","n":<S1>,"place":<S0>}}]}')
 
 

@@ -3,6 +3,7 @@
 //
 //   inference-bench embed TEXTS.json [MODEL_DIR]
 //   inference-bench specialist MODEL_DIR PROMPTS.json NEW_TOKENS [--constrained TOOLS.json]
+//   inference-bench exact SPECIALIST_DIR SPLIT.jsonl [LIMIT]
 import Foundation
 import UnderstudyInference
 
@@ -115,6 +116,12 @@ do {
             result["constrained_tokens_median"] = median(tokens.map(Double.init))
         }
         emit(result)
+    case "exact":
+        guard arguments.count >= 4 else { fail("exact SPECIALIST_DIR SPLIT.jsonl [LIMIT]") }
+        emit(
+            try ExactMatch.run(
+                directory: URL(fileURLWithPath: arguments[2]), split: URL(fileURLWithPath: arguments[3]),
+                limit: arguments.count > 4 ? Int(arguments[4]) ?? Int.max : Int.max))
     default:
         fail("unknown mode \(arguments[1])")
     }

@@ -1,0 +1,94 @@
+import Foundation
+import UnderstudyInference
+
+/// `inference-bench exact SPECIALIST_DIR SPLIT.jsonl [LIMIT]`: held-out exact tool-call match of
+/// the in-process Swift specialist (what replay and serve see): each line of a trainer split
+/// (docs/formats.md) is answered with its own tools when it has them, and compared with its
+/// target as distill/trainer/evaluate.py does (names and arguments, numbers by value, parallel
+/// calls in any order, empty content = none).
+enum ExactMatch {
+    static func run(directory: URL, split: URL, limit: Int) throws -> [String: Any] {
+        let specialist = try Specialist(directory: directory)
+        let lines = try String(contentsOf: split, encoding: .utf8).split(separator: "\n").prefix(limit)
+        var correct = 0
+        var unparsable = 0
+        var latencies: [Double] = []
+        var misses: [[String: Any]] = []
+        for line in lines {
+            let row = try OrderedJSON.parse(String(line))
+            guard case .array(let messages)? = row["messages"], let target = row["target"] else { continue }
+            var tools: [PromptRenderer.Tool]? = nil
+            if case .array(let list)? = row["tools"] {
+                tools = list.map { tool in
+                    if case .string(let name)? = tool["name"] { return (name, tool["parameters"]) }
+                    return ("", tool["parameters"])
+                }
+            }
+            let start = now()
+            let answer = try specialist.answer(messages.map(message), tools: tools)
+            latencies.append((now() - start) * 1000)
+            guard let response = answer.response else {
+                unparsable += 1
+                continue
+            }
+            if key(content: response.content, calls: response.toolCalls.map { ($0.name, $0.arguments) })
+                == key(target)
+            {
+                correct += 1
+            } else if misses.count < 5 {
+                misses.append(["expected": target.jsonText, "got": answer.text])
+            }
+        }
+        return [
+            "examples": lines.count, "correct": correct, "unparsable": unparsable,
+            "rate": lines.isEmpty ? 0 : Double(correct) / Double(lines.count), "p50_ms": median(latencies),
+            "prompt_format": specialist.promptFormat, "request_tools": specialist.requestTools, "misses": misses,
+        ]
+    }
+
+    static func message(_ json: OrderedJSON) -> PromptRenderer.Message {
+        var content: String? = nil
+        if case .string(let text)? = json["content"] { content = text }
+        var calls: [(name: String, arguments: OrderedJSON?)] = []
+        if case .array(let list)? = json["tool_calls"] {
+            for call in list {
+                guard case .string(let name)? = call["name"] else { continue }
+                if case .null? = call["arguments"] { calls.append((name, nil)) } else { calls.append((name, call["arguments"])) }
+            }
+        }
+        var role = "user"
+        if case .string(let r)? = json["role"] { role = r }
+        return .init(role: role, content: content, toolCalls: calls)
+    }
+
+    static func key(_ target: OrderedJSON) -> String {
+        var content: String? = nil
+        if case .string(let text)? = target["content"] { content = text }
+        var calls: [(String, OrderedJSON)] = []
+        if case .array(let list)? = target["tool_calls"] {
+            for call in list {
+                guard case .string(let name)? = call["name"] else { continue }
+                calls.append((name, call["arguments"] ?? .object([])))
+            }
+        }
+        return key(content: content, calls: calls)
+    }
+
+    static func key(content: String?, calls: [(String, OrderedJSON)]) -> String {
+        let rendered = calls.map { "\($0.0)\u{0}\(canonical($0.1))" }.sorted()
+        return ((content?.isEmpty ?? true) ? "" : content!) + "\u{1}" + rendered.joined(separator: "\u{1}")
+    }
+
+    /// Sorted keys, numbers by value, null arguments as {}.
+    static func canonical(_ value: OrderedJSON) -> String {
+        switch value {
+        case .object(let members):
+            return "{" + members.sorted { $0.key < $1.key }.map { "\($0.key):\(canonical($0.value))" }
+                .joined(separator: ",") + "}"
+        case .array(let items): return "[" + items.map(canonical).joined(separator: ",") + "]"
+        case .number(let text): return Double(text).map { "\($0)" } ?? text
+        case .null: return "null"
+        default: return value.jsonText
+        }
+    }
+}
