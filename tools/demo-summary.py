@@ -36,6 +36,20 @@ def last_json_line(path):
     return None
 
 
+def step_times(out):
+    """Seconds per step from the demo's steps.tsv, the per-cluster training steps added up."""
+    steps = {}
+    try:
+        with open(os.path.join(out, "steps.tsv")) as f:
+            for line in f:
+                name, seconds = line.rstrip("\n").split("\t")
+                name = "train" if name.startswith("train-") else name
+                steps[name] = steps.get(name, 0) + int(seconds)
+    except (OSError, ValueError):
+        pass
+    return steps
+
+
 def pct(x):
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
@@ -66,6 +80,9 @@ def summary(out):
          f"${savings['net']:.4f} of ${savings['recorded_cost']:.4f}" if savings.get("net") is not None else "n/a"),
         ("HTML report", os.path.join(run, "report", "index.html")),
     ]
+    steps = step_times(out)
+    if steps:
+        rows.append(("seconds per step", ", ".join(f"{name} {seconds}" for name, seconds in steps.items())))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"  {key:<{width}}  {'n/a' if value is None else value}")

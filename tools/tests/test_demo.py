@@ -87,7 +87,10 @@ def test_progress_names_every_step_and_the_time_box(demo):
     assert stdout.count("    done in ") == len(steps)
     for name in names:
         assert (demo["out"] / "logs" / f"{name}.log").is_file()
-    assert re.search(r"^whole demo: \d+ s", stdout, flags=re.M)
+    whole = int(re.search(r"^whole demo: (\d+) s", stdout, flags=re.M).group(1))
+    per_step = dict(part.rsplit(" ", 1) for part in demo["summary"]["seconds per step"].split(", "))
+    assert set(per_step) == {"train" if name.startswith("train-") else name for name in names}
+    assert sum(int(seconds) for seconds in per_step.values()) <= whole
 
 
 def test_recorded_archive_verifies_and_holds_every_request(demo):
