@@ -36,16 +36,17 @@ def last_json_line(path):
     return None
 
 
-def step_times(out):
-    """Seconds per step from the demo's steps.tsv, the per-cluster training steps added up."""
+def step_times(out, file="steps.tsv", column=1):
+    """Seconds per step (column 1: wall, 2: CPU) from the demo's steps.tsv, or CPU seconds per
+    server from servers.tsv; the per-cluster training steps are added up."""
     steps = {}
     try:
-        with open(os.path.join(out, "steps.tsv")) as f:
+        with open(os.path.join(out, file)) as f:
             for line in f:
-                name, seconds = line.rstrip("\n").split("\t")
-                name = "train" if name.startswith("train-") else name
-                steps[name] = steps.get(name, 0) + int(seconds)
-    except (OSError, ValueError):
+                fields = line.rstrip("\n").split("\t")
+                name = "train" if fields[0].startswith("train-") else fields[0]
+                steps[name] = steps.get(name, 0) + int(fields[column])
+    except (OSError, ValueError, IndexError):
         pass
     return steps
 
@@ -80,9 +81,11 @@ def summary(out):
          f"${savings['net']:.4f} of ${savings['recorded_cost']:.4f}" if savings.get("net") is not None else "n/a"),
         ("HTML report", os.path.join(run, "report", "index.html")),
     ]
-    steps = step_times(out)
-    if steps:
-        rows.append(("seconds per step", ", ".join(f"{name} {seconds}" for name, seconds in steps.items())))
+    for label, times in (("seconds per step", step_times(out)),
+                         ("CPU seconds per step", step_times(out, column=2)),
+                         ("CPU seconds of the servers", step_times(out, "servers.tsv"))):
+        if times:
+            rows.append((label, ", ".join(f"{name} {seconds}" for name, seconds in times.items())))
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"  {key:<{width}}  {'n/a' if value is None else value}")
