@@ -10,6 +10,16 @@ struct SecretDetector {
         ("xoxs-", 10), ("xapp-", 10), ("AIza", 30), ("hf_", 30), ("npm_", 30), ("SG.", 30), ("pypi-", 30),
     ].map { (Array($0.0.utf8), $0.1) }
 
+    /// Whether some key prefix starts with this byte: most tokens are rejected by one load.
+    static let prefixFirstBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for (prefix, _) in prefixes { table[Int(prefix[0])] = true }
+        return table
+    }()
+    static let jwtStart = Array("eyJ".utf8)
+    static let pemDashes = Array("-----".utf8)
+    static let pemPrivate = Array("PRIVATE".utf8)
+
     static let keyWords = StructuredDetector.words([
         "key", "token", "secret", "password", "passwd", "pwd", "bearer", "authorization", "credential",
         "auth", "apikey", "private", "signature", "session", "cookie",
@@ -91,12 +101,13 @@ struct SecretDetector {
 
     private func classifyToken(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> DetectedEntity? {
         let start = range.lowerBound
-        for (prefix, minBody) in Self.prefixes where ByteClass.hasPrefix(b, at: start, prefix) {
+        for (prefix, minBody) in Self.prefixes
+        where Self.prefixFirstBytes[Int(b[start])] && ByteClass.hasPrefix(b, at: start, prefix) {
             var end = start + prefix.count
             while end < range.upperBound && (ByteClass.isTokenByte(b[end]) || b[end] == 0x2E) { end += 1 }
             if end - start - prefix.count >= minBody { return DetectedEntity(type: .secret, range: start..<end) }
         }
-        if ByteClass.hasPrefix(b, at: start, Array("eyJ".utf8)) {
+        if ByteClass.hasPrefix(b, at: start, Self.jwtStart) {
             let parts = b[range].split(separator: 0x2E, omittingEmptySubsequences: false)
             if parts.count == 3 && parts[0].count >= 10 && parts[1].count >= 10 && parts[2].count >= 8 {
                 return DetectedEntity(type: .secret, range: range)
@@ -112,7 +123,7 @@ struct SecretDetector {
     static func isUUID(_ token: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         guard token.count == 36 else { return false }
         for (i, c) in token.enumerated() {
-            if [8, 13, 18, 23].contains(i) {
+            if i == 8 || i == 13 || i == 18 || i == 23 {
                 if c != 0x2D { return false }
             } else if !ByteClass.isHex(c) {
                 return false
@@ -146,8 +157,8 @@ struct SecretDetector {
         var i = start + Self.pemBegin.count
         let headerEnd = min(b.count, i + 64)
         var isPrivate = false
-        while i + 5 <= headerEnd && !ByteClass.hasPrefix(b, at: i, Array("-----".utf8)) {
-            if ByteClass.hasPrefix(b, at: i, Array("PRIVATE".utf8)) { isPrivate = true }
+        while i + 5 <= headerEnd && !ByteClass.hasPrefix(b, at: i, Self.pemDashes) {
+            if ByteClass.hasPrefix(b, at: i, Self.pemPrivate) { isPrivate = true }
             i += 1
         }
         guard isPrivate else { return nil }

@@ -46,7 +46,7 @@ enum Shape {
             for (prefix, _) in SecretDetector.prefixes where ByteClass.hasPrefix(buffer, at: 0, prefix) {
                 keep = max(keep, prefix.count)
             }
-            if ByteClass.hasPrefix(buffer, at: 0, Array("eyJ".utf8)) { keep = 3 }
+            if ByteClass.hasPrefix(buffer, at: 0, SecretDetector.jwtStart) { keep = 3 }
         }
         return String(value.prefix(keep)) + randomize(value.dropFirst(keep), &rng, firstDigitNonZero: false)
     }

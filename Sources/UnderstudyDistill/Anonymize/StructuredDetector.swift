@@ -13,6 +13,8 @@ struct StructuredDetector {
     static let ssnWords = words(["ssn", "social security", "social-security"])
     static let versionWords = words(["version", "release", "build", "ver.", "firmware", "oid", " v", "sdk", "api "])
     static let phoneFields = words(["phone", "mobile", "tel", "fax", "cell"])
+    static let cardIssuerPrefixes = words(["1800", "2131", "0604"])
+    static let extensionWord = Array(" ext".utf8)
 
     static func words(_ list: [String]) -> [[UInt8]] { list.map { Array($0.utf8) } }
 
@@ -159,10 +161,20 @@ struct StructuredDetector {
         let g = run.groups
         var seps = SeparatorSet()
         for x in run.separators { seps.insert(x) }
-        let idContext = ByteClass.windowContainsAny(b, before: run.start, window: 14, Self.idWords)
-        let phoneContext =
+        // Context windows are scanned only by the rules that read them (most runs need one or none).
+        var idContextCache: Bool?
+        var idContext: Bool {
+            get {
+                if let known = idContextCache { return known }
+                let found = ByteClass.windowContainsAny(b, before: run.start, window: 14, Self.idWords)
+                idContextCache = found
+                return found
+            }
+        }
+        var phoneContext: Bool {
             ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.phoneWords)
-            || (field.map { ByteClass.containsAny($0, Self.phoneFields) } ?? false)
+                || (field.map { ByteClass.containsAny($0, Self.phoneFields) } ?? false)
+        }
 
         // IPv4: four dotted octets, unless it is a version number ("version 1.2.3.4", "v10.0.0.1").
         if !run.plus && !run.paren && g.count == 4 && seps.only(0x2E) && g.allSatisfy({ $0 <= 3 }) {
@@ -183,8 +195,7 @@ struct StructuredDetector {
         // Issuers: 2-6 (Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro), JCB's old
         // 1800/2131 15-digit ranges; 12-digit numbers only as Maestro (5, 6).
         let issuer =
-            (0x32...0x36).contains(d[0]) || d.starts(with: Array("1800".utf8)) || d.starts(with: Array("2131".utf8))
-            || d.starts(with: Array("0604".utf8))
+            (0x32...0x36).contains(d[0]) || Self.cardIssuerPrefixes.contains { d.starts(with: $0) }
         let lengthOK = (13...19).contains(d.count) || (d.count == 12 && (d[0] == 0x35 || d[0] == 0x36 || d[0] == 0x30))
         if lengthOK, issuer, !run.plus, !run.paren, Checksum.luhn(d) {
             let grouped =
@@ -225,9 +236,9 @@ struct StructuredDetector {
                 // "Order #415-555-0132": an id word right before wins over a phone word further back.
                 confidence = idContext ? 0 : 0.9
             } else if seps.isEmpty && (d.count == 10 || (d.count == 11 && d[0] == 0x31)) {
-                confidence = phoneContext && !idContext ? 0.85 : 0
-            } else if phoneContext && !idContext
-                && (local == [3, 4] || (local.count >= 3 && (7...13).contains(d.count)))
+                confidence = !idContext && phoneContext ? 0.85 : 0
+            } else if (local == [3, 4] || (local.count >= 3 && (7...13).contains(d.count))) && !idContext
+                && phoneContext
             {
                 confidence = 0.7
             }
@@ -258,7 +269,7 @@ struct StructuredDetector {
         var k = end
         if k < b.count && b[k] == 0x78 {
             k += 1
-        } else if ByteClass.hasPrefixIgnoringCase(b, at: k, Array(" ext".utf8)) {
+        } else if ByteClass.hasPrefixIgnoringCase(b, at: k, extensionWord) {
             k += 4
             if k < b.count && b[k] == 0x2E { k += 1 }
             if k < b.count && b[k] == 0x20 { k += 1 }

@@ -15,13 +15,12 @@ struct SurrogateGenerator: Sendable {
 
     /// A keyed digest of a value, for ids that must not reveal the value (conversation ids).
     func digest(_ parts: [String]) -> [UInt8] {
-        var message: [UInt8] = []
-        for part in parts {
-            message += part.utf8
-            message.append(0)
-        }
         var mac = keyed
-        message.withUnsafeBytes { mac.update(data: $0) }
+        let separator: [UInt8] = [0]
+        for var part in parts {
+            part.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
+            separator.withUnsafeBytes { mac.update(data: $0) }
+        }
         return mac.finalize().withUnsafeBytes { Array($0) }
     }
 
