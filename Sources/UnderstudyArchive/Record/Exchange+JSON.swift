@@ -70,6 +70,10 @@ extension Exchange {
         (error.map(JSONValue.string) ?? .null).write(to: &out)
         out += Array(#","route":"#.utf8)
         (route ?? .null).write(to: &out)
+        if redactedBodySecrets > 0 {
+            out += Array(#","redacted_body_secrets":"#.utf8)
+            out += Array(String(redactedBodySecrets).utf8)
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }
@@ -95,6 +99,7 @@ extension Exchange {
         var outcome = Outcome.ok
         var error: String?
         var route: JSONValue?
+        var redactedBodySecrets = 0
         let buffer = cursor.bytes
         try cursor.forEachMember { (c, key) throws(JSONParseError) in
             switch key {
@@ -149,6 +154,7 @@ extension Exchange {
             case "route":
                 let value = try c.parseValue()
                 route = value.isNull ? JSONValue?.none : value  // a bare `nil` here would be JSONValue.null
+            case "redacted_body_secrets": redactedBodySecrets = try c.parseValue().intValue ?? 0
             default: _ = try c.skipValue()
             }
         }
@@ -158,8 +164,10 @@ extension Exchange {
         }
         guard let id else { throw ExchangeDecodingError("record has no \"id\"") }
         guard let request else { throw ExchangeDecodingError("record \(id) has no \"request\"") }
-        return Exchange(id: id, capture: capture, timing: timing, request: request, response: response,
-                        llm: llm, outcome: outcome, error: error, route: route)
+        var exchange = Exchange(id: id, capture: capture, timing: timing, request: request, response: response,
+                                llm: llm, outcome: outcome, error: error, route: route)
+        exchange.redactedBodySecrets = redactedBodySecrets
+        return exchange
     }
 
     private static func readBodyMember(

@@ -23,6 +23,9 @@ public struct Exchange: Sendable, Equatable {
     public var error: String?
     /// Set by `serve` when something other than the upstream answered (cluster, policy, verdict).
     public var route: JSONValue?
+    /// How many well-known API keys the recorder replaced by `redacted:<fingerprint>` in the
+    /// bodies and SSE data (`redacted_body_secrets`, written only when not 0).
+    public var redactedBodySecrets: Int = 0
 
     public init(
         id: String = ULID.generate(),

@@ -61,6 +61,10 @@ extension Exchange {
         (e.error.map(JSONValue.string) ?? .null).write(to: &out)
         out += #","route":"#.utf8
         (e.route ?? .null).write(to: &out)
+        if e.redactedBodySecrets > 0 {
+            out += #","redacted_body_secrets":"#.utf8
+            out += Array(String(e.redactedBodySecrets).utf8)
+        }
         out.append(UInt8(ascii: "}"))
     }
 }

@@ -1,14 +1,11 @@
+import UnderstudyWire
+
 /// Finds secrets: API keys by their well-known prefixes, JWTs, PEM private keys, URLs that carry
 /// credentials or tokens, and high-entropy tokens next to key-like words ("api_key=…",
 /// "Bearer …") or in JSON members named like secrets ("password", "token").
 struct SecretDetector {
-    /// Known key prefixes and the shortest body (after the prefix) that counts.
-    static let prefixes: [(prefix: [UInt8], minBody: Int)] = [
-        ("sk-ant-", 20), ("sk-proj-", 20), ("sk-", 20), ("sk_live_", 16), ("sk_test_", 16), ("rk_live_", 16),
-        ("AKIA", 16), ("ASIA", 16), ("ghp_", 30), ("gho_", 30), ("ghu_", 30), ("ghs_", 30), ("ghr_", 30),
-        ("github_pat_", 30), ("glpat-", 20), ("xoxb-", 10), ("xoxp-", 10), ("xoxa-", 10), ("xoxr-", 10),
-        ("xoxs-", 10), ("xapp-", 10), ("AIza", 30), ("hf_", 30), ("npm_", 30), ("SG.", 30), ("pypi-", 30),
-    ].map { (Array($0.0.utf8), $0.1) }
+    /// Known key prefixes and the shortest body (after the prefix) that counts: the recorder's table.
+    static let prefixes = KnownKeyScanner.prefixes
 
     /// Whether some key prefix starts with this byte: most tokens are rejected by one load.
     static let prefixFirstBytes: [Bool] = {

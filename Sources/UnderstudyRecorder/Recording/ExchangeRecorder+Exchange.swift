@@ -2,12 +2,16 @@ import UnderstudyArchive
 import UnderstudyWire
 
 extension ExchangeRecorder {
-    /// Turns what a capture path saw into the archive record: credentials redacted (headers and
-    /// `?key=` query parameters), SSE events with their arrival times, and the LLM view.
+    /// Turns what a capture path saw into the archive record: credentials redacted (headers,
+    /// `?key=` query parameters, and well-known API keys inside bodies and SSE data), SSE events
+    /// with their arrival times, and the LLM view. Only this copy is scrubbed: the client got the
+    /// original bytes.
     public static func makeExchange(from captured: CapturedExchange, redactor: HeaderRedactor) -> Exchange {
         var request = Exchange.Request(
             method: captured.method, target: redactor.redactTarget(captured.target),
             headers: redactor.redact(captured.requestHeaders), body: captured.requestBody.httpBody)
+        var secrets = 0
+        (request.body, secrets) = redactor.scrubSecrets(in: request.body)
         if request.body.bytes.isEmpty { request.body.truncated = captured.requestBody.truncated }
 
         var response: Exchange.Response?
@@ -15,6 +19,14 @@ extension ExchangeRecorder {
             var r = Exchange.Response(
                 status: status, headers: redactor.redact(captured.responseHeaders), body: captured.responseBody.httpBody)
             if isEventStream(captured.responseHeaders) { r.sse = sseEvents(captured) }
+            let (body, inBody) = redactor.scrubSecrets(in: r.body)
+            r.body = body
+            secrets += inBody
+            if let events = r.sse {
+                let (scrubbed, inEvents) = redactor.scrubSecrets(in: events)
+                r.sse = scrubbed
+                secrets += inEvents
+            }
             response = r
         }
 
@@ -22,6 +34,21 @@ extension ExchangeRecorder {
         var llm: Exchange.LLMInfo?
         if captured.endpoint != nil {
             llm = ExchangeInterpreter.interpret(request: request, response: response)
+            if let view = llm {
+                let (scrubbed, keys) = redactor.scrubSecrets(in: view)
+                llm = scrubbed
+                if !keys.isEmpty, var r = response, r.sse != nil {
+                    // A key the stream split across events: its pieces go too, from events and body.
+                    r.sse = r.sse?.map { event in
+                        let (bytes, count) = redactor.scrubFragments(of: keys, in: Array(event.data.utf8))
+                        secrets += count
+                        return count == 0 ? event
+                            : SSEEvent(tMs: event.tMs, event: event.event, data: String(decoding: bytes, as: UTF8.self))
+                    }
+                    r.body.bytes = redactor.scrubFragments(of: keys, in: r.body.bytes).bytes
+                    response = r
+                }
+            }
             if !request.body.bytes.isEmpty, !request.body.truncated, request.body.json == nil, error == nil {
                 // The flag for "non-JSON body on a JSON route": proxied unchanged, recorded raw.
                 error = "request body is not JSON; recorded raw"
@@ -32,12 +59,14 @@ extension ExchangeRecorder {
                 if !broken.isEmpty { error = "\(broken.count) stream event(s) are not JSON; recorded as sent" }
             }
         }
-        return Exchange(
+        var exchange = Exchange(
             capture: captured.capture,
             timing: Exchange.Timing(
                 startMicros: captured.startMicros, firstByteMs: captured.firstByteMs, endMs: captured.endMs),
             request: request, response: response, llm: llm, outcome: captured.outcome, error: error,
             route: captured.route)
+        exchange.redactedBodySecrets = secrets
+        return exchange
     }
 
     static func isEventStream(_ headers: [HTTPHeaderField]) -> Bool {

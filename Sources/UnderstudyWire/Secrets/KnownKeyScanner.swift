@@ -1,0 +1,144 @@
+/// Finds well-known API-key shapes (`sk-proj-…`, `AKIA…`, `ghp_…`, …) and PEM private-key blocks
+/// in raw UTF-8 bytes, such as an HTTP body or a JSON document.
+///
+/// High precision by design: only a known prefix at a token boundary followed by at least the
+/// prefix's minimum body length counts, so words like "task-list" or "sk-short" never match.
+/// The recorder uses it to scrub bodies before they reach the archive, and distill's secret
+/// detector uses the same prefix table. A 256-entry table of bytes that can start a match is
+/// the prefilter, so text without those bytes costs one table lookup per byte.
+///
+/// ```swift
+/// let ranges = KnownKeyScanner.ranges(in: Array(#"{"content":"key sk-proj-0123456789abcdefghijXYZ"}"#.utf8))
+/// // [13..<44]
+/// ```
+public enum KnownKeyScanner {
+    /// Known key prefixes and the shortest body (after the prefix) that counts. Longer prefixes
+    /// come before shorter ones that they start with (`sk-ant-` before `sk-`).
+    public static let prefixes: [(prefix: [UInt8], minBody: Int)] = [
+        ("sk-ant-", 20), ("sk-proj-", 20), ("sk-", 20), ("sk_live_", 16), ("sk_test_", 16), ("rk_live_", 16),
+        ("AKIA", 16), ("ASIA", 16), ("ghp_", 30), ("gho_", 30), ("ghu_", 30), ("ghs_", 30), ("ghr_", 30),
+        ("github_pat_", 30), ("glpat-", 20), ("xoxb-", 10), ("xoxp-", 10), ("xoxa-", 10), ("xoxr-", 10),
+        ("xoxs-", 10), ("xapp-", 10), ("AIza", 30), ("hf_", 30), ("npm_", 30), ("SG.", 30), ("pypi-", 30),
+    ].map { (Array($0.0.utf8), $0.1) }
+
+    static let pemBegin = Array("-----BEGIN ".utf8)
+    static let pemEnd = Array("-----END ".utf8)
+    static let privateWord = Array("PRIVATE".utf8)
+
+    /// `true` for bytes that can start a match: first bytes of the prefixes and '-' (PEM).
+    static let startByte: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for (prefix, _) in prefixes { table[Int(prefix[0])] = true }
+        table[Int(UInt8(ascii: "-"))] = true
+        return table
+    }()
+
+    /// `[A-Za-z0-9_-]`: the bytes keys are made of, and what a key must not directly follow.
+    static let tokenByte: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for c in UInt8(ascii: "a")...UInt8(ascii: "z") { table[Int(c)] = true }
+        for c in UInt8(ascii: "A")...UInt8(ascii: "Z") { table[Int(c)] = true }
+        for c in UInt8(ascii: "0")...UInt8(ascii: "9") { table[Int(c)] = true }
+        table[Int(UInt8(ascii: "_"))] = true
+        table[Int(UInt8(ascii: "-"))] = true
+        return table
+    }()
+
+    /// Whether `byte` can be part of a key's body (`[A-Za-z0-9_.-]`).
+    public static func isKeyByte(_ byte: UInt8) -> Bool {
+        tokenByte[Int(byte)] || byte == UInt8(ascii: ".")
+    }
+
+    /// The byte ranges of every key and PEM private-key block, in order, not overlapping.
+    public static func ranges(in bytes: [UInt8]) -> [Range<Int>] {
+        bytes.withUnsafeBufferPointer { ranges(in: $0) }
+    }
+
+    /// The byte ranges of every key and PEM private-key block, in order, not overlapping.
+    public static func ranges(in b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        let n = b.count
+        var i = 0
+        while i < n {
+            let c = b[i]
+            guard startByte[Int(c)] else {
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: "-") {
+                if hasPrefix(b, at: i, pemBegin), let end = pemBlock(b, from: i) {
+                    out.append(i..<end)
+                    i = end
+                } else {
+                    i += 1
+                }
+                continue
+            }
+            if atBoundary(b, i), let end = keyEnd(b, at: i) {
+                out.append(i..<end)
+                i = end
+                continue
+            }
+            i += 1
+        }
+        return out
+    }
+
+    /// The end of a key starting at `start`, if a known prefix with a long enough body is there.
+    static func keyEnd(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Int? {
+        for (prefix, minBody) in prefixes where hasPrefix(b, at: start, prefix) {
+            var end = start + prefix.count
+            while end < b.count {
+                if tokenByte[Int(b[end])] {
+                    end += 1
+                } else if b[end] == UInt8(ascii: "."), end + 1 < b.count, tokenByte[Int(b[end + 1])] {
+                    end += 1  // dotted keys (SendGrid's SG.x.y), never a sentence's final period
+                } else {
+                    break
+                }
+            }
+            if end - start - prefix.count >= minBody { return end }
+        }
+        return nil
+    }
+
+    /// Whether a key may start at `i`: not glued to a preceding token byte. A letter that ends a
+    /// JSON escape (`\n`, `\t`, `\u0022`) is a boundary, since the text it stands for is one.
+    static func atBoundary(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        guard i > 0, tokenByte[Int(b[i - 1])] else { return true }
+        if i >= 2, b[i - 2] == UInt8(ascii: "\\") { return true }
+        if i >= 6, b[i - 6] == UInt8(ascii: "\\"), b[i - 5] == UInt8(ascii: "u") { return true }
+        return false
+    }
+
+    /// The end of a PEM block whose header names a PRIVATE key. Without an END line the block
+    /// runs to the end of the enclosing JSON string (an unescaped quote) or of the text.
+    static func pemBlock(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        var i = start + pemBegin.count
+        let headerEnd = min(b.count, i + 64)
+        var isPrivate = false
+        while i < headerEnd, b[i] != UInt8(ascii: "-") {
+            if hasPrefix(b, at: i, privateWord) { isPrivate = true }
+            i += 1
+        }
+        guard isPrivate else { return nil }
+        while i < b.count {
+            let c = b[i]
+            if c == UInt8(ascii: "\""), b[i - 1] != UInt8(ascii: "\\") { return i }
+            if c == UInt8(ascii: "-"), hasPrefix(b, at: i, pemEnd) {
+                var j = i + pemEnd.count
+                while j < b.count, j < i + 80, b[j] != UInt8(ascii: "-"), b[j] != UInt8(ascii: "\"") { j += 1 }
+                while j < b.count, b[j] == UInt8(ascii: "-") { j += 1 }
+                return j
+            }
+            i += 1
+        }
+        return b.count
+    }
+
+    static func hasPrefix(_ b: UnsafeBufferPointer<UInt8>, at i: Int, _ prefix: [UInt8]) -> Bool {
+        guard i + prefix.count <= b.count else { return false }
+        for k in 0..<prefix.count where b[i + k] != prefix[k] { return false }
+        return true
+    }
+}

@@ -1,0 +1,40 @@
+import Testing
+import UnderstudyWire
+
+struct KnownKeyScannerTests {
+    static func found(_ text: String) -> [String] {
+        let bytes = Array(text.utf8)
+        return KnownKeyScanner.ranges(in: bytes).map { String(decoding: bytes[$0], as: UTF8.self) }
+    }
+
+    @Test func findsEachWellKnownKeyShapeInsideJSON() {
+        let keys = [
+            "sk-proj-Abc123def456ghi789jkl012mno", "sk-ant-api03-Zyx987wvu654tsr321qpo", "AKIAIOSFODNN7EXAMPLE",
+            "ghp_0123456789abcdefghijABCDEFGHIJ0123", "github_pat_11ABCDEFG0123456789_abcdefghijklmnopqrstu",
+            "xoxb-1234567890-abcdefghij", "AIzaSyA0123456789abcdefghijklmnopqrstu", "hf_abcdefghijklmnopqrstuvwxyz0123456",
+            "glpat-abcdefghij0123456789",
+        ]
+        for key in keys {
+            #expect(Self.found(#"{"content":"my key is \#(key), keep it"}"#) == [key], "\(key)")
+        }
+    }
+
+    @Test func keyAfterAJSONEscapeIsFoundAndSentenceDotIsNotPartOfIt() {
+        let key = "sk-proj-Abc123def456ghi789jkl012mno"
+        #expect(Self.found(#"{"content":"line\n\#(key). Next"}"#) == [key])
+        #expect(Self.found(#"{"content":"\u0022\#(key)\u0022"}"#) == [key])
+    }
+
+    @Test func ordinaryWordsWithKeyPrefixesAreNotKeys() {
+        let text = #"{"content":"task-list sk-short risk-assessment-of-the-whole-quarter askAKIAIOSFODNN7EXAMPLE ghp_short"}"#
+        #expect(Self.found(text).isEmpty)
+    }
+
+    @Test func pemPrivateKeyBlockIsOneMatchAndPublicKeysAreNot() {
+        let pem = #"-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7\n-----END RSA PRIVATE KEY-----"#
+        #expect(Self.found(#"{"content":"here: \#(pem) ok"}"#) == [pem])
+        let truncated = #"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg"#
+        #expect(Self.found(#"{"content":"\#(truncated)","role":"user"}"#) == [truncated])
+        #expect(Self.found(#"-----BEGIN PUBLIC KEY-----\nMIIBIjANBg\n-----END PUBLIC KEY-----"#).isEmpty)
+    }
+}
