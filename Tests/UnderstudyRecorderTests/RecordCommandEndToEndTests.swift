@@ -52,11 +52,7 @@ struct RecordCommandEndToEndTests {
             let matching = exchanges.filter { $0.request.body.bytes.contains(subsequence: marker) }
             #expect(matching.count == 1, "\(name): \(matching.count) records")
             guard let exchange = matching.first, let response = exchange.response else { continue }
-            let sentRequest = Data(base64Encoded: line["request_b64"]?.stringValue ?? "").map(Array.init) ?? []
-            let gotResponse = Data(base64Encoded: line["response_b64"]?.stringValue ?? "").map(Array.init) ?? []
-            #expect(exchange.request.body.bytes == sentRequest, "\(name): request body differs")
-            #expect(response.body.bytes == gotResponse, "\(name): response body differs")
-            #expect(response.status == line["status"]?.intValue)
+            Self.expectRecordedAsSent(exchange, response, line: line, name: name)
             if let error = line["error"], !error.isNull {
                 #expect(exchange.outcome == .upstreamError, "\(name)")
                 continue
@@ -130,6 +126,16 @@ struct RecordCommandEndToEndTests {
         #expect(openaiKey?.hasPrefix("redacted:") == true)
         #expect(anthropicKey?.hasPrefix("redacted:") == true)
         #expect(openaiKey != anthropicKey)
+    }
+
+    /// The archived bodies and status are the bytes the client sent and got (the client script
+    /// logs them base64-encoded).
+    static func expectRecordedAsSent(_ exchange: Exchange, _ response: Exchange.Response, line: JSONValue, name: String) {
+        let sent = Data(base64Encoded: line["request_b64"]?.stringValue ?? "").map(Array.init) ?? []
+        let got = Data(base64Encoded: line["response_b64"]?.stringValue ?? "").map(Array.init) ?? []
+        #expect(exchange.request.body.bytes == sent, "\(name): request body differs")
+        #expect(response.body.bytes == got, "\(name): response body differs")
+        #expect(response.status == line["status"]?.intValue)
     }
 
     /// What both sides must agree on, per API: texts, tool calls (ids, names, arguments as
