@@ -137,6 +137,29 @@ struct ArchiveWriterTests {
         try writer.close()
     }
 
+    /// Live capture hands records over after the client has its answer; the crash-safety window
+    /// counts from the answer's end, so a record that arrives late is written at once.
+    @Test func liveCaptureCountsTheFlushIntervalFromTheExchangesEnd() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func writer(_ clock: ArchiveWriterConfiguration.FlushClock) throws -> ArchiveWriter {
+            try ArchiveWriter(configuration: .init(
+                directory: directory.appendingPathComponent("\(clock)"), flushInterval: .seconds(2), flushClock: clock))
+        }
+        let live = try writer(.exchangeEnd)
+        let batch = try writer(.arrival)
+        var late = SampleExchanges.oddball()
+        late.timing.startMicros = Exchange.Timing.nowMicros() - 3_000_000  // ended ~3 s ago
+        late.timing.endMs = 500
+        live.append(late)
+        batch.append(late)
+        Thread.sleep(forTimeInterval: 0.4)
+        #expect(live.counters.written == 1, "an exchange that ended 2.5 s ago is past its 2 s flush interval")
+        #expect(batch.counters.written == 0, "batch writers keep filling the frame for the full interval")
+        try live.close()
+        try batch.close()
+    }
+
     @Test func repeatedHistoryIsStoredOnce() throws {
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -181,11 +181,22 @@ public final class ArchiveWriter: @unchecked Sendable {
             return
         }
         segment.append(exchange)
-        if frameDeadline == nil { frameDeadline = .now + configuration.flushInterval }
+        let deadline = flushDeadline(of: exchange)
+        if frameDeadline.map({ deadline < $0 }) ?? true { frameDeadline = deadline }
         if segment.bufferedBytes >= configuration.flushBytes {
             flushFrame()
             if let current = self.segment, current.fileSize >= configuration.rotateBytes { closeSegment() }
         }
+    }
+
+    /// When the frame holding this record must be on disk at the latest (see `FlushClock`).
+    private func flushDeadline(of exchange: Exchange) -> ContinuousClock.Instant {
+        let now = ContinuousClock.now
+        guard configuration.flushClock == .exchangeEnd else { return now + configuration.flushInterval }
+        let timing = exchange.timing
+        let endedMicros = timing.startMicros + Int64((timing.endMs ?? 0) * 1000)
+        let ageMicros = max(0, Exchange.Timing.nowMicros() - endedMicros)
+        return now + configuration.flushInterval - .microseconds(ageMicros)
     }
 
     private func openSegment() {

@@ -11,8 +11,11 @@ public struct ArchiveWriterConfiguration: Sendable {
     public var directory: URL
     /// Records waiting for the writer thread; beyond this, `append` drops and counts.
     public var queueCapacity: Int
-    /// A frame is written at the latest this long after its first record arrived.
+    /// A frame is written at the latest this long after its first record arrived (or, with
+    /// `flushClock` `.exchangeEnd`, after its oldest exchange ended).
     public var flushInterval: Duration
+    /// What `flushInterval` counts from.
+    public var flushClock: FlushClock
     /// A frame is written once its lines reach this many bytes.
     public var flushBytes: Int
     /// A segment is closed and a new one started once its file reaches this size…
@@ -24,6 +27,18 @@ public struct ArchiveWriterConfiguration: Sendable {
     /// Names the writer in segment headers and file names (letters, digits, `-`, `_`).
     public var writerName: String
 
+    /// What the flush interval counts from.
+    public enum FlushClock: Sendable {
+        /// From when the record reached the writer: batch tools (import, repair, distill), whose
+        /// records may have ended long ago and should still fill whole frames.
+        case arrival
+        /// From when the exchange's response ended (its timing): live capture. The record is built
+        /// after the client already has its answer, and under load that takes time; counting from
+        /// the end keeps "every exchange that ended more than one flush interval before a crash is
+        /// on disk" true however long the hand-off took.
+        case exchangeEnd
+    }
+
     /// - Parameters:
     ///   - directory: where segments go.
     ///   - queueCapacity: bounded queue between producers and the writer thread, in records.
@@ -33,6 +48,7 @@ public struct ArchiveWriterConfiguration: Sendable {
     ///   - rotateAge: segment age that triggers rotation.
     ///   - compressionLevel: zstd level of the frames; 6 is the measured sweet spot (README.md).
     ///   - writerName: recorded in each segment header.
+    ///   - flushClock: what the flush interval counts from; `.exchangeEnd` for live capture.
     public init(
         directory: URL,
         queueCapacity: Int = 65_536,
@@ -41,7 +57,8 @@ public struct ArchiveWriterConfiguration: Sendable {
         rotateBytes: Int = 256 << 20,
         rotateAge: Duration = .seconds(3600),
         compressionLevel: Int = 6,
-        writerName: String = "understudy"
+        writerName: String = "understudy",
+        flushClock: FlushClock = .arrival
     ) {
         self.directory = directory
         self.queueCapacity = queueCapacity
@@ -51,6 +68,7 @@ public struct ArchiveWriterConfiguration: Sendable {
         self.rotateAge = rotateAge
         self.compressionLevel = compressionLevel
         self.writerName = writerName
+        self.flushClock = flushClock
     }
 }
 

@@ -115,7 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let writer: ArchiveWriter
         do {
-            writer = try ArchiveWriter(configuration: ArchiveWriterConfiguration(directory: settings.out))
+            writer = try ArchiveWriter(configuration: ArchiveWriterConfiguration(directory: settings.out, flushClock: .exchangeEnd))
         } catch {
             throw CLIError("cannot open the archive \(settings.out.path): \(error)")
         }
