@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 
 from .features import Feature
+from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
 from .slots import restore_response, slot_token
 
@@ -93,18 +94,6 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     return Prediction(feature.example.id, text, response, error, exact_match(response, feature.example.target))
 
 
-def _leaves(value) -> list:
-    if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
-    if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
-    return [value]
-
-
-def answer_leaves(response: dict) -> list:
-    return [leaf for call in response.get("tool_calls") or [] for leaf in _leaves(call.get("arguments") or {})]
-
-
 def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -> bool:
     """Whether the answer can be built from the request (slots) and what training answers showed:
     every argument value is in a slot or was a literal of some training answer, and a text answer
@@ -131,6 +120,12 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
                "rate": round(correct / len(predictions), 4) if predictions else None,
                "traffic_rate": round(weighted / sum(weights), 4) if predictions else None,
                "unparsable": sum(p.error is not None for p in predictions)}
+    # The issue's population: tool-call answers whose every value occurs in the request
+    # (population.py). Reported whether or not training targets are given.
+    flags = [built_from_request(f.example.target, f.example.messages, f.tools or tools, f.slots) for f in features]
+    hits = sum(p.correct for p, flag in zip(predictions, flags) if flag)
+    summary["in_request"] = {"examples": sum(flags), "correct": hits,
+                             "rate": round(hits / sum(flags), 4) if any(flags) else None}
     if train_targets is not None:
         literals = {json.dumps(leaf) for t in train_targets for leaf in answer_leaves(t)}
         contents = {t.get("content") for t in train_targets if t.get("content")}

@@ -39,6 +39,7 @@ def test_output_directory_holds_a_servable_model_and_specialist_json(tmp_path):
     assert info["tokens_seen"] > 0 and info["wall_seconds"] > 0 and info["val_loss"] is not None
     assert info["slots"]["max_slots"] == 64 and info["exact_match"]["examples"] == 4
     assert info["exact_match"]["copyable"]["examples"] == 4  # every booking value is in its request
+    assert info["exact_match"]["in_request"]["examples"] == 4
     config = json.loads((out / "config.json").read_text())
     assert config["architectures"] == ["LlamaForCausalLM"] and config["hidden_size"] == 32
     tokenizer = json.loads((out / "tokenizer.json").read_text())

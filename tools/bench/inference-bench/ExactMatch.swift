@@ -14,7 +14,9 @@ enum ExactMatch {
         var unparsable = 0
         var latencies: [Double] = []
         var misses: [[String: Any]] = []
+        var hits: [Bool] = []  // per line of the split, so the bench can score subsets (in-request answers)
         for line in lines {
+            hits.append(false)
             let row = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = row["messages"], let target = row["target"] else { continue }
             var tools: [PromptRenderer.Tool]? = nil
@@ -35,6 +37,7 @@ enum ExactMatch {
                 == key(target)
             {
                 correct += 1
+                hits[hits.count - 1] = true
             } else if misses.count < 5 {
                 misses.append(["expected": target.jsonText, "got": answer.text])
             }
@@ -43,6 +46,7 @@ enum ExactMatch {
             "examples": lines.count, "correct": correct, "unparsable": unparsable,
             "rate": lines.isEmpty ? 0 : Double(correct) / Double(lines.count), "p50_ms": median(latencies),
             "prompt_format": specialist.promptFormat, "request_tools": specialist.requestTools, "misses": misses,
+            "hits": hits,
         ]
     }
 
