@@ -17,6 +17,7 @@ from typing import Callable
 
 import torch
 
+from .augment import SlotRelabeller
 from .features import Feature
 
 
@@ -126,8 +127,11 @@ def _agree(accelerator, value: float, op: str) -> float:
 
 
 def train(model, train_features: list[Feature], val_features: list[Feature], recipe: dict, seed: int,
-          pad_id: int, max_minutes: float, accelerator, progress: Callable[[dict], None]) -> TrainResult:
+          pad_id: int, max_minutes: float, accelerator, progress: Callable[[dict], None],
+          slot_ids: list[int] | None = None) -> TrainResult:
+    """`slot_ids`: the token ids of <S0>, <S1>, … (for the recipe's `slot_relabel` augmentation)."""
     rng = random.Random(seed)
+    relabel = SlotRelabeller(slot_ids or [], recipe.get("slot_relabel", 0.0) if slot_ids else 0.0, seed + 1)
     parameters = [p for p in model.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(parameters, lr=recipe["learning_rate"], weight_decay=recipe["weight_decay"],
                                   betas=(0.9, 0.98))
@@ -157,7 +161,7 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
             batch_features = batch_features[accelerator.process_index :: world] or batch_features[:1]
             for group in optimizer.param_groups:
                 group["lr"] = recipe["learning_rate"] * _lr_factor(step, warmup, total_steps)
-            batch = {k: v.to(device) for k, v in collate(batch_features, pad_id).items()}
+            batch = {k: v.to(device) for k, v in collate([relabel(f) for f in batch_features], pad_id).items()}
             with accelerator.autocast():
                 if recipe.get("prompt_loss_weight", 0) > 0:
                     loss, reported = prompt_answer_loss(model, batch, recipe["prompt_loss_weight"])

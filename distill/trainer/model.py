@@ -23,7 +23,9 @@ def scratch_model(settings: dict, tokenizer) -> LlamaForCausalLM:
         rope_theta=settings.get("rope_theta", 10000.0),
         rms_norm_eps=settings.get("rms_norm_eps", 1e-5),
         hidden_act="silu",
-        tie_word_embeddings=False,
+        # Tied: a slot token read in the prompt and written in the answer share one vector, so
+        # copying needs no separately learned output row per slot (recipe "tie_embeddings").
+        tie_word_embeddings=bool(settings.get("tie_embeddings", False)),
         attention_bias=False,
         mlp_bias=False,
         bos_token_id=tokenizer.convert_tokens_to_ids(BOS),

@@ -20,7 +20,7 @@ from .features import build_features, rendered_texts
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .prompt import END, PAD
-from .slots import MAX_SLOT_CHARS
+from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 
 RECIPES = Path(__file__).resolve().parent.parent / "recipes"
@@ -114,8 +114,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     progress({"event": "start", "cluster": cluster.id, "recipe": options.recipe, "train": len(train_features),
               "val": len(val_features), "test": len(cluster.splits["test"]),
               "parameters": sum(p.numel() for p in model.parameters())})
+    slot_ids = tokenizer.convert_tokens_to_ids([slot_token(i) for i in range(max_slots)])
     result = train(model, train_features, val_features, recipe, options.seed, pad_id, max_minutes, accelerator,
-                   lambda event: progress({**event, "cluster": cluster.id}))
+                   lambda event: progress({**event, "cluster": cluster.id}), slot_ids)
     train_seconds, train_cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
     model = merge_for_serving(accelerator.unwrap_model(model))
 

@@ -1,0 +1,37 @@
+"""Training-time augmentation: slot relabelling.
+
+Slots are numbered by first appearance, so in a small cluster a value the answer copies sits at
+the same few slot numbers in every training example (the first user value is nearly always
+<S0>), and the model learns "write <S0>" instead of "copy the slot that says which stock". Late
+slots (long conversations) are rarely a target at all, so their output rows stay untrained. With
+probability `probability` an example is seen with its slots renumbered: the slots it uses get
+fresh numbers drawn from all `max_slots`, the same in prompt and answer, in the same order
+(slot numbers still grow with first appearance, as at inference). Every slot token is then a
+target often, and a number carries no information but order: only copying works.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import random
+
+from .features import Feature
+
+
+class SlotRelabeller:
+    def __init__(self, slot_ids: list[int], probability: float, seed: int):
+        self.slot_ids = slot_ids  # token id of <S0>, <S1>, …
+        self.index = {token: number for number, token in enumerate(slot_ids)}
+        self.probability = probability
+        self.rng = random.Random(seed)
+
+    def __call__(self, feature: Feature) -> Feature:
+        if self.probability <= 0 or self.rng.random() >= self.probability:
+            return feature
+        used = sorted({self.index[t] for t in feature.prompt_ids + feature.target_ids if t in self.index})
+        if not used:
+            return feature
+        fresh = sorted(self.rng.sample(range(len(self.slot_ids)), len(used)))
+        mapping = {self.slot_ids[old]: self.slot_ids[new] for old, new in zip(used, fresh)}
+        return dataclasses.replace(feature, prompt_ids=[mapping.get(t, t) for t in feature.prompt_ids],
+                                   target_ids=[mapping.get(t, t) for t in feature.target_ids])
