@@ -1,7 +1,8 @@
 // swift-tools-version:6.1
 //
 // libFuzzer targets for Understudy's parsers (issue 11). Not part of the main package: the parsers'
-// source files are symlinked in (Sources/*), so that only they and their small dependencies are
+// source files are symlinked in (Sources/*; the anonymizer's whole folder, so files added there are
+// picked up), so that only they and their small dependencies are
 // built with coverage instrumentation, and the normal build never sees these targets. Build and
 // run with tools/fuzz/run (README.md).
 import PackageDescription
@@ -17,11 +18,12 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd"),
         .target(name: "UnderstudyArchive", dependencies: ["CZstd"], exclude: ["README.md"]),
-        .target(name: "SSEParser"),
+        // The SSE parser and the known-key scanner the anonymizer's secret detector uses.
+        .target(name: "UnderstudyWire"),
         .target(name: "CFuzzDriver"),
-        .target(name: "Anonymize", dependencies: ["UnderstudyArchive", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "Anonymize", dependencies: ["UnderstudyArchive", "UnderstudyWire", .product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "PcapParsers", dependencies: ["UnderstudyArchive"]),
-        .executableTarget(name: "FuzzSSE", dependencies: ["CFuzzDriver", "SSEParser"], swiftSettings: fuzz),
+        .executableTarget(name: "FuzzSSE", dependencies: ["CFuzzDriver", "UnderstudyWire"], swiftSettings: fuzz),
         .executableTarget(name: "FuzzHTTP1", dependencies: ["CFuzzDriver", "PcapParsers"], swiftSettings: fuzz),
         .executableTarget(name: "FuzzTCP", dependencies: ["CFuzzDriver", "PcapParsers"], swiftSettings: fuzz),
         .executableTarget(name: "FuzzAnonymizer", dependencies: ["CFuzzDriver", "Anonymize"], swiftSettings: fuzz),

@@ -1,4 +1,4 @@
-import SSEParser
+import UnderstudyWire
 import CFuzzDriver
 
 /// SSE parser: any bytes, split anywhere, must give the same events as fed whole (the parser

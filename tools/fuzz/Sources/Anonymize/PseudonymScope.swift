@@ -1,1 +1,0 @@
-../../../../Sources/UnderstudyDistill/Anonymize/PseudonymScope.swift

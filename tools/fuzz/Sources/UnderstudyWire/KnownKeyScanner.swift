@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyWire/Secrets/KnownKeyScanner.swift
