@@ -29,11 +29,12 @@ public struct Anonymizer: Sendable {
 
     /// `text` with every detected entity replaced. `field` names the JSON member holding it.
     public func anonymize(text: String, field: String? = nil, scope: inout PseudonymScope) -> String {
-        var text = text
+        var bytes = text
         let fieldBytes = field.map { Array($0.lowercased().utf8) }
-        return text.withUTF8 { bytes -> String in
+        let replaced = bytes.withUTF8 { bytes -> String? in
             let entities = detector.detect(in: bytes, field: fieldBytes)
-            guard !entities.isEmpty else { return String(decoding: bytes, as: UTF8.self) }
+            // Most strings hold no entity: hand back the original rather than a copy.
+            guard !entities.isEmpty else { return nil }
             var out = [UInt8]()
             out.reserveCapacity(bytes.count + 16 * entities.count)
             var cursor = 0
@@ -46,6 +47,7 @@ public struct Anonymizer: Sendable {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[cursor...]))
             return String(decoding: out, as: UTF8.self)
         }
+        return replaced ?? text
     }
 
     /// `value` with every string value anonymized; keys, numbers and structure unchanged.

@@ -94,22 +94,27 @@ enum ByteClass {
 enum Checksum {
     /// The Luhn check over ASCII digits.
     static func luhn(_ digits: [UInt8]) -> Bool {
+        !digits.isEmpty && luhnSum(digits, doubling: 1) % 10 == 0
+    }
+
+    /// The Luhn check digit that completes `digits` (the number without its last digit): the
+    /// check digit is position 0 from the right, so the last given digit is doubled.
+    static func luhnCheckDigit(_ digits: [UInt8]) -> UInt8 {
+        UInt8(0x30 + (10 - luhnSum(digits, doubling: 0) % 10) % 10)
+    }
+
+    /// The Luhn sum, doubling the digits whose position from the right has parity `doubling`.
+    private static func luhnSum(_ digits: [UInt8], doubling: Int) -> Int {
         var sum = 0
         for (i, d) in digits.reversed().enumerated() {
             var v = Int(d &- 0x30)
-            if i % 2 == 1 {
+            if i % 2 == doubling {
                 v *= 2
                 if v > 9 { v -= 9 }
             }
             sum += v
         }
-        return sum % 10 == 0 && !digits.isEmpty
-    }
-
-    /// The Luhn check digit that completes `digits` (the number without its last digit).
-    static func luhnCheckDigit(_ digits: [UInt8]) -> UInt8 {
-        for d in UInt8(0x30)...UInt8(0x39) where luhn(digits + [d]) { return d }
-        return 0x30
+        return sum
     }
 
     /// ISO 13616 mod-97 of an IBAN given without spaces (uppercase letters and digits).

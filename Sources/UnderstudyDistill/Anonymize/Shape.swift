@@ -11,8 +11,17 @@ enum Shape {
     {
         var out = [UInt8]()
         out.reserveCapacity(text.utf8.count)
+        randomize(text.utf8, into: &out, &rng, firstDigitNonZero: firstDigitNonZero, hex: hex)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `text` with its digits and letters redrawn to `out`.
+    static func randomize<Bytes: Collection<UInt8>>(
+        _ text: Bytes, into out: inout [UInt8], _ rng: inout SeededGenerator, firstDigitNonZero: Bool,
+        hex: Bool = false
+    ) {
         var sawDigit = false
-        for b in text.utf8 {
+        for b in text {
             if hex && ByteClass.isHex(b) {
                 let lowerCase = !ByteClass.isUpper(b)
                 out.append((lowerCase ? hexLower : hexUpper).randomElement(using: &rng)!)
@@ -28,7 +37,12 @@ enum Shape {
                 out.append(b)
             }
         }
-        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Whether `value` is ASCII without a CR (so each byte is one `Character`): the byte paths
+    /// then give what the `Character` paths would.
+    static func isPlainASCII(_ value: String) -> Bool {
+        value.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
     }
 
     /// Keeps a known key prefix ("sk-ant-", "ghp_", a JWT's "eyJ", a PEM armour) and replaces the rest.
@@ -76,63 +90,5 @@ enum Shape {
             return String(pair[...eq]) + randomize(pair[pair.index(after: eq)...], &rng, firstDigitNonZero: false)
         }
         return result + pairs.joined(separator: "&")
-    }
-
-    /// As many name words as the original: a given name, initials kept as initials, surnames.
-    static func person(_ value: String, _ rng: inout SeededGenerator) -> String {
-        let parts = value.split(separator: " ", omittingEmptySubsequences: false)
-        let allCaps = value == value.uppercased() && value != value.lowercased()
-        var out: [String] = []
-        for (i, part) in parts.enumerated() {
-            var word: String
-            if part.count <= 2 && part.first?.isUppercase == true {
-                word =
-                    String(upper.randomElement(using: &rng).map { Character(Unicode.Scalar($0)) }!)
-                    + (part.hasSuffix(".") ? "." : "")
-            } else if i == 0 && parts.count > 1 || parts.count == 1 && NameLexicon.firstNameSet.contains(String(part)) {
-                word = NameLexicon.firstNames.randomElement(using: &rng)!
-            } else {
-                word = NameLexicon.surnames.randomElement(using: &rng)!
-            }
-            if part.hasSuffix(",") { word += "," }
-            out.append(allCaps ? word.uppercased() : word)
-        }
-        return out.joined(separator: " ")
-    }
-
-    /// Word by word: numbers get new digits, suffixes, unit words and separators stay, states
-    /// become other states, other capitalised words become other names.
-    static func address(_ value: String, _ rng: inout SeededGenerator) -> String {
-        var out = ""
-        var word = ""
-        func flush(_ rng: inout SeededGenerator) {
-            guard !word.isEmpty else { return }
-            if word.allSatisfy(\.isNumber) {
-                out += randomize(Substring(word), &rng, firstDigitNonZero: true)
-            } else if NameLexicon.streetSuffixSet.contains(word) || ContextDetector.unitWords.contains(word)
-                || ContextDetector.militaryStart.contains(word)
-                || ["APO", "FPO", "DPO", "AA", "AE", "AP", "Box", "N", "S", "E", "W"].contains(word)
-            {
-                out += word
-            } else if NameLexicon.stateSet.contains(word) {
-                out += NameLexicon.states.randomElement(using: &rng)!
-            } else if word.first?.isUppercase == true {
-                out += (Bool.random(using: &rng) ? NameLexicon.cities : NameLexicon.surnames).randomElement(
-                    using: &rng)!
-            } else {
-                out += randomize(Substring(word), &rng, firstDigitNonZero: false)
-            }
-            word = ""
-        }
-        for ch in value {
-            if ch.isLetter || ch.isNumber {
-                word.append(ch)
-            } else {
-                flush(&rng)
-                out.append(ch)
-            }
-        }
-        flush(&rng)
-        return out
     }
 }

@@ -15,20 +15,43 @@ struct SurrogateGenerator: Sendable {
 
     /// A keyed digest of a value, for ids that must not reveal the value (conversation ids).
     func digest(_ parts: [String]) -> [UInt8] {
-        var mac = keyed
-        let separator: [UInt8] = [0]
-        for var part in parts {
-            part.withUTF8 { mac.update(data: UnsafeRawBufferPointer($0)) }
-            separator.withUnsafeBytes { mac.update(data: $0) }
+        var message: [UInt8] = []
+        for part in parts {
+            message += part.utf8
+            message.append(0)
         }
-        return mac.finalize().withUnsafeBytes { Array($0) }
+        return message.withUnsafeBytes { bytes in
+            var mac = keyed
+            mac.update(data: bytes)
+            return mac.finalize().withUnsafeBytes { Array($0) }
+        }
+    }
+
+    /// The generator seed for (type, salt, value): the first 8 bytes, big-endian, of
+    /// HMAC(type ‖ 0 ‖ salt ‖ 0 ‖ value ‖ 0). The message goes to the HMAC in one `update`:
+    /// swift-crypto's is an unspecialised generic call, several per entity showed in profiles.
+    func seed(type: EntityType, salt: String, value: String) -> UInt64 {
+        var message: [UInt8] = []
+        message.reserveCapacity(type.rawValue.utf8.count + salt.utf8.count + value.utf8.count + 3)
+        message += type.rawValue.utf8
+        message.append(0)
+        message += salt.utf8
+        message.append(0)
+        message += value.utf8
+        message.append(0)
+        return message.withUnsafeBytes { bytes in
+            var mac = keyed
+            mac.update(data: bytes)
+            return mac.finalize().withUnsafeBytes { digest in
+                var seed: UInt64 = 0
+                for byte in digest.prefix(8) { seed = seed << 8 | UInt64(byte) }
+                return seed
+            }
+        }
     }
 
     func surrogate(for value: String, type: EntityType, salt: String) -> String {
-        let digest = digest([type.rawValue, salt, value])
-        var seed: UInt64 = 0
-        for byte in digest.prefix(8) { seed = seed << 8 | UInt64(byte) }
-        var rng = SeededGenerator(state: seed)
+        var rng = SeededGenerator(state: seed(type: type, salt: salt, value: value))
         for _ in 0..<8 {
             let candidate = make(type, value, &rng)
             if candidate != value { return candidate }
@@ -36,24 +59,38 @@ struct SurrogateGenerator: Sendable {
         return make(type, value, &rng)
     }
 
+    static let emailSeparators: [[UInt8]] = [[0x2E], [0x5F], []]
+    static let emailDomains: [[UInt8]] = ["example.com", "example.net", "example.org", "mail.example.com"].map {
+        Array($0.utf8)
+    }
+
     private func make(_ type: EntityType, _ value: String, _ rng: inout SeededGenerator) -> String {
         switch type {
         case .email:
-            let first = NameLexicon.firstNames.randomElement(using: &rng)!.lowercased()
-            let last = NameLexicon.surnames.randomElement(using: &rng)!.lowercased()
-            let separator = [".", "_", ""].randomElement(using: &rng)!
-            let number = Bool.random(using: &rng) ? String(Int.random(in: 1...99, using: &rng)) : ""
-            let domain = ["example.com", "example.net", "example.org", "mail.example.com"].randomElement(using: &rng)!
-            return "\(first)\(separator)\(last)\(number)@\(domain)"
+            let first = NameLexicon.firstNames.randomElement(using: &rng)!
+            let last = NameLexicon.surnames.randomElement(using: &rng)!
+            var out: [UInt8] = []
+            out.reserveCapacity(40)
+            out += first.utf8.map(ByteClass.lower)
+            out += Self.emailSeparators.randomElement(using: &rng)!
+            out += last.utf8.map(ByteClass.lower)
+            if Bool.random(using: &rng) { out += String(Int.random(in: 1...99, using: &rng)).utf8 }
+            out.append(0x40)
+            out += Self.emailDomains.randomElement(using: &rng)!
+            return String(decoding: out, as: UTF8.self)
         case .phone:
-            // Keep a "+CC" country code; replace the other digits.
+            // Keep a "+CC" country code; replace the other digits. (Detected phone numbers are
+            // ASCII: digits, separators and an extension.)
+            let bytes = Array(value.utf8)
             var keep = 0
-            if value.hasPrefix("+") {
-                keep =
-                    value.dropFirst().prefix(while: \.isNumber).count <= 3
-                    ? value.dropFirst().prefix(while: \.isNumber).count + 1 : 2
+            if bytes.first == 0x2B {
+                var code = 0
+                while 1 + code < bytes.count && ByteClass.isDigit(bytes[1 + code]) { code += 1 }
+                keep = code <= 3 ? code + 1 : 2
             }
-            return String(value.prefix(keep)) + Shape.randomize(value.dropFirst(keep), &rng, firstDigitNonZero: true)
+            var out = Array(bytes.prefix(keep))
+            Shape.randomize(bytes.dropFirst(keep), into: &out, &rng, firstDigitNonZero: true)
+            return String(decoding: out, as: UTF8.self)
         case .creditCard:
             var bytes = Array(value.utf8)
             let digitPositions = bytes.indices.filter { ByteClass.isDigit(bytes[$0]) }
@@ -84,10 +121,8 @@ struct SurrogateGenerator: Sendable {
             let digits =
                 TextFormat.padded(area, 3) + TextFormat.padded(Int.random(in: 1...99, using: &rng), 2)
                 + TextFormat.padded(Int.random(in: 1...9999, using: &rng), 4)
-            var out = ""
-            var iterator = digits.makeIterator()
-            for ch in value { out.append(ch.isNumber ? iterator.next()! : ch) }
-            return out
+            var iterator = digits.utf8.makeIterator()
+            return String(decoding: value.utf8.map { ByteClass.isDigit($0) ? iterator.next()! : $0 }, as: UTF8.self)
         case .ipAddress:
             if value.contains(":") {
                 return Shape.randomize(Substring(value), &rng, firstDigitNonZero: false, hex: true)

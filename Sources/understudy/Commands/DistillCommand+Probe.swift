@@ -25,6 +25,7 @@ struct DistillProbeCommand: AsyncParsableCommand {
     @Option(help: "Words per shingle.") var shingle = 3
     @Flag(help: "Treat texts that parse as JSON as JSON (walk string values with member names as context).") var json =
         false
+    @Option(help: "anonymize: surrogate or placeholder.") var mode = "surrogate"
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: input) else { throw CLIError("cannot read \(input)") }
@@ -52,7 +53,7 @@ struct DistillProbeCommand: AsyncParsableCommand {
                 ]).serialized())
         case "anonymize":
             let anonymizer = Anonymizer(
-                configuration: AnonymizerConfiguration(key: Array("understudy-bench-key-0123456789".utf8)))
+                configuration: AnonymizerConfiguration(mode: AnonymizationMode(rawValue: mode) ?? .surrogate, key: Array("understudy-bench-key-0123456789".utf8)))
             var results: [(String, PseudonymScope)] = []
             results.reserveCapacity(texts.count)
             let bytes = texts.reduce(0) { $0 + $1.utf8.count }

@@ -1,0 +1,1 @@
+../../../../Sources/UnderstudyDistill/Anonymize/Shape+Names.swift
