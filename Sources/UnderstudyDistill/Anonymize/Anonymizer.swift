@@ -78,7 +78,7 @@ public struct Anonymizer: Sendable {
 
     func replacement(for value: String, type: EntityType, scope: inout PseudonymScope) -> String {
         scope.counts.add(type)
-        let key = type.rawValue + "\u{0}" + value
+        let key = PseudonymScope.Replaced(type: type, value: value)
         if let known = scope.replacements[key] { return known }
         let replacement: String
         switch configuration.mode {

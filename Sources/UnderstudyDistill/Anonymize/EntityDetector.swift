@@ -7,7 +7,9 @@
 /// found.map(\.type)   // [.email, .phone]
 /// ```
 public struct EntityDetector: Sendable {
-    public var configuration: AnonymizerConfiguration
+    public var configuration: AnonymizerConfiguration {
+        didSet { minimumConfidence = Self.minimumConfidence(configuration) }
+    }
     private let structured = StructuredDetector()
     private let secrets: SecretDetector
     private let context = ContextDetector()
@@ -15,6 +17,15 @@ public struct EntityDetector: Sendable {
     public init(configuration: AnonymizerConfiguration = AnonymizerConfiguration()) {
         self.configuration = configuration
         self.secrets = SecretDetector(entropyThreshold: configuration.entropyThreshold)
+        self.minimumConfidence = Self.minimumConfidence(configuration)
+    }
+
+    /// The configured threshold per type (by `ordinal`), infinite for types not looked for: one
+    /// load per detection instead of a set and a dictionary lookup.
+    private var minimumConfidence: [Double]
+
+    private static func minimumConfidence(_ configuration: AnonymizerConfiguration) -> [Double] {
+        EntityType.allCases.map { configuration.types.contains($0) ? configuration.threshold(for: $0) : .infinity }
     }
 
     /// The entities in `text`, sorted by position, not overlapping. `field` is the name of the
@@ -30,9 +41,7 @@ public struct EntityDetector: Sendable {
         secrets.detect(bytes, field: field, into: &found)
         structured.detect(bytes, field: field, into: &found)
         context.detect(bytes, field: field, into: &found)
-        found.removeAll {
-            !configuration.types.contains($0.type) || $0.confidence < configuration.threshold(for: $0.type)
-        }
+        found.removeAll { $0.confidence < minimumConfidence[$0.type.ordinal] }
         return Self.resolve(found)
     }
 

@@ -33,6 +33,23 @@ public enum EntityType: String, Sendable, Hashable, CaseIterable, Codable, Compa
         }
     }
 
+    /// The position in `allCases`, for tables indexed by type.
+    var ordinal: Int {
+        switch self {
+        case .email: return 0
+        case .phone: return 1
+        case .creditCard: return 2
+        case .iban: return 3
+        case .usSSN: return 4
+        case .ipAddress: return 5
+        case .macAddress: return 6
+        case .credentialURL: return 7
+        case .secret: return 8
+        case .person: return 9
+        case .streetAddress: return 10
+        }
+    }
+
     /// Entities found by shape and checksum, as opposed to names and addresses found by context.
     public var isStructured: Bool { self != .person && self != .streetAddress }
 

@@ -5,7 +5,12 @@ public struct PseudonymScope: Sendable {
     public let conversation: String
     /// 0 for the corpus itself; 1…K for augmentation variants, which re-draw every surrogate.
     public let variant: Int
-    var replacements: [String: String] = [:]
+    /// A replaced value with its type: what a surrogate or placeholder is remembered by.
+    struct Replaced: Hashable, Sendable {
+        var type: EntityType
+        var value: String
+    }
+    var replacements: [Replaced: String] = [:]
     var placeholderNumbers: [EntityType: Int] = [:]
     /// Entities replaced in this scope, by type.
     public internal(set) var counts = EntityCounts()
@@ -18,12 +23,9 @@ public struct PseudonymScope: Sendable {
     /// The distinct values replaced so far, with their types, in first-seen order: for audits and
     /// benchmarks in memory only. It holds original values: never write it next to the data.
     public var replacedValues: [(type: EntityType, value: String)] {
-        order.map { key in
-            let parts = key.split(separator: "\u{0}", maxSplits: 1, omittingEmptySubsequences: false)
-            return (EntityType(rawValue: String(parts[0]))!, String(parts[1]))
-        }
+        order.map { ($0.type, $0.value) }
     }
-    var order: [String] = []
+    var order: [Replaced] = []
 
     /// How many distinct values this scope replaced.
     public var distinctValues: Int { replacements.count }

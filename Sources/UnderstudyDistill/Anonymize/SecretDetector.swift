@@ -27,10 +27,16 @@ struct SecretDetector {
         "credentials", "credential", "passphrase",
     ])
 
+    /// Whether the member name ends with one of `secretFieldSuffixes` ('-' read as '_'). It runs
+    /// for every string value of a JSON document, so it compares in place.
     static func isSecretField(_ field: [UInt8]) -> Bool {
-        let name = field.map { $0 == 0x2D ? 0x5F : $0 }
-        return secretFieldSuffixes.contains { suffix in
-            name.count >= suffix.count && Array(name.suffix(suffix.count)) == suffix
+        secretFieldSuffixes.contains { suffix in
+            guard field.count >= suffix.count else { return false }
+            let start = field.count - suffix.count
+            for k in 0..<suffix.count where (field[start + k] == 0x2D ? 0x5F : field[start + k]) != suffix[k] {
+                return false
+            }
+            return true
         }
     }
 
@@ -98,11 +104,14 @@ struct SecretDetector {
 
     private func classifyToken(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> DetectedEntity? {
         let start = range.lowerBound
-        for (prefix, minBody) in Self.prefixes
-        where Self.prefixFirstBytes[Int(b[start])] && ByteClass.hasPrefix(b, at: start, prefix) {
-            var end = start + prefix.count
-            while end < range.upperBound && (ByteClass.isTokenByte(b[end]) || b[end] == 0x2E) { end += 1 }
-            if end - start - prefix.count >= minBody { return DetectedEntity(type: .secret, range: start..<end) }
+        // The first-byte table before the prefix list: walking the list costs a retain and a
+        // release per prefix, and most tokens start with no prefix's first byte.
+        if Self.prefixFirstBytes[Int(b[start])] {
+            for (prefix, minBody) in Self.prefixes where ByteClass.hasPrefix(b, at: start, prefix) {
+                var end = start + prefix.count
+                while end < range.upperBound && (ByteClass.isTokenByte(b[end]) || b[end] == 0x2E) { end += 1 }
+                if end - start - prefix.count >= minBody { return DetectedEntity(type: .secret, range: start..<end) }
+            }
         }
         if ByteClass.hasPrefix(b, at: start, Self.jwtStart) {
             let parts = b[range].split(separator: 0x2E, omittingEmptySubsequences: false)
