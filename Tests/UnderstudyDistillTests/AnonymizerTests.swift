@@ -116,4 +116,14 @@ struct AnonymizerTests {
         let value: JSONValue = ["jane@corp.com": 4155550132, "n": .number("1.50")]
         #expect(anonymizer.anonymize(value, scope: &scope) == value)
     }
+
+    /// Conversation ids are HMAC-SHA256(key, part ‖ 0 ‖ …) as documented, so ids (and the dataset
+    /// splits grouped by them) stay the same across versions for the same key. Expected values
+    /// from Python's `hmac` module; the second key is longer than SHA-256's 64-byte block.
+    @Test func keyedIDsAreTheDocumentedHMAC() {
+        let short = Anonymizer(configuration: AnonymizerConfiguration(key: Array("test-key-0123456789abcdef".utf8)))
+        #expect(short.keyedID(["prefix-hash", "hello world"]) == "e62c7266fc906d41ee105ebbc65c116a")
+        let long = Anonymizer(configuration: AnonymizerConfiguration(key: Array(repeating: UInt8(ascii: "k"), count: 100)))
+        #expect(long.keyedID(["prefix-hash", "hello world"]) == "8b9b0764c29e6dc19ce07c8007d9eda1")
+    }
 }

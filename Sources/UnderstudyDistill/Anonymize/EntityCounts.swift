@@ -3,16 +3,26 @@ import UnderstudyArchive
 /// How many entities of each type were replaced: the audit that goes into `stage1.json`.
 /// It counts, it never holds a value.
 public struct EntityCounts: Sendable, Equatable {
-    public private(set) var byType: [EntityType: Int] = [:]
+    /// One counter per type, by `EntityType.ordinal`: counting runs once per replaced entity.
+    private var counts = [Int](repeating: 0, count: EntityType.allCases.count)
 
-    public init(_ byType: [EntityType: Int] = [:]) { self.byType = byType }
+    public init(_ byType: [EntityType: Int] = [:]) {
+        for (type, count) in byType { counts[type.ordinal] += count }
+    }
 
-    public subscript(type: EntityType) -> Int { byType[type] ?? 0 }
-    public var total: Int { byType.values.reduce(0, +) }
+    /// The counts of the types seen, by type.
+    public var byType: [EntityType: Int] {
+        var out: [EntityType: Int] = [:]
+        for type in EntityType.allCases where counts[type.ordinal] != 0 { out[type] = counts[type.ordinal] }
+        return out
+    }
 
-    public mutating func add(_ type: EntityType, _ count: Int = 1) { byType[type, default: 0] += count }
+    public subscript(type: EntityType) -> Int { counts[type.ordinal] }
+    public var total: Int { counts.reduce(0, +) }
+
+    public mutating func add(_ type: EntityType, _ count: Int = 1) { counts[type.ordinal] += count }
     public mutating func merge(_ other: EntityCounts) {
-        for (type, count) in other.byType { byType[type, default: 0] += count }
+        for k in counts.indices { counts[k] += other.counts[k] }
     }
 
     /// `{"EMAIL": 3, …}` with every type present, in name order.

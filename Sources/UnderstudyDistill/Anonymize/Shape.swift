@@ -57,12 +57,19 @@ enum Shape {
         let bytes = Array(value.utf8)
         var keep = 0
         bytes.withUnsafeBufferPointer { buffer in
+            guard let first = buffer.first, SecretDetector.prefixFirstBytes[Int(first)] else { return }
             for (prefix, _) in SecretDetector.prefixes where ByteClass.hasPrefix(buffer, at: 0, prefix) {
                 keep = max(keep, prefix.count)
             }
-            if ByteClass.hasPrefix(buffer, at: 0, SecretDetector.jwtStart) { keep = 3 }
         }
-        return String(value.prefix(keep)) + randomize(value.dropFirst(keep), &rng, firstDigitNonZero: false)
+        if bytes.starts(with: SecretDetector.jwtStart) { keep = 3 }
+        guard isPlainASCII(value) else {
+            return String(value.prefix(keep)) + randomize(value.dropFirst(keep), &rng, firstDigitNonZero: false)
+        }
+        var out = Array(bytes[..<keep])
+        out.reserveCapacity(bytes.count)
+        randomize(bytes[keep...], into: &out, &rng, firstDigitNonZero: false)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Replaces the user information and token-named query values; keeps scheme, host and path.

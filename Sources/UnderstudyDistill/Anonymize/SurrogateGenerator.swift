@@ -6,30 +6,46 @@ import Crypto
 /// the type and shape of the original: an email stays an email, a card number keeps its
 /// grouping and passes Luhn, an IBAN keeps its country and passes mod 97, a key keeps its prefix.
 struct SurrogateGenerator: Sendable {
-    /// The HMAC with the key already absorbed; copied per digest (cheaper than re-keying).
-    let keyed: HMAC<SHA256>
+    /// SHA-256 with the HMAC key's inner and outer pads already absorbed (RFC 2104): each digest
+    /// copies them. Built on `SHA256` rather than `HMAC` because `HMAC.update` is an unspecialised
+    /// generic and, called once per entity, showed in profiles; the digests are the same.
+    private let innerPadded: SHA256
+    private let outerPadded: SHA256
 
     init(key: [UInt8]?) {
-        keyed = HMAC<SHA256>(key: key.map { SymmetricKey(data: $0) } ?? SymmetricKey(size: .bits256))
+        var block = key ?? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        if block.count > 64 { block = Array(SHA256.hash(data: block)) }
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        var inner = SHA256()
+        inner.update(data: block.map { $0 ^ 0x36 })
+        var outer = SHA256()
+        outer.update(data: block.map { $0 ^ 0x5C })
+        innerPadded = inner
+        outerPadded = outer
     }
 
-    /// A keyed digest of a value, for ids that must not reveal the value (conversation ids).
+    /// HMAC-SHA256 of `message` with the key.
+    private func mac(_ message: UnsafeRawBufferPointer) -> SHA256.Digest {
+        var inner = innerPadded
+        inner.update(bufferPointer: message)
+        var outer = outerPadded
+        inner.finalize().withUnsafeBytes { outer.update(bufferPointer: $0) }
+        return outer.finalize()
+    }
+
+    /// A keyed digest of a value, for ids that must not reveal the value (conversation ids):
+    /// HMAC(part ‖ 0 ‖ part ‖ 0 …).
     func digest(_ parts: [String]) -> [UInt8] {
         var message: [UInt8] = []
         for part in parts {
             message += part.utf8
             message.append(0)
         }
-        return message.withUnsafeBytes { bytes in
-            var mac = keyed
-            mac.update(data: bytes)
-            return mac.finalize().withUnsafeBytes { Array($0) }
-        }
+        return message.withUnsafeBytes { Array(mac($0)) }
     }
 
     /// The generator seed for (type, salt, value): the first 8 bytes, big-endian, of
-    /// HMAC(type ‖ 0 ‖ salt ‖ 0 ‖ value ‖ 0). The message goes to the HMAC in one `update`:
-    /// swift-crypto's is an unspecialised generic call, several per entity showed in profiles.
+    /// HMAC(type ‖ 0 ‖ salt ‖ 0 ‖ value ‖ 0).
     func seed(type: EntityType, salt: String, value: String) -> UInt64 {
         var message: [UInt8] = []
         message.reserveCapacity(type.rawValue.utf8.count + salt.utf8.count + value.utf8.count + 3)
@@ -40,13 +56,9 @@ struct SurrogateGenerator: Sendable {
         message += value.utf8
         message.append(0)
         return message.withUnsafeBytes { bytes in
-            var mac = keyed
-            mac.update(data: bytes)
-            return mac.finalize().withUnsafeBytes { digest in
-                var seed: UInt64 = 0
-                for byte in digest.prefix(8) { seed = seed << 8 | UInt64(byte) }
-                return seed
-            }
+            var seed: UInt64 = 0
+            for byte in mac(bytes).prefix(8) { seed = seed << 8 | UInt64(byte) }
+            return seed
         }
     }
 
