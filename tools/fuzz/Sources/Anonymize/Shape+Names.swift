@@ -1,1 +1,0 @@
-../../../../Sources/UnderstudyDistill/Anonymize/Shape+Names.swift
