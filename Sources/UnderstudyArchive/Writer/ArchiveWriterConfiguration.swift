@@ -35,7 +35,8 @@ public struct ArchiveWriterConfiguration: Sendable {
         /// From when the exchange's response ended (its timing): live capture. The record is built
         /// after the client already has its answer, and under load that takes time; counting from
         /// the end keeps "every exchange that ended more than one flush interval before a crash is
-        /// on disk" true however long the hand-off took.
+        /// on disk" true however long the hand-off took. The writer aims at three quarters of the
+        /// interval, leaving the rest for its own wake-up and compression.
         case exchangeEnd
     }
 
