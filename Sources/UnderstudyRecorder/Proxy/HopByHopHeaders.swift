@@ -12,10 +12,12 @@ enum HopByHopHeaders {
     /// Headers to send upstream: hop-by-hop fields, `Expect` and `Host` removed (the client sets
     /// the upstream's), `Accept-Encoding` removed on LLM routes so the upstream answers in identity
     /// encoding and the record holds readable JSON and SSE.
-    static func forUpstream(_ headers: HTTPHeaders, dropAcceptEncoding: Bool) -> HTTPHeaders {
+    /// `host`: the `Host` value to send first (the direct path; AsyncHTTPClient sets its own).
+    static func forUpstream(_ headers: HTTPHeaders, dropAcceptEncoding: Bool, host: String? = nil) -> HTTPHeaders {
         let named = connectionTokens(headers)
         var out = HTTPHeaders()
-        out.reserveCapacity(headers.count)
+        out.reserveCapacity(headers.count + 1)
+        if let host { out.add(name: "host", value: host) }
         for (name, value) in headers {
             let lower = name.lowercased()
             if names.contains(lower) || lower == "host" || named.contains(lower) { continue }

@@ -69,6 +69,6 @@ extension ProxyHandler {
             captured?.appendResponseBody(buffer)
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
-        _ = upstreamEnd(generation: generation)
+        upstreamEnd(generation: generation)
     }
 }

@@ -62,15 +62,21 @@ extension ProxyHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if let pipe, pipe.isFull {
+        if bodyPathFull {
             readWithheld = true
             return
         }
         context.read()
     }
 
-    private func resumeReading() {
-        guard readWithheld, let context, pipe?.isFull != true else { return }
+    /// Whether the request body's way upstream (pipe or direct connection) takes no more now.
+    private var bodyPathFull: Bool {
+        if directInFlight { return direct?.isFull == true }
+        return pipe?.isFull == true
+    }
+
+    func resumeReading() {
+        guard readWithheld, let context, !bodyPathFull else { return }
         readWithheld = false
         context.read()
     }

@@ -22,6 +22,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var captured: CapturedExchange?
     private var task: HTTPClient.Task<Void>?
     var pipe: RequestBodyPipe?
+    /// The direct upstream path (reverse mode): this connection's own upstream connection, and
+    /// whether the request in flight uses it (forward mode keeps AsyncHTTPClient).
+    var direct: UpstreamConnection?
+    var directInFlight = false
     /// `Expect: 100-continue` seen and no answer (100 or final) sent yet.
     var continueWanted = false
     /// A `read` held back while the request body pipe is full (see `read(context:)`).
@@ -66,10 +70,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             guard machine.requestBody() == .forward else { return }
             captured?.appendRequestBody(buffer)
             services.metrics.requestBytes.increment(by: Int64(buffer.readableBytes))
-            if held != nil { held?.body.writeImmutableBuffer(buffer) } else { pipe?.write(buffer) }
+            if held != nil {
+                held?.body.writeImmutableBuffer(buffer)
+            } else if directInFlight {
+                direct?.writeBody(buffer)
+            } else {
+                pipe?.write(buffer)
+            }
         case .end:
             switch machine.requestEnd() {
-            case .endUpstreamBody: if let held { consult(held) } else { pipe?.finish() }
+            case .endUpstreamBody:
+                if let held { consult(held) } else if directInFlight { direct?.endBody() } else { pipe?.finish() }
             case .responseAlreadyDone(let close): close ? context.close(promise: nil) : responseComplete(context)
             case .none: break
             }
@@ -125,6 +136,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         head: HTTPRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
     ) {
         guard let context else { return }
+        if route == nil {
+            startDirect(head: head, upstream: upstream, endpoint: endpoint, generation: generation, heldBody: heldBody)
+            return
+        }
         let headers = HopByHopHeaders.forUpstream(head.headers, dropAcceptEncoding: endpoint != nil)
         var body: HTTPClient.Body?
         let length = head.headers.first(name: "content-length").flatMap { Int64($0) }
@@ -160,9 +175,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: upstream → proxy → client
 
-    func upstreamHead(_ head: HTTPResponseHead, generation: Int) -> EventLoopFuture<Void> {
+    /// The response head from the upstream. With a promise (AsyncHTTPClient's back pressure) the
+    /// write is flushed at once; without (the direct path) it is flushed at the end of the
+    /// upstream read (`upstreamReadComplete`), so a small answer leaves in one write.
+    func upstreamHead(_ head: HTTPResponseHead, generation: Int, promise: EventLoopPromise<Void>?) {
         guard let context, machine.upstreamHead(generation: generation) else {
-            return context?.eventLoop.makeSucceededVoidFuture() ?? services.client.eventLoopGroup.next().makeSucceededVoidFuture()
+            promise?.succeed()
+            return
         }
         services.metrics.firstByte.recordNanoseconds((NIODeadline.now() - (captured?.startUptime ?? .now())).nanoseconds)
         captured?.responseHead(status: Int(head.status.code), headers: HopByHopHeaders.fields(head.headers))
@@ -178,20 +197,29 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let routeHeader { headers.replaceOrAdd(name: "x-understudy-route", value: routeHeader) }
         if finalResponseBeforeContinue() { headers.replaceOrAdd(name: "connection", value: "close") }
         let response = HTTPResponseHead(version: requestVersion, status: head.status, headers: headers)
-        return context.writeAndFlush(wrapOutboundOut(.head(response)))
+        write(.head(response), context: context, promise: promise)
     }
 
-    func upstreamBody(_ buffer: ByteBuffer, generation: Int) -> EventLoopFuture<Void> {
+    func upstreamBody(_ buffer: ByteBuffer, generation: Int, promise: EventLoopPromise<Void>?) {
         guard let context, machine.isCurrent(generation) else {
-            return context?.eventLoop.makeSucceededVoidFuture() ?? services.client.eventLoopGroup.next().makeSucceededVoidFuture()
+            promise?.succeed()
+            return
         }
         captured?.appendResponseBody(buffer)
         services.metrics.responseBytes.increment(by: Int64(buffer.readableBytes))
-        return context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))))
+        write(.body(.byteBuffer(buffer)), context: context, promise: promise)
     }
 
-    func upstreamEnd(generation: Int) -> EventLoopFuture<Void> {
-        guard let context else { return services.client.eventLoopGroup.next().makeSucceededVoidFuture() }
+    private func write(_ part: HTTPServerResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        if let promise {
+            context.writeAndFlush(wrapOutboundOut(part), promise: promise)
+        } else {
+            context.write(wrapOutboundOut(part), promise: nil)
+        }
+    }
+
+    func upstreamEnd(generation: Int) {
+        guard let context else { return }
         // HTTP/1.0 without a length ends the body by closing; so does a response that came before
         // the `100 Continue` the client waits for (its body will never be sent on this connection).
         let closeAfter = requestVersion == .http1_0 && !responseHasLength || closeAfterResponse
@@ -216,11 +244,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 responseComplete(context)
             }
         }
-        return context.eventLoop.makeSucceededVoidFuture()
     }
 
-    func upstreamFailed(_ error: any Error, generation: Int) -> EventLoopFuture<Void> {
-        guard context != nil else { return services.client.eventLoopGroup.next().makeSucceededVoidFuture() }
+    func upstreamFailed(_ error: any Error, generation: Int) {
+        guard context != nil else { return }
         let failure = UpstreamFailure(error)
         let action = machine.upstreamError(generation: generation)
         if action != .ignore {
@@ -239,12 +266,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             finishRecord(.upstreamError, error: "upstream \(upstreamName) failed mid-response: \(failure.summary)")
             context?.close(promise: nil)
         }
-        return context?.eventLoop.makeSucceededVoidFuture() ?? services.client.eventLoopGroup.next().makeSucceededVoidFuture()
     }
 
     // MARK: connection events
 
     func channelInactive(context: ChannelHandlerContext) {
+        direct?.close()
         if case .abortUpstream = machine.channelInactive() {
             task?.cancel()
             pipe?.fail(ChannelError.ioOnClosedChannel)
@@ -326,6 +353,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         self.captured = nil
         task = nil
         pipe = nil
+        directInFlight = false
         // A read held back for the body pipe: the rest of the body is now read and discarded.
         if readWithheld {
             readWithheld = false

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Logging
+import NIOSSL
 
 /// What every connection handler of one proxy shares: the upstream client and table, the
 /// recording path, metrics, settings.
@@ -14,6 +15,9 @@ final class ProxyServices: Sendable {
     let answerer: (any LocalAnswerer)?
     /// `record --forward`: CONNECT and absolute-form requests (nil: reverse proxy only).
     let forward: ForwardProxy?
+    /// TLS for the direct upstream connections (`UpstreamConnection`) to https upstreams: the
+    /// system's trust roots; nil when no upstream is https or the context could not be made.
+    let upstreamTLS: NIOSSLContext?
 
     init(
         configuration: RecorderConfiguration, client: HTTPClient, recorder: ExchangeRecorder,
@@ -21,6 +25,8 @@ final class ProxyServices: Sendable {
         answerer: (any LocalAnswerer)? = nil, forward: ForwardProxy? = nil
     ) {
         self.answerer = answerer
+        let https = configuration.upstreams.byName.values.contains { $0.scheme == "https" }
+        self.upstreamTLS = https ? try? NIOSSLContext(configuration: .makeClientConfiguration()) : nil
         self.forward = forward
         self.configuration = configuration
         self.client = client

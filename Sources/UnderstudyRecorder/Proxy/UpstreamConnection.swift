@@ -1,0 +1,326 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The direct upstream path of one client connection: a dedicated keep-alive HTTP/1.1 connection
+/// to the upstream, opened on the client connection's own event loop and reused by its next
+/// requests (to the same upstream). Requests are written as they arrive, response parts go to the
+/// `ProxyHandler` synchronously on the same loop: no pool, no per-request task or future chain,
+/// no hop between threads. Confined to the event loop.
+///
+/// Back pressure both ways: `isFull` (upstream socket not writable, or too much waiting for the
+/// connection) makes the handler stop reading the client; while the client socket is not
+/// writable, reads from the upstream are held back (`UpstreamResponseHandler.read`).
+///
+/// A request sent on a reused connection that the upstream closed meanwhile (its keep-alive
+/// timeout raced the request) is sent again once on a fresh connection, as long as no response
+/// byte came back and the parts sent so far are still held (up to `replayLimit` bytes).
+final class UpstreamConnection {
+    private enum State { case none, connecting, busy, idle }
+
+    private let eventLoop: any EventLoop
+    private let services: ProxyServices
+    weak var owner: ProxyHandler?
+    private var state = State.none
+    private var channel: (any Channel)?
+    private var target: Upstream?
+    private var attempt = 0
+    private var generation = 0
+    /// Parts waiting for the connection to be established.
+    private var pending: [HTTPClientRequestPart] = []
+    private var pendingBytes = 0
+    /// The parts sent on a reused connection, kept until the response starts (nil: not replayable).
+    private var replay: [HTTPClientRequestPart]?
+    private var replayBytes = 0
+    private var reused = false
+    private var requestEnded = false
+    private var needsFlush = false
+    private var readSinceTick = false
+    private var readTimer: Scheduled<Void>?
+    private let pendingLimit = 256 * 1024
+    private let replayLimit = 64 * 1024
+
+    init(eventLoop: any EventLoop, services: ProxyServices, owner: ProxyHandler) {
+        self.eventLoop = eventLoop
+        self.services = services
+        self.owner = owner
+    }
+
+    /// Whether the client should not be read until `ProxyHandler.upstreamDrained`.
+    var isFull: Bool {
+        switch state {
+        case .connecting: return pendingBytes > pendingLimit
+        case .busy: return channel?.isWritable == false
+        case .none, .idle: return false
+        }
+    }
+
+    /// Starts a request: on the idle connection when it goes to the same upstream, else on a new one.
+    func start(_ head: HTTPRequestHead, to upstream: Upstream, generation: Int) {
+        self.generation = generation
+        requestEnded = false
+        pending = []
+        pendingBytes = 0
+        replayBytes = 0
+        if state == .idle, let channel, channel.isActive, target == upstream {
+            reused = true
+            replay = []
+            state = .busy
+            send(.head(head))
+            owner?.upstreamReadyForBody()
+        } else {
+            close()
+            reused = false
+            replay = nil
+            pending.append(.head(head))
+            connect(upstream)
+        }
+        scheduleReadTimer()
+    }
+
+    func writeBody(_ buffer: ByteBuffer) {
+        switch state {
+        case .connecting:
+            pending.append(.body(.byteBuffer(buffer)))
+            pendingBytes += buffer.readableBytes
+        case .busy:
+            send(.body(.byteBuffer(buffer)))
+        case .none, .idle:
+            break
+        }
+    }
+
+    func endBody() {
+        requestEnded = true
+        switch state {
+        case .connecting: pending.append(.end(nil))
+        case .busy:
+            send(.end(nil))
+            flush()
+        case .none, .idle: break
+        }
+    }
+
+    /// Flushes what the request wrote since the last flush (once per client read burst).
+    func flush() {
+        guard needsFlush, let channel else { return }
+        needsFlush = false
+        channel.flush()
+    }
+
+    /// Ends the connection (client gone, or the request cancelled); no further callbacks.
+    func close() {
+        attempt += 1
+        readTimer?.cancel()
+        readTimer = nil
+        state = .none
+        pending = []
+        replay = nil
+        target = nil
+        if let channel {
+            self.channel = nil
+            channel.close(promise: nil)
+        }
+    }
+
+    private func send(_ part: HTTPClientRequestPart) {
+        guard let channel else { return }
+        if replay != nil {
+            if case .body(.byteBuffer(let buffer)) = part { replayBytes += buffer.readableBytes }
+            if replayBytes > replayLimit { replay = nil } else { replay?.append(part) }
+        }
+        channel.write(part, promise: nil)
+        needsFlush = true
+    }
+
+    private func connect(_ upstream: Upstream) {
+        state = .connecting
+        target = upstream
+        attempt += 1
+        let attempt = self.attempt
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let tls = upstream.scheme == "https" ? services.upstreamTLS : nil
+        let host = upstream.host
+        let isIP = (try? SocketAddress(ipAddress: host, port: 0)) != nil
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(.milliseconds(Int64(services.configuration.upstreamConnectTimeoutSeconds * 1000)))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let pipeline = channel.pipeline.syncOperations
+                    if upstream.scheme == "https" {
+                        guard let tls else { throw RecorderError("no TLS context for upstream \(host)") }
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIP ? nil : host))
+                    }
+                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
+                    try pipeline.addHandler(UpstreamResponseHandler(connection: bound.value))
+                }
+            }
+            .connect(host: host, port: upstream.port)
+            .whenComplete { result in bound.value.connected(result, attempt: attempt) }
+    }
+
+    private func connected(_ result: Result<any Channel, any Error>, attempt: Int) {
+        guard attempt == self.attempt, state == .connecting else {
+            if case .success(let channel) = result { channel.close(promise: nil) }
+            return
+        }
+        switch result {
+        case .failure(let error):
+            state = .none
+            target = nil
+            if case .connectTimeout = error as? ChannelError {
+                fail(HTTPClientError.connectTimeout)
+            } else {
+                fail(error)
+            }
+        case .success(let channel):
+            self.channel = channel
+            state = .busy
+            let wasFull = isFull
+            let parts = pending
+            pending = []
+            pendingBytes = 0
+            for part in parts { send(part) }
+            flush()
+            owner?.upstreamReadyForBody()
+            if wasFull { owner?.upstreamDrained() }
+        }
+    }
+
+    private func fail(_ error: any Error) {
+        let generation = self.generation
+        close()
+        owner?.upstreamFailed(error, generation: generation)
+    }
+
+    // MARK: read timeout
+
+    /// Fires every read-timeout interval while a request is in flight; a whole interval without a
+    /// read from the upstream fails the request (so silence is detected after one to two intervals,
+    /// without taking the time on every read).
+    private func scheduleReadTimer() {
+        readTimer?.cancel()
+        readSinceTick = false
+        let interval = TimeAmount.milliseconds(Int64(services.configuration.upstreamReadTimeoutSeconds * 1000))
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        let attempt = self.attempt
+        readTimer = eventLoop.scheduleTask(in: interval) { bound.value.readTimerFired(attempt: attempt) }
+    }
+
+    private func readTimerFired(attempt: Int) {
+        guard attempt == self.attempt, state == .busy || state == .connecting else { return }
+        if readSinceTick || state == .connecting {
+            scheduleReadTimer()
+        } else {
+            fail(HTTPClientError.readTimeout)
+        }
+    }
+
+    // MARK: events from the upstream channel
+
+    func received(_ part: HTTPClientResponsePart, from channel: any Channel) {
+        guard channel === self.channel, state == .busy else { return }
+        readSinceTick = true
+        switch part {
+        case .head(let head):
+            replay = nil
+            if !head.isKeepAlive { target = nil }
+            owner?.upstreamHead(head, generation: generation, promise: nil)
+        case .body(let buffer):
+            owner?.upstreamBody(buffer, generation: generation, promise: nil)
+        case .end:
+            readTimer?.cancel()
+            readTimer = nil
+            // Reusable only when both messages are complete and the upstream keeps it open.
+            if requestEnded, target != nil {
+                state = .idle
+            } else {
+                close()
+            }
+            owner?.upstreamEnd(generation: generation)
+        }
+    }
+
+    func readComplete(from channel: any Channel) {
+        guard channel === self.channel else { return }
+        owner?.upstreamReadComplete()
+    }
+
+    func writabilityChanged(_ channel: any Channel) {
+        guard channel === self.channel, channel.isWritable else { return }
+        owner?.upstreamDrained()
+    }
+
+    func failed(_ error: (any Error)?, from channel: any Channel) {
+        guard channel === self.channel else { return }
+        switch state {
+        case .busy:
+            if reused, let parts = replay, let target {
+                // The upstream closed an idle connection as the request went out: once more, fresh.
+                self.channel = nil
+                channel.close(promise: nil)
+                reused = false
+                replay = nil
+                pending = parts
+                pendingBytes = replayBytes
+                connect(target)
+                return
+            }
+            fail(error ?? HTTPClientError.remoteConnectionClosed)
+        case .idle, .connecting, .none:
+            close()
+        }
+    }
+
+    /// Whether the client can take more of the response (else upstream reads wait).
+    var clientWritable: Bool { owner?.context?.channel.isWritable ?? true }
+
+    /// The client is writable again: ask for the upstream read that may have been held back.
+    func clientDrained() {
+        channel?.read()
+    }
+}
+
+/// The end of the upstream pipeline: hands response parts to the `UpstreamConnection`, and holds
+/// reads back while the client is not writable.
+final class UpstreamResponseHandler: ChannelDuplexHandler {
+    typealias InboundIn = HTTPClientResponsePart
+    typealias OutboundIn = HTTPClientRequestPart
+    typealias OutboundOut = HTTPClientRequestPart
+
+    private let connection: UpstreamConnection
+
+    init(connection: UpstreamConnection) {
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        connection.received(unwrapInboundIn(data), from: context.channel)
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        connection.readComplete(from: context.channel)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        connection.writabilityChanged(context.channel)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connection.failed(nil, from: context.channel)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        connection.failed(error, from: context.channel)
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        // A held-back read is asked for again by `UpstreamConnection.clientDrained`.
+        guard connection.clientWritable else { return }
+        context.read()
+    }
+}
