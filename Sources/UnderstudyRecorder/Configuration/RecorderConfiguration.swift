@@ -19,7 +19,8 @@ public struct RecorderConfiguration: Sendable {
     public var upstreamConnectTimeoutSeconds: Double
     /// Longest silence allowed between two reads from an upstream (a stream may last longer).
     public var upstreamReadTimeoutSeconds: Double
-    /// Concurrent connections to one upstream host before requests queue.
+    /// `--forward` mode: concurrent connections to one intercepted host before requests queue.
+    /// (The reverse proxy opens one upstream connection per client connection.)
     public var upstreamPoolSize: Int
     /// Event loop threads (default: one per core).
     public var threads: Int

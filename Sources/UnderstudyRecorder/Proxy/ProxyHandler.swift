@@ -136,7 +136,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         head: HTTPRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
     ) {
         guard let context else { return }
-        if route == nil {
+        // Reverse mode (and `serve`): the direct path. Forward mode keeps AsyncHTTPClient, with
+        // the forward proxy's trust roots and `--forward-resolve` overrides.
+        guard let route else {
             startDirect(head: head, upstream: upstream, endpoint: endpoint, generation: generation, heldBody: heldBody)
             return
         }
@@ -164,7 +166,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             // close it as soon as it is idle again, so under load nearly every request paid for a
             // new upstream TCP connection (measured: 10x fewer requests/s). Preferring the loop
             // keeps the pooled keep-alive connections, mostly on the same loop as the client.
-            task = (route?.client ?? services.client).execute(
+            task = route.client.execute(
                 request: request, delegate: delegate, eventLoop: .delegate(on: context.eventLoop), logger: nil)
         } catch {
             sendProxyError(status: .badRequest, type: "invalid_request",

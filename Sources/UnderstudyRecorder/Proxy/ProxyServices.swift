@@ -1,12 +1,10 @@
-import AsyncHTTPClient
 import Logging
 import NIOSSL
 
-/// What every connection handler of one proxy shares: the upstream client and table, the
+/// What every connection handler of one proxy shares: the upstream table and TLS context, the
 /// recording path, metrics, settings.
 final class ProxyServices: Sendable {
     let configuration: RecorderConfiguration
-    let client: HTTPClient
     let recorder: ExchangeRecorder
     let metrics: RecorderMetrics
     let logger: Logger
@@ -20,7 +18,7 @@ final class ProxyServices: Sendable {
     let upstreamTLS: NIOSSLContext?
 
     init(
-        configuration: RecorderConfiguration, client: HTTPClient, recorder: ExchangeRecorder,
+        configuration: RecorderConfiguration, recorder: ExchangeRecorder,
         metrics: RecorderMetrics, logger: Logger, listenerLabel: String,
         answerer: (any LocalAnswerer)? = nil, forward: ForwardProxy? = nil
     ) {
@@ -29,7 +27,6 @@ final class ProxyServices: Sendable {
         self.upstreamTLS = https ? try? NIOSSLContext(configuration: .makeClientConfiguration()) : nil
         self.forward = forward
         self.configuration = configuration
-        self.client = client
         self.recorder = recorder
         self.metrics = metrics
         self.logger = logger

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -6,8 +5,9 @@ import NIOHTTP1
 import NIOPosix
 
 /// `understudy record`'s reverse proxy: an HTTP/1.1 server (keep-alive, pipelining) whose
-/// requests go to the configured upstreams through a pooled AsyncHTTPClient, streamed both ways,
-/// and whose exchanges go to an `ExchangeRecorder`.
+/// requests go to the configured upstreams, each client connection over its own keep-alive
+/// upstream connection (`UpstreamConnection`), streamed both ways, and whose exchanges go to an
+/// `ExchangeRecorder`.
 ///
 /// ```swift
 /// let proxy = ReverseProxy(configuration: config, recorder: recorder, metrics: metrics)
@@ -33,28 +33,13 @@ public final class ReverseProxy: Sendable {
     ) {
         self.configuration = configuration
         self.group = group ?? MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
-        var clientConfiguration = HTTPClient.Configuration(
-            timeout: .init(
-                connect: .milliseconds(Int64(configuration.upstreamConnectTimeoutSeconds * 1000)),
-                read: .milliseconds(Int64(configuration.upstreamReadTimeoutSeconds * 1000))),
-            decompression: .disabled)
-        clientConfiguration.connectionPool = .init(
-            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: configuration.upstreamPoolSize)
-        // Fail fast when an upstream refuses connections: the agent gets a 502 at once instead of
-        // waiting out the connect timeout while the pool retries with backoff.
-        clientConfiguration.connectionPool.retryConnectionEstablishment = false
-        clientConfiguration.redirectConfiguration = .disallow
-        // No request spans: the default no-op tracer still builds a span and its attributes for
-        // every request (measured ~2% of the proxy's CPU).
-        clientConfiguration.tracing.tracer = nil
-        let client = HTTPClient(eventLoopGroupProvider: .shared(self.group), configuration: clientConfiguration)
         self.logger = logger
         let group = self.group
         let forward = configuration.forward.map {
             ForwardProxy(configuration: $0, recorder: configuration, group: group, logger: logger)
         }
         self.services = ProxyServices(
-            configuration: configuration, client: client, recorder: recorder, metrics: metrics, logger: logger,
+            configuration: configuration, recorder: recorder, metrics: metrics, logger: logger,
             listenerLabel: configuration.listen.description, answerer: answerer, forward: forward)
     }
 
@@ -113,7 +98,7 @@ public final class ReverseProxy: Sendable {
     }
 
     /// Stops accepting, lets in-flight requests finish (up to the drain timeout), closes every
-    /// connection, the upstream client and the recorder (which flushes the archive).
+    /// connection, the forward proxy's client and the recorder (which flushes the archive).
     public func shutdown() async {
         let server = serverChannel.withLockedValue { channel -> (any Channel)? in
             defer { channel = nil }
@@ -133,7 +118,6 @@ public final class ReverseProxy: Sendable {
             for channel in left { channel.close(promise: nil) }
             try? await Task.sleep(for: .milliseconds(50))
         }
-        try? await services.client.shutdown()
         await services.forward?.shutdown()
         services.recorder.close()
     }
