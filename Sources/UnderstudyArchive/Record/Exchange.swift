@@ -169,7 +169,21 @@ public struct HTTPHeaderField: Sendable, Equatable {
 extension [HTTPHeaderField] {
     /// The first value of a header, matched case-insensitively.
     public func first(named name: String) -> String? {
-        first(where: { $0.name.lowercased() == name.lowercased() })?.value
+        // ASCII case folding byte by byte (field names are tokens): no String per comparison,
+        // this runs for every request on the proxy's hot path.
+        let wanted = [UInt8](name.utf8)
+        return first(where: { field in
+            var index = 0
+            for byte in field.name.utf8 {
+                guard index < wanted.count, Self.folded(byte) == Self.folded(wanted[index]) else { return false }
+                index += 1
+            }
+            return index == wanted.count
+        })?.value
+    }
+
+    private static func folded(_ byte: UInt8) -> UInt8 {
+        byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte
     }
 }
 

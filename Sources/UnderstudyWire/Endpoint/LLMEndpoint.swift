@@ -63,9 +63,9 @@ public struct LLMEndpoint: Sendable, Hashable {
     public static func classify(method: String, target: String, headers: [HTTPHeaderField]) -> LLMEndpoint? {
         guard method == "POST" || method.uppercased() == "POST" else { return nil }
         let (path, query) = splitTarget(target)
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        // Substrings, not Strings: this runs for every request on the proxy's event loop.
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
         guard let last = segments.last else { return nil }
-        let host = (headers.first(named: "host") ?? "").lowercased()
 
         // Gemini (and Vertex AI): ".../models/NAME:generateContent".
         if let colon = last.lastIndex(of: ":") {
@@ -106,8 +106,9 @@ public struct LLMEndpoint: Sendable, Hashable {
         // Azure deployments: "/openai/deployments/NAME/chat/completions?api-version=…".
         let before = segments.dropLast(suffixCount)
         if before.count >= 2, before[before.endIndex - 2] == "deployments" {
-            return LLMEndpoint(provider: .azure, api: api, model: before.last)
+            return LLMEndpoint(provider: .azure, api: api, model: before.last.map(String.init))
         }
+        let host = (headers.first(named: "host") ?? "").lowercased()
         // The host without its port; suffix checks, not `contains` (Foundation's substring search
         // showed up on the proxy's hot path).
         let hostName = host.lastIndex(of: ":").map { host[..<$0] } ?? Substring(host)
