@@ -200,20 +200,30 @@ final class UpstreamConnection {
 
     /// Fires every read-timeout interval while a request is in flight; a whole interval without a
     /// read from the upstream fails the request (so silence is detected after one to two intervals,
-    /// without taking the time on every read).
+    /// without taking the time on every read). Armed lazily: a timer still pending from an earlier
+    /// request on this connection is kept (the request's start counts as activity), so requests
+    /// on a keep-alive connection schedule nothing.
     private func scheduleReadTimer() {
-        readTimer?.cancel()
-        readSinceTick = false
-        let interval = TimeAmount.milliseconds(Int64(services.configuration.upstreamReadTimeoutSeconds * 1000))
-        let bound = NIOLoopBound(self, eventLoop: eventLoop)
-        let attempt = self.attempt
-        readTimer = eventLoop.scheduleTask(in: interval) { bound.value.readTimerFired(attempt: attempt) }
+        if readTimer != nil {
+            readSinceTick = true
+        } else {
+            readSinceTick = false
+            armReadTimer()
+        }
     }
 
-    private func readTimerFired(attempt: Int) {
-        guard attempt == self.attempt, state == .busy || state == .connecting else { return }
+    private func armReadTimer() {
+        let interval = TimeAmount.milliseconds(Int64(services.configuration.upstreamReadTimeoutSeconds * 1000))
+        let bound = NIOLoopBound(self, eventLoop: eventLoop)
+        readTimer = eventLoop.scheduleTask(in: interval) { bound.value.readTimerFired() }
+    }
+
+    private func readTimerFired() {
+        readTimer = nil
+        guard state == .busy || state == .connecting else { return }
         if readSinceTick || state == .connecting {
-            scheduleReadTimer()
+            readSinceTick = false
+            armReadTimer()
         } else {
             fail(HTTPClientError.readTimeout)
         }
@@ -232,8 +242,6 @@ final class UpstreamConnection {
         case .body(let buffer):
             owner?.upstreamBody(buffer, generation: generation, promise: nil)
         case .end:
-            readTimer?.cancel()
-            readTimer = nil
             // Reusable only when both messages are complete and the upstream keeps it open.
             if requestEnded, target != nil {
                 state = .idle
