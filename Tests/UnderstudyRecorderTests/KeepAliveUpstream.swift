@@ -1,0 +1,67 @@
+import Foundation
+
+/// A loopback HTTP/1.1 upstream that keeps connections alive and answers each request (no body
+/// expected) with `answer-<connection>-<request>`, except that it closes its first connection,
+/// unanswered, when a second request arrives on it: an upstream whose keep-alive timeout ended
+/// just as the proxy reused the connection.
+final class KeepAliveUpstream: @unchecked Sendable {
+    private let fd: Int32
+    private let lock = NSLock()
+    private var accepted = 0
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var one: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withLoopbackAddress(port: port) { bind(fd, $0, $1) }
+        guard bound == 0, listen(fd, 16) == 0 else {
+            close(fd)
+            throw HarnessError("cannot listen on 127.0.0.1:\(port) (errno \(errno))")
+        }
+        Thread.detachNewThread { [self] in acceptLoop() }
+    }
+
+    /// How many connections the proxy opened to this upstream.
+    var connections: Int { lock.withLock { accepted } }
+
+    private func acceptLoop() {
+        while true {
+            let connection = accept(fd, nil, nil)
+            guard connection >= 0 else { return }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let index = lock.withLock {
+                accepted += 1
+                return accepted
+            }
+            Thread.detachNewThread { [self] in serve(connection, index: index) }
+        }
+    }
+
+    private func serve(_ connection: Int32, index: Int) {
+        defer { close(connection) }
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var requests = 0
+        let end: [UInt8] = Array("\r\n\r\n".utf8)
+        while true {
+            guard let headEnd = pending.firstRange(of: end) else {
+                let n = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                guard n > 0 else { return }
+                pending += buffer[0..<n]
+                continue
+            }
+            pending.removeSubrange(..<headEnd.upperBound)
+            requests += 1
+            if index == 1 && requests == 2 { return }
+            let body = "answer-\(index)-\(requests)"
+            let reply = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+            _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+    }
+
+    deinit {
+        shutdown(fd, Int32(SHUT_RDWR))
+        close(fd)
+    }
+}
