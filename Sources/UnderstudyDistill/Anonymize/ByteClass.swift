@@ -37,28 +37,6 @@ enum ByteClass {
         return out
     }
 
-    /// Whether any of `words` (lowercase ASCII) occurs, ignoring case, in the `window` bytes
-    /// before `index`. Allocation-free: it runs for every digit run and candidate token.
-    static func windowContainsAny(
-        _ bytes: UnsafeBufferPointer<UInt8>, before index: Int, window: Int, _ words: [[UInt8]]
-    ) -> Bool {
-        let start = max(0, index - window)
-        for word in words where word.count <= index - start {
-            let first = word[0]
-            var i = start
-            let last = index - word.count
-            while i <= last {
-                if lower(bytes[i]) == first {
-                    var j = 1
-                    while j < word.count && lower(bytes[i + j]) == word[j] { j += 1 }
-                    if j == word.count { return true }
-                }
-                i += 1
-            }
-        }
-        return false
-    }
-
     /// Whether the bytes just before `index` are `suffix` (lowercase ASCII), ignoring case.
     static func endsWithIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, before index: Int, _ suffix: [UInt8]) -> Bool
     {

@@ -30,6 +30,15 @@ struct ContextDetector {
         "Bill",
     ]
     static let weakCues = NameLexicon.weakCuePhrases.map { Array($0.utf8) }
+    /// The bytes weak cues end with (a space): the byte before a word rules most of them out.
+    static let weakCueLastBytes: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for cue in weakCues {
+            table[Int(cue.last!)] = true
+            table[Int(ByteClass.isLower(cue.last!) ? cue.last! & 0xDF : cue.last!)] = true
+        }
+        return table
+    }()
 
     func detect(_ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
         var hasUpper = false
@@ -62,7 +71,8 @@ struct ContextDetector {
                 k = address.next
                 continue
             }
-            if words[k].text == "APO" || words[k].text == "FPO" || words[k].text == "DPO",
+            if words[k].end - words[k].start == 3, b[words[k].start + 1] == 0x50, b[words[k].start + 2] == 0x4F,
+                words[k].text == "APO" || words[k].text == "FPO" || words[k].text == "DPO",
                 let military = militaryAddress(words, at: k)
             {
                 out.append(military)
@@ -141,7 +151,9 @@ struct ContextDetector {
                 strong = true
             }
         }
-        let weak = !strong && Self.weakCues.contains { ByteClass.endsWithIgnoringCase(b, before: w.start, $0) }
+        let weak =
+            !strong && w.start > 0 && Self.weakCueLastBytes[Int(b[w.start - 1])]
+            && Self.weakCues.contains { ByteClass.endsWithIgnoringCase(b, before: w.start, $0) }
         // Following capitalised words joined by one space (or a middle initial "J.").
         var last = k
         while last + 1 < words.count && last - k < 2 {

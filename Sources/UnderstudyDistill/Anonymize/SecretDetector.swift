@@ -17,7 +17,7 @@ struct SecretDetector {
     static let pemDashes = Array("-----".utf8)
     static let pemPrivate = Array("PRIVATE".utf8)
 
-    static let keyWords = StructuredDetector.words([
+    static let keyWords = WordList([
         "key", "token", "secret", "password", "passwd", "pwd", "bearer", "authorization", "credential",
         "auth", "apikey", "private", "signature", "session", "cookie",
     ])
@@ -120,7 +120,7 @@ struct SecretDetector {
             }
         }
         guard range.count >= 16, !Self.isUUID(b[range]) else { return nil }
-        guard ByteClass.windowContainsAny(b, before: start, window: 40, Self.keyWords) else { return nil }
+        guard Self.keyWords.occurs(in: b, before: start, window: 40) else { return nil }
         return Self.looksRandom(b[range], threshold: entropyThreshold)
             ? DetectedEntity(type: .secret, range: range, confidence: 0.8) : nil
     }
@@ -140,23 +140,26 @@ struct SecretDetector {
 
     /// High Shannon entropy and a mix of character classes: random, not a word or an identifier.
     static func looksRandom(_ token: Slice<UnsafeBufferPointer<UInt8>>, threshold: Double) -> Bool {
-        var counts = [Int](repeating: 0, count: 256)
         var digits = 0
         var letters = 0
         var upper = 0
         for c in token {
-            counts[Int(c)] += 1
             if ByteClass.isDigit(c) { digits += 1 } else if ByteClass.isAlpha(c) { letters += 1 }
             if ByteClass.isUpper(c) { upper += 1 }
         }
         guard letters > 0, digits > 0 || (upper > 0 && upper < letters) else { return false }
-        let total = Double(token.count)
-        var entropy = 0.0
-        for count in counts where count > 0 {
-            let p = Double(count) / total
-            entropy -= p * log2(p)
+        // Byte counts on the stack: this runs for every long token near a key word.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for c in token { counts[Int(c)] += 1 }
+            let total = Double(token.count)
+            var entropy = 0.0
+            for count in counts where count > 0 {
+                let p = Double(count) / total
+                entropy -= p * log2(p)
+            }
+            return entropy >= threshold
         }
-        return entropy >= threshold
     }
 
     private func pemBlock(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {

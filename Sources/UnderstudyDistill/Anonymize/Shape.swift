@@ -74,6 +74,45 @@ enum Shape {
 
     /// Replaces the user information and token-named query values; keeps scheme, host and path.
     static func credentialURL(_ value: String, _ rng: inout SeededGenerator) -> String {
+        guard isPlainASCII(value) else { return credentialURLByCharacter(value, &rng) }
+        let b = Array(value.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        guard let restStart = b.indices.dropLast(2).first(where: { b[$0] == 0x3A && b[$0 + 1] == 0x2F && b[$0 + 2] == 0x2F })
+            .map({ $0 + 3 })
+        else {
+            randomize(b, into: &out, &rng, firstDigitNonZero: false)
+            return String(decoding: out, as: UTF8.self)
+        }
+        out += b[..<restStart]
+        let authorityEnd = b[restStart...].firstIndex { $0 == 0x2F || $0 == 0x3F || $0 == 0x23 } ?? b.count
+        if let at = b[restStart..<authorityEnd].lastIndex(of: 0x40) {
+            randomize(b[restStart..<at], into: &out, &rng, firstDigitNonZero: false)
+            out += b[at..<authorityEnd]
+        } else {
+            out += b[restStart..<authorityEnd]
+        }
+        guard let question = b[authorityEnd...].firstIndex(of: 0x3F) else {
+            out += b[authorityEnd...]
+            return String(decoding: out, as: UTF8.self)
+        }
+        out += b[authorityEnd...question]
+        for (i, pair) in b[(question + 1)...].split(separator: 0x26, omittingEmptySubsequences: false).enumerated() {
+            if i > 0 { out.append(0x26) }
+            if let eq = pair.firstIndex(of: 0x3D),
+                SecretDetector.urlTokenParameters.contains(String(decoding: pair[..<eq].map(ByteClass.lower), as: UTF8.self))
+            {
+                out += pair[...eq]
+                randomize(pair[(eq + 1)...], into: &out, &rng, firstDigitNonZero: false)
+            } else {
+                out += pair
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `credentialURL` for values with non-ASCII characters.
+    private static func credentialURLByCharacter(_ value: String, _ rng: inout SeededGenerator) -> String {
         guard let schemeEnd = value.range(of: "://") else {
             return randomize(Substring(value), &rng, firstDigitNonZero: false)
         }

@@ -3,15 +3,15 @@
 /// addresses. Context words decide the ambiguous shapes: ten bare digits are a phone number
 /// after "call me at" and an order id after "order #".
 struct StructuredDetector {
-    static let phoneWords = words([
+    static let phoneWords = WordList([
         "phone", "call", "tel", "mobile", "cell", "fax", "sms", "text me", "whatsapp", "dial", "reach",
     ])
-    static let idWords = words([
+    static let idWords = WordList([
         "order", "invoice", "ticket", "tracking", "ref", "#", " id", "sku", "case", "confirmation", "account",
         "po ", "serial", "batch", "txn", "transaction", "build", "job", "isbn", "pr ",
     ])
-    static let ssnWords = words(["ssn", "social security", "social-security"])
-    static let versionWords = words(["version", "release", "build", "ver.", "firmware", "oid", " v", "sdk", "api "])
+    static let ssnWords = WordList(["ssn", "social security", "social-security"])
+    static let versionWords = WordList(["version", "release", "build", "ver.", "firmware", "oid", " v", "sdk", "api "])
     static let phoneFields = words(["phone", "mobile", "tel", "fax", "cell"])
     static let cardIssuerPrefixes = words(["1800", "2131", "0604"])
     static let extensionWord = Array(" ext".utf8)
@@ -166,13 +166,13 @@ struct StructuredDetector {
         var idContext: Bool {
             get {
                 if let known = idContextCache { return known }
-                let found = ByteClass.windowContainsAny(b, before: run.start, window: 14, Self.idWords)
+                let found = Self.idWords.occurs(in: b, before: run.start, window: 14)
                 idContextCache = found
                 return found
             }
         }
         var phoneContext: Bool {
-            ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.phoneWords)
+            Self.phoneWords.occurs(in: b, before: run.start, window: 48)
                 || (field.map { ByteClass.containsAny($0, Self.phoneFields) } ?? false)
         }
 
@@ -186,7 +186,7 @@ struct StructuredDetector {
                 offset += len
             }
             let versionish =
-                ByteClass.windowContainsAny(b, before: run.start, window: 12, Self.versionWords)
+                Self.versionWords.occurs(in: b, before: run.start, window: 12)
                 || (run.start > 0 && (b[run.start - 1] | 0x20) == 0x76)
             if valid && !versionish { out.append(DetectedEntity(type: .ipAddress, range: run.start..<run.end)) }
             return
@@ -211,8 +211,8 @@ struct StructuredDetector {
         // US SSN: AAA-GG-SSSS with valid ranges; nine bare digits only after "SSN".
         if d.count == 9 && !run.plus && !run.paren {
             let ssnContext =
-                ByteClass.windowContainsAny(b, before: run.start, window: 48, Self.ssnWords)
-                || (field.map { ByteClass.containsAny($0, Self.ssnWords) } ?? false)
+                Self.ssnWords.occurs(in: b, before: run.start, window: 48)
+                || (field.map { ByteClass.containsAny($0, Self.ssnWords.words) } ?? false)
             let shaped =
                 (g == [3, 2, 4] && (seps.only(0x2D) || (seps.only(0x20) && ssnContext))) || (g == [9] && ssnContext)
             if shaped && Self.validSSN(d) {
