@@ -18,6 +18,8 @@ public struct PseudonymScope: Sendable {
     public init(conversation: String, variant: Int = 0) {
         self.conversation = conversation
         self.variant = variant
+        // Conversations with entities usually have several: skip the first rehashes.
+        replacements.reserveCapacity(8)
     }
 
     /// The distinct values replaced so far, with their types, in first-seen order: for audits and

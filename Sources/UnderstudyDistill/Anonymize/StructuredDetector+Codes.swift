@@ -69,27 +69,30 @@ extension StructuredDetector {
         }
     }
 
+    /// Runs of hex digits and colons with at least two colons, not glued to a word. The scan goes
+    /// from colon to colon and widens each to its run: hex letters are common in words, colons are not.
     func ipv6(_ b: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]) {
         let n = b.count
-        var i = 0
-        while i < n {
-            guard ByteClass.isHex(b[i]) || b[i] == 0x3A, i == 0 || !(ByteClass.isWordByte(b[i - 1]) || b[i - 1] == 0x3A)
-            else {
-                i += 1
+        var c = 0
+        while c < n {
+            guard b[c] == 0x3A else {
+                c += 1
                 continue
             }
-            var j = i
+            var i = c
+            while i > 0 && (ByteClass.isHex(b[i - 1]) || b[i - 1] == 0x3A) { i -= 1 }
+            var j = c
             var colons = 0
             while j < n && (ByteClass.isHex(b[j]) || b[j] == 0x3A) {
                 if b[j] == 0x3A { colons += 1 }
                 j += 1
             }
-            if colons >= 2 && (j == n || !(ByteClass.isWordByte(b[j]) || b[j] == 0x2E))
-                && Self.validIPv6(Array(b[i..<j]))
+            if (i == 0 || !ByteClass.isWordByte(b[i - 1])) && colons >= 2
+                && (j == n || !(ByteClass.isWordByte(b[j]) || b[j] == 0x2E)) && Self.validIPv6(Array(b[i..<j]))
             {
                 out.append(DetectedEntity(type: .ipAddress, range: i..<j))
             }
-            i = j + 1
+            c = j + 1
         }
     }
 
