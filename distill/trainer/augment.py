@@ -1,4 +1,4 @@
-"""Training-time augmentation: slot relabelling.
+"""Training-time augmentation: slot relabelling and history suffixes.
 
 Slots are numbered by first appearance, so in a small cluster a value the answer copies sits at
 the same few slot numbers in every training example (the first user value is nearly always
@@ -15,7 +15,10 @@ from __future__ import annotations
 import dataclasses
 import random
 
+from .dataset import Example
 from .features import Feature
+from .population import answer_leaves
+from .prompt import render_prompt
 
 
 class SlotRelabeller:
@@ -35,3 +38,26 @@ class SlotRelabeller:
         mapping = {self.slot_ids[old]: self.slot_ids[new] for old, new in zip(used, fresh)}
         return dataclasses.replace(feature, prompt_ids=[mapping.get(t, t) for t in feature.prompt_ids],
                                    target_ids=[mapping.get(t, t) for t in feature.target_ids])
+
+
+def history_suffixes(example: Example, tools: list[dict] | None, max_slots: int, count: int) -> list[Example]:
+    """Up to `count` shorter copies of a multi-turn example: the conversation from a later user
+    message on (the latest cuts first), with the same answer. A request in production carries its
+    whole history, but which earlier turns it holds is incidental to the answer; cutting them
+    shows the model the same decision with other lengths and slot numberings. A cut that drops a
+    value the answer copies (an id from an earlier tool result) is not used: the answer would
+    teach the model to invent it."""
+    if count <= 0:
+        return []
+    full = render_prompt(example.messages, max_slots, tools).slots
+    copied = [leaf for leaf in answer_leaves(example.target) if full.find(leaf) is not None]
+    starts = [i for i, m in enumerate(example.messages) if i > 0 and m.get("role") == "user"]
+    out = []
+    for start in reversed(starts):
+        messages = example.messages[start:]
+        slots = render_prompt(messages, max_slots, tools).slots
+        if all(slots.find(leaf) is not None for leaf in copied):
+            out.append(dataclasses.replace(example, id=f"{example.id}~{start}", messages=messages))
+        if len(out) >= count:
+            break
+    return out

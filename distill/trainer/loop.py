@@ -128,8 +128,10 @@ def _agree(accelerator, value: float, op: str) -> float:
 
 def train(model, train_features: list[Feature], val_features: list[Feature], recipe: dict, seed: int,
           pad_id: int, max_minutes: float, accelerator, progress: Callable[[dict], None],
-          slot_ids: list[int] | None = None) -> TrainResult:
-    """`slot_ids`: the token ids of <S0>, <S1>, … (for the recipe's `slot_relabel` augmentation)."""
+          slot_ids: list[int] | None = None, val_score: Callable[[object], float] | None = None) -> TrainResult:
+    """`slot_ids`: the token ids of <S0>, <S1>, … (for the recipe's `slot_relabel` augmentation).
+    `val_score(model)`: validation exact match; when given (one process), checkpoints are chosen by
+    it first and by validation loss among equal scores."""
     rng = random.Random(seed)
     relabel = SlotRelabeller(slot_ids or [], recipe.get("slot_relabel", 0.0) if slot_ids else 0.0, seed + 1)
     parameters = [p for p in model.parameters() if p.requires_grad]
@@ -149,6 +151,8 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
     clock = time.process_time if recipe.get("budget_clock") == "cpu" else time.monotonic
     started = clock()
     best_val, best_state, best_step, bad_evals = math.inf, None, 0, 0
+    best_score = -math.inf
+    scorer = val_score if accelerator.num_processes == 1 else None
     step, tokens, running = 0, 0, None
     stopped_by = "max_steps"
     world = accelerator.num_processes
@@ -187,12 +191,19 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
                 val = validation_loss(model, val_subset, pad_id, device, recipe["batch_size"]) if val_subset \
                     else running
                 val = _agree(accelerator, val, "mean")
-                if val < best_val - 1e-4:
-                    best_val, best_step, bad_evals = val, step, 0
+                score = 0.0
+                if scorer is not None:
+                    # Validation loss keeps falling after answers stop improving, and rises
+                    # (overconfidence) while they still improve: pick what replay measures.
+                    score = scorer(accelerator.unwrap_model(model))
+                    model.train()
+                if score > best_score or (score == best_score and val < best_val - 1e-4):
+                    best_val, best_score, best_step, bad_evals = val, score, step, 0
                     best_state = copy.deepcopy(accelerator.unwrap_model(model).state_dict())
                 else:
                     bad_evals += 1
                 progress({"event": "step", "step": step, "loss": round(running, 5), "val_loss": round(val, 5),
+                          **({"val_exact": round(score, 4)} if scorer is not None else {}),
                           "tokens": tokens, "elapsed": round(clock() - started, 2),
                           "lr": optimizer.param_groups[0]["lr"]})
                 if bad_evals >= patience:

@@ -14,8 +14,9 @@ import numpy as np
 import torch
 
 from . import PROMPT_FORMAT_VERSION
+from .augment import history_suffixes
 from .dataset import Cluster, load_cluster
-from .evaluate import evaluate
+from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
@@ -108,15 +109,25 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         model = base_model(options.base, tokenizer, recipe)
     build = lambda examples: build_features(examples, tokenizer, recipe["max_prompt_tokens"],  # noqa: E731
                                             recipe["max_target_tokens"], max_slots, cluster.tools_of)
-    train_features, val_features = build(train_examples), build(cluster.splits["val"])
+    suffixes = [s for e in train_examples
+                for s in history_suffixes(e, cluster.tools_of(e), max_slots, recipe.get("history_suffixes", 0))]
+    train_features, val_features = build(train_examples + suffixes), build(cluster.splits["val"])
     pad_id = tokenizer.convert_tokens_to_ids(PAD) if PAD in tokenizer.get_vocab() else tokenizer.pad_token_id
     end_id = tokenizer.convert_tokens_to_ids(END)
     progress({"event": "start", "cluster": cluster.id, "recipe": options.recipe, "train": len(train_features),
               "val": len(val_features), "test": len(cluster.splits["test"]),
               "parameters": sum(p.numel() for p in model.parameters())})
     slot_ids = tokenizer.convert_tokens_to_ids([slot_token(i) for i in range(max_slots)])
+    val_score = None
+    if recipe.get("select_by") == "exact" and val_features:
+        scored, new_tokens = val_features[: recipe["val_examples"]], max(len(f.target_ids) for f in train_features) + 8
+
+        def val_score(candidate) -> float:
+            return sum(predict(candidate, tokenizer, f, cluster.tools, end_id, max_slots, new_tokens).correct
+                       for f in scored) / len(scored)
+
     result = train(model, train_features, val_features, recipe, options.seed, pad_id, max_minutes, accelerator,
-                   lambda event: progress({**event, "cluster": cluster.id}), slot_ids)
+                   lambda event: progress({**event, "cluster": cluster.id}), slot_ids, val_score)
     train_seconds, train_cpu_seconds = time.monotonic() - started, time.process_time() - cpu_started
     model = merge_for_serving(accelerator.unwrap_model(model))
 
@@ -157,7 +168,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         "best_step": result.best_step,
         "stopped_by": result.stopped_by,
         "seed": options.seed,
-        "examples": {"train": len(train_features), "val": len(val_features), "test": len(cluster.splits["test"])},
+        "examples": {"train": len(train_examples), "val": len(val_features), "test": len(cluster.splits["test"]),
+                     "history_suffixes": len(suffixes)},
         "slots": {"scheme": "value-slots-v1", "max_slots": max_slots, "max_slot_chars": MAX_SLOT_CHARS,
                   "token": "<S{n}>"},
         "max_prompt_tokens": recipe["max_prompt_tokens"],

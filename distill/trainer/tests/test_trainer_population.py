@@ -1,6 +1,6 @@
 """The "answers built from values in the request" split, and slot relabelling for training."""
 
-from distill.trainer.augment import SlotRelabeller
+from distill.trainer.augment import SlotRelabeller, history_suffixes
 from distill.trainer.dataset import Example
 from distill.trainer.features import Feature
 from distill.trainer.population import built_from_request
@@ -50,3 +50,17 @@ def test_relabelling_renumbers_prompt_and_answer_alike_keeping_order():
         seen.add((first, second))
     assert len(seen) > 10  # numbers are really redrawn
     assert SlotRelabeller(slot_ids, probability=0.0, seed=3)(feature) is feature
+
+
+def test_history_suffixes_keep_the_answer_copyable_and_cut_latest_first():
+    opening = [{"role": "user", "content": "Buy 5 of NVDA"},
+               {"role": "assistant", "content": None, "tool_calls": [{"name": "trade", "arguments": {"symbol": "NVDA"}}]},
+               {"role": "tool", "content": '{"order_id": 77}'}]
+    own_value = Example("a", opening + [{"role": "user", "content": "and 3 of AAPL"}],
+                        {"content": None, "tool_calls": [{"name": "trade", "arguments": {"symbol": "AAPL", "amount": 3}}]})
+    cuts = history_suffixes(own_value, None, 64, 2)
+    assert [c.messages for c in cuts] == [own_value.messages[3:]] and cuts[0].target == own_value.target
+    from_history = Example("b", opening + [{"role": "user", "content": "cancel that order"}],
+                           {"content": None, "tool_calls": [{"name": "cancel", "arguments": {"order_id": 77}}]})
+    assert history_suffixes(from_history, None, 64, 2) == []  # the cut would drop order 77
+    assert history_suffixes(own_value, None, 64, 0) == []

@@ -59,6 +59,20 @@ def test_same_seed_gives_the_same_weights(tmp_path):
     assert any(not (first[k] == third[k]).all() for k in first)
 
 
+def test_augmented_recipe_ties_embeddings_and_picks_the_checkpoint_by_validation_answers(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(60))
+    events = []
+    overrides = {**TINY, "model": {**TINY["model"], "tie_embeddings": True}, "slot_relabel": 0.5,
+                 "history_suffixes": 2, "select_by": "exact"}
+    options = Options(recipe="scratch", max_steps=6, recipe_overrides=overrides, eval_examples=4)
+    entry = train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), events.append)
+    out = Path(entry["specialist"])
+    assert json.loads((out / "config.json").read_text())["tie_word_embeddings"] is True
+    assert "lm_head.weight" not in load_file(str(out / "model.safetensors"))  # one matrix, read and written
+    steps = [e for e in events if e["event"] == "step"]
+    assert steps and all(0.0 <= e["val_exact"] <= 1.0 for e in steps)
+
+
 def test_a_cluster_below_the_minimum_is_skipped_with_the_reason_in_train_json(tmp_path):
     write_cluster(tmp_path, "small", booking_examples(10))
     entry = _train(tmp_path, "small", min_examples=20)
