@@ -151,7 +151,7 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
     clock = time.process_time if recipe.get("budget_clock") == "cpu" else time.monotonic
     started = clock()
     best_val, best_state, best_step, bad_evals = math.inf, None, 0, 0
-    best_score = -math.inf
+    best_score, lowest_val = -math.inf, math.inf
     scorer = val_score if accelerator.num_processes == 1 else None
     step, tokens, running = 0, 0, None
     stopped_by = "max_steps"
@@ -197,11 +197,13 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
                     # (overconfidence) while they still improve: pick what replay measures.
                     score = scorer(accelerator.unwrap_model(model))
                     model.train()
+                # Patience runs out only when neither the loss nor the score improves: a small
+                # validation set's exact match plateaus early while the answers still get better.
+                bad_evals = 0 if val < lowest_val - 1e-4 or score > best_score else bad_evals + 1
+                lowest_val = min(lowest_val, val)
                 if score > best_score or (score == best_score and val < best_val - 1e-4):
-                    best_val, best_score, best_step, bad_evals = val, score, step, 0
+                    best_val, best_score, best_step = val, score, step
                     best_state = copy.deepcopy(accelerator.unwrap_model(model).state_dict())
-                else:
-                    bad_evals += 1
                 progress({"event": "step", "step": step, "loss": round(running, 5), "val_loss": round(val, 5),
                           **({"val_exact": round(score, 4)} if scorer is not None else {}),
                           "tokens": tokens, "elapsed": round(clock() - started, 2),

@@ -20,7 +20,8 @@ from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
-from .prompt import END, PAD
+from .lexical import initialise_embeddings
+from .prompt import END, PAD, special_tokens
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 
@@ -104,6 +105,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of), settings["vocab_size"],
                                     settings["min_frequency"], max_slots, tool_names(cluster))
         model = scratch_model(recipe["model"], tokenizer)
+        if recipe.get("init_embeddings") == "minilm":
+            note = initialise_embeddings(model, tokenizer, len(special_tokens(max_slots)))
+            progress({"event": "note", "cluster": cluster.id, "message": f"lexical embeddings: {note}"})
     else:
         tokenizer = base_tokenizer(options.base, max_slots, tool_names(cluster))
         model = base_model(options.base, tokenizer, recipe)
