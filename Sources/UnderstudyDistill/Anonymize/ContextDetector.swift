@@ -88,6 +88,7 @@ struct ContextDetector {
 
     static func words(_ b: UnsafeBufferPointer<UInt8>) -> [Word] {
         var words: [Word] = []
+        words.reserveCapacity(b.count / 6 + 1)
         var i = 0
         let n = b.count
         while i < n {

@@ -157,6 +157,8 @@ struct StructuredDetector {
     private func classify(
         _ run: inout Run, _ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]
     ) {
+        // Every rule below needs four digits or more (an IPv4 address); most digit runs are shorter.
+        guard run.digits.count >= 4 else { return }
         let d = run.digits
         let g = run.groups
         var seps = SeparatorSet()
@@ -194,10 +196,11 @@ struct StructuredDetector {
         // Payment card: 13-19 digits, a plausible issuer digit, Luhn, card-like grouping.
         // Issuers: 2-6 (Visa, Mastercard, Amex, Discover, JCB, Diners, Maestro), JCB's old
         // 1800/2131 15-digit ranges; 12-digit numbers only as Maestro (5, 6).
-        let issuer =
-            (0x32...0x36).contains(d[0]) || Self.cardIssuerPrefixes.contains { d.starts(with: $0) }
         let lengthOK = (13...19).contains(d.count) || (d.count == 12 && (d[0] == 0x35 || d[0] == 0x36 || d[0] == 0x30))
-        if lengthOK, issuer, !run.plus, !run.paren, Checksum.luhn(d) {
+        if lengthOK, !run.plus, !run.paren,
+            (0x32...0x36).contains(d[0]) || Self.cardIssuerPrefixes.contains(where: { d.starts(with: $0) }),
+            Checksum.luhn(d)
+        {
             let grouped =
                 seps.isEmpty
                 || ((seps.only(0x20) || seps.only(0x2D))
