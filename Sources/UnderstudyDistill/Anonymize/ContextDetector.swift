@@ -25,6 +25,8 @@ struct ContextDetector {
     static let unitWords: Set<String> = ["Apt", "Suite", "Unit", "Ste", "Fl", "Floor", "Room", "Rm"]
     static let militaryStart: Set<String> = ["PSC", "Unit", "USNS", "USS", "USNV", "USCGC", "CMR"]
     static let strongCues = Set(NameLexicon.strongCues)
+    /// Longer words are no title: checked before lowercasing a word to look it up.
+    static let longestStrongCue = NameLexicon.strongCues.map(\.utf8.count).max()!
     static let ambiguousGivenNames: Set<String> = [
         "April", "May", "June", "August", "Will", "Grant", "Hope", "Faith", "Joy", "Summer", "Dawn", "Autumn", "Mark",
         "Bill",
@@ -146,6 +148,7 @@ struct ContextDetector {
             let previous = words[k - 1]
             let between = Self.gap(b, previous, w)
             if previous.capitalized || previous.text.count <= 3 && ByteClass.isUpper(b[previous.start]),
+                previous.end - previous.start <= Self.longestStrongCue,
                 Self.strongCues.contains(previous.text.lowercased()),
                 between.elementsEqual([0x2E, 0x20]) || between.elementsEqual([0x20])
             {
