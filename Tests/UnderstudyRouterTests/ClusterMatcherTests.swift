@@ -40,6 +40,24 @@ struct ClusterMatcherTests {
         #expect(matcher.candidates(systemHash: stamped, toolNames: []).map(\.id) == ["c002"])
     }
 
+    /// A generic agent whose tools come with each request: a request offering one tool goes to
+    /// the clusters of one-tool calls, a request offering several to those of several, even
+    /// when every tool is one both have seen.
+    @Test func toolCountKeepsFillingInApartFromChoosing() {
+        let tools: Set<String> = ["get_weather", "get_price", "book"]
+        let matcher = ClusterMatcher(
+            clusters: [
+                MatchableCluster(id: "c001", systemHash: ClusterStage.systemHash(Self.weather), toolNames: tools,
+                                 centroid: [1], radius: 2, offered: [.one]),
+                MatchableCluster(id: "c002", systemHash: ClusterStage.systemHash(Self.weather), toolNames: tools,
+                                 centroid: [1], radius: 2, offered: [.several]),
+            ], embedder: HashingEmbedder(dimension: 1))
+        let hash = ClusterStage.systemHash(Self.weather)
+        #expect(matcher.candidates(systemHash: hash, toolNames: ["get_weather"]).map(\.id) == ["c001"])
+        #expect(matcher.candidates(systemHash: hash, toolNames: ["get_weather", "book"]).map(\.id) == ["c002"])
+        #expect(matcher.candidates(systemHash: hash, toolNames: []).isEmpty)
+    }
+
     @Test func unknownAgentIsNoMatch() {
         let matcher = ClusterMatcher(
             clusters: [cluster("c001", system: Self.weather, tools: [], centroid: [1, 0], radius: 2)],

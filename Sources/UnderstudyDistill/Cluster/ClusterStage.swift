@@ -75,7 +75,8 @@ public struct ClusterStage: Sendable {
             api: entry.api, model: entry.model ?? "", systemHash: systemHash(entry.prefix.system),
             toolNames: entry.prefix.tools.map(\.name))
         return ClusterCandidate(id: entry.id, signature: signature, text: text(of: entry.varying),
-                                count: entry.count, cost: entry.costUSD)
+                                count: entry.count, cost: entry.costUSD, conversation: entry.conversation,
+                                answer: CallShape.Answer(entry.response))
     }
 
     public static func example(_ entry: CorpusEntry) -> DatasetExample {

@@ -20,6 +20,11 @@ public struct TaskCluster: Sendable {
     public var cost: Double
     public var trafficShare: Double
     public var costShare: Double
+    /// How many tools the members' requests offered (`none`, `one`, `several`); the router
+    /// admits a request only to clusters that saw its bucket.
+    public var offered: [CallShape.Offered] = []
+    /// The members' recorded answer kinds (`text`, `one_call`, `several_calls`).
+    public var answers: [CallShape.Answer] = []
 }
 
 /// The outcome of clustering: the tasks, and the calls that belong to none.

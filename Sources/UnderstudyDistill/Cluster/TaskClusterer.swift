@@ -1,9 +1,11 @@
 import UnderstudyInference
 
 /// Finds recurring tasks: first by structural signature (API, model, masked system prompt, tool
-/// set), then by the embedded varying part within each group (one generic agent prompt can
-/// carry several tasks), then merges groups whose content is the same task (one agent served by
-/// two models). Calls in no dense group are noise and stay on the big model.
+/// set, or for an agent whose tools come with each request the number of tools offered), then
+/// by answer kind where it belongs to the task (text, one call, several calls; see `CallShape`),
+/// then by the embedded varying part within each group (one generic agent prompt can carry
+/// several tasks), then merges groups whose content is the same task (one agent served by two
+/// models). Calls in no dense group are noise and stay on the big model.
 ///
 /// ```swift
 /// let clusterer = TaskClusterer(embedder: HashingEmbedder())
@@ -20,12 +22,11 @@ public struct TaskClusterer: Sendable {
 
     public func cluster(_ candidates: [ClusterCandidate]) throws -> ClusteringResult {
         let vectors = try embed(candidates)
-        var groups: [[Int]] = []
-        for indices in signatureGroups(candidates) {
-            groups += split(indices, vectors)
+        var groups: [StructuralGroup] = []
+        for group in structuralGroups(candidates) {
+            groups += split(group.members, vectors).map { StructuralGroup(members: $0, key: group.key) }
         }
-        groups = merge(groups, candidates, vectors)
-        return finish(groups, candidates, vectors)
+        return finish(merge(groups, candidates, vectors), candidates, vectors)
     }
 
     func embed(_ candidates: [ClusterCandidate]) throws -> VectorSet {
@@ -33,23 +34,53 @@ public struct TaskClusterer: Sendable {
         return VectorSet(try embedder.embed(candidates.map(\.embeddingText)))
     }
 
+    /// Calls that share their structure; `key` names it (tools offered, answer kind when it splits).
+    struct StructuralGroup {
+        var members: [Int]
+        var key: String
+    }
+
     /// Structural groups. An agent offering many different tool sets (a generic tool-calling
-    /// agent whose tools come with each request) is one group, split later by content.
-    func signatureGroups(_ candidates: [ClusterCandidate]) -> [[Int]] {
+    /// agent whose tools come with each request) is grouped by how many tools a request offers,
+    /// not by which, and split later by content. Then each group is split by answer kind where
+    /// that kind belongs to the task (see `CallShape.answerDistinguishesTasks`).
+    func structuralGroups(_ candidates: [ClusterCandidate]) -> [StructuralGroup] {
         var byAgent: [String: [Int]] = [:]
         for (i, c) in candidates.enumerated() { byAgent[c.signature.agentKey, default: []].append(i) }
-        var groups: [[Int]] = []
+        var groups: [StructuralGroup] = []
         for agent in byAgent.keys.sorted() {
             let indices = byAgent[agent]!
             let toolSets = Set(indices.map { candidates[$0].signature.toolNames })
             if toolSets.count > configuration.maximumToolSetsPerAgent {
-                groups.append(indices)
+                var byOffered: [CallShape.Offered: [Int]] = [:]
+                for i in indices { byOffered[candidates[i].signature.offered, default: []].append(i) }
+                for offered in byOffered.keys.sorted() { groups += splitByAnswer(byOffered[offered]!, candidates) }
                 continue
             }
             var bySignature: [TaskSignature: [Int]] = [:]
             for i in indices { bySignature[candidates[i].signature, default: []].append(i) }
-            for key in bySignature.keys.sorted(by: { "\($0)" < "\($1)" }) { groups.append(bySignature[key]!) }
+            for key in bySignature.keys.sorted(by: { "\($0)" < "\($1)" }) {
+                groups += splitByAnswer(bySignature[key]!, candidates)
+            }
         }
+        return groups
+    }
+
+    /// One group per answer kind when the answer kind is part of the task here and at least two
+    /// kinds hold a real share of the group; rarer kinds stay together in one remaining group.
+    func splitByAnswer(_ indices: [Int], _ candidates: [ClusterCandidate]) -> [StructuralGroup] {
+        let offered = Set(indices.map { candidates[$0].signature.offered }).sorted().map(\.rawValue).joined(separator: "+")
+        let whole = [StructuralGroup(members: indices, key: offered)]
+        let calls = indices.map { (conversation: candidates[$0].conversation, answer: candidates[$0].answer) }
+        guard CallShape.answerDistinguishesTasks(calls, consistency: configuration.answerConsistency) else { return whole }
+        var byAnswer: [CallShape.Answer: [Int]] = [:]
+        for i in indices { byAnswer[candidates[i].answer, default: []].append(i) }
+        let smallest = max(configuration.minimumClusterSize, Int(configuration.minimumSplitShare * Double(indices.count)))
+        let kept = byAnswer.keys.sorted().filter { byAnswer[$0]!.count >= smallest }
+        guard kept.count >= 2 else { return whole }
+        var groups = kept.map { StructuralGroup(members: byAnswer[$0]!, key: offered + "|" + $0.rawValue) }
+        let rest = byAnswer.keys.sorted().filter { !kept.contains($0) }.flatMap { byAnswer[$0]! }.sorted()
+        if !rest.isEmpty { groups.append(StructuralGroup(members: rest, key: offered + "|rest")) }
         return groups
     }
 
@@ -96,22 +127,22 @@ public struct TaskClusterer: Sendable {
         return members.filter { !$0.isEmpty }
     }
 
-    /// Merges groups that are the same task seen under different signatures: same tools,
-    /// nearly the same content centroid.
-    func merge(_ groups: [[Int]], _ candidates: [ClusterCandidate], _ vectors: VectorSet) -> [[Int]] {
-        let centroids = groups.map { vectors.normalizedMean(of: $0) }
-        let tools = groups.map { Set($0.flatMap { candidates[$0].signature.toolNames }) }
+    /// Merges groups that are the same task seen under different signatures: same structure,
+    /// same tools, nearly the same content centroid.
+    func merge(_ groups: [StructuralGroup], _ candidates: [ClusterCandidate], _ vectors: VectorSet) -> [[Int]] {
+        let centroids = groups.map { vectors.normalizedMean(of: $0.members) }
+        let tools = groups.map { Set($0.members.flatMap { candidates[$0].signature.toolNames }) }
         var parent = Array(groups.indices)
         func find(_ x: Int) -> Int { parent[x] == x ? x : find(parent[x]) }
         for a in groups.indices {
-            for b in (a + 1)..<groups.count where tools[a] == tools[b] {
+            for b in (a + 1)..<groups.count where tools[a] == tools[b] && groups[a].key == groups[b].key {
                 var dot: Float = 0
                 for d in 0..<vectors.dimension { dot += centroids[a][d] * centroids[b][d] }
                 if 1 - dot < configuration.mergeDistance { parent[find(b)] = find(a) }
             }
         }
         var merged: [Int: [Int]] = [:]
-        for g in groups.indices { merged[find(g), default: []] += groups[g] }
+        for g in groups.indices { merged[find(g), default: []] += groups[g].members }
         return merged.keys.sorted().map { merged[$0]!.sorted() }
     }
 
@@ -142,7 +173,9 @@ public struct TaskClusterer: Sendable {
                 topTerms: terms[number], toolNames: toolNames,
                 signatures: Array(Set(members.map { candidates[$0].signature })).sorted { "\($0)" < "\($1)" },
                 count: count, cost: cost, trafficShare: Double(count) / Double(totalCount),
-                costShare: totalCost > 0 ? cost / totalCost : 0))
+                costShare: totalCost > 0 ? cost / totalCost : 0,
+                offered: Set(members.map { candidates[$0].signature.offered }).sorted(),
+                answers: Set(members.map { candidates[$0].answer }).sorted()))
         }
         return ClusteringResult(clusters: clusters, assignments: assignments, embedder: embedder.name,
                                 algorithm: configuration.algorithm, vectors: vectors)

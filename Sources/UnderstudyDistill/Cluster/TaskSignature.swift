@@ -18,6 +18,9 @@ public struct TaskSignature: Sendable, Hashable, Codable {
 
     /// The agent a call belongs to: same API and system prompt, whatever the model and tools.
     public var agentKey: String { "\(api)|\(systemHash)" }
+
+    /// How many tools the call offered: none, one, several.
+    public var offered: CallShape.Offered { CallShape.Offered(toolCount: toolNames.count) }
 }
 
 /// One deduplicated call offered to clustering.
@@ -30,14 +33,26 @@ public struct ClusterCandidate: Sendable {
     public var count: Int
     /// Recorded cost of those calls, in the price table's currency.
     public var cost: Double
+    /// The conversation the call belongs to (its own id when not known).
+    public var conversation: String
+    /// What kind of answer was recorded.
+    public var answer: CallShape.Answer
 
-    public init(id: String, signature: TaskSignature, text: String, count: Int = 1, cost: Double = 0) {
+    public init(
+        id: String, signature: TaskSignature, text: String, count: Int = 1, cost: Double = 0,
+        conversation: String? = nil, answer: CallShape.Answer = .text
+    ) {
         self.id = id
         self.signature = signature
         self.text = text
         self.count = count
         self.cost = cost
+        self.conversation = conversation ?? id
+        self.answer = answer
     }
+
+    /// The call's structure apart from its topic.
+    public var shape: CallShape { CallShape(offered: signature.offered, answer: answer) }
 
     /// What the embedder sees: the tool names, then the text, capped so one long history does
     /// not dominate the cost of embedding.

@@ -51,7 +51,9 @@ public struct DatasetStage: Sendable {
                 topTerms: (c["top_terms"]?.arrayValue ?? []).compactMap(\.stringValue),
                 toolNames: (c["tool_names"]?.arrayValue ?? []).compactMap(\.stringValue), signatures: [],
                 count: c["count"]?.intValue ?? 0, cost: c["cost"]?.doubleValue ?? 0,
-                trafficShare: c["traffic_share"]?.doubleValue ?? 0, costShare: c["cost_share"]?.doubleValue ?? 0))
+                trafficShare: c["traffic_share"]?.doubleValue ?? 0, costShare: c["cost_share"]?.doubleValue ?? 0,
+                offered: (c["tools_offered"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(CallShape.Offered.init) },
+                answers: (c["answers"]?.arrayValue ?? []).compactMap { $0.stringValue.flatMap(CallShape.Answer.init) }))
         }
         var clusterOf: [String: Int] = [:]
         for (number, line) in Array(assignmentData).split(separator: 0x0A).enumerated() {

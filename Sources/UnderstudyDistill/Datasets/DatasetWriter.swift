@@ -95,6 +95,8 @@ public struct DatasetWriter: Sendable {
             "traffic_share": rounded(cluster.trafficShare), "cost_share": rounded(cluster.costShare),
             "cost": rounded(cluster.cost), "top_terms": .array(cluster.topTerms.map(JSONValue.string)),
             "tool_names": .array(cluster.toolNames.map(JSONValue.string)), "radius": .double(Double(cluster.radius)),
+            "tools_offered": .array(cluster.offered.map { .string($0.rawValue) }),
+            "answers": .array(cluster.answers.map { .string($0.rawValue) }),
         ]
     }
 

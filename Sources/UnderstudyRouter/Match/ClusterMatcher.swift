@@ -31,10 +31,16 @@ public struct ClusterMatcher: Sendable {
     }
 
     /// The clusters whose signature admits the request: same agent (masked system prompt hash),
-    /// and every tool it offers is one the cluster's calls offered.
+    /// every tool it offers is one the cluster's calls offered, and the cluster's calls offered
+    /// as many tools (none, one, several: filling in the one function given and choosing among
+    /// several are different tasks).
     public func candidates(systemHash: String, toolNames: [String]) -> [MatchableCluster] {
         let offered = Set(toolNames)
-        return clusters.filter { $0.systemHash == systemHash && offered.isSubset(of: $0.toolNames) }
+        let bucket = CallShape.Offered(toolCount: toolNames.count)
+        return clusters.filter {
+            $0.systemHash == systemHash && offered.isSubset(of: $0.toolNames)
+                && ($0.offered.isEmpty || $0.offered.contains(bucket))
+        }
     }
 
     public func match(prefix: CanonicalPrefix, messages: [CanonicalMessage], api: String, model: String = "") -> Result {
@@ -84,20 +90,27 @@ public struct MatchableCluster: Sendable, Equatable {
     public var centroid: [Float]
     /// Cosine distance bound.
     public var radius: Double
+    /// How many tools the cluster's calls offered (`clusters.json` `tools_offered`); empty
+    /// (runs clustered before it was recorded) admits any number.
+    public var offered: Set<CallShape.Offered>
 
-    public init(id: String, systemHash: String, toolNames: Set<String>, centroid: [Float], radius: Double) {
+    public init(
+        id: String, systemHash: String, toolNames: Set<String>, centroid: [Float], radius: Double,
+        offered: Set<CallShape.Offered> = []
+    ) {
         self.id = id
         self.systemHash = systemHash
         self.toolNames = toolNames
         self.centroid = centroid
         self.radius = radius
+        self.offered = offered
     }
 
     /// From a run's cluster; `toolNames` from `clusters.json` (`tool_names`), else its tools.
-    public init(_ cluster: RunCluster, toolNames: [String]?) {
+    public init(_ cluster: RunCluster, toolNames: [String]?, offered: [String] = []) {
         let names = toolNames ?? cluster.tools.compactMap { $0["name"]?.stringValue }
         self.init(
             id: cluster.id, systemHash: ClusterStage.systemHash(cluster.system), toolNames: Set(names),
-            centroid: cluster.centroid, radius: cluster.radius)
+            centroid: cluster.centroid, radius: cluster.radius, offered: Set(offered.compactMap(CallShape.Offered.init)))
     }
 }

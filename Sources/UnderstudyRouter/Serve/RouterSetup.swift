@@ -35,9 +35,11 @@ public struct RouterSetup: Sendable {
         do { run = try RunDirectory(url: url) } catch { throw RouterError("\(error)") }
         var warnings: [String] = []
         let embedder = try Self.embedder(run: run, explicit: embeddingModel, warnings: &warnings)
-        let toolNames = Self.toolNames(run: run)
+        let toolNames = Self.clusterStrings("tool_names", run: run)
+        let offered = Self.clusterStrings("tools_offered", run: run)
         let matcher = ClusterMatcher(
-            clusters: run.clusters.map { MatchableCluster($0, toolNames: toolNames[$0.id]) }, embedder: embedder)
+            clusters: run.clusters.map { MatchableCluster($0, toolNames: toolNames[$0.id], offered: offered[$0.id] ?? []) },
+            embedder: embedder)
         let thresholds = try ThresholdTable(runDirectory: url)
         if thresholds.source == nil {
             warnings.append("\(url.path)/replay/thresholds.json is missing: no cluster will be answered by a specialist (run `understudy replay --run \(run.name)`); shadow still works")
@@ -72,14 +74,15 @@ public struct RouterSetup: Sendable {
         }
     }
 
-    /// `tool_names` of each cluster in `clusters.json` (every tool its calls offered).
-    static func toolNames(run: RunDirectory) -> [String: [String]] {
+    /// A list of strings of each cluster in `clusters.json`: `tool_names` (every tool its calls
+    /// offered), `tools_offered` (how many: none, one, several).
+    static func clusterStrings(_ member: String, run: RunDirectory) -> [String: [String]] {
         guard let data = FileManager.default.contents(atPath: run.url.appendingPathComponent("clusters.json").path),
             let root = try? JSONValue(parsing: [UInt8](data))
         else { return [:] }
         var out: [String: [String]] = [:]
         for entry in root["clusters"]?.arrayValue ?? [] {
-            guard let id = entry["id"]?.stringValue, let names = entry["tool_names"]?.arrayValue else { continue }
+            guard let id = entry["id"]?.stringValue, let names = entry[member]?.arrayValue else { continue }
             out[id] = names.compactMap(\.stringValue)
         }
         return out

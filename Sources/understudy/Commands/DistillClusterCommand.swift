@@ -11,7 +11,7 @@ struct DistillClusterCommand: AsyncParsableCommand {
         discussion: """
             Reads distill/runs/RUN/corpus.jsonl.zst (from `understudy distill clean`), embeds the varying part of
             each call (all-MiniLM-L6-v2 from .venv, or the hashing embedder), clusters by structural signature
-            then by content, and writes clusters.json, assignments.jsonl and clusters/ID/{train,val,test}.jsonl.
+            (agent, tools offered, answer kind where conversations keep it) then by content, and writes clusters.json, assignments.jsonl and clusters/ID/{train,val,test}.jsonl.
 
             Example:
               understudy distill cluster --run r1 --algorithm hdbscan
