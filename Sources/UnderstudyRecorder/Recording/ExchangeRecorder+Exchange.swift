@@ -49,13 +49,14 @@ extension ExchangeRecorder {
                     response = r
                 }
             }
-            if !request.body.bytes.isEmpty, !request.body.truncated, request.body.json == nil, error == nil {
+            // Validity checks only (no JSONValue built): this runs for every record.
+            if !request.body.bytes.isEmpty, !request.body.truncated, error == nil, !JSONValue.isValid(request.body.bytes) {
                 // The flag for "non-JSON body on a JSON route": proxied unchanged, recorded raw.
                 error = "request body is not JSON; recorded raw"
             }
             if error == nil, let events = response?.sse {
                 // The flag for a malformed stream: passed to the client as sent, recorded as sent.
-                let broken = events.filter { $0.data != "[DONE]" && (try? JSONValue(parsing: $0.data)) == nil }
+                let broken = events.filter { $0.data != "[DONE]" && !JSONValue.isValid($0.data.utf8) }
                 if !broken.isEmpty { error = "\(broken.count) stream event(s) are not JSON; recorded as sent" }
             }
         }
