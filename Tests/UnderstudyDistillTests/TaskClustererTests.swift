@@ -77,13 +77,11 @@ struct TaskClustererTests {
         #expect(clusters["odd"] != "noise" && clusters["odd"] == clusters["q0"])
     }
 
-    @Test func answerKindCountsOnlyWhenConversationsKeepIt() {
-        let singleTurn: [(conversation: String, answer: CallShape.Answer)] = [("a", .text), ("b", .oneCall)]
-        #expect(CallShape.answerDistinguishesTasks(singleTurn, consistency: 0.9))
-        let mixed: [(conversation: String, answer: CallShape.Answer)] = [
-            ("a", .oneCall), ("a", .text), ("b", .oneCall), ("b", .oneCall),
-        ]
-        #expect(!CallShape.answerDistinguishesTasks(mixed, consistency: 0.9))
-        #expect(CallShape.answerDistinguishesTasks(mixed, consistency: 0.5))
+    @Test func answerKindCountsOnlyInSingleTurnTraffic() {
+        #expect(CallShape.answerDistinguishesTasks(["a", "b", "c"], singleTurnShare: 0.9))
+        // Two of four calls share a conversation: multi-turn traffic.
+        #expect(!CallShape.answerDistinguishesTasks(["a", "a", "b", "c"], singleTurnShare: 0.9))
+        #expect(CallShape.answerDistinguishesTasks(["a", "a", "b", "c"], singleTurnShare: 0.5))
+        #expect(!CallShape.answerDistinguishesTasks([], singleTurnShare: 0.9))
     }
 }

@@ -55,23 +55,16 @@ public struct CallShape: Sendable, Hashable {
 
     /// Whether the answer kind tells tasks apart among these calls (conversation id, answer).
     ///
-    /// In a multi-turn agent one task answers with calls, then, once the results are in, with
-    /// text: there the answer kind is a step of the task, and splitting on it would cut
-    /// conversations in two. It counts as part of the task only when the conversations keep one
-    /// answer kind throughout: at least `consistency` of those with two or more calls do (calls
-    /// in single-call conversations always do).
-    public static func answerDistinguishesTasks(
-        _ calls: [(conversation: String, answer: Answer)], consistency: Double
-    ) -> Bool {
-        var answers: [String: Set<Answer>] = [:]
+    /// In single-turn traffic each request is a whole task, and how it was answered is part of
+    /// what was asked. In a multi-turn agent one task answers with calls and then, once the
+    /// results are in, with text: there the answer kind is a step of the task, and splitting on
+    /// it would cut conversations in two. So it counts only when at least `singleTurnShare` of
+    /// the calls are conversations of their own.
+    public static func answerDistinguishesTasks(_ conversations: [String], singleTurnShare: Double) -> Bool {
+        guard !conversations.isEmpty else { return false }
         var sizes: [String: Int] = [:]
-        for call in calls {
-            answers[call.conversation, default: []].insert(call.answer)
-            sizes[call.conversation, default: 0] += 1
-        }
-        let multiTurn = sizes.filter { $0.value >= 2 }.map(\.key)
-        guard !multiTurn.isEmpty else { return true }
-        let consistent = multiTurn.filter { answers[$0]!.count == 1 }.count
-        return Double(consistent) >= consistency * Double(multiTurn.count)
+        for conversation in conversations { sizes[conversation, default: 0] += 1 }
+        let alone = sizes.values.filter { $0 == 1 }.count
+        return Double(alone) >= singleTurnShare * Double(conversations.count)
     }
 }

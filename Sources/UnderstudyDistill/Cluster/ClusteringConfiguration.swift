@@ -21,10 +21,10 @@ public struct ClusteringConfiguration: Sendable {
     public var minimumSilhouette: Float
     /// …and when each part holds at least this share of the group.
     public var minimumSplitShare: Double
-    /// The answer kind (text, one call, several calls) splits an agent's calls only when at
-    /// least this share of its multi-turn conversations keep one kind throughout; otherwise the
-    /// kind is a step within a task, not a task.
-    public var answerConsistency: Double
+    /// The answer kind (text, one call, several calls) splits a group of calls only when at
+    /// least this share of them are single-turn (a conversation of their own); in multi-turn
+    /// traffic the kind is a step within a task, not a task.
+    public var singleTurnShare: Double
     /// HDBSCAN runs on at most this many calls per group; the rest join their nearest cluster.
     public var maximumGroupSample: Int
     public var seed: UInt64
@@ -32,9 +32,9 @@ public struct ClusteringConfiguration: Sendable {
     public init(
         algorithm: Algorithm = .hdbscan, minimumClusterSize: Int = 5, maximumToolSetsPerAgent: Int = 6,
         mergeDistance: Float = 0.08, minimumSilhouette: Float = 0.3, minimumSplitShare: Double = 0.1, maximumGroupSample: Int = 3000, seed: UInt64 = 1,
-        answerConsistency: Double = 0.9
+        singleTurnShare: Double = 0.9
     ) {
-        self.answerConsistency = answerConsistency
+        self.singleTurnShare = singleTurnShare
         self.algorithm = algorithm
         self.minimumClusterSize = minimumClusterSize
         self.maximumToolSetsPerAgent = maximumToolSetsPerAgent

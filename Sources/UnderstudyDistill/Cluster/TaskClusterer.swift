@@ -71,8 +71,10 @@ public struct TaskClusterer: Sendable {
     func splitByAnswer(_ indices: [Int], _ candidates: [ClusterCandidate]) -> [StructuralGroup] {
         let offered = Set(indices.map { candidates[$0].signature.offered }).sorted().map(\.rawValue).joined(separator: "+")
         let whole = [StructuralGroup(members: indices, key: offered)]
-        let calls = indices.map { (conversation: candidates[$0].conversation, answer: candidates[$0].answer) }
-        guard CallShape.answerDistinguishesTasks(calls, consistency: configuration.answerConsistency) else { return whole }
+        let conversations = indices.map { candidates[$0].conversation }
+        guard CallShape.answerDistinguishesTasks(conversations, singleTurnShare: configuration.singleTurnShare) else {
+            return whole
+        }
         var byAnswer: [CallShape.Answer: [Int]] = [:]
         for i in indices { byAnswer[candidates[i].answer, default: []].append(i) }
         let smallest = max(configuration.minimumClusterSize, Int(configuration.minimumSplitShare * Double(indices.count)))
