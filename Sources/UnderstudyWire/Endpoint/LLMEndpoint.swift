@@ -63,14 +63,15 @@ public struct LLMEndpoint: Sendable, Hashable {
     public static func classify(method: String, target: String, headers: [HTTPHeaderField]) -> LLMEndpoint? {
         guard method == "POST" || method.uppercased() == "POST" else { return nil }
         let (path, query) = splitTarget(target)
-        // Substrings, not Strings: this runs for every request on the proxy's event loop.
-        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        // Substrings cut at UTF-8 bytes, not Characters: this runs for every request on the
+        // proxy's event loop, and grapheme breaking was most of its cost.
+        let segments = pathSegments(path)
         guard let last = segments.last else { return nil }
 
         // Gemini (and Vertex AI): ".../models/NAME:generateContent".
-        if let colon = last.lastIndex(of: ":") {
+        if let colon = last.utf8.lastIndex(of: UInt8(ascii: ":")) {
             let name = String(last[..<colon])
-            let verb = String(last[last.index(after: colon)...])
+            let verb = String(last[last.utf8.index(after: colon)...])
             let model = name.isEmpty ? nil : name
             switch verb {
             case "generateContent":
@@ -153,13 +154,30 @@ public struct LLMEndpoint: Sendable, Hashable {
         var path = Substring(target)
         // Absolute-form targets (forward proxies): "http://host/path". Origin-form targets start
         // with "/" and skip the search (Foundation's range(of:) is slow on the proxy's hot path).
-        if path.first != "/", let scheme = path.range(of: "://") {
+        if path.utf8.first != UInt8(ascii: "/"), let scheme = path.range(of: "://") {
             let rest = path[scheme.upperBound...]
-            path = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+            path = rest.utf8.firstIndex(of: UInt8(ascii: "/")).map { rest[$0...] } ?? "/"
         }
-        if let fragment = path.firstIndex(of: "#") { path = path[..<fragment] }
-        guard let mark = path.firstIndex(of: "?") else { return (path, "") }
-        return (path[..<mark], path[path.index(after: mark)...])
+        if let fragment = path.utf8.firstIndex(of: UInt8(ascii: "#")) { path = path[..<fragment] }
+        guard let mark = path.utf8.firstIndex(of: UInt8(ascii: "?")) else { return (path, "") }
+        return (path[..<mark], path[path.utf8.index(after: mark)...])
+    }
+
+    /// The non-empty `/`-separated segments of a path, found byte by byte.
+    static func pathSegments(_ path: Substring) -> [Substring] {
+        var segments: [Substring] = []
+        let bytes = path.utf8
+        var start = bytes.startIndex
+        var index = bytes.startIndex
+        while index < bytes.endIndex {
+            if bytes[index] == UInt8(ascii: "/") {
+                if start < index { segments.append(path[start..<index]) }
+                start = bytes.index(after: index)
+            }
+            index = bytes.index(after: index)
+        }
+        if start < bytes.endIndex { segments.append(path[start..<bytes.endIndex]) }
+        return segments
     }
 
     static func queryValue(_ name: String, in query: Substring) -> String? {
