@@ -39,7 +39,11 @@ final class SegmentWriter {
         do {
             try writeAll(header.frame())
         } catch {
+            // deinit still runs for a class whose init throws after every property is set: without
+            // fd = -1 it closed the number again, by then often reused by another socket (seen as
+            // EBADF crashes in NIO when a full disk failed header writes).
             Glibc.close(fd)
+            fd = -1
             unlink(url.path)
             throw error
         }
