@@ -11,6 +11,19 @@ func withLoopbackAddress<T>(port: Int, _ body: (UnsafePointer<sockaddr>, socklen
     }
 }
 
+/// A TCP socket listening on 127.0.0.1:`port` (backlog 16), for test upstreams written on bare sockets.
+func listenOnLoopback(port: Int) throws -> Int32 {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var one: Int32 = 1
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
+    let bound = withLoopbackAddress(port: port) { bind(fd, $0, $1) }
+    guard bound == 0, listen(fd, 16) == 0 else {
+        close(fd)
+        throw HarnessError("cannot listen on 127.0.0.1:\(port) (errno \(errno))")
+    }
+    return fd
+}
+
 /// A plain TCP connection to 127.0.0.1 for sending bytes HTTP clients refuse to send.
 final class RawConnection {
     private let fd: Int32

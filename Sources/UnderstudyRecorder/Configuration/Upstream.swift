@@ -44,9 +44,15 @@ public struct Upstream: Sendable, Hashable {
 
     /// The base URL as configured, for records and messages (`https://api.openai.com`).
     public var baseURL: String {
+        "\(scheme)://\(authority)\(basePath)"
+    }
+
+    /// Host and port as the `Host` header carries them: IPv6 in brackets, the port only when it
+    /// is not the scheme's default (`api.openai.com`, `127.0.0.1:9000`).
+    public var authority: String {
         let defaultPort = scheme == "https" ? 443 : 80
         let hostPart = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme)://\(hostPart)\(port == defaultPort ? "" : ":\(port)")\(basePath)"
+        return port == defaultPort ? hostPart : "\(hostPart):\(port)"
     }
 
     /// The absolute URL for a request target (`/v1/chat/completions?x=1`).

@@ -10,7 +10,7 @@ extension ProxyHandler {
     ) {
         guard let context else { return }
         var headers = HopByHopHeaders.forUpstream(
-            head.headers, dropAcceptEncoding: endpoint != nil, host: Self.hostField(upstream))
+            head.headers, dropAcceptEncoding: endpoint != nil, host: upstream.authority)
         let chunked = head.headers.contains(name: "transfer-encoding")
         if let heldBody {
             // The whole body is here: send it with its length.
@@ -39,13 +39,6 @@ extension ProxyHandler {
             if heldBody.readableBytes > 0 { connection.writeBody(heldBody) }
             connection.endBody()
         }
-    }
-
-    /// `Host` for an upstream: the port only when it is not the scheme's default.
-    static func hostField(_ upstream: Upstream) -> String {
-        let host = upstream.host.contains(":") ? "[\(upstream.host)]" : upstream.host
-        let defaultPort = upstream.scheme == "https" ? 443 : 80
-        return upstream.port == defaultPort ? host : "\(host):\(upstream.port)"
     }
 
     // MARK: from the UpstreamConnection

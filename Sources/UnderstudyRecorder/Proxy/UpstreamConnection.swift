@@ -143,7 +143,6 @@ final class UpstreamConnection {
         let bound = NIOLoopBound(self, eventLoop: eventLoop)
         let tls = upstream.scheme == "https" ? services.upstreamTLS : nil
         let host = upstream.host
-        let isIP = (try? SocketAddress(ipAddress: host, port: 0)) != nil
         ClientBootstrap(group: eventLoop)
             .connectTimeout(.milliseconds(Int64(services.configuration.upstreamConnectTimeoutSeconds * 1000)))
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -152,6 +151,8 @@ final class UpstreamConnection {
                     let pipeline = channel.pipeline.syncOperations
                     if upstream.scheme == "https" {
                         guard let tls else { throw RecorderError("no TLS context for upstream \(host)") }
+                        // SNI names a host, never an address.
+                        let isIP = (try? SocketAddress(ipAddress: host, port: 0)) != nil
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIP ? nil : host))
                     }
                     try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
