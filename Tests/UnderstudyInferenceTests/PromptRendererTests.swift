@@ -3,7 +3,7 @@ import Testing
 import UnderstudyInference
 import UnderstudyTestSupport
 
-/// Prompt format v2 against the trainer's golden file (distill/trainer/tests/golden/prompt_format_v2.jsonl):
+/// Prompt format v3 against the trainer's golden file (distill/trainer/tests/golden/prompt_format_v3.jsonl):
 /// v1 cases (no request tools) and cases whose request brings its own tools.
 struct PromptRendererTests {
     struct Case {
@@ -21,7 +21,7 @@ struct PromptRendererTests {
 
     static func cases() throws -> [Case] {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent(
-            "distill/trainer/tests/golden/prompt_format_v2.jsonl")
+            "distill/trainer/tests/golden/prompt_format_v3.jsonl")
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
             let item = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = item["messages"], case .array(let tools)? = item["tools"],
@@ -49,8 +49,11 @@ struct PromptRendererTests {
                 guard case .string(let t)? = s["text"], case .string(let k)? = s["kind"] else {
                     return .init(text: "", kind: "")
                 }
-                if case .bool(true)? = s["tool_name"] { return .init(text: t, kind: k, isToolName: true) }
-                return .init(text: t, kind: k)
+                var toolName = false
+                var key = false
+                if case .bool(true)? = s["tool_name"] { toolName = true }
+                if case .bool(true)? = s["key"] { key = true }
+                return .init(text: t, kind: k, isToolName: toolName, isKey: key)
             }
             var requestTools: [PromptRenderer.Tool]? = nil
             if case .array(let list)? = item["request_tools"] {
@@ -69,6 +72,7 @@ struct PromptRendererTests {
         let cases = try Self.cases()
         #expect(cases.count >= 5)
         #expect(cases.contains { $0.requestTools != nil }, "no case with request tools (v2)")
+        #expect(cases.contains { $0.slots.contains(where: \.isKey) }, "no case with parameter-name slots (v3)")
         for item in cases {
             let prompt = try PromptRenderer.renderPrompt(item.messages, tools: item.requestTools)
             #expect(prompt.text == item.promptText, "\(item.name)")
@@ -108,6 +112,23 @@ struct PromptRendererTests {
                     Self.sameMembers(ours.arguments, theirs.arguments),
                     "\(item.name): \(ours.arguments.jsonText) vs \(theirs.arguments.jsonText)")
             }
+        }
+    }
+
+    /// v3: an argument key written as a slot must be a parameter name, not a value.
+    @Test func keySlotThatIsNoParameterNameIsAnError() throws {
+        let tools = [(name: "get_weather", parameters: try OrderedJSON.parse(#"{"properties":{"city":{"type":"string"}}}"#))]
+        let prompt = try PromptRenderer.renderPrompt([.init(role: "user", content: "Weather in Oslo")], tools: tools)
+        let city = try #require(prompt.slots.slots.firstIndex { $0.isKey && $0.text == "city" })
+        let oslo = try #require(prompt.slots.slots.firstIndex { $0.text == "Oslo" })
+        let good = try AnswerRestorer.restore(
+            #"{"content":null,"tool_calls":[{"name":<S0>,"arguments":{"<S\#(city)>":<S\#(oslo)>}}]}"#,
+            slots: prompt.slots, tools: ["get_weather": tools[0].parameters])
+        #expect(good.toolCalls.first?.arguments.jsonText == #"{"city":"Oslo"}"#)
+        #expect(throws: InferenceError.self) {
+            _ = try AnswerRestorer.restore(
+                #"{"content":null,"tool_calls":[{"name":<S0>,"arguments":{"<S\#(oslo)>":<S\#(oslo)>}}]}"#,
+                slots: prompt.slots, tools: [:])
         }
     }
 

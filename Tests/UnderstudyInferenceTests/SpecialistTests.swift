@@ -28,11 +28,9 @@ struct SpecialistTests {
         #expect(finished > 0, "no answer reached <|end|> within max_new_tokens")
     }
 
-    /// A v2 specialist of a cluster whose requests bring their own tools answers only with the
-    /// request's tools, named back from their slots (the tiny model with request_tools switched on).
-    @Test func requestToolsConstrainAndNameTheAnswer() throws {
-        let directory = try TestEnvironment.temporaryDirectory("specialist-request-tools")
-        defer { try? FileManager.default.removeItem(at: directory) }
+    /// The tiny specialist copied with `request_tools` switched on and `prompt_format` set.
+    static func requestToolsCopy(_ name: String, promptFormat: Int) throws -> URL {
+        let directory = try TestEnvironment.temporaryDirectory(name)
         for file in try FileManager.default.contentsOfDirectory(atPath: Self.tiny.path) {
             try FileManager.default.copyItem(
                 at: Self.tiny.appendingPathComponent(file), to: directory.appendingPathComponent(file))
@@ -40,7 +38,17 @@ struct SpecialistTests {
         let specURL = directory.appendingPathComponent("specialist.json")
         var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as? [String: Any])
         spec["request_tools"] = true
+        spec["prompt_format"] = promptFormat
         try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
+        return directory
+    }
+
+    /// A v3 specialist of a cluster whose requests bring their own tools answers only with the
+    /// request's tools and their parameters, named back from their slots (the tiny model with
+    /// request_tools switched on).
+    @Test func requestToolsConstrainAndNameTheAnswer() throws {
+        let directory = try Self.requestToolsCopy("specialist-request-tools", promptFormat: 3)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let specialist = try Specialist(directory: directory)
         #expect(specialist.requestTools)
         let parameters = try OrderedJSON.parse(
@@ -63,10 +71,22 @@ struct SpecialistTests {
         #expect(finished > 0, "no answer reached <|end|> within max_new_tokens")
     }
 
+    /// v2 listed request tools without parameter-name slots: such a specialist would read v3
+    /// prompts wrongly, so it is refused with the field named.
+    @Test func requestToolsSpecialistOfPromptFormatTwoIsRefused() throws {
+        let directory = try Self.requestToolsCopy("specialist-request-tools-v2", promptFormat: 2)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect {
+            _ = try Specialist(directory: directory)
+        } throws: { error in
+            String(describing: error).contains("prompt_format") && String(describing: error).contains("retrain")
+        }
+    }
+
     @Test func wrongPromptFormatVersionIsNamed() throws {
         let directory = try TestEnvironment.temporaryDirectory("specialist")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Data(#"{"format":1,"prompt_format":3}"#.utf8).write(to: directory.appendingPathComponent("specialist.json"))
+        try Data(#"{"format":1,"prompt_format":4}"#.utf8).write(to: directory.appendingPathComponent("specialist.json"))
         #expect {
             _ = try Specialist(directory: directory)
         } throws: { error in

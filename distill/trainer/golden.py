@@ -88,6 +88,17 @@ def golden_cases() -> list[dict]:
              {"name": "color", "parameters": {"type": "object", "properties": {}}}],
          "messages": [{"role": "user", "content": "Which colors should I mix for teal?"}],
          "target": {"content": "None of the functions (color_to_pantone, color) applies.", "tool_calls": []}},
+        {"name": "request_tools_keys_shared_and_unknown",  # v3: parameter-name slots, schema order
+         "request_tools": [
+             {"name": "convert", "parameters": {"type": "object", "properties": {
+                 "quantity": {"type": "number"}, "from_unit": {"type": "string"}, "to_unit": {"type": "string"}},
+                 "required": ["quantity", "from_unit", "to_unit"]}},
+             {"name": "price", "parameters": {"type": "object", "properties": {
+                 "item": {"type": "string"}, "quantity": {"type": "integer"}}}}],
+         "messages": [{"role": "user", "content": "How many ounces in 2 pounds of butter?"}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "convert", "arguments": {"to_unit": "ounce", "quantity": 2, "from_unit": "pound"}},
+             {"name": "price", "arguments": {"zone": "EU", "quantity": 2, "item": "butter"}}]}},
         {"name": "long_value_not_slotted",
          "messages": [{"role": "tool", "content": json.dumps({"body": "x" * 120, "id": 7})},
                       {"role": "user", "content": "forward it"}],

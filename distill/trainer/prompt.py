@@ -1,4 +1,4 @@
-"""The specialist prompt format, version 2: the one definition of how a conversation's varying
+"""The specialist prompt format, version 3: the one definition of how a conversation's varying
 part becomes model text and how the canonical response is written and read back.
 
 PROMPT_FORMAT.md describes the same rules for re-implementation (the Swift inference engine);
@@ -89,8 +89,24 @@ def render_response(response: dict, table: SlotTable, name_slots: bool = False) 
             arguments = {}
         index = table.find_name(call["name"]) if name_slots else None
         head = call_head(call["name"]) if index is None else '{"name":' + slot_token(index) + ',"arguments":'
-        calls.append(head + render_json(arguments, table, sort_keys=True) + "}")
+        keys = table.tool_keys.get(escape(str(call["name"]))) if name_slots else None
+        if keys is not None and isinstance(arguments, dict):
+            calls.append(head + render_arguments(arguments, keys, table) + "}")
+        else:
+            calls.append(head + render_json(arguments, table, sort_keys=True) + "}")
     return '{"content":' + content_text + ',"tool_calls":[' + ",".join(calls) + "]}"
+
+
+def render_arguments(arguments: dict, keys: list[str], table: SlotTable) -> str:
+    """v3: a listed tool's arguments, top-level keys in the tool's schema order (then any others,
+    sorted), each key that is a parameter-name slot written `"<Sk>"`; values as render_json."""
+    order = {key: position for position, key in enumerate(keys)}
+    members = []
+    for key in sorted(arguments, key=lambda k: (order.get(k, len(order)), k)):
+        index = table.find_key(escape(str(key))) if key in order else None
+        name = '"' + slot_token(index) + '"' if index is not None else _json_string(escape(str(key)))
+        members.append(name + ":" + render_json(arguments[key], table, sort_keys=True))
+    return "{" + ",".join(members) + "}"
 
 
 def slot_tool_names(text: str, table: SlotTable) -> str:
@@ -133,9 +149,12 @@ def render_tools(tools: list[dict], table: SlotTable) -> str:
         properties = parameters.get("properties") if isinstance(parameters, dict) else None
         required = set(parameters.get("required") or []) if isinstance(parameters, dict) else set()
         rendered = []
+        table.tool_keys.setdefault(escape(name), [str(key) for key in properties or {}])
         for key, schema in (properties or {}).items():
             schema = schema if isinstance(schema, dict) else {}
-            text = escape(str(key)) + ("" if key in required else "?") + ":" + escape(_schema_type_text(schema))
+            key_slot = table.add(escape(str(key)), "string", key=True)
+            text = ((slot_token(key_slot) if key_slot is not None else "") + escape(str(key))
+                    + ("" if key in required else "?") + ":" + escape(_schema_type_text(schema)))
             values = schema.get("enum")
             if isinstance(values, list) and values:
                 options = []

@@ -54,6 +54,7 @@ class Slot:
     text: str  # the value as it appeared (strings unquoted; numbers as JSON text)
     kind: str  # "string" or "number"
     tool_name: bool = False  # v2: the name of one of the request's tools
+    key: bool = False  # v3: a parameter name of one of the request's tools
 
 
 @dataclass
@@ -62,16 +63,26 @@ class SlotTable:
 
     slots: list[Slot] = field(default_factory=list)
     limit: int = MAX_SLOTS
+    # v3: each listed tool's top-level parameter names in schema order (answers write them so)
+    tool_keys: dict[str, list[str]] = field(default_factory=dict)
 
-    def add(self, text: str, kind: str, tool_name: bool = False) -> int | None:
+    def add(self, text: str, kind: str, tool_name: bool = False, key: bool = False) -> int | None:
         for index, slot in enumerate(self.slots):
             if slot.text == text:
                 slot.tool_name = slot.tool_name or tool_name
+                slot.key = slot.key or key
                 return index
         if len(self.slots) >= self.limit or not text or len(text) > MAX_SLOT_CHARS:
             return None
-        self.slots.append(Slot(text, kind, tool_name))
+        self.slots.append(Slot(text, kind, tool_name, key))
         return len(self.slots) - 1
+
+    def find_key(self, key: str) -> int | None:
+        """The slot of a parameter name (v3), if it got one."""
+        for index, slot in enumerate(self.slots):
+            if slot.key and slot.text == key:
+                return index
+        return None
 
     def find_name(self, name: str) -> int | None:
         """The slot of a tool name (v2), if the name got one."""
@@ -96,7 +107,8 @@ class SlotTable:
         return None
 
     def to_json(self) -> list[dict[str, str]]:
-        return [{"text": s.text, "kind": s.kind, **({"tool_name": True} if s.tool_name else {})} for s in self.slots]
+        return [{"text": s.text, "kind": s.kind, **({"tool_name": True} if s.tool_name else {}),
+                 **({"key": True} if s.key else {})} for s in self.slots]
 
 
 def slot_token(index: int) -> str:
@@ -250,7 +262,10 @@ def restore_response(response: dict, table: SlotTable, tools: list[dict]) -> dic
             if not slot.tool_name:
                 raise ValueError(f"call name {name!r} is a slot that holds no tool name")
             name = slot.text
-        calls.append({"name": name, "arguments": restore_value(call["arguments"], table, schemas.get(name))})
+        arguments = call["arguments"]
+        if isinstance(arguments, dict):
+            arguments = {_restore_key(k, table): v for k, v in arguments.items()}
+        calls.append({"name": name, "arguments": restore_value(arguments, table, schemas.get(name))})
     content = response.get("content")
     if isinstance(content, SlotRef):
         content = table.slots[content.index].text
@@ -260,3 +275,15 @@ def restore_response(response: dict, table: SlotTable, tools: list[dict]) -> dic
 
 
 _SLOT_TOKEN = re.compile(r"<S(\d+)>")
+
+
+
+def _restore_key(key: str, table: SlotTable) -> str:
+    """v3: an argument key written as a parameter-name slot (`"<S4>"`) is that slot's text."""
+    match = _SLOT_TOKEN.fullmatch(key)
+    if match is None:
+        return key
+    slot = table.slots[int(match.group(1))]
+    if not slot.key:
+        raise ValueError(f"argument key {key} is a slot that holds no parameter name")
+    return slot.text

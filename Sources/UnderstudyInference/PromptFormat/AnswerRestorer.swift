@@ -1,8 +1,9 @@
 import Foundation
 
-/// Reads a specialist's generated answer (prompt format v1/v2, without `<|end|>`) back into the
+/// Reads a specialist's generated answer (prompt format v1–v3, without `<|end|>`) back into the
 /// canonical response, putting slot values back typed by the named tool's JSON schema (v2: a call's
-/// name may be a tool-name slot, and slot tokens inside the content text are replaced too).
+/// name may be a tool-name slot, and slot tokens inside the content text are replaced too; v3: an
+/// argument key may be a parameter-name slot).
 ///
 /// ```swift
 /// let response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: ["send": parameters])
@@ -55,9 +56,25 @@ public enum AnswerRestorer {
                 name = slot.text
             default: throw InferenceError.invalidInput("a tool call has no name")
             }
-            return .init(name: name, arguments: try restoreValue(arguments, slots, tools[name]))
+            return .init(name: name, arguments: try restoreValue(try restoreKeys(arguments, slots), slots, tools[name]))
         }
         return Response(content: content, toolCalls: restored)
+    }
+
+    /// v3: top-level argument keys written as parameter-name slots (`"<S4>"`) become the slots' texts.
+    static func restoreKeys(_ arguments: OrderedJSON, _ slots: PromptSlotTable) throws -> OrderedJSON {
+        guard case .object(let members) = arguments else { return arguments }
+        return .object(
+            try members.map { member in
+                guard member.key.count > 3, member.key.hasPrefix("<S"), member.key.hasSuffix(">"),
+                    let k = Int(member.key.dropFirst(2).dropLast())
+                else { return member }
+                let slot = try slot(k, slots)
+                guard slot.isKey else {
+                    throw InferenceError.invalidInput("argument key <S\(k)> is a slot that holds no parameter name")
+                }
+                return (slot.text, member.value)
+            })
     }
 
     /// Text with `<Sk>` tokens (v2 content naming tools) replaced by the slots' texts.

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Renders a conversation's varying part as prompt format v2 text (distill/trainer/PROMPT_FORMAT.md),
+/// Renders a conversation's varying part as prompt format v3 text (distill/trainer/PROMPT_FORMAT.md),
 /// exactly as the trainer's `distill/trainer/prompt.py` does (pinned by its golden files). Without
-/// request tools the text is v1's, so v1 specialists are served by the same rules.
+/// request tools the text is v1's (and v2's), so those specialists are served by the same rules.
 ///
 /// ```swift
 /// let prompt = try PromptRenderer.renderPrompt([.init(role: "user", content: "Send 'hi' to USR002")])
@@ -10,9 +10,10 @@ import Foundation
 /// ```
 public enum PromptRenderer {
     /// The prompt format version this renders.
-    public static let version = 2
-    /// Versions whose specialists this renderer serves (v1 = v2 without request tools).
-    public static let supportedVersions = 1...2
+    public static let version = 3
+    /// Versions whose specialists this renderer serves (v1 = v2 = v3 without request tools; a v2
+    /// specialist with request tools is refused by `Specialist`: v3 lists parameter-name slots).
+    public static let supportedVersions = 1...3
 
     /// A tool as the prompt lists it: name and `parameters` JSON Schema.
     public typealias Tool = (name: String, parameters: OrderedJSON?)
@@ -80,10 +81,37 @@ public enum PromptRenderer {
             content.map { nameSlots ? slotToolNames(jsonString(escape($0)), table) : jsonString(escape($0)) } ?? "null"
         let rendered = calls.map { call in
             let name = nameSlots ? table.findName(call.name).map { "<S\($0)>" } : nil
-            return "{\"name\":" + (name ?? jsonString(escape(call.name))) + ",\"arguments\":"
-                + renderJSON(call.arguments ?? .object([]), table: table, sortKeys: true) + "}"
+            let arguments = call.arguments ?? .object([])
+            let keys = nameSlots ? table.toolKeys[escape(call.name)] : nil
+            let rendered: String
+            if let keys, case .object(let members) = arguments {
+                rendered = renderArguments(members, keys: keys, table: table)
+            } else {
+                rendered = renderJSON(arguments, table: table, sortKeys: true)
+            }
+            return "{\"name\":" + (name ?? jsonString(escape(call.name))) + ",\"arguments\":" + rendered + "}"
         }
         return "{\"content\":" + contentText + ",\"tool_calls\":[" + rendered.joined(separator: ",") + "]}"
+    }
+
+    /// v3: a listed tool's arguments, top-level keys in the tool's schema order (then any others,
+    /// sorted), a key that is a parameter-name slot written `"<Sk>"`; values as `renderJSON`.
+    static func renderArguments(_ members: [(key: String, value: OrderedJSON)], keys: [String], table: PromptSlotTable)
+        -> String
+    {
+        var order: [String: Int] = [:]
+        for (position, key) in keys.enumerated() where order[key] == nil { order[key] = position }
+        let sorted = members.sorted { a, b in
+            let (pa, pb) = (order[a.key] ?? keys.count, order[b.key] ?? keys.count)
+            if pa != pb { return pa < pb }
+            return Array(a.key.unicodeScalars.map(\.value)).lexicographicallyPrecedes(b.key.unicodeScalars.map(\.value))
+        }
+        return "{"
+            + sorted.map { member in
+                let slot = order[member.key] != nil ? table.findKey(escape(member.key)) : nil
+                let key = slot.map { "\"<S\($0)>\"" } ?? jsonString(escape(member.key))
+                return key + ":" + renderJSON(member.value, table: table, sortKeys: true)
+            }.joined(separator: ",") + "}"
     }
 
     static func renderJSON(_ value: OrderedJSON, table: PromptSlotTable, sortKeys: Bool) -> String {
@@ -110,8 +138,9 @@ public enum PromptRenderer {
         }
     }
 
-    /// v2 tool list: `<|tools|>` then per tool `<Sk>NAME(PARAM:TYPE,PARAM?:TYPE=<Sa>|<Sb>,…)`; the
-    /// name gets a (tool-name) slot first, then the tool's string enum values.
+    /// v3 tool list: `<|tools|>` then per tool `<Sk>NAME(<Sp>PARAM:TYPE,<Sq>PARAM?:TYPE=<Sa>|<Sb>,…)`;
+    /// the name gets a (tool-name) slot first, then each parameter name (a key slot) and its
+    /// string enum values.
     static func renderTools(_ tools: [Tool], _ table: inout PromptSlotTable) -> String {
         var parts = ["<|tools|>"]
         for tool in tools {
@@ -124,8 +153,12 @@ public enum PromptRenderer {
             }
             var rendered: [String] = []
             if case .object(let properties)? = tool.parameters?["properties"] {
+                if table.toolKeys[name] == nil { table.toolKeys[name] = properties.map(\.key) }
                 for (key, schema) in properties {
-                    var text = escape(key) + (required.contains(key) ? "" : "?") + ":" + escape(typeText(schema))
+                    let keySlot = table.add(escape(key), kind: "string", key: true)
+                    var text =
+                        (keySlot.map { "<S\($0)>" } ?? "") + escape(key) + (required.contains(key) ? "" : "?") + ":"
+                        + escape(typeText(schema))
                     if case .array(let values)? = schema["enum"], !values.isEmpty {
                         let options = values.map { value -> String in
                             switch value {

@@ -8,15 +8,20 @@ public struct PromptSlotTable: Sendable, Equatable {
         public var kind: String
         /// v2: the name of one of the request's tools (an answer may name the tool by this slot).
         public var isToolName: Bool
+        /// v3: a parameter name of one of the request's tools (an answer's argument key may be it).
+        public var isKey: Bool
 
-        public init(text: String, kind: String, isToolName: Bool = false) {
+        public init(text: String, kind: String, isToolName: Bool = false, isKey: Bool = false) {
             self.text = text
             self.kind = kind
             self.isToolName = isToolName
+            self.isKey = isKey
         }
     }
 
     public private(set) var slots: [Slot] = []
+    /// v3: each listed tool's top-level parameter names in schema order (answers write them so).
+    public var toolKeys: [String: [String]] = [:]
     public let limit: Int
     static let maxCharacters = 100
 
@@ -24,19 +29,23 @@ public struct PromptSlotTable: Sendable, Equatable {
 
     /// The slot of `text`: an existing one with the same text, else a new one when there is
     /// room and the text is 1–100 code points; nil otherwise.
-    mutating func add(_ text: String, kind: String, toolName: Bool = false) -> Int? {
+    mutating func add(_ text: String, kind: String, toolName: Bool = false, key: Bool = false) -> Int? {
         if let index = slots.firstIndex(where: { $0.text == text }) {
             if toolName { slots[index].isToolName = true }
+            if key { slots[index].isKey = true }
             return index
         }
         let length = text.unicodeScalars.count
         guard slots.count < limit, length > 0, length <= Self.maxCharacters else { return nil }
-        slots.append(Slot(text: text, kind: kind, isToolName: toolName))
+        slots.append(Slot(text: text, kind: kind, isToolName: toolName, isKey: key))
         return slots.count - 1
     }
 
     /// The slot holding tool name `name` (v2), if it got one.
     func findName(_ name: String) -> Int? { slots.firstIndex { $0.isToolName && $0.text == name } }
+
+    /// The slot holding parameter name `key` (v3), if it got one.
+    func findKey(_ key: String) -> Int? { slots.firstIndex { $0.isKey && $0.text == key } }
 
     /// The slot an answer leaf matches: a string by equal text, a number by equal value.
     func find(_ value: OrderedJSON) -> Int? {

@@ -65,6 +65,11 @@ public final class Specialist: @unchecked Sendable {
         }
         promptFormat = version
         if case .bool(true)? = spec["request_tools"] { requestTools = version >= 2 } else { requestTools = false }
+        if requestTools && version == 2 {
+            throw InferenceError.invalidConfig(
+                specURL.path, field: "prompt_format",
+                "is 2 with request_tools: this build renders request tools as v3 (parameter-name slots); retrain the specialist")
+        }
         func int(_ key: String, _ fallback: Int) -> Int {
             if case .number(let t)? = spec[key], let v = Int(t) { return v }
             return fallback
@@ -97,6 +102,28 @@ public final class Specialist: @unchecked Sendable {
         }
     }
 
+    /// v3: a tool's `parameters` with each top-level property that has a parameter-name slot
+    /// renamed to `<Sk>` (in `properties` and `required`), so the grammar takes keys as slots.
+    static func slotKeys(_ parameters: OrderedJSON, _ slots: PromptSlotTable) -> OrderedJSON {
+        guard case .object(let members) = parameters else { return parameters }
+        func renamed(_ key: String) -> String {
+            slots.findKey(PromptRenderer.escape(key)).map { "<S\($0)>" } ?? key
+        }
+        return .object(
+            members.map { member in
+                switch (member.key, member.value) {
+                case ("properties", .object(let properties)):
+                    return (member.key, .object(properties.map { (renamed($0.key), $0.value) }))
+                case ("required", .array(let names)):
+                    return (
+                        member.key,
+                        .array(names.map { if case .string(let s) = $0 { return .string(renamed(s)) } else { return $0 } })
+                    )
+                default: return member
+                }
+            })
+    }
+
     /// Answers the varying part of a request (greedy unless `temperature` > 0).
     /// - Parameter requestTools: the request's own tools; used when the specialist was trained on
     ///   requests that bring their own tools (`requestTools`), else ignored. Nil: the cluster's.
@@ -121,13 +148,16 @@ public final class Specialist: @unchecked Sendable {
             let slots = listed.enumerated().compactMap { item in
                 prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }
             }
-            start = schemaGraph.canonicalResponse(tools: Self.foundationTools(listed), nameSlots: slots)
+            let keyed = listed.map { tool in
+                (name: tool.name, parameters: tool.parameters.map { Self.slotKeys($0, prompt.slots) })
+            }
+            start = schemaGraph.canonicalResponse(tools: Self.foundationTools(keyed), nameSlots: slots)
             schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
         }
         let constraint = JSONConstraint(
             index: index,
             automaton: JSONAutomaton(
-                graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: true),
+                graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: listed == nil),
             endTokens: [end])
         let result = try model.generate(
             prompt: ids,

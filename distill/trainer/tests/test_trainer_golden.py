@@ -58,11 +58,17 @@ def test_slot_limit_and_long_values_follow_the_documented_rules():
 def test_request_tools_are_listed_and_answers_name_them_by_slot():
     by_name = {c["name"]: c for c in _cases()}
     call = by_name["request_tools_call_by_slot"]
-    assert call["prompt_text"].startswith("<|bos|><|tools|><S0>get_weather(city:string,unit?:string=<S1>|<S2>,")
-    assert call["target_text"].startswith('{"content":null,"tool_calls":[{"name":<S0>,"arguments":{')
+    assert call["prompt_text"].startswith(
+        "<|bos|><|tools|><S0>get_weather(<S1>city:string,<S2>unit?:string=<S3>|<S4>,<S5>days?:integer)")
+    # v3: keys are parameter-name slots in the tool's schema order (city, unit, days), not sorted.
+    assert call["target_text"] == ('{"content":null,"tool_calls":[{"name":<S0>,"arguments":'
+                                   '{"<S1>":<S10>,"<S2>":<S4>,"<S5>":<S11>}}]}')
+    keys = by_name["request_tools_keys_shared_and_unknown"]
+    # A key two tools share has one slot; a key outside the schema is spelled, after the others.
+    assert '{"name":<S4>,"arguments":{"<S5>":"butter","<S1>":<S6>,"zone":"EU"}}' in keys["target_text"]
     text = by_name["request_tools_text_answer_names_tools"]
     # The longest tool name wins where two start at the same place.
-    assert text["target_text"] == '{"content":"None of the functions (<S0>, <S1>) applies.","tool_calls":[]}'
+    assert text["target_text"] == '{"content":"None of the functions (<S0>, <S2>) applies.","tool_calls":[]}'
     # Without request tools nothing changes from version 1: names are call-head text.
     assert '{"name":"send_message","arguments":' in by_name["single_user_turn"]["target_text"]
 
