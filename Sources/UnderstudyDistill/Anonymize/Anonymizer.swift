@@ -78,20 +78,18 @@ public struct Anonymizer: Sendable {
 
     func replacement(for value: String, type: EntityType, scope: inout PseudonymScope) -> String {
         scope.counts.add(type)
-        let key = PseudonymScope.Replaced(type: type, value: value)
-        if let known = scope.replacements[key] { return known }
+        if let known = scope.replacement(of: type, value) { return known }
         let replacement: String
         switch configuration.mode {
         case .placeholder:
-            let number = scope.placeholderNumbers[type, default: 0] + 1
-            scope.placeholderNumbers[type] = number
+            let number = scope.placeholderNumbers[type.ordinal] + 1
+            scope.placeholderNumbers[type.ordinal] = number
             replacement = "<\(type.rawValue)_\(number)>"
         case .surrogate:
             let salt = scope.variant == 0 ? "" : "\(scope.variant)\u{0}\(scope.conversation)"
             replacement = surrogates.surrogate(for: value, type: type, salt: salt)
         }
-        scope.replacements[key] = replacement
-        scope.order.append(key)
+        scope.remember(type, value, as: replacement)
         return replacement
     }
 }

@@ -14,6 +14,27 @@ enum ByteClass {
     @inline(__always) static func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D }
     @inline(__always) static func lower(_ b: UInt8) -> UInt8 { isUpper(b) ? b | 0x20 : b }
 
+    /// What a text holds, as bits of `summary`: which detectors have anything to look at.
+    static let hasAt: UInt8 = 1, hasColon: UInt8 = 2, hasDigit: UInt8 = 4, hasUpper: UInt8 = 8, hasDash: UInt8 = 16
+    private static let summaryBits: [UInt8] = (0..<256).map { v in
+        let b = UInt8(v)
+        if b == 0x40 { return hasAt }
+        if b == 0x3A { return hasColon }
+        if b == 0x2D { return hasDash }
+        if isDigit(b) { return hasDigit }
+        if isUpper(b) { return hasUpper }
+        return 0
+    }
+
+    /// The `has…` bits of every byte of `bytes`, or-ed: one table load per byte, no branch.
+    static func summary(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        summaryBits.withUnsafeBufferPointer { table in
+            var bits: UInt8 = 0
+            for b in bytes { bits |= table[Int(b)] }
+            return bits
+        }
+    }
+
     /// Whether `bytes[at...]` starts with `prefix` (ASCII, case-sensitive).
     static func hasPrefix(_ bytes: UnsafeBufferPointer<UInt8>, at: Int, _ prefix: [UInt8]) -> Bool {
         guard at + prefix.count <= bytes.count else { return false }

@@ -7,9 +7,30 @@ struct ContextDetector {
     struct Word {
         var start: Int
         var end: Int
-        var text: String
         var capitalized: Bool
         var digits: Bool
+        /// Whether every byte is ASCII: then byte comparisons give what `String` ones would.
+        var ascii: Bool
+        /// Whether it starts with an uppercase letter or a digit: only such words can start or
+        /// end a name or address, and only they are looked up (others read as the empty word).
+        var hasText: Bool
+    }
+
+    /// A word list asked about word slices: on bytes for ASCII words, through `String` (Unicode
+    /// equality, Character counts) for the rare words with other characters.
+    struct Lexicon: Sendable {
+        let bytes: ByteWordSet
+        let strings: Set<String>
+
+        init(_ words: some Sequence<String>) {
+            strings = Set(words)
+            bytes = ByteWordSet(strings)
+        }
+
+        func contains(_ b: UnsafeBufferPointer<UInt8>, _ w: Word) -> Bool {
+            guard w.hasText else { return false }
+            return w.ascii ? bytes.contains(b, w.start..<w.end) : strings.contains(ContextDetector.text(b, w))
+        }
     }
 
     static let personFields: Set<String> = [
@@ -32,6 +53,31 @@ struct ContextDetector {
         "Bill",
     ]
     static let weakCues = NameLexicon.weakCuePhrases.map { Array($0.utf8) }
+    // The lexicons as asked about word slices.
+    static let notNames = Lexicon(NameLexicon.notNames)
+    static let streetSuffixes = Lexicon(NameLexicon.streetSuffixSet)
+    static let firstNames = Lexicon(NameLexicon.firstNameSet)
+    static let surnames = Lexicon(NameLexicon.surnameSet)
+    static let states = Lexicon(NameLexicon.stateSet)
+    static let ambiguousGiven = Lexicon(ambiguousGivenNames)
+    static let units = Lexicon(unitWords)
+    static let militaryStarts = Lexicon(militaryStart)
+    static let militaryStates = Lexicon(["AA", "AE", "AP"])
+    static let directions = Lexicon(["N", "S", "E", "W", "NE", "NW", "SE", "SW"])
+    static let ordinalSuffixes = Lexicon(["st", "nd", "rd", "th"])
+    static let strongCueBytes = ByteWordSet(NameLexicon.strongCues)
+
+    /// The word's text as the `String` the lexicons were written for ("" for words that cannot
+    /// start a name or address): the slow path, for words with non-ASCII characters.
+    static func text(_ b: UnsafeBufferPointer<UInt8>, _ w: Word) -> String {
+        w.hasText ? String(decoding: UnsafeBufferPointer(rebasing: b[w.start..<w.end]), as: UTF8.self) : ""
+    }
+
+    /// The word's length in `Character`s, as `text(b, w).count` (bytes for ASCII words).
+    @inline(__always) static func length(_ b: UnsafeBufferPointer<UInt8>, _ w: Word) -> Int {
+        guard w.hasText else { return 0 }
+        return w.ascii ? w.end - w.start : text(b, w).count
+    }
     /// The bytes weak cues end with (a space): the byte before a word rules most of them out.
     static let weakCueLastBytes: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
@@ -42,13 +88,9 @@ struct ContextDetector {
         return table
     }()
 
+    /// Names and addresses in `b`, which holds an uppercase letter (`EntityDetector` checks:
+    /// every name and address starts with a capital or a digit followed by one).
     func detect(_ b: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
-        var hasUpper = false
-        for c in b where ByteClass.isUpper(c) {
-            hasUpper = true
-            break
-        }
-        guard hasUpper else { return }
         let words = Self.words(b)
         if let field {
             let name = String(decoding: field, as: UTF8.self)
@@ -74,8 +116,8 @@ struct ContextDetector {
                 continue
             }
             if words[k].end - words[k].start == 3, b[words[k].start + 1] == 0x50, b[words[k].start + 2] == 0x4F,
-                words[k].text == "APO" || words[k].text == "FPO" || words[k].text == "DPO",
-                let military = militaryAddress(words, at: k)
+                b[words[k].start] == 0x41 || b[words[k].start] == 0x46 || b[words[k].start] == 0x44,
+                let military = militaryAddress(b, words, at: k)
             {
                 out.append(military)
             }
@@ -100,11 +142,13 @@ struct ContextDetector {
             }
             let start = i
             var allDigits = true
+            var ascii = true
             while i < n
                 && (ByteClass.isAlnum(b[i]) || b[i] >= 0x80
                     || ((b[i] == 0x27 || b[i] == 0x2D) && i + 1 < n && ByteClass.isAlpha(b[i + 1]) && i > start))
             {
                 if !ByteClass.isDigit(b[i]) { allDigits = false }
+                if b[i] >= 0x80 { ascii = false }
                 i += 1
             }
             var end = i
@@ -112,11 +156,10 @@ struct ContextDetector {
             if end - start > 3 && b[end - 2] == 0x27 && b[end - 1] == 0x73 { end -= 2 }
             let first = b[start]
             let capitalized = ByteClass.isUpper(first) && end - start >= 2 && !ByteClass.isUpper(b[start + 1])
-            // Only words that can start or end a name or address need their text (most are lowercase).
-            let text =
-                ByteClass.isUpper(first) || ByteClass.isDigit(first)
-                ? String(decoding: UnsafeBufferPointer(rebasing: b[start..<end]), as: UTF8.self) : ""
-            words.append(Word(start: start, end: end, text: text, capitalized: capitalized, digits: allDigits))
+            words.append(
+                Word(
+                    start: start, end: end, capitalized: capitalized, digits: allDigits, ascii: ascii,
+                    hasText: ByteClass.isUpper(first) || ByteClass.isDigit(first)))
         }
         return words
     }
@@ -125,8 +168,8 @@ struct ContextDetector {
     private static func gap(_ b: UnsafeBufferPointer<UInt8>, _ a: Word, _ c: Word) -> Slice<UnsafeBufferPointer<UInt8>>
     { b[a.end..<c.start] }
 
-    private func isNameWord(_ w: Word) -> Bool {
-        w.capitalized && !NameLexicon.notNames.contains(w.text) && !NameLexicon.streetSuffixSet.contains(w.text)
+    private func isNameWord(_ b: UnsafeBufferPointer<UInt8>, _ w: Word) -> Bool {
+        w.capitalized && !Self.notNames.contains(b, w) && !Self.streetSuffixes.contains(b, w)
     }
 
     private func person(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (
@@ -135,21 +178,23 @@ struct ContextDetector {
         let w = words[k]
         // "April Pearson", "Will Smith": words that are usually not names are given names when a
         // known surname follows.
-        if !isNameWord(w) {
-            guard w.capitalized, Self.ambiguousGivenNames.contains(w.text), k + 1 < words.count,
-                NameLexicon.surnameSet.contains(words[k + 1].text), Self.gap(b, w, words[k + 1]).elementsEqual([0x20])
+        if !isNameWord(b, w) {
+            guard w.capitalized, Self.ambiguousGiven.contains(b, w), k + 1 < words.count,
+                Self.surnames.contains(b, words[k + 1]), Self.gap(b, w, words[k + 1]).elementsEqual([0x20])
             else { return nil }
             return (DetectedEntity(type: .person, range: w.start..<words[k + 1].end, confidence: 0.8), k + 2)
         }
-        let isFirst = NameLexicon.firstNameSet.contains(w.text)
+        let isFirst = Self.firstNames.contains(b, w)
         var strong = false
         if k > 0 {
             // A title, capitalised as titles are ("Dr. Okafor"; not "249 ms. Charge").
             let previous = words[k - 1]
             let between = Self.gap(b, previous, w)
-            if previous.capitalized || previous.text.count <= 3 && ByteClass.isUpper(b[previous.start]),
+            if previous.capitalized || Self.length(b, previous) <= 3 && ByteClass.isUpper(b[previous.start]),
                 previous.end - previous.start <= Self.longestStrongCue,
-                Self.strongCues.contains(previous.text.lowercased()),
+                previous.ascii
+                    ? Self.strongCueBytes.containsLowercased(b, previous.start..<previous.end)
+                    : Self.strongCues.contains(Self.text(b, previous).lowercased()),
                 between.elementsEqual([0x2E, 0x20]) || between.elementsEqual([0x20])
             {
                 strong = true
@@ -163,21 +208,21 @@ struct ContextDetector {
         while last + 1 < words.count && last - k < 2 {
             let next = words[last + 1]
             let between = Self.gap(b, words[last], next)
-            let initial = words[last].text.count == 1 && between.elementsEqual([0x2E, 0x20])
+            let initial = Self.length(b, words[last]) == 1 && between.elementsEqual([0x2E, 0x20])
             guard between.elementsEqual([0x20]) || initial else { break }
-            guard isNameWord(next) || (next.text.count == 1 && ByteClass.isUpper(b[next.start])) else { break }
+            guard isNameWord(b, next) || (Self.length(b, next) == 1 && ByteClass.isUpper(b[next.start])) else { break }
             last += 1
         }
         let multi = last > k
         var confidence = 0.0
         if isFirst && multi {
-            confidence = NameLexicon.surnameSet.contains(words[last].text) ? 0.95 : 0.8
+            confidence = Self.surnames.contains(b, words[last]) ? 0.95 : 0.8
         } else if strong {
             confidence = 0.9
         } else if weak && isFirst {
             confidence = 0.8
         } else if weak && multi {
-            confidence = NameLexicon.surnameSet.contains(words[last].text) ? 0.8 : 0.6
+            confidence = Self.surnames.contains(b, words[last]) ? 0.8 : 0.6
         } else if weak {
             confidence = 0.45
         }
@@ -201,12 +246,14 @@ struct ContextDetector {
             let between = Self.gap(b, words[j - 1], w)
             guard between.elementsEqual([0x20]) else { break }
             let ordinal =
-                w.text.count >= 3 && ByteClass.isDigit(b[w.start])
-                && ["st", "nd", "rd", "th"].contains(String(w.text.suffix(2)))
-            guard w.capitalized || ordinal || ["N", "S", "E", "W", "NE", "NW", "SE", "SW"].contains(w.text) else {
+                Self.length(b, w) >= 3 && ByteClass.isDigit(b[w.start])
+                && (w.ascii
+                    ? Self.ordinalSuffixes.bytes.contains(b, (w.end - 2)..<w.end)
+                    : Self.ordinalSuffixes.strings.contains(String(Self.text(b, w).suffix(2))))
+            guard w.capitalized || ordinal || Self.directions.contains(b, w) else {
                 break
             }
-            if j > k + 1 && NameLexicon.streetSuffixSet.contains(w.text) { suffixAt = j }
+            if j > k + 1 && Self.streetSuffixes.contains(b, w) { suffixAt = j }
             j += 1
         }
         guard suffixAt > 0 else { return nil }
@@ -215,7 +262,7 @@ struct ContextDetector {
         var next = suffixAt + 1
         var confidence = 0.85
         // "Apt. 4", "Suite 200"
-        if next + 1 < words.count && Self.unitWords.contains(words[next].text)
+        if next + 1 < words.count && Self.units.contains(b, words[next])
             && Self.gap(b, words[suffixAt], words[next]).count <= 3
         {
             end = words[next + 1].end
@@ -224,14 +271,14 @@ struct ContextDetector {
         // ", Springfield, IL 62704" or "\nLake Angelaport, NV 12345"
         var c = next
         while c < words.count && c - next < 3 && words[c].capitalized { c += 1 }
-        if c > next, c + 1 < words.count, NameLexicon.stateSet.contains(words[c].text), words[c + 1].digits,
-            words[c + 1].text.count == 5,
+        if c > next, c + 1 < words.count, Self.states.contains(b, words[c]), words[c + 1].digits,
+            Self.length(b, words[c + 1]) == 5,
             b[words[next].start - 1] != 0x2E
         {
             let lead = Self.gap(b, words[next - 1], words[next])
             if lead.count <= 3 && lead.allSatisfy({ $0 == 0x20 || $0 == 0x2C || $0 == 0x0A }) {
                 end = words[c + 1].end
-                if c + 2 < words.count && words[c + 2].digits && words[c + 2].text.count == 4
+                if c + 2 < words.count && words[c + 2].digits && Self.length(b, words[c + 2]) == 4
                     && b[words[c + 1].end] == 0x2D
                 {
                     end = words[c + 2].end
@@ -245,13 +292,13 @@ struct ContextDetector {
     }
 
     /// "PSC 1234, Box 5678\nAPO AA 12345", "USNS Smith\nFPO AP 12345".
-    private func militaryAddress(_ words: [Word], at k: Int) -> DetectedEntity? {
-        guard k + 2 < words.count, ["AA", "AE", "AP"].contains(words[k + 1].text), words[k + 2].digits,
-            words[k + 2].text.count == 5
+    private func militaryAddress(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> DetectedEntity? {
+        guard k + 2 < words.count, Self.militaryStates.contains(b, words[k + 1]), words[k + 2].digits,
+            Self.length(b, words[k + 2]) == 5
         else { return nil }
         var start = k
         for back in stride(from: k - 1, through: max(0, k - 5), by: -1)
-        where Self.militaryStart.contains(words[back].text) {
+        where Self.militaryStarts.contains(b, words[back]) {
             start = back
             break
         }

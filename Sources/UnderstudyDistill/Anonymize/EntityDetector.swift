@@ -38,9 +38,10 @@ public struct EntityDetector: Sendable {
     func detect(in bytes: UnsafeBufferPointer<UInt8>, field: [UInt8]?) -> [DetectedEntity] {
         guard bytes.count >= 3 else { return [] }
         var found: [DetectedEntity] = []
+        let summary = ByteClass.summary(bytes)
         secrets.detect(bytes, field: field, into: &found)
-        structured.detect(bytes, field: field, into: &found)
-        context.detect(bytes, field: field, into: &found)
+        structured.detect(bytes, summary: summary, field: field, into: &found)
+        if summary & ByteClass.hasUpper != 0 { context.detect(bytes, field: field, into: &found) }
         found.removeAll { $0.confidence < minimumConfidence[$0.type.ordinal] }
         return Self.resolve(found)
     }

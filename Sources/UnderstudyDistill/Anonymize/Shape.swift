@@ -42,7 +42,11 @@ enum Shape {
     /// Whether `value` is ASCII without a CR (so each byte is one `Character`): the byte paths
     /// then give what the `Character` paths would.
     static func isPlainASCII(_ value: String) -> Bool {
-        value.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+        var value = value
+        return value.withUTF8 { bytes in
+            for b in bytes where b >= 0x80 || b == 0x0D { return false }
+            return true
+        }
     }
 
     /// Keeps a known key prefix ("sk-ant-", "ghp_", a JWT's "eyJ", a PEM armour) and replaces the rest.

@@ -20,25 +20,17 @@ struct StructuredDetector {
 
     /// All structured entities in `bytes`. `field` is the lowercased name of the JSON member
     /// holding the text, when there is one, which counts as context ("phone": "5551234567").
-    func detect(_ bytes: UnsafeBufferPointer<UInt8>, field: [UInt8]?, into out: inout [DetectedEntity]) {
-        var hasAt = false
-        var hasColon = false
-        var hasDigit = false
-        for b in bytes {
-            if b == 0x40 {
-                hasAt = true
-            } else if b == 0x3A {
-                hasColon = true
-            } else if ByteClass.isDigit(b) {
-                hasDigit = true
-            }
-        }
-        if hasAt { emails(bytes, into: &out) }
-        guard hasDigit else { return }
+    /// `summary` is `ByteClass.summary(bytes)`: scans that need a byte the text lacks are skipped
+    /// (an IBAN starts with two capitals, a MAC address has ':' or '-', IPv6 has ':').
+    func detect(
+        _ bytes: UnsafeBufferPointer<UInt8>, summary: UInt8, field: [UInt8]?, into out: inout [DetectedEntity]
+    ) {
+        if summary & ByteClass.hasAt != 0 { emails(bytes, into: &out) }
+        guard summary & ByteClass.hasDigit != 0 else { return }
         numericRuns(bytes, field: field, into: &out)
-        ibans(bytes, into: &out)
-        macAddresses(bytes, into: &out)
-        if hasColon { ipv6(bytes, into: &out) }
+        if summary & ByteClass.hasUpper != 0 { ibans(bytes, into: &out) }
+        if summary & (ByteClass.hasColon | ByteClass.hasDash) != 0 { macAddresses(bytes, into: &out) }
+        if summary & ByteClass.hasColon != 0 { ipv6(bytes, into: &out) }
     }
 
     // MARK: Email

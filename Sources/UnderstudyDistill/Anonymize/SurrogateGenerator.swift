@@ -47,20 +47,46 @@ struct SurrogateGenerator: Sendable {
     /// The generator seed for (type, salt, value): the first 8 bytes, big-endian, of
     /// HMAC(type ‖ 0 ‖ salt ‖ 0 ‖ value ‖ 0).
     func seed(type: EntityType, salt: String, value: String) -> UInt64 {
-        var message: [UInt8] = []
-        message.reserveCapacity(type.rawValue.utf8.count + salt.utf8.count + value.utf8.count + 3)
-        message += type.rawValue.utf8
-        message.append(0)
-        message += salt.utf8
-        message.append(0)
-        message += value.utf8
-        message.append(0)
-        return message.withUnsafeBytes { bytes in
-            var seed: UInt64 = 0
-            for byte in mac(bytes).prefix(8) { seed = seed << 8 | UInt64(byte) }
-            return seed
+        // The message is built on the stack: this runs once per distinct value.
+        let tag = Self.typeTags[type.ordinal]
+        var salt = salt
+        var value = value
+        return salt.withUTF8 { salt in
+            value.withUTF8 { value in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: tag.count + salt.count + value.count + 3) {
+                    message in
+                    var n = 0
+                    for b in tag {
+                        message[n] = b
+                        n += 1
+                    }
+                    message[n] = 0
+                    n += 1
+                    for b in salt {
+                        message[n] = b
+                        n += 1
+                    }
+                    message[n] = 0
+                    n += 1
+                    for b in value {
+                        message[n] = b
+                        n += 1
+                    }
+                    message[n] = 0
+                    n += 1
+                    let digest = mac(UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(message)[..<n]))
+                    return digest.withUnsafeBytes { d in
+                        var seed: UInt64 = 0
+                        for i in 0..<8 { seed = seed << 8 | UInt64(d[i]) }
+                        return seed
+                    }
+                }
+            }
         }
     }
+
+    /// Each type's name in UTF-8, by `EntityType.ordinal`.
+    private static let typeTags: [[UInt8]] = EntityType.allCases.map { Array($0.rawValue.utf8) }
 
     func surrogate(for value: String, type: EntityType, salt: String) -> String {
         var rng = SeededGenerator(state: seed(type: type, salt: salt, value: value))
