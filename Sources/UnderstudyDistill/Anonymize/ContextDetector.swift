@@ -45,27 +45,46 @@ struct ContextDetector {
     ]
     static let unitWords: Set<String> = ["Apt", "Suite", "Unit", "Ste", "Fl", "Floor", "Room", "Rm"]
     static let militaryStart: Set<String> = ["PSC", "Unit", "USNS", "USS", "USNV", "USCGC", "CMR"]
-    static let strongCues = Set(NameLexicon.strongCues)
+    static let sharedStrongCues = Set(NameLexicon.strongCues)
     /// Longer words are no title: checked before lowercasing a word to look it up.
-    static let longestStrongCue = NameLexicon.strongCues.map(\.utf8.count).max()!
+    static let sharedLongestStrongCue = NameLexicon.strongCues.map(\.utf8.count).max()!
     static let ambiguousGivenNames: Set<String> = [
         "April", "May", "June", "August", "Will", "Grant", "Hope", "Faith", "Joy", "Summer", "Dawn", "Autumn", "Mark",
         "Bill",
     ]
-    static let weakCues = NameLexicon.weakCuePhrases.map { Array($0.utf8) }
+    static let sharedWeakCues = NameLexicon.weakCuePhrases.map { Array($0.utf8) }
     // The lexicons as asked about word slices.
-    static let notNames = Lexicon(NameLexicon.notNames)
-    static let streetSuffixes = Lexicon(NameLexicon.streetSuffixSet)
-    static let firstNames = Lexicon(NameLexicon.firstNameSet)
-    static let surnames = Lexicon(NameLexicon.surnameSet)
-    static let states = Lexicon(NameLexicon.stateSet)
-    static let ambiguousGiven = Lexicon(ambiguousGivenNames)
-    static let units = Lexicon(unitWords)
-    static let militaryStarts = Lexicon(militaryStart)
-    static let militaryStates = Lexicon(["AA", "AE", "AP"])
-    static let directions = Lexicon(["N", "S", "E", "W", "NE", "NW", "SE", "SW"])
-    static let ordinalSuffixes = Lexicon(["st", "nd", "rd", "th"])
-    static let strongCueBytes = ByteWordSet(NameLexicon.strongCues)
+    static let sharedNotNames = Lexicon(NameLexicon.notNames)
+    static let sharedStreetSuffixes = Lexicon(NameLexicon.streetSuffixSet)
+    static let sharedFirstNames = Lexicon(NameLexicon.firstNameSet)
+    static let sharedSurnames = Lexicon(NameLexicon.surnameSet)
+    static let sharedStates = Lexicon(NameLexicon.stateSet)
+    static let sharedAmbiguousGiven = Lexicon(ambiguousGivenNames)
+    static let sharedUnits = Lexicon(unitWords)
+    static let sharedMilitaryStarts = Lexicon(militaryStart)
+    static let sharedMilitaryStates = Lexicon(["AA", "AE", "AP"])
+    static let sharedDirections = Lexicon(["N", "S", "E", "W", "NE", "NW", "SE", "SW"])
+    static let sharedOrdinalSuffixes = Lexicon(["st", "nd", "rd", "th"])
+    static let sharedStrongCueBytes = ByteWordSet(NameLexicon.strongCues)
+
+    // The word lists as stored properties: a `static let` costs a `swift_once` call per access,
+    // and these are read for nearly every capitalised word.
+    let notNames = ContextDetector.sharedNotNames
+    let streetSuffixes = ContextDetector.sharedStreetSuffixes
+    let firstNames = ContextDetector.sharedFirstNames
+    let surnames = ContextDetector.sharedSurnames
+    let states = ContextDetector.sharedStates
+    let ambiguousGiven = ContextDetector.sharedAmbiguousGiven
+    let units = ContextDetector.sharedUnits
+    let militaryStarts = ContextDetector.sharedMilitaryStarts
+    let militaryStates = ContextDetector.sharedMilitaryStates
+    let directions = ContextDetector.sharedDirections
+    let ordinalSuffixes = ContextDetector.sharedOrdinalSuffixes
+    let strongCueBytes = ContextDetector.sharedStrongCueBytes
+    let weakCueLastBytes = ContextDetector.sharedWeakCueLastBytes
+    let weakCues = ContextDetector.sharedWeakCues
+    let strongCues = ContextDetector.sharedStrongCues
+    let longestStrongCue = ContextDetector.sharedLongestStrongCue
 
     /// The word's text as the `String` the lexicons were written for ("" for words that cannot
     /// start a name or address): the slow path, for words with non-ASCII characters.
@@ -79,9 +98,9 @@ struct ContextDetector {
         return w.ascii ? w.end - w.start : text(b, w).count
     }
     /// The bytes weak cues end with (a space): the byte before a word rules most of them out.
-    static let weakCueLastBytes: [Bool] = {
+    static let sharedWeakCueLastBytes: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
-        for cue in weakCues {
+        for cue in sharedWeakCues {
             table[Int(cue.last!)] = true
             table[Int(ByteClass.isLower(cue.last!) ? cue.last! & 0xDF : cue.last!)] = true
         }
@@ -130,27 +149,49 @@ struct ContextDetector {
         }
     }
 
+    /// Byte classes for `words`, one table load per byte.
+    private static let starts: UInt8 = 1, continues: UInt8 = 2, digit: UInt8 = 4, nonASCII: UInt8 = 8
+    private static let joins: UInt8 = 16, alpha: UInt8 = 32
+    private static let wordBytes: [UInt8] = (0..<256).map { v in
+        let b = UInt8(v)
+        var bits: UInt8 = 0
+        if ByteClass.isAlnum(b) || b >= 0xC0 { bits |= starts }
+        if ByteClass.isAlnum(b) || b >= 0x80 { bits |= continues }
+        if ByteClass.isDigit(b) { bits |= digit }
+        if b >= 0x80 { bits |= nonASCII }
+        if b == 0x27 || b == 0x2D { bits |= joins }
+        if ByteClass.isAlpha(b) { bits |= alpha }
+        return bits
+    }
+
     static func words(_ b: UnsafeBufferPointer<UInt8>) -> [Word] {
+        wordBytes.withUnsafeBufferPointer { table in words(b, table) }
+    }
+
+    private static func words(_ b: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<UInt8>) -> [Word] {
         var words: [Word] = []
         words.reserveCapacity(b.count / 6 + 1)
         var i = 0
         let n = b.count
         while i < n {
-            guard ByteClass.isAlnum(b[i]) || b[i] >= 0xC0 else {
+            guard table[Int(b[i])] & starts != 0 else {
                 i += 1
                 continue
             }
             let start = i
-            var allDigits = true
-            var ascii = true
-            while i < n
-                && (ByteClass.isAlnum(b[i]) || b[i] >= 0x80
-                    || ((b[i] == 0x27 || b[i] == 0x2D) && i + 1 < n && ByteClass.isAlpha(b[i + 1]) && i > start))
-            {
-                if !ByteClass.isDigit(b[i]) { allDigits = false }
-                if b[i] >= 0x80 { ascii = false }
+            var seen: UInt8 = 0
+            var nonDigit = false
+            // Letters, digits and non-ASCII bytes; an apostrophe or hyphen only before a letter.
+            while i < n {
+                let c = table[Int(b[i])]
+                guard c & continues != 0 || (c & joins != 0 && i + 1 < n && table[Int(b[i + 1])] & alpha != 0)
+                else { break }
+                seen |= c
+                nonDigit = nonDigit || c & digit == 0
                 i += 1
             }
+            let allDigits = !nonDigit
+            let ascii = seen & nonASCII == 0
             var end = i
             // Possessive: "Sarah's" is the name "Sarah".
             if end - start > 3 && b[end - 2] == 0x27 && b[end - 1] == 0x73 { end -= 2 }
@@ -169,7 +210,7 @@ struct ContextDetector {
     { b[a.end..<c.start] }
 
     private func isNameWord(_ b: UnsafeBufferPointer<UInt8>, _ w: Word) -> Bool {
-        w.capitalized && !Self.notNames.contains(b, w) && !Self.streetSuffixes.contains(b, w)
+        w.capitalized && !notNames.contains(b, w) && !streetSuffixes.contains(b, w)
     }
 
     private func person(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> (
@@ -179,30 +220,32 @@ struct ContextDetector {
         // "April Pearson", "Will Smith": words that are usually not names are given names when a
         // known surname follows.
         if !isNameWord(b, w) {
-            guard w.capitalized, Self.ambiguousGiven.contains(b, w), k + 1 < words.count,
-                Self.surnames.contains(b, words[k + 1]), Self.gap(b, w, words[k + 1]).elementsEqual([0x20])
+            guard w.capitalized, ambiguousGiven.contains(b, w), k + 1 < words.count,
+                surnames.contains(b, words[k + 1]), Self.gap(b, w, words[k + 1]).elementsEqual([0x20])
             else { return nil }
             return (DetectedEntity(type: .person, range: w.start..<words[k + 1].end, confidence: 0.8), k + 2)
         }
-        let isFirst = Self.firstNames.contains(b, w)
+        let isFirst = firstNames.contains(b, w)
         var strong = false
         if k > 0 {
             // A title, capitalised as titles are ("Dr. Okafor"; not "249 ms. Charge").
             let previous = words[k - 1]
             let between = Self.gap(b, previous, w)
             if previous.capitalized || Self.length(b, previous) <= 3 && ByteClass.isUpper(b[previous.start]),
-                previous.end - previous.start <= Self.longestStrongCue,
+                previous.end - previous.start <= longestStrongCue,
                 previous.ascii
-                    ? Self.strongCueBytes.containsLowercased(b, previous.start..<previous.end)
-                    : Self.strongCues.contains(Self.text(b, previous).lowercased()),
+                    ? strongCueBytes.containsLowercased(b, previous.start..<previous.end)
+                    : strongCues.contains(Self.text(b, previous).lowercased()),
                 between.elementsEqual([0x2E, 0x20]) || between.elementsEqual([0x20])
             {
                 strong = true
             }
         }
         let weak =
-            !strong && w.start > 0 && Self.weakCueLastBytes[Int(b[w.start - 1])]
-            && Self.weakCues.contains { ByteClass.endsWithIgnoringCase(b, before: w.start, $0) }
+            !strong && w.start > 0 && weakCueLastBytes[Int(b[w.start - 1])]
+            && weakCues.contains { ByteClass.endsWithIgnoringCase(b, before: w.start, $0) }
+        // Every confidence below needs a given name, a title or a cue.
+        guard isFirst || strong || weak else { return nil }
         // Following capitalised words joined by one space (or a middle initial "J.").
         var last = k
         while last + 1 < words.count && last - k < 2 {
@@ -216,13 +259,13 @@ struct ContextDetector {
         let multi = last > k
         var confidence = 0.0
         if isFirst && multi {
-            confidence = Self.surnames.contains(b, words[last]) ? 0.95 : 0.8
+            confidence = surnames.contains(b, words[last]) ? 0.95 : 0.8
         } else if strong {
             confidence = 0.9
         } else if weak && isFirst {
             confidence = 0.8
         } else if weak && multi {
-            confidence = Self.surnames.contains(b, words[last]) ? 0.8 : 0.6
+            confidence = surnames.contains(b, words[last]) ? 0.8 : 0.6
         } else if weak {
             confidence = 0.45
         }
@@ -248,12 +291,12 @@ struct ContextDetector {
             let ordinal =
                 Self.length(b, w) >= 3 && ByteClass.isDigit(b[w.start])
                 && (w.ascii
-                    ? Self.ordinalSuffixes.bytes.contains(b, (w.end - 2)..<w.end)
-                    : Self.ordinalSuffixes.strings.contains(String(Self.text(b, w).suffix(2))))
-            guard w.capitalized || ordinal || Self.directions.contains(b, w) else {
+                    ? ordinalSuffixes.bytes.contains(b, (w.end - 2)..<w.end)
+                    : ordinalSuffixes.strings.contains(String(Self.text(b, w).suffix(2))))
+            guard w.capitalized || ordinal || directions.contains(b, w) else {
                 break
             }
-            if j > k + 1 && Self.streetSuffixes.contains(b, w) { suffixAt = j }
+            if j > k + 1 && streetSuffixes.contains(b, w) { suffixAt = j }
             j += 1
         }
         guard suffixAt > 0 else { return nil }
@@ -262,7 +305,7 @@ struct ContextDetector {
         var next = suffixAt + 1
         var confidence = 0.85
         // "Apt. 4", "Suite 200"
-        if next + 1 < words.count && Self.units.contains(b, words[next])
+        if next + 1 < words.count && units.contains(b, words[next])
             && Self.gap(b, words[suffixAt], words[next]).count <= 3
         {
             end = words[next + 1].end
@@ -271,7 +314,7 @@ struct ContextDetector {
         // ", Springfield, IL 62704" or "\nLake Angelaport, NV 12345"
         var c = next
         while c < words.count && c - next < 3 && words[c].capitalized { c += 1 }
-        if c > next, c + 1 < words.count, Self.states.contains(b, words[c]), words[c + 1].digits,
+        if c > next, c + 1 < words.count, states.contains(b, words[c]), words[c + 1].digits,
             Self.length(b, words[c + 1]) == 5,
             b[words[next].start - 1] != 0x2E
         {
@@ -293,12 +336,12 @@ struct ContextDetector {
 
     /// "PSC 1234, Box 5678\nAPO AA 12345", "USNS Smith\nFPO AP 12345".
     private func militaryAddress(_ b: UnsafeBufferPointer<UInt8>, _ words: [Word], at k: Int) -> DetectedEntity? {
-        guard k + 2 < words.count, Self.militaryStates.contains(b, words[k + 1]), words[k + 2].digits,
+        guard k + 2 < words.count, militaryStates.contains(b, words[k + 1]), words[k + 2].digits,
             Self.length(b, words[k + 2]) == 5
         else { return nil }
         var start = k
         for back in stride(from: k - 1, through: max(0, k - 5), by: -1)
-        where Self.militaryStarts.contains(b, words[back]) {
+        where militaryStarts.contains(b, words[back]) {
             start = back
             break
         }

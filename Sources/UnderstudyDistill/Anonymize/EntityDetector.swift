@@ -48,6 +48,18 @@ public struct EntityDetector: Sendable {
 
     static func resolve(_ found: [DetectedEntity]) -> [DetectedEntity] {
         guard found.count > 1 else { return found }
+        // Usually nothing overlaps: then every detection is kept, in position order, whatever the ranking.
+        let byPosition = found.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        var disjoint = true
+        var end = Int.min
+        for entity in byPosition {
+            if entity.range.isEmpty || entity.range.lowerBound < end {
+                disjoint = false
+                break
+            }
+            end = entity.range.upperBound
+        }
+        if disjoint { return byPosition }
         let ranked = found.sorted {
             if $0.type.priority != $1.type.priority { return $0.type.priority > $1.type.priority }
             return $0.range.count > $1.range.count

@@ -23,6 +23,8 @@ public struct PseudonymScope: Sendable {
     public init(conversation: String, variant: Int = 0) {
         self.conversation = conversation
         self.variant = variant
+        // Conversations with entities usually have several: skip the first regrowths.
+        entries.reserveCapacity(8)
     }
 
     /// The replacement remembered for `value` of `type`, if any.

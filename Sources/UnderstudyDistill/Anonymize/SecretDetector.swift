@@ -59,6 +59,23 @@ struct SecretDetector {
             out.append(DetectedEntity(type: .secret, range: 0..<b.count, confidence: 0.9))
             return
         }
+        Self.tokenBytes.withUnsafeBufferPointer { table in scan(b, table, into: &out) }
+    }
+
+    /// Byte classes for the token scan, one table load per byte.
+    private static let token: UInt8 = 1, alnum: UInt8 = 2, inner: UInt8 = 4
+    private static let tokenBytes: [UInt8] = (0..<256).map { v in
+        let b = UInt8(v)
+        var bits: UInt8 = 0
+        if ByteClass.isTokenByte(b) { bits |= token }
+        if ByteClass.isAlnum(b) { bits |= alnum }
+        if b == 0x2E || b == 0x2F || b == 0x2B { bits |= inner }
+        return bits
+    }
+
+    private func scan(
+        _ b: UnsafeBufferPointer<UInt8>, _ table: UnsafeBufferPointer<UInt8>, into out: inout [DetectedEntity]
+    ) {
         let n = b.count
         var i = 0
         while i < n {
@@ -68,7 +85,7 @@ struct SecretDetector {
                 i = end
                 continue
             }
-            guard ByteClass.isAlnum(c), i == 0 || !ByteClass.isTokenByte(b[i - 1]) else {
+            guard table[Int(c)] & Self.alnum != 0, i == 0 || table[Int(b[i - 1])] & Self.token == 0 else {
                 i += 1
                 continue
             }
@@ -76,11 +93,12 @@ struct SecretDetector {
             var j = i
             while j < n {
                 let x = b[j]
-                if ByteClass.isTokenByte(x) {
+                let cx = table[Int(x)]
+                if cx & Self.token != 0 {
                     j += 1
-                } else if (x == 0x2E || x == 0x2F || x == 0x2B) && j + 1 < n && ByteClass.isTokenByte(b[j + 1]) {
+                } else if cx & Self.inner != 0 && j + 1 < n && table[Int(b[j + 1])] & Self.token != 0 {
                     j += 1
-                } else if x == 0x3D && (j + 1 == n || !ByteClass.isTokenByte(b[j + 1])) {
+                } else if x == 0x3D && (j + 1 == n || table[Int(b[j + 1])] & Self.token == 0) {
                     // Base64 padding ends a token; "NAME=value" is two tokens.
                     while j < n && b[j] == 0x3D { j += 1 }
                     break

@@ -81,8 +81,9 @@ struct StructuredDetector {
         run.separators.reserveCapacity(8)
         while i < n {
             let c = b[i]
-            let opener = (c == 0x2B || c == 0x28) && i + 1 < n && ByteClass.isDigit(b[i + 1])
-            guard ByteClass.isDigit(c) || opener else {
+            let digit = ByteClass.isDigit(c)
+            let opener = !digit && (c == 0x2B || c == 0x28) && i + 1 < n && ByteClass.isDigit(b[i + 1])
+            guard digit || opener else {
                 i += 1
                 continue
             }

@@ -162,7 +162,7 @@ struct SurrogateGenerator: Sendable {
             var iterator = digits.utf8.makeIterator()
             return String(decoding: value.utf8.map { ByteClass.isDigit($0) ? iterator.next()! : $0 }, as: UTF8.self)
         case .ipAddress:
-            if value.contains(":") {
+            if value.utf8.contains(0x3A) {
                 return Shape.randomize(Substring(value), &rng, firstDigitNonZero: false, hex: true)
             }
             var first = Int.random(in: 11...223, using: &rng)
