@@ -99,6 +99,21 @@ struct EntityDetectorTests {
         #expect(types("The Quick Brown Fox. Monday January Report").isEmpty)
     }
 
+    /// The lexicons are asked on bytes for ASCII words and through `String` otherwise: names with
+    /// accents, possessives, hyphens, titles in capitals, ordinals and military addresses.
+    @Test func wordsOutsidePlainCapitalisedASCII() {
+        #expect(found("Hi Zoë Müller, thanks for the order.") == ["Zoë Müller"])
+        #expect(found("My name is Jo Ann O'Neil-Smith.") == ["Jo Ann O'Neil-Smith"])
+        #expect(found("Meeting with Sarah's manager, Will Pearson, at 9.") == ["Sarah", "Will Pearson"])
+        #expect(found("Please ask DR. Okafor about it.") == ["Okafor"])
+        #expect(
+            found("Send it to 1200 West 221st Street, Springfield, IL 62704 today.") == [
+                "1200 West 221st Street, Springfield, IL 62704"
+            ])
+        #expect(found("Ship to PSC 1234, Box 5678\nAPO AE 09123 please") == ["PSC 1234, Box 5678\nAPO AE 09123"])
+        #expect(types("Lives at 42 Rue Saint-Honoré, apt 3").isEmpty)
+    }
+
     @Test func streetAddresses() {
         #expect(
             found("Ship to 1600 Pennsylvania Avenue, Washington, DC 20500 by Friday") == [
