@@ -28,6 +28,7 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
     // was two schedules and two cancels per request on the proxy's hot path).
     private var timer: Scheduled<Void>?
     private var timerDue = NIODeadline.distantPast
+    private var context: ChannelHandlerContext?
 
     public init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void = {}) {
         self.headerTimeout = headerTimeout
@@ -36,7 +37,26 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         if context.channel.isActive { arm(idleTimeout, context: context, header: false) }
+    }
+
+    public func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    /// What `Event.requestHeadReceived` does, called directly by a handler of the same pipeline
+    /// (the proxy's hot path: an outbound user event walks every handler in between, boxed).
+    func requestHeadReceived() {
+        phase = .inRequest
+        deadline = nil
+    }
+
+    /// What `Event.responseCompleted` does, called directly.
+    func responseCompleted() {
+        guard let context else { return }
+        phase = .awaitingHead
+        arm(idleTimeout, context: context, header: false)
     }
 
     public func channelActive(context: ChannelHandlerContext) {
@@ -65,12 +85,8 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
             return
         }
         switch event {
-        case .requestHeadReceived:
-            phase = .inRequest
-            deadline = nil
-        case .responseCompleted:
-            phase = .awaitingHead
-            arm(idleTimeout, context: context, header: false)
+        case .requestHeadReceived: requestHeadReceived()
+        case .responseCompleted: responseCompleted()
         }
         promise?.succeed()
     }

@@ -43,6 +43,24 @@ enum HopByHopHeaders {
         return out
     }
 
+    /// `forClient` for fields as the direct path's framer parsed them.
+    static func forClient(_ fields: [HTTPHeaderField]) -> HTTPHeaders {
+        var named: Set<String> = []
+        for field in fields where field.name.utf8.count == 10 && field.name.lowercased() == "connection" {
+            for token in field.value.split(separator: ",") {
+                named.insert(token.trimmingCharacters(in: .whitespaces).lowercased())
+            }
+        }
+        var out = HTTPHeaders()
+        out.reserveCapacity(fields.count)
+        for field in fields {
+            let lower = field.name.lowercased()
+            if names.contains(lower) || named.contains(lower) { continue }
+            out.add(name: field.name, value: field.value)
+        }
+        return out
+    }
+
     static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
         var tokens: Set<String> = []
         for value in headers["connection"] {

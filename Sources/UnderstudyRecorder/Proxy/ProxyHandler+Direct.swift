@@ -9,22 +9,12 @@ extension ProxyHandler {
         head: HTTPRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
     ) {
         guard let context else { return }
-        var headers = HopByHopHeaders.forUpstream(
-            head.headers, dropAcceptEncoding: endpoint != nil, host: upstream.authority)
-        let chunked = head.headers.contains(name: "transfer-encoding")
-        if let heldBody {
-            // The whole body is here: send it with its length.
-            headers.remove(name: "content-length")
-            if heldBody.readableBytes > 0 || chunked || head.headers.contains(name: "content-length") {
-                headers.add(name: "content-length", value: String(heldBody.readableBytes))
-            }
-        } else if chunked && !headers.contains(name: "content-length") {
-            // Transfer-Encoding is hop-by-hop; NIO's encoder re-chunks the body as it streams.
-            headers.add(name: "transfer-encoding", value: "chunked")
-        }
+        let framing = UpstreamRequestEncoder.framing(head, heldLength: heldBody?.readableBytes)
         let target = head.uri.hasPrefix("/") ? head.uri : "/" + head.uri
-        let request = HTTPRequestHead(
-            version: .http1_1, method: head.method, uri: upstream.basePath + target, headers: headers)
+        var encoded = context.channel.allocator.buffer(capacity: 512 + head.headers.count * 48)
+        UpstreamRequestEncoder.writeHead(
+            head, path: upstream.basePath.isEmpty ? target : upstream.basePath + target, host: upstream.authority,
+            dropAcceptEncoding: endpoint != nil, framing: framing, into: &encoded)
         let connection: UpstreamConnection
         if let direct {
             connection = direct
@@ -34,7 +24,8 @@ extension ProxyHandler {
         }
         pipe = nil
         directInFlight = heldBody == nil
-        connection.start(request, to: upstream, generation: generation)
+        connection.start(encoded, chunked: framing == .chunked, isHEAD: head.method == .HEAD, to: upstream,
+                         generation: generation)
         if let heldBody {
             if heldBody.readableBytes > 0 { connection.writeBody(heldBody) }
             connection.endBody()
@@ -55,6 +46,13 @@ extension ProxyHandler {
 
     /// The end of one read from the upstream: what it gave is sent to the client now.
     func upstreamReadComplete() {
+        flushClient()
+    }
+
+    /// Sends what was written to the client since the last flush.
+    func flushClient() {
+        guard clientFlushPending else { return }
+        clientFlushPending = false
         context?.flush()
     }
 

@@ -36,6 +36,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upstreamName = ""
     private var upstreamURL = ""
     var responseHasLength = true
+    /// The connection's timeout handler, told directly when a request starts and ends.
+    private var timeouts: ConnectionTimeoutHandler?
+    /// Response parts were written to the client without a flush (the direct path flushes once
+    /// per upstream read, in `upstreamReadComplete`).
+    var clientFlushPending = false
     // `serve`: an LLM request held until its body is complete, and the route header to send.
     var held: HeldRequest?
     var routeHeader: String?
@@ -52,6 +57,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        timeouts = try? context.pipeline.syncOperations.handler(type: ConnectionTimeoutHandler.self)
         if let address = context.channel.remoteAddress, let ip = address.ipAddress, let port = address.port {
             clientAddress = ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
         }
@@ -59,6 +65,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
+        timeouts = nil
     }
 
     // MARK: client → proxy
@@ -88,7 +95,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.requestHeadReceived, promise: nil)
+        if let timeouts {
+            timeouts.requestHeadReceived()
+        } else {
+            context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.requestHeadReceived, promise: nil)
+        }
         guard case .startUpstream(let generation) = machine.requestHead(keepAlive: head.isKeepAlive) else {
             context.close(promise: nil)
             return
@@ -181,13 +192,26 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// write is flushed at once; without (the direct path) it is flushed at the end of the
     /// upstream read (`upstreamReadComplete`), so a small answer leaves in one write.
     func upstreamHead(_ head: HTTPResponseHead, generation: Int, promise: EventLoopPromise<Void>?) {
+        upstreamHead(status: head.status, fields: HopByHopHeaders.fields(head.headers), generation: generation,
+                     promise: promise)
+    }
+
+    /// The response head as the direct path's framer parsed it.
+    func upstreamHead(_ head: HTTP1Head, generation: Int) {
+        let status = HTTPResponseStatus(statusCode: head.status ?? 502, reasonPhrase: head.reason ?? "")
+        upstreamHead(status: status, fields: head.headers, generation: generation, promise: nil)
+    }
+
+    private func upstreamHead(
+        status: HTTPResponseStatus, fields: [HTTPHeaderField], generation: Int, promise: EventLoopPromise<Void>?
+    ) {
         guard let context, machine.upstreamHead(generation: generation) else {
             promise?.succeed()
             return
         }
         services.metrics.firstByte.recordNanoseconds((NIODeadline.now() - (captured?.startUptime ?? .now())).nanoseconds)
-        captured?.responseHead(status: Int(head.status.code), headers: HopByHopHeaders.fields(head.headers))
-        var headers = HopByHopHeaders.forClient(head.headers)
+        captured?.responseHead(status: Int(status.code), headers: fields)
+        var headers = HopByHopHeaders.forClient(fields)
         responseHasLength = headers.contains(name: "content-length")
         if requestVersion == .http1_0 {
             if case .active(let request) = machine.state, request.keepAlive, responseHasLength {
@@ -198,7 +222,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if let routeHeader { headers.replaceOrAdd(name: "x-understudy-route", value: routeHeader) }
         if finalResponseBeforeContinue() { headers.replaceOrAdd(name: "connection", value: "close") }
-        let response = HTTPResponseHead(version: requestVersion, status: head.status, headers: headers)
+        let response = HTTPResponseHead(version: requestVersion, status: status, headers: headers)
         write(.head(response), context: context, promise: promise)
     }
 
@@ -217,6 +241,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.writeAndFlush(wrapOutboundOut(part), promise: promise)
         } else {
             context.write(wrapOutboundOut(part), promise: nil)
+            clientFlushPending = true
         }
     }
 
@@ -238,11 +263,20 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 }
                 record(captured)
             }
-            let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
             if close || closeAfter {
                 closeAfterResponse = false
-                written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
-            } else if case .idle = machine.state {
+                clientFlushPending = false
+                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+                    channel.close(promise: nil)
+                }
+            } else if route == nil {
+                // The direct path: flushed with the rest of this upstream read.
+                context.write(wrapOutboundOut(.end(nil)), promise: nil)
+                clientFlushPending = true
+            } else {
+                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            }
+            if !(close || closeAfter), case .idle = machine.state {
                 responseComplete(context)
             }
         }
@@ -308,8 +342,15 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: helpers
 
     private func responseComplete(_ context: ChannelHandlerContext) {
-        context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.responseCompleted, promise: nil)
-        if machine.closeRequested, case .idle = machine.state { context.close(promise: nil) }
+        if let timeouts {
+            timeouts.responseCompleted()
+        } else {
+            context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.responseCompleted, promise: nil)
+        }
+        if machine.closeRequested, case .idle = machine.state {
+            flushClient()
+            context.close(promise: nil)
+        }
     }
 
     func sendProxyError(

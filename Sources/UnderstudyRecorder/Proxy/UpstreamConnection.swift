@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -10,13 +9,18 @@ import NIOSSL
 /// `ProxyHandler` synchronously on the same loop: no pool, no per-request task or future chain,
 /// no hop between threads. Confined to the event loop.
 ///
+/// The connection carries bytes, not NIO HTTP parts: the request head is encoded once by
+/// `UpstreamRequestEncoder`, body bytes pass as read (chunk-framed only when their length is
+/// unknown), and `UpstreamResponseFramer` finds the response head and body slices in what the
+/// upstream sends, so no HTTP codec sits in the upstream pipeline (only TLS for https).
+///
 /// Back pressure both ways: `isFull` (upstream socket not writable, or too much waiting for the
 /// connection) makes the handler stop reading the client; while the client socket is not
 /// writable, reads from the upstream are held back (`UpstreamResponseHandler.read`).
 ///
 /// A request sent on a reused connection that the upstream closed meanwhile (its keep-alive
 /// timeout raced the request) is sent again once on a fresh connection, as long as no response
-/// byte came back and the parts sent so far are still held (up to `replayLimit` bytes).
+/// byte came back and the bytes sent so far are still held (up to `replayLimit`).
 final class UpstreamConnection {
     private enum State { case none, connecting, busy, idle }
 
@@ -28,14 +32,19 @@ final class UpstreamConnection {
     private var target: Upstream?
     private var attempt = 0
     private var generation = 0
-    /// Parts waiting for the connection to be established.
-    private var pending: [HTTPClientRequestPart] = []
+    /// Bytes waiting for the connection to be established.
+    private var pending: [ByteBuffer] = []
     private var pendingBytes = 0
-    /// The parts sent on a reused connection, kept until the response starts (nil: not replayable).
-    private var replay: [HTTPClientRequestPart]?
+    /// The bytes sent on a reused connection, kept until the response starts (nil: not replayable).
+    private var replay: [ByteBuffer]?
     private var replayBytes = 0
     private var reused = false
     private var requestEnded = false
+    /// The request body is chunk-framed here (its length was unknown).
+    private var chunked = false
+    private var framer = UpstreamResponseFramer()
+    /// The response head arrived (no replay any more).
+    private var responseStarted = false
     private var needsFlush = false
     private var readSinceTick = false
     private var readTimer: Scheduled<Void>?
@@ -57,49 +66,62 @@ final class UpstreamConnection {
         }
     }
 
-    /// Starts a request: on the idle connection when it goes to the same upstream, else on a new one.
-    func start(_ head: HTTPRequestHead, to upstream: Upstream, generation: Int) {
+    /// Starts a request (`head`: its encoded head; `chunked`: frame the body parts as chunks) on
+    /// the idle connection when it goes to the same upstream, else on a new one.
+    func start(_ head: ByteBuffer, chunked: Bool, isHEAD: Bool, to upstream: Upstream, generation: Int) {
         self.generation = generation
+        self.chunked = chunked
         requestEnded = false
+        responseStarted = false
         pending = []
         pendingBytes = 0
         replayBytes = 0
+        framer.expectResponse(toHEAD: isHEAD)
         if state == .idle, let channel, channel.isActive, target == upstream {
             reused = true
             replay = []
             state = .busy
-            send(.head(head))
+            send(head)
             owner?.upstreamReadyForBody()
         } else {
             close()
             reused = false
             replay = nil
-            pending.append(.head(head))
+            pending.append(head)
+            pendingBytes += head.readableBytes
             connect(upstream)
         }
         scheduleReadTimer()
     }
 
     func writeBody(_ buffer: ByteBuffer) {
-        switch state {
-        case .connecting:
-            pending.append(.body(.byteBuffer(buffer)))
-            pendingBytes += buffer.readableBytes
-        case .busy:
-            send(.body(.byteBuffer(buffer)))
-        case .none, .idle:
-            break
+        guard buffer.readableBytes > 0 else { return }
+        if chunked {
+            var header = ByteBuffer()
+            UpstreamRequestEncoder.writeChunkHeader(length: buffer.readableBytes, into: &header)
+            write(header)
+            write(buffer)
+            write(ByteBuffer(staticString: "\r\n"))
+        } else {
+            write(buffer)
         }
     }
 
     func endBody() {
         requestEnded = true
+        if chunked { write(ByteBuffer(staticString: "0\r\n\r\n")) }
+        if state == .busy { flush() }
+    }
+
+    private func write(_ buffer: ByteBuffer) {
         switch state {
-        case .connecting: pending.append(.end(nil))
+        case .connecting:
+            pending.append(buffer)
+            pendingBytes += buffer.readableBytes
         case .busy:
-            send(.end(nil))
-            flush()
-        case .none, .idle: break
+            send(buffer)
+        case .none, .idle:
+            break
         }
     }
 
@@ -119,19 +141,20 @@ final class UpstreamConnection {
         pending = []
         replay = nil
         target = nil
+        framer.reset()
         if let channel {
             self.channel = nil
             channel.close(promise: nil)
         }
     }
 
-    private func send(_ part: HTTPClientRequestPart) {
+    private func send(_ buffer: ByteBuffer) {
         guard let channel else { return }
         if replay != nil {
-            if case .body(.byteBuffer(let buffer)) = part { replayBytes += buffer.readableBytes }
-            if replayBytes > replayLimit { replay = nil } else { replay?.append(part) }
+            replayBytes += buffer.readableBytes
+            if replayBytes > replayLimit { replay = nil } else { replay?.append(buffer) }
         }
-        channel.write(part, promise: nil)
+        channel.write(buffer, promise: nil)
         needsFlush = true
     }
 
@@ -155,7 +178,6 @@ final class UpstreamConnection {
                         let isIP = (try? SocketAddress(ipAddress: host, port: 0)) != nil
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIP ? nil : host))
                     }
-                    try pipeline.addHTTPClientHandlers(leftOverBytesStrategy: .forwardBytes)
                     try pipeline.addHandler(UpstreamResponseHandler(connection: bound.value))
                 }
             }
@@ -181,10 +203,10 @@ final class UpstreamConnection {
             self.channel = channel
             state = .busy
             let wasFull = isFull
-            let parts = pending
+            let buffers = pending
             pending = []
             pendingBytes = 0
-            for part in parts { send(part) }
+            for buffer in buffers { send(buffer) }
             flush()
             owner?.upstreamReadyForBody()
             if wasFull { owner?.upstreamDrained() }
@@ -232,14 +254,34 @@ final class UpstreamConnection {
 
     // MARK: events from the upstream channel
 
-    func received(_ part: HTTPClientResponsePart, from channel: any Channel) {
-        guard channel === self.channel, state == .busy else { return }
+    func received(_ bytes: ByteBuffer, from channel: any Channel) {
+        guard channel === self.channel else { return }
+        guard state == .busy else {
+            // Bytes outside a response (an idle connection's upstream talking out of turn): the
+            // framing is lost, so this connection is not reused.
+            if state == .idle { close() }
+            return
+        }
         readSinceTick = true
-        switch part {
+        var bytes = bytes
+        do {
+            while state == .busy, let event = try framer.next(&bytes) {
+                deliver(event)
+            }
+        } catch {
+            fail(error)
+            return
+        }
+        if state == .idle && bytes.readableBytes > 0 { close() }
+    }
+
+    private func deliver(_ event: UpstreamResponseFramer.Event) {
+        switch event {
         case .head(let head):
             replay = nil
-            if !head.isKeepAlive { target = nil }
-            owner?.upstreamHead(head, generation: generation, promise: nil)
+            responseStarted = true
+            if !framer.reusable { target = nil }
+            owner?.upstreamHead(head, generation: generation)
         case .body(let buffer):
             owner?.upstreamBody(buffer, generation: generation, promise: nil)
         case .end:
@@ -267,12 +309,19 @@ final class UpstreamConnection {
         guard channel === self.channel else { return }
         switch state {
         case .busy:
+            // A body that runs until the upstream closes ends here.
+            if error == nil, responseStarted, let end = try? framer.closed() {
+                deliver(end)
+                owner?.upstreamReadComplete()
+                return
+            }
             if reused, let parts = replay, let target {
                 // The upstream closed an idle connection as the request went out: once more, fresh.
                 self.channel = nil
                 channel.close(promise: nil)
                 reused = false
                 replay = nil
+                framer.reset()
                 pending = parts
                 pendingBytes = replayBytes
                 connect(target)
@@ -296,9 +345,9 @@ final class UpstreamConnection {
 /// The end of the upstream pipeline: hands response parts to the `UpstreamConnection`, and holds
 /// reads back while the client is not writable.
 final class UpstreamResponseHandler: ChannelDuplexHandler {
-    typealias InboundIn = HTTPClientResponsePart
-    typealias OutboundIn = HTTPClientRequestPart
-    typealias OutboundOut = HTTPClientRequestPart
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     private let connection: UpstreamConnection
 

@@ -201,7 +201,7 @@ public struct HTTP1MessageParser: Sendable {
         buffer.removeAll(keepingCapacity: true)
         lineLength = 0
         if state == .trailers {
-            let fields = (try? HTTP1HeadParser.parseFields(HTTP1HeadParser.splitLines(bytes))) ?? []
+            let fields = (try? HTTP1HeadParser.parseFields(bytes)) ?? []
             endMessage(trailers: fields, into: &events)
             return
         }

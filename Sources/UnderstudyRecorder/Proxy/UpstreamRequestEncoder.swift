@@ -1,0 +1,87 @@
+import NIOCore
+import NIOHTTP1
+
+/// Writes the direct path's requests to the upstream as bytes: the client's head rewritten in
+/// one pass (hop-by-hop fields and `Expect` dropped, `Host` set to the upstream's, the path
+/// prefixed, `Accept-Encoding` dropped on LLM routes), then the body as it arrives, chunk-framed
+/// only when its length is unknown. This replaces NIO's HTTP/1.1 client encoder there, which
+/// built a second `HTTPHeaders` and passed every part through two pipeline stages.
+enum UpstreamRequestEncoder {
+    /// How the request body is delimited towards the upstream.
+    enum Framing: Equatable {
+        /// `Content-Length: n` (also 0 for a POST that sent no body, as some servers insist).
+        case length(Int)
+        /// `Transfer-Encoding: chunked`: body parts are chunk-framed, the end is a last chunk.
+        case chunked
+        /// No body and no framing field (e.g. a GET).
+        case none
+    }
+
+    /// The framing for a request whose body streams as it arrives (nil: not yet known) or is
+    /// held whole (`heldLength`).
+    static func framing(_ head: HTTPRequestHead, heldLength: Int?) -> Framing {
+        let chunked = head.headers.contains(name: "transfer-encoding")
+        let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
+        if let heldLength {
+            return heldLength > 0 || chunked || declared != nil ? .length(heldLength) : .none
+        }
+        if let declared { return .length(declared) }
+        if chunked { return .chunked }
+        switch head.method {
+        case .POST, .PUT, .PATCH: return .length(0)
+        default: return .none
+        }
+    }
+
+    /// Writes the request head for the upstream.
+    static func writeHead(
+        _ head: HTTPRequestHead, path: String, host: String, dropAcceptEncoding: Bool, framing: Framing,
+        into buffer: inout ByteBuffer
+    ) {
+        buffer.writeString(head.method.rawValue)
+        buffer.writeStaticString(" ")
+        buffer.writeString(path)
+        buffer.writeStaticString(" HTTP/1.1\r\nhost: ")
+        buffer.writeString(host)
+        buffer.writeStaticString("\r\n")
+        let named = head.headers.contains(name: "connection") ? HopByHopHeaders.connectionTokens(head.headers) : []
+        for (name, value) in head.headers where keep(name, dropAcceptEncoding: dropAcceptEncoding, named: named) {
+            buffer.writeString(name)
+            buffer.writeStaticString(": ")
+            buffer.writeString(value)
+            buffer.writeStaticString("\r\n")
+        }
+        switch framing {
+        case .length(let length):
+            buffer.writeStaticString("content-length: ")
+            buffer.writeString(String(length))
+            buffer.writeStaticString("\r\n\r\n")
+        case .chunked:
+            buffer.writeStaticString("transfer-encoding: chunked\r\n\r\n")
+        case .none:
+            buffer.writeStaticString("\r\n")
+        }
+    }
+
+    /// Whether a client header goes upstream as it is (framing fields are written separately).
+    private static func keep(_ name: String, dropAcceptEncoding: Bool, named: Set<String>) -> Bool {
+        // Most names are not among the dropped ones: compare lengths before lowercasing.
+        switch name.utf8.count {
+        case 2, 4, 6, 7, 10, 14, 15, 16, 17, 18, 19:
+            let lower = name.lowercased()
+            if HopByHopHeaders.names.contains(lower) || lower == "host" || lower == "content-length"
+                || lower == "expect" || (dropAcceptEncoding && lower == "accept-encoding") {
+                return false
+            }
+            return named.isEmpty || !named.contains(lower)
+        default:
+            return named.isEmpty || !named.contains(name.lowercased())
+        }
+    }
+
+    /// The bytes before one chunk of a chunked body.
+    static func writeChunkHeader(length: Int, into buffer: inout ByteBuffer) {
+        buffer.writeString(String(length, radix: 16))
+        buffer.writeStaticString("\r\n")
+    }
+}
