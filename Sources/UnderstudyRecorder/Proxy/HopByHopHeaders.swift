@@ -47,9 +47,7 @@ enum HopByHopHeaders {
     static func forClient(_ fields: [HTTPHeaderField]) -> HTTPHeaders {
         var named: Set<String> = []
         for field in fields where field.name.utf8.count == 10 && field.name.lowercased() == "connection" {
-            for token in field.value.split(separator: ",") {
-                named.insert(token.trimmingCharacters(in: .whitespaces).lowercased())
-            }
+            named.formUnion(UpstreamResponseFramer.Framing.tokens(field.value))
         }
         var out = HTTPHeaders()
         out.reserveCapacity(fields.count)
@@ -65,7 +63,7 @@ enum HopByHopHeaders {
         var tokens: Set<String> = []
         for value in headers["connection"] {
             for token in value.split(separator: ",") {
-                tokens.insert(token.trimmingCharacters(in: .whitespaces).lowercased())
+                tokens.insert(UpstreamResponseFramer.Framing.trimmed(token).lowercased())
             }
         }
         return tokens
@@ -77,4 +75,3 @@ enum HopByHopHeaders {
     }
 }
 
-import Foundation

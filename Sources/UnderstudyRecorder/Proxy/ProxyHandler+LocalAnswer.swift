@@ -70,5 +70,7 @@ extension ProxyHandler {
             context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
         }
         upstreamEnd(generation: generation)
+        // Not the end of an upstream read: nothing else flushes what upstreamEnd wrote.
+        flushClient()
     }
 }
