@@ -11,9 +11,12 @@ struct JSONAutomatonTests {
              "tags":{"type":"array","items":{"type":"string"}},"ratio":{"type":"number"}},"required":["city"]}
             """#.utf8))
 
-    func accepts(_ text: String, schema: Any? = weather, slots: Int = 0, sorted: Bool = false) -> Bool {
+    func accepts(
+        _ text: String, schema: Any? = weather, slots: Int = 0, sorted: Bool = false, slotTexts: [String]? = nil
+    ) -> Bool {
         let graph = JSONSchemaGraph()
-        var automaton = JSONAutomaton(graph: graph, root: graph.compile(schema), slots: slots, sortedKeys: sorted)
+        var automaton = JSONAutomaton(
+            graph: graph, root: graph.compile(schema), slots: slots, sortedKeys: sorted, slotTexts: slotTexts)
         return automaton.feed(Array(text.utf8)) && automaton.isComplete
     }
 
@@ -44,6 +47,18 @@ struct JSONAutomatonTests {
         #expect(!accepts(#"{"city":<S3>}"#, slots: 3))
         #expect(!accepts(#"{"city":<S0>}"#, slots: 0))
         #expect(!accepts(#"{"city":"x","exact":<S0>}"#, slots: 3), "booleans are not copied from slots")
+    }
+
+    /// Typed slots: a number slot for integers and numbers, an enum member for an enum; strings
+    /// take any slot (ids and zip codes are digits).
+    @Test func typedSlotsStandOnlyWhereTheirTextFits() {
+        let texts = ["Denver", "5", "celsius", "2.5"]
+        #expect(accepts(#"{"city":<S0>,"days":<S1>,"unit":<S2>,"ratio":<S3>}"#, slots: 4, slotTexts: texts))
+        #expect(accepts(#"{"city":<S1>}"#, slots: 4, slotTexts: texts), "a string may hold digits")
+        #expect(!accepts(#"{"city":"x","days":<S0>}"#, slots: 4, slotTexts: texts), "Denver is no integer")
+        #expect(!accepts(#"{"city":"x","unit":<S0>}"#, slots: 4, slotTexts: texts), "Denver is not in the enum")
+        #expect(!accepts(#"{"city":"x","ratio":<S2>}"#, slots: 4, slotTexts: texts), "celsius is no number")
+        #expect(accepts(#"{"city":"x","days":<S0>}"#, slots: 4), "untyped slots fit any string or number")
     }
 
     @Test func sortedKeysRejectsKeysOutOfOrder() {

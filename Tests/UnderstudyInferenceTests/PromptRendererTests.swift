@@ -121,13 +121,15 @@ struct PromptRendererTests {
         let prompt = try PromptRenderer.renderPrompt([.init(role: "user", content: "Weather in Oslo")], tools: tools)
         let city = try #require(prompt.slots.slots.firstIndex { $0.isKey && $0.text == "city" })
         let oslo = try #require(prompt.slots.slots.firstIndex { $0.text == "Oslo" })
+        let name = try #require(prompt.slots.slots.firstIndex { $0.isToolName })
+        #expect(oslo == 0, "v3 numbers the question's values first")
         let good = try AnswerRestorer.restore(
-            #"{"content":null,"tool_calls":[{"name":<S0>,"arguments":{"<S\#(city)>":<S\#(oslo)>}}]}"#,
+            #"{"content":null,"tool_calls":[{"name":<S\#(name)>,"arguments":{"<S\#(city)>":<S\#(oslo)>}}]}"#,
             slots: prompt.slots, tools: ["get_weather": tools[0].parameters])
         #expect(good.toolCalls.first?.arguments.jsonText == #"{"city":"Oslo"}"#)
         #expect(throws: InferenceError.self) {
             _ = try AnswerRestorer.restore(
-                #"{"content":null,"tool_calls":[{"name":<S0>,"arguments":{"<S\#(oslo)>":<S\#(oslo)>}}]}"#,
+                #"{"content":null,"tool_calls":[{"name":<S\#(name)>,"arguments":{"<S\#(oslo)>":<S\#(oslo)>}}]}"#,
                 slots: prompt.slots, tools: [:])
         }
     }

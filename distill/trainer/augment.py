@@ -61,3 +61,27 @@ def history_suffixes(example: Example, tools: list[dict] | None, max_slots: int,
         if len(out) >= count:
             break
     return out
+
+
+def tool_orders(example: Example, tools: list[dict] | None, count: int, seed: int) -> list[Example]:
+    """Up to `count` copies of an example whose request lists its own tools (prompt format v2+),
+    each listing them in another order. Slots are numbered by appearance, so in the original order
+    the called tool is often just "the first slot"; a shuffled list moves the tool, its parameter
+    slots and the question's value slots, and only reading the names finds the right ones again.
+    The answer is unchanged (it names tools by slot, re-rendered with the new numbering)."""
+    if count <= 0 or not tools or len(tools) < 2:
+        return []
+    rng = random.Random(f"{seed}:{example.id}")
+    seen = {tuple(t.get("name") for t in tools)}
+    out = []
+    for attempt in range(count * 3):
+        order = list(tools)
+        rng.shuffle(order)
+        names = tuple(t.get("name") for t in order)
+        if names in seen:
+            continue
+        seen.add(names)
+        out.append(dataclasses.replace(example, id=f"{example.id}~tools{len(out)}", tools=order))
+        if len(out) >= count:
+            break
+    return out

@@ -99,6 +99,19 @@ def golden_cases() -> list[dict]:
          "target": {"content": None, "tool_calls": [
              {"name": "convert", "arguments": {"to_unit": "ounce", "quantity": 2, "from_unit": "pound"}},
              {"name": "price", "arguments": {"zone": "EU", "quantity": 2, "item": "butter"}}]}},
+        {"name": "request_tools_history_values_first",  # v3: messages' values numbered before the list's
+         "request_tools": [
+             {"name": "get_weather", "parameters": {"type": "object", "properties": {
+                 "city": {"type": "string"}, "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+                 "required": ["city"]}}],
+         "messages": [
+             {"role": "user", "content": "Weather in Oslo, in 'celsius'"},
+             {"role": "assistant", "content": None, "tool_calls": [
+                 {"name": "get_weather", "arguments": {"unit": "celsius", "city": "Oslo"}}]},
+             {"role": "tool", "content": '{"temp": 4, "city": "Oslo"}'},
+             {"role": "user", "content": "And get_weather for Bergen?"}],
+         "target": {"content": None, "tool_calls": [
+             {"name": "get_weather", "arguments": {"city": "Bergen", "unit": "celsius"}}]}},
         {"name": "long_value_not_slotted",
          "messages": [{"role": "tool", "content": json.dumps({"body": "x" * 120, "id": 7})},
                       {"role": "user", "content": "forward it"}],

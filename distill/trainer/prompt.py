@@ -191,11 +191,21 @@ class RenderedPrompt:
 def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS, tools: list[dict] | None = None) -> RenderedPrompt:
     """Renders the varying part of a conversation; slots are numbered in order of appearance.
 
-    `tools`: the request's own tools when they differ from the cluster's constant ones (v2)."""
+    `tools`: the request's own tools when they differ from the cluster's constant ones (v2). v3:
+    the messages' values are numbered first (from <S0>), then the listed tools' names, parameter
+    names and enum values, although the list is written before the messages: so "the first value
+    of the question" is <S0> whatever the tools, and a tiny model need not count the list's slots."""
     table = SlotTable(limit=max_slots)
-    head = BOS + (render_tools(tools, table) if tools else "")
     name_slots = bool(tools)
-    parts = [head]
+    if name_slots:
+        _render_messages(messages, table, False)  # numbers the messages' values first
+    head = BOS + (render_tools(tools, table) if tools else "")
+    parts = [head] + _render_messages(messages, table, name_slots) + [ANSWER]
+    return RenderedPrompt("".join(parts), table, head, name_slots)
+
+
+def _render_messages(messages: list[dict], table: SlotTable, name_slots: bool) -> list[str]:
+    parts = []
     for message in messages:
         role = message.get("role")
         if role not in ROLE_TOKENS:
@@ -211,8 +221,7 @@ def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS, tools: list[
             parts.append(render_json(parsed, table, sort_keys=False))
         else:
             parts.append(slot_text(escape(content or ""), table))
-    parts.append(ANSWER)
-    return RenderedPrompt("".join(parts), table, head, name_slots)
+    return parts
 
 
 def render_target(target: dict, prompt: RenderedPrompt) -> str:

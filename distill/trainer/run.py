@@ -14,7 +14,7 @@ import numpy as np
 import torch
 
 from . import PROMPT_FORMAT_VERSION
-from .augment import history_suffixes
+from .augment import history_suffixes, tool_orders
 from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
@@ -115,6 +115,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                             recipe["max_target_tokens"], max_slots, cluster.tools_of)
     suffixes = [s for e in train_examples
                 for s in history_suffixes(e, cluster.tools_of(e), max_slots, recipe.get("history_suffixes", 0))]
+    if cluster.request_tools:
+        suffixes += [s for e in train_examples
+                     for s in tool_orders(e, cluster.tools_of(e), recipe.get("tool_orders", 0), options.seed)]
     train_features, val_features = build(train_examples + suffixes), build(cluster.splits["val"])
     pad_id = tokenizer.convert_tokens_to_ids(PAD) if PAD in tokenizer.get_vocab() else tokenizer.pad_token_id
     end_id = tokenizer.convert_tokens_to_ids(END)

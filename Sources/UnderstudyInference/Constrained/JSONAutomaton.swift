@@ -22,7 +22,8 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         case string(StringState)
         case number(integer: Bool, phase: UInt8)
         case literal(node: Int, alive: [UInt16], matched: Int)
-        case slot(phase: UInt8, value: Int)
+        /// `node`: the schema node the slot stands for (typed slots), -1 for any.
+        case slot(phase: UInt8, value: Int, node: Int)
         /// phase 0 after "{", 1 reading key, 2 expect ":", 3 reading value, 4 after value, 5 after ","
         case object(node: Int, phase: UInt8, seen: [String], key: String)
         /// phase 0 after "[", 1 reading item, 2 after item
@@ -45,19 +46,50 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     public let slots: Int
     /// Object keys must come in sorted order (the trainer sorts arguments' keys).
     public let sortedKeys: Bool
+    /// The slots' texts (JSON-escaped, as an enum option is stored), when slots are typed: a slot
+    /// then stands only where its value fits — a number slot for an integer or number, an enum
+    /// member for an enum — so a `radius:integer` cannot take the slot holding "Denver".
+    public let slotTexts: [[UInt8]]?
 
     /// An automaton expecting one value of `graph`'s node `root`.
-    public init(graph: JSONSchemaGraph, root: Int, slots: Int = 0, sortedKeys: Bool = false) {
+    /// - Parameter slotTexts: type the slots by their texts (see `slotTexts`); nil: any slot fits
+    ///   any string or number.
+    public init(graph: JSONSchemaGraph, root: Int, slots: Int = 0, sortedKeys: Bool = false, slotTexts: [String]? = nil) {
         self.graph = graph
         stack = [.value(node: root)]
         self.slots = slots
         self.sortedKeys = sortedKeys
+        self.slotTexts = slotTexts.map { $0.map(JSONSchemaGraph.escapedInner) }
     }
 
-    public static func == (a: Self, b: Self) -> Bool { a.stack == b.stack && a.slots == b.slots && a.graph === b.graph }
+    public static func == (a: Self, b: Self) -> Bool {
+        a.stack == b.stack && a.slots == b.slots && a.graph === b.graph && a.slotTexts == b.slotTexts
+    }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(stack)
         hasher.combine(slots)
+        hasher.combine(slotTexts?.count ?? -1)
+    }
+
+    /// Whether slot `value` may stand for a value of schema node `node` (typed slots).
+    func slotFits(_ value: Int, _ node: Int) -> Bool {
+        guard let texts = slotTexts, node >= 0, value < texts.count else { return true }
+        let text = texts[value]
+        switch graph.nodes[node] {
+        case .number: return Self.isNumberText(text)
+        case .string(let options?): return options.contains(text)
+        case .literals: return graph.literalOptions(node).contains(text)
+        default: return true
+        }
+    }
+
+    /// `-?[0-9]+(\.[0-9]+)?`: a slot of kind number (PROMPT_FORMAT.md).
+    static func isNumberText(_ text: [UInt8]) -> Bool {
+        var bytes = text[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count <= 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { $0 >= 48 && $0 <= 57 } }
     }
 
     /// True when a whole value has been read.
@@ -125,7 +157,7 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         case .value(let node): return startValue(node, byte)
         case .string(let state): return stepString(state, byte)
         case .number(let integer, let phase): return stepNumber(integer, phase, byte)
-        case .slot(let phase, let value): return stepSlot(phase, value, byte)
+        case .slot(let phase, let value, let node): return stepSlot(phase, value, node, byte)
         case .literal(let node, let alive, let matched):
             let options = graph.literalOptions(node)
             let next = alive.filter {
@@ -225,7 +257,7 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
                     return .refeed
                 }
                 if slotOK() {
-                    replaceTop(.slot(phase: 0, value: 0))
+                    replaceTop(.slot(phase: 0, value: 0, node: -1))
                     return .refeed
                 }
                 return .reject
@@ -236,7 +268,7 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
                 return .consumed
             }
             if slotOK() {
-                replaceTop(.slot(phase: 0, value: 0))
+                replaceTop(.slot(phase: 0, value: 0, node: node))
                 return .refeed
             }
             return .reject
@@ -246,13 +278,13 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
                 return .refeed
             }
             if slotOK() {
-                replaceTop(.slot(phase: 0, value: 0))
+                replaceTop(.slot(phase: 0, value: 0, node: node))
                 return .refeed
             }
             return .reject
         case .boolean, .null, .literals:
             if slotOK(), case .literals = graph.nodes[node] {
-                replaceTop(.slot(phase: 0, value: 0))
+                replaceTop(.slot(phase: 0, value: 0, node: node))
                 return .refeed
             }
             replaceTop(.literal(node: node, alive: graph.literalOptions(node).indices.map { UInt16($0) }, matched: 0))
@@ -416,23 +448,23 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     }
 
     /// `<S` digits `>` with a value below `slots` and no leading zeros.
-    private mutating func stepSlot(_ phase: UInt8, _ value: Int, _ byte: UInt8) -> StepResult {
+    private mutating func stepSlot(_ phase: UInt8, _ value: Int, _ node: Int, _ byte: UInt8) -> StepResult {
         switch phase {
         case 0: guard byte == UInt8(ascii: "<") else { return .reject }
         case 1: guard byte == UInt8(ascii: "S") else { return .reject }
         default:
             if byte == UInt8(ascii: ">") {
-                guard phase >= 3, value < slots else { return .reject }
+                guard phase >= 3, value < slots, slotFits(value, node) else { return .reject }
                 finish(.none)
                 return .consumed
             }
             guard byte >= 48 && byte <= 57, !(phase == 3 && value == 0) else { return .reject }
             let next = value * 10 + Int(byte - 48)
             guard next < slots else { return .reject }
-            replaceTop(.slot(phase: phase + 1, value: next))
+            replaceTop(.slot(phase: phase + 1, value: next, node: node))
             return .consumed
         }
-        replaceTop(.slot(phase: phase + 1, value: value))
+        replaceTop(.slot(phase: phase + 1, value: value, node: node))
         return .consumed
     }
 }

@@ -46,11 +46,21 @@ public enum PromptRenderer {
 
     /// The prompt text (from `<|bos|>` to `<|answer|>`) and its slots.
     /// - Parameter tools: the request's own tools (v2, clusters whose requests bring their tools).
+    ///   v3: the messages' values are numbered first (from `<S0>`), then the tools' names,
+    ///   parameter names and enum values, although the list is written before the messages.
     public static func renderPrompt(_ messages: [Message], maxSlots: Int = 64, tools: [Tool]? = nil) throws -> Prompt {
         var table = PromptSlotTable(limit: maxSlots)
         let nameSlots = !(tools ?? []).isEmpty
+        if nameSlots { _ = try renderMessages(messages, &table, nameSlots: false) }
         let head = "<|bos|>" + (nameSlots ? renderTools(tools!, &table) : "")
-        var parts = [head]
+        let parts = [head] + (try renderMessages(messages, &table, nameSlots: nameSlots)) + ["<|answer|>"]
+        return Prompt(text: parts.joined(), slots: table, head: head, nameSlots: nameSlots)
+    }
+
+    static func renderMessages(_ messages: [Message], _ table: inout PromptSlotTable, nameSlots: Bool) throws
+        -> [String]
+    {
+        var parts: [String] = []
         for message in messages {
             guard let marker = roles[message.role] else {
                 throw InferenceError.invalidInput("message role '\(message.role)' is not one of user, assistant, tool")
@@ -67,8 +77,7 @@ public enum PromptRenderer {
                 parts.append(SlotScanner.slotText(escape(message.content ?? ""), &table))
             }
         }
-        parts.append("<|answer|>")
-        return Prompt(text: parts.joined(), slots: table, head: head, nameSlots: nameSlots)
+        return parts
     }
 
     /// `{"content":…,"tool_calls":[{"name":…,"arguments":{…}}]}`, arguments' keys sorted. With

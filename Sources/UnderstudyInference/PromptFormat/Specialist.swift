@@ -157,7 +157,8 @@ public final class Specialist: @unchecked Sendable {
         let constraint = JSONConstraint(
             index: index,
             automaton: JSONAutomaton(
-                graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: listed == nil),
+                graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: listed == nil,
+                slotTexts: prompt.slots.slots.map(\.text)),
             endTokens: [end])
         let result = try model.generate(
             prompt: ids,

@@ -58,14 +58,22 @@ def test_slot_limit_and_long_values_follow_the_documented_rules():
 def test_request_tools_are_listed_and_answers_name_them_by_slot():
     by_name = {c["name"]: c for c in _cases()}
     call = by_name["request_tools_call_by_slot"]
+    # v3: the question's values are numbered first, then the list's names, parameter names, enums.
     assert call["prompt_text"].startswith(
-        "<|bos|><|tools|><S0>get_weather(<S1>city:string,<S2>unit?:string=<S3>|<S4>,<S5>days?:integer)")
-    # v3: keys are parameter-name slots in the tool's schema order (city, unit, days), not sorted.
-    assert call["target_text"] == ('{"content":null,"tool_calls":[{"name":<S0>,"arguments":'
-                                   '{"<S1>":<S10>,"<S2>":<S4>,"<S5>":<S11>}}]}')
+        "<|bos|><|tools|><S2>get_weather(<S3>city:string,<S4>unit?:string=<S5>|<S6>,<S7>days?:integer)")
+    assert call["prompt_text"].endswith("<|user|>Weather in <S0> for <S1> days, in fahrenheit please.<|answer|>")
+    # Keys are parameter-name slots in the tool's schema order (city, unit, days), not sorted.
+    assert call["target_text"] == ('{"content":null,"tool_calls":[{"name":<S2>,"arguments":'
+                                   '{"<S3>":<S0>,"<S4>":<S6>,"<S7>":<S1>}}]}')
     keys = by_name["request_tools_keys_shared_and_unknown"]
     # A key two tools share has one slot; a key outside the schema is spelled, after the others.
-    assert '{"name":<S4>,"arguments":{"<S5>":"butter","<S1>":<S6>,"zone":"EU"}}' in keys["target_text"]
+    assert '{"name":<S5>,"arguments":{"<S6>":"butter","<S2>":<S0>,"zone":"EU"}}' in keys["target_text"]
+    history = by_name["request_tools_history_values_first"]
+    # Texts the tool list repeats (the enum "celsius", the name get_weather, mentioned in the
+    # question) keep their message slots; history calls are written with name and key slots.
+    assert history["prompt_text"].startswith("<|bos|><|tools|><S3>get_weather(<S5>city:string,<S6>unit?:string=<S1>|<S7>)")
+    assert '<|assistant|>{"content":null,"tool_calls":[{"name":<S3>,"arguments":{"<S5>":<S0>,"<S6>":<S1>}}]}' in history[
+        "prompt_text"]
     text = by_name["request_tools_text_answer_names_tools"]
     # The longest tool name wins where two start at the same place.
     assert text["target_text"] == '{"content":"None of the functions (<S0>, <S2>) applies.","tool_calls":[]}'

@@ -15,8 +15,10 @@ enum ExactMatch {
         var latencies: [Double] = []
         var misses: [[String: Any]] = []
         var hits: [Bool] = []  // per line of the split, so the bench can score subsets (in-request answers)
+        var texts: [String] = []  // per line: the generated text, for miss analysis
         for line in lines {
             hits.append(false)
+            texts.append("")
             let row = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = row["messages"], let target = row["target"] else { continue }
             var tools: [PromptRenderer.Tool]? = nil
@@ -29,6 +31,7 @@ enum ExactMatch {
             let start = now()
             let answer = try specialist.answer(messages.map(message), tools: tools)
             latencies.append((now() - start) * 1000)
+            texts[texts.count - 1] = answer.text
             guard let response = answer.response else {
                 unparsable += 1
                 continue
@@ -46,7 +49,7 @@ enum ExactMatch {
             "examples": lines.count, "correct": correct, "unparsable": unparsable,
             "rate": lines.isEmpty ? 0 : Double(correct) / Double(lines.count), "p50_ms": median(latencies),
             "prompt_format": specialist.promptFormat, "request_tools": specialist.requestTools, "misses": misses,
-            "hits": hits,
+            "hits": hits, "texts": texts,
         ]
     }
 
