@@ -44,6 +44,37 @@ struct ExchangeSecretScrubbingTests {
         #expect(try Exchange(jsonLine: line).redactedBodySecrets == exchange.redactedBodySecrets)
     }
 
+    /// An OpenAI answer (not streamed) whose message holds keys: one plain, one spelled with a
+    /// JSON `\u` escape that only shows once the body is parsed.
+    func chatAnswer(content: String) -> CapturedExchange {
+        let target = "/v1/chat/completions"
+        var c = CapturedExchange(capture: .init(mode: .reverse), method: "POST", target: target, headers: [], bodyLimit: 1 << 20)
+        c.endpoint = LLMEndpoint.classify(method: "POST", target: target, headers: [])
+        c.appendRequestBody(ByteBuffer(string: #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#))
+        c.responseHead(status: 200, headers: [HTTPHeaderField("Content-Type", "application/json")])
+        c.appendResponseBody(ByteBuffer(string:
+            #"{"id":"c","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"\#(content)"},"finish_reason":"stop"}]}"#))
+        c.finish(.ok)
+        return c
+    }
+
+    @Test func keysInAPlainAnswerLeaveBothBodyAndMessage() throws {
+        let plain = "sk-proj-PLAINKEYabcdefghijklmnop"
+        for (content, key) in [
+            ("use \(plain) now\\nok", plain),
+            (#"use sk-\u0070roj-ESCAPEDabcdefghijklmnop now"#, "sk-proj-ESCAPEDabcdefghijklmnop"),
+            (#"path \/ and sk-proj-SLASHabcdefghijklmnop"#, "sk-proj-SLASHabcdefghijklmnop"),
+        ] {
+            let exchange = ExchangeRecorder.makeExchange(from: chatAnswer(content: content), redactor: redactor)
+            let message = exchange.llm?.assembled?["choices"]?[0]?["message"]?["content"]?.stringValue ?? ""
+            #expect(!message.contains(key) && message.contains(redactor.fingerprint(key)), "\(message)")
+            let line = String(decoding: exchange.jsonLine(), as: UTF8.self)
+            #expect(!line.contains(key), "\(content)")
+            #expect(exchange.error == nil)
+            #expect(try Exchange(jsonLine: exchange.jsonLine()).llm?.assembled == exchange.llm?.assembled)
+        }
+    }
+
     @Test func bodiesWithoutKeysStayByteForByte() {
         let pieces = ["No key here: ", "sk-short and ", "task-list."]
         let c = anthropicStream(pieces, userText: "what is the risk-assessment?")

@@ -19,6 +19,13 @@ struct KnownKeyScannerTests {
         }
     }
 
+    @Test func everyPrefixOfTheTableIsFound() {
+        for (prefix, minBody) in KnownKeyScanner.prefixes {
+            let key = String(decoding: prefix, as: UTF8.self) + String(repeating: "a1B2", count: minBody / 4 + 1)
+            #expect(Self.found(#"{"content":"key: \#(key) and \n\#(key)"}"#) == [key, key], "\(key)")
+        }
+    }
+
     @Test func keyAfterAJSONEscapeIsFoundAndSentenceDotIsNotPartOfIt() {
         let key = "sk-proj-Abc123def456ghi789jkl012mno"
         #expect(Self.found(#"{"content":"line\n\#(key). Next"}"#) == [key])

@@ -80,7 +80,7 @@ public struct JSONCursor {
         let start = position
         switch byte {
         case UInt8(ascii: "{"):
-            try forEachMember { (cursor, _) throws(JSONParseError) in _ = try cursor.skipValue(depth: depth + 1) }
+            try skipObject(depth: depth)
         case UInt8(ascii: "["):
             try forEachElement { (cursor) throws(JSONParseError) in _ = try cursor.skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""):
@@ -88,14 +88,28 @@ public struct JSONCursor {
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")
         case UInt8(ascii: "n"): try literal("null")
-        default: _ = try parseNumber()
+        default: try scanNumber()
         }
         return start..<position
+    }
+
+    /// `forEachMember` without building a `String` per member name: validation (every recorded
+    /// body is checked) skips names the way it skips string values.
+    private mutating func skipObject(depth: Int) throws(JSONParseError) {
+        try walkMembers(naming: false) { (cursor, _) throws(JSONParseError) in _ = try cursor.skipValue(depth: depth + 1) }
     }
 
     /// Walks the members of an object; `body` must consume each member's value.
     public mutating func forEachMember(
         _ body: (inout JSONCursor, String) throws(JSONParseError) -> Void
+    ) throws(JSONParseError) {
+        try walkMembers(naming: true) { (cursor, key) throws(JSONParseError) in try body(&cursor, key ?? "") }
+    }
+
+    /// The object walk behind `forEachMember` and `skipObject`; member names are decoded only
+    /// when `naming`.
+    private mutating func walkMembers(
+        naming: Bool, _ body: (inout JSONCursor, String?) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
         try expect(UInt8(ascii: "{"))
         if peek() == UInt8(ascii: "}") {
@@ -104,7 +118,8 @@ public struct JSONCursor {
         }
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try parseString()
+            var key: String?
+            if naming { key = try parseString() } else { try skipString() }
             try expect(UInt8(ascii: ":"))
             try body(&self, key)
             switch peek() {
@@ -147,6 +162,13 @@ public struct JSONCursor {
 
     public mutating func parseNumber() throws(JSONParseError) -> String {
         let start = position
+        try scanNumber()
+        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+    }
+
+    /// Moves past a number, validating its grammar.
+    private mutating func scanNumber() throws(JSONParseError) {
+        let start = position
         if position < bytes.count, bytes[position] == UInt8(ascii: "-") { position += 1 }
         let intStart = position
         while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
@@ -169,14 +191,13 @@ public struct JSONCursor {
             while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
             guard position > expStart else { throw error("digit expected in exponent") }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
     }
 
     private mutating func skipString() throws(JSONParseError) {
         let start = position
         position += 1
         while position < bytes.count {
-            position = skipPlainRun(from: position)
+            position = JSONValue.plainRunEnd(bytes, from: position)
             guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == UInt8(ascii: "\"") {
@@ -191,26 +212,6 @@ public struct JSONCursor {
             }
         }
         throw JSONParseError(offset: start, reason: "unterminated string")
-    }
-
-    /// The first offset at or after `from` holding `"`, `\` or a control character, checking
-    /// eight bytes at a time (SWAR): string bodies are most of what the archive skips.
-    @inline(__always)
-    private func skipPlainRun(from: Int) -> Int {
-        var i = from
-        guard let base = bytes.baseAddress else { return i }
-        let raw = UnsafeRawPointer(base)
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while i + 8 <= bytes.count {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let quote = w ^ (ones &* 0x22)
-            let backslash = w ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
-            if special & highs != 0 { break }
-            i += 8
-        }
-        return i
     }
 
     /// Parses a string starting at the opening quote.
@@ -326,12 +327,15 @@ extension JSONValue {
 
     /// Whether `bytes` hold exactly one valid JSON value (surrounding whitespace allowed).
     public static func isValid(_ bytes: some Collection<UInt8>) -> Bool {
-        let array = Array(bytes)
-        return array.withUnsafeBufferPointer { buffer in
-            var cursor = JSONCursor(buffer)
-            guard (try? cursor.skipValue()) != nil else { return false }
-            cursor.skipWhitespace()
-            return cursor.isAtEnd
-        }
+        // Contiguous input (arrays, native strings' UTF-8) is checked in place, without a copy.
+        if let answer = bytes.withContiguousStorageIfAvailable(isValid(buffer:)) { return answer }
+        return Array(bytes).withUnsafeBufferPointer(isValid(buffer:))
+    }
+
+    private static func isValid(buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        var cursor = JSONCursor(buffer)
+        guard (try? cursor.skipValue()) != nil else { return false }
+        cursor.skipWhitespace()
+        return cursor.isAtEnd
     }
 }

@@ -57,11 +57,9 @@ extension JSONValue {
         var i = 0
         let count = bytes.count
         while i < count {
+            i = plainRunEnd(bytes, from: i)
+            guard i < count else { break }
             let byte = bytes[i]
-            if byte >= 0x20 && byte != 0x22 && byte != 0x5C {
-                i += 1
-                continue
-            }
             if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             out.append(0x5C)
             switch byte {
@@ -81,6 +79,35 @@ extension JSONValue {
             runStart = i
         }
         if count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count])) }
+    }
+
+    /// The first offset at or after `from` that needs an escape (`"`, `\`, a control byte),
+    /// eight bytes per step (SWAR) and then byte by byte: most text needs none. `JSONCursor`
+    /// skips string bodies with it too.
+    @inline(__always)
+    static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var i = from
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let quote = w ^ (ones &* 0x22)
+                let backslash = w ^ (ones &* 0x5C)
+                let special =
+                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
+                if special & highs != 0 { break }
+                i += 8
+            }
+        }
+        while i < count {
+            let byte = bytes[i]
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return i }
+            i += 1
+        }
+        return i
     }
 }
 

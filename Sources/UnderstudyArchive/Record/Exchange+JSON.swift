@@ -16,65 +16,7 @@ extension Exchange {
     public func jsonLine() -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(512 + request.body.bytes.count + (response?.body.bytes.count ?? 0) * 2)
-        out += Array(#"{"v":1,"id":"#.utf8)
-        JSONValue.writeString(id, to: &out)
-        out += Array(#","capture":"#.utf8)
-        capture.jsonValue.write(to: &out)
-        out += Array(#","t":{"start":"#.utf8)
-        JSONValue.writeString(RFC3339.format(micros: timing.startMicros), to: &out)
-        out += Array(#","first_byte_ms":"#.utf8)
-        out += Array(Self.formatMillis(timing.firstByteMs).utf8)
-        out += Array(#","end_ms":"#.utf8)
-        out += Array(Self.formatMillis(timing.endMs).utf8)
-        out += Array(#"},"request":{"method":"#.utf8)
-        JSONValue.writeString(request.method, to: &out)
-        out += Array(#","target":"#.utf8)
-        JSONValue.writeString(request.target, to: &out)
-        out += Array(#","headers":"#.utf8)
-        Self.writeHeaders(request.headers, to: &out)
-        Self.writeBody(request.body, to: &out)
-        out += Array("}".utf8)
-        out += Array(#","response":"#.utf8)
-        if let response {
-            out += Array(#"{"status":"#.utf8)
-            out += Array(String(response.status).utf8)
-            out += Array(#","headers":"#.utf8)
-            Self.writeHeaders(response.headers, to: &out)
-            Self.writeBody(response.body, to: &out)
-            out += Array(#","sse":"#.utf8)
-            if let sse = response.sse {
-                out.append(UInt8(ascii: "["))
-                for (i, event) in sse.enumerated() {
-                    if i > 0 { out.append(UInt8(ascii: ",")) }
-                    out += Array(#"{"t_ms":"#.utf8)
-                    out += Array(Self.formatMillis(event.tMs).utf8)
-                    out += Array(#","event":"#.utf8)
-                    if let name = event.event { JSONValue.writeString(name, to: &out) } else { out += Array("null".utf8) }
-                    out += Array(#","data":"#.utf8)
-                    JSONValue.writeString(event.data, to: &out)
-                    out.append(UInt8(ascii: "}"))
-                }
-                out.append(UInt8(ascii: "]"))
-            } else {
-                out += Array("null".utf8)
-            }
-            out.append(UInt8(ascii: "}"))
-        } else {
-            out += Array("null".utf8)
-        }
-        out += Array(#","llm":"#.utf8)
-        (llm?.jsonValue ?? .null).write(to: &out)
-        out += Array(#","outcome":"#.utf8)
-        JSONValue.writeString(outcome.rawValue, to: &out)
-        out += Array(#","error":"#.utf8)
-        (error.map(JSONValue.string) ?? .null).write(to: &out)
-        out += Array(#","route":"#.utf8)
-        (route ?? .null).write(to: &out)
-        if redactedBodySecrets > 0 {
-            out += Array(#","redacted_body_secrets":"#.utf8)
-            out += Array(String(redactedBodySecrets).utf8)
-        }
-        out.append(UInt8(ascii: "}"))
+        Self.writeLine(self, to: &out)
         return out
     }
 
@@ -193,28 +135,33 @@ extension Exchange {
 
     static func writeBody(_ body: HTTPBody, to out: inout [UInt8]) {
         if body.bytes.isEmpty {
-            out += Array(#","body":null,"body_b64":null"#.utf8)
-        } else if !body.truncated, isVerbatimJSON(body.bytes) {
-            out += Array(#","body":"#.utf8)
+            out += #","body":null,"body_b64":null"#.utf8
+        } else if !body.truncated, isVerbatimJSON(body) {
+            out += #","body":"#.utf8
             out += body.bytes
-            out += Array(#","body_b64":null"#.utf8)
+            out += #","body_b64":null"#.utf8
         } else {
-            out += Array(#","body":null,"body_b64":""#.utf8)
-            out += Array(Data(body.bytes).base64EncodedString().utf8)
+            out += #","body":null,"body_b64":""#.utf8
+            out += Data(body.bytes).base64EncodedString().utf8
             out.append(UInt8(ascii: "\""))
         }
-        out += Array(#","truncated":"#.utf8)
-        out += Array((body.truncated ? "true" : "false").utf8)
+        out += (body.truncated ? #","truncated":true"# : #","truncated":false"#).utf8
     }
 
     /// A body can sit in the line as-is when it is exactly one JSON value with no line breaks
-    /// and no whitespace around it.
-    static func isVerbatimJSON(_ bytes: [UInt8]) -> Bool {
-        guard let first = bytes.first, let last = bytes.last else { return false }
-        let whitespace: Set<UInt8> = [0x20, 0x09, 0x0A, 0x0D]
-        guard !whitespace.contains(first), !whitespace.contains(last) else { return false }
-        guard !bytes.contains(0x0A), !bytes.contains(0x0D) else { return false }
-        return JSONValue.isValid(bytes)
+    /// and no whitespace around it. A body the producer marked `isKnownJSON` is not validated again.
+    static func isVerbatimJSON(_ body: HTTPBody) -> Bool {
+        let bytes = body.bytes
+        guard let first = bytes.first, let last = bytes.last, !isJSONWhitespace(first), !isJSONWhitespace(last)
+        else { return false }
+        let hasLineBreak = bytes.withUnsafeBytes { raw in
+            memchr(raw.baseAddress!, 0x0A, raw.count) != nil || memchr(raw.baseAddress!, 0x0D, raw.count) != nil
+        }
+        return !hasLineBreak && (body.isKnownJSON || JSONValue.isValid(bytes))
+    }
+
+    private static func isJSONWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
     static func writeHeaders(_ headers: [HTTPHeaderField], to out: inout [UInt8]) {

@@ -192,9 +192,17 @@ extension [HTTPHeaderField] {
 public struct HTTPBody: Sendable, Equatable {
     public var bytes: [UInt8]
     public var truncated: Bool
+    /// A producer's word that `bytes` are one valid JSON value (the recorder validates or parses
+    /// every body on an LLM route anyway), so the archive writer does not validate them a second
+    /// time. Only a hint: `false` means "not checked", and it takes no part in equality.
+    public var isKnownJSON: Bool = false
     public init(bytes: [UInt8] = [], truncated: Bool = false) {
         self.bytes = bytes
         self.truncated = truncated
+    }
+
+    public static func == (a: HTTPBody, b: HTTPBody) -> Bool {
+        a.bytes == b.bytes && a.truncated == b.truncated
     }
     public var isEmpty: Bool { bytes.isEmpty }
     /// The body parsed as JSON, or `nil` when it is not JSON.

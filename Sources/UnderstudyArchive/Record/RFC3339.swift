@@ -15,6 +15,42 @@ public enum RFC3339 {
             + "\(pad(secondOfDay % 60, 2)).\(pad(fraction, 6))Z"
     }
 
+    /// Appends `format(micros:)` as a quoted JSON string, digit by digit: the archive writer
+    /// does this for every record, and the `String` interpolation above allocates a dozen times.
+    static func writeQuoted(micros: Int64, to out: inout [UInt8]) {
+        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let (y, m, d) = civil(fromDays: days)
+        guard (0...9999).contains(y) else {
+            JSONValue.writeString(format(micros: micros), to: &out)
+            return
+        }
+        let secondOfDay = seconds - days * 86_400
+        func digits(_ v: Int64, _ width: Int) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(v / divisor % 10))
+                divisor /= 10
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+        digits(y, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(m, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(d, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        out.append(UInt8(ascii: "."))
+        digits(micros - seconds * 1_000_000, 6)
+        out += "Z\"".utf8
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.ffffff](Z|±HH:MM)` into microseconds since the epoch.
     public static func parse(_ text: String) -> Int64? {
         let b = Array(text.utf8)

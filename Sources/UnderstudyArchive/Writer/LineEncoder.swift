@@ -96,10 +96,10 @@ struct LineEncoder {
     }
 
     private func appendPlain(_ exchange: Exchange, into frame: inout [UInt8]) -> Int {
-        let line = exchange.jsonLine()
-        frame += line
+        let start = frame.count
+        Exchange.writeLine(exchange, to: &frame)
         frame.append(0x0A)
-        return line.count + 1
+        return frame.count - start
     }
 
     static func isDerivedSSEBody(_ response: Exchange.Response?) -> Bool {

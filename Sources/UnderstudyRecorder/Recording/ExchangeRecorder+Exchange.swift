@@ -18,7 +18,7 @@ extension ExchangeRecorder {
         if let status = captured.status {
             var r = Exchange.Response(
                 status: status, headers: redactor.redact(captured.responseHeaders), body: captured.responseBody.httpBody)
-            if isEventStream(captured.responseHeaders) { r.sse = sseEvents(captured) }
+            if SSEParser.isEventStream(captured.responseHeaders) { r.sse = sseEvents(captured) }
             let (body, inBody) = redactor.scrubSecrets(in: r.body)
             r.body = body
             secrets += inBody
@@ -32,10 +32,26 @@ extension ExchangeRecorder {
 
         var error = captured.error
         var llm: Exchange.LLMInfo?
-        if captured.endpoint != nil {
-            llm = ExchangeInterpreter.interpret(request: request, response: response)
+        if let endpoint = captured.endpoint {
+            // One validating pass over the request body yields both what interpretation reads
+            // (`model`, `stream`) and whether the body is JSON (nil: it is not).
+            let summary =
+                request.body.truncated || request.body.bytes.isEmpty
+                ? nil : LLMEndpoint.bodySummary(request.body.bytes)
+            request.body.isKnownJSON = summary != nil
+            llm = ExchangeInterpreter.interpret(classified: endpoint, requestSummary: summary, response: response)
+            // A plain (not streamed) answer's message is its body parsed, and that body was just
+            // scanned as bytes: unless `\u` or `\/` escapes spell key bytes the byte scan cannot
+            // see, the message holds no key the scan missed (`HeaderRedactor.escapesMayHideKeys`).
+            // (Gemini's unstreamed array of chunks is assembled, not just parsed: always scanned.)
+            var messageIsScannedBody = false
+            if let r = response, r.sse == nil, !SSEParser.isEventStream(captured.responseHeaders),
+                endpoint.api != .generateContent
+            {
+                messageIsScannedBody = !HeaderRedactor.escapesMayHideKeys(r.body.bytes)
+            }
             if let view = llm {
-                let (scrubbed, keys) = redactor.scrubSecrets(in: view)
+                let (scrubbed, keys) = messageIsScannedBody ? (view, []) : redactor.scrubSecrets(in: view)
                 llm = scrubbed
                 if !keys.isEmpty, var r = response, r.sse != nil {
                     // A key the stream split across events: its pieces go too, from events and body.
@@ -49,10 +65,14 @@ extension ExchangeRecorder {
                     response = r
                 }
             }
-            // Validity checks only (no JSONValue built): this runs for every record.
-            if !request.body.bytes.isEmpty, !request.body.truncated, error == nil, !JSONValue.isValid(request.body.bytes) {
+            if !request.body.bytes.isEmpty, !request.body.truncated, error == nil, summary == nil {
                 // The flag for "non-JSON body on a JSON route": proxied unchanged, recorded raw.
                 error = "request body is not JSON; recorded raw"
+            }
+            if var r = response, r.sse == nil, llm?.assembled != nil, !SSEParser.isEventStream(captured.responseHeaders) {
+                // The assembled message is this body parsed: it is JSON, the writer need not check.
+                r.body.isKnownJSON = true
+                response = r
             }
             if error == nil, let events = response?.sse {
                 // The flag for a malformed stream: passed to the client as sent, recorded as sent.
@@ -68,11 +88,6 @@ extension ExchangeRecorder {
             route: captured.route)
         exchange.redactedBodySecrets = secrets
         return exchange
-    }
-
-    static func isEventStream(_ headers: [HTTPHeaderField]) -> Bool {
-        guard let type = headers.first(named: "content-type") else { return false }
-        return type.lowercased().hasPrefix("text/event-stream")
     }
 
     /// Parses the recorded stream chunk by chunk, so each event gets the arrival time of the

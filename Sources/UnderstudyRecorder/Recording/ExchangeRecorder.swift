@@ -102,16 +102,18 @@ public final class ExchangeRecorder: Sendable {
     }
 
     private func run() {
+        var batch: [CapturedExchange] = []
         while true {
-            var batch: [CapturedExchange] = []
             var closing = false
             condition.lock()
             while true {
-                (batch, closing) = state.withLockedValue { state in
-                    let batch = Array(state.items[state.head...])
-                    state.items.removeAll(keepingCapacity: true)
+                closing = state.withLockedValue { state in
+                    // Swap the buffers: the batch takes the queued exchanges without copying
+                    // them, and the queue reuses the previous batch's capacity.
+                    if state.head > 0 { state.items.removeFirst(state.head) }
+                    swap(&batch, &state.items)
                     state.head = 0
-                    return (batch, state.closing)
+                    return state.closing
                 }
                 if !batch.isEmpty || closing { break }
                 condition.wait()
@@ -125,15 +127,21 @@ public final class ExchangeRecorder: Sendable {
             }
             condition.unlock()
             metrics?.queueDepth.record(batch.count)
+            var written = 0
             for captured in batch {
                 let exchange = ExchangeRecorder.makeExchange(from: captured, redactor: redactor)
                 if sink.append(exchange) {
-                    counterBox.withLockedValue { $0.written += 1 }
-                    metrics?.recordsWritten.increment()
+                    written += 1
                 } else {
                     dropped(reason: "the archive writer refused the record (queue full or write error)")
                 }
             }
+            // Counted once per batch: a lock and a metric update per record cost more than the count.
+            if written > 0 {
+                counterBox.withLockedValue { $0.written += written }
+                metrics?.recordsWritten.increment(by: Int64(written))
+            }
+            batch.removeAll(keepingCapacity: true)  // outside the lock: freeing the bodies takes time
             metrics?.queueDepth.record(0)
             if closing && state.withLockedValue({ $0.count == 0 }) {
                 finished.withLockedValue { $0 = true }

@@ -1,3 +1,4 @@
+import Foundation
 import UnderstudyArchive
 import UnderstudyWire
 
@@ -23,7 +24,7 @@ extension HeaderRedactor {
     /// `scrubSecrets(in:)` for the assembled message of the LLM view, and the key texts it held.
     /// A streamed key split across events only shows whole here, once the events are joined.
     func scrubSecrets(in llm: Exchange.LLMInfo) -> (llm: Exchange.LLMInfo, keys: [String]) {
-        guard let assembled = llm.assembled else { return (llm, []) }
+        guard let assembled = llm.assembled, Self.holdsKey(assembled) else { return (llm, []) }
         var bytes: [UInt8] = []
         assembled.write(to: &bytes)
         let ranges = KnownKeyScanner.ranges(in: bytes)
@@ -31,6 +32,44 @@ extension HeaderRedactor {
         var out = llm
         out.assembled = scrubbed
         return (out, ranges.map { String(decoding: bytes[$0], as: UTF8.self) })
+    }
+
+    /// Whether any string (member names included) of `value` holds a key. Scanning the decoded
+    /// strings finds exactly what scanning the serialised value would: keys never contain a
+    /// quote or an escape, and the scanner treats escapes and quotes as token boundaries. It
+    /// spares serialising every assembled message (that was ~7% of the proxy's CPU) when, as
+    /// nearly always, there is no key.
+    static func holdsKey(_ value: JSONValue) -> Bool {
+        switch value {
+        case .string(let text): return holdsKey(text)
+        case .array(let elements): return elements.contains(where: holdsKey)
+        case .object(let members): return members.contains { holdsKey($0.key) || holdsKey($0.value) }
+        case .null, .bool, .number: return false
+        }
+    }
+
+    private static func holdsKey(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { !KnownKeyScanner.ranges(in: $0).isEmpty }
+    }
+
+    /// Whether JSON text holds a `\uXXXX` or `\/` escape. Only these can spell key bytes
+    /// (letters, digits, `-`, `_`, `.`) or a `-----BEGIN` line that a scan of the raw bytes does
+    /// not see; the other escapes (`\n`, `\"`, …) stand for bytes that end a key, and the scanner
+    /// treats them as such. So for text without them, every key of the parsed document was found
+    /// by `scrubSecrets(in:)` on the bytes, and the document need not be scanned again.
+    static func escapesMayHideKeys(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return false }
+            var i = 0
+            while i < b.count, let hit = memchr(base + i, 0x5C, b.count - i) {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                guard at + 1 < b.count else { return false }
+                if b[at + 1] == UInt8(ascii: "u") || b[at + 1] == UInt8(ascii: "/") { return true }
+                i = at + 2  // past the escaped byte, so `\\u` is not read as an escape
+            }
+            return false
+        }
     }
 
     /// Replaces the pieces of `keys` that a stream split across events: every run of key bytes

@@ -76,7 +76,8 @@ public struct HeaderRedactor: Sendable {
 
     /// The request target with credential query parameters (`?key=…`) replaced by fingerprints.
     public func redactTarget(_ target: String) -> String {
-        guard let mark = target.firstIndex(of: "?") else { return target }
+        // Most targets have no query: a byte scan answers that without Character breaking.
+        guard target.utf8.contains(UInt8(ascii: "?")), let mark = target.firstIndex(of: "?") else { return target }
         let query = target[target.index(after: mark)...]
         var changed = false
         let pairs = query.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in

@@ -17,11 +17,27 @@ public enum ExchangeInterpreter {
 
     /// Interprets a request and its response (if any).
     public static func interpret(request: Exchange.Request, response: Exchange.Response?) -> Exchange.LLMInfo? {
-        let requestBody = request.body.truncated ? nil : request.body.json
+        // The body's `model` and `stream` are all classification reads: no full parse.
+        let summary = request.body.truncated ? nil : LLMEndpoint.bodySummary(request.body.bytes)
         guard
             let endpoint = LLMEndpoint.classify(
-                method: request.method, target: request.target, headers: request.headers, body: requestBody)
+                method: request.method, target: request.target, headers: request.headers, body: summary)
         else { return nil }
+        return interpret(endpoint: endpoint, response: response)
+    }
+
+    /// Interprets a response to a request already classified from its line and headers (the
+    /// proxy classifies every request on arrival, to route it); `requestSummary` refines that
+    /// with the body's `model` and `stream`, as classifying with the body would.
+    public static func interpret(
+        classified: LLMEndpoint, requestSummary: JSONValue?, response: Exchange.Response?
+    ) -> Exchange.LLMInfo {
+        var endpoint = classified
+        endpoint.refine(withBody: requestSummary)
+        return interpret(endpoint: endpoint, response: response)
+    }
+
+    private static func interpret(endpoint: LLMEndpoint, response: Exchange.Response?) -> Exchange.LLMInfo {
         var info = Exchange.LLMInfo(
             provider: endpoint.provider.rawValue, api: endpoint.api.rawValue, model: endpoint.model,
             stream: endpoint.stream)
@@ -41,8 +57,7 @@ public enum ExchangeInterpreter {
             for event in events { assembler.consume(event: event.event, data: event.data) }
             return assembler.assembled
         }
-        let contentType = response.headers.first(named: "content-type")?.lowercased() ?? ""
-        if contentType.hasPrefix("text/event-stream") {
+        if SSEParser.isEventStream(response.headers) {
             var parser = SSEParser()
             var assembler = StreamAssembler(api: api)
             for event in parser.feed(response.body.bytes) + parser.finish(dispatchIncomplete: true) {

@@ -33,6 +33,13 @@ public enum KnownKeyScanner {
         return table
     }()
 
+    /// `true` for bytes that are the second byte of some prefix (`k` of `sk-`, `h` of `ghp_`, …).
+    static let secondByte: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for (prefix, _) in prefixes { table[Int(prefix[1])] = true }
+        return table
+    }()
+
     /// `[A-Za-z0-9_-]`: the bytes keys are made of, and what a key must not directly follow.
     static let tokenByte: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
@@ -57,29 +64,37 @@ public enum KnownKeyScanner {
     /// The byte ranges of every key and PEM private-key block, in order, not overlapping.
     public static func ranges(in b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
-        let n = b.count
-        var i = 0
-        while i < n {
-            let c = b[i]
-            guard startByte[Int(c)] else {
-                i += 1
-                continue
-            }
-            if c == UInt8(ascii: "-") {
-                if hasPrefix(b, at: i, pemBegin), let end = pemBlock(b, from: i) {
-                    out.append(i..<end)
-                    i = end
-                } else {
+        // The tables are bound once per call: read through the global accessor in the loop, they
+        // cost a `swift_once` check per byte (measured: most of the scanner's time on the proxy).
+        startByte.withUnsafeBufferPointer { start in
+            secondByte.withUnsafeBufferPointer { second in
+                let n = b.count
+                var i = 0
+                while i < n {
+                    let c = b[i]
+                    guard start[Int(c)] else {
+                        i += 1
+                        continue
+                    }
+                    if c == UInt8(ascii: "-") {
+                        if hasPrefix(b, at: i, pemBegin), let end = pemBlock(b, from: i) {
+                            out.append(i..<end)
+                            i = end
+                        } else {
+                            i += 1
+                        }
+                        continue
+                    }
+                    // Every prefix is at least 3 bytes: its second byte rules out most candidates
+                    // (word starts in prose) before the boundary check and the prefix table.
+                    if i + 1 < n, second[Int(b[i + 1])], atBoundary(b, i), let end = keyEnd(b, at: i) {
+                        out.append(i..<end)
+                        i = end
+                        continue
+                    }
                     i += 1
                 }
-                continue
             }
-            if atBoundary(b, i), let end = keyEnd(b, at: i) {
-                out.append(i..<end)
-                i = end
-                continue
-            }
-            i += 1
         }
         return out
     }
