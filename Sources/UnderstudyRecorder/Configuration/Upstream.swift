@@ -51,7 +51,7 @@ public struct Upstream: Sendable, Hashable {
     /// is not the scheme's default (`api.openai.com`, `127.0.0.1:9000`).
     public var authority: String {
         let defaultPort = scheme == "https" ? 443 : 80
-        let hostPart = host.contains(":") ? "[\(host)]" : host
+        let hostPart = host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
         return port == defaultPort ? hostPart : "\(hostPart):\(port)"
     }
 

@@ -13,7 +13,7 @@ extension ProxyHandler {
         let target = head.uri.hasPrefix("/") ? head.uri : "/" + head.uri
         var encoded = context.channel.allocator.buffer(capacity: 512 + head.headers.count * 48)
         UpstreamRequestEncoder.writeHead(
-            head, path: upstream.basePath.isEmpty ? target : upstream.basePath + target, host: upstream.authority,
+            head, path: upstream.basePath.isEmpty ? target : upstream.basePath + target, host: upstreamAuthority,
             dropAcceptEncoding: endpoint != nil, framing: framing, into: &encoded)
         let connection: UpstreamConnection
         if let direct {

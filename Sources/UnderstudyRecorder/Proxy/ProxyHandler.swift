@@ -35,6 +35,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var requestVersion = HTTPVersion.http1_1
     private var upstreamName = ""
     private var upstreamURL = ""
+    private(set) var upstreamAuthority = ""
+    private var lastUpstream: Upstream?
     var responseHasLength = true
     /// The connection's timeout handler, told directly when a request starts and ends.
     private var timeouts: ConnectionTimeoutHandler?
@@ -126,8 +128,13 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                            outcome: .proxyError)
             return
         }
-        upstreamName = upstream.name
-        upstreamURL = upstream.baseURL
+        if upstream != lastUpstream {
+            // Built once per connection and upstream, not per request.
+            lastUpstream = upstream
+            upstreamName = upstream.name
+            upstreamURL = upstream.baseURL
+            upstreamAuthority = upstream.authority
+        }
         captured.capture.upstream = upstreamURL
         self.captured = captured
         routeHeader = nil
