@@ -153,6 +153,24 @@ enum TextFormat {
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
 
+    /// Appends `value` (≥ 0) in decimal, zero-padded to `width` digits.
+    static func appendDecimal(_ value: Int, width: Int = 1, to out: inout [UInt8]) {
+        var digits = 1
+        var power = 10
+        while power <= value {
+            digits += 1
+            power *= 10
+        }
+        for _ in digits..<max(width, digits) { out.append(0x30) }
+        power /= 10
+        var rest = value
+        while power > 0 {
+            out.append(UInt8(0x30 + rest / power))
+            rest %= power
+            power /= 10
+        }
+    }
+
     /// A byte as two lowercase hex digits.
     static func hex(_ byte: UInt8) -> String {
         let digits: [Character] = Array("0123456789abcdef")

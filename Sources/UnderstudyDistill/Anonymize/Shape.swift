@@ -3,15 +3,16 @@
 enum Shape {
     static let upper = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZ".utf8)
     static let lower = Array("abcdefghijklmnopqrstuvwxyz".utf8)
-    static let hexLower = Array("0123456789abcdef".utf8)
-    static let hexUpper = Array("0123456789ABCDEF".utf8)
 
     static func randomize(_ text: Substring, _ rng: inout SeededGenerator, firstDigitNonZero: Bool, hex: Bool = false)
         -> String
     {
         var out = [UInt8]()
-        out.reserveCapacity(text.utf8.count)
-        randomize(text.utf8, into: &out, &rng, firstDigitNonZero: firstDigitNonZero, hex: hex)
+        var text = text
+        text.withUTF8 { bytes in
+            out.reserveCapacity(bytes.count)
+            randomize(bytes, into: &out, &rng, firstDigitNonZero: firstDigitNonZero, hex: hex)
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -20,19 +21,21 @@ enum Shape {
         _ text: Bytes, into out: inout [UInt8], _ rng: inout SeededGenerator, firstDigitNonZero: Bool,
         hex: Bool = false
     ) {
+        // `Collection.randomElement(using:)` is `self[Int.random(in: 0..<count)]`: the letters and
+        // hex digits are computed from the same draws, without a table.
         var sawDigit = false
         for b in text {
             if hex && ByteClass.isHex(b) {
-                let lowerCase = !ByteClass.isUpper(b)
-                out.append((lowerCase ? hexLower : hexUpper).randomElement(using: &rng)!)
+                let k = UInt8(Int.random(in: 0..<16, using: &rng))
+                out.append(k < 10 ? 0x30 + k : (ByteClass.isUpper(b) ? 0x41 : 0x61) + k - 10)
             } else if ByteClass.isDigit(b) {
                 let low = firstDigitNonZero && !sawDigit ? 1 : 0
                 out.append(UInt8(0x30 + Int.random(in: low...9, using: &rng)))
                 sawDigit = true
             } else if ByteClass.isUpper(b) {
-                out.append(upper.randomElement(using: &rng)!)
+                out.append(0x41 + UInt8(Int.random(in: 0..<26, using: &rng)))
             } else if ByteClass.isLower(b) {
-                out.append(lower.randomElement(using: &rng)!)
+                out.append(0x61 + UInt8(Int.random(in: 0..<26, using: &rng)))
             } else {
                 out.append(b)
             }

@@ -109,10 +109,10 @@ struct SurrogateGenerator: Sendable {
             let last = NameLexicon.surnames.randomElement(using: &rng)!
             var out: [UInt8] = []
             out.reserveCapacity(40)
-            out += first.utf8.map(ByteClass.lower)
+            for c in first.utf8 { out.append(ByteClass.lower(c)) }
             out += Self.emailSeparators.randomElement(using: &rng)!
-            out += last.utf8.map(ByteClass.lower)
-            if Bool.random(using: &rng) { out += String(Int.random(in: 1...99, using: &rng)).utf8 }
+            for c in last.utf8 { out.append(ByteClass.lower(c)) }
+            if Bool.random(using: &rng) { TextFormat.appendDecimal(Int.random(in: 1...99, using: &rng), to: &out) }
             out.append(0x40)
             out += Self.emailDomains.randomElement(using: &rng)!
             return String(decoding: out, as: UTF8.self)
@@ -156,10 +156,12 @@ struct SurrogateGenerator: Sendable {
         case .usSSN:
             var area = Int.random(in: 1...898, using: &rng)
             if area == 666 { area = 667 }
-            let digits =
-                TextFormat.padded(area, 3) + TextFormat.padded(Int.random(in: 1...99, using: &rng), 2)
-                + TextFormat.padded(Int.random(in: 1...9999, using: &rng), 4)
-            var iterator = digits.utf8.makeIterator()
+            var digits: [UInt8] = []
+            digits.reserveCapacity(9)
+            TextFormat.appendDecimal(area, width: 3, to: &digits)
+            TextFormat.appendDecimal(Int.random(in: 1...99, using: &rng), width: 2, to: &digits)
+            TextFormat.appendDecimal(Int.random(in: 1...9999, using: &rng), width: 4, to: &digits)
+            var iterator = digits.makeIterator()
             return String(decoding: value.utf8.map { ByteClass.isDigit($0) ? iterator.next()! : $0 }, as: UTF8.self)
         case .ipAddress:
             if value.utf8.contains(0x3A) {
@@ -167,8 +169,14 @@ struct SurrogateGenerator: Sendable {
             }
             var first = Int.random(in: 11...223, using: &rng)
             if first == 127 { first = 128 }
-            return ([first] + (0..<3).map { _ in Int.random(in: 0...255, using: &rng) }).map(String.init).joined(
-                separator: ".")
+            var out: [UInt8] = []
+            out.reserveCapacity(15)
+            TextFormat.appendDecimal(first, to: &out)
+            for _ in 0..<3 {
+                out.append(0x2E)
+                TextFormat.appendDecimal(Int.random(in: 0...255, using: &rng), to: &out)
+            }
+            return String(decoding: out, as: UTF8.self)
         case .macAddress:
             return Shape.randomize(Substring(value), &rng, firstDigitNonZero: false, hex: true)
         case .credentialURL:
