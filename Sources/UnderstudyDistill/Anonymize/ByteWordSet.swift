@@ -47,6 +47,11 @@ struct ByteWordSet: Sendable {
         lookup(b, range, lower: false)
     }
 
+    /// Whether `bytes` is one of the words (exactly, case-sensitive).
+    func contains(_ bytes: ArraySlice<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { contains($0, 0..<$0.count) }
+    }
+
     /// Whether `b[range]`, lowercased (ASCII), is one of the words (which are lowercase).
     func containsLowercased(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
         lookup(b, range, lower: true)

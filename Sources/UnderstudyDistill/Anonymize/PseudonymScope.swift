@@ -32,7 +32,10 @@ public struct PseudonymScope: Sendable {
         if entries.count > Self.indexedFrom {
             return index[Replaced(type: type, value: value)].map { entries[$0].replacement }
         }
-        for entry in entries where entry.key.type == type && entry.key.value == value { return entry.replacement }
+        // By index: binding each entry would retain its strings.
+        for i in entries.indices where entries[i].key.type == type && entries[i].key.value == value {
+            return entries[i].replacement
+        }
         return nil
     }
 

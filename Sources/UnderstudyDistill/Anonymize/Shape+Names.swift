@@ -23,7 +23,7 @@ extension Shape {
                 out.append(upper.randomElement(using: &rng)!)
                 if part.last == 0x2E { out.append(0x2E) }
             } else if i == 0 && parts.count > 1
-                || parts.count == 1 && NameLexicon.firstNameSet.contains(String(decoding: part, as: UTF8.self))
+                || parts.count == 1 && firstNameBytes.contains(part)
             {
                 out += NameLexicon.firstNames.randomElement(using: &rng)!.utf8
             } else {
@@ -41,6 +41,10 @@ extension Shape {
     /// address words and compass points.
     static let keptAddressWords: Set<String> = NameLexicon.streetSuffixSet.union(ContextDetector.unitWords)
         .union(ContextDetector.militaryStart).union(["APO", "FPO", "DPO", "AA", "AE", "AP", "Box", "N", "S", "E", "W"])
+    // The same lists for the ASCII paths, looked up on bytes.
+    static let keptAddressWordBytes = ByteWordSet(keptAddressWords)
+    static let stateBytes = ByteWordSet(NameLexicon.stateSet)
+    static let firstNameBytes = ByteWordSet(NameLexicon.firstNameSet)
 
     /// Word by word: numbers get new digits, suffixes, unit words and separators stay, states
     /// become other states, other capitalised words become other names.
@@ -66,10 +70,9 @@ extension Shape {
             if allDigits {
                 randomize(word, into: &out, &rng, firstDigitNonZero: true)
             } else {
-                let text = String(decoding: word, as: UTF8.self)
-                if keptAddressWords.contains(text) {
+                if keptAddressWordBytes.contains(word) {
                     out += word
-                } else if NameLexicon.stateSet.contains(text) {
+                } else if stateBytes.contains(word) {
                     out += NameLexicon.states.randomElement(using: &rng)!.utf8
                 } else if ByteClass.isUpper(word.first!) {
                     out += (Bool.random(using: &rng) ? NameLexicon.cities : NameLexicon.surnames).randomElement(
