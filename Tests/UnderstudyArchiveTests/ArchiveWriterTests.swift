@@ -84,6 +84,23 @@ struct ArchiveWriterTests {
         #expect(!writer.append(SampleExchanges.oddball()), "a closed writer accepts nothing")
     }
 
+    @Test func batchHandOffKeepsWhatFitsAndCountsTheRest() throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(
+            configuration: .init(directory: directory, queueCapacity: 4, flushInterval: .seconds(60)))
+        let batch = (0..<10).map { _ in SampleExchanges.oddball() }
+        let accepted = writer.append(contentsOf: batch)
+        #expect(accepted == 4, "an empty queue of 4 takes the first 4 of 10 and refuses the rest")
+        try writer.close()
+        #expect(writer.counters.dropped == 10 - accepted)
+        #expect(writer.counters.written == accepted)
+        // The queued ones are the first of the batch, in order.
+        let read = try ArchiveReader(path: directory).exchanges().exchanges.map(\.id)
+        #expect(read == batch.prefix(accepted).map(\.id))
+        #expect(writer.append(contentsOf: batch) == 0, "a closed writer accepts nothing")
+    }
+
     @Test func rotatesBySize() throws {
         let directory = try SampleExchanges.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

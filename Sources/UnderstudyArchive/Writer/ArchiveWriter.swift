@@ -61,7 +61,7 @@ public final class ArchiveWriter: @unchecked Sendable {
     /// queue is full or the writer is closed.
     @discardableResult
     public func append(_ exchange: Exchange) -> Bool {
-        let size = exchange.request.body.bytes.count + (exchange.response?.body.bytes.count ?? 0) + 512
+        let size = Self.queuedSize(exchange)
         condition.lock()
         defer { condition.unlock() }
         guard !closing, queue.count < configuration.queueCapacity else {
@@ -75,6 +75,31 @@ public final class ArchiveWriter: @unchecked Sendable {
         // frame's worth is waiting; otherwise it wakes by itself at the frame deadline.
         if queue.count == 1 || queuedBytes >= configuration.flushBytes { condition.signal() }
         return true
+    }
+
+    /// What a queued record counts towards `flushBytes` (bodies and an allowance for the rest).
+    private static func queuedSize(_ exchange: Exchange) -> Int {
+        exchange.request.body.bytes.count + (exchange.response?.body.bytes.count ?? 0) + 512
+    }
+
+    /// Queues records in one hand-off: one lock and at most one wake-up of the writer thread for
+    /// the lot, where `append` per record woke it for the first and raced it for the rest (the
+    /// recorder hands over its batches this way). Never blocks; returns how many were queued,
+    /// the first ones; the rest are dropped and counted.
+    @discardableResult
+    public func append(contentsOf exchanges: [Exchange]) -> Int {
+        condition.lock()
+        defer { condition.unlock() }
+        let taken = closing ? 0 : min(exchanges.count, max(0, configuration.queueCapacity - queue.count))
+        let wasEmpty = queue.isEmpty
+        for exchange in exchanges.prefix(taken) {
+            queue.append(exchange)
+            queuedBytes += Self.queuedSize(exchange)
+        }
+        stats.appended += taken
+        stats.dropped += exchanges.count - taken
+        if taken > 0, wasEmpty || queuedBytes >= configuration.flushBytes { condition.signal() }
+        return taken
     }
 
     /// Queues a record, waiting while the queue is full. For batch tools (`import`, `repair`,

@@ -127,14 +127,21 @@ public final class ExchangeRecorder: Sendable {
             }
             condition.unlock()
             metrics?.queueDepth.record(batch.count)
+            // Handed to the sink in slices: one lock and one wake-up of the writer per slice, and
+            // small enough that no record waits long for the others (its flush deadline counts
+            // from the exchange's end).
             var written = 0
-            for captured in batch {
-                let exchange = ExchangeRecorder.makeExchange(from: captured, redactor: redactor)
-                if sink.append(exchange) {
-                    written += 1
-                } else {
-                    dropped(reason: "the archive writer refused the record (queue full or write error)")
+            var slice: [Exchange] = []
+            slice.reserveCapacity(Self.handOffSlice)
+            for (i, captured) in batch.enumerated() {
+                slice.append(ExchangeRecorder.makeExchange(from: captured, redactor: redactor))
+                guard slice.count == Self.handOffSlice || i == batch.count - 1 else { continue }
+                let accepted = sink.append(contentsOf: slice)
+                written += accepted
+                if accepted < slice.count {
+                    dropped(slice.count - accepted, reason: "the archive writer refused the record (queue full or write error)")
                 }
+                slice.removeAll(keepingCapacity: true)
             }
             // Counted once per batch: a lock and a metric update per record cost more than the count.
             if written > 0 {
@@ -153,12 +160,15 @@ public final class ExchangeRecorder: Sendable {
         }
     }
 
-    private func dropped(reason: String) {
-        metrics?.recordsDropped.increment()
+    /// Exchanges handed to the sink at once.
+    static let handOffSlice = 64
+
+    private func dropped(_ count: Int = 1, reason: String) {
+        metrics?.recordsDropped.increment(by: Int64(count))
         let now = NIODeadline.now().uptimeNanoseconds
         let report: Int? = counterBox.withLockedValue { c in
-            c.dropped += 1
-            c.dropsSinceLog += 1
+            c.dropped += count
+            c.dropsSinceLog += count
             guard c.lastDropLogNanos == .min || Int64(now) - c.lastDropLogNanos >= dropLogIntervalNanos else { return nil }
             c.lastDropLogNanos = Int64(now)
             defer { c.dropsSinceLog = 0 }

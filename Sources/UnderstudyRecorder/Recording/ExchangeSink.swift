@@ -6,4 +6,16 @@ import UnderstudyArchive
 /// full, writer failed or closed), and the recorder counts a drop instead of failing a request.
 public protocol ExchangeSink: Sendable {
     func append(_ exchange: Exchange) -> Bool
+    /// Queues several exchanges in one hand-off; answers how many were queued (a prefix: the
+    /// rest were refused, as `append` would refuse them). Never blocks.
+    func append(contentsOf exchanges: [Exchange]) -> Int
+}
+
+extension ExchangeSink {
+    /// One `append` per exchange, for sinks without a cheaper batch hand-off.
+    public func append(contentsOf exchanges: [Exchange]) -> Int {
+        var accepted = 0
+        for exchange in exchanges where append(exchange) { accepted += 1 }
+        return accepted
+    }
 }
