@@ -44,16 +44,66 @@ struct StageOneTests {
         return exchanges
     }
 
-    func runStage(_ root: URL, force: Bool = false, mode: AnonymizationMode = .surrogate, variants: Int = 0) throws
-        -> StageOneReport
-    {
+    func runStage(
+        _ root: URL, run: String = "r1", force: Bool = false, mode: AnonymizationMode = .surrogate, variants: Int = 0,
+        threads: Int = 2
+    ) throws -> StageOneReport {
         try StageOne(
             configuration: StageOneConfiguration(
-                inputs: [root.appendingPathComponent("captures")], run: "r1",
+                inputs: [root.appendingPathComponent("captures")], run: run,
                 runsRoot: root.appendingPathComponent("runs"), force: force,
                 anonymizer: AnonymizerConfiguration(mode: mode, key: Array("stage-one-test-key-0123".utf8)),
-                variants: variants)
+                variants: variants, threads: threads)
         ).run()
+    }
+
+    /// Anonymization runs on several threads; a user must get the same corpus (same surrogates or
+    /// placeholder numbers, same order, same counts) whatever the machine's core count.
+    @Test(arguments: AnonymizationMode.allCases) func corpusIsTheSameOnOneThreadAndOnSeveral(mode: AnonymizationMode)
+        throws
+    {
+        let root = try TestEnvironment.temporaryDirectory("distill-stage1-threads")
+        defer { try? FileManager.default.removeItem(at: root) }
+        // 15 agent conversations of 3 turns each, interleaved in time as a fleet's would be.
+        var captures = Self.captures()
+        for turn in 0..<3 {
+            for c in 0..<15 {
+                let first = "I am user\(c)@example.com, call me on +1 415 555 01\(10 + c)"
+                captures.append(
+                    TestExchanges.make(
+                        target: "/v1/chat/completions",
+                        request: [
+                            "model": "gpt-4o",
+                            "messages": [
+                                ["role": "system", "content": "You are a support agent for Acme."],
+                                ["role": "user", "content": .string(first)], ["role": "assistant", "content": "ok"],
+                                [
+                                    "role": "user",
+                                    "content": .string("turn \(turn) of \(c): is order\(turn)@shop.example.com mine?"),
+                                ],
+                            ],
+                        ],
+                        response: [
+                            "choices": [["message": ["role": "assistant", "content": .string("It is user\(c)@example.com")]]]
+                        ]))
+            }
+        }
+        try TestExchanges.writeArchive(captures, to: root.appendingPathComponent("captures"))
+        let one = try runStage(root, run: "one", mode: mode, variants: 1, threads: 1)
+        let four = try runStage(root, run: "four", mode: mode, variants: 1, threads: 4)
+        let runs = root.appendingPathComponent("runs")
+        let serial = try Corpus.read(run: "one", root: runs)
+        #expect(serial.count == 2 * 50)
+        #expect(try Corpus.read(run: "four", root: runs) == serial)
+        #expect(one.entities == four.entities && one.entities.total > 90)
+        // Still consistent inside a conversation: every turn answers with the same surrogate.
+        let answers = Dictionary(
+            grouping: serial.filter { $0.variant == 0 && $0.response?.content?.hasPrefix("It is") == true }, by: \.conversation)
+        #expect(answers.count == 15)
+        for (_, turns) in answers {
+            #expect(turns.count == 3 && Set(turns.compactMap(\.response?.content)).count == 1)
+            #expect(turns.allSatisfy { $0.response?.content?.range(of: #"user\d+@example\.com"#, options: .regularExpression) == nil })
+        }
     }
 
     @Test func cleanCorpusWithCountsCostsAndAlternatives() throws {

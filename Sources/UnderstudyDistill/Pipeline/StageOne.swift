@@ -15,7 +15,8 @@ import UnderstudyWire
 ///    The earliest call of a group represents it with the group's count and cost; the other
 ///    responses the group got are kept as `alternatives` with their counts.
 /// 3. **Anonymize** prefix, conversation, response, alternatives and wire bodies with one
-///    `PseudonymScope` per conversation, so a value maps to one surrogate everywhere in it.
+///    `PseudonymScope` per conversation, so a value maps to one surrogate everywhere in it;
+///    conversations are spread over `threads` workers (`ParallelAnonymization`).
 ///
 /// ```swift
 /// let report = try StageOne(configuration: .init(inputs: [URL(fileURLWithPath: "captures/prod")], run: "r1")).run()
@@ -96,22 +97,17 @@ public struct StageOne: Sendable {
         progress?(StageOneProgress(phase: "dedup", done: groups.count, total: groups.count))
         lap("dedup")
 
-        // 3. Anonymize (and augment).
+        // 3. Anonymize (and augment), conversations spread over the cores.
         let builder = CorpusBuilder(anonymizer: anonymizer, variants: configuration.variants)
+        let total = groups.count
+        let anonymized = ParallelAnonymization(
+            builder: builder, variants: configuration.variants, workers: configuration.threads
+        ).run(groups) { done in progress?(StageOneProgress(phase: "anonymize", done: done, total: total)) }
+        report.entities.merge(anonymized.entities)
         var entries: [(CorpusEntry, Exchange.Capture.Mode, String)] = []
-        var scopes: [String: PseudonymScope] = [:]
-        for (index, group) in groups.enumerated() {
-            for variant in 0...configuration.variants {
-                let key = "\(variant)\u{0}\(group.representative.conversation)"
-                var scope =
-                    scopes[key] ?? PseudonymScope(conversation: group.representative.conversation, variant: variant)
-                let entry = builder.entry(for: group, variant: variant, scope: &scope)
-                if variant == 0 { report.entities.merge(scope.counts) }
-                scope.counts = EntityCounts()
-                scopes[key] = scope
-                entries.append((entry, group.representative.captureMode, group.target))
-            }
-            if index % 500 == 0 { progress?(StageOneProgress(phase: "anonymize", done: index, total: groups.count)) }
+        entries.reserveCapacity(groups.count * (configuration.variants + 1))
+        for (group, groupEntries) in zip(groups, anonymized.entries) {
+            for entry in groupEntries { entries.append((entry, group.representative.captureMode, group.target)) }
         }
         report.entries = entries.count
         report.variants = configuration.variants

@@ -17,12 +17,15 @@ public struct StageOneConfiguration: Sendable {
     public var prices: PriceTable
     /// Augmentation: extra copies of each entry with surrogates re-drawn (0 = off).
     public var variants: Int
+    /// Threads that anonymize (conversations are independent); the corpus does not depend on it.
+    public var threads: Int
 
     public init(
         inputs: [URL], run: String, runsRoot: URL = URL(fileURLWithPath: "distill/runs"), force: Bool = false,
         anonymizer: AnonymizerConfiguration = AnonymizerConfiguration(),
         dedup: DedupConfiguration = DedupConfiguration(),
-        maximumMessageBytes: Int = 32 * 1024, prices: PriceTable = PriceTable(), variants: Int = 0
+        maximumMessageBytes: Int = 32 * 1024, prices: PriceTable = PriceTable(), variants: Int = 0,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
     ) {
         self.inputs = inputs
         self.run = run
@@ -33,6 +36,7 @@ public struct StageOneConfiguration: Sendable {
         self.maximumMessageBytes = maximumMessageBytes
         self.prices = prices
         self.variants = variants
+        self.threads = threads
     }
 }
 

@@ -78,6 +78,8 @@ struct CleanOptions: ParsableArguments {
     @Option(help: "JSON price table (USD per 1M tokens by model prefix) for recorded cost.") var prices: String?
     @Option(help: "Augmentation: also write K variants of each entry with re-drawn surrogates (default 0).")
     var augment: Int?
+    @Option(help: "Threads that anonymize (default: the machine's cores; the corpus is the same for any number).")
+    var threads: Int?
     @Flag(help: "Print the summary as JSON.") var json = false
 
     func validate() throws {
@@ -90,6 +92,7 @@ struct CleanOptions: ParsableArguments {
         }
         if let numPerm, !(8...1024).contains(numPerm) { throw ValidationError("--num-perm must be between 8 and 1024") }
         if let shingle, shingle < 1 { throw ValidationError("--shingle must be at least 1") }
+        if let threads, !(1...256).contains(threads) { throw ValidationError("--threads must be between 1 and 256") }
         if let augment, !(0...16).contains(augment) { throw ValidationError("--augment must be between 0 and 16") }
         if let maxMessageBytes, maxMessageBytes < 256 { throw ValidationError("--max-message-bytes must be at least 256") }
     }
@@ -125,7 +128,8 @@ struct CleanOptions: ParsableArguments {
                 threshold: nearThreshold ?? file.nearThreshold ?? 0.9, permutations: numPerm ?? file.numPerm ?? 128,
                 shingleSize: shingle ?? file.shingle ?? 3, nearDuplicates: !noNearDedup && (file.nearDuplicates ?? true)),
             maximumMessageBytes: maxMessageBytes ?? file.maxMessageBytes ?? 32 * 1024, prices: table,
-            variants: augment ?? file.augment ?? 0)
+            variants: augment ?? file.augment ?? 0,
+            threads: threads ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 
     func runStageOne() throws -> StageOneReport {

@@ -26,6 +26,11 @@ struct DistillProbeCommand: AsyncParsableCommand {
     @Flag(help: "Treat texts that parse as JSON as JSON (walk string values with member names as context).") var json =
         false
     @Option(help: "anonymize: surrogate or placeholder.") var mode = "surrogate"
+    @Option(help: "anonymize: threads sharing the texts (each text is its own conversation).") var threads = 1
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+    }
 
     func run() async throws {
         guard let data = FileManager.default.contents(atPath: input) else { throw CLIError("cannot read \(input)") }
@@ -54,26 +59,18 @@ struct DistillProbeCommand: AsyncParsableCommand {
         case "anonymize":
             let anonymizer = Anonymizer(
                 configuration: AnonymizerConfiguration(mode: AnonymizationMode(rawValue: mode) ?? .surrogate, key: Array("understudy-bench-key-0123456789".utf8)))
-            var results: [(String, PseudonymScope)] = []
-            results.reserveCapacity(texts.count)
             let bytes = texts.reduce(0) { $0 + $1.utf8.count }
             let start = ContinuousClock.now
             let cpu = Self.cpuSeconds()
             let threadCPU = Self.cpuSeconds(clock: CLOCK_THREAD_CPUTIME_ID)
-            for (i, text) in texts.enumerated() {
-                var scope = PseudonymScope(conversation: String(i))
-                var parsed: JSONValue?
-                if json, text.first == "{" || text.first == "[" { parsed = try? JSONValue(parsing: text) }
-                let out =
-                    parsed.map { anonymizer.anonymize($0, scope: &scope).serialized() }
-                    ?? anonymizer.anonymize(text: text, scope: &scope)
-                results.append((out, scope))
-            }
+            let results = anonymizeAll(texts, with: anonymizer)
             let seconds = Self.seconds(since: start)
-            // The loop has no suspension point, so it ran on this one thread: its CPU time is the
-            // engine's. The process's also counts idle runtime threads, which were measured
-            // spinning in sched_yield beside it (up to as much CPU again) on an unloaded machine.
-            let cpuSeconds = Self.cpuSeconds(clock: CLOCK_THREAD_CPUTIME_ID) - threadCPU
+            // With one thread the loop has no suspension point, so it ran on this thread: its CPU
+            // time is the engine's. The process's also counts idle runtime threads, which were
+            // measured spinning in sched_yield beside it (up to as much CPU again) on an unloaded
+            // machine. With several threads, the wall time is the figure (`wall_mb_per_s`).
+            let cpuSeconds =
+                threads == 1 ? Self.cpuSeconds(clock: CLOCK_THREAD_CPUTIME_ID) - threadCPU : Self.cpuSeconds() - cpu
             let processCPUSeconds = Self.cpuSeconds() - cpu
             if let output {
                 var lines: [UInt8] = []
@@ -97,10 +94,35 @@ struct DistillProbeCommand: AsyncParsableCommand {
                     JSONMember("process_cpu_seconds", .double(processCPUSeconds)),
                     JSONMember("bytes", .int(bytes)),
                     JSONMember("mb_per_s", .double(Double(bytes) / 1e6 / max(cpuSeconds, 1e-9))),
+                    JSONMember("threads", .int(threads)),
+                    JSONMember("wall_mb_per_s", .double(Double(bytes) / 1e6 / max(seconds, 1e-9))),
                 ]).serialized())
         default:
             throw ValidationError("engine must be dedup or anonymize, not \(engine)")
         }
+    }
+
+    /// Each text anonymized as its own conversation; with several threads, each takes a
+    /// contiguous share of the texts.
+    private func anonymizeAll(_ texts: [String], with anonymizer: Anonymizer) -> [(String, PseudonymScope)] {
+        let results = ConcurrentSlots<(String, PseudonymScope)>(
+            repeating: ("", PseudonymScope(conversation: "")), count: texts.count)
+        let workers = max(1, min(threads, texts.count))
+        let share = (texts.count + workers - 1) / workers
+        let json = json
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            for i in (worker * share)..<min(texts.count, (worker + 1) * share) {
+                let text = texts[i]
+                var scope = PseudonymScope(conversation: String(i))
+                var parsed: JSONValue?
+                if json, text.first == "{" || text.first == "[" { parsed = try? JSONValue(parsing: text) }
+                let out =
+                    parsed.map { anonymizer.anonymize($0, scope: &scope).serialized() }
+                    ?? anonymizer.anonymize(text: text, scope: &scope)
+                results[i] = (out, scope)
+            }
+        }
+        return results.elements
     }
 
     /// CPU time of this process (or of `clock`'s subject): on a shared machine it measures the
