@@ -38,7 +38,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private(set) var upstreamAuthority = ""
     private var lastUpstream: Upstream?
     var responseHasLength = true
-    /// The connection's timeout handler, told directly when a request starts and ends.
+    /// The connection's timeout handler, told directly when a request starts and ends (both
+    /// pipelines that hold a `ProxyHandler`, reverse and intercepted forward, have one before it).
     private var timeouts: ConnectionTimeoutHandler?
     /// Response parts were written to the client without a flush (the direct path flushes once
     /// per upstream read, in `upstreamReadComplete`).
@@ -97,11 +98,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
-        if let timeouts {
-            timeouts.requestHeadReceived()
-        } else {
-            context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.requestHeadReceived, promise: nil)
-        }
+        timeouts?.requestHeadReceived()
         guard case .startUpstream(let generation) = machine.requestHead(keepAlive: head.isKeepAlive) else {
             context.close(promise: nil)
             return
@@ -349,11 +346,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: helpers
 
     private func responseComplete(_ context: ChannelHandlerContext) {
-        if let timeouts {
-            timeouts.responseCompleted()
-        } else {
-            context.triggerUserOutboundEvent(ConnectionTimeoutHandler.Event.responseCompleted, promise: nil)
-        }
+        timeouts?.responseCompleted()
         if machine.closeRequested, case .idle = machine.state {
             flushClient()
             context.close(promise: nil)

@@ -45,9 +45,7 @@ extension ExchangeRecorder {
             // see, the message holds no key the scan missed (`HeaderRedactor.escapesMayHideKeys`).
             // (Gemini's unstreamed array of chunks is assembled, not just parsed: always scanned.)
             var messageIsScannedBody = false
-            if let r = response, r.sse == nil, !SSEParser.isEventStream(captured.responseHeaders),
-                endpoint.api != .generateContent
-            {
+            if let r = response, r.sse == nil, endpoint.api != .generateContent {
                 messageIsScannedBody = !HeaderRedactor.escapesMayHideKeys(r.body.bytes)
             }
             if let view = llm {
@@ -69,8 +67,9 @@ extension ExchangeRecorder {
                 // The flag for "non-JSON body on a JSON route": proxied unchanged, recorded raw.
                 error = "request body is not JSON; recorded raw"
             }
-            if var r = response, r.sse == nil, llm?.assembled != nil, !SSEParser.isEventStream(captured.responseHeaders) {
-                // The assembled message is this body parsed: it is JSON, the writer need not check.
+            if var r = response, r.sse == nil, llm?.assembled != nil {
+                // Not streamed (`sse` is set exactly for event streams): the assembled message is
+            // this body parsed, so it is JSON and the writer need not check.
                 r.body.isKnownJSON = true
                 response = r
             }
