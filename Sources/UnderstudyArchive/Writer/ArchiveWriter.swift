@@ -61,25 +61,7 @@ public final class ArchiveWriter: @unchecked Sendable {
     /// queue is full or the writer is closed.
     @discardableResult
     public func append(_ exchange: Exchange) -> Bool {
-        let size = Self.queuedSize(exchange)
-        condition.lock()
-        defer { condition.unlock() }
-        guard !closing, queue.count < configuration.queueCapacity else {
-            stats.dropped += 1
-            return false
-        }
-        stats.appended += 1
-        queue.append(exchange)
-        queuedBytes += size
-        // Wake the writer when the queue was empty (it may sleep without a deadline) or a
-        // frame's worth is waiting; otherwise it wakes by itself at the frame deadline.
-        if queue.count == 1 || queuedBytes >= configuration.flushBytes { condition.signal() }
-        return true
-    }
-
-    /// What a queued record counts towards `flushBytes` (bodies and an allowance for the rest).
-    private static func queuedSize(_ exchange: Exchange) -> Int {
-        exchange.request.body.bytes.count + (exchange.response?.body.bytes.count ?? 0) + 512
+        enqueue(CollectionOfOne(exchange)) == 1
     }
 
     /// Queues records in one hand-off: one lock and at most one wake-up of the writer thread for
@@ -88,6 +70,11 @@ public final class ArchiveWriter: @unchecked Sendable {
     /// the first ones; the rest are dropped and counted.
     @discardableResult
     public func append(contentsOf exchanges: [Exchange]) -> Int {
+        enqueue(exchanges)
+    }
+
+    /// Both `append`s: as many of `exchanges` as the queue has room for, the rest counted as drops.
+    private func enqueue<Records: Collection<Exchange>>(_ exchanges: Records) -> Int {
         condition.lock()
         defer { condition.unlock() }
         let taken = closing ? 0 : min(exchanges.count, max(0, configuration.queueCapacity - queue.count))
@@ -98,8 +85,15 @@ public final class ArchiveWriter: @unchecked Sendable {
         }
         stats.appended += taken
         stats.dropped += exchanges.count - taken
+        // Wake the writer when the queue was empty (it may sleep without a deadline) or a
+        // frame's worth is waiting; otherwise it wakes by itself at the frame deadline.
         if taken > 0, wasEmpty || queuedBytes >= configuration.flushBytes { condition.signal() }
         return taken
+    }
+
+    /// What a queued record counts towards `flushBytes` (bodies and an allowance for the rest).
+    private static func queuedSize(_ exchange: Exchange) -> Int {
+        exchange.request.body.bytes.count + (exchange.response?.body.bytes.count ?? 0) + 512
     }
 
     /// Queues a record, waiting while the queue is full. For batch tools (`import`, `repair`,
