@@ -11,13 +11,12 @@ enum HopByHopHeaders {
 
     /// Headers to send upstream: hop-by-hop fields, `Expect` and `Host` removed (the client sets
     /// the upstream's), `Accept-Encoding` removed on LLM routes so the upstream answers in identity
-    /// encoding and the record holds readable JSON and SSE.
-    /// `host`: the `Host` value to send first (the direct path; AsyncHTTPClient sets its own).
-    static func forUpstream(_ headers: HTTPHeaders, dropAcceptEncoding: Bool, host: String? = nil) -> HTTPHeaders {
+    /// encoding and the record holds readable JSON and SSE. (AsyncHTTPClient's path, forward
+    /// mode; the direct path writes its head with `UpstreamRequestEncoder`.)
+    static func forUpstream(_ headers: HTTPHeaders, dropAcceptEncoding: Bool) -> HTTPHeaders {
         let named = connectionTokens(headers)
         var out = HTTPHeaders()
-        out.reserveCapacity(headers.count + 1)
-        if let host { out.add(name: "host", value: host) }
+        out.reserveCapacity(headers.count)
         for (name, value) in headers {
             let lower = name.lowercased()
             if names.contains(lower) || lower == "host" || named.contains(lower) { continue }
@@ -29,21 +28,9 @@ enum HopByHopHeaders {
         return out
     }
 
-    /// Headers to send back to the client: hop-by-hop fields removed; framing is redone by NIO
-    /// (content-length kept, chunked added when the length is unknown).
-    static func forClient(_ headers: HTTPHeaders) -> HTTPHeaders {
-        let named = connectionTokens(headers)
-        var out = HTTPHeaders()
-        out.reserveCapacity(headers.count)
-        for (name, value) in headers {
-            let lower = name.lowercased()
-            if names.contains(lower) || named.contains(lower) { continue }
-            out.add(name: name, value: value)
-        }
-        return out
-    }
-
-    /// `forClient` for fields as the direct path's framer parsed them.
+    /// Headers to send back to the client (from the fields as parsed or converted): hop-by-hop
+    /// fields removed; framing is redone by NIO (content-length kept, chunked added when the
+    /// length is unknown).
     static func forClient(_ fields: [HTTPHeaderField]) -> HTTPHeaders {
         var named: Set<String> = []
         for field in fields where field.name.utf8.count == 10 && field.name.lowercased() == "connection" {
@@ -61,11 +48,7 @@ enum HopByHopHeaders {
 
     static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
         var tokens: Set<String> = []
-        for value in headers["connection"] {
-            for token in value.split(separator: ",") {
-                tokens.insert(UpstreamResponseFramer.Framing.trimmed(token).lowercased())
-            }
-        }
+        for value in headers["connection"] { tokens.formUnion(UpstreamResponseFramer.Framing.tokens(value)) }
         return tokens
     }
 
