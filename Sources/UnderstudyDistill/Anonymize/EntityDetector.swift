@@ -44,21 +44,7 @@ public struct EntityDetector: Sendable {
         structured.detect(bytes, summary: summary, field: field, into: &found)
         if summary & ByteClass.hasUpper != 0 { context.detect(bytes, field: field, into: &found) }
         found.removeAll { $0.confidence < minimumConfidence[$0.type.ordinal] }
-        // Usually nothing overlaps: then every detection is kept, in position order (sorted in place).
-        if found.count > 1 && found.count <= 32 && Self.disjoint(found) {
-            found.sort { $0.range.lowerBound < $1.range.lowerBound }
-            return found
-        }
         return Self.resolve(found)
-    }
-
-    /// Whether no two detections overlap (and none is empty), compared pairwise: few per text.
-    private static func disjoint(_ found: [DetectedEntity]) -> Bool {
-        for i in found.indices {
-            if found[i].range.isEmpty { return false }
-            for j in found.indices where j > i && found[i].range.overlaps(found[j].range) { return false }
-        }
-        return true
     }
 
     static func resolve(_ found: [DetectedEntity]) -> [DetectedEntity] {
