@@ -50,7 +50,7 @@ extension ProxyHandler {
         var headers = HTTPHeaders()
         for field in response.headers { headers.add(name: field.name, value: field.value) }
         headers.replaceOrAdd(name: "x-understudy-route", value: response.header)
-        let isStream = response.headers.first(named: "content-type")?.lowercased().hasPrefix("text/event-stream") ?? false
+        let isStream = SSEParser.isEventStream(response.headers)
         if !isStream { headers.replaceOrAdd(name: "content-length", value: String(response.chunks.reduce(0) { $0 + $1.count })) }
         responseHasLength = !isStream
         if requestVersion == .http1_0 {
