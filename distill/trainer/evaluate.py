@@ -14,6 +14,7 @@ import torch
 from .features import Feature
 from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
+from .retrieval import HINT
 from .slots import restore_response, slot_token
 
 
@@ -41,7 +42,7 @@ def exact_match(predicted: dict | None, expected: dict) -> bool:
 
 
 def banned_ids(tokenizer, slot_count: int, max_slots: int) -> list[int]:
-    tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER, TOOLS] + [slot_token(i) for i in range(slot_count, max_slots)]
+    tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER, TOOLS, HINT] + [slot_token(i) for i in range(slot_count, max_slots)]
     vocabulary = tokenizer.get_vocab()
     return [vocabulary[t] for t in tokens if t in vocabulary]
 

@@ -34,13 +34,14 @@ def truncate_prompt(ids: list[int], max_prompt_tokens: int, head: int = 1) -> li
 
 
 def build_features(examples: list[Example], tokenizer, max_prompt_tokens: int, max_target_tokens: int,
-                   max_slots: int, tools_of=lambda example: None) -> list[Feature]:
-    """`tools_of(example)`: the tools its prompt lists (Cluster.tools_of), None for none."""
+                   max_slots: int, tools_of=lambda example: None, hint_of=None) -> list[Feature]:
+    """`tools_of(example)`: the tools its prompt lists (Cluster.tools_of), None for none;
+    `hint_of(example)`: its retrieval hint (prompt feature `retrieval_hint`), None for no feature."""
     end_id = tokenizer.convert_tokens_to_ids(END)
     features = []
     for example in examples:
         tools = tools_of(example)
-        prompt = render_prompt(example.messages, max_slots, tools)
+        prompt = _hinted(render_prompt(example.messages, max_slots, tools), example, hint_of)
         target_text = render_target(example.target, prompt)
         head = len(encode(tokenizer, prompt.head)) if tools else 1
         prompt_ids = truncate_prompt(encode(tokenizer, prompt.text), max_prompt_tokens, head)
@@ -49,10 +50,19 @@ def build_features(examples: list[Example], tokenizer, max_prompt_tokens: int, m
     return features
 
 
-def rendered_texts(examples: list[Example], max_slots: int, tools_of=lambda example: None) -> list[str]:
+def _hinted(prompt, example: Example, hint_of):
+    if hint_of is None:
+        return prompt
+    from .retrieval import with_hint
+
+    return with_hint(prompt, hint_of(example))
+
+
+def rendered_texts(examples: list[Example], max_slots: int, tools_of=lambda example: None,
+                   hint_of=None) -> list[str]:
     """Prompt + target text of each example, what a scratch tokenizer is trained on."""
     texts = []
     for example in examples:
-        prompt = render_prompt(example.messages, max_slots, tools_of(example))
+        prompt = _hinted(render_prompt(example.messages, max_slots, tools_of(example)), example, hint_of)
         texts.append(prompt.text + render_target(example.target, prompt) + END)
     return texts

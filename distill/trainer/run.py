@@ -22,6 +22,7 @@ from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
 from .prompt import END, PAD, special_tokens
+from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 
@@ -100,19 +101,30 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     started, cpu_started = time.monotonic(), time.process_time()
     seed_everything(options.seed, threads)
     max_slots = recipe["max_slots"]
+    prompt_features, feature_tokens, hint_of, retrieval = [], [], None, None
+    if recipe.get("retrieval_hint"):
+        # Prompt feature retrieval_hint (retrieval.py): training prompts get their neighbours among
+        # the other training examples (leave-one-out), held-out ones among all of them.
+        embedder = Embedder()
+        retrieval = RetrievalIndex.build(train_examples, embedder, int(recipe["retrieval_hint"]))
+        hints = retrieval.hints_for(train_examples, embedder, leave_one_out=True)
+        hints.update(retrieval.hints_for(cluster.splits["val"] + cluster.splits["test"], embedder))
+        prompt_features, feature_tokens = [RETRIEVAL_HINT], [HINT]
+        hint_of = lambda example: hints.get(id(example), "")  # noqa: E731
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
-        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of), settings["vocab_size"],
-                                    settings["min_frequency"], max_slots, tool_names(cluster))
+        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of),
+                                    settings["vocab_size"], settings["min_frequency"], max_slots, tool_names(cluster),
+                                    feature_tokens)
         model = scratch_model(recipe["model"], tokenizer)
         if recipe.get("init_embeddings") == "minilm":
             note = initialise_embeddings(model, tokenizer, len(special_tokens(max_slots)))
             progress({"event": "note", "cluster": cluster.id, "message": f"lexical embeddings: {note}"})
     else:
-        tokenizer = base_tokenizer(options.base, max_slots, tool_names(cluster))
+        tokenizer = base_tokenizer(options.base, max_slots, tool_names(cluster), feature_tokens)
         model = base_model(options.base, tokenizer, recipe)
     build = lambda examples: build_features(examples, tokenizer, recipe["max_prompt_tokens"],  # noqa: E731
-                                            recipe["max_target_tokens"], max_slots, cluster.tools_of)
+                                            recipe["max_target_tokens"], max_slots, cluster.tools_of, hint_of)
     suffixes = [s for e in train_examples
                 for s in history_suffixes(e, cluster.tools_of(e), max_slots, recipe.get("history_suffixes", 0))]
     if cluster.request_tools:
@@ -140,7 +152,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
 
     out_dir = (options.output or run_dir / "specialists") / cluster.id
     max_new_tokens = max(len(f.target_ids) for f in train_features) + 32
-    exact = None
+    exact, retrieval_info = None, None
     if accelerator.is_main_process:
         out_dir.mkdir(parents=True, exist_ok=True)
         model.generation_config.update(do_sample=False, max_new_tokens=max_new_tokens,
@@ -148,6 +160,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                        pad_token_id=pad_id)
         model.save_pretrained(str(out_dir), safe_serialization=True)
         save_tokenizer(tokenizer, out_dir)
+        retrieval_info = retrieval.save(out_dir) if retrieval is not None else None
         if not options.skip_eval and cluster.splits["test"]:
             test_features = build(cluster.splits["test"][: options.eval_examples])
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
@@ -163,6 +176,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         "label": cluster.info.get("label"),
         "prefix_hash": cluster.prefix_hash,
         "prompt_format": PROMPT_FORMAT_VERSION,
+        "prompt_features": prompt_features,
         "recipe": options.recipe,
         "base": options.base,
         "train_loss": round(result.train_loss, 6),
@@ -185,6 +199,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         "exact_match": exact,
         "tools": cluster.tools,
     }
+    if retrieval is not None:
+        specialist["retrieval"] = retrieval_info
     if accelerator.is_main_process:
         (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False) + "\n")
     accelerator.wait_for_everyone()

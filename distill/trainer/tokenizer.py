@@ -24,10 +24,11 @@ def _add_call_tokens(tokenizer: Tokenizer, tool_names: list[str]) -> None:
 
 
 def train_tokenizer(texts: list[str], vocab_size: int, min_frequency: int, max_slots: int,
-                    tool_names: list[str]) -> PreTrainedTokenizerFast:
+                    tool_names: list[str], feature_tokens: list[str] = ()) -> PreTrainedTokenizerFast:
     """A byte-level BPE (GPT-2 pre-tokenisation, no prefix space) whose ids 0… are the special
-    tokens, followed by the BPE vocabulary, then the added call-head tokens."""
-    specials = special_tokens(max_slots)
+    tokens (then `feature_tokens`, the prompt features' own, e.g. `<|hint|>`), followed by the BPE
+    vocabulary, then the added call-head tokens."""
+    specials = special_tokens(max_slots) + list(feature_tokens)
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
     tokenizer.decoder = decoders.ByteLevel()
@@ -41,12 +42,13 @@ def train_tokenizer(texts: list[str], vocab_size: int, min_frequency: int, max_s
     return PreTrainedTokenizerFast(tokenizer_object=tokenizer, bos_token=BOS, eos_token=END, pad_token=PAD)
 
 
-def base_tokenizer(base: str, max_slots: int, tool_names: list[str]) -> PreTrainedTokenizerFast:
+def base_tokenizer(base: str, max_slots: int, tool_names: list[str],
+                   feature_tokens: list[str] = ()) -> PreTrainedTokenizerFast:
     """The base model's fast tokenizer plus the prompt format's special tokens (local files only)."""
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True, use_fast=True)
     if not isinstance(tokenizer, PreTrainedTokenizerFast):
         raise ValueError(f"{base}: needs a fast tokenizer (tokenizer.json); found {type(tokenizer).__name__}")
-    tokenizer.add_special_tokens({"additional_special_tokens": special_tokens(max_slots)[1:]})
+    tokenizer.add_special_tokens({"additional_special_tokens": special_tokens(max_slots)[1:] + list(feature_tokens)})
     tokenizer.pad_token = PAD if PAD in tokenizer.get_vocab() else tokenizer.pad_token
     if tokenizer.pad_token is None:
         tokenizer.add_special_tokens({"pad_token": PAD})

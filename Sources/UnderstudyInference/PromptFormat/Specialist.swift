@@ -43,13 +43,22 @@ public final class Specialist: @unchecked Sendable {
     public let requestTools: Bool
     /// `prompt_format` of specialist.json.
     public let promptFormat: Int
+    /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`.
+    public let promptFeatures: [String]
+    /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
+    public let retrieval: RetrievalHint?
     let graph = JSONSchemaGraph()
     let root: Int
     let index: VocabularyIndex
     let end: Int32
 
-    /// Loads a specialist; `tools` overrides the tools listed in specialist.json.
-    public init(directory: URL, tools: [(name: String, parameters: OrderedJSON?)]? = nil) throws {
+    /// Loads a specialist; `tools` overrides the tools listed in specialist.json. `embedder`: the
+    /// sentence embedder of prompt feature `retrieval_hint` (default: all-MiniLM-L6-v2 found by
+    /// `EmbeddingModelLocator`); unused by specialists without the feature.
+    public init(
+        directory: URL, tools: [(name: String, parameters: OrderedJSON?)]? = nil,
+        embedder: (any SentenceEmbedder)? = nil
+    ) throws {
         self.directory = directory
         let specURL = directory.appendingPathComponent("specialist.json")
         guard let data = FileManager.default.contents(atPath: specURL.path) else {
@@ -70,6 +79,12 @@ public final class Specialist: @unchecked Sendable {
                 specURL.path, field: "prompt_format",
                 "is 2 with request_tools: this build renders request tools as v3 (parameter-name slots); retrain the specialist")
         }
+        promptFeatures = try Self.promptFeatures(spec, path: specURL.path)
+        retrieval =
+            promptFeatures.contains(RetrievalHint.feature)
+            ? try RetrievalHint(
+                directory: directory,
+                embedder: embedder ?? MiniLMEmbedder(modelDirectory: EmbeddingModelLocator.locate())) : nil
         func int(_ key: String, _ fallback: Int) -> Int {
             if case .number(let t)? = spec[key], let v = Int(t) { return v }
             return fallback
@@ -94,6 +109,25 @@ public final class Specialist: @unchecked Sendable {
         self.end = end
         root = graph.canonicalResponse(tools: Self.foundationTools(toolList))
         index = VocabularyIndex(tokenizer: tokenizer)
+    }
+
+    /// The prompt features this build renders (distill/trainer/PROMPT_FORMAT.md, "Prompt features").
+    public static let knownPromptFeatures = [RetrievalHint.feature]
+
+    static func promptFeatures(_ spec: OrderedJSON, path: String) throws -> [String] {
+        guard let value = spec["prompt_features"], value != .null else { return [] }
+        guard case .array(let items) = value else {
+            throw InferenceError.invalidConfig(path, field: "prompt_features", "is not a list of names")
+        }
+        return try items.map { item in
+            guard case .string(let name) = item, knownPromptFeatures.contains(name) else {
+                throw InferenceError.invalidConfig(
+                    path, field: "prompt_features",
+                    "lists \(item.jsonText), which this build does not render (known: "
+                        + "\(knownPromptFeatures.joined(separator: ", "))); update Understudy or retrain without it")
+            }
+            return name
+        }
     }
 
     static func foundationTools(_ tools: [PromptRenderer.Tool]) -> [(name: String, parameters: Any?)] {
@@ -132,7 +166,8 @@ public final class Specialist: @unchecked Sendable {
         temperature: Float = 0, seed: UInt64 = 0
     ) throws -> Answer {
         let listed = self.requestTools ? (requestTools ?? toolList) : nil
-        let prompt = try PromptRenderer.renderPrompt(messages, tools: listed)
+        var prompt = try PromptRenderer.renderPrompt(messages, tools: listed)
+        if let retrieval { prompt = try retrieval.hinted(prompt, messages: messages) }
         var ids = tokenizer.encode(prompt.text)
         if ids.count > maxPromptTokens {
             var head = listed == nil ? 1 : tokenizer.encode(prompt.head).count

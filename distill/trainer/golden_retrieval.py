@@ -1,0 +1,90 @@
+"""Golden files for prompt feature `retrieval_hint` (retrieval.py): a small index of a tool agent's
+training answers and requests with the neighbours and hinted prompt the trainer gives them, so
+the Swift engine (its MiniLMEmbedder and RetrievalHint) proves it picks the same neighbours and
+renders the same prompt, byte for byte.
+
+    python -m distill.trainer.golden_retrieval --out distill/trainer/tests/golden/retrieval
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .dataset import Example
+from .prompt import render_prompt
+from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
+
+K = 2
+
+
+def _call(name: str, **arguments) -> dict:
+    return {"name": name, "arguments": arguments}
+
+
+def _answer(*calls: dict) -> dict:
+    return {"content": None, "tool_calls": list(calls)}
+
+
+TRAINING = [
+    ("Book a flight from JFK to LAX on 2026-08-10.", _answer(_call("book_flight", travel_from="JFK", travel_to="LAX"))),
+    ("Reserve a plane ticket to Paris for next Friday.", _answer(_call("book_flight", travel_to="Paris"))),
+    ("Cancel my booking 3426812, plans changed.", _answer(_call("cancel_booking", booking_id="3426812"))),
+    ("Please call off reservation BK77.", _answer(_call("cancel_booking", booking_id="BK77"))),
+    ("What is the nearest airport to Crescent Hollow?", _answer(_call("get_nearest_airport_by_city",
+                                                                       location="Crescent Hollow"))),
+    ("Which airports are around Rivermist and Stonebrook?",
+     _answer(_call("get_nearest_airport_by_city", location="Rivermist"),
+             _call("get_nearest_airport_by_city", location="Stonebrook"))),
+    ("Set my travel budget to 1500 dollars.", _answer(_call("set_budget_limit", budget_limit=1500))),
+    ("Thanks, that is all for today!", {"content": "Glad to help.", "tool_calls": []}),
+]
+
+REQUESTS = [
+    ("plane_ticket", [{"role": "user", "content": "I need a flight ticket from ORD to Boston tomorrow."}]),
+    ("cancel_after_history", [
+        {"role": "user", "content": "Book a flight from JFK to LAX."},
+        {"role": "assistant", "content": None, "tool_calls": [_call("book_flight", travel_from="JFK", travel_to="LAX")]},
+        {"role": "tool", "content": '{"booking_id": "5431449", "booking_status": true}'},
+        {"role": "user", "content": "Actually, drop that reservation 5431449 please."}]),
+    ("airports_unicode", [{"role": "user", "content": "Aéroports près de Zoë's town «Rivermist»?"}]),
+    ("no_user_message", [{"role": "tool", "content": "nothing"}]),
+]
+
+
+def write_retrieval_goldens(out: Path) -> Path:
+    out.mkdir(parents=True, exist_ok=True)
+    examples = [Example(f"train{i}", [{"role": "user", "content": text}], target)
+                for i, (text, target) in enumerate(TRAINING)]
+    embedder = Embedder()
+    index = RetrievalIndex.build(examples, embedder, K)
+    index.save(out)
+    cases = []
+    for name, messages in REQUESTS:
+        query = embedder.embed([query_text(messages)])[0]
+        scores = (index.embeddings.astype(np.float64) * query.astype(np.float64)).sum(axis=1)
+        neighbours = index.neighbours(query)
+        # A golden case must not hinge on a near tie another implementation could flip.
+        ranked = sorted(scores, reverse=True)
+        gap = min(abs(a - b) for a, b in zip(ranked, ranked[1:]))
+        if gap < 1e-3:
+            raise ValueError(f"golden request {name}: two neighbours score within {gap:.1e}; pick another text")
+        prompt = with_hint(render_prompt(messages), index.hint(query))
+        cases.append({"name": name, "messages": messages, "query": query_text(messages),
+                      "neighbours": neighbours, "prompt_text": prompt.text})
+    path = out / "cases.jsonl"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden" / "retrieval")
+    print(write_retrieval_goldens(parser.parse_args().out))
+
+
+if __name__ == "__main__":
+    main()

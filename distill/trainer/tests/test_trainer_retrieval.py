@@ -1,0 +1,73 @@
+"""Prompt feature retrieval_hint: the trainer picks the neighbours the golden files pin (the Swift
+engine tests the same files), training prompts never see their own answer, and a trained
+specialist records the feature and carries its index."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+from accelerate import Accelerator
+
+from distill.trainer.dataset import Example
+from distill.trainer.prompt import render_prompt
+from distill.trainer.retrieval import HINT, Embedder, RetrievalIndex, answer_hint, query_text, with_hint
+from distill.trainer.run import Options, train_cluster
+from distill.trainer.tests.test_trainer_run import TINY
+from distill.trainer.tests.trainer_fixtures import booking_examples, write_cluster
+
+GOLDEN = Path(__file__).parent / "golden" / "retrieval"
+
+
+class WordEmbedder:
+    """A fast stand-in for MiniLM: a normalised bag of hashed lowercase words."""
+
+    def embed(self, texts):
+        vectors = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                vectors[row, sum(map(ord, word)) % 64] += 1
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1, norms)
+
+
+def _example(text: str, tool: str) -> Example:
+    return Example(text, [{"role": "user", "content": text}],
+                   {"content": None, "tool_calls": [{"name": tool, "arguments": {}}]})
+
+
+def test_golden_requests_get_the_golden_neighbours_and_prompt():
+    index = RetrievalIndex.load(GOLDEN)
+    embedder = Embedder()
+    cases = [json.loads(line) for line in (GOLDEN / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert len(cases) >= 3 and index.k == 2
+    for case in cases:
+        query = embedder.embed([query_text(case["messages"])])[0]
+        assert index.neighbours(query) == case["neighbours"], case["name"]
+        prompt = with_hint(render_prompt(case["messages"]), index.hint(query))
+        assert prompt.text == case["prompt_text"], case["name"]
+
+
+def test_training_hints_leave_the_example_out_and_skip_repeated_hints():
+    examples = [_example("cancel my order", "cancel"), _example("cancel my order", "cancel_all"),
+                _example("cancel the order now", "cancel"), _example("track my parcel", "track")]
+    index = RetrievalIndex.build(examples, WordEmbedder(), k=2)
+    hints = index.hints_for(examples, WordEmbedder(), leave_one_out=True)
+    # The first example's twin text is its nearest other entry; its own answer is never shown.
+    assert hints[id(examples[0])] == HINT + answer_hint(examples[1].target) + HINT + answer_hint(examples[2].target)
+    assert index.neighbours(WordEmbedder().embed(["cancel my order"])[0]) == [0, 1]
+    # Entries 0 and 2 share a hint: the second of them is skipped for a distinct one.
+    assert index.neighbours(WordEmbedder().embed(["cancel the order now"])[0], exclude=1) == [2, 3]
+
+
+def test_a_hinted_specialist_records_the_feature_and_saves_its_index(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(60))
+    options = Options(recipe="scratch", max_steps=4, recipe_overrides={**TINY, "retrieval_hint": 2}, eval_examples=4)
+    entry = train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)
+    out = Path(entry["specialist"])
+    info = json.loads((out / "specialist.json").read_text())
+    assert info["prompt_features"] == ["retrieval_hint"] and info["retrieval"]["k"] == 2
+    index = RetrievalIndex.load(out)
+    assert len(index.hints) == info["examples"]["train"] == info["retrieval"]["entries"]
+    assert '{"name":"book_table","arguments":' in index.hints
+    added = {t["content"] for t in json.loads((out / "tokenizer.json").read_text())["added_tokens"]}
+    assert HINT in added
