@@ -46,11 +46,11 @@ struct ExchangeSecretScrubbingTests {
 
     /// An OpenAI answer (not streamed) whose message holds keys: one plain, one spelled with a
     /// JSON `\u` escape that only shows once the body is parsed.
-    func chatAnswer(content: String) -> CapturedExchange {
+    func chatAnswer(content: String, question: String = "hi") -> CapturedExchange {
         let target = "/v1/chat/completions"
         var c = CapturedExchange(capture: .init(mode: .reverse), method: "POST", target: target, headers: [], bodyLimit: 1 << 20)
         c.endpoint = LLMEndpoint.classify(method: "POST", target: target, headers: [])
-        c.appendRequestBody(ByteBuffer(string: #"{"model":"gpt-4o","messages":[{"role":"user","content":"hi"}]}"#))
+        c.appendRequestBody(ByteBuffer(string: #"{"model":"gpt-4o","messages":[{"role":"user","content":"\#(question)"}]}"#))
         c.responseHead(status: 200, headers: [HTTPHeaderField("Content-Type", "application/json")])
         c.appendResponseBody(ByteBuffer(string:
             #"{"id":"c","object":"chat.completion","model":"gpt-4o","choices":[{"index":0,"message":{"role":"assistant","content":"\#(content)"},"finish_reason":"stop"}]}"#))
@@ -84,4 +84,71 @@ struct ExchangeSecretScrubbingTests {
         #expect(exchange.redactedBodySecrets == 0)
         #expect(!String(decoding: exchange.jsonLine(), as: UTF8.self).contains("redacted_body_secrets"))
     }
+    /// Keys spelled with JSON escapes, as some encoders write them. A scan of the raw bytes misses
+    /// each (or finds only the part before the first escape), since the escapes hide key bytes.
+    static let escapedKeys: [(json: String, key: String)] = [
+        (#"sk-\u0070roj-ESCAPEDaaaaaaaaaaaa0001"#, "sk-proj-ESCAPEDaaaaaaaaaaaa0001"),
+        (#"\u0073\u006b\u002d\u0070\u0072\u006f\u006a-ESCAPEDbbbbbbbbbbbb0002"#, "sk-proj-ESCAPEDbbbbbbbbbbbb0002"),
+        (#"sk-proj-ESCAPEDcccccccccccccccc\u0030\u0030\u0030\u0033"#, "sk-proj-ESCAPEDcccccccccccccccc0003"),
+        (#"ghp_ESCAPEDdddddddddddddd\u0064dddddddddddddd0004"#, "ghp_ESCAPEDddddddddddddddddddddddddddddd0004"),
+        // A PEM block whose first dash is escaped and whose base64 has `\/` (PHP's json_encode).
+        (#"\u002d----BEGIN RSA PRIVATE KEY-----\nMIIEpESCAPEDPEMeeee\/ffff+gggg\n-----END RSA PRIVATE KEY-----"#,
+         "MIIEpESCAPEDPEMeeee/ffff+gggg"),
+    ]
+
+    func expectNoLeak(_ exchange: Exchange, of keys: [String], _ comment: String) {
+        let line = String(decoding: exchange.jsonLine(), as: UTF8.self)
+        for key in keys {
+            let piece = SecretLeakCheck.leakedPiece(of: key, in: line)
+            #expect(piece == nil, "\(comment): \(piece ?? "") of \(key) reached the record")
+        }
+    }
+
+    @Test func escapedKeysInRequestAndPlainAnswerAreScrubbedAndBodiesStayJSON() throws {
+        let text = Self.escapedKeys.map(\.json).joined(separator: " and ") + ", see the task-list"
+        let captured = chatAnswer(content: text, question: text)
+        let exchange = ExchangeRecorder.makeExchange(from: captured, redactor: redactor)
+        expectNoLeak(exchange, of: Self.escapedKeys.map(\.key), "plain answer")
+        #expect(exchange.redactedBodySecrets == 2 * Self.escapedKeys.count, "\(exchange.redactedBodySecrets)")
+        // Both bodies stay valid JSON (the writer stores them verbatim), and an escaped key gets
+        // the fingerprint of the key itself: the same text as the key written plainly.
+        let request = try JSONValue(parsing: exchange.request.body.bytes)
+        let content = request["messages"]?[0]?["content"]?.stringValue ?? ""
+        let answer = try JSONValue(parsing: exchange.response?.body.bytes ?? [])
+        for key in Self.escapedKeys.dropLast().map(\.key) {
+            #expect(content.contains(redactor.fingerprint(key)), "\(content)")
+        }
+        #expect(content.hasSuffix(", see the task-list"))
+        #expect(answer["choices"]?[0]?["message"]?["content"]?.stringValue == content)
+        #expect(exchange.llm?.assembled?["choices"]?[0]?["message"]?["content"]?.stringValue == content)
+        #expect(try Exchange(jsonLine: exchange.jsonLine()).request.body.bytes == exchange.request.body.bytes)
+    }
+
+    @Test func escapedKeysInStreamsAreScrubbedWholeAndSplitAcrossEvents() {
+        let split = "sk-proj-SPLITESCAPEDhhhhhhhhhhhhh0005"
+        let pieces = [
+            "whole: ", Self.escapedKeys[0].json, " and ", Self.escapedKeys[4].json, "; split: ",
+            #"sk-\u0070roj-SPLIT"#, #"ESCAPEDhhhh"#, #"hhhh\u0068hhhh0005"#, " done",
+        ]
+        let exchange = ExchangeRecorder.makeExchange(
+            from: anthropicStream(pieces, userText: Self.escapedKeys[1].json), redactor: redactor)
+        expectNoLeak(exchange, of: [Self.escapedKeys[0].key, Self.escapedKeys[1].key, Self.escapedKeys[4].key], "stream")
+        let line = String(decoding: exchange.jsonLine(), as: UTF8.self)
+        for piece in ["SPLIT", "ESCAPEDhhhh", "hhhh0005"] {
+            #expect(!SecretLeakCheck.readings(of: line).contains { $0.contains(piece) }, "\(piece) of \(split)")
+        }
+        let assembled = exchange.llm?.assembled?["content"]?[0]?["text"]?.stringValue ?? ""
+        #expect(assembled.contains(redactor.fingerprint(split)) && assembled.hasSuffix(" done"), "\(assembled)")
+        #expect(exchange.error == nil, "\(exchange.error ?? "")")
+    }
+
+    @Test func escapesWithoutKeysLeaveBodiesByteForByte() {
+        let text = #"caf\u00e9 \/ path\/to sk-\u0073hort \ud83d\ude00 task\u002dlist \\u0073k-proj-NOTAKEYaaaaaaaaaaaaaaaa"#
+        let captured = chatAnswer(content: text, question: text)
+        let exchange = ExchangeRecorder.makeExchange(from: captured, redactor: redactor)
+        #expect(exchange.response?.body.bytes == captured.responseBody.bytes)
+        #expect(exchange.request.body.bytes == captured.requestBody.bytes)
+        #expect(exchange.redactedBodySecrets == 0)
+    }
 }
+

@@ -16,7 +16,8 @@ final class RecorderHarness {
     var archive: URL { directory.appendingPathComponent("capture") }
     var base: String { "http://127.0.0.1:\(proxyPort)" }
 
-    init(script: String, mockArguments: [String] = [], config: String? = nil) throws {
+    /// - Parameter cassette: an archive for the mock to replay (`--archive`) instead of `script`.
+    init(script: String, mockArguments: [String] = [], config: String? = nil, cassette: URL? = nil) throws {
         let binary = TestEnvironment.binary
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
             throw HarnessError("the understudy binary is missing at \(binary.path): run `swift build --product understudy`")
@@ -24,9 +25,10 @@ final class RecorderHarness {
         directory = try TestEnvironment.temporaryDirectory("recorder-e2e")
         let scriptURL = directory.appendingPathComponent("script.jsonl")
         try Data(script.utf8).write(to: scriptURL)
+        let source = cassette.map { ["--archive", $0.path] } ?? ["--script", scriptURL.path]
         mock = try BackgroundProcess(binary, [
-            "mock-upstream", "--listen", "127.0.0.1:\(mockPort)", "--script", scriptURL.path, "--threads", "1",
-        ] + mockArguments)
+            "mock-upstream", "--listen", "127.0.0.1:\(mockPort)", "--threads", "1",
+        ] + source + mockArguments)
         var arguments = [
             "record", "--listen", "127.0.0.1:\(proxyPort)", "--upstream", "openai=http://127.0.0.1:\(mockPort)",
             "--upstream", "anthropic=http://127.0.0.1:\(mockPort)", "--upstream", "default=http://127.0.0.1:\(deadPort)",

@@ -40,14 +40,11 @@ extension ExchangeRecorder {
                 ? nil : LLMEndpoint.bodySummary(request.body.bytes)
             request.body.isKnownJSON = summary != nil
             llm = ExchangeInterpreter.interpret(classified: endpoint, requestSummary: summary, response: response)
-            // A plain (not streamed) answer's message is its body parsed, and that body was just
-            // scanned as bytes: unless `\u` or `\/` escapes spell key bytes the byte scan cannot
-            // see, the message holds no key the scan missed (`HeaderRedactor.escapesMayHideKeys`).
-            // (Gemini's unstreamed array of chunks is assembled, not just parsed: always scanned.)
-            var messageIsScannedBody = false
-            if let r = response, r.sse == nil, endpoint.api != .generateContent {
-                messageIsScannedBody = !HeaderRedactor.escapesMayHideKeys(r.body.bytes)
-            }
+            // A plain (not streamed) answer's message is its scrubbed body parsed, and the body
+            // scan is exact on the decoded strings (escapes included, `scrubSecrets(in:)`): the
+            // message holds no key the scan missed. (Gemini's unstreamed array of chunks is
+            // assembled, not just parsed: always scanned.)
+            let messageIsScannedBody = response.map { $0.sse == nil && endpoint.api != .generateContent } ?? false
             if let view = llm {
                 let (scrubbed, keys) = messageIsScannedBody ? (view, []) : redactor.scrubSecrets(in: view)
                 llm = scrubbed

@@ -6,19 +6,54 @@ extension HeaderRedactor {
     /// The bytes with every well-known API key and PEM private-key block (see `KnownKeyScanner`)
     /// replaced by `redacted:<keyed fingerprint>`, and how many were replaced. The replacement
     /// holds no quote or backslash, so a JSON body stays valid; all other bytes stay as they were.
+    ///
+    /// Exact on escaped JSON too: when the bytes hold a `\u` or `\/` escape, the scan also runs
+    /// on their decoded text (`JSONEscapeView`), so `"sk-\u0070roj-…"` is found; the raw bytes
+    /// that spell such a key, escape sequences whole, are replaced by the fingerprint of the
+    /// decoded key (docs/formats.md), the same text as for the key written plainly.
     public func scrubSecrets(in bytes: [UInt8]) -> (bytes: [UInt8], count: Int) {
-        let ranges = KnownKeyScanner.ranges(in: bytes)
-        guard !ranges.isEmpty else { return (bytes, 0) }
+        let hits = Self.matches(in: bytes) { KnownKeyScanner.ranges(in: $0) }
+        return (Self.replacing(hits, in: bytes) { fingerprint(String(decoding: $0, as: UTF8.self)) }, hits.count)
+    }
+
+    /// What a scan found: the raw bytes to replace and the text they spell (decoded).
+    typealias Match = (range: Range<Int>, text: ArraySlice<UInt8>)
+
+    /// The ranges `find` reports in the raw bytes and, when escapes may spell more, in their
+    /// decoded view (mapped back to raw ranges). Overlapping ranges become one, spelling the
+    /// decoded match: a raw scan stops at the first escape of a key, the decoded scan does not.
+    static func matches(in bytes: [UInt8], find: ([UInt8]) -> [Range<Int>]) -> [Match] {
+        var out: [Match] = find(bytes).map { ($0, bytes[$0]) }
+        guard escapesMayHideKeys(bytes) else { return out }
+        let view = JSONEscapeView(bytes)
+        for found in find(view.decoded) {
+            var range = view.rawRange(of: found)
+            out.removeAll { other in
+                guard other.range.overlaps(range) else { return false }
+                range = min(range.lowerBound, other.range.lowerBound)..<max(range.upperBound, other.range.upperBound)
+                return true
+            }
+            out.append((range, view.decoded[found]))
+        }
+        out.sort { $0.range.lowerBound < $1.range.lowerBound }
+        return out
+    }
+
+    /// `bytes` with each match's range replaced by `replacement(match.text)`; matches in order.
+    static func replacing(_ matches: [Match], in bytes: [UInt8], with replacement: (ArraySlice<UInt8>) -> String)
+        -> [UInt8]
+    {
+        guard !matches.isEmpty else { return bytes }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         var last = 0
-        for range in ranges {
-            out += bytes[last..<range.lowerBound]
-            out += Array(fingerprint(String(decoding: bytes[range], as: UTF8.self)).utf8)
-            last = range.upperBound
+        for match in matches {
+            out += bytes[last..<match.range.lowerBound]
+            out += replacement(match.text).utf8
+            last = match.range.upperBound
         }
         out += bytes[last...]
-        return (out, ranges.count)
+        return out
     }
 
     /// `scrubSecrets(in:)` for the assembled message of the LLM view, and the key texts it held.
@@ -27,11 +62,12 @@ extension HeaderRedactor {
         guard let assembled = llm.assembled, Self.holdsKey(assembled) else { return (llm, []) }
         var bytes: [UInt8] = []
         assembled.write(to: &bytes)
-        let ranges = KnownKeyScanner.ranges(in: bytes)
-        guard !ranges.isEmpty, let scrubbed = try? JSONValue(parsing: scrubSecrets(in: bytes).bytes) else { return (llm, []) }
+        let hits = Self.matches(in: bytes) { KnownKeyScanner.ranges(in: $0) }
+        let scrubbed = Self.replacing(hits, in: bytes) { fingerprint(String(decoding: $0, as: UTF8.self)) }
+        guard !hits.isEmpty, let value = try? JSONValue(parsing: scrubbed) else { return (llm, []) }
         var out = llm
-        out.assembled = scrubbed
-        return (out, ranges.map { String(decoding: bytes[$0], as: UTF8.self) })
+        out.assembled = value
+        return (out, hits.map { String(decoding: $0.text, as: UTF8.self) })
     }
 
     /// Whether any string (member names included) of `value` holds a key. Scanning the decoded
@@ -56,8 +92,7 @@ extension HeaderRedactor {
     /// Whether JSON text holds a `\uXXXX` or `\/` escape. Only these can spell key bytes
     /// (letters, digits, `-`, `_`, `.`) or a `-----BEGIN` line that a scan of the raw bytes does
     /// not see; the other escapes (`\n`, `\"`, …) stand for bytes that end a key, and the scanner
-    /// treats them as such. So for text without them, every key of the parsed document was found
-    /// by `scrubSecrets(in:)` on the bytes, and the document need not be scanned again.
+    /// treats them as such. So text without them needs no decoded view: the raw scan is exact.
     static func escapesMayHideKeys(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return false }
@@ -73,31 +108,31 @@ extension HeaderRedactor {
     }
 
     /// Replaces the pieces of `keys` that a stream split across events: every run of key bytes
-    /// (4 or more) that is part of one of the keys. Runs only when the assembled message held a
-    /// key the whole-key scan of the events missed, so ordinary streams pay nothing.
+    /// (4 or more) that is part of one of the keys, also when escapes spell it (decoded view, as
+    /// in `scrubSecrets(in:)`). Runs only when the assembled message held a key the whole-key
+    /// scan of the events missed, so ordinary streams pay nothing.
     func scrubFragments(of keys: [String], in bytes: [UInt8]) -> (bytes: [UInt8], count: Int) {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count)
-        var count = 0
-        var i = 0
-        while i < bytes.count {
-            guard KnownKeyScanner.isKeyByte(bytes[i]) else {
-                out.append(bytes[i])
-                i += 1
-                continue
-            }
-            var j = i
-            while j < bytes.count, KnownKeyScanner.isKeyByte(bytes[j]) { j += 1 }
-            let run = String(decoding: bytes[i..<j], as: UTF8.self)
-            if j - i >= 4, let key = keys.first(where: { $0.contains(run) }) {
-                out += Array(fingerprint(key).utf8)
-                count += 1
-            } else {
-                out += bytes[i..<j]
-            }
-            i = j
+        func key(containing run: ArraySlice<UInt8>) -> String? {
+            let text = String(decoding: run, as: UTF8.self)
+            return keys.first { $0.contains(text) }
         }
-        return (out, count)
+        let hits = Self.matches(in: bytes) { text in
+            var runs: [Range<Int>] = []
+            var i = 0
+            while i < text.count {
+                guard KnownKeyScanner.isKeyByte(text[i]) else {
+                    i += 1
+                    continue
+                }
+                var j = i
+                while j < text.count, KnownKeyScanner.isKeyByte(text[j]) { j += 1 }
+                if j - i >= 4, key(containing: text[i..<j]) != nil { runs.append(i..<j) }
+                i = j
+            }
+            return runs
+        }
+        let scrubbed = Self.replacing(hits, in: bytes) { fingerprint(key(containing: $0) ?? String(decoding: $0, as: UTF8.self)) }
+        return (scrubbed, hits.count)
     }
 
     /// `scrubSecrets(in:)` for a body, keeping its `truncated` flag.
