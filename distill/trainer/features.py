@@ -34,14 +34,16 @@ def truncate_prompt(ids: list[int], max_prompt_tokens: int, head: int = 1) -> li
 
 
 def build_features(examples: list[Example], tokenizer, max_prompt_tokens: int, max_target_tokens: int,
-                   max_slots: int, tools_of=lambda example: None, hint_of=None) -> list[Feature]:
+                   max_slots: int, tools_of=lambda example: None, hint_of=None,
+                   recent_slots: bool = False) -> list[Feature]:
     """`tools_of(example)`: the tools its prompt lists (Cluster.tools_of), None for none;
-    `hint_of(example)`: its retrieval hint (prompt feature `retrieval_hint`), None for no feature."""
+    `hint_of(example)`: its retrieval hint (prompt feature `retrieval_hint`), None for no feature;
+    `recent_slots`: prompt feature `recent_slots` (slots numbered by recency)."""
     end_id = tokenizer.convert_tokens_to_ids(END)
     features = []
     for example in examples:
         tools = tools_of(example)
-        prompt = _hinted(render_prompt(example.messages, max_slots, tools), example, hint_of)
+        prompt = featured(render_prompt(example.messages, max_slots, tools), example, hint_of, recent_slots)
         target_text = render_target(example.target, prompt)
         head = len(encode(tokenizer, prompt.head)) if tools else 1
         prompt_ids = truncate_prompt(encode(tokenizer, prompt.text), max_prompt_tokens, head)
@@ -50,19 +52,25 @@ def build_features(examples: list[Example], tokenizer, max_prompt_tokens: int, m
     return features
 
 
-def _hinted(prompt, example: Example, hint_of):
-    if hint_of is None:
-        return prompt
-    from .retrieval import with_hint
+def featured(prompt, example: Example, hint_of=None, recent_slots: bool = False):
+    """The rendered prompt with its prompt features applied: slots renumbered, then the hint."""
+    if recent_slots:
+        from .slot_order import renumber_by_recency
 
-    return with_hint(prompt, hint_of(example))
+        prompt = renumber_by_recency(prompt)
+    if hint_of is not None:
+        from .retrieval import with_hint
+
+        prompt = with_hint(prompt, hint_of(example))
+    return prompt
 
 
 def rendered_texts(examples: list[Example], max_slots: int, tools_of=lambda example: None,
-                   hint_of=None) -> list[str]:
+                   hint_of=None, recent_slots: bool = False) -> list[str]:
     """Prompt + target text of each example, what a scratch tokenizer is trained on."""
     texts = []
     for example in examples:
-        prompt = _hinted(render_prompt(example.messages, max_slots, tools_of(example)), example, hint_of)
+        prompt = featured(render_prompt(example.messages, max_slots, tools_of(example)), example, hint_of,
+                          recent_slots)
         texts.append(prompt.text + render_target(example.target, prompt) + END)
     return texts

@@ -23,6 +23,7 @@ from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
 from .prompt import END, PAD, special_tokens
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex
+from .slot_order import FEATURE as RECENT_SLOTS
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 
@@ -111,9 +112,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         hints.update(retrieval.hints_for(cluster.splits["val"] + cluster.splits["test"], embedder))
         prompt_features, feature_tokens = [RETRIEVAL_HINT], [HINT]
         hint_of = lambda example: hints.get(id(example), "")  # noqa: E731
+    recent_slots = bool(recipe.get("recent_slots"))
+    if recent_slots:
+        prompt_features.append(RECENT_SLOTS)
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
-        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of),
+        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of, recent_slots),
                                     settings["vocab_size"], settings["min_frequency"], max_slots, tool_names(cluster),
                                     feature_tokens)
         model = scratch_model(recipe["model"], tokenizer)
@@ -124,7 +128,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         tokenizer = base_tokenizer(options.base, max_slots, tool_names(cluster), feature_tokens)
         model = base_model(options.base, tokenizer, recipe)
     build = lambda examples: build_features(examples, tokenizer, recipe["max_prompt_tokens"],  # noqa: E731
-                                            recipe["max_target_tokens"], max_slots, cluster.tools_of, hint_of)
+                                            recipe["max_target_tokens"], max_slots, cluster.tools_of, hint_of,
+                                            recent_slots)
     suffixes = [s for e in train_examples
                 for s in history_suffixes(e, cluster.tools_of(e), max_slots, recipe.get("history_suffixes", 0))]
     if cluster.request_tools:

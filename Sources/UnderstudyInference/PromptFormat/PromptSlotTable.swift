@@ -41,6 +41,13 @@ public struct PromptSlotTable: Sendable, Equatable {
         return slots.count - 1
     }
 
+    /// The same slots in another order, `order[new] == old` (prompt feature `recent_slots`).
+    func reordered(_ order: [Int]) -> PromptSlotTable {
+        var table = self
+        table.slots = order.map { slots[$0] }
+        return table
+    }
+
     /// The slot holding tool name `name` (v2), if it got one.
     func findName(_ name: String) -> Int? { slots.firstIndex { $0.isToolName && $0.text == name } }
 

@@ -43,7 +43,8 @@ public final class Specialist: @unchecked Sendable {
     public let requestTools: Bool
     /// `prompt_format` of specialist.json.
     public let promptFormat: Int
-    /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`.
+    /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`
+    /// and `recent_slots`.
     public let promptFeatures: [String]
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
@@ -112,7 +113,7 @@ public final class Specialist: @unchecked Sendable {
     }
 
     /// The prompt features this build renders (distill/trainer/PROMPT_FORMAT.md, "Prompt features").
-    public static let knownPromptFeatures = [RetrievalHint.feature]
+    public static let knownPromptFeatures = [RetrievalHint.feature, SlotRecency.feature]
 
     static func promptFeatures(_ spec: OrderedJSON, path: String) throws -> [String] {
         guard let value = spec["prompt_features"], value != .null else { return [] }
@@ -167,6 +168,7 @@ public final class Specialist: @unchecked Sendable {
     ) throws -> Answer {
         let listed = self.requestTools ? (requestTools ?? toolList) : nil
         var prompt = try PromptRenderer.renderPrompt(messages, tools: listed)
+        if promptFeatures.contains(SlotRecency.feature) { prompt = SlotRecency.renumbered(prompt) }
         if let retrieval { prompt = try retrieval.hinted(prompt, messages: messages) }
         var ids = tokenizer.encode(prompt.text)
         if ids.count > maxPromptTokens {

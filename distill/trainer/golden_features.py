@@ -1,9 +1,11 @@
-"""Golden files for prompt feature `retrieval_hint` (retrieval.py): a small index of a tool agent's
-training answers and requests with the neighbours and hinted prompt the trainer gives them, so
-the Swift engine (its MiniLMEmbedder and RetrievalHint) proves it picks the same neighbours and
-renders the same prompt, byte for byte.
+"""Golden files for the prompt features, which the Swift engine tests against byte for byte:
 
-    python -m distill.trainer.golden_retrieval --out distill/trainer/tests/golden/retrieval
+- `retrieval_hint` (retrieval.py): a small index of a tool agent's training answers, and requests
+  with the neighbours and hinted prompt the trainer gives them (Swift: MiniLMEmbedder + RetrievalHint);
+- `recent_slots` (slot_order.py): the prompt-format golden cases (golden.py) with their slots
+  renumbered by recency: prompt, head, slot table and target.
+
+    python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import Example
-from .prompt import render_prompt
+from .golden import golden_cases
+from .prompt import render_prompt, render_target
 from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
+from .slot_order import renumber_by_recency
 
 K = 2
 
@@ -80,10 +84,27 @@ def write_retrieval_goldens(out: Path) -> Path:
     return path
 
 
+def recent_slots_cases() -> list[dict]:
+    cases = []
+    for case in golden_cases():
+        prompt = renumber_by_recency(render_prompt(case["messages"], 64, case.get("request_tools")))
+        cases.append({"name": case["name"], "prompt_text": prompt.text, "prompt_head": prompt.head,
+                      "slots": prompt.slots.to_json(), "target_text": render_target(case["target"], prompt)})
+    return cases
+
+
+def write_recent_slots_goldens(out: Path) -> Path:
+    path = out / "recent_slots.jsonl"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in recent_slots_cases()), encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden" / "retrieval")
-    print(write_retrieval_goldens(parser.parse_args().out))
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden")
+    out = parser.parse_args().out
+    print(write_retrieval_goldens(out / "retrieval"))
+    print(write_recent_slots_goldens(out))
 
 
 if __name__ == "__main__":

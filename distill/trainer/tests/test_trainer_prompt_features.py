@@ -1,6 +1,7 @@
-"""Prompt feature retrieval_hint: the trainer picks the neighbours the golden files pin (the Swift
+"""Prompt features. retrieval_hint: the trainer picks the neighbours the golden files pin (the Swift
 engine tests the same files), training prompts never see their own answer, and a trained
-specialist records the feature and carries its index."""
+specialist records the feature and carries its index. recent_slots: the latest value is <S0>,
+answers restore to the recorded ones, and the golden file pins the renumbered prompts."""
 
 import json
 from pathlib import Path
@@ -9,13 +10,18 @@ import numpy as np
 from accelerate import Accelerator
 
 from distill.trainer.dataset import Example
-from distill.trainer.prompt import render_prompt
+from distill.trainer.golden import CASE_TOOLS, golden_cases
+from distill.trainer.golden_features import recent_slots_cases
+from distill.trainer.prompt import parse_response, render_prompt, render_target
 from distill.trainer.retrieval import HINT, Embedder, RetrievalIndex, answer_hint, query_text, with_hint
 from distill.trainer.run import Options, train_cluster
+from distill.trainer.slot_order import renumber_by_recency
+from distill.trainer.slots import restore_response
 from distill.trainer.tests.test_trainer_run import TINY
 from distill.trainer.tests.trainer_fixtures import booking_examples, write_cluster
 
 GOLDEN = Path(__file__).parent / "golden" / "retrieval"
+RECENT_SLOTS = Path(__file__).parent / "golden" / "recent_slots.jsonl"
 
 
 class WordEmbedder:
@@ -61,13 +67,38 @@ def test_training_hints_leave_the_example_out_and_skip_repeated_hints():
 
 def test_a_hinted_specialist_records_the_feature_and_saves_its_index(tmp_path):
     write_cluster(tmp_path, "c001", booking_examples(60))
-    options = Options(recipe="scratch", max_steps=4, recipe_overrides={**TINY, "retrieval_hint": 2}, eval_examples=4)
+    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True}
+    options = Options(recipe="scratch", max_steps=4, recipe_overrides=overrides, eval_examples=4)
     entry = train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)
     out = Path(entry["specialist"])
     info = json.loads((out / "specialist.json").read_text())
-    assert info["prompt_features"] == ["retrieval_hint"] and info["retrieval"]["k"] == 2
+    assert info["prompt_features"] == ["retrieval_hint", "recent_slots"] and info["retrieval"]["k"] == 2
     index = RetrievalIndex.load(out)
     assert len(index.hints) == info["examples"]["train"] == info["retrieval"]["entries"]
     assert '{"name":"book_table","arguments":' in index.hints
     added = {t["content"] for t in json.loads((out / "tokenizer.json").read_text())["added_tokens"]}
     assert HINT in added
+
+
+def test_recent_slots_number_the_latest_value_first_and_restore_the_answer():
+    messages = [{"role": "user", "content": "Book a flight from JFK to LAX."},
+                {"role": "assistant", "content": None, "tool_calls": [
+                    {"name": "book_flight", "arguments": {"travel_from": "JFK", "travel_to": "LAX"}}]},
+                {"role": "tool", "content": '{"booking_id": "5431449"}'},
+                {"role": "user", "content": "Cancel it, my token is ABC123."}]
+    target = {"content": None, "tool_calls": [
+        {"name": "cancel_booking", "arguments": {"access_token": "ABC123", "booking_id": "5431449"}}]}
+    prompt = renumber_by_recency(render_prompt(messages))
+    assert prompt.text.endswith("my token is <S0>.<|answer|>") and "booking_id\":<S1>" in prompt.text
+    assert render_target(target, prompt) == ('{"content":null,"tool_calls":[{"name":"cancel_booking",'
+                                             '"arguments":{"access_token":<S0>,"booking_id":<S1>}}]}')
+    for case in golden_cases():
+        prompt = renumber_by_recency(render_prompt(case["messages"], 64, case.get("request_tools")))
+        answer = restore_response(parse_response(render_target(case["target"], prompt)), prompt.slots,
+                                  case.get("request_tools") or CASE_TOOLS)
+        assert [c["name"] for c in answer["tool_calls"]] == [c["name"] for c in case["target"]["tool_calls"]]
+
+
+def test_recent_slots_render_exactly_as_the_golden_file():
+    lines = [json.loads(line) for line in RECENT_SLOTS.read_text(encoding="utf-8").splitlines()]
+    assert lines == recent_slots_cases()
