@@ -13,48 +13,64 @@ enum HopByHopHeaders {
     /// the upstream's), `Accept-Encoding` removed on LLM routes so the upstream answers in identity
     /// encoding and the record holds readable JSON and SSE. (AsyncHTTPClient's path, forward
     /// mode; the direct path writes its head with `UpstreamRequestEncoder`.)
-    static func forUpstream(_ headers: HTTPHeaders, dropAcceptEncoding: Bool) -> HTTPHeaders {
-        let named = connectionTokens(headers)
+    static func forUpstream(_ head: ClientRequestHead, dropAcceptEncoding: Bool) -> HTTPHeaders {
         var out = HTTPHeaders()
-        out.reserveCapacity(headers.count)
-        for (name, value) in headers {
-            let lower = name.lowercased()
-            if names.contains(lower) || lower == "host" || named.contains(lower) { continue }
+        out.reserveCapacity(head.fields.count)
+        for field in head.fields {
+            let lower = field.name.lowercased()
+            if names.contains(lower) || lower == "host" || head.connectionTokens.contains(lower) { continue }
             if dropAcceptEncoding && lower == "accept-encoding" { continue }
             // The proxy answers `Expect: 100-continue` itself (ProxyHandler+RequestBody).
             if lower == "expect" { continue }
-            out.add(name: name, value: value)
-        }
-        return out
-    }
-
-    /// Headers to send back to the client (from the fields as parsed or converted): hop-by-hop
-    /// fields removed; framing is redone by NIO (content-length kept, chunked added when the
-    /// length is unknown).
-    static func forClient(_ fields: [HTTPHeaderField]) -> HTTPHeaders {
-        var named: Set<String> = []
-        for field in fields where field.name.utf8.count == 10 && field.name.lowercased() == "connection" {
-            named.formUnion(UpstreamResponseFramer.Framing.tokens(field.value))
-        }
-        var out = HTTPHeaders()
-        out.reserveCapacity(fields.count)
-        for field in fields {
-            let lower = field.name.lowercased()
-            if names.contains(lower) || named.contains(lower) { continue }
             out.add(name: field.name, value: field.value)
         }
         return out
     }
 
-    static func connectionTokens(_ headers: HTTPHeaders) -> Set<String> {
-        var tokens: Set<String> = []
-        for value in headers["connection"] { tokens.formUnion(UpstreamResponseFramer.Framing.tokens(value)) }
-        return tokens
+    /// Fields to send back to the client (from the fields as parsed or converted): hop-by-hop
+    /// fields removed; framing is redone on the way out (content-length kept, chunked added when
+    /// the length is unknown).
+    static func forClient(_ fields: [HTTPHeaderField]) -> [HTTPHeaderField] {
+        var named: Set<String> = []
+        for field in fields where field.name.utf8.count == 10 && field.name.lowercased() == "connection" {
+            named.formUnion(UpstreamResponseFramer.Framing.tokens(field.value))
+        }
+        var out: [HTTPHeaderField] = []
+        out.reserveCapacity(fields.count + 2)
+        for field in fields where !isHopByHop(field.name, named: named) {
+            out.append(field)
+        }
+        return out
+    }
+
+    /// Whether a response field stays on this hop (most names are not among them: their
+    /// length is compared before lowercasing).
+    private static func isHopByHop(_ name: String, named: Set<String>) -> Bool {
+        switch name.utf8.count {
+        case 2, 7, 10, 16, 17, 18, 19:
+            let lower = name.lowercased()
+            return names.contains(lower) || (!named.isEmpty && named.contains(lower))
+        default:
+            return !named.isEmpty && named.contains(name.lowercased())
+        }
     }
 
     /// The fields in wire order, names as received.
     static func fields(_ headers: HTTPHeaders) -> [HTTPHeaderField] {
         headers.map { HTTPHeaderField($0.name, $0.value) }
     }
-}
 
+    /// Sets a field: those of that name (case-insensitively; `name` lowercase) removed, the new
+    /// one appended (as NIO's `HTTPHeaders.replaceOrAdd`).
+    static func replaceOrAdd(_ name: String, _ value: String, in fields: inout [HTTPHeaderField]) {
+        let count = name.utf8.count
+        fields.removeAll { $0.name.utf8.count == count && $0.name.lowercased() == name }
+        fields.append(HTTPHeaderField(name, value))
+    }
+
+    /// Whether a field is present (case-insensitively; `name` lowercase).
+    static func contains(_ name: String, in fields: [HTTPHeaderField]) -> Bool {
+        let count = name.utf8.count
+        return fields.contains { $0.name.utf8.count == count && $0.name.lowercased() == name }
+    }
+}

@@ -6,12 +6,12 @@ import UnderstudyWire
 /// (same event loop, kept alive across requests), its response parts come back synchronously.
 extension ProxyHandler {
     func startDirect(
-        head: HTTPRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
+        head: ClientRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
     ) {
         guard let context else { return }
         let framing = UpstreamRequestEncoder.framing(head, heldLength: heldBody?.readableBytes)
-        let target = head.uri.hasPrefix("/") ? head.uri : "/" + head.uri
-        var encoded = context.channel.allocator.buffer(capacity: 512 + head.headers.count * 48)
+        let target = head.target.hasPrefix("/") ? head.target : "/" + head.target
+        var encoded = context.channel.allocator.buffer(capacity: 512 + head.fields.count * 48)
         UpstreamRequestEncoder.writeHead(
             head, path: upstream.basePath.isEmpty ? target : upstream.basePath + target, host: upstreamAuthority,
             dropAcceptEncoding: endpoint != nil, framing: framing, into: &encoded)
@@ -24,7 +24,7 @@ extension ProxyHandler {
         }
         pipe = nil
         directInFlight = heldBody == nil
-        connection.start(encoded, chunked: framing == .chunked, isHEAD: head.method == .HEAD, to: upstream,
+        connection.start(encoded, chunked: framing == .chunked, isHEAD: head.isHEAD, to: upstream,
                          generation: generation)
         if let heldBody {
             if heldBody.readableBytes > 0 { connection.writeBody(heldBody) }

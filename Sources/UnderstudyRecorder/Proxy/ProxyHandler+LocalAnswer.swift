@@ -5,7 +5,7 @@ import UnderstudyWire
 
 /// An LLM request held by `serve` until its body is complete.
 struct HeldRequest: Sendable {
-    var head: HTTPRequestHead
+    var head: ClientRequestHead
     var endpoint: LLMEndpoint
     var upstream: Upstream
     var generation: Int
@@ -21,8 +21,8 @@ extension ProxyHandler {
         self.held = nil
         guard let answerer = services.answerer, let context else { return }
         let request = LocalAnswerRequest(
-            endpoint: held.endpoint, method: held.head.method.rawValue, target: held.head.uri,
-            headers: HopByHopHeaders.fields(held.head.headers), body: Array(held.body.readableBytesView))
+            endpoint: held.endpoint, method: held.head.method, target: held.head.target,
+            headers: held.head.fields, body: Array(held.body.readableBytesView))
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         context.eventLoop.makeFutureWithTask { await answerer.decide(request) }.whenSuccess { decision in
             handler.value.decided(decision, held: held)
@@ -47,27 +47,28 @@ extension ProxyHandler {
     private func answerLocally(_ response: LocalResponse, generation: Int) {
         guard let context, machine.upstreamHead(generation: generation) else { return }
         captured?.route = response.route
-        var headers = HTTPHeaders()
-        for field in response.headers { headers.add(name: field.name, value: field.value) }
-        headers.replaceOrAdd(name: "x-understudy-route", value: response.header)
+        var headers = response.headers
+        HopByHopHeaders.replaceOrAdd("x-understudy-route", response.header, in: &headers)
         let isStream = SSEParser.isEventStream(response.headers)
-        if !isStream { headers.replaceOrAdd(name: "content-length", value: String(response.chunks.reduce(0) { $0 + $1.count })) }
+        if !isStream {
+            HopByHopHeaders.replaceOrAdd("content-length", String(response.chunks.reduce(0) { $0 + $1.count }), in: &headers)
+        }
         responseHasLength = !isStream
         if requestVersion == .http1_0 {
             if case .active(let request) = machine.state, request.keepAlive, responseHasLength {
-                headers.replaceOrAdd(name: "connection", value: "keep-alive")
+                HopByHopHeaders.replaceOrAdd("connection", "keep-alive", in: &headers)
             }
         } else if case .active(let request) = machine.state, !request.keepAlive {
-            headers.replaceOrAdd(name: "connection", value: "close")
+            HopByHopHeaders.replaceOrAdd("connection", "close", in: &headers)
         }
-        captured?.responseHead(status: response.status, headers: HopByHopHeaders.fields(headers))
-        let status = HTTPResponseStatus(statusCode: response.status)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: requestVersion, status: status, headers: headers))),
-                      promise: nil)
+        captured?.responseHead(status: response.status, headers: headers)
+        writeResponseHead(status: response.status, reason: HTTPResponseStatus(statusCode: response.status).reasonPhrase,
+                          fields: headers, promise: nil)
         for chunk in response.chunks where !chunk.isEmpty {
             let buffer = context.channel.allocator.buffer(bytes: chunk)
             captured?.appendResponseBody(buffer)
-            context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+            writeResponseBody(buffer, promise: nil)
+            flushClient()
         }
         upstreamEnd(generation: generation)
         // Not the end of an upstream read: nothing else flushes what upstreamEnd wrote.

@@ -14,10 +14,10 @@ import NIOHTTP1
 extension ProxyHandler {
     /// Checks the request's `Expect` field; answers 417 (and returns false) for an expectation
     /// the proxy cannot meet.
-    func expectation(_ head: HTTPRequestHead, generation: Int) -> Bool {
+    func expectation(_ head: ClientRequestHead, generation: Int) -> Bool {
         continueWanted = false
         closeAfterResponse = false
-        guard let value = head.headers.first(name: "expect") else { return true }
+        guard let value = head.expect else { return true }
         // HTTP/1.0 clients cannot mean it (RFC 9110 §10.1.1: ignore it).
         guard head.version.major == 1, head.version.minor >= 1 else { return true }
         guard value.lowercased() == "100-continue" else {
@@ -32,11 +32,10 @@ extension ProxyHandler {
 
     /// Tells the client to send its body, once, unless a final response went out already.
     func sendContinue() {
-        guard continueWanted, let context else { return }
+        guard continueWanted, context != nil else { return }
         continueWanted = false
         guard case .active(let request) = machine.state, !request.responseStarted, !request.requestEnded else { return }
-        let head = HTTPResponseHead(version: requestVersion, status: .continue)
-        context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
+        writeContinue()
     }
 
     /// Called when a final response starts: true when the client still waits for `100 Continue`
@@ -69,8 +68,10 @@ extension ProxyHandler {
         context.read()
     }
 
-    /// Whether the request body's way upstream (pipe or direct connection) takes no more now.
+    /// Whether the client is not to be read now: the request body's way upstream (pipe or direct
+    /// connection) takes no more, or a pipelined request waits for the response before it.
     private var bodyPathFull: Bool {
+        if pipelinedInputWaiting { return true }
         if directInFlight { return direct?.isFull == true }
         return pipe?.isFull == true
     }

@@ -9,6 +9,11 @@ import UnderstudyWire
 /// it arrives, streams the response back part by part (flushing each, so SSE events reach the
 /// agent as they come), and hands the whole exchange to the recorder at the end. The decisions
 /// are made by `ProxyConnectionStateMachine`; this class does the I/O.
+///
+/// Two ways in: raw mode (reverse proxy and `serve`), where `ClientBytesHandler` hands it the
+/// client's bytes and `ClientRequestFramer` frames them (`+ClientBytes`) and responses go out as
+/// bytes (`ClientResponseEncoder`); or NIO's HTTP/1.1 server codec in front (forward mode), where
+/// requests arrive as `HTTPServerRequestPart`s and responses leave as parts (`+ClientWrites`).
 final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundIn = Never
@@ -33,6 +38,17 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// The response went out before `100 Continue`: close the connection after it.
     var closeAfterResponse = false
     var requestVersion = HTTPVersion.http1_1
+    /// The request in flight is a HEAD (its response has no body).
+    var requestIsHEAD = false
+    /// Raw mode: frames the client's bytes (nil: NIO's codec in front, forward mode).
+    var requestFramer: ClientRequestFramer?
+    /// Raw mode: client bytes not framed yet (a pipelined request waits here for the response
+    /// before it).
+    var input = ByteBuffer()
+    /// Raw mode: `drainInput` is running (a response that completes inside it must not re-enter).
+    var draining = false
+    /// Raw mode: the response body is chunk-framed here (its length is unknown, HTTP/1.1).
+    var responseChunked = false
     private var upstreamName = ""
     private var upstreamURL = ""
     private(set) var upstreamAuthority = ""
@@ -53,9 +69,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var nextRoute: ForwardRoute?
     private var route: ForwardRoute?
 
-    init(services: ProxyServices, route: ForwardRoute? = nil) {
+    /// `raw`: the client's bytes come from `ClientBytesHandler` (no HTTP codec in the pipeline).
+    init(services: ProxyServices, route: ForwardRoute? = nil, raw: Bool = false) {
         self.services = services
         self.connectionRoute = route
+        if raw { requestFramer = ClientRequestFramer(maxHeadBytes: services.configuration.maxHeaderBytes) }
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -73,54 +91,62 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     // MARK: client → proxy
 
+    /// Forward mode: request parts from NIO's HTTP/1.1 server codec.
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head(let head): requestHead(head, context: context)
-        case .body(let buffer):
-            guard machine.requestBody() == .forward else { return }
-            captured?.appendRequestBody(buffer)
-            services.metrics.requestBytes.increment(by: Int64(buffer.readableBytes))
-            if held != nil {
-                held?.body.writeImmutableBuffer(buffer)
-            } else if directInFlight {
-                direct?.writeBody(buffer)
-            } else {
-                pipe?.write(buffer)
-            }
-        case .end:
-            switch machine.requestEnd() {
-            case .endUpstreamBody:
-                if let held { consult(held) } else if directInFlight { direct?.endBody() } else { pipe?.finish() }
-            case .responseAlreadyDone(let close): close ? context.close(promise: nil) : responseComplete(context)
-            case .none: break
-            }
+        case .head(let head): requestHead(ClientRequestHead(head), context: context)
+        case .body(let buffer): requestBody(buffer)
+        case .end: requestEnd(context)
         }
     }
 
-    private func requestHead(_ head: HTTPRequestHead, context: ChannelHandlerContext) {
+    func requestBody(_ buffer: ByteBuffer) {
+        guard machine.requestBody() == .forward else { return }
+        captured?.appendRequestBody(buffer)
+        services.metrics.requestBytes.increment(by: Int64(buffer.readableBytes))
+        if held != nil {
+            held?.body.writeImmutableBuffer(buffer)
+        } else if directInFlight {
+            direct?.writeBody(buffer)
+        } else {
+            pipe?.write(buffer)
+        }
+    }
+
+    func requestEnd(_ context: ChannelHandlerContext) {
+        switch machine.requestEnd() {
+        case .endUpstreamBody:
+            if let held { consult(held) } else if directInFlight { direct?.endBody() } else { pipe?.finish() }
+        case .responseAlreadyDone(let close): close ? context.close(promise: nil) : responseComplete(context)
+        case .none: break
+        }
+    }
+
+    func requestHead(_ head: ClientRequestHead, context: ChannelHandlerContext) {
         timeouts?.requestHeadReceived()
-        guard case .startUpstream(let generation) = machine.requestHead(keepAlive: head.isKeepAlive) else {
+        guard case .startUpstream(let generation) = machine.requestHead(keepAlive: head.keepAlive) else {
             context.close(promise: nil)
             return
         }
         let configuration = services.configuration
-        let fields = HopByHopHeaders.fields(head.headers)
-        let endpoint = LLMEndpoint.classify(method: head.method.rawValue, target: head.uri, headers: fields)
+        let fields = head.fields
+        let endpoint = LLMEndpoint.classify(method: head.method, target: head.target, headers: fields)
         services.metrics.request(provider: endpoint?.provider.rawValue)
         services.metrics.inFlight.increment()
         requestVersion = head.version
+        requestIsHEAD = head.isHEAD
         readWithheld = false
         route = nextRoute ?? connectionRoute
         nextRoute = nil
         var captured = CapturedExchange(
             capture: Exchange.Capture(mode: route == nil ? .reverse : .forward, listener: services.listenerLabel,
                                       client: clientAddress),
-            method: head.method.rawValue, target: head.uri, headers: fields, bodyLimit: configuration.bodyLimit)
+            method: head.method, target: head.target, headers: fields, bodyLimit: configuration.bodyLimit)
         captured.endpoint = endpoint
 
         guard let upstream = route?.upstream ?? configuration.upstreams.route(endpoint) else {
             self.captured = captured
-            let message = "no upstream is configured for \(head.uri); add --upstream default=URL"
+            let message = "no upstream is configured for \(head.target); add --upstream default=URL"
             sendProxyError(status: .badGateway, type: "no_upstream", message: message, generation: generation,
                            outcome: .proxyError)
             return
@@ -148,7 +174,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Sends the request upstream: its body streamed as it arrives, or the held body at once.
     func startUpstream(
-        head: HTTPRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
+        head: ClientRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
     ) {
         guard let context else { return }
         // Reverse mode (and `serve`): the direct path. Forward mode keeps AsyncHTTPClient, with
@@ -157,10 +183,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             startDirect(head: head, upstream: upstream, endpoint: endpoint, generation: generation, heldBody: heldBody)
             return
         }
-        let headers = HopByHopHeaders.forUpstream(head.headers, dropAcceptEncoding: endpoint != nil)
+        let headers = HopByHopHeaders.forUpstream(head, dropAcceptEncoding: endpoint != nil)
         var body: HTTPClient.Body?
-        let length = head.headers.first(name: "content-length").flatMap { Int64($0) }
-        let chunked = head.headers.contains(name: "transfer-encoding")
+        let length = head.contentLength.map { Int64($0) }
+        let chunked = head.hasTransferEncoding
         if let heldBody {
             pipe = nil
             if heldBody.readableBytes > 0 || chunked || length != nil { body = .byteBuffer(heldBody) }
@@ -174,7 +200,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         do {
             let request = try HTTPClient.Request(
-                url: upstream.url(for: head.uri, baseURL: upstreamURL), method: head.method, headers: headers, body: body)
+                url: upstream.url(for: head.target, baseURL: upstreamURL), method: HTTPMethod(rawValue: head.method),
+                headers: headers, body: body)
             let delegate = UpstreamResponseDelegate(handler: self, generation: generation, eventLoop: context.eventLoop)
             // `.delegate(on:)`, not `.delegateAndChannel(on:)`: a required event loop makes
             // AsyncHTTPClient open an "overflow" connection whenever that loop has no idle one and
@@ -196,57 +223,47 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// write is flushed at once; without (the direct path) it is flushed at the end of the
     /// upstream read (`upstreamReadComplete`), so a small answer leaves in one write.
     func upstreamHead(_ head: HTTPResponseHead, generation: Int, promise: EventLoopPromise<Void>?) {
-        upstreamHead(status: head.status, fields: HopByHopHeaders.fields(head.headers), generation: generation,
-                     promise: promise)
+        upstreamHead(status: Int(head.status.code), reason: head.status.reasonPhrase,
+                     fields: HopByHopHeaders.fields(head.headers), generation: generation, promise: promise)
     }
 
     /// The response head as the direct path's framer parsed it.
     func upstreamHead(_ head: HTTP1Head, generation: Int) {
-        let status = HTTPResponseStatus(statusCode: head.status ?? 502, reasonPhrase: head.reason ?? "")
-        upstreamHead(status: status, fields: head.headers, generation: generation, promise: nil)
+        upstreamHead(status: head.status ?? 502, reason: head.reason ?? "", fields: head.headers,
+                     generation: generation, promise: nil)
     }
 
     private func upstreamHead(
-        status: HTTPResponseStatus, fields: [HTTPHeaderField], generation: Int, promise: EventLoopPromise<Void>?
+        status: Int, reason: String, fields: [HTTPHeaderField], generation: Int, promise: EventLoopPromise<Void>?
     ) {
-        guard let context, machine.upstreamHead(generation: generation) else {
+        guard context != nil, machine.upstreamHead(generation: generation) else {
             promise?.succeed()
             return
         }
         services.metrics.firstByte.recordNanoseconds((NIODeadline.now() - (captured?.startUptime ?? .now())).nanoseconds)
-        captured?.responseHead(status: Int(status.code), headers: fields)
+        captured?.responseHead(status: status, headers: fields)
         var headers = HopByHopHeaders.forClient(fields)
-        responseHasLength = headers.contains(name: "content-length")
+        responseHasLength = HopByHopHeaders.contains("content-length", in: headers)
         if requestVersion == .http1_0 {
             if case .active(let request) = machine.state, request.keepAlive, responseHasLength {
-                headers.replaceOrAdd(name: "connection", value: "keep-alive")
+                HopByHopHeaders.replaceOrAdd("connection", "keep-alive", in: &headers)
             }
         } else if case .active(let request) = machine.state, !request.keepAlive {
-            headers.replaceOrAdd(name: "connection", value: "close")
+            HopByHopHeaders.replaceOrAdd("connection", "close", in: &headers)
         }
-        if let routeHeader { headers.replaceOrAdd(name: "x-understudy-route", value: routeHeader) }
-        if finalResponseBeforeContinue() { headers.replaceOrAdd(name: "connection", value: "close") }
-        let response = HTTPResponseHead(version: requestVersion, status: status, headers: headers)
-        write(.head(response), context: context, promise: promise)
+        if let routeHeader { HopByHopHeaders.replaceOrAdd("x-understudy-route", routeHeader, in: &headers) }
+        if finalResponseBeforeContinue() { HopByHopHeaders.replaceOrAdd("connection", "close", in: &headers) }
+        writeResponseHead(status: status, reason: reason, fields: headers, promise: promise)
     }
 
     func upstreamBody(_ buffer: ByteBuffer, generation: Int, promise: EventLoopPromise<Void>?) {
-        guard let context, machine.isCurrent(generation) else {
+        guard context != nil, machine.isCurrent(generation) else {
             promise?.succeed()
             return
         }
         captured?.appendResponseBody(buffer)
         services.metrics.responseBytes.increment(by: Int64(buffer.readableBytes))
-        write(.body(.byteBuffer(buffer)), context: context, promise: promise)
-    }
-
-    private func write(_ part: HTTPServerResponsePart, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
-        if let promise {
-            context.writeAndFlush(wrapOutboundOut(part), promise: promise)
-        } else {
-            context.write(wrapOutboundOut(part), promise: nil)
-            clientFlushPending = true
-        }
+        writeResponseBody(buffer, promise: promise)
     }
 
     func upstreamEnd(generation: Int) {
@@ -270,15 +287,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if close || closeAfter {
                 closeAfterResponse = false
                 clientFlushPending = false
-                context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
-                    channel.close(promise: nil)
-                }
-            } else if route == nil {
-                // The direct path: flushed with the rest of this upstream read.
-                context.write(wrapOutboundOut(.end(nil)), promise: nil)
-                clientFlushPending = true
+                let written = context.eventLoop.makePromise(of: Void.self)
+                written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+                writeResponseEnd(flush: true, promise: written)
             } else {
-                context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+                // The direct path: flushed with the rest of this upstream read.
+                writeResponseEnd(flush: route != nil, promise: nil)
             }
             if !(close || closeAfter), case .idle = machine.state {
                 responseComplete(context)
@@ -350,7 +364,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if machine.closeRequested, case .idle = machine.state {
             flushClient()
             context.close(promise: nil)
+            return
         }
+        // Raw mode: a pipelined request that waited for this response goes now.
+        if requestFramer != nil, input.readableBytes > 0 { drainInput() }
     }
 
     func sendProxyError(
@@ -366,23 +383,22 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         var body: [UInt8] = []
         let error: JSONValue = ["error": ["message": .string(message), "type": .string(type), "code": .int(Int(status.code))]]
         error.write(to: &body)
-        var headers = HTTPHeaders()
-        headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(body.count))
+        var headers = [HTTPHeaderField("content-type", "application/json"), HTTPHeaderField("content-length", String(body.count))]
         let close = close || finalResponseBeforeContinue()
-        if close { headers.add(name: "connection", value: "close") }
+        if close { headers.append(HTTPHeaderField("connection", "close")) }
         let buffer = context.channel.allocator.buffer(bytes: body)
-        captured?.responseHead(status: Int(status.code), headers: HopByHopHeaders.fields(headers))
+        captured?.responseHead(status: Int(status.code), headers: headers)
         captured?.appendResponseBody(buffer)
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: requestVersion, status: status, headers: headers))),
-                      promise: nil)
-        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
-        let written = context.writeAndFlush(wrapOutboundOut(.end(nil)))
+        writeResponseHead(status: Int(status.code), reason: status.reasonPhrase, fields: headers, promise: nil)
+        writeResponseBody(buffer, promise: nil)
         if close {
-            written.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+            let written = context.eventLoop.makePromise(of: Void.self)
+            written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+            writeResponseEnd(flush: true, promise: written)
             closeAfterResponse = false
-        } else if case .idle = machine.state {
-            responseComplete(context)
+        } else {
+            writeResponseEnd(flush: true, promise: nil)
+            if case .idle = machine.state { responseComplete(context) }
         }
     }
 

@@ -26,9 +26,7 @@ public final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableCha
         let status: HTTPResponseStatus = overflow ? .requestHeaderFieldsTooLarge : .badRequest
         onBadRequest(Int(status.code))
         if !responseInProgress {
-            let text = overflow
-                ? #"{"error":{"message":"understudy: request headers are too large","type":"headers_too_large","code":431}}"#
-                : #"{"error":{"message":"understudy: malformed HTTP request","type":"bad_request","code":400}}"#
+            let text = Self.body(for: status)
             var headers = HTTPHeaders()
             headers.add(name: "connection", value: "close")
             headers.add(name: "content-type", value: "application/json")
@@ -50,5 +48,19 @@ public final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableCha
         case .body: break
         }
         context.write(data, promise: promise)
+    }
+
+    /// The JSON error body for 431 and 400.
+    static func body(for status: HTTPResponseStatus) -> String {
+        status == .requestHeaderFieldsTooLarge
+            ? #"{"error":{"message":"understudy: request headers are too large","type":"headers_too_large","code":431}}"#
+            : #"{"error":{"message":"understudy: malformed HTTP request","type":"bad_request","code":400}}"#
+    }
+
+    /// The whole answer as bytes, for the proxy's raw mode (no HTTP codec in its pipeline).
+    static func rawAnswer(status: HTTPResponseStatus, allocator: ByteBufferAllocator) -> ByteBuffer {
+        let text = body(for: status)
+        return allocator.buffer(string: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nconnection: close\r\n"
+            + "content-type: application/json\r\ncontent-length: \(text.utf8.count)\r\n\r\n" + text)
     }
 }

@@ -83,6 +83,14 @@ public final class ReverseProxy: Sendable {
             headerTimeout: .milliseconds(Int64(configuration.headerTimeoutSeconds * 1000)),
             idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)),
             onHeaderTimeout: { metrics.badRequest(status: 408) }))
+        guard let forward = services.forward else {
+            // Raw mode: the client's bytes are framed by the proxy handler itself.
+            let proxy = ProxyHandler(services: services, raw: true)
+            try pipeline.addHandler(ClientBytesHandler(proxy: proxy))
+            try pipeline.addHandler(proxy)
+            return
+        }
+        // Forward mode (CONNECT and absolute-form requests on the same listener): NIO's codec.
         try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
         var decoderConfiguration = NIOHTTPDecoderLimitConfiguration()
         decoderConfiguration.maxHeaderListSize = configuration.maxHeaderBytes
@@ -91,9 +99,7 @@ public final class ReverseProxy: Sendable {
             HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes, informationalResponseStrategy: .drop, limitConfiguration: decoderConfiguration)))
         try pipeline.addHandler(HTTPServerPipelineHandler())
         try pipeline.addHandler(ProxyProtocolErrorHandler(onBadRequest: { metrics.badRequest(status: $0) }))
-        if let forward = services.forward {
-            try pipeline.addHandler(ForwardConnectHandler(forward: forward, services: services))
-        }
+        try pipeline.addHandler(ForwardConnectHandler(forward: forward, services: services))
         try pipeline.addHandler(ProxyHandler(services: services))
     }
 

@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHTTP1
 
 /// Writes the direct path's requests to the upstream as bytes: the client's head rewritten in
 /// one pass (hop-by-hop fields and `Expect` dropped, `Host` set to the upstream's, the path
@@ -19,36 +18,36 @@ enum UpstreamRequestEncoder {
 
     /// The framing for a request whose body streams as it arrives (nil: not yet known) or is
     /// held whole (`heldLength`).
-    static func framing(_ head: HTTPRequestHead, heldLength: Int?) -> Framing {
-        let chunked = head.headers.contains(name: "transfer-encoding")
-        let declared = head.headers.first(name: "content-length").flatMap { Int($0) }
+    static func framing(_ head: ClientRequestHead, heldLength: Int?) -> Framing {
+        let chunked = head.hasTransferEncoding
+        let declared = head.contentLength
         if let heldLength {
             return heldLength > 0 || chunked || declared != nil ? .length(heldLength) : .none
         }
         if let declared { return .length(declared) }
         if chunked { return .chunked }
         switch head.method {
-        case .POST, .PUT, .PATCH: return .length(0)
+        case "POST", "PUT", "PATCH": return .length(0)
         default: return .none
         }
     }
 
     /// Writes the request head for the upstream.
     static func writeHead(
-        _ head: HTTPRequestHead, path: String, host: String, dropAcceptEncoding: Bool, framing: Framing,
+        _ head: ClientRequestHead, path: String, host: String, dropAcceptEncoding: Bool, framing: Framing,
         into buffer: inout ByteBuffer
     ) {
-        buffer.writeString(head.method.rawValue)
+        buffer.writeString(head.method)
         buffer.writeStaticString(" ")
         buffer.writeString(path)
         buffer.writeStaticString(" HTTP/1.1\r\nhost: ")
         buffer.writeString(host)
         buffer.writeStaticString("\r\n")
-        let named = head.headers.contains(name: "connection") ? HopByHopHeaders.connectionTokens(head.headers) : []
-        for (name, value) in head.headers where keep(name, dropAcceptEncoding: dropAcceptEncoding, named: named) {
-            buffer.writeString(name)
+        let named = head.connectionTokens
+        for field in head.fields where keep(field.name, dropAcceptEncoding: dropAcceptEncoding, named: named) {
+            buffer.writeString(field.name)
             buffer.writeStaticString(": ")
-            buffer.writeString(value)
+            buffer.writeString(field.value)
             buffer.writeStaticString("\r\n")
         }
         switch framing {
@@ -64,7 +63,7 @@ enum UpstreamRequestEncoder {
     }
 
     /// Whether a client header goes upstream as it is (framing fields are written separately).
-    private static func keep(_ name: String, dropAcceptEncoding: Bool, named: Set<String>) -> Bool {
+    private static func keep(_ name: String, dropAcceptEncoding: Bool, named: [String]) -> Bool {
         // Most names are not among the dropped ones: compare lengths before lowercasing.
         switch name.utf8.count {
         case 2, 4, 6, 7, 10, 14, 15, 16, 17, 18, 19:

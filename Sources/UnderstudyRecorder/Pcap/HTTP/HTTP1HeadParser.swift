@@ -4,12 +4,22 @@ import UnderstudyArchive
 /// Works on byte ranges: one `String` per name and value, none per line (the proxy's direct path
 /// parses every upstream response head with it).
 enum HTTP1HeadParser {
-    enum Failure: Error, Equatable {
+    enum Failure: Error, Equatable, CustomStringConvertible {
         case badStartLine(String)
         case badHeaderLine(String)
+
+        var description: String {
+            switch self {
+            case .badStartLine(let line): "bad start line \"\(line)\""
+            case .badHeaderLine(let line): "bad header line \"\(line)\""
+            }
+        }
     }
 
-    static func parse(_ bytes: [UInt8], kind: HTTP1MessageParser.Kind) throws(Failure) -> HTTP1Head {
+    /// `strict` (what a server owes its clients, RFC 9112 §2.2, §5): field names must be tokens,
+    /// no obsolete line folding, no control characters in the target or the values; the pcap
+    /// importer parses leniently what it overhears.
+    static func parse(_ bytes: [UInt8], kind: HTTP1MessageParser.Kind, strict: Bool = false) throws(Failure) -> HTTP1Head {
         let lines = lineRanges(bytes)
         guard let startLine = lines.first else { throw .badStartLine("") }
         let line = bytes[startLine]
@@ -24,6 +34,10 @@ enum HTTP1HeadParser {
             let target = line[(firstSpace + 1)..<secondSpace]
             let version = line[(secondSpace + 1)...]
             guard isToken(method), version.starts(with: versionPrefix), !target.isEmpty else { throw bad() }
+            if strict {
+                guard version.count == 8, version.last! >= 0x30, version.last! <= 0x39,
+                      !target.contains(where: { $0 < 0x21 || $0 == 0x7f }) else { throw bad() }
+            }
             head = HTTP1Head(method: string(method), target: string(target), version: string(version))
         case .response:
             guard let firstSpace else { throw bad() }
@@ -35,7 +49,7 @@ enum HTTP1HeadParser {
             let reason = secondSpace.map { string(line[($0 + 1)...]) } ?? ""
             head = HTTP1Head(status: status, reason: reason, version: string(version))
         }
-        head.headers = try parseFields(bytes, lines: lines.dropFirst())
+        head.headers = try parseFields(bytes, lines: lines.dropFirst(), strict: strict)
         return head
     }
 
@@ -45,11 +59,16 @@ enum HTTP1HeadParser {
     }
 
     /// Header or trailer field lines; obsolete line folding is joined to the previous field.
-    static func parseFields(_ bytes: [UInt8], lines: ArraySlice<Range<Int>>) throws(Failure) -> [HTTPHeaderField] {
+    static func parseFields(
+        _ bytes: [UInt8], lines: ArraySlice<Range<Int>>, strict: Bool = false
+    ) throws(Failure) -> [HTTPHeaderField] {
         var fields: [HTTPHeaderField] = []
         fields.reserveCapacity(lines.count)
         for range in lines {
             let line = bytes[range]
+            if strict, !isStrictField(line) {
+                throw .badHeaderLine(String(decoding: line.prefix(80), as: UTF8.self))
+            }
             if let first = line.first, first == 0x20 || first == 0x09, !fields.isEmpty {
                 fields[fields.count - 1].value += " " + string(trimmed(line))
                 continue
@@ -82,11 +101,22 @@ enum HTTP1HeadParser {
         return lines
     }
 
+    /// RFC 9110 §5.6.2 `token`: letters, digits and ``!#$%&'*+-.^_`|~``.
     static func isToken(_ bytes: ArraySlice<UInt8>) -> Bool {
         !bytes.isEmpty && bytes.allSatisfy { byte in
-            (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2d || byte == 0x5f || byte == 0x2e || byte == 0x21 || byte == 0x7e
+            switch byte {
+            case 0x30...0x39, 0x41...0x5a, 0x61...0x7a, 0x21, 0x23...0x27, 0x2a, 0x2b, 0x2d, 0x2e, 0x5e...0x60, 0x7c, 0x7e:
+                return true
+            default:
+                return false
+            }
         }
+    }
+
+    /// `name: value` with a token name and no control character but tab in the value.
+    private static func isStrictField(_ line: ArraySlice<UInt8>) -> Bool {
+        guard let colon = line.firstIndex(of: 0x3a), isToken(line[..<colon]) else { return false }
+        return !line[(colon + 1)...].contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7f }
     }
 
     private static let versionPrefix: [UInt8] = Array("HTTP/1.".utf8)

@@ -1,0 +1,227 @@
+import NIOCore
+
+/// Finds the end of one HTTP/1.x message body (RFC 9112 §6) in bytes split in any way, and
+/// returns the body de-chunked as slices of the buffers fed in (never copied). The one body
+/// framing state machine of the project: the proxy's request framer (`ClientRequestFramer`), its
+/// response framer (`UpstreamResponseFramer`) and the pcap importer's `HTTP1MessageParser` all
+/// frame bodies with it. No I/O.
+///
+/// ```swift
+/// var body = HTTP1BodyFramer(.chunked)
+/// var bytes = ByteBuffer(string: "2\r\nhi\r\n0\r\n\r\n")
+/// while let event = try body.next(&bytes) { … }   // .data("hi"), .end(trailers: [])
+/// ```
+public struct HTTP1BodyFramer: Sendable {
+    public enum Framing: Equatable, Sendable {
+        /// `Content-Length: n`.
+        case length(Int)
+        /// `Transfer-Encoding: chunked`.
+        case chunked
+        /// A response without either: the body runs until the connection closes.
+        case untilClose
+    }
+
+    public enum Event: Equatable, Sendable {
+        /// Body bytes, de-chunked (a slice of the buffer fed in).
+        case data(ByteBuffer)
+        /// The body ended; the trailer section's bytes (empty when there was none).
+        case end(trailers: [UInt8])
+    }
+
+    /// What broke the framing, and at which byte of the body (framing bytes counted).
+    public struct Failure: Error, Equatable, CustomStringConvertible {
+        public let reason: String
+        public let offset: Int
+        public var description: String { "\(reason) at byte \(offset) of the body" }
+    }
+
+    private enum State: Equatable, Sendable {
+        case fixed(remaining: Int)
+        case chunkSize
+        case chunkData(remaining: Int)
+        case chunkDataEnd
+        case trailers
+        case untilClose
+        /// Complete: `.end` is the next event.
+        case ended
+        /// `.end` was returned.
+        case done
+        case failed
+    }
+
+    private var state: State
+    /// A chunk-size line or trailer section split across reads.
+    private var lines: HTTP1HeadCollector
+    private var trailers: [UInt8] = []
+    /// Bytes of the body consumed so far, framing included (for error messages).
+    public private(set) var offset = 0
+
+    public init(_ framing: Framing, maxTrailerBytes: Int = 64 * 1024) {
+        switch framing {
+        case .length(let length): state = length > 0 ? .fixed(remaining: length) : .ended
+        case .chunked: state = .chunkSize
+        case .untilClose: state = .untilClose
+        }
+        lines = HTTP1HeadCollector(maxBytes: maxTrailerBytes)
+    }
+
+    /// The body's end was returned.
+    public var isDone: Bool { state == .done }
+
+    /// Inside a length-delimited stretch (content length, or chunk data) with `count` bytes to go
+    /// at least: a gap of fewer bytes leaves the framing intact (pcap).
+    public var remainingInStretch: Int? {
+        switch state {
+        case .fixed(let remaining), .chunkData(let remaining): return remaining
+        default: return nil
+        }
+    }
+
+    /// The next event, consuming what it used from `buffer`; nil when more bytes are needed (or
+    /// after the end).
+    public mutating func next(_ buffer: inout ByteBuffer) throws(Failure) -> Event? {
+        while true {
+            switch state {
+            case .ended:
+                state = .done
+                return .end(trailers: trailers)
+            case .done:
+                return nil
+            case .failed:
+                throw Failure(reason: "the body framing was lost earlier", offset: offset)
+            default:
+                break
+            }
+            guard buffer.readableBytes > 0 else { return nil }
+            switch state {
+            case .fixed(let remaining):
+                let slice = take(min(remaining, buffer.readableBytes), from: &buffer)
+                state = slice.readableBytes == remaining ? .ended : .fixed(remaining: remaining - slice.readableBytes)
+                return .data(slice)
+            case .chunkData(let remaining):
+                let slice = take(min(remaining, buffer.readableBytes), from: &buffer)
+                state = slice.readableBytes == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - slice.readableBytes)
+                return .data(slice)
+            case .untilClose:
+                return .data(take(buffer.readableBytes, from: &buffer))
+            case .chunkDataEnd:
+                let byte = buffer.readInteger(as: UInt8.self)!
+                offset += 1
+                if byte == 0x0a {
+                    state = .chunkSize
+                } else if byte != 0x0d {
+                    throw fail("chunk data not followed by CRLF")
+                }
+            case .chunkSize:
+                guard let line = try takeLine(&buffer) else { return nil }
+                try chunkSize(line)
+            case .trailers:
+                let before = buffer.readableBytes
+                let section: [UInt8]?
+                do {
+                    section = try lines.take(&buffer, atLineStart: true)
+                } catch {
+                    throw fail("trailer section longer than \(lines.maxBytes) bytes")
+                }
+                offset += before - buffer.readableBytes
+                guard let section else { return nil }
+                trailers = section.count > 2 ? section : []
+                state = .ended
+            case .ended, .done, .failed:
+                break
+            }
+        }
+    }
+
+    /// The connection closed: `.end` when the body runs until the close (or was complete), a
+    /// failure when it closed inside the body.
+    public mutating func closed() throws(Failure) -> Event? {
+        switch state {
+        case .untilClose, .ended:
+            state = .done
+            return .end(trailers: trailers)
+        case .done:
+            return nil
+        default:
+            throw fail("the connection closed inside the body")
+        }
+    }
+
+    /// `count` bytes of the stream are missing (pcap). True when the framing survives it (inside
+    /// a length-delimited stretch, or a body that runs until the close).
+    public mutating func gap(_ count: Int) -> Bool {
+        offset += count
+        switch state {
+        case .fixed(let remaining) where count < remaining:
+            state = .fixed(remaining: remaining - count)
+            return true
+        case .fixed(let remaining) where count == remaining:
+            state = .ended
+            return true
+        case .chunkData(let remaining) where count < remaining:
+            state = .chunkData(remaining: remaining - count)
+            return true
+        case .untilClose:
+            return true
+        default:
+            state = .failed
+            return false
+        }
+    }
+
+    private mutating func take(_ length: Int, from buffer: inout ByteBuffer) -> ByteBuffer {
+        offset += length
+        return buffer.readSlice(length: length)!
+    }
+
+    // MARK: chunks
+
+    /// One line (a chunk size), without its terminator, once complete.
+    private mutating func takeLine(_ buffer: inout ByteBuffer) throws(Failure) -> [UInt8]? {
+        guard let lf = buffer.readableBytesView.firstIndex(of: 0x0a) else {
+            if buffer.readableBytes + lineBytes.count > 1024 { throw fail("chunk size line longer than 1024 bytes") }
+            lineBytes.append(contentsOf: buffer.readableBytesView)
+            offset += buffer.readableBytes
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            return nil
+        }
+        let length = lf - buffer.readerIndex
+        var line = lineBytes
+        lineBytes.removeAll(keepingCapacity: true)
+        line.append(contentsOf: buffer.readableBytesView.prefix(length))
+        offset += length + 1
+        buffer.moveReaderIndex(forwardBy: length + 1)
+        if line.last == 0x0d { line.removeLast() }
+        return line
+    }
+
+    private var lineBytes: [UInt8] = []
+
+    private mutating func chunkSize(_ line: [UInt8]) throws(Failure) {
+        var size = 0
+        var digits = 0
+        for byte in line {
+            let value: Int
+            switch byte {
+            case 0x30...0x39: value = Int(byte - 0x30)
+            case 0x41...0x46: value = Int(byte - 0x41 + 10)
+            case 0x61...0x66: value = Int(byte - 0x61 + 10)
+            case 0x3b, 0x20, 0x09: value = -1  // extensions (`;`) and whitespace end the number
+            default: throw fail("invalid chunk size line \"\(String(decoding: line.prefix(40), as: UTF8.self))\"")
+            }
+            if value < 0 { break }
+            digits += 1
+            guard digits <= 15 else { throw fail("chunk size too large") }
+            size = size * 16 + value
+        }
+        guard digits > 0 else { throw fail("empty chunk size line") }
+        state = size == 0 ? .trailers : .chunkData(remaining: size)
+    }
+
+    private mutating func fail(_ reason: String) -> Failure {
+        state = .failed
+        lineBytes = []
+        lines.reset()
+        return Failure(reason: reason, offset: offset)
+    }
+}

@@ -1,0 +1,65 @@
+import NIOCore
+
+/// Collects the bytes of one HTTP/1.x message head, or trailer section, from buffers split in any
+/// way: everything through the empty line that ends it. Shared by the proxy's request and
+/// response framers and the body framer's trailers. No I/O.
+struct HTTP1HeadCollector: Sendable {
+    /// More bytes than the limit before the end of the head.
+    struct TooLong: Error, Equatable {
+        let count: Int
+    }
+
+    let maxBytes: Int
+    /// A head split across reads.
+    private var partial: [UInt8] = []
+    /// The partial head ends with a line feed (and maybe a CR): one more line feed ends it.
+    private var partialEndsLine = false
+
+    init(maxBytes: Int) {
+        self.maxBytes = maxBytes
+    }
+
+    /// No byte of a head has been taken since the last one was returned.
+    var isEmpty: Bool { partial.isEmpty }
+
+    mutating func reset() {
+        partial = []
+        partialEndsLine = false
+    }
+
+    /// The bytes of the head (through its empty line) once complete, consumed from `buffer`; nil
+    /// when more are needed (what `buffer` held is kept). `atLineStart`: the bytes begin right
+    /// after a line end, so an empty line at once ends the section (a trailer section after the
+    /// last chunk's size line).
+    mutating func take(_ buffer: inout ByteBuffer, atLineStart: Bool = false) throws(TooLong) -> [UInt8]? {
+        // A head ends at an empty line: LF (CR) LF. The search resumes where the partial head
+        // ended, one byte back for a CR LF split across reads.
+        let startsAfterLF = partial.isEmpty ? atLineStart : partialEndsLine
+        let found: Int? = buffer.withUnsafeReadableBytes { bytes in
+            var previousLF = startsAfterLF
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0a {
+                    if previousLF { return index + 1 }
+                    previousLF = true
+                } else if byte != 0x0d {
+                    previousLF = false
+                }
+            }
+            partialEndsLine = previousLF
+            return nil
+        }
+        guard let found else {
+            partial.append(contentsOf: buffer.readableBytesView)
+            buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
+            if partial.count > maxBytes { throw TooLong(count: partial.count) }
+            return nil
+        }
+        var bytes = partial
+        partial.removeAll(keepingCapacity: true)
+        bytes.append(contentsOf: buffer.readableBytesView.prefix(found))
+        buffer.moveReaderIndex(forwardBy: found)
+        if bytes.count > maxBytes { throw TooLong(count: bytes.count) }
+        return bytes
+    }
+}

@@ -1,0 +1,92 @@
+import NIOCore
+
+/// Raw mode's way in: the client's bytes, framed by `ClientRequestFramer` into the same request
+/// events NIO's codec gave (head, body parts, end). Pipelined requests wait in `input`, unparsed,
+/// until the response before them is complete (one request at a time, in order), and reading
+/// from the client pauses meanwhile. Malformed input is answered here: 400, or 431 for a head
+/// over the limit, then the connection closes; other connections are not affected.
+extension ProxyHandler {
+    /// Bytes from the client (`ClientBytesHandler`).
+    func receive(_ bytes: ByteBuffer) {
+        guard requestFramer != nil else { return }
+        if input.readableBytes == 0 {
+            input = bytes
+        } else {
+            var bytes = bytes
+            input.writeBuffer(&bytes)
+        }
+        drainInput()
+    }
+
+    /// Frames what `input` holds while requests may start or continue.
+    func drainInput() {
+        guard !draining, let context, requestFramer != nil else { return }
+        draining = true
+        defer { draining = false }
+        while true {
+            switch machine.state {
+            case .closed:
+                input.clear()
+                return
+            case .active, .discardingRequestBody:
+                // The next request waits until this one's response is complete.
+                if requestFramer!.atMessageBoundary { return }
+            case .idle:
+                break
+            }
+            let event: ClientRequestFramer.Event?
+            do {
+                event = try requestFramer!.next(&input)
+            } catch {
+                malformedRequest(error, context: context)
+                return
+            }
+            guard let event else { break }
+            switch event {
+            case .head(let head): requestHead(head, context: context)
+            case .body(let buffer): requestBody(buffer)
+            case .end: requestEnd(context)
+            }
+        }
+        if input.readableBytes == 0 { input.clear() }
+        resumeReading()
+    }
+
+    /// A pipelined request is waiting: reading more from the client waits too.
+    var pipelinedInputWaiting: Bool { requestFramer != nil && input.readableBytes > 0 }
+
+    private func malformedRequest(_ failure: ClientRequestFramer.Failure, context: ChannelHandlerContext) {
+        services.metrics.badRequest(status: failure.status)
+        services.logger.debug("malformed request", metadata: [
+            "client": "\(context.channel.remoteAddress?.description ?? "?")", "error": "\(failure)",
+        ])
+        input = ByteBuffer()
+        guard case .idle = machine.state else {
+            // Inside a request (its body's framing broke): closing is the only signal left; the
+            // record is finished as aborted when the channel goes inactive.
+            context.close(promise: nil)
+            return
+        }
+        _ = machine.shutdownRequested()
+        let buffer = ProxyProtocolErrorHandler.rawAnswer(
+            status: failure.status == 431 ? .requestHeaderFieldsTooLarge : .badRequest, allocator: context.channel.allocator)
+        clientFlushPending = false
+        context.writeAndFlush(NIOAny(buffer)).whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
+    }
+}
+
+/// Raw mode's front of the pipeline: hands the client's bytes straight to the connection's
+/// `ProxyHandler` (no HTTP codec, no pipeline stage per request part).
+final class ClientBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let proxy: ProxyHandler
+
+    init(proxy: ProxyHandler) {
+        self.proxy = proxy
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        proxy.receive(unwrapInboundIn(data))
+    }
+}

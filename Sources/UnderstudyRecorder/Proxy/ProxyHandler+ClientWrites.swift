@@ -1,0 +1,102 @@
+import NIOCore
+import NIOHTTP1
+import UnderstudyArchive
+
+/// The way responses reach the client: as bytes in raw mode (`ClientResponseEncoder`: the head
+/// in one pass, the body as it came, chunk-framed only when its length is unknown), as NIO HTTP
+/// parts when NIO's server codec sits in front (forward mode). Without a promise a write is not
+/// flushed: the direct path flushes once per upstream read (`flushClient`).
+extension ProxyHandler {
+    func writeResponseHead(status: Int, reason: String, fields: [HTTPHeaderField], promise: EventLoopPromise<Void>?) {
+        guard let context else {
+            promise?.succeed()
+            return
+        }
+        guard requestFramer != nil else {
+            var headers = HTTPHeaders()
+            headers.reserveCapacity(fields.count)
+            for field in fields { headers.add(name: field.name, value: field.value) }
+            let head = HTTPResponseHead(
+                version: requestVersion, status: HTTPResponseStatus(statusCode: status, reasonPhrase: reason),
+                headers: headers)
+            send(wrapOutboundOut(.head(head)), context: context, promise: promise)
+            return
+        }
+        // As NIO's encoder: no length on an HTTP/1.1 response that may have a body → chunked (the
+        // coding is named for a HEAD too, whose body is never sent).
+        let unframed = status >= 200 && status != 204 && status != 304 && requestVersion.minor >= 1
+            && !HopByHopHeaders.contains("content-length", in: fields)
+        responseChunked = unframed && !requestIsHEAD
+        var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64)
+        ClientResponseEncoder.writeHead(version: requestVersion, status: status, reason: reason, fields: fields,
+                                        chunked: unframed, into: &buffer)
+        send(NIOAny(buffer), context: context, promise: promise)
+    }
+
+    func writeResponseBody(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
+        guard let context else {
+            promise?.succeed()
+            return
+        }
+        guard requestFramer != nil else {
+            send(wrapOutboundOut(.body(.byteBuffer(buffer))), context: context, promise: promise)
+            return
+        }
+        if responseChunked {
+            guard buffer.readableBytes > 0 else {
+                promise?.succeed()
+                return
+            }
+            var header = context.channel.allocator.buffer(capacity: 12)
+            ClientResponseEncoder.writeChunkHeader(length: buffer.readableBytes, into: &header)
+            context.write(NIOAny(header), promise: nil)
+            context.write(NIOAny(buffer), promise: nil)
+            send(NIOAny(ClientResponseEncoder.chunkEnd), context: context, promise: promise)
+        } else {
+            send(NIOAny(buffer), context: context, promise: promise)
+        }
+    }
+
+    /// Ends the response (the last chunk when chunk-framed); `flush`: send now.
+    func writeResponseEnd(flush: Bool, promise: EventLoopPromise<Void>?) {
+        guard let context else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        if requestFramer != nil {
+            let chunked = responseChunked
+            responseChunked = false
+            // An empty write carries a promise after everything written before it.
+            if chunked || promise != nil {
+                context.write(NIOAny(chunked ? ClientResponseEncoder.lastChunk : ByteBuffer()), promise: promise)
+                clientFlushPending = true
+            }
+        } else {
+            context.write(wrapOutboundOut(.end(nil)), promise: promise)
+            clientFlushPending = true
+        }
+        if flush { flushClient() }
+    }
+
+    /// `100 Continue` for the request in flight.
+    func writeContinue() {
+        guard let context else { return }
+        if requestFramer != nil {
+            var buffer = context.channel.allocator.buffer(capacity: 32)
+            ClientResponseEncoder.writeContinue(version: requestVersion, into: &buffer)
+            context.writeAndFlush(NIOAny(buffer), promise: nil)
+        } else {
+            context.writeAndFlush(wrapOutboundOut(.head(HTTPResponseHead(version: requestVersion, status: .continue))),
+                                  promise: nil)
+        }
+    }
+
+    private func send(_ data: NIOAny, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?) {
+        if let promise {
+            context.writeAndFlush(data, promise: promise)
+        } else {
+            context.write(data, promise: nil)
+            clientFlushPending = true
+        }
+    }
+}
