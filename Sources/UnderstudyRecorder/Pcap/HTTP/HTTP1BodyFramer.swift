@@ -106,15 +106,17 @@ public struct HTTP1BodyFramer: Sendable {
                 return .data(take(buffer.readableBytes, from: &buffer))
             case .chunkDataEnd:
                 let byte = buffer.readInteger(as: UInt8.self)!
-                offset += 1
                 if byte == 0x0a {
                     state = .chunkSize
                 } else if byte != 0x0d {
                     throw fail("chunk data not followed by CRLF")
                 }
+                offset += 1
             case .chunkSize:
+                // Where the line began (a part of it may have come in an earlier buffer).
+                let lineStart = offset - lineBytes.count
                 guard let line = try takeLine(&buffer) else { return nil }
-                try chunkSize(line)
+                try chunkSize(line, at: lineStart)
             case .trailers:
                 let before = buffer.readableBytes
                 let section: [UInt8]?
@@ -197,7 +199,7 @@ public struct HTTP1BodyFramer: Sendable {
 
     private var lineBytes: [UInt8] = []
 
-    private mutating func chunkSize(_ line: [UInt8]) throws(Failure) {
+    private mutating func chunkSize(_ line: [UInt8], at lineStart: Int) throws(Failure) {
         var size = 0
         var digits = 0
         for byte in line {
@@ -207,21 +209,22 @@ public struct HTTP1BodyFramer: Sendable {
             case 0x41...0x46: value = Int(byte - 0x41 + 10)
             case 0x61...0x66: value = Int(byte - 0x61 + 10)
             case 0x3b, 0x20, 0x09: value = -1  // extensions (`;`) and whitespace end the number
-            default: throw fail("invalid chunk size line \"\(String(decoding: line.prefix(40), as: UTF8.self))\"")
+            default:
+                throw fail("invalid chunk size line \"\(String(decoding: line.prefix(40), as: UTF8.self))\"", at: lineStart)
             }
             if value < 0 { break }
             digits += 1
-            guard digits <= 15 else { throw fail("chunk size too large") }
+            guard digits <= 15 else { throw fail("chunk size too large", at: lineStart) }
             size = size * 16 + value
         }
-        guard digits > 0 else { throw fail("empty chunk size line") }
+        guard digits > 0 else { throw fail("empty chunk size line", at: lineStart) }
         state = size == 0 ? .trailers : .chunkData(remaining: size)
     }
 
-    private mutating func fail(_ reason: String) -> Failure {
+    private mutating func fail(_ reason: String, at offset: Int? = nil) -> Failure {
         state = .failed
         lineBytes = []
         lines.reset()
-        return Failure(reason: reason, offset: offset)
+        return Failure(reason: reason, offset: offset ?? self.offset)
     }
 }
