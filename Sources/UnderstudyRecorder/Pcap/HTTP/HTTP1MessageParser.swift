@@ -1,3 +1,4 @@
+import NIOCore
 import UnderstudyArchive
 
 /// Parses one direction of an HTTP/1.x connection (requests from the client, or responses from
@@ -12,7 +13,8 @@ import UnderstudyArchive
 /// // [.head(…200…), .body([104, 105]), .end(trailers: [], complete: true)]
 /// ```
 ///
-/// Framing follows RFC 9112 §6: `Transfer-Encoding: chunked` (trailers reported at the end),
+/// Framing follows RFC 9112 §6 (bodies framed by `HTTP1BodyFramer`, the proxy's body framing
+/// too): `Transfer-Encoding: chunked` (trailers reported at the end),
 /// else `Content-Length`, else for responses the body runs to the connection's close. Responses
 /// to HEAD, 1xx, 204 and 304 have no body; a 101 or a successful CONNECT turns the rest of the
 /// connection into a tunnel that is not parsed. Body bytes are reported de-chunked but not
@@ -34,12 +36,8 @@ public struct HTTP1MessageParser: Sendable {
 
     private enum State: Sendable, Equatable {
         case head
-        case fixedBody(remaining: Int)
-        case chunkSize
-        case chunkData(remaining: Int)
-        case chunkDataEnd
-        case trailers
-        case untilClose
+        /// In a body, framed by `body`.
+        case body
         case lost
         case tunnel
     }
@@ -48,6 +46,7 @@ public struct HTTP1MessageParser: Sendable {
     /// Longest message head accepted before the parser gives up on the message.
     public let maxHeadBytes: Int
     private var state: State = .head
+    private var body = HTTP1BodyFramer(.length(0))
     private var buffer: [UInt8] = []
     private var lineLength = 0
     private var incomplete = false
@@ -82,61 +81,53 @@ public struct HTTP1MessageParser: Sendable {
         }
         while index < bytes.count {
             switch state {
-            case .head, .trailers:
+            case .head:
                 index = scanHead(bytes, from: index, into: &events)
-            case .fixedBody(let remaining):
-                let take = min(remaining, bytes.count - index)
-                events.append(.body(Array(bytes[index..<index + take])))
-                index += take
-                if take == remaining { endMessage(trailers: [], into: &events) } else { state = .fixedBody(remaining: remaining - take) }
-            case .chunkSize:
-                index = scanChunkSize(bytes, from: index, into: &events)
-            case .chunkData(let remaining):
-                let take = min(remaining, bytes.count - index)
-                events.append(.body(Array(bytes[index..<index + take])))
-                index += take
-                state = take == remaining ? .chunkDataEnd : .chunkData(remaining: remaining - take)
-            case .chunkDataEnd:
-                let byte = bytes[index]
-                index += 1
-                if byte == 0x0a {
-                    state = .chunkSize
-                } else if byte != 0x0d {
-                    loseSync("chunk data not followed by CRLF", into: &events)
-                }
-            case .untilClose:
-                events.append(.body(index == 0 ? bytes : Array(bytes[index...])))
-                index = bytes.count
+            case .body:
+                index = parseBody(bytes, from: index, into: &events)
             case .lost, .tunnel:
                 index = bytes.count
             }
         }
     }
 
+    /// Feeds body bytes to the body framer; returns where its message ended (or `bytes.count`).
+    private mutating func parseBody(_ bytes: [UInt8], from start: Int, into events: inout [Event]) -> Int {
+        var buffer = ByteBuffer(bytes: bytes[start...])
+        do {
+            while state == .body, let event = try body.next(&buffer) {
+                switch event {
+                case .data(let slice):
+                    events.append(.body(Array(slice.readableBytesView)))
+                case .end(let trailers):
+                    let fields = trailers.isEmpty ? [] : (try? HTTP1HeadParser.parseFields(trailers)) ?? []
+                    endMessage(trailers: fields, into: &events)
+                }
+            }
+        } catch {
+            loseSync(error.reason, into: &events)
+            return bytes.count
+        }
+        return bytes.count - buffer.readableBytes
+    }
+
     /// `count` bytes of the stream are missing at this point.
     public mutating func gap(_ count: Int, into events: inout [Event]) {
         switch state {
-        case .fixedBody(let remaining):
+        case .body:
             incomplete = true
-            if count < remaining {
-                state = .fixedBody(remaining: remaining - count)
+            if body.gap(count) {
+                // A gap that reached the end of a length: the message ends here.
+                var empty = ByteBuffer()
+                if case .end = try? body.next(&empty) { endMessage(trailers: [], into: &events) }
             } else {
-                endMessage(trailers: [], into: &events)
-                if count > remaining { state = .lost }
+                events.append(.end(trailers: [], complete: false))
+                state = .lost
             }
-        case .chunkData(let remaining) where count < remaining:
-            incomplete = true
-            state = .chunkData(remaining: remaining - count)
-        case .untilClose:
-            incomplete = true
         case .head where buffer.isEmpty:
             state = .lost
         case .head:
             loseSync("\(count) bytes missing inside a message head", into: &events)
-        case .chunkSize, .chunkData, .chunkDataEnd, .trailers:
-            incomplete = true
-            events.append(.end(trailers: [], complete: false))
-            state = .lost
         case .lost, .tunnel:
             break
         }
@@ -145,13 +136,11 @@ public struct HTTP1MessageParser: Sendable {
     /// The stream ended (FIN, reset, timeout or end of capture).
     public mutating func close(into events: inout [Event]) {
         switch state {
-        case .untilClose:
+        case .body:
+            if (try? body.closed()) == nil { incomplete = true }
             endMessage(trailers: [], into: &events)
         case .head where !buffer.isEmpty:
             events.append(.lostSync(reason: "stream ended inside a message head"))
-        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers:
-            incomplete = true
-            endMessage(trailers: [], into: &events)
         case .head, .lost, .tunnel:
             break
         }
@@ -169,7 +158,7 @@ public struct HTTP1MessageParser: Sendable {
             index += 1
             if byte == 0x0a {
                 if lineLength == 0 {
-                    if state == .head && buffer.isEmpty && index - 1 == segmentStart + countCR(bytes, segmentStart, index - 1) {
+                    if buffer.isEmpty && index - 1 == segmentStart + countCR(bytes, segmentStart, index - 1) {
                         // Empty lines between messages are allowed (RFC 9112 §2.2): skip them.
                         segmentStart = index
                         continue
@@ -200,11 +189,6 @@ public struct HTTP1MessageParser: Sendable {
         let bytes = buffer
         buffer.removeAll(keepingCapacity: true)
         lineLength = 0
-        if state == .trailers {
-            let fields = (try? HTTP1HeadParser.parseFields(bytes)) ?? []
-            endMessage(trailers: fields, into: &events)
-            return
-        }
         let head: HTTP1Head
         do {
             head = try HTTP1HeadParser.parse(bytes, kind: kind)
@@ -244,49 +228,23 @@ public struct HTTP1MessageParser: Sendable {
             }
         }
         if head.listValues("transfer-encoding").last == "chunked" {
-            state = .chunkSize
+            startBody(.chunked)
         } else if let lengthText = head.headers.first(named: "Content-Length") {
-            let values = Set(lengthText.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
-            guard values.count == 1, let length = Int(values.first!), length >= 0 else {
+            guard let length = UpstreamResponseFramer.Framing.contentLength(lengthText) else {
                 loseSync("invalid Content-Length \(lengthText)", into: &events)
                 return
             }
-            if length == 0 { endMessage(trailers: [], into: &events) } else { state = .fixedBody(remaining: length) }
+            if length == 0 { endMessage(trailers: [], into: &events) } else { startBody(.length(length)) }
         } else if kind == .response {
-            state = .untilClose
+            startBody(.untilClose)
         } else {
             endMessage(trailers: [], into: &events)
         }
     }
 
-    // MARK: - Chunked framing
-
-    private mutating func scanChunkSize(_ bytes: [UInt8], from start: Int, into events: inout [Event]) -> Int {
-        var index = start
-        while index < bytes.count {
-            let byte = bytes[index]
-            index += 1
-            if byte == 0x0a {
-                buffer.append(contentsOf: bytes[start..<index - 1])
-                let line = String(decoding: buffer, as: UTF8.self)
-                buffer.removeAll(keepingCapacity: true)
-                let sizeText = line.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) } ?? ""
-                guard let size = Int(sizeText, radix: 16), size >= 0 else {
-                    loseSync("invalid chunk size line \"\(line.prefix(40))\"", into: &events)
-                    return bytes.count
-                }
-                if size == 0 {
-                    state = .trailers
-                    lineLength = 0
-                } else {
-                    state = .chunkData(remaining: size)
-                }
-                return index
-            }
-        }
-        buffer.append(contentsOf: bytes[start...])
-        if buffer.count > 1024 { loseSync("chunk size line longer than 1024 bytes", into: &events) }
-        return index
+    private mutating func startBody(_ framing: HTTP1BodyFramer.Framing) {
+        body = HTTP1BodyFramer(framing, maxTrailerBytes: maxHeadBytes)
+        state = .body
     }
 
     // MARK: - Ends and sync
@@ -300,12 +258,7 @@ public struct HTTP1MessageParser: Sendable {
     }
 
     private mutating func loseSync(_ reason: String, into events: inout [Event]) {
-        switch state {
-        case .fixedBody, .chunkSize, .chunkData, .chunkDataEnd, .trailers, .untilClose:
-            events.append(.end(trailers: [], complete: false))
-        case .head, .lost, .tunnel:
-            break
-        }
+        if state == .body { events.append(.end(trailers: [], complete: false)) }
         events.append(.lostSync(reason: reason))
         state = .lost
         incomplete = false
