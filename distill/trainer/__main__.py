@@ -39,7 +39,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--eval-examples", type=int, default=200, help="held-out examples to evaluate")
     parser.add_argument("--skip-eval", action="store_true", help="do not evaluate on the test split")
     parser.add_argument("--output", type=Path, help="specialists root (default: RUN/specialists); writes OUTPUT/ID")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
+                        help="override a recipe key for this run, e.g. --set retrieval_hint=0 (repeatable)")
     args = parser.parse_args(argv)
+    overrides = {}
+    for item in args.set:
+        key, _, value = item.partition("=")
+        try:
+            overrides[key] = json.loads(value)
+        except ValueError:
+            parser.error(f"--set {item}: the value after '=' must be JSON (a number, true, false, a quoted string)")
 
     # Imported late so that --help works, and missing packages get one clear message.
     try:
@@ -54,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
 
     options = Options(recipe=args.recipe, base=args.base, max_minutes=args.max_minutes, max_steps=args.max_steps,
                       seed=args.seed, min_examples=args.min_examples, output=args.output, threads=args.threads,
-                      eval_examples=args.eval_examples, skip_eval=args.skip_eval)
+                      eval_examples=args.eval_examples, skip_eval=args.skip_eval, recipe_overrides=overrides or None)
     try:
         import torch
 

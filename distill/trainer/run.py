@@ -103,7 +103,11 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     seed_everything(options.seed, threads)
     max_slots = recipe["max_slots"]
     prompt_features, feature_tokens, hint_of, retrieval = [], [], None, None
-    if recipe.get("retrieval_hint"):
+    # The prompt features are for agents whose tools are constant (multi-turn suites): there a call
+    # head is one token and slot numbers are the conversation's values. A cluster whose requests
+    # bring their own tools numbers its question's values from <S0> and names tools by slot (v3).
+    multi_turn = not cluster.request_tools
+    if recipe.get("retrieval_hint") and multi_turn:
         # Prompt feature retrieval_hint (retrieval.py): training prompts get their neighbours among
         # the other training examples (leave-one-out), held-out ones among all of them.
         embedder = Embedder()
@@ -112,7 +116,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         hints.update(retrieval.hints_for(cluster.splits["val"] + cluster.splits["test"], embedder))
         prompt_features, feature_tokens = [RETRIEVAL_HINT], [HINT]
         hint_of = lambda example: hints.get(id(example), "")  # noqa: E731
-    recent_slots = bool(recipe.get("recent_slots"))
+    recent_slots = bool(recipe.get("recent_slots")) and multi_turn
     if recent_slots:
         prompt_features.append(RECENT_SLOTS)
     if options.recipe == "scratch":

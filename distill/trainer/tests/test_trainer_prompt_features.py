@@ -80,6 +80,18 @@ def test_a_hinted_specialist_records_the_feature_and_saves_its_index(tmp_path):
     assert HINT in added
 
 
+def test_a_cluster_whose_requests_bring_their_tools_keeps_the_plain_prompt(tmp_path):
+    rows = booking_examples(40)
+    for row in rows:
+        row["tools"] = [{"name": "book_table", "parameters": {"type": "object", "properties": {}}}]
+    write_cluster(tmp_path, "generic", rows)
+    options = Options(recipe="scratch", max_steps=2, skip_eval=True,
+                      recipe_overrides={**TINY, "retrieval_hint": 2, "recent_slots": True})
+    out = Path(train_cluster(tmp_path, "generic", options, Accelerator(cpu=True), lambda event: None)["specialist"])
+    assert json.loads((out / "specialist.json").read_text())["prompt_features"] == []
+    assert not (out / "retrieval.json").exists()
+
+
 def test_recent_slots_number_the_latest_value_first_and_restore_the_answer():
     messages = [{"role": "user", "content": "Book a flight from JFK to LAX."},
                 {"role": "assistant", "content": None, "tool_calls": [

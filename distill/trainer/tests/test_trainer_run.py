@@ -122,6 +122,18 @@ def test_cli_prints_json_progress_and_writes_the_summary(tmp_path):
     assert {c["cluster"]: c["status"] for c in summary["clusters"]} == {"big": "trained", "small": "skipped"}
 
 
+def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(40))
+    base = [sys.executable, "-m", "distill.trainer", "--run-dir", str(tmp_path), "--max-steps", "1", "--skip-eval"]
+    bad = subprocess.run(base + ["--set", "recent_slots=yes please"], cwd=ROOT, capture_output=True, text=True)
+    assert bad.returncode == 2 and "--set recent_slots=yes please" in bad.stderr
+    good = subprocess.run(base + ["--set", "recent_slots=true", "--set", f"model={json.dumps(TINY['model'])}"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert good.returncode == 0, good.stderr[-2000:]
+    info = json.loads((tmp_path / "specialists" / "c001" / "specialist.json").read_text())
+    assert info["prompt_features"] == ["recent_slots"]
+
+
 def test_cli_names_a_missing_run(tmp_path):
     result = subprocess.run([sys.executable, "-m", "distill.trainer", "--run-dir", str(tmp_path / "nope")],
                             cwd=ROOT, capture_output=True, text=True, timeout=120)
