@@ -30,6 +30,11 @@ struct SpecialistTests {
 
     /// The tiny specialist copied with `request_tools` switched on and `prompt_format` set.
     static func requestToolsCopy(_ name: String, promptFormat: Int) throws -> URL {
+        try copy(name, ["request_tools": true, "prompt_format": promptFormat])
+    }
+
+    /// The tiny specialist copied with fields of specialist.json replaced.
+    static func copy(_ name: String, _ changes: [String: Any]) throws -> URL {
         let directory = try TestEnvironment.temporaryDirectory(name)
         for file in try FileManager.default.contentsOfDirectory(atPath: Self.tiny.path) {
             try FileManager.default.copyItem(
@@ -37,8 +42,7 @@ struct SpecialistTests {
         }
         let specURL = directory.appendingPathComponent("specialist.json")
         var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as? [String: Any])
-        spec["request_tools"] = true
-        spec["prompt_format"] = promptFormat
+        spec.merge(changes) { _, new in new }
         try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
         return directory
     }

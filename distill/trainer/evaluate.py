@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 
 from .features import Feature
+from .optional import omit_optional
 from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
 from .retrieval import HINT
@@ -83,12 +84,15 @@ class Prediction:
 
 
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
-            max_new_tokens: int) -> Prediction:
+            max_new_tokens: int, omit: bool = False) -> Prediction:
+    """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`)."""
     ids = greedy(model, feature.prompt_ids, end_id, banned_ids(tokenizer, len(feature.slots.slots), max_slots),
                  max_new_tokens)
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
     try:
         response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
+        if omit:
+            response = omit_optional(response, feature.tools or tools)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
@@ -111,9 +115,10 @@ def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -
 
 
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
-             max_new_tokens: int, train_targets: list[dict] | None = None) -> tuple[dict, list[Prediction]]:
+             max_new_tokens: int, train_targets: list[dict] | None = None,
+             omit: bool = False) -> tuple[dict, list[Prediction]]:
     model.eval()
-    predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens) for f in features]
+    predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit) for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]
     weighted = sum(w for w, p in zip(weights, predictions) if p.correct)

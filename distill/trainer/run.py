@@ -13,10 +13,10 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import PROMPT_FORMAT_VERSION
+from . import PROMPT_FORMAT_VERSION, optional
 from .augment import history_suffixes, tool_orders
 from .dataset import Cluster, load_cluster
-from .evaluate import evaluate, predict
+from .evaluate import evaluate, exact_match, predict
 from .features import build_features, rendered_texts
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
@@ -85,6 +85,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                   progress: Callable[[dict], None]) -> dict:
     """Returns the cluster's entry for train.json (trained or skipped, with the reason)."""
     recipe = {**load_recipe(options.recipe), **(options.recipe_overrides or {})}
+    if recipe.get("optional_arguments", "model") not in optional.POLICIES:
+        raise ValueError(f"recipe {options.recipe}: optional_arguments {recipe['optional_arguments']!r} is not one of "
+                         f"{', '.join(optional.POLICIES)}")
     if options.max_steps is not None:
         recipe["max_steps"] = options.max_steps
     max_minutes = options.max_minutes if options.max_minutes is not None else recipe["max_minutes"]
@@ -161,6 +164,20 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
 
     out_dir = (options.output or run_dir / "specialists") / cluster.id
     max_new_tokens = max(len(f.target_ids) for f in train_features) + 32
+    optional_policy, optional_choice = recipe.get("optional_arguments", "model"), None
+    if optional_policy == "auto":
+        # Chosen on the validation split, so its cost counts as training.
+        choice_started, choice_cpu = time.monotonic(), time.process_time()
+        scored = val_features[: recipe["val_examples"]]
+        model.eval()
+        responses = [predict(model, tokenizer, f, cluster.tools, end_id, max_slots, max_new_tokens).response
+                     for f in scored]
+        optional_policy, optional_choice = optional.choose(
+            responses, [f.example.target for f in scored], [f.tools or cluster.tools for f in scored], exact_match)
+        train_seconds += time.monotonic() - choice_started
+        train_cpu_seconds += time.process_time() - choice_cpu
+        progress({"event": "note", "cluster": cluster.id,
+                  "message": f"optional_arguments {optional_policy} (validation exact: {optional_choice})"})
     exact, retrieval_info = None, None
     if accelerator.is_main_process:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -173,7 +190,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         if not options.skip_eval and cluster.splits["test"]:
             test_features = build(cluster.splits["test"][: options.eval_examples])
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
-                                          max_new_tokens, [e.target for e in train_examples])
+                                          max_new_tokens, [e.target for e in train_examples],
+                                          omit=optional_policy == "omit")
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -205,6 +223,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         "max_prompt_tokens": recipe["max_prompt_tokens"],
         "max_new_tokens": max_new_tokens,
         "request_tools": cluster.request_tools,
+        "optional_arguments": optional_policy,
+        **({"optional_arguments_choice": optional_choice} if optional_choice else {}),
         "exact_match": exact,
         "tools": cluster.tools,
     }

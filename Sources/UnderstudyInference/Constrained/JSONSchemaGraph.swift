@@ -105,7 +105,10 @@ public final class JSONSchemaGraph: @unchecked Sendable {
                 var table: [String: Int] = [:]
                 for (name, value) in properties { table[name] = compile(value) }
                 let additional = schema["additionalProperties"]
-                let closed = !properties.isEmpty && !(additional as? Bool ?? false) && !(additional is [String: Any])
+                // An explicit `additionalProperties: false` closes even an object without properties.
+                let closed =
+                    (!properties.isEmpty || additional as? Bool == false) && !(additional as? Bool ?? false)
+                    && !(additional is [String: Any])
                 return add(
                     .object(properties: table, required: Set(schema["required"] as? [String] ?? []), closed: closed))
             default: return 0

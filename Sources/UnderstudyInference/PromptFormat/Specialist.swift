@@ -43,6 +43,9 @@ public final class Specialist: @unchecked Sendable {
     public let requestTools: Bool
     /// `prompt_format` of specialist.json.
     public let promptFormat: Int
+    /// `optional_arguments` of specialist.json: whether calls may carry the tools' optional
+    /// arguments (`model`, the default) or only the required ones (`omit`).
+    public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`
     /// and `recent_slots`.
     public let promptFeatures: [String]
@@ -75,6 +78,7 @@ public final class Specialist: @unchecked Sendable {
         }
         promptFormat = version
         if case .bool(true)? = spec["request_tools"] { requestTools = version >= 2 } else { requestTools = false }
+        optionalArguments = try OptionalArguments(spec["optional_arguments"], path: specURL.path)
         if requestTools && version == 2 {
             throw InferenceError.invalidConfig(
                 specURL.path, field: "prompt_format",
@@ -108,7 +112,7 @@ public final class Specialist: @unchecked Sendable {
                 directory.appendingPathComponent("tokenizer.json").path, "has no <|end|> token")
         }
         self.end = end
-        root = graph.canonicalResponse(tools: Self.foundationTools(toolList))
+        root = graph.canonicalResponse(tools: Self.foundationTools(toolList.map(optionalArguments.apply)))
         index = VocabularyIndex(tokenizer: tokenizer)
     }
 
@@ -185,7 +189,7 @@ public final class Specialist: @unchecked Sendable {
             let slots = listed.enumerated().compactMap { item in
                 prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }
             }
-            let keyed = listed.map { tool in
+            let keyed = listed.map(optionalArguments.apply).map { tool in
                 (name: tool.name, parameters: tool.parameters.map { Self.slotKeys($0, prompt.slots) })
             }
             start = schemaGraph.canonicalResponse(tools: Self.foundationTools(keyed), nameSlots: slots)
