@@ -16,7 +16,7 @@ import torch
 from . import PROMPT_FORMAT_VERSION, optional
 from .augment import history_suffixes, tool_orders
 from .dataset import Cluster, load_cluster
-from .evaluate import evaluate, exact_match, predict
+from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
@@ -166,18 +166,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     max_new_tokens = max(len(f.target_ids) for f in train_features) + 32
     optional_policy, optional_choice = recipe.get("optional_arguments", "model"), None
     if optional_policy == "auto":
-        # Chosen on the validation split, so its cost counts as training.
-        choice_started, choice_cpu = time.monotonic(), time.process_time()
-        scored = val_features[: recipe["val_examples"]]
-        model.eval()
-        responses = [predict(model, tokenizer, f, cluster.tools, end_id, max_slots, max_new_tokens).response
-                     for f in scored]
-        optional_policy, optional_choice = optional.choose(
-            responses, [f.example.target for f in scored], [f.tools or cluster.tools for f in scored], exact_match)
-        train_seconds += time.monotonic() - choice_started
-        train_cpu_seconds += time.process_time() - choice_cpu
+        optional_policy, optional_choice = optional.choose(train_examples, lambda e: cluster.tools_of(e) or cluster.tools)
         progress({"event": "note", "cluster": cluster.id,
-                  "message": f"optional_arguments {optional_policy} (validation exact: {optional_choice})"})
+                  "message": f"optional_arguments {optional_policy} (training answers fill {optional_choice['used']} "
+                             f"of {optional_choice['possible']} optional arguments)"})
     exact, retrieval_info = None, None
     if accelerator.is_main_process:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """The optional_arguments policy: omit cuts calls to their tools' required arguments; auto picks it
-only when it matches more validation answers."""
+when the training answers leave most optional arguments out."""
 
-from distill.trainer.evaluate import exact_match
+from distill.trainer.dataset import Example
 from distill.trainer.optional import choose, omit_optional
 
 TOOLS = [{"name": "convert", "parameters": {"type": "object", "required": ["amount", "to"], "properties": {
@@ -19,12 +19,13 @@ def test_omit_keeps_only_the_required_arguments_of_listed_tools():
     assert omit_optional(None, TOOLS) is None
 
 
-def test_auto_chooses_omit_only_when_it_matches_more_answers():
-    targets = [call(amount=5, to="EUR"), call(amount=7, to="GBP")]
-    # The model adds an unasked precision: omitting optional arguments matches both answers.
-    added = [call(amount=5, to="EUR", precision=2), call(amount=7, to="GBP", precision=1)]
-    assert choose(added, targets, [TOOLS, TOOLS], exact_match) == ("omit", {"model": 0, "omit": 2, "examples": 2})
-    # A tie keeps the model's choice; answers that need their optional argument lose it under omit.
-    needed = call(amount=1, to="USD", precision=3)
-    assert choose([added[0], needed], [targets[0], needed], [TOOLS, TOOLS], exact_match)[0] == "model"
-    assert choose([needed], [needed], [TOOLS], exact_match) == ("model", {"model": 1, "omit": 0, "examples": 1})
+def test_auto_omits_when_training_answers_leave_most_optional_arguments_out():
+    def examples(*answers):
+        return [Example(f"e{i}", [{"role": "user", "content": "convert"}], answer) for i, answer in enumerate(answers)]
+
+    rarely = examples(call(amount=5, to="EUR"), call(amount=7, to="GBP"), call(amount=1, to="USD", precision=3))
+    assert choose(rarely, lambda e: TOOLS) == ("omit", {"used": 1, "possible": 3})
+    half = examples(call(amount=5, to="EUR"), call(amount=1, to="USD", precision=3))
+    assert choose(half, lambda e: TOOLS)[0] == "model"  # a tie keeps the model's choice
+    # No optional argument anywhere (or no tool calls): nothing to omit.
+    assert choose(examples({"content": "hi", "tool_calls": []}), lambda e: TOOLS) == ("model", {"used": 0, "possible": 0})
