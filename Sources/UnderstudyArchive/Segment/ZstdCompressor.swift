@@ -4,12 +4,15 @@ import CZstd
 /// content checksum. Blocks end at the given line boundaries (see `SegmentFormat.blockSize`).
 final class ZstdCompressor {
     private let context: OpaquePointer
+    /// The level of the next frame; frames are independent, so it may change between them.
+    private(set) var level: Int32
 
     init(level: Int32, windowLog: Int32 = 0) throws(ArchiveError) {
         guard let context = ZSTD_createCCtx() else {
             throw .zstd(operation: "create context", message: "out of memory")
         }
         self.context = context
+        self.level = level
         try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level), "set level")
         try check(ZSTD_CCtx_setParameter(context, ZSTD_c_checksumFlag, 1), "enable checksums")
         if windowLog > 0 { try check(ZSTD_CCtx_setParameter(context, ZSTD_c_windowLog, windowLog), "set window") }
@@ -24,9 +27,15 @@ final class ZstdCompressor {
     }
 
     /// Compresses `input` into one frame appended to `output`. `flushPoints` are ascending
-    /// offsets into `input` at which a block must end.
-    func compressFrame(_ input: [UInt8], flushPoints: [Int], into output: inout [UInt8]) throws(ArchiveError) {
+    /// offsets into `input` at which a block must end. `level`: this frame's level (nil: as before).
+    func compressFrame(
+        _ input: [UInt8], flushPoints: [Int], level: Int32? = nil, into output: inout [UInt8]
+    ) throws(ArchiveError) {
         ZSTD_CCtx_reset(context, ZSTD_reset_session_only)
+        if let level, level != self.level {
+            try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level), "set level")
+            self.level = level
+        }
         try check(ZSTD_CCtx_setPledgedSrcSize(context, UInt64(input.count)), "set frame size")
         let start = output.count
         let bound = ZSTD_compressBound(input.count) + 64 + flushPoints.count * 8

@@ -32,6 +32,9 @@ public final class ArchiveWriter: @unchecked Sendable {
     private var segment: SegmentWriter?
     private var frameDeadline: ContinuousClock.Instant?
     private var sequence = 0
+    /// `queuedSize` of the records of the batch in hand not written yet: with what still waits
+    /// in the queue, the backlog that adaptive compression reads.
+    private var batchBytesLeft = 0
 
     /// Creates the directory (mode 0700) when needed and starts the writer thread. Segment files
     /// are created when the first record arrives.
@@ -147,6 +150,7 @@ public final class ArchiveWriter: @unchecked Sendable {
     // MARK: Writer thread
 
     private func run() {
+        BackgroundThread.configureCurrent(name: "us-archive", niceness: configuration.threadNiceness)
         var batch: [Exchange] = []
         while true {
             condition.lock()
@@ -162,12 +166,17 @@ public final class ArchiveWriter: @unchecked Sendable {
                 }
             }
             swap(&batch, &queue)
+            batchBytesLeft = queuedBytes
             queuedBytes = 0
             condition.broadcast()  // room in the queue for `appendWaiting`
             let isClosing = closing
             condition.unlock()
 
-            for exchange in batch { write(exchange) }
+            for exchange in batch {
+                batchBytesLeft -= Self.queuedSize(exchange)
+                write(exchange)
+            }
+            batchBytesLeft = 0
             batch.removeAll(keepingCapacity: true)
             let now = ContinuousClock.now
             if let deadline = frameDeadline, now >= deadline { flushFrame() }
@@ -244,9 +253,12 @@ public final class ArchiveWriter: @unchecked Sendable {
         frameDeadline = nil
         guard let segment else { return }
         let pending = segment.bufferedRecords
+        let level = frameLevel()
         do {
-            let result = try segment.flushFrame()
+            let result = try segment.flushFrame(level: Int32(level))
             count {
+                $0.lastFrameLevel = level
+                if level < configuration.compressionLevel { $0.framesBelowLevel += 1 }
                 $0.written += result.records
                 $0.bytesRaw += result.raw
                 $0.bytesStored += result.stored
@@ -262,6 +274,15 @@ public final class ArchiveWriter: @unchecked Sendable {
                 $0.lastError = "\(error)"
             }
         }
+    }
+
+    /// This frame's level: `ArchiveWriterConfiguration.frameLevel` of what waits behind it.
+    private func frameLevel() -> Int {
+        guard configuration.adaptiveCompression else { return configuration.compressionLevel }
+        condition.lock()
+        let waiting = queuedBytes
+        condition.unlock()
+        return configuration.frameLevel(backlogBytes: waiting + max(0, batchBytesLeft))
     }
 
     private func closeSegment() {

@@ -22,10 +22,21 @@ public struct ArchiveWriterConfiguration: Sendable {
     public var rotateBytes: Int
     /// …or once it has been open this long.
     public var rotateAge: Duration
-    /// zstd level of the data frames.
+    /// zstd level of the data frames (with `adaptiveCompression`: when the writer keeps up).
     public var compressionLevel: Int
+    /// Like `zstd --adapt`: while records back up in the writer's queue, frames are compressed at
+    /// lower levels (3, then 1, then `minimumCompressionLevel`), cheaper per byte; once the queue
+    /// drains, frames are back at `compressionLevel`. The level is a property of each frame, so
+    /// readers need nothing. For live capture, where the queue's alternative is dropping records;
+    /// off for batch tools, which wait for room instead.
+    public var adaptiveCompression: Bool = false
+    /// The lowest level `adaptiveCompression` goes down to (zstd accepts negative, faster levels).
+    public var minimumCompressionLevel: Int = 1
     /// Names the writer in segment headers and file names (letters, digits, `-`, `_`).
     public var writerName: String
+    /// Added to the writer thread's nice value (0–19): live capture runs it below the event
+    /// loops so that compression never delays a request (`BackgroundThread`); 0 for batch tools.
+    public var threadNiceness: Int = 0
 
     /// What the flush interval counts from.
     public enum FlushClock: Sendable {
@@ -50,6 +61,8 @@ public struct ArchiveWriterConfiguration: Sendable {
     ///   - compressionLevel: zstd level of the frames; 6 is the measured sweet spot (README.md).
     ///   - writerName: recorded in each segment header.
     ///   - flushClock: what the flush interval counts from; `.exchangeEnd` for live capture.
+    ///
+    /// `threadNiceness`, `adaptiveCompression` and `minimumCompressionLevel` are set on the value.
     public init(
         directory: URL,
         queueCapacity: Int = 65_536,
@@ -70,6 +83,23 @@ public struct ArchiveWriterConfiguration: Sendable {
         self.compressionLevel = compressionLevel
         self.writerName = writerName
         self.flushClock = flushClock
+    }
+
+    /// The level of the next frame when `backlogBytes` (an estimate: bodies plus 512 bytes per
+    /// record) wait to be written: the configured level while less than two frames' worth
+    /// waits, 3 below eight frames, 1 below 32, the minimum beyond. Never above the configured
+    /// level, never below the minimum.
+    public func frameLevel(backlogBytes: Int) -> Int {
+        guard adaptiveCompression else { return compressionLevel }
+        let frames = backlogBytes / max(1, flushBytes)
+        let step: Int
+        switch frames {
+        case ..<2: step = compressionLevel
+        case ..<8: step = 3
+        case ..<32: step = 1
+        default: step = minimumCompressionLevel
+        }
+        return max(min(step, compressionLevel), min(minimumCompressionLevel, compressionLevel))
     }
 }
 
@@ -94,6 +124,10 @@ public struct ArchiveWriterCounters: Sendable, Equatable {
     public var writeErrors: Int = 0
     /// The last write error, for logs and the admin endpoint.
     public var lastError: String?
+    /// The zstd level of the last frame written (nil before the first).
+    public var lastFrameLevel: Int?
+    /// Frames written below the configured level by adaptive compression.
+    public var framesBelowLevel: Int = 0
 
     public init() {}
 }

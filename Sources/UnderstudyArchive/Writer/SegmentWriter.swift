@@ -70,15 +70,15 @@ final class SegmentWriter {
         return raw
     }
 
-    /// Compresses and writes the current frame. On failure the file is cut back to its last
-    /// complete frame and the frame's records are lost (the error says so).
-    /// Returns (records, raw bytes, stored bytes) written.
+    /// Compresses and writes the current frame, at `level` when given (else the segment's). On
+    /// failure the file is cut back to its last complete frame and the frame's records are lost
+    /// (the error says so). Returns (records, raw bytes, stored bytes) written.
     @discardableResult
-    func flushFrame() throws(ArchiveError) -> (records: Int, raw: Int, stored: Int) {
+    func flushFrame(level: Int32? = nil) throws(ArchiveError) -> (records: Int, raw: Int, stored: Int) {
         guard entry.records > 0 else { return (0, 0, 0) }
         defer { resetFrame() }
         output.removeAll(keepingCapacity: true)
-        try compressor.compressFrame(frame, flushPoints: flushPoints, into: &output)
+        try compressor.compressFrame(frame, flushPoints: flushPoints, level: level, into: &output)
         entry.offset = fileSize
         entry.storedSize = output.count
         entry.decodedSize = frame.count

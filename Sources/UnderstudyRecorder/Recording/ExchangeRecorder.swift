@@ -24,6 +24,7 @@ public final class ExchangeRecorder: Sendable {
     private let capacity: Int
     private let dropLogIntervalNanos: Int64
     private let batchDelayMicros: UInt32
+    private let niceness: Int
     private let state: NIOLockedValueBox<QueueState>
     private let condition = NSCondition()
     private let counterBox = NIOLockedValueBox(Counters())
@@ -49,10 +50,23 @@ public final class ExchangeRecorder: Sendable {
     ///   - capacity: exchanges waiting for the worker before new ones are dropped.
     ///   - dropLogInterval: at most one "records dropped" log line per this many seconds.
     ///   - batchDelay: how long the worker lets exchanges gather after the first one wakes it.
-    public init(
+    public convenience init(
         sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics? = nil,
         logger: Logger = Logger(label: "understudy.recorder"), capacity: Int = 16384, dropLogInterval: Double = 10,
         batchDelay: Duration = .milliseconds(2)
+    ) {
+        self.init(
+            sink: sink, redactor: redactor, metrics: metrics, logger: logger, capacity: capacity,
+            dropLogInterval: dropLogInterval, batchDelay: batchDelay, niceness: 0)
+    }
+
+    /// As above, with `niceness`: how much nicer than the process the worker thread runs
+    /// (0–19), so that the event loops preempt it (`BackgroundThread`); the queue absorbs what
+    /// it defers.
+    public init(
+        sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics?,
+        logger: Logger, capacity: Int = 16384, dropLogInterval: Double = 10,
+        batchDelay: Duration = .milliseconds(2), niceness: Int
     ) {
         self.sink = sink
         self.redactor = redactor
@@ -61,6 +75,7 @@ public final class ExchangeRecorder: Sendable {
         self.capacity = capacity
         self.dropLogIntervalNanos = Int64(dropLogInterval * 1e9)
         self.batchDelayMicros = UInt32(max(0, batchDelay / .microseconds(1)))
+        self.niceness = niceness
         self.state = NIOLockedValueBox(QueueState())
         let thread = Thread { [self] in self.run() }
         thread.name = "understudy-recorder"
@@ -102,6 +117,7 @@ public final class ExchangeRecorder: Sendable {
     }
 
     private func run() {
+        BackgroundThread.configureCurrent(name: "us-recorder", niceness: niceness)
         var batch: [CapturedExchange] = []
         while true {
             var closing = false

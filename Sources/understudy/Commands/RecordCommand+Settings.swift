@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import UnderstudyArchive
 import UnderstudyRecorder
 
 /// What `record` runs with: command-line options over `understudy.toml` over defaults.
@@ -8,6 +9,21 @@ struct RecorderSettings {
     var out: URL
     var admin: ListenAddress?
     var redactor: HeaderRedactor
+    /// How much nicer than the event loops the recorder and archive writer threads run.
+    var recordingNice = 10
+    /// The archive's zstd level when the writer keeps up, and whether it adapts under backlog.
+    var compressionLevel = 6
+    var adaptiveCompression = true
+
+    /// The live-capture archive writer: flush deadlines from the exchange's end, nicer thread,
+    /// adaptive compression (`ArchiveWriterConfiguration`).
+    var archive: ArchiveWriterConfiguration {
+        var configuration = ArchiveWriterConfiguration(
+            directory: out, compressionLevel: compressionLevel, flushClock: .exchangeEnd)
+        configuration.threadNiceness = recordingNice
+        configuration.adaptiveCompression = adaptiveCompression
+        return configuration
+    }
 
     static func resolve(
         file: UnderstudyConfiguration, listen: String?, upstreams: [String], out: String?, admin: String?,
@@ -57,8 +73,18 @@ struct RecorderSettings {
             }
         } catch { throw fail(error) }
         let redactor = HeaderRedactor(key: key, additionalHeaders: file.redaction.headers + redactHeaders)
-        return RecorderSettings(
+        var settings = RecorderSettings(
             proxy: proxy, out: URL(fileURLWithPath: outPath, isDirectory: true), admin: adminAddress, redactor: redactor)
+        if let v = r.recordingNice {
+            guard (0...19).contains(v) else { throw fail(RecorderError("[record] recording_nice must be 0 to 19, not \(v)")) }
+            settings.recordingNice = v
+        }
+        if let v = r.compressionLevel {
+            guard (1...19).contains(v) else { throw fail(RecorderError("[record] compression_level must be 1 to 19, not \(v)")) }
+            settings.compressionLevel = v
+        }
+        if let v = r.adaptiveCompression { settings.adaptiveCompression = v }
+        return settings
     }
 
     static func timestampName() -> String {

@@ -24,6 +24,12 @@ struct RecordCommand: AsyncParsableCommand {
                   --out captures/prod --admin 127.0.0.1:9090
               export OPENAI_BASE_URL=http://127.0.0.1:8080/v1
 
+            Recording (redaction, SSE assembly, JSON, zstd) runs on two threads after each answer
+            was sent, at a lower priority than the proxy (understudy.toml [record] recording_nice,
+            default 10). The archive is zstd level 6 (compression_level); while records back up
+            the writer compresses frames at lower levels and returns to 6 once it caught up
+            (adaptive_compression = true, like zstd --adapt; every frame stays readable).
+
             Forward proxy (agents keep their base URLs; they must trust Understudy's CA):
               understudy ca init && understudy ca export --out understudy-ca.pem
               understudy record --forward --forward-policy refuse --out captures/prod
@@ -91,13 +97,14 @@ struct RecordCommand: AsyncParsableCommand {
 
         let writer: ArchiveWriter
         do {
-            writer = try ArchiveWriter(configuration: ArchiveWriterConfiguration(directory: settings.out, flushClock: .exchangeEnd))
+            writer = try ArchiveWriter(configuration: settings.archive)
         } catch {
             throw CLIError("cannot open the archive \(settings.out.path): \(error)")
         }
         let metrics = RecorderMetrics()
         metrics.observeArchive { writer.counters }
-        let recorder = ExchangeRecorder(sink: writer, redactor: settings.redactor, metrics: metrics, logger: logger)
+        let recorder = ExchangeRecorder(
+            sink: writer, redactor: settings.redactor, metrics: metrics, logger: logger, niceness: settings.recordingNice)
         let pcapCapture: LivePcapCapture?
         do {
             pcapCapture = try ImportPcapCommand.startLiveCapture(

@@ -115,7 +115,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let writer: ArchiveWriter
         do {
-            writer = try ArchiveWriter(configuration: ArchiveWriterConfiguration(directory: settings.out, flushClock: .exchangeEnd))
+            writer = try ArchiveWriter(configuration: settings.archive)
         } catch {
             throw CLIError("cannot open the archive \(settings.out.path): \(error)")
         }
@@ -123,7 +123,8 @@ struct ServeCommand: AsyncParsableCommand {
                                comparator: ResponseComparator(text: TextComparator(embedder: setup.embedder)), stats: stats)
         let metrics = RecorderMetrics()
         metrics.observeArchive { writer.counters }
-        let recorder = ExchangeRecorder(sink: sink, redactor: settings.redactor, metrics: metrics, logger: logger)
+        let recorder = ExchangeRecorder(
+            sink: sink, redactor: settings.redactor, metrics: metrics, logger: logger, niceness: settings.recordingNice)
         let proxy = ReverseProxy(configuration: settings.proxy, recorder: recorder, metrics: metrics, logger: logger,
                                  answerer: router)
         let token = (ProcessInfo.processInfo.environment["UNDERSTUDY_ADMIN_TOKEN"] ?? serve.adminToken).flatMap(AdminToken.init)

@@ -47,6 +47,9 @@ struct UnderstudyConfiguration {
         var forwardHosts: [String] = []
         var forwardAllowPrivate: Bool?
         var forwardUpstreamCA: String?
+        var recordingNice: Int?
+        var compressionLevel: Int?
+        var adaptiveCompression: Bool?
     }
 
     struct Redaction {
@@ -105,7 +108,7 @@ struct UnderstudyConfiguration {
                 "listen", "out", "body_limit_mb", "header_timeout_s", "idle_timeout_s", "drain_timeout_s",
                 "max_header_kb", "threads", "upstream_pool_size", "upstream_connect_timeout_s",
                 "upstream_read_timeout_s", "forward", "forward_policy", "forward_hosts", "forward_allow_private",
-                "forward_upstream_ca",
+                "forward_upstream_ca", "recording_nice", "compression_level", "adaptive_compression",
             ])
             var r = Record()
             r.listen = try reader.string(section, "record", "listen")
@@ -124,6 +127,9 @@ struct UnderstudyConfiguration {
             r.forwardHosts = try reader.strings(section, "record", "forward_hosts") ?? []
             r.forwardAllowPrivate = try reader.boolean(section, "record", "forward_allow_private")
             r.forwardUpstreamCA = try reader.string(section, "record", "forward_upstream_ca")
+            r.recordingNice = try reader.integer(section, "record", "recording_nice")
+            r.compressionLevel = try reader.integer(section, "record", "compression_level")
+            r.adaptiveCompression = try reader.boolean(section, "record", "adaptive_compression")
             configuration.record = r
         }
         if let section = try reader.section(table, "upstreams") {
