@@ -6,13 +6,15 @@
 /// profilers and `top -H` show, and a lower scheduling priority than the proxy's event loops.
 ///
 /// Why lower: on a small machine these threads share the cores with the event loops, and a
-/// request that arrives while a frame is being compressed used to wait for the compression's
-/// time slice (the added p99 latency). With a higher nice value the scheduler runs an event loop
-/// as soon as it has work; the recording threads take the idle time in between, their queues
-/// absorb the bursts, and their drop counters still bound memory when the cores stay saturated.
+/// request that arrives while a frame is being compressed can wait for the compression's time
+/// slice (added tail latency). With a higher nice value the scheduler favours the event loops;
+/// the recording threads take the idle time in between and their queues absorb the bursts. The
+/// cost, measured on 2 cores (Recorder README): when the cores stay saturated the recording
+/// threads get too little time and their queues overflow (drops are counted, requests are still
+/// served), so `record` leaves the niceness at 0 unless configured.
 ///
 /// ```swift
-/// BackgroundThread.configureCurrent(name: "us-archive", niceness: 10)  // first thing on the thread
+/// BackgroundThread.configureCurrent(name: "us-archive", niceness: 0)  // first thing on the thread
 /// ```
 public enum BackgroundThread {
     /// The longest thread name Linux keeps (16 bytes with the terminating NUL).

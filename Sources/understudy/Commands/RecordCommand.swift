@@ -24,11 +24,12 @@ struct RecordCommand: AsyncParsableCommand {
                   --out captures/prod --admin 127.0.0.1:9090
               export OPENAI_BASE_URL=http://127.0.0.1:8080/v1
 
-            Recording (redaction, SSE assembly, JSON, zstd) runs on two threads after each answer
-            was sent, at a lower priority than the proxy (understudy.toml [record] recording_nice,
-            default 10). The archive is zstd level 6 (compression_level); while records back up
-            the writer compresses frames at lower levels and returns to 6 once it caught up
-            (adaptive_compression = true, like zstd --adapt; every frame stays readable).
+            Recording (redaction, SSE assembly, JSON, zstd) runs on two threads, us-recorder and
+            us-archive, after each answer was sent; understudy.toml [record] recording_nice = N
+            (0-19, default 0) runs them N nicer than the proxy. The archive is zstd level 6
+            (compression_level); while records back up the writer compresses frames at lower
+            levels and returns to 6 once it caught up (adaptive_compression = true, like
+            zstd --adapt; every frame stays readable).
 
             Forward proxy (agents keep their base URLs; they must trust Understudy's CA):
               understudy ca init && understudy ca export --out understudy-ca.pem
