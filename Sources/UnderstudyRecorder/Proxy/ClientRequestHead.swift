@@ -38,14 +38,14 @@ public struct ClientRequestHead: Sendable, Equatable {
         var keepAliveToken = false
         for field in fields {
             switch field.name.utf8.count {
-            case 6 where field.name.lowercased() == "expect":
+            case 6 where HeaderName.equals(field.name, "expect"):
                 expect = field.value
-            case 10 where field.name.lowercased() == "connection":
+            case 10 where HeaderName.equals(field.name, "connection"):
                 for token in UpstreamResponseFramer.Framing.tokens(field.value) {
                     if token == "close" { close = true } else if token == "keep-alive" { keepAliveToken = true }
                     connectionTokens.append(token)
                 }
-            case 14 where field.name.lowercased() == "content-length":
+            case 14 where HeaderName.equals(field.name, "content-length"):
                 guard let length = UpstreamResponseFramer.Framing.contentLength(field.value),
                       contentLength == nil || contentLength == length
                 else {
@@ -53,7 +53,7 @@ public struct ClientRequestHead: Sendable, Equatable {
                     continue
                 }
                 contentLength = length
-            case 17 where field.name.lowercased() == "transfer-encoding":
+            case 17 where HeaderName.equals(field.name, "transfer-encoding"):
                 hasTransferEncoding = true
                 chunked = UpstreamResponseFramer.Framing.tokens(field.value).last == "chunked"
             default:
@@ -80,7 +80,6 @@ public struct ClientRequestHead: Sendable, Equatable {
 
     /// The first value of a field, by its lowercase name.
     public func first(_ lowercaseName: String) -> String? {
-        let count = lowercaseName.utf8.count
-        return fields.first { $0.name.utf8.count == count && $0.name.lowercased() == lowercaseName }?.value
+        fields.first { HeaderName.equals($0.name, lowercase: lowercaseName) }?.value
     }
 }

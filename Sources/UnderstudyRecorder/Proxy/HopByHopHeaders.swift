@@ -32,7 +32,7 @@ enum HopByHopHeaders {
     /// the length is unknown).
     static func forClient(_ fields: [HTTPHeaderField]) -> [HTTPHeaderField] {
         var named: Set<String> = []
-        for field in fields where field.name.utf8.count == 10 && field.name.lowercased() == "connection" {
+        for field in fields where HeaderName.equals(field.name, "connection") {
             named.formUnion(UpstreamResponseFramer.Framing.tokens(field.value))
         }
         var out: [HTTPHeaderField] = []
@@ -63,14 +63,12 @@ enum HopByHopHeaders {
     /// Sets a field: those of that name (case-insensitively; `name` lowercase) removed, the new
     /// one appended (as NIO's `HTTPHeaders.replaceOrAdd`).
     static func replaceOrAdd(_ name: String, _ value: String, in fields: inout [HTTPHeaderField]) {
-        let count = name.utf8.count
-        fields.removeAll { $0.name.utf8.count == count && $0.name.lowercased() == name }
+        fields.removeAll { HeaderName.equals($0.name, lowercase: name) }
         fields.append(HTTPHeaderField(name, value))
     }
 
     /// Whether a field is present (case-insensitively; `name` lowercase).
     static func contains(_ name: String, in fields: [HTTPHeaderField]) -> Bool {
-        let count = name.utf8.count
-        return fields.contains { $0.name.utf8.count == count && $0.name.lowercased() == name }
+        fields.contains { HeaderName.equals($0.name, lowercase: name) }
     }
 }

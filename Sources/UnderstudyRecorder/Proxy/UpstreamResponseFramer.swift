@@ -148,14 +148,14 @@ public struct UpstreamResponseFramer: Sendable {
         init(_ head: HTTP1Head) {
             for field in head.headers {
                 switch field.name.utf8.count {
-                case 10 where field.name.lowercased() == "connection":
+                case 10 where HeaderName.equals(field.name, "connection"):
                     for token in Framing.tokens(field.value) {
                         if token == "close" { close = true } else if token == "keep-alive" { keepAlive = true }
                     }
-                case 17 where field.name.lowercased() == "transfer-encoding":
+                case 17 where HeaderName.equals(field.name, "transfer-encoding"):
                     // Chunked only when it is the last coding (RFC 9112 §6.3).
                     if let last = Framing.tokens(field.value).last { chunked = last == "chunked" }
-                case 14 where contentLength == nil && field.name.lowercased() == "content-length":
+                case 14 where contentLength == nil && HeaderName.equals(field.name, "content-length"):
                     contentLength = field.value
                 default:
                     break

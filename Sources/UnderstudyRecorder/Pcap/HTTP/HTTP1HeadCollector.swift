@@ -1,4 +1,9 @@
 import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Collects the bytes of one HTTP/1.x message head, or trailer section, from buffers split in any
 /// way: everything through the empty line that ends it. Shared by the proxy's request and
@@ -36,17 +41,34 @@ struct HTTP1HeadCollector: Sendable {
         // ended, one byte back for a CR LF split across reads.
         let startsAfterLF = partial.isEmpty ? atLineStart : partialEndsLine
         let found: Int? = buffer.withUnsafeReadableBytes { bytes in
-            var previousLF = startsAfterLF
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                if byte == 0x0a {
-                    if previousLF { return index + 1 }
-                    previousLF = true
-                } else if byte != 0x0d {
-                    previousLF = false
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return nil }
+            // From line feed to line feed (memchr), looking at what follows each one: another
+            // line feed, or CR LF, ends the head.
+            var index = 0
+            if startsAfterLF {
+                if bytes[0] == 0x0a { return 1 }
+                if bytes[0] == 0x0d {
+                    guard bytes.count > 1 else {
+                        partialEndsLine = true
+                        return nil
+                    }
+                    if bytes[1] == 0x0a { return 2 }
                 }
             }
-            partialEndsLine = previousLF
+            while index < bytes.count {
+                guard let hit = memchr(base + index, 0x0a, bytes.count - index) else { break }
+                let lf = base.distance(to: UnsafeRawPointer(hit))
+                let next = lf + 1
+                if next < bytes.count, bytes[next] == 0x0a { return next + 1 }
+                if next + 1 < bytes.count, bytes[next] == 0x0d, bytes[next + 1] == 0x0a { return next + 2 }
+                if next == bytes.count || (next + 1 == bytes.count && bytes[next] == 0x0d) {
+                    // The buffer ends right after a line feed (and maybe a CR): the next read decides.
+                    partialEndsLine = true
+                    return nil
+                }
+                index = next
+            }
+            partialEndsLine = false
             return nil
         }
         guard let found else {
