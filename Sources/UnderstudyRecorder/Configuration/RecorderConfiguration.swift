@@ -1,4 +1,5 @@
 import NIOCore
+import NIOSSL
 
 /// Settings of `understudy record`'s reverse proxy. Every parameter has a default that suits
 /// an agent fleet on one machine; `understudy.toml`'s `[record]` section maps onto these.
@@ -26,6 +27,9 @@ public struct RecorderConfiguration: Sendable {
     public var threads: Int
     /// `record --forward`: also act as an HTTP(S) forward proxy on the same listener (nil: off).
     public var forward: ForwardConfiguration? = nil
+    /// Trusted besides the system trust store when verifying https upstreams (`--upstream-ca`;
+    /// a private gateway's CA, or a test CA).
+    public var upstreamTrustRoots: [NIOSSLCertificate] = []
 
     public init(
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
@@ -52,5 +56,19 @@ public struct RecorderConfiguration: Sendable {
         self.upstreamPoolSize = upstreamPoolSize
         self.threads = threads
     }
-}
 
+    /// Adds the certificates of a PEM bundle to `upstreamTrustRoots`; the error names the file.
+    public mutating func trustUpstreamCertificates(inPEMFile path: String) throws {
+        upstreamTrustRoots += try Self.upstreamCertificates(inPEMFile: path)
+    }
+
+    /// The certificates of a PEM bundle of upstream CAs (also `--forward-upstream-ca`'s).
+    static func upstreamCertificates(inPEMFile path: String) throws -> [NIOSSLCertificate] {
+        let certificates: [NIOSSLCertificate]
+        do { certificates = try NIOSSLCertificate.fromPEMFile(path) } catch {
+            throw RecorderError("cannot read the upstream CA certificates \(path): \(error)")
+        }
+        guard !certificates.isEmpty else { throw RecorderError("\(path) holds no PEM certificate") }
+        return certificates
+    }
+}

@@ -35,12 +35,7 @@ public struct ForwardConfiguration: Sendable {
 
     /// Adds the certificates of a PEM bundle to `upstreamTrustRoots`; the error names the file.
     public mutating func trustUpstreamCertificates(inPEMFile path: String) throws {
-        let certificates: [NIOSSLCertificate]
-        do { certificates = try NIOSSLCertificate.fromPEMFile(path) } catch {
-            throw RecorderError("cannot read the upstream CA certificates \(path): \(error)")
-        }
-        guard !certificates.isEmpty else { throw RecorderError("\(path) holds no PEM certificate") }
-        upstreamTrustRoots += certificates
+        upstreamTrustRoots += try RecorderConfiguration.upstreamCertificates(inPEMFile: path)
     }
 
     /// The override for `host:port`, if one was configured.

@@ -14,7 +14,7 @@ final class ProxyServices: Sendable {
     /// `record --forward`: CONNECT and absolute-form requests (nil: reverse proxy only).
     let forward: ForwardProxy?
     /// TLS for the direct upstream connections (`UpstreamConnection`) to https upstreams: the
-    /// system's trust roots; nil when no upstream is https or the context could not be made.
+    /// system's trust roots and `upstreamTrustRoots`; nil when no upstream is https or the context could not be made.
     let upstreamTLS: NIOSSLContext?
 
     init(
@@ -24,7 +24,11 @@ final class ProxyServices: Sendable {
     ) {
         self.answerer = answerer
         let https = configuration.upstreams.byName.values.contains { $0.scheme == "https" }
-        self.upstreamTLS = https ? try? NIOSSLContext(configuration: .makeClientConfiguration()) : nil
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if !configuration.upstreamTrustRoots.isEmpty {
+            tls.additionalTrustRoots = [.certificates(configuration.upstreamTrustRoots)]
+        }
+        self.upstreamTLS = https ? try? NIOSSLContext(configuration: tls) : nil
         self.forward = forward
         self.configuration = configuration
         self.recorder = recorder

@@ -29,7 +29,8 @@ struct RecorderSettings {
 
     static func resolve(
         file: UnderstudyConfiguration, listen: String?, upstreams: [String], out: String?, admin: String?,
-        redactHeaders: [String], bodyLimitMB: Double?, threads: Int?, forward: ForwardOptions? = nil
+        redactHeaders: [String], bodyLimitMB: Double?, threads: Int?, forward: ForwardOptions? = nil,
+        upstreamCA: String? = nil
     ) throws -> RecorderSettings {
         let source = file.path ?? "defaults"
         func fail(_ error: any Error) -> CLIError { CLIError("\(source): \(error)") }
@@ -57,6 +58,9 @@ struct RecorderSettings {
         if let v = r.upstreamPoolSize { proxy.upstreamPoolSize = v }
         if let v = r.upstreamConnectTimeoutSeconds { proxy.upstreamConnectTimeoutSeconds = v }
         if let v = r.upstreamReadTimeoutSeconds { proxy.upstreamReadTimeoutSeconds = v }
+        if let path = upstreamCA {
+            do { try proxy.trustUpstreamCertificates(inPEMFile: path) } catch { throw CLIError("\(error)") }
+        }
 
         let outPath = out ?? r.out ?? "captures/" + Self.timestampName()
         var adminAddress: ListenAddress?

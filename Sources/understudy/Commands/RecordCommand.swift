@@ -62,6 +62,10 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads (default: one per core).")
     var threads: Int?
 
+    @Option(name: .customLong("upstream-ca"),
+            help: "PEM file of CA certificates trusted besides the system store when verifying https upstreams.")
+    var upstreamCA: String?
+
     @Flag(help: "On exit, print the summary as JSON.")
     var json = false
 
@@ -94,7 +98,7 @@ struct RecordCommand: AsyncParsableCommand {
         let file = try UnderstudyConfiguration.load(path: config)
         let settings = try RecorderSettings.resolve(
             file: file, listen: listen, upstreams: upstreams, out: out, admin: admin, redactHeaders: redactHeaders,
-            bodyLimitMB: bodyLimitMb, threads: threads, forward: forward)
+            bodyLimitMB: bodyLimitMb, threads: threads, forward: forward, upstreamCA: upstreamCA)
 
         let writer: ArchiveWriter
         do {
