@@ -1,7 +1,8 @@
 /// The life of one client connection of the reverse proxy, as a state machine that does no I/O:
 /// the channel handler reports what happened and carries out the action it gets back.
 ///
-/// One request is in flight at a time (NIO's pipeline handler holds pipelined requests back).
+/// One request is in flight at a time (pipelined requests are held back: unparsed in the
+/// handler's input in raw mode, by NIO's pipelining handler in forward mode).
 /// Upstream callbacks carry the generation of the request they belong to, so late callbacks of
 /// a cancelled request are ignored.
 public struct ProxyConnectionStateMachine {

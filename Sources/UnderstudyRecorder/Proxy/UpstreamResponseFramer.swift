@@ -1,8 +1,8 @@
 import NIOCore
 
 /// Finds the messages in the bytes an upstream sends back on the direct path: the response head
-/// (parsed by the pcap importer's `HTTP1HeadParser`) and the body, de-chunked, as slices of the
-/// buffers read (no copy). An I/O-free state machine: feed it bytes in any split, down to one at
+/// (parsed by the pcap importer's `HTTP1HeadParser`) and the body, de-chunked by `HTTP1BodyFramer`,
+/// as slices of the buffers read (no copy). An I/O-free state machine: feed it bytes in any split, down to one at
 /// a time, and pull events until it returns nil.
 ///
 /// ```swift
