@@ -17,7 +17,8 @@ from distill.trainer.tests.trainer_fixtures import booking_examples, tiny_base_m
 ROOT = Path(__file__).resolve().parents[3]
 TINY = {"model": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 2, "num_attention_heads": 4,
                   "num_key_value_heads": 2, "max_position_embeddings": 256},
-        "tokenizer": {"vocab_size": 420, "min_frequency": 2}, "eval_every": 3, "batch_size": 4}
+        "tokenizer": {"vocab_size": 420, "min_frequency": 2}, "eval_every": 3, "batch_size": 4,
+        "retrieval_hint": 0}  # the MiniLM index costs seconds per run; test_trainer_prompt_features covers it
 
 
 def _train(run_dir: Path, cluster: str, **changes) -> dict:
@@ -127,7 +128,7 @@ def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp
     base = [sys.executable, "-m", "distill.trainer", "--run-dir", str(tmp_path), "--max-steps", "1", "--skip-eval"]
     bad = subprocess.run(base + ["--set", "recent_slots=yes please"], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "--set recent_slots=yes please" in bad.stderr
-    good = subprocess.run(base + ["--set", "recent_slots=true", "--set", f"model={json.dumps(TINY['model'])}"],
+    good = subprocess.run(base + ["--set", "retrieval_hint=0", "--set", "recent_slots=true", "--set", f"model={json.dumps(TINY['model'])}"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert good.returncode == 0, good.stderr[-2000:]
     info = json.loads((tmp_path / "specialists" / "c001" / "specialist.json").read_text())
