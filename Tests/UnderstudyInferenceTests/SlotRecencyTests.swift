@@ -17,7 +17,8 @@ struct SlotRecencyTests {
         #expect(golden.count == cases.count && cases.count >= 5)
         for (item, expected) in zip(cases, golden) {
             #expect(expected["name"] == .string(item.name))
-            let prompt = SlotRecency.renumbered(try PromptRenderer.renderPrompt(item.messages, tools: item.requestTools))
+            let rendered = try PromptRenderer.renderPrompt(item.messages, tools: item.requestTools)
+            let prompt = SlotRecency.renumbered(rendered)
             #expect(expected["prompt_text"] == .string(prompt.text), "\(item.name)")
             #expect(expected["prompt_head"] == .string(prompt.head), "\(item.name)")
             guard case .array(let slots)? = expected["slots"] else { throw ReferenceError("\(item.name): no slots") }
