@@ -13,14 +13,22 @@ public enum TestEnvironment {
         return URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
     }()
 
-    /// The `understudy` binary: `$UNDERSTUDY_BIN`, else the release build, else the debug build.
+    /// The `understudy` binary: `$UNDERSTUDY_BIN`, else the build of the configuration these tests
+    /// were compiled in (`swift test` → debug, `swift test -c release` → release), else the other one.
+    /// Matching the configuration matters: a release binary left from an earlier build would
+    /// otherwise be tested in place of the code a debug `swift test` just built.
     public static var binary: URL {
         if let path = ProcessInfo.processInfo.environment["UNDERSTUDY_BIN"] { return URL(fileURLWithPath: path) }
-        for configuration in ["release", "debug"] {
+        #if DEBUG
+            let configurations = ["debug", "release"]
+        #else
+            let configurations = ["release", "debug"]
+        #endif
+        for configuration in configurations {
             let url = repositoryRoot.appendingPathComponent(".build/\(configuration)/understudy")
             if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
-        return repositoryRoot.appendingPathComponent(".build/release/understudy")
+        return repositoryRoot.appendingPathComponent(".build/\(configurations[0])/understudy")
     }
 
     /// The project's Python interpreter in `.venv`.
