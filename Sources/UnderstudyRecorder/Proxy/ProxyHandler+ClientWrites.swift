@@ -24,7 +24,7 @@ extension ProxyHandler {
         }
         // As NIO's encoder: no length on an HTTP/1.1 response that may have a body → chunked (the
         // coding is named for a HEAD too, whose body is never sent).
-        let unframed = status >= 200 && status != 204 && status != 304 && requestVersion.minor >= 1
+        let unframed = ClientResponseEncoder.bodyAllowed(status: status, isHEAD: false) && requestVersion.minor >= 1
             && !HopByHopHeaders.contains("content-length", in: fields)
         responseChunked = unframed && !requestIsHEAD
         var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64)

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHTTP1
+import UnderstudyArchive
 
 /// Answers requests NIO's decoder rejects and closes their connection: 431 for headers larger
 /// than the limit, 400 for anything else malformed. Other connections are not affected.
@@ -60,7 +61,15 @@ public final class ProxyProtocolErrorHandler: ChannelDuplexHandler, RemovableCha
     /// The whole answer as bytes, for the proxy's raw mode (no HTTP codec in its pipeline).
     static func rawAnswer(status: HTTPResponseStatus, allocator: ByteBufferAllocator) -> ByteBuffer {
         let text = body(for: status)
-        return allocator.buffer(string: "HTTP/1.1 \(status.code) \(status.reasonPhrase)\r\nconnection: close\r\n"
-            + "content-type: application/json\r\ncontent-length: \(text.utf8.count)\r\n\r\n" + text)
+        let fields = [
+            HTTPHeaderField("connection", "close"), HTTPHeaderField("content-type", "application/json"),
+            HTTPHeaderField("content-length", String(text.utf8.count)),
+        ]
+        var buffer = allocator.buffer(capacity: 128 + text.utf8.count)
+        ClientResponseEncoder.writeHead(
+            version: .http1_1, status: Int(status.code), reason: status.reasonPhrase, fields: fields, chunked: false,
+            into: &buffer)
+        buffer.writeString(text)
+        return buffer
     }
 }
