@@ -53,18 +53,14 @@ public struct ClientRequestFramer: Sendable {
         while true {
             if failed { throw Failure(kind: .malformed, description: "the request framing was lost earlier") }
             if body != nil {
-                let event: HTTP1BodyFramer.Event?
                 do {
-                    event = try body!.next(&buffer)
+                    switch try HTTP1BodyFramer.next(of: &body, &buffer) {
+                    case .data(let slice): return .body(slice)
+                    case .end: return .end
+                    case nil: return nil
+                    }
                 } catch {
                     throw fail(.malformed, "request \(requestCount)'s body: \(error)")
-                }
-                switch event {
-                case .data(let slice): return .body(slice)
-                case .end:
-                    body = nil
-                    return .end
-                case nil: return nil
                 }
             }
             guard buffer.readableBytes > 0 else { return nil }

@@ -64,18 +64,14 @@ public struct UpstreamResponseFramer: Sendable {
         while true {
             if failed { throw Failure(description: "the upstream response could not be parsed") }
             if body != nil {
-                let event: HTTP1BodyFramer.Event?
                 do {
-                    event = try body!.next(&buffer)
+                    switch try HTTP1BodyFramer.next(of: &body, &buffer) {
+                    case .data(let slice): return .body(slice)
+                    case .end: return .end
+                    case nil: return nil
+                    }
                 } catch {
                     throw fail("response body: \(error)")
-                }
-                switch event {
-                case .data(let slice): return .body(slice)
-                case .end:
-                    body = nil
-                    return .end
-                case nil: return nil
                 }
             }
             guard buffer.readableBytes > 0 else { return nil }

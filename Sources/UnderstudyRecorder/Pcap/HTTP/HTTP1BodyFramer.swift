@@ -77,6 +77,16 @@ public struct HTTP1BodyFramer: Sendable {
         }
     }
 
+    /// `next(_:)` for a framer that holds the body of the message in flight (nil between
+    /// messages): once the body ends, `framer` becomes nil, so the bytes after it start the next
+    /// message. The proxy's request and response framers drive their bodies this way.
+    public static func next(of framer: inout HTTP1BodyFramer?, _ buffer: inout ByteBuffer) throws(Failure) -> Event? {
+        guard framer != nil else { return nil }
+        let event = try framer!.next(&buffer)
+        if case .end = event { framer = nil }
+        return event
+    }
+
     /// The next event, consuming what it used from `buffer`; nil when more bytes are needed (or
     /// after the end).
     public mutating func next(_ buffer: inout ByteBuffer) throws(Failure) -> Event? {
