@@ -3,7 +3,7 @@ import Testing
 import UnderstudyInference
 import UnderstudyTestSupport
 
-/// Prompt format v3 against the trainer's golden file (distill/trainer/tests/golden/prompt_format_v3.jsonl):
+/// Prompt format v4 (v3 without prompt features) against the trainer's golden file (distill/trainer/tests/golden/prompt_format_v4.jsonl):
 /// v1 cases (no request tools) and cases whose request brings its own tools.
 struct PromptRendererTests {
     struct Case {
@@ -19,9 +19,8 @@ struct PromptRendererTests {
         var slots: [PromptSlotTable.Slot]
     }
 
-    static func cases() throws -> [Case] {
-        let url = TestEnvironment.repositoryRoot.appendingPathComponent(
-            "distill/trainer/tests/golden/prompt_format_v3.jsonl")
+    static func cases(file: String = "prompt_format_v4.jsonl") throws -> [Case] {
+        let url = TestEnvironment.repositoryRoot.appendingPathComponent("distill/trainer/tests/golden/" + file)
         return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { line in
             let item = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = item["messages"], case .array(let tools)? = item["tools"],

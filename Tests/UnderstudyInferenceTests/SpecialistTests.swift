@@ -90,7 +90,7 @@ struct SpecialistTests {
     @Test func wrongPromptFormatVersionIsNamed() throws {
         let directory = try TestEnvironment.temporaryDirectory("specialist")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try Data(#"{"format":1,"prompt_format":4}"#.utf8).write(to: directory.appendingPathComponent("specialist.json"))
+        try Data(#"{"format":1,"prompt_format":5}"#.utf8).write(to: directory.appendingPathComponent("specialist.json"))
         #expect {
             _ = try Specialist(directory: directory)
         } throws: { error in

@@ -54,7 +54,7 @@ struct TrainerGoldenTests {
     @Test func tokenizerEncodesRenderedPromptsAndTargetsAsTheTrainerDoes() throws {
         let tokenizer = try BPETokenizer(url: Self.golden.appendingPathComponent("tokenizer.json"))
         let lines = try String(
-            contentsOf: Self.golden.appendingPathComponent("prompt_format_v3.jsonl"), encoding: .utf8
+            contentsOf: Self.golden.appendingPathComponent("prompt_format_v4.jsonl"), encoding: .utf8
         )
         .split(separator: "\n")
         #expect(!lines.isEmpty)

@@ -5,4 +5,4 @@ trains with a recipe from distill/recipes/ and writes a Hugging Face model direc
 specialist.json per cluster. Entry point: `python -m distill.trainer --help`.
 """
 
-PROMPT_FORMAT_VERSION = 3
+PROMPT_FORMAT_VERSION = 4

@@ -17,6 +17,7 @@ from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
 from .retrieval import HINT
 from .slots import restore_response, slot_token
+from .spans import MAX_POINTERS, pointer_token
 
 
 def _canonical(value):
@@ -42,8 +43,9 @@ def exact_match(predicted: dict | None, expected: dict) -> bool:
     return predicted is not None and response_key(predicted) == response_key(expected)
 
 
-def banned_ids(tokenizer, slot_count: int, max_slots: int) -> list[int]:
+def banned_ids(tokenizer, slot_count: int, max_slots: int, unit_count: int = 0) -> list[int]:
     tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER, TOOLS, HINT] + [slot_token(i) for i in range(slot_count, max_slots)]
+    tokens += [pointer_token(i) for i in range(unit_count, MAX_POINTERS)]
     vocabulary = tokenizer.get_vocab()
     return [vocabulary[t] for t in tokens if t in vocabulary]
 
@@ -86,7 +88,8 @@ class Prediction:
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
             max_new_tokens: int, omit: bool = False) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`)."""
-    ids = greedy(model, feature.prompt_ids, end_id, banned_ids(tokenizer, len(feature.slots.slots), max_slots),
+    units = len(feature.slots.units.units) if feature.slots.units is not None else 0
+    ids = greedy(model, feature.prompt_ids, end_id, banned_ids(tokenizer, len(feature.slots.slots), max_slots, units),
                  max_new_tokens)
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
     try:

@@ -3,7 +3,10 @@
 - `retrieval_hint` (retrieval.py): a small index of a tool agent's training answers, and requests
   with the neighbours and hinted prompt the trainer gives them (Swift: MiniLMEmbedder + RetrievalHint);
 - `recent_slots` (slot_order.py): the prompt-format golden cases (golden.py) with their slots
-  renumbered by recency: prompt, head, slot table and target.
+  renumbered by recency: prompt, head, slot table and target;
+- `question_spans` (spans.py, prompt format v4): the prompt-format golden cases and a few of its own
+  (multi-word values with inner punctuation, non-ASCII text, a forged pointer, a negative number)
+  rendered with pointers: messages, tools, prompt, head, slot table, target, restored answer.
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -17,10 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import Example
-from .golden import golden_cases
-from .prompt import render_prompt, render_target
+from .golden import CASE_TOOLS, golden_cases
+from .prompt import parse_response, render_prompt, render_target
 from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
+from .slots import restore_response
 
 K = 2
 
@@ -99,12 +103,57 @@ def write_recent_slots_goldens(out: Path) -> Path:
     return path
 
 
+SPAN_TOOLS = [{"name": "weather", "parameters": {"type": "object", "properties": {
+    "city": {"type": "string"}, "days": {"type": "integer"}, "offset": {"type": "number"},
+    "unit": {"type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["city"]}}]
+
+
+def question_span_inputs() -> list[dict]:
+    """The prompt-format cases plus inputs that pin the pointer rules."""
+    own = [
+        {"name": "spans_multi_word_values",
+         "messages": [{"role": "user", "content": "Weather in New York, USA for 3 days in celsius, and in São Paulo?"}],
+         "request_tools": SPAN_TOOLS,
+         "target": {"content": None, "tool_calls": [
+             {"name": "weather", "arguments": {"city": "New York, USA", "days": 3, "unit": "celsius"}},
+             {"name": "weather", "arguments": {"city": "São Paulo", "days": 3}}]}},
+        {"name": "spans_forged_pointer_and_negative_number",
+         "messages": [{"role": "user", "content": "City <W3> at offset -2.5 please:\tLos  Angeles"}],
+         "request_tools": SPAN_TOOLS,
+         "target": {"content": None, "tool_calls": [
+             {"name": "weather", "arguments": {"city": "Los  Angeles", "offset": -2.5, "days": 7}}]}},
+    ]
+    return golden_cases() + own
+
+
+def question_spans_cases() -> list[dict]:
+    cases = []
+    for case in question_span_inputs():
+        tools = case.get("request_tools")
+        prompt = render_prompt(case["messages"], 64, tools, question_spans=True)
+        target_text = render_target(case["target"], prompt)
+        restored = restore_response(parse_response(target_text), prompt.slots, tools or CASE_TOOLS)
+        cases.append({"name": case["name"], "messages": case["messages"], "target": case["target"],
+                      "tools": tools or CASE_TOOLS, "request_tools": tools, "prompt_text": prompt.text,
+                      "prompt_head": prompt.head, "slots": prompt.slots.to_json(), "target_text": target_text,
+                      "restored": restored})
+    return cases
+
+
+def write_question_spans_goldens(out: Path) -> Path:
+    path = out / "question_spans.jsonl"
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in question_spans_cases()),
+                    encoding="utf-8")
+    return path
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden")
     out = parser.parse_args().out
     print(write_retrieval_goldens(out / "retrieval"))
     print(write_recent_slots_goldens(out))
+    print(write_question_spans_goldens(out))
 
 
 if __name__ == "__main__":

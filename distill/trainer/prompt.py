@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import PROMPT_FORMAT_VERSION
+from .spans import SpanRef, Units, mark_pointers, point_text, render_span
 from .slots import MAX_SLOTS, SlotRef, SlotTable, register_json_values, slot_text, slot_token
 
 PAD, BOS, END = "<|pad|>", "<|bos|>", "<|end|>"
@@ -41,7 +42,8 @@ def added_tokens(tool_names: list[str]) -> list[str]:
 
 # Text that would read as a special token gets its "<" replaced by U+FF1C, so message content
 # can never forge a role marker or a slot.
-_FORGED = re.compile(r"<(?=\|[a-z]+\|>|S\d+>)")
+# v4: `<W` + digits + `>` too (the pointer tokens of prompt feature question_spans).
+_FORGED = re.compile(r"<(?=\|[a-z]+\|>|S\d+>|W\d+>)")
 
 
 def escape(text: str) -> str:
@@ -65,6 +67,8 @@ def render_json(value: Any, table: SlotTable, sort_keys: bool) -> str:
     index = table.find(value)
     if index is not None:
         return slot_token(index)
+    if table.units is not None and (run := table.units.find(escape(value) if isinstance(value, str) else value)):
+        return render_span(run)
     if isinstance(value, str):
         return _json_string(escape(value))
     return json.dumps(value)
@@ -188,17 +192,21 @@ class RenderedPrompt:
     name_slots: bool = False  # v2: the prompt lists the request's tools; answers name them by slot
 
 
-def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS, tools: list[dict] | None = None) -> RenderedPrompt:
+def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS, tools: list[dict] | None = None,
+                  question_spans: bool = False) -> RenderedPrompt:
     """Renders the varying part of a conversation; slots are numbered in order of appearance.
 
     `tools`: the request's own tools when they differ from the cluster's constant ones (v2). v3:
     the messages' values are numbered first (from <S0>), then the listed tools' names, parameter
     names and enum values, although the list is written before the messages: so "the first value
-    of the question" is <S0> whatever the tools, and a tiny model need not count the list's slots."""
+    of the question" is <S0> whatever the tools, and a tiny model need not count the list's slots.
+    `question_spans` (v4 prompt feature, spans.py): user text gets pointers instead of slots."""
     table = SlotTable(limit=max_slots)
     name_slots = bool(tools)
     if name_slots:
+        table.units = Units() if question_spans else None
         _render_messages(messages, table, False)  # numbers the messages' values first
+    table.units = Units() if question_spans else None
     head = BOS + (render_tools(tools, table) if tools else "")
     parts = [head] + _render_messages(messages, table, name_slots) + [ANSWER]
     return RenderedPrompt("".join(parts), table, head, name_slots)
@@ -219,6 +227,8 @@ def _render_messages(messages: list[dict], table: SlotTable, name_slots: bool) -
         elif role == "tool" and content is not None and (parsed := _parse_tool_json(content)) is not None:
             register_json_values(parsed, table)
             parts.append(render_json(parsed, table, sort_keys=False))
+        elif role == "user" and table.units is not None:
+            parts.append(point_text(escape(content or ""), table.units))
         else:
             parts.append(slot_text(escape(content or ""), table))
     return parts
@@ -231,6 +241,7 @@ def render_target(target: dict, prompt: RenderedPrompt) -> str:
 
 _SLOT_IN_TEXT = re.compile(r"<S(\d+)>")
 _SLOT_KEY = "\u0000slot"
+_SPAN_KEY = "\u0000span"
 
 
 def _mark_slots(text: str) -> str:
@@ -247,6 +258,10 @@ def _mark_slots(text: str) -> str:
             in_string = char != '"'
         elif char == '"':
             in_string = True
+        elif char == "<" and (run := mark_pointers(text, position)) is not None:
+            out.append(run[0])
+            position = run[1]
+            continue
         elif char == "<" and (match := _SLOT_IN_TEXT.match(text, position)) is not None:
             out.append('{"' + "\\u0000slot" + '":' + match.group(1) + "}")
             position = match.end()
@@ -263,6 +278,8 @@ def parse_response(text: str) -> dict:
     marked = _mark_slots(text)
 
     def hook(obj: dict) -> Any:
+        if set(obj) == {_SPAN_KEY}:
+            return SpanRef(*obj[_SPAN_KEY])
         return SlotRef(obj[_SLOT_KEY]) if set(obj) == {_SLOT_KEY} else obj
 
     value = json.loads(marked, object_hook=hook)

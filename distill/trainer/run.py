@@ -24,6 +24,7 @@ from .lexical import initialise_embeddings
 from .prompt import END, PAD, special_tokens
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex
 from .slot_order import FEATURE as RECENT_SLOTS
+from .spans import FEATURE as QUESTION_SPANS, pointer_tokens
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 
@@ -122,9 +123,19 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     recent_slots = bool(recipe.get("recent_slots")) and multi_turn
     if recent_slots:
         prompt_features.append(RECENT_SLOTS)
+    # Prompt feature question_spans (spans.py): `true` for clusters whose requests bring their own
+    # tools (single-turn agents), "all" for every cluster.
+    spans_option = recipe.get("question_spans", False)
+    if spans_option not in (True, False, "all"):
+        raise ValueError(f"recipe {options.recipe}: question_spans {spans_option!r} is not one of true, false, \"all\"")
+    question_spans = spans_option == "all" or (spans_option is True and not multi_turn)
+    if question_spans:
+        prompt_features.append(QUESTION_SPANS)
+        feature_tokens = feature_tokens + pointer_tokens()
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
-        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of, recent_slots),
+        tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of, recent_slots,
+                                                   question_spans),
                                     settings["vocab_size"], settings["min_frequency"], max_slots, tool_names(cluster),
                                     feature_tokens)
         model = scratch_model(recipe["model"], tokenizer)
@@ -136,7 +147,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         model = base_model(options.base, tokenizer, recipe)
     build = lambda examples: build_features(examples, tokenizer, recipe["max_prompt_tokens"],  # noqa: E731
                                             recipe["max_target_tokens"], max_slots, cluster.tools_of, hint_of,
-                                            recent_slots)
+                                            recent_slots, question_spans)
     suffixes = [s for e in train_examples
                 for s in history_suffixes(e, cluster.tools_of(e), max_slots, recipe.get("history_suffixes", 0))]
     if cluster.request_tools:

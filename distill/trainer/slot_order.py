@@ -39,5 +39,6 @@ def renumber_by_recency(prompt: RenderedPrompt) -> RenderedPrompt:
     def rewrite(text: str) -> str:
         return _SLOT.sub(lambda m: slot_token(new_number.get(int(m.group(1)), int(m.group(1)))), text)
 
-    table = SlotTable([prompt.slots.slots[old] for old in order], prompt.slots.limit, prompt.slots.tool_keys)
+    table = SlotTable([prompt.slots.slots[old] for old in order], prompt.slots.limit, prompt.slots.tool_keys,
+                      prompt.slots.units)
     return RenderedPrompt(rewrite(prompt.text), table, rewrite(prompt.head), prompt.name_slots)

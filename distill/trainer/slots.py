@@ -65,6 +65,8 @@ class SlotTable:
     limit: int = MAX_SLOTS
     # v3: each listed tool's top-level parameter names in schema order (answers write them so)
     tool_keys: dict[str, list[str]] = field(default_factory=dict)
+    # v4 prompt feature question_spans: the user text's pointed-at units (spans.Units), or None
+    units: Any = None
 
     def add(self, text: str, kind: str, tool_name: bool = False, key: bool = False) -> int | None:
         for index, slot in enumerate(self.slots):
@@ -242,8 +244,15 @@ def restore_value(value: Any, table: SlotTable, schema: dict | None) -> Any:
     """Replaces SlotRefs in a parsed JSON value, coercing each by the schema at its path.
 
     Raises IndexError for a slot the prompt does not have."""
+    from .spans import SpanRef  # spans imports this module's number helpers
+
     if isinstance(value, SlotRef):
         return coerce(table.slots[value.index], schema)
+    if isinstance(value, SpanRef):
+        if table.units is None:
+            raise ValueError(f"pointer run {value!r} in a prompt without question_spans")
+        text = table.units.text(value.first, value.last)
+        return coerce(Slot(text, "number" if is_number_text(text) else "string"), schema)
     if isinstance(value, dict):
         return {k: restore_value(v, table, _child_schema(schema, k)) for k, v in value.items()}
     if isinstance(value, list):

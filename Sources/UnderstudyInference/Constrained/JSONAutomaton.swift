@@ -24,6 +24,10 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         case literal(node: Int, alive: [UInt16], matched: Int)
         /// `node`: the schema node the slot stands for (typed slots), -1 for any.
         case slot(phase: UInt8, value: Int, node: Int)
+        /// A pointer run (prompt feature `question_spans`): phase 0 expects "<", 1 "W", 2 the first
+        /// digit, 3+ more digits or ">", 255 after a pointer's ">" (another "<" or the end);
+        /// `first`/`previous`: the run's first and latest pointer (-1 before the first).
+        case pointer(phase: UInt8, value: Int, first: Int, previous: Int, node: Int)
         /// phase 0 after "{", 1 reading key, 2 expect ":", 3 reading value, 4 after value, 5 after ","
         case object(node: Int, phase: UInt8, seen: [String], key: String)
         /// phase 0 after "[", 1 reading item, 2 after item
@@ -50,25 +54,37 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     /// then stands only where its value fits — a number slot for an integer or number, an enum
     /// member for an enum — so a `radius:integer` cannot take the slot holding "Denver".
     public let slotTexts: [[UInt8]]?
+    /// `<W0>` … `<W{pointers-1}>` (prompt feature `question_spans`): a run of consecutive pointers
+    /// may stand for a string without enum options, or (typed by `pointerTexts`) a number.
+    public let pointers: Int
+    /// The pointed-at units' texts: a number node then takes only a run that reads as a number.
+    public let pointerTexts: [[UInt8]]?
 
     /// An automaton expecting one value of `graph`'s node `root`.
     /// - Parameter slotTexts: type the slots by their texts (see `slotTexts`); nil: any slot fits
     ///   any string or number.
-    public init(graph: JSONSchemaGraph, root: Int, slots: Int = 0, sortedKeys: Bool = false, slotTexts: [String]? = nil) {
+    public init(
+        graph: JSONSchemaGraph, root: Int, slots: Int = 0, sortedKeys: Bool = false, slotTexts: [String]? = nil,
+        pointerTexts: [[UInt8]]? = nil
+    ) {
         self.graph = graph
         stack = [.value(node: root)]
         self.slots = slots
+        self.pointers = pointerTexts?.count ?? 0
+        self.pointerTexts = pointerTexts
         self.sortedKeys = sortedKeys
         self.slotTexts = slotTexts.map { $0.map(JSONSchemaGraph.escapedInner) }
     }
 
     public static func == (a: Self, b: Self) -> Bool {
         a.stack == b.stack && a.slots == b.slots && a.graph === b.graph && a.slotTexts == b.slotTexts
+            && a.pointerTexts == b.pointerTexts
     }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(stack)
         hasher.combine(slots)
         hasher.combine(slotTexts?.count ?? -1)
+        hasher.combine(pointers)
     }
 
     /// Whether slot `value` may stand for a value of schema node `node` (typed slots).
@@ -123,10 +139,10 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
 
     enum StepResult { case reject, consumed, refeed }
 
-    private mutating func replaceTop(_ frame: Frame) { stack[stack.count - 1] = frame }
+    mutating func replaceTop(_ frame: Frame) { stack[stack.count - 1] = frame }
 
     /// Pops the finished top frame and tells its parent.
-    private mutating func finish(_ completion: Completion) {
+    mutating func finish(_ completion: Completion) {
         stack.removeLast()
         guard let parent = stack.last else { return }
         switch parent {
@@ -158,6 +174,8 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
         case .string(let state): return stepString(state, byte)
         case .number(let integer, let phase): return stepNumber(integer, phase, byte)
         case .slot(let phase, let value, let node): return stepSlot(phase, value, node, byte)
+        case .pointer(let phase, let value, let first, let previous, let node):
+            return stepPointer(phase, value, first, previous, node, byte)
         case .literal(let node, let alive, let matched):
             let options = graph.literalOptions(node)
             let next = alive.filter {
@@ -232,7 +250,7 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
 
     private mutating func startValue(_ node: Int, _ byte: UInt8) -> StepResult {
         let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
-        func slotOK() -> Bool { slots > 0 && byte == UInt8(ascii: "<") }
+        func slotOK() -> Bool { (slots > 0 || pointers > 0) && byte == UInt8(ascii: "<") }
         switch graph.nodes[node] {
         case .any:
             switch byte {
@@ -451,7 +469,12 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     private mutating func stepSlot(_ phase: UInt8, _ value: Int, _ node: Int, _ byte: UInt8) -> StepResult {
         switch phase {
         case 0: guard byte == UInt8(ascii: "<") else { return .reject }
-        case 1: guard byte == UInt8(ascii: "S") else { return .reject }
+        case 1:
+            if byte == UInt8(ascii: "W"), pointers > 0, pointerFits(node) {
+                replaceTop(.pointer(phase: 2, value: 0, first: -1, previous: -1, node: node))
+                return .consumed
+            }
+            guard byte == UInt8(ascii: "S") else { return .reject }
         default:
             if byte == UInt8(ascii: ">") {
                 guard phase >= 3, value < slots, slotFits(value, node) else { return .reject }

@@ -55,8 +55,9 @@ public final class VocabularyIndex: @unchecked Sendable {
         }
     }
 
+    /// A value slot `<Sk>` or a pointer `<Wk>` (prompt feature `question_spans`).
     static func isSlot(_ text: String) -> Bool {
-        text.hasPrefix("<S") && text.hasSuffix(">") && text.dropFirst(2).dropLast().allSatisfy(\.isNumber)
+        (text.hasPrefix("<S") || text.hasPrefix("<W")) && text.hasSuffix(">") && text.dropFirst(2).dropLast().allSatisfy(\.isNumber)
             && text.count > 3
     }
 

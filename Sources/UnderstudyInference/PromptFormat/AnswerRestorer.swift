@@ -106,6 +106,16 @@ public enum AnswerRestorer {
     {
         switch value {
         case .slot(let k): return coerce(try slot(k, slots), schema)
+        case .span(let first, let last):
+            guard let units = slots.units else {
+                throw InferenceError.invalidInput("the answer uses pointers <W\(first)>… in a prompt without question_spans")
+            }
+            guard let text = units.text(first, last) else {
+                throw InferenceError.invalidInput(
+                    "the answer's pointer run <W\(first)>…<W\(last)> is not within one message of the prompt's \(units.count) units")
+            }
+            let kind = PromptSlotTable.isNumberText(text) ? "number" : "string"
+            return coerce(PromptSlotTable.Slot(text: text, kind: kind), schema)
         case .object(let members):
             return .object(
                 try members.map { ($0.key, try restoreValue($0.value, slots, schema?["properties"]?[$0.key])) })

@@ -13,6 +13,9 @@ public indirect enum OrderedJSON: Equatable, Sendable {
     case null
     /// A value reference `<Sk>` in generated text, before it is restored.
     case slot(Int)
+    /// A pointer run `<Wi>…<Wj>` in generated text (prompt feature `question_spans`), before it
+    /// is restored: the first and last pointer.
+    case span(Int, Int)
 
     public static func == (a: OrderedJSON, b: OrderedJSON) -> Bool {
         switch (a, b) {
@@ -24,6 +27,7 @@ public indirect enum OrderedJSON: Equatable, Sendable {
         case (.bool(let x), .bool(let y)): return x == y
         case (.null, .null): return true
         case (.slot(let x), .slot(let y)): return x == y
+        case (.span(let x, let y), .span(let u, let v)): return x == u && y == v
         default: return false
         }
     }
@@ -51,6 +55,7 @@ public indirect enum OrderedJSON: Equatable, Sendable {
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .slot(let k): return "<S\(k)>"
+        case .span(let first, let last): return QuestionSpans.render((first, last))
         }
     }
 
@@ -137,15 +142,10 @@ public indirect enum OrderedJSON: Equatable, Sendable {
             case UInt8(ascii: "n"):
                 try literal("null")
                 return .null
+            case UInt8(ascii: "<") where slots && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "W"):
+                return try pointerRun()
             case UInt8(ascii: "<") where slots:
-                try literal("<S")
-                let start = index
-                while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
-                guard index > start, let k = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else {
-                    throw error("bad slot")
-                }
-                try literal(">")
-                return .slot(k)
+                return .slot(try reference("<S", "slot"))
             default:
                 let start = index
                 let allowed = Set("+-0123456789.eE".utf8)
@@ -154,6 +154,30 @@ public indirect enum OrderedJSON: Equatable, Sendable {
                 guard !text.isEmpty, Double(text) != nil else { throw error("expected a value") }
                 return .number(text)
             }
+        }
+
+        /// `<S` or `<W`, digits, `>`: the number of a slot or pointer token.
+        mutating func reference(_ prefix: String, _ what: String) throws -> Int {
+            try literal(prefix)
+            let start = index
+            while index < bytes.count, bytes[index] >= 48, bytes[index] <= 57 { index += 1 }
+            guard index > start, let k = Int(String(decoding: bytes[start..<index], as: UTF8.self)) else {
+                throw error("bad \(what)")
+            }
+            try literal(">")
+            return k
+        }
+
+        /// `<Wi><Wi+1>…<Wj>`: consecutive pointers read as `.span(i, j)`.
+        mutating func pointerRun() throws -> OrderedJSON {
+            let first = try reference("<W", "pointer")
+            var last = first
+            while index + 1 < bytes.count, bytes[index] == UInt8(ascii: "<"), bytes[index + 1] == UInt8(ascii: "W") {
+                let next = try reference("<W", "pointer")
+                guard next == last + 1 else { throw error("pointer <W\(next)> does not follow <W\(last)>") }
+                last = next
+            }
+            return .span(first, last)
         }
 
         mutating func string() throws -> String {

@@ -10,10 +10,11 @@ import Foundation
 /// ```
 public enum PromptRenderer {
     /// The prompt format version this renders.
-    public static let version = 3
+    public static let version = 4
     /// Versions whose specialists this renderer serves (v1 = v2 = v3 without request tools; a v2
-    /// specialist with request tools is refused by `Specialist`: v3 lists parameter-name slots).
-    public static let supportedVersions = 1...3
+    /// specialist with request tools is refused by `Specialist`: v3 lists parameter-name slots;
+    /// v4 is v3 plus prompt feature `question_spans` and the escaping of `<Wn>`).
+    public static let supportedVersions = 1...4
 
     /// A tool as the prompt lists it: name and `parameters` JSON Schema.
     public typealias Tool = (name: String, parameters: OrderedJSON?)
@@ -48,10 +49,18 @@ public enum PromptRenderer {
     /// - Parameter tools: the request's own tools (v2, clusters whose requests bring their tools).
     ///   v3: the messages' values are numbered first (from `<S0>`), then the tools' names,
     ///   parameter names and enum values, although the list is written before the messages.
-    public static func renderPrompt(_ messages: [Message], maxSlots: Int = 64, tools: [Tool]? = nil) throws -> Prompt {
+    /// - Parameter questionSpans: prompt feature `question_spans` (v4): the user text gets
+    ///   pointers (`QuestionSpans`) instead of value slots.
+    public static func renderPrompt(
+        _ messages: [Message], maxSlots: Int = 64, tools: [Tool]? = nil, questionSpans: Bool = false
+    ) throws -> Prompt {
         var table = PromptSlotTable(limit: maxSlots)
         let nameSlots = !(tools ?? []).isEmpty
-        if nameSlots { _ = try renderMessages(messages, &table, nameSlots: false) }
+        if nameSlots {
+            table.units = questionSpans ? QuestionSpans() : nil
+            _ = try renderMessages(messages, &table, nameSlots: false)
+        }
+        table.units = questionSpans ? QuestionSpans() : nil
         let head = "<|bos|>" + (nameSlots ? renderTools(tools!, &table) : "")
         let parts = [head] + (try renderMessages(messages, &table, nameSlots: nameSlots)) + ["<|answer|>"]
         return Prompt(text: parts.joined(), slots: table, head: head, nameSlots: nameSlots)
@@ -73,6 +82,8 @@ public enum PromptRenderer {
             } else if message.role == "tool", let content = message.content, let parsed = parseToolJSON(content) {
                 registerLeaves(parsed, &table)
                 parts.append(renderJSON(parsed, table: table, sortKeys: false))
+            } else if message.role == "user", table.units != nil {
+                parts.append(table.units!.point(escape(message.content ?? "")))
             } else {
                 parts.append(SlotScanner.slotText(escape(message.content ?? ""), &table))
             }
@@ -137,12 +148,14 @@ public enum PromptRenderer {
                 .joined(separator: ",") + "}"
         case .array(let items):
             return "[" + items.map { renderJSON($0, table: table, sortKeys: sortKeys) }.joined(separator: ",") + "]"
-        case .bool, .null, .slot: return value.jsonText
+        case .bool, .null, .slot, .span: return value.jsonText
         case .string(let s):
             if let index = table.find(value) { return "<S\(index)>" }
+            if let run = table.units?.find(.string(escape(s))) { return QuestionSpans.render(run) }
             return jsonString(escape(s))
         case .number(let text):
             if let index = table.find(value) { return "<S\(index)>" }
+            if let run = table.units?.find(value) { return QuestionSpans.render(run) }
             return pythonNumberText(text)
         }
     }
@@ -239,10 +252,11 @@ public enum PromptRenderer {
         return try? OrderedJSON.parse(stripped)
     }
 
-    /// `<` that would start `<|word|>` or `<Sn>` becomes U+FF1C, so content cannot forge tokens.
+    /// `<` that would start `<|word|>`, `<Sn>` or (v4) `<Wn>` becomes U+FF1C, so content cannot
+    /// forge tokens.
     public static func escape(_ text: String) -> String {
         guard text.contains("<") else { return text }
-        let pattern = try! NSRegularExpression(pattern: #"<(?=\|[a-z]+\|>|S\d+>)"#)
+        let pattern = try! NSRegularExpression(pattern: #"<(?=\|[a-z]+\|>|S\d+>|W\d+>)"#)
         return pattern.stringByReplacingMatches(
             in: text, range: NSRange(text.startIndex..., in: text), withTemplate: "\u{FF1C}")
     }

@@ -22,6 +22,8 @@ public struct PromptSlotTable: Sendable, Equatable {
     public private(set) var slots: [Slot] = []
     /// v3: each listed tool's top-level parameter names in schema order (answers write them so).
     public var toolKeys: [String: [String]] = [:]
+    /// Prompt feature `question_spans`: the user text's pointed-at units; nil without the feature.
+    public var units: QuestionSpans?
     public let limit: Int
     static let maxCharacters = 100
 

@@ -46,8 +46,8 @@ public final class Specialist: @unchecked Sendable {
     /// `optional_arguments` of specialist.json: whether calls may carry the tools' optional
     /// arguments (`model`, the default) or only the required ones (`omit`).
     public let optionalArguments: OptionalArguments
-    /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`
-    /// and `recent_slots`.
+    /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
+    /// `recent_slots` and `question_spans` (v4).
     public let promptFeatures: [String]
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
@@ -85,6 +85,10 @@ public final class Specialist: @unchecked Sendable {
                 "is 2 with request_tools: this build renders request tools as v3 (parameter-name slots); retrain the specialist")
         }
         promptFeatures = try Self.promptFeatures(spec, path: specURL.path)
+        if promptFeatures.contains(QuestionSpans.feature) && version < 4 {
+            throw InferenceError.invalidConfig(
+                specURL.path, field: "prompt_features", "lists question_spans with prompt_format \(version); it needs 4")
+        }
         retrieval =
             promptFeatures.contains(RetrievalHint.feature)
             ? try RetrievalHint(
@@ -117,7 +121,7 @@ public final class Specialist: @unchecked Sendable {
     }
 
     /// The prompt features this build renders (distill/trainer/PROMPT_FORMAT.md, "Prompt features").
-    public static let knownPromptFeatures = [RetrievalHint.feature, SlotRecency.feature]
+    public static let knownPromptFeatures = [RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature]
 
     static func promptFeatures(_ spec: OrderedJSON, path: String) throws -> [String] {
         guard let value = spec["prompt_features"], value != .null else { return [] }
@@ -171,7 +175,8 @@ public final class Specialist: @unchecked Sendable {
         temperature: Float = 0, seed: UInt64 = 0
     ) throws -> Answer {
         let listed = self.requestTools ? (requestTools ?? toolList) : nil
-        var prompt = try PromptRenderer.renderPrompt(messages, tools: listed)
+        var prompt = try PromptRenderer.renderPrompt(
+            messages, tools: listed, questionSpans: promptFeatures.contains(QuestionSpans.feature))
         if promptFeatures.contains(SlotRecency.feature) { prompt = SlotRecency.renumbered(prompt) }
         if let retrieval { prompt = try retrieval.hinted(prompt, messages: messages) }
         var ids = tokenizer.encode(prompt.text)
@@ -199,7 +204,7 @@ public final class Specialist: @unchecked Sendable {
             index: index,
             automaton: JSONAutomaton(
                 graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: listed == nil,
-                slotTexts: prompt.slots.slots.map(\.text)),
+                slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts),
             endTokens: [end])
         let result = try model.generate(
             prompt: ids,
