@@ -86,11 +86,12 @@ class Prediction:
 
 
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
-            max_new_tokens: int, omit: bool = False) -> Prediction:
-    """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`)."""
+            max_new_tokens: int, omit: bool = False, also_banned: list[int] = ()) -> Prediction:
+    """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
+    `also_banned`: more token ids never to generate (hint_tools.py)."""
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
-    ids = greedy(model, feature.prompt_ids, end_id, banned_ids(tokenizer, len(feature.slots.slots), max_slots, units),
-                 max_new_tokens)
+    ids = greedy(model, feature.prompt_ids, end_id,
+                 banned_ids(tokenizer, len(feature.slots.slots), max_slots, units) + list(also_banned), max_new_tokens)
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
     try:
         response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
@@ -119,9 +120,12 @@ def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -
 
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
              max_new_tokens: int, train_targets: list[dict] | None = None,
-             omit: bool = False) -> tuple[dict, list[Prediction]]:
+             omit: bool = False, banned_for=None) -> tuple[dict, list[Prediction]]:
+    """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
+    `hint_tools`), None for none."""
     model.eval()
-    predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit) for f in features]
+    predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
+                           banned_for(f) if banned_for else ()) for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]
     weighted = sum(w for w, p in zip(weights, predictions) if p.correct)

@@ -18,6 +18,7 @@ from .augment import history_suffixes, tool_orders
 from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
+from .hint_tools import FEATURE as HINT_TOOLS, banned_heads
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -132,6 +133,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     if question_spans:
         prompt_features.append(QUESTION_SPANS)
         feature_tokens = feature_tokens + pointer_tokens()
+    # Prompt feature hint_tools (hint_tools.py): decoding keeps to the nearest hint's tools.
+    restrict_tools = bool(recipe.get("hint_tools")) and hint_of is not None
+    if restrict_tools:
+        prompt_features.append(HINT_TOOLS)
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
         tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of, recent_slots,
@@ -194,7 +199,11 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
             test_features = build(cluster.splits["test"][: options.eval_examples])
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
                                           max_new_tokens, [e.target for e in train_examples],
-                                          omit=optional_policy == "omit")
+                                          omit=optional_policy == "omit",
+                                          banned_for=(lambda f: banned_heads(
+                                              tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools],
+                                              tool_names(cluster)))
+                                          if restrict_tools else None)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,

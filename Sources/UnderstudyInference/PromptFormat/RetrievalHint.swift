@@ -72,18 +72,30 @@ public final class RetrievalHint: @unchecked Sendable {
         return chosen
     }
 
+    /// The hint texts (call heads) of a request's neighbours, nearest first.
+    public func neighbourHints(for messages: [PromptRenderer.Message]) throws -> [String] {
+        let query = try embedder.embed([Self.queryText(messages)])[0]
+        return neighbours(of: query).map { hints[$0] }
+    }
+
     /// The hint text of a request: one `<|hint|>` + call heads per neighbour.
     public func hint(for messages: [PromptRenderer.Message]) throws -> String {
-        let query = try embedder.embed([Self.queryText(messages)])[0]
-        return neighbours(of: query).map { Self.token + hints[$0] }.joined()
+        try neighbourHints(for: messages).map { Self.token + $0 }.joined()
     }
 
     /// The prompt with the request's hint written before its final `<|answer|>`.
     public func hinted(_ prompt: PromptRenderer.Prompt, messages: [PromptRenderer.Message]) throws
         -> PromptRenderer.Prompt
     {
+        hinted(prompt, neighbourHints: try neighbourHints(for: messages))
+    }
+
+    /// The prompt with these neighbours' hints (`neighbourHints(for:)`) before its final `<|answer|>`.
+    public func hinted(_ prompt: PromptRenderer.Prompt, neighbourHints: [String]) -> PromptRenderer.Prompt {
         var hinted = prompt
-        hinted.text = String(prompt.text.dropLast("<|answer|>".count)) + (try hint(for: messages)) + "<|answer|>"
+        hinted.text =
+            String(prompt.text.dropLast("<|answer|>".count)) + neighbourHints.map { Self.token + $0 }.joined()
+            + "<|answer|>"
         return hinted
     }
 }

@@ -47,7 +47,7 @@ public final class Specialist: @unchecked Sendable {
     /// arguments (`model`, the default) or only the required ones (`omit`).
     public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
-    /// `recent_slots` and `question_spans` (v4).
+    /// `recent_slots`, `question_spans` (v4) and `hint_tools`.
     public let promptFeatures: [String]
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
@@ -121,7 +121,9 @@ public final class Specialist: @unchecked Sendable {
     }
 
     /// The prompt features this build renders (distill/trainer/PROMPT_FORMAT.md, "Prompt features").
-    public static let knownPromptFeatures = [RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature]
+    public static let knownPromptFeatures = [
+        RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
+    ]
 
     static func promptFeatures(_ spec: OrderedJSON, path: String) throws -> [String] {
         guard let value = spec["prompt_features"], value != .null else { return [] }
@@ -178,7 +180,12 @@ public final class Specialist: @unchecked Sendable {
         var prompt = try PromptRenderer.renderPrompt(
             messages, tools: listed, questionSpans: promptFeatures.contains(QuestionSpans.feature))
         if promptFeatures.contains(SlotRecency.feature) { prompt = SlotRecency.renumbered(prompt) }
-        if let retrieval { prompt = try retrieval.hinted(prompt, messages: messages) }
+        var nearestHint: String?
+        if let retrieval {
+            let hints = try retrieval.neighbourHints(for: messages)
+            prompt = retrieval.hinted(prompt, neighbourHints: hints)
+            nearestHint = hints.first ?? ""
+        }
         var ids = tokenizer.encode(prompt.text)
         if ids.count > maxPromptTokens {
             var head = listed == nil ? 1 : tokenizer.encode(prompt.head).count
@@ -199,6 +206,13 @@ public final class Specialist: @unchecked Sendable {
             }
             start = schemaGraph.canonicalResponse(tools: Self.foundationTools(keyed), nameSlots: slots)
             schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
+        } else if let nearestHint, promptFeatures.contains(HintTools.feature) {
+            // Prompt feature hint_tools: calls keep to the nearest neighbour's tools (if it called any).
+            let nearest = HintTools.nearestTools(nearestHint, among: toolList)
+            if !nearest.isEmpty {
+                schemaGraph = JSONSchemaGraph()
+                start = schemaGraph.canonicalResponse(tools: Self.foundationTools(nearest.map(optionalArguments.apply)))
+            }
         }
         let constraint = JSONConstraint(
             index: index,

@@ -1,0 +1,57 @@
+"""Prompt feature hint_tools: the nearest hint's tools are the only ones an answer may call (the Swift
+engine applies the same rule, RetrievalHintTests)."""
+
+import json
+import re
+from pathlib import Path
+
+from accelerate import Accelerator
+
+from distill.trainer.dataset import load_cluster
+from distill.trainer.hint_tools import banned_heads, nearest_tools
+from distill.trainer.prompt import call_head
+from distill.trainer.retrieval import HINT, Embedder, RetrievalIndex, query_text
+from distill.trainer.run import Options, train_cluster
+from distill.trainer.tests.test_trainer_run import TINY
+from distill.trainer.tests.trainer_fixtures import TOOLS, booking_examples, write_cluster
+
+NAMES = [t["name"] for t in TOOLS]
+
+
+class Vocabulary:
+    def __init__(self, tokens):
+        self.tokens = {token: i for i, token in enumerate(tokens)}
+
+    def get_vocab(self):
+        return self.tokens
+
+
+def test_only_the_nearest_hint_counts_and_a_text_neighbour_restricts_nothing():
+    hint = HINT + call_head("rate_visit") + call_head("cancel_booking") + HINT + call_head("book_table")
+    assert nearest_tools(hint, NAMES) == ["cancel_booking", "rate_visit"]
+    assert nearest_tools(HINT + HINT + call_head("book_table"), NAMES) == []
+    assert nearest_tools("", NAMES) == []
+    vocabulary = Vocabulary(["<|end|>"] + [call_head(n) for n in NAMES] + [call_head("old_tool")])
+    # Heads of tools outside the cluster's list (a tool only history called) are banned too.
+    assert banned_heads(vocabulary, hint, NAMES, NAMES + ["old_tool"]) == [1, 4]
+    assert banned_heads(vocabulary, HINT, NAMES, NAMES + ["old_tool"]) == []
+
+
+def test_a_specialist_with_the_feature_calls_only_its_nearest_hints_tools(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(80))
+    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True}
+    options = Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
+    out = Path(train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
+    info = json.loads((out / "specialist.json").read_text())
+    assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools"]
+    index, embedder = RetrievalIndex.load(out), Embedder()
+    tests = load_cluster(tmp_path, "c001").splits["test"][:8]
+    hints = {e.id: index.hint(embedder.embed([query_text(e.messages)])[0]) for e in tests}
+    predictions = [json.loads(line) for line in (out / "predictions.jsonl").read_text().splitlines()]
+    written = 0
+    for prediction in predictions:
+        allowed = set(nearest_tools(hints[prediction["id"]], NAMES)) or set(NAMES)
+        for name in re.findall(r'\{"name":"([a-z_]+)","arguments":', prediction["text"]):
+            written += 1
+            assert name in allowed, (prediction["text"], hints[prediction["id"]])
+    assert written > 0
