@@ -23,6 +23,10 @@ public struct ClientRequestHead: Sendable, Equatable {
     public var expect: String?
     /// The `Connection` field's tokens, lowercased (empty when there is none).
     public var connectionTokens: [String] = []
+    /// The first `Host` field's value (nil: none).
+    public var host: String?
+    /// An `api-key` field is present (Azure's credential header; `LLMEndpoint.classify` asks).
+    public var hasAPIKey = false
     /// Why this head cannot be framed (nil: it can): conflicting or invalid lengths, a
     /// transfer coding that does not end in chunked (RFC 9112 §6.3: 400, then close).
     public var framingError: String?
@@ -38,6 +42,10 @@ public struct ClientRequestHead: Sendable, Equatable {
         var keepAliveToken = false
         for field in fields {
             switch field.name.utf8.count {
+            case 4 where host == nil && HeaderName.equals(field.name, "host"):
+                host = field.value
+            case 7 where HeaderName.equals(field.name, "api-key"):
+                hasAPIKey = true
             case 6 where HeaderName.equals(field.name, "expect"):
                 expect = field.value
             case 10 where HeaderName.equals(field.name, "connection"):

@@ -31,6 +31,8 @@ enum HopByHopHeaders {
     /// fields removed; framing is redone on the way out (content-length kept, chunked added when
     /// the length is unknown).
     static func forClient(_ fields: [HTTPHeaderField]) -> [HTTPHeaderField] {
+        // Most responses carry none: then the fields go back as they are, without a new array.
+        guard fields.contains(where: { isStaticHopByHop($0.name) }) else { return fields }
         var named: Set<String> = []
         for field in fields where HeaderName.equals(field.name, "connection") {
             named.formUnion(UpstreamResponseFramer.Framing.tokens(field.value))
@@ -46,12 +48,21 @@ enum HopByHopHeaders {
     /// Whether a response field stays on this hop (most names are not among them: their
     /// length is compared before lowercasing).
     private static func isHopByHop(_ name: String, named: Set<String>) -> Bool {
+        if isStaticHopByHop(name) { return true }
+        return !named.isEmpty && named.contains(name.lowercased())
+    }
+
+    /// One of `names`, compared by length first and without a lowercase copy.
+    static func isStaticHopByHop(_ name: String) -> Bool {
         switch name.utf8.count {
-        case 2, 7, 10, 16, 17, 18, 19:
-            let lower = name.lowercased()
-            return names.contains(lower) || (!named.isEmpty && named.contains(lower))
-        default:
-            return !named.isEmpty && named.contains(name.lowercased())
+        case 2: return HeaderName.equals(name, "te")
+        case 7: return HeaderName.equals(name, "trailer") || HeaderName.equals(name, "upgrade")
+        case 10: return HeaderName.equals(name, "connection") || HeaderName.equals(name, "keep-alive")
+        case 16: return HeaderName.equals(name, "proxy-connection")
+        case 17: return HeaderName.equals(name, "transfer-encoding")
+        case 18: return HeaderName.equals(name, "proxy-authenticate")
+        case 19: return HeaderName.equals(name, "proxy-authorization")
+        default: return false
         }
     }
 

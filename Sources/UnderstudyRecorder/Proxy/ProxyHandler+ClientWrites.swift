@@ -7,7 +7,10 @@ import UnderstudyArchive
 /// parts when NIO's server codec sits in front (forward mode). Without a promise a write is not
 /// flushed: the direct path flushes once per upstream read (`flushClient`).
 extension ProxyHandler {
-    func writeResponseHead(status: Int, reason: String, fields: [HTTPHeaderField], promise: EventLoopPromise<Void>?) {
+    /// `hasLength`: whether `fields` has `Content-Length`, when the caller knows already.
+    func writeResponseHead(
+        status: Int, reason: String, fields: [HTTPHeaderField], hasLength: Bool? = nil, promise: EventLoopPromise<Void>?
+    ) {
         guard let context else {
             promise?.succeed()
             return
@@ -25,7 +28,7 @@ extension ProxyHandler {
         // As NIO's encoder: no length on an HTTP/1.1 response that may have a body → chunked (the
         // coding is named for a HEAD too, whose body is never sent).
         let unframed = ClientResponseEncoder.bodyAllowed(status: status, isHEAD: false) && requestVersion.minor >= 1
-            && !HopByHopHeaders.contains("content-length", in: fields)
+            && !(hasLength ?? HopByHopHeaders.contains("content-length", in: fields))
         responseChunked = unframed && !requestIsHEAD
         var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64)
         ClientResponseEncoder.writeHead(version: requestVersion, status: status, reason: reason, fields: fields,

@@ -53,6 +53,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var upstreamURL = ""
     private(set) var upstreamAuthority = ""
     private var lastUpstream: Upstream?
+    /// Reverse mode: the last request's classification and upstream (see `RouteCache`).
+    private var routeCache: RouteCache?
     var responseHasLength = true
     /// The connection's timeout handler, told directly when a request starts and ends (both
     /// pipelines that hold a `ProxyHandler`, reverse and intercepted forward, have one before it).
@@ -128,35 +130,49 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        let configuration = services.configuration
-        let fields = head.fields
-        let endpoint = LLMEndpoint.classify(method: head.method, target: head.target, headers: fields)
+        route = nextRoute ?? connectionRoute
+        nextRoute = nil
+        // Reverse mode: the same route as the last request on this connection is not classified
+        // and looked up again (`RouteCache`).
+        let endpoint: LLMEndpoint?
+        let routed: Upstream?
+        let cached = route == nil && routeCache?.matches(head) == true
+        if cached, let routeCache {
+            endpoint = routeCache.endpoint
+            routed = routeCache.upstream
+        } else {
+            endpoint = LLMEndpoint.classify(method: head.method, target: head.target, headers: head.fields)
+            routed = route?.upstream ?? services.configuration.upstreams.route(endpoint)
+        }
         services.metrics.request(provider: endpoint?.provider.rawValue)
         services.metrics.inFlight.increment()
         requestVersion = head.version
         requestIsHEAD = head.isHEAD
         readWithheld = false
-        route = nextRoute ?? connectionRoute
-        nextRoute = nil
         var captured = CapturedExchange(
             capture: Exchange.Capture(mode: route == nil ? .reverse : .forward, listener: services.listenerLabel,
                                       client: clientAddress),
-            method: head.method, target: head.target, headers: fields, bodyLimit: configuration.bodyLimit)
+            method: head.method, target: head.target, headers: head.fields,
+            bodyLimit: services.configuration.bodyLimit)
         captured.endpoint = endpoint
 
-        guard let upstream = route?.upstream ?? configuration.upstreams.route(endpoint) else {
+        guard let upstream = routed else {
             self.captured = captured
             let message = "no upstream is configured for \(head.target); add --upstream default=URL"
             sendProxyError(status: .badGateway, type: "no_upstream", message: message, generation: generation,
                            outcome: .proxyError)
             return
         }
-        if upstream != lastUpstream {
-            // Built once per connection and upstream, not per request.
-            lastUpstream = upstream
-            upstreamName = upstream.name
-            upstreamURL = upstream.baseURL
-            upstreamAuthority = upstream.authority
+        if !cached {
+            if upstream != lastUpstream {
+                // Built once per connection and upstream, not per request.
+                lastUpstream = upstream
+                upstreamName = upstream.name
+                upstreamURL = upstream.baseURL
+                upstreamAuthority = upstream.authority
+            }
+            // A hit implies `lastUpstream == routeCache.upstream`: the cache is set only here.
+            routeCache = route == nil ? RouteCache(head, endpoint: endpoint, upstream: upstream) : nil
         }
         captured.capture.upstream = upstreamURL
         self.captured = captured
@@ -253,7 +269,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if let routeHeader { HopByHopHeaders.replaceOrAdd("x-understudy-route", routeHeader, in: &headers) }
         if finalResponseBeforeContinue() { HopByHopHeaders.replaceOrAdd("connection", "close", in: &headers) }
-        writeResponseHead(status: status, reason: reason, fields: headers, promise: promise)
+        writeResponseHead(status: status, reason: reason, fields: headers, hasLength: responseHasLength,
+                          promise: promise)
     }
 
     func upstreamBody(_ buffer: ByteBuffer, generation: Int, promise: EventLoopPromise<Void>?) {
@@ -274,7 +291,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         switch machine.upstreamEnd(generation: generation) {
         case .ignore: break
         case .finish(let close):
-            if var captured {
+            // Taken out, not copied: the record is handed on as it is (a copy retained every field).
+            if var captured = captured.take() {
                 let status = captured.status ?? 0
                 if status >= 400 {
                     captured.finish(.upstreamError, error: "upstream answered \(status)")
@@ -403,7 +421,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     private func finishRecord(_ outcome: Exchange.Outcome, error: String?) {
-        guard var captured else { return }
+        guard var captured = captured.take() else { return }
         captured.finish(outcome, error: error)
         record(captured)
     }

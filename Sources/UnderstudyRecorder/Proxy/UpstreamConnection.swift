@@ -35,8 +35,10 @@ final class UpstreamConnection {
     /// Bytes waiting for the connection to be established.
     private var pending: [ByteBuffer] = []
     private var pendingBytes = 0
-    /// The bytes sent on a reused connection, kept until the response starts (nil: not replayable).
-    private var replay: [ByteBuffer]?
+    /// The bytes sent on a reused connection, kept until the response starts (only while
+    /// `replayable`; the array keeps its storage from request to request).
+    private var replay: [ByteBuffer] = []
+    private var replayable = false
     private var replayBytes = 0
     private var reused = false
     private var requestEnded = false
@@ -79,14 +81,14 @@ final class UpstreamConnection {
         framer.expectResponse(toHEAD: isHEAD)
         if state == .idle, let channel, channel.isActive, target == upstream {
             reused = true
-            replay = []
+            replayable = true
+            replay.removeAll(keepingCapacity: true)
             state = .busy
             send(head)
             owner?.upstreamReadyForBody()
         } else {
             close()
             reused = false
-            replay = nil
             pending.append(head)
             pendingBytes += head.readableBytes
             connect(upstream)
@@ -139,7 +141,7 @@ final class UpstreamConnection {
         readTimer = nil
         state = .none
         pending = []
-        replay = nil
+        dropReplay()
         target = nil
         framer.reset()
         if let channel {
@@ -150,12 +152,18 @@ final class UpstreamConnection {
 
     private func send(_ buffer: ByteBuffer) {
         guard let channel else { return }
-        if replay != nil {
+        if replayable {
             replayBytes += buffer.readableBytes
-            if replayBytes > replayLimit { replay = nil } else { replay?.append(buffer) }
+            if replayBytes > replayLimit { dropReplay() } else { replay.append(buffer) }
         }
         channel.write(buffer, promise: nil)
         needsFlush = true
+    }
+
+    /// The request can no longer be sent again (its response started, or it was too long).
+    private func dropReplay() {
+        replayable = false
+        replay.removeAll(keepingCapacity: true)
     }
 
     private func connect(_ upstream: Upstream) {
@@ -263,10 +271,12 @@ final class UpstreamConnection {
             return
         }
         readSinceTick = true
+        // One load of the weak reference per read, not one per event.
+        guard let owner else { return }
         var bytes = bytes
         do {
             while state == .busy, let event = try framer.next(&bytes) {
-                deliver(event)
+                deliver(event, to: owner)
             }
         } catch {
             fail(error)
@@ -275,15 +285,15 @@ final class UpstreamConnection {
         if state == .idle && bytes.readableBytes > 0 { close() }
     }
 
-    private func deliver(_ event: UpstreamResponseFramer.Event) {
+    private func deliver(_ event: UpstreamResponseFramer.Event, to owner: ProxyHandler) {
         switch event {
         case .head(let head):
-            replay = nil
+            dropReplay()
             responseStarted = true
             if !framer.reusable { target = nil }
-            owner?.upstreamHead(head, generation: generation)
+            owner.upstreamHead(head, generation: generation)
         case .body(let buffer):
-            owner?.upstreamBody(buffer, generation: generation, promise: nil)
+            owner.upstreamBody(buffer, generation: generation, promise: nil)
         case .end:
             // Reusable only when both messages are complete and the upstream keeps it open.
             if requestEnded, target != nil {
@@ -291,7 +301,7 @@ final class UpstreamConnection {
             } else {
                 close()
             }
-            owner?.upstreamEnd(generation: generation)
+            owner.upstreamEnd(generation: generation)
         }
     }
 
@@ -311,16 +321,17 @@ final class UpstreamConnection {
         case .busy:
             // A body that runs until the upstream closes ends here.
             if error == nil, responseStarted, let end = try? framer.closed() {
-                deliver(end)
+                if let owner { deliver(end, to: owner) }
                 owner?.upstreamReadComplete()
                 return
             }
-            if reused, let parts = replay, let target {
+            if reused, replayable, let target {
                 // The upstream closed an idle connection as the request went out: once more, fresh.
                 self.channel = nil
                 channel.close(promise: nil)
                 reused = false
-                replay = nil
+                let parts = replay
+                dropReplay()
                 framer.reset()
                 pending = parts
                 pendingBytes = replayBytes

@@ -64,18 +64,16 @@ enum UpstreamRequestEncoder {
 
     /// Whether a client header goes upstream as it is (framing fields are written separately).
     private static func keep(_ name: String, dropAcceptEncoding: Bool, named: [String]) -> Bool {
-        // Most names are not among the dropped ones: compare lengths before lowercasing.
+        // Compared by length first and without a lowercase copy (most names are kept).
         switch name.utf8.count {
-        case 2, 4, 6, 7, 10, 14, 15, 16, 17, 18, 19:
-            let lower = name.lowercased()
-            if HopByHopHeaders.names.contains(lower) || lower == "host" || lower == "content-length"
-                || lower == "expect" || (dropAcceptEncoding && lower == "accept-encoding") {
-                return false
-            }
-            return named.isEmpty || !named.contains(lower)
-        default:
-            return named.isEmpty || !named.contains(name.lowercased())
+        case 4: if HeaderName.equals(name, "host") { return false }
+        case 6: if HeaderName.equals(name, "expect") { return false }
+        case 14: if HeaderName.equals(name, "content-length") { return false }
+        case 15: if dropAcceptEncoding && HeaderName.equals(name, "accept-encoding") { return false }
+        default: if HopByHopHeaders.isStaticHopByHop(name) { return false }
         }
+        // `Connection: keep-alive` (most HTTP clients send it) names a field dropped anyway.
+        return named.isEmpty || !named.contains { HeaderName.equals(name, lowercase: $0) }
     }
 
     /// The bytes before one chunk of a chunked body.

@@ -162,15 +162,35 @@ public struct UpstreamResponseFramer: Sendable {
         /// A `Content-Length` value: a list of equal values counts as one (RFC 9110 §8.6); nil
         /// when invalid.
         static func contentLength(_ text: String) -> Int? {
+            // One pass over the bytes, no array of parts (this runs for every request and response
+            // head: the split showed in the event loops' profile).
             var result: Int?
-            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                let digits = trimmed(part).utf8
-                guard !digits.isEmpty, digits.count <= 18, digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
-                let value = digits.reduce(0) { $0 * 10 + Int($1 - 0x30) }
-                if let result, result != value { return nil }
+            var value = 0
+            var digits = 0
+            var spaceAfterDigits = false
+            func endOfElement() -> Bool {
+                guard digits > 0, result == nil || result == value else { return false }
                 result = value
+                value = 0
+                digits = 0
+                spaceAfterDigits = false
+                return true
             }
-            return result
+            for byte in text.utf8 {
+                switch byte {
+                case 0x30...0x39:
+                    guard !spaceAfterDigits, digits < 18 else { return nil }
+                    value = value * 10 + Int(byte &- 0x30)
+                    digits += 1
+                case 0x20, 0x09:
+                    if digits > 0 { spaceAfterDigits = true }
+                case 0x2c:
+                    guard endOfElement() else { return nil }
+                default:
+                    return nil
+                }
+            }
+            return endOfElement() ? result : nil
         }
 
         static func tokens(_ value: String) -> [String] {
