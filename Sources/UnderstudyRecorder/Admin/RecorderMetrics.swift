@@ -84,7 +84,13 @@ public final class RecorderMetrics: Sendable {
     }
 
     func request(provider: String?) {
-        (requests[provider ?? "other"] ?? requests["other"])?.increment()
+        requestCounter(provider: provider)?.increment()
+    }
+
+    /// The requests counter of a provider, for a caller that counts the same one again and again
+    /// (the proxy's route cache: no dictionary lookup per request).
+    func requestCounter(provider: String?) -> CoreMetrics.Counter? {
+        requests[provider ?? "other"] ?? requests["other"]
     }
 
     func upstreamError(_ kind: String) {

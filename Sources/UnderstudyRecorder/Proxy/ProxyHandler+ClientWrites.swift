@@ -30,10 +30,23 @@ extension ProxyHandler {
         let unframed = ClientResponseEncoder.bodyAllowed(status: status, isHEAD: false) && requestVersion.minor >= 1
             && !(hasLength ?? HopByHopHeaders.contains("content-length", in: fields))
         responseChunked = unframed && !requestIsHEAD
-        var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64)
+        var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64 + (responseChunked ? 0 : 2048))
         ClientResponseEncoder.writeHead(version: requestVersion, status: status, reason: reason, fields: fields,
                                         chunked: unframed, into: &buffer)
+        if promise == nil, !responseChunked {
+            // Held until the body's first bytes or the flush, so a small answer leaves as one buffer.
+            gatheredResponse = buffer
+            clientFlushPending = true
+            return
+        }
         send(NIOAny(buffer), context: context, promise: promise)
+    }
+
+    /// Writes the response head held back by `writeResponseHead` (before anything else is written).
+    func sendGatheredResponse() {
+        guard let buffer = gatheredResponse else { return }
+        gatheredResponse = nil
+        context?.write(NIOAny(buffer), promise: nil)
     }
 
     func writeResponseBody(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {
@@ -44,6 +57,13 @@ extension ProxyHandler {
         guard requestFramer != nil else {
             send(wrapOutboundOut(.body(.byteBuffer(buffer))), context: context, promise: promise)
             return
+        }
+        if gatheredResponse != nil {
+            if promise == nil, !responseChunked, gatheredResponse!.readableBytes + buffer.readableBytes <= 16 * 1024 {
+                gatheredResponse!.writeImmutableBuffer(buffer)
+                return
+            }
+            sendGatheredResponse()
         }
         if responseChunked {
             guard buffer.readableBytes > 0 else {
@@ -67,6 +87,7 @@ extension ProxyHandler {
             return
         }
         if requestFramer != nil {
+            sendGatheredResponse()
             let chunked = responseChunked
             responseChunked = false
             // An empty write carries a promise after everything written before it.

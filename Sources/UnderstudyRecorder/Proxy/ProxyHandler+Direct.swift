@@ -11,7 +11,9 @@ extension ProxyHandler {
         guard let context else { return }
         let framing = UpstreamRequestEncoder.framing(head, heldLength: heldBody?.readableBytes)
         let target = head.target.hasPrefix("/") ? head.target : "/" + head.target
-        var encoded = context.channel.allocator.buffer(capacity: 512 + head.fields.count * 48)
+        // Room for a small body too: `UpstreamConnection` gathers it into the head's buffer.
+        let body = min(heldBody?.readableBytes ?? head.contentLength ?? 0, 16 * 1024)
+        var encoded = context.channel.allocator.buffer(capacity: 512 + head.fields.count * 48 + body)
         UpstreamRequestEncoder.writeHead(
             head, path: upstream.basePath.isEmpty ? target : upstream.basePath + target, host: upstreamAuthority,
             dropAcceptEncoding: endpoint != nil, framing: framing, into: &encoded)
@@ -53,6 +55,7 @@ extension ProxyHandler {
     func flushClient() {
         guard clientFlushPending else { return }
         clientFlushPending = false
+        sendGatheredResponse()
         context?.flush()
     }
 

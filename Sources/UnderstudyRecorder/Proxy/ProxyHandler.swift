@@ -62,6 +62,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Response parts were written to the client without a flush (the direct path flushes once
     /// per upstream read, in `upstreamReadComplete`).
     var clientFlushPending = false
+    /// Raw mode: a response head not handed to the channel yet (see `writeResponseHead`).
+    var gatheredResponse: ByteBuffer?
     // `serve`: an LLM request held until its body is complete, and the route header to send.
     var held: HeldRequest?
     var routeHeader: String?
@@ -140,11 +142,12 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if cached, let routeCache {
             endpoint = routeCache.endpoint
             routed = routeCache.upstream
+            routeCache.requests?.increment()
         } else {
             endpoint = LLMEndpoint.classify(method: head.method, target: head.target, headers: head.fields)
             routed = route?.upstream ?? services.configuration.upstreams.route(endpoint)
+            services.metrics.request(provider: endpoint?.provider.rawValue)
         }
-        services.metrics.request(provider: endpoint?.provider.rawValue)
         services.metrics.inFlight.increment()
         requestVersion = head.version
         requestIsHEAD = head.isHEAD
@@ -172,7 +175,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 upstreamAuthority = upstream.authority
             }
             // A hit implies `lastUpstream == routeCache.upstream`: the cache is set only here.
-            routeCache = route == nil ? RouteCache(head, endpoint: endpoint, upstream: upstream) : nil
+            routeCache = route == nil
+                ? RouteCache(head, endpoint: endpoint, upstream: upstream,
+                             requests: services.metrics.requestCounter(provider: endpoint?.provider.rawValue))
+                : nil
         }
         captured.capture.upstream = upstreamURL
         self.captured = captured
@@ -256,8 +262,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             promise?.succeed()
             return
         }
-        services.metrics.firstByte.recordNanoseconds((NIODeadline.now() - (captured?.startUptime ?? .now())).nanoseconds)
-        captured?.responseHead(status: status, headers: fields)
+        let now = NIODeadline.now()
+        services.metrics.firstByte.recordNanoseconds((now - (captured?.startUptime ?? now)).nanoseconds)
+        captured?.responseHead(status: status, headers: fields, at: now)
         var headers = HopByHopHeaders.forClient(fields)
         responseHasLength = HopByHopHeaders.contains("content-length", in: headers)
         if requestVersion == .http1_0 {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import UnderstudyWire
 
 /// The last request's classification and upstream on one client connection, reused when the
@@ -12,14 +13,17 @@ struct RouteCache {
     let hasAPIKey: Bool
     let endpoint: LLMEndpoint?
     let upstream: Upstream
+    /// The provider's requests counter.
+    let requests: CoreMetrics.Counter?
 
-    init(_ head: ClientRequestHead, endpoint: LLMEndpoint?, upstream: Upstream) {
+    init(_ head: ClientRequestHead, endpoint: LLMEndpoint?, upstream: Upstream, requests: CoreMetrics.Counter?) {
         method = head.method
         target = head.target
         host = head.host
         hasAPIKey = head.hasAPIKey
         self.endpoint = endpoint
         self.upstream = upstream
+        self.requests = requests
     }
 
     /// Whether `head` would be classified and routed as the cached request was.

@@ -27,6 +27,10 @@ final class UpstreamConnection {
     private let eventLoop: any EventLoop
     private let services: ProxyServices
     weak var owner: ProxyHandler?
+    /// The client connection's channel, asked whether it takes more (held strongly: no weak load
+    /// per upstream read; the cycle through its pipeline ends when the channel closes, as NIO
+    /// then removes the handlers).
+    private let clientChannel: (any Channel)?
     private var state = State.none
     private var channel: (any Channel)?
     private var target: Upstream?
@@ -48,6 +52,10 @@ final class UpstreamConnection {
     /// The response head arrived (no replay any more).
     private var responseStarted = false
     private var needsFlush = false
+    /// The request head and small body writes after it, gathered into one buffer until the
+    /// flush: a small request leaves as one buffer (one pipeline write, one iovec) instead of two.
+    private var gathered: ByteBuffer?
+    private let gatherLimit = 16 * 1024
     private var readSinceTick = false
     private var readTimer: Scheduled<Void>?
     private let pendingLimit = 256 * 1024
@@ -57,6 +65,7 @@ final class UpstreamConnection {
         self.eventLoop = eventLoop
         self.services = services
         self.owner = owner
+        clientChannel = owner.context?.channel
     }
 
     /// Whether the client should not be read until `ProxyHandler.upstreamDrained`.
@@ -84,7 +93,8 @@ final class UpstreamConnection {
             replayable = true
             replay.removeAll(keepingCapacity: true)
             state = .busy
-            send(head)
+            gathered = head
+            needsFlush = true
             owner?.upstreamReadyForBody()
         } else {
             close()
@@ -121,6 +131,13 @@ final class UpstreamConnection {
             pending.append(buffer)
             pendingBytes += buffer.readableBytes
         case .busy:
+            if gathered != nil {
+                if gathered!.readableBytes + buffer.readableBytes <= gatherLimit {
+                    gathered!.writeImmutableBuffer(buffer)
+                    return
+                }
+                sendGathered()
+            }
             send(buffer)
         case .none, .idle:
             break
@@ -131,7 +148,14 @@ final class UpstreamConnection {
     func flush() {
         guard needsFlush, let channel else { return }
         needsFlush = false
+        sendGathered()
         channel.flush()
+    }
+
+    private func sendGathered() {
+        guard let buffer = gathered else { return }
+        gathered = nil
+        send(buffer)
     }
 
     /// Ends the connection (client gone, or the request cancelled); no further callbacks.
@@ -141,6 +165,7 @@ final class UpstreamConnection {
         readTimer = nil
         state = .none
         pending = []
+        gathered = nil
         dropReplay()
         target = nil
         framer.reset()
@@ -330,9 +355,15 @@ final class UpstreamConnection {
                 self.channel = nil
                 channel.close(promise: nil)
                 reused = false
-                let parts = replay
+                var parts = replay
                 dropReplay()
                 framer.reset()
+                if let unsent = gathered {
+                    // Not handed to the old connection yet: it goes after what was.
+                    gathered = nil
+                    parts.append(unsent)
+                    replayBytes += unsent.readableBytes
+                }
                 pending = parts
                 pendingBytes = replayBytes
                 connect(target)
@@ -345,7 +376,7 @@ final class UpstreamConnection {
     }
 
     /// Whether the client can take more of the response (else upstream reads wait).
-    var clientWritable: Bool { owner?.context?.channel.isWritable ?? true }
+    var clientWritable: Bool { clientChannel?.isWritable ?? true }
 
     /// The client is writable again: ask for the upstream read that may have been held back.
     func clientDrained() {
