@@ -72,14 +72,15 @@ struct HTTP1HeadCollector: Sendable {
             return nil
         }
         guard let found else {
-            partial.append(contentsOf: buffer.readableBytesView)
+            buffer.withUnsafeReadableBytes { partial.append(contentsOf: $0) }
             buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
             if partial.count > maxBytes { throw TooLong(count: partial.count) }
             return nil
         }
         var bytes = partial
         partial.removeAll(keepingCapacity: true)
-        bytes.append(contentsOf: buffer.readableBytesView.prefix(found))
+        // From the raw bytes (one copy), not through `ByteBufferView`'s element by element path.
+        buffer.withUnsafeReadableBytes { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.prefix(found))) }
         buffer.moveReaderIndex(forwardBy: found)
         if bytes.count > maxBytes { throw TooLong(count: bytes.count) }
         return bytes
