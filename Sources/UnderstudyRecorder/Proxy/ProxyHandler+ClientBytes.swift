@@ -26,7 +26,7 @@ extension ProxyHandler {
         while true {
             switch machine.state {
             case .closed:
-                input.clear()
+                input = ByteBuffer()
                 return
             case .active, .discardingRequestBody:
                 // The next request waits until this one's response is complete.
@@ -48,7 +48,9 @@ extension ProxyHandler {
             case .end: requestEnd(context)
             }
         }
-        if input.readableBytes == 0 { input.clear() }
+        // Let go of the read buffer (not `clear()`, which keeps it): NIO reuses a receive buffer
+        // only when nothing else holds it.
+        if input.readableBytes == 0 { input = ByteBuffer() }
         resumeReading()
     }
 
