@@ -249,6 +249,44 @@ struct ExchangeInterpreterTests {
         #expect(!plain.stream)
     }
 
+    /// A plain answer is kept as its body's bytes when they are compact (no parse, no second
+    /// serialisation): usage and model must still be read from it, for every API, and a body in
+    /// another spelling (pretty-printed, as some servers send) must give the same message.
+    @Test func plainAnswersKeptAsBytesStillYieldUsageAndModel() throws {
+        let cases: [(target: String, request: String, body: String, usage: Exchange.Usage, model: String)] = [
+            ("/v1/chat/completions", #"{"messages":[]}"#,
+             #"{"id":"c","model":"gpt-4o","choices":[{"message":{"content":"é"}}],"usage":{"prompt_tokens":3,"completion_tokens":1}}"#,
+             .init(inputTokens: 3, outputTokens: 1), "gpt-4o"),
+            ("/v1/responses", #"{"input":"x"}"#,
+             #"{"id":"r","model":"gpt-4.1","output":[],"usage":{"input_tokens":5,"output_tokens":2}}"#,
+             .init(inputTokens: 5, outputTokens: 2), "gpt-4.1"),
+            ("/v1/messages", #"{"messages":[]}"#,
+             #"{"model":"claude-x","content":[],"usage":{"input_tokens":4,"cache_read_input_tokens":6,"output_tokens":9}}"#,
+             .init(inputTokens: 10, outputTokens: 9), "claude-x"),
+            ("/v1beta/models/gemini-2.0-flash:generateContent", #"{"contents":[]}"#,
+             #"{"candidates":[],"usageMetadata":{"promptTokenCount":7,"candidatesTokenCount":2},"modelVersion":"gemini-2.0-flash"}"#,
+             .init(inputTokens: 7, outputTokens: 2), "gemini-2.0-flash"),
+        ]
+        for c in cases {
+            for spelling in [c.body, c.body.replacing(",", with: ",\n  ")] {
+                let body = Array(spelling.utf8)
+                let info = try #require(
+                    ExchangeInterpreter.interpret(
+                        exchange(c.target, request: c.request, contentType: "application/json", body: body)))
+                #expect(info.assembled == (try JSONValue(parsing: body)), "\(c.target)")
+                #expect((info.assembledJSON == body) == (spelling == c.body), "\(c.target)")
+                #expect(info.usage == c.usage, "\(c.target)")
+                #expect(info.model == c.model, "\(c.target)")
+            }
+        }
+        let broken = try #require(
+            ExchangeInterpreter.interpret(
+                exchange("/v1/chat/completions", request: "{}", contentType: "application/json",
+                         body: Array(#"{"usage":{"prompt_tokens":3}"#.utf8))))
+        #expect(!broken.hasAssembled)
+        #expect(broken.usage == nil)
+    }
+
     @Test func garbageNeverThrowsAndNonLLMRequestsAreNil() {
         var generator = SystemRandomNumberGenerator()
         for target in [

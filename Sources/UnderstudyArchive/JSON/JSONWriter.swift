@@ -83,9 +83,9 @@ extension JSONValue {
 
     /// The first offset at or after `from` that needs an escape (`"`, `\`, a control byte),
     /// eight bytes per step (SWAR) and then byte by byte: most text needs none. `JSONCursor`
-    /// skips string bodies with it too.
+    /// skips string bodies with it too; `isCompactForm` also stops at non-ASCII bytes (`orNonASCII`).
     @inline(__always)
-    static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+    static func plainRunEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, orNonASCII: Bool = false) -> Int {
         var i = from
         let count = bytes.count
         if let base = bytes.baseAddress {
@@ -98,13 +98,14 @@ extension JSONValue {
                 let backslash = w ^ (ones &* 0x5C)
                 let special =
                     ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
+                    | (orNonASCII ? w : 0)
                 if special & highs != 0 { break }
                 i += 8
             }
         }
         while i < count {
             let byte = bytes[i]
-            if byte < 0x20 || byte == 0x22 || byte == 0x5C { return i }
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || (orNonASCII && byte >= 0x80) { return i }
             i += 1
         }
         return i

@@ -131,7 +131,18 @@ public struct Exchange: Sendable, Equatable {
         public var model: String?
         public var stream: Bool
         /// The final message as the provider's SDK would assemble it (for streams: from the events).
-        public var assembled: JSONValue?
+        /// Held either as a value or, for a plain answer, as the body's own bytes
+        /// (`setAssembled(json:)`): then reading it parses them, and the record line repeats them.
+        public var assembled: JSONValue? {
+            get { assembledValue ?? assembledJSON.flatMap { try? JSONValue(parsing: $0) } }
+            set {
+                assembledValue = newValue
+                assembledJSON = nil
+            }
+        }
+        /// `assembled` as the exact bytes its record line holds, when it was set from them.
+        public private(set) var assembledJSON: [UInt8]?
+        private var assembledValue: JSONValue?
         public var usage: Usage?
         public init(
             provider: String, api: String, model: String? = nil, stream: Bool = false,
@@ -141,8 +152,40 @@ public struct Exchange: Sendable, Equatable {
             self.api = api
             self.model = model
             self.stream = stream
-            self.assembled = assembled
+            self.assembledValue = assembled
             self.usage = usage
+        }
+
+        /// Whether there is an assembled message, without parsing one held as bytes.
+        public var hasAssembled: Bool { assembledValue != nil || assembledJSON != nil }
+
+        /// Sets `assembled` to the JSON value `bytes` hold. Bytes already in the writer's compact
+        /// form (`JSONValue.isCompactForm`, the usual case for an API's unstreamed answer) are
+        /// kept as they are and go to the record line unchanged, with no `JSONValue` built and
+        /// serialised again; other JSON is parsed. Returns false, leaving `assembled` nil, when
+        /// `bytes` are not JSON.
+        ///
+        /// ```swift
+        /// var info = Exchange.LLMInfo(provider: "openai", api: "chat.completions")
+        /// info.setAssembled(json: response.body.bytes)
+        /// ```
+        @discardableResult
+        public mutating func setAssembled(json bytes: [UInt8]) -> Bool {
+            if JSONValue.isCompactForm(bytes) {
+                assembledValue = nil
+                assembledJSON = bytes
+                return true
+            }
+            assembled = try? JSONValue(parsing: bytes)
+            return assembledValue != nil
+        }
+
+        public static func == (a: LLMInfo, b: LLMInfo) -> Bool {
+            guard a.provider == b.provider, a.api == b.api, a.model == b.model, a.stream == b.stream,
+                a.usage == b.usage
+            else { return false }
+            if let x = a.assembledJSON, let y = b.assembledJSON { return x == y }
+            return a.assembled == b.assembled
         }
     }
 

@@ -98,7 +98,13 @@ extension Exchange {
         out += #","model":"#.utf8
         writeOptional(llm.model, to: &out)
         out += (llm.stream ? #","stream":true,"assembled":"# : #","stream":false,"assembled":"#).utf8
-        if let assembled = llm.assembled { assembled.write(to: &out) } else { out += "null".utf8 }
+        if let bytes = llm.assembledJSON {
+            out += bytes  // the compact form of the value (`setAssembled(json:)`): what `write` would give
+        } else if let assembled = llm.assembled {
+            assembled.write(to: &out)
+        } else {
+            out += "null".utf8
+        }
         out += #","usage":"#.utf8
         if let usage = llm.usage {
             out += #"{"input_tokens":"#.utf8

@@ -64,7 +64,7 @@ extension ExchangeRecorder {
                 // The flag for "non-JSON body on a JSON route": proxied unchanged, recorded raw.
                 error = "request body is not JSON; recorded raw"
             }
-            if var r = response, r.sse == nil, llm?.assembled != nil {
+            if var r = response, r.sse == nil, llm?.hasAssembled == true {
                 // Not streamed (`sse` is set exactly for event streams): the assembled message is
             // this body parsed, so it is JSON and the writer need not check.
                 r.body.isKnownJSON = true

@@ -42,12 +42,59 @@ public enum ExchangeInterpreter {
             provider: endpoint.provider.rawValue, api: endpoint.api.rawValue, model: endpoint.model,
             stream: endpoint.stream)
         guard let response else { return info }
-        info.assembled = assemble(response: response, api: endpoint.api)
-        if let assembled = info.assembled {
-            info.usage = usage(in: assembled, api: endpoint.api)
-            if info.model == nil { info.model = responseModel(in: assembled) }
+        let read: JSONValue?
+        if isPlainAnswer(response, api: endpoint.api) {
+            // An unstreamed answer is its own assembled message: kept as the body's bytes when
+            // they are in compact form (the writer then copies them), and only the members that
+            // usage and model come from are built as values.
+            read = answerMembers(response.body.bytes)
+            if read != nil { info.setAssembled(json: response.body.bytes) }
+        } else {
+            info.assembled = assemble(response: response, api: endpoint.api)
+            read = info.assembled
+        }
+        if let read {
+            info.usage = usage(in: read, api: endpoint.api)
+            if info.model == nil { info.model = responseModel(in: read) }
         }
         return info
+    }
+
+    /// Whether `assemble` would return the body parsed: no events, not an event stream, not
+    /// Gemini's array of chunks.
+    private static func isPlainAnswer(_ response: Exchange.Response, api: LLMEndpoint.API) -> Bool {
+        guard response.sse?.isEmpty ?? true, !SSEParser.isEventStream(response.headers) else { return false }
+        guard api == .generateContent else { return true }
+        let first = response.body.bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
+        return first != UInt8(ascii: "[")
+    }
+
+    /// The members of a JSON body that `usage(in:api:)` and the response model read, as an
+    /// object (empty when the body is JSON but not an object); nil when the body is not one valid
+    /// JSON value. Every other value is skipped (validated, not built).
+    static func answerMembers(_ body: [UInt8]) -> JSONValue? {
+        body.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            var members: [JSONMember] = []
+            do {
+                if cursor.peek() == UInt8(ascii: "{") {
+                    try cursor.forEachMember { (c, key) throws(JSONParseError) in
+                        switch key {
+                        case "usage", "usageMetadata", "model", "modelVersion":
+                            members.append(JSONMember(key, try c.parseValue(depth: 1)))
+                        default:
+                            _ = try c.skipValue(depth: 1)
+                        }
+                    }
+                } else {
+                    _ = try cursor.skipValue()
+                }
+            } catch {
+                return nil
+            }
+            cursor.skipWhitespace()
+            return cursor.isAtEnd ? .object(members) : nil
+        }
     }
 
     /// The final message of `response`: events assembled for streams, the parsed body otherwise.
