@@ -50,7 +50,7 @@ struct QuestionSpansTests {
 
     @Test func aSpanJoinsTheQuestionTextVerbatim() throws {
         var units = QuestionSpans()
-        #expect(units.point("Weather in New York, USA?") == "<W0>Weather<W1> in<W2> New<W3> York<W4>,<W5> USA<W6>?")
+        #expect(units.point("Weather in New York, USA?") == "Weather<W0> in<W1> New<W2> York<W3>,<W4> USA<W5>?<W6>")
         #expect(units.text(2, 5) == "New York, USA")
         #expect(units.text(5, 2) == nil && units.text(6, 7) == nil, "backwards or past the last unit")
         let response = try AnswerRestorer.restore(

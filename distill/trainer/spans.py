@@ -4,7 +4,7 @@ Value slots (slots.py) make a value copyable only when the extractor's heuristic
 on the BFCL generic agent 44 of 114 in-request held-out answers need a value that is no slot
 (lowercase words, `New York, USA`, `Treaty of Lisbon`, `RocketLeague`). With this feature the
 user text is not scanned for slots; instead each of its units (a number, a run of letters, or one
-other non-space character) is preceded by a pointer token `<W0>`, `<W1>`, ... (numbered across the
+other non-space character) is followed by a pointer token `<W0>`, `<W1>`, ... (numbered across the
 prompt's user messages, at most MAX_POINTERS). An answer writes a value found in the question as
 the run of consecutive pointers that spans it (`"city":<W4><W5><W6>` for "New York, USA"); reading
 back joins the question text from the first unit's start to the last unit's end verbatim (inner
@@ -25,7 +25,6 @@ MAX_POINTERS = 128
 # A unit: a number (digits, optionally a point and digits), a run of ASCII letters and non-ASCII
 # code points, or any other single character that is not ASCII whitespace.
 _UNIT = re.compile(r"[0-9]+(?:\.[0-9]+)?|[A-Za-z\u0080-\U0010FFFF]+|[^ \t\n\r\x0b\x0c]")
-_SPACE = " \t\n\r\x0b\x0c"
 _POINTER = re.compile(r"<W(\d+)>")
 MAX_NUMBER_UNITS = 2  # a number value is a span of at most two units ("-" "5")
 
@@ -82,22 +81,20 @@ class Units:
 
 
 def point_text(text: str, units: Units) -> str:
-    """`text` (escaped user content) with a pointer before each unit, placed before the ASCII
-    whitespace that precedes the unit (`<W0>Find<W1> the<W2> area<W3>?`), so the BPE still sees
-    " the" as it does without pointers. Units past MAX_POINTERS get none."""
+    """`text` (escaped user content) with a pointer right after each unit (`Find<W0> the<W1>
+    area<W2>?<W3>`): the BPE still sees " the" as without pointers, and (attention being causal)
+    the pointer can read the unit it stands for, so an answer finds the pointer by its unit's
+    content. Units past MAX_POINTERS get none."""
     source = len(units.sources)
     units.sources.append(text)
     out, last = [], 0
     for match in _UNIT.finditer(text):
         if len(units.units) >= MAX_POINTERS:
             break
-        at = match.start()
-        while at > last and text[at - 1] in _SPACE:
-            at -= 1
-        out.append(text[last:at])
+        out.append(text[last : match.end()])
         out.append(pointer_token(len(units.units)))
         units.units.append((source, match.start(), match.end()))
-        last = at
+        last = match.end()
     out.append(text[last:])
     return "".join(out)
 

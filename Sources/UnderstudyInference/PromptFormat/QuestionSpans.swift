@@ -1,12 +1,12 @@
 /// Prompt feature `question_spans` (prompt format v4, distill/trainer/PROMPT_FORMAT.md "Prompt
 /// features"; the trainer's `distill/trainer/spans.py`): every unit of the user's text — a number,
-/// a run of letters, or one other non-space character — is preceded by a pointer token `<Wk>`, and
+/// a run of letters, or one other non-space character — is followed by a pointer token `<Wk>`, and
 /// an answer writes a value found in the question as the run of consecutive pointers spanning it.
 /// Reading back joins the question text from the run's first unit to its last verbatim.
 ///
 /// ```swift
 /// var units = QuestionSpans()
-/// units.point("Weather in New York, USA?")  // <W0>Weather<W1> in<W2> New<W3> York<W4>,<W5> USA<W6>?
+/// units.point("Weather in New York, USA?")  // Weather<W0> in<W1> New<W2> York<W3>,<W4> USA<W5>?<W6>
 /// units.text(2, 5)                          // "New York, USA"
 /// ```
 public struct QuestionSpans: Sendable, Equatable {
@@ -66,8 +66,8 @@ public struct QuestionSpans: Sendable, Equatable {
         return ranges
     }
 
-    /// `text` (escaped user content) with a pointer before each unit, placed before the ASCII
-    /// whitespace preceding it, so the BPE still sees " word" as without pointers.
+    /// `text` (escaped user content) with a pointer right after each unit: the BPE still sees
+    /// " word" as without pointers, and the pointer can attend to the unit it stands for.
     public mutating func point(_ text: String) -> String {
         let scalars = Array(text.unicodeScalars)
         let source = sources.count
@@ -76,12 +76,10 @@ public struct QuestionSpans: Sendable, Equatable {
         var last = 0
         for range in Self.scan(scalars) {
             guard units.count < Self.maxPointers else { break }
-            var at = range.lowerBound
-            while at > last, Self.isSpace(scalars[at - 1]) { at -= 1 }
-            out.append(contentsOf: scalars[last..<at])
+            out.append(contentsOf: scalars[last..<range.upperBound])
             out.append(contentsOf: "<W\(units.count)>".unicodeScalars)
             units.append(Unit(source: source, start: range.lowerBound, end: range.upperBound))
-            last = at
+            last = range.upperBound
         }
         out.append(contentsOf: scalars[last...])
         return String(out)

@@ -35,8 +35,8 @@ def test_golden_file_matches_the_trainer():
 
 def test_a_multi_word_value_is_one_run_of_pointers_restored_verbatim():
     prompt = _ask("Weather in New York, USA for 3 days?")
-    assert prompt.text.endswith("<|user|><W0>Weather<W1> in<W2> New<W3> York<W4>,<W5> USA<W6> for<W7> 3<W8> days"
-                                "<W9>?<|answer|>")
+    assert prompt.text.endswith("<|user|>Weather<W0> in<W1> New<W2> York<W3>,<W4> USA<W5> for<W6> 3<W7> days<W8>"
+                                "?<W9><|answer|>")
     target = {"content": None, "tool_calls": [{"name": "weather", "arguments": {"city": "New York, USA", "days": 3}}]}
     text = render_target(target, prompt)
     assert '"<S1>":<W2><W3><W4><W5>' in text and '"<S2>":<W7>' in text
