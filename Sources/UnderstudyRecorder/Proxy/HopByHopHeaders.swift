@@ -78,6 +78,14 @@ enum HopByHopHeaders {
         fields.append(HTTPHeaderField(name, value))
     }
 
+    /// The `Content-Length` value, when present and valid.
+    static func contentLength(in fields: [HTTPHeaderField]) -> Int? {
+        for field in fields where field.name.utf8.count == 14 && HeaderName.equals(field.name, "content-length") {
+            return UpstreamResponseFramer.Framing.contentLength(field.value)
+        }
+        return nil
+    }
+
     /// Whether a field is present (case-insensitively; `name` lowercase).
     static func contains(_ name: String, in fields: [HTTPHeaderField]) -> Bool {
         fields.contains { HeaderName.equals($0.name, lowercase: name) }

@@ -30,7 +30,10 @@ extension ProxyHandler {
         let unframed = ClientResponseEncoder.bodyAllowed(status: status, isHEAD: false) && requestVersion.minor >= 1
             && !(hasLength ?? HopByHopHeaders.contains("content-length", in: fields))
         responseChunked = unframed && !requestIsHEAD
-        var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64 + (responseChunked ? 0 : 2048))
+        // Room for a small body too (gathered below, up to `UpstreamConnection.gatherLimit`).
+        let length = responseChunked ? 0 : HopByHopHeaders.contentLength(in: fields) ?? 0
+        let room = length <= UpstreamConnection.gatherLimit ? length : 0
+        var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64 + room)
         ClientResponseEncoder.writeHead(version: requestVersion, status: status, reason: reason, fields: fields,
                                         chunked: unframed, into: &buffer)
         if promise == nil, !responseChunked {
@@ -59,7 +62,8 @@ extension ProxyHandler {
             return
         }
         if gatheredResponse != nil {
-            if promise == nil, !responseChunked, gatheredResponse!.readableBytes + buffer.readableBytes <= 16 * 1024 {
+            if promise == nil, !responseChunked,
+               gatheredResponse!.readableBytes + buffer.readableBytes <= UpstreamConnection.gatherLimit + 1024 {
                 gatheredResponse!.writeImmutableBuffer(buffer)
                 return
             }

@@ -12,7 +12,8 @@ extension ProxyHandler {
         let framing = UpstreamRequestEncoder.framing(head, heldLength: heldBody?.readableBytes)
         let target = head.target.hasPrefix("/") ? head.target : "/" + head.target
         // Room for a small body too: `UpstreamConnection` gathers it into the head's buffer.
-        let body = min(heldBody?.readableBytes ?? head.contentLength ?? 0, 16 * 1024)
+        let length = heldBody?.readableBytes ?? head.contentLength ?? 0
+        let body = length <= UpstreamConnection.gatherLimit ? length : 0
         var encoded = context.channel.allocator.buffer(capacity: 512 + head.fields.count * 48 + body)
         UpstreamRequestEncoder.writeHead(
             head, path: upstream.basePath.isEmpty ? target : upstream.basePath + target, host: upstreamAuthority,

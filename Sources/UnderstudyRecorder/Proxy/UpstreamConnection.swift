@@ -54,8 +54,9 @@ final class UpstreamConnection {
     private var needsFlush = false
     /// The request head and small body writes after it, gathered into one buffer until the
     /// flush: a small request leaves as one buffer (one pipeline write, one iovec) instead of two.
+    /// Larger bodies pass as the slices read (no copy).
     private var gathered: ByteBuffer?
-    private let gatherLimit = 16 * 1024
+    static let gatherLimit = 4 * 1024
     private var readSinceTick = false
     private var readTimer: Scheduled<Void>?
     private let pendingLimit = 256 * 1024
@@ -132,7 +133,7 @@ final class UpstreamConnection {
             pendingBytes += buffer.readableBytes
         case .busy:
             if gathered != nil {
-                if gathered!.readableBytes + buffer.readableBytes <= gatherLimit {
+                if gathered!.readableBytes + buffer.readableBytes <= Self.gatherLimit {
                     gathered!.writeImmutableBuffer(buffer)
                     return
                 }
