@@ -81,7 +81,7 @@ struct TrainCommandTests {
         let info = try #require(
             try JSONSerialization.jsonObject(
                 with: Data(contentsOf: specialist.appendingPathComponent("specialist.json"))) as? [String: Any])
-        #expect(info["prompt_format"] as? Int == 3)  // distill/trainer/PROMPT_FORMAT.md
+        #expect(info["prompt_format"] as? Int == 4)  // distill/trainer/PROMPT_FORMAT.md
         #expect(info["prefix_hash"] as? String == String(repeating: "cd", count: 32))
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("specialists/c002").path) == false)
     }
