@@ -22,27 +22,62 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from distill.trainer.dataset import Example  # noqa: E402
 from distill.trainer.evaluate import banned_ids  # noqa: E402
 from distill.trainer.features import build_features  # noqa: E402
+from distill.trainer.hint_tools import FEATURE as HINT_TOOLS, banned_heads  # noqa: E402
+from distill.trainer.optional import omit_optional  # noqa: E402
 from distill.trainer.prompt import END, parse_response  # noqa: E402
+from distill.trainer.retrieval import FEATURE as RETRIEVAL_HINT, Embedder, RetrievalIndex, query_text  # noqa: E402
 from distill.trainer.run import load_recipe  # noqa: E402
+from distill.trainer.slot_order import FEATURE as RECENT_SLOTS  # noqa: E402
 from distill.trainer.slots import restore_response  # noqa: E402
+from distill.trainer.spans import FEATURE as QUESTION_SPANS  # noqa: E402
+
+KNOWN_FEATURES = {RETRIEVAL_HINT, RECENT_SLOTS, QUESTION_SPANS, HINT_TOOLS}
 
 
 class Specialist:
+    """One trained specialist, prompted and decoded as the trainer's held-out evaluation does,
+    prompt features included (specialist.json `prompt_features`; an unknown one is refused)."""
+
     def __init__(self, directory: Path):
         from transformers import LlamaForCausalLM, PreTrainedTokenizerFast
         self.tokenizer = PreTrainedTokenizerFast.from_pretrained(str(directory))
         self.model = LlamaForCausalLM.from_pretrained(str(directory)).eval()
         info = json.loads((directory / "specialist.json").read_text())
         self.recipe = load_recipe(info.get("recipe") or "scratch")
+        self.max_slots = int((info.get("slots") or {}).get("max_slots") or self.recipe["max_slots"])
+        self.request_tools = bool(info.get("request_tools"))
+        self.cluster_tools = info.get("tools") or []
+        self.omit = info.get("optional_arguments") == "omit"
+        self.features = list(info.get("prompt_features") or [])
+        unknown = set(self.features) - KNOWN_FEATURES
+        if unknown:
+            raise ValueError(f"{directory / 'specialist.json'}: prompt_features {sorted(unknown)} are not served here")
+        self.retrieval = RetrievalIndex.load(directory) if RETRIEVAL_HINT in self.features else None
+        self.embedder = Embedder() if self.retrieval is not None else None
+        # Call heads are added tokens of a scratch tokenizer: the ones hint_tools may ban.
+        self.head_names = [t[len('{"name":"'):-len('","arguments":')] for t in self.tokenizer.get_vocab()
+                           if t.startswith('{"name":"') and t.endswith('","arguments":')]
         self.end_id = self.tokenizer.convert_tokens_to_ids(END)
         self.max_new = int(self.model.generation_config.max_new_tokens or 256)
 
+    def feature(self, messages: list[dict], tools: list[dict]):
+        example = Example("live", messages, {"content": None, "tool_calls": []})
+        hint = self.retrieval.hint(self.embedder.embed([query_text(messages)])[0]) if self.retrieval else None
+        return build_features([example], self.tokenizer, self.recipe["max_prompt_tokens"],
+                              self.recipe["max_target_tokens"], self.max_slots,
+                              tools_of=lambda _: tools if self.request_tools else None,
+                              hint_of=(lambda _: hint) if hint is not None else None,
+                              recent_slots=RECENT_SLOTS in self.features,
+                              question_spans=QUESTION_SPANS in self.features)[0], hint
+
     @torch.no_grad()
     def answer(self, messages: list[dict], tools: list[dict]):
-        slots = self.recipe["max_slots"]
-        feature = build_features([Example("live", messages, {"content": None, "tool_calls": []})], self.tokenizer,
-                                 self.recipe["max_prompt_tokens"], self.recipe["max_target_tokens"], slots)[0]
-        ban = torch.tensor(banned_ids(self.tokenizer, len(feature.slots.slots), slots), dtype=torch.long)
+        feature, hint = self.feature(messages, tools)
+        units = len(feature.slots.units.units) if feature.slots.units is not None else 0
+        banned = banned_ids(self.tokenizer, len(feature.slots.slots), self.max_slots, units)
+        if HINT_TOOLS in self.features and hint is not None:
+            banned += banned_heads(self.tokenizer, hint, [t.get("name") for t in self.cluster_tools], self.head_names)
+        ban = torch.tensor(banned, dtype=torch.long)
         out = self.model(input_ids=torch.tensor([feature.prompt_ids]), use_cache=True)
         new_api = hasattr(out, "cache")
         past, logits = (out.cache if new_api else out.past_key_values), out.logits[0, -1].float()
@@ -61,7 +96,10 @@ class Specialist:
             past = out.cache if new_api else out.past_key_values
             logits = out.logits[0, -1].float()
         text = self.tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
-        response = restore_response(parse_response(text), feature.slots, tools)
+        served_tools = tools if self.request_tools else (self.cluster_tools or tools)
+        response = restore_response(parse_response(text), feature.slots, served_tools)
+        if self.omit:
+            response = omit_optional(response, served_tools)
         return response, logprobs, len(feature.prompt_ids)
 
 
