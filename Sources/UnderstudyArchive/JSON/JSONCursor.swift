@@ -304,21 +304,24 @@ public struct JSONCursor {
 extension JSONValue {
     /// Parses a complete JSON text; trailing non-whitespace is an error.
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
-        let array = Array(bytes)
-        var failure: JSONParseError?
-        var value: JSONValue = .null
-        array.withUnsafeBufferPointer { buffer in
-            var cursor = JSONCursor(buffer)
-            do {
-                value = try cursor.parseValue()
-                cursor.skipWhitespace()
-                if !cursor.isAtEnd { failure = cursor.error("trailing characters after JSON value") }
-            } catch {
-                failure = error as? JSONParseError ?? cursor.error("\(error)")
-            }
+        // Contiguous input (arrays, native strings' UTF-8: every recorded SSE event) is parsed
+        // in place, without a copy per call.
+        let result =
+            bytes.withContiguousStorageIfAvailable(Self.parseWhole(buffer:))
+            ?? Array(bytes).withUnsafeBufferPointer(Self.parseWhole(buffer:))
+        self = try result.get()
+    }
+
+    private static func parseWhole(buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
+        var cursor = JSONCursor(buffer)
+        do {
+            let value = try cursor.parseValue()
+            cursor.skipWhitespace()
+            if !cursor.isAtEnd { return .failure(cursor.error("trailing characters after JSON value")) }
+            return .success(value)
+        } catch {
+            return .failure(error)
         }
-        if let failure { throw failure }
-        self = value
     }
 
     public init(parsing text: String) throws(JSONParseError) {

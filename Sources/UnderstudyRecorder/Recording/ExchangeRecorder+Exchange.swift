@@ -22,7 +22,13 @@ extension ExchangeRecorder {
             let (body, inBody) = redactor.scrubSecrets(in: r.body)
             r.body = body
             secrets += inBody
-            if let events = r.sse {
+            // The events' data are pieces of the body just scanned (each line's value after
+            // `data:`, lines joined by a line feed), so a body with no key has events with none:
+            // each piece sits in the body between a `:`/space and a line end, which are token
+            // boundaries, and no escape spans a line start. Only a body with a key needs the
+            // per-event scan (which finds where in which event it is); that spares scanning
+            // every streamed byte twice.
+            if inBody > 0, let events = r.sse {
                 let (scrubbed, inEvents) = redactor.scrubSecrets(in: events)
                 r.sse = scrubbed
                 secrets += inEvents
@@ -39,7 +45,12 @@ extension ExchangeRecorder {
                 request.body.truncated || request.body.bytes.isEmpty
                 ? nil : LLMEndpoint.bodySummary(request.body.bytes)
             request.body.isKnownJSON = summary != nil
-            llm = ExchangeInterpreter.interpret(classified: endpoint, requestSummary: summary, response: response)
+            // Assembly parses every event; its count of those that did not parse spares a second
+            // validating pass over them below when, as nearly always, there is none.
+            var unparsedEvents = 0
+            llm = ExchangeInterpreter.interpret(
+                classified: endpoint, requestSummary: summary, response: response, unparsedEvents: &unparsedEvents)
+            var eventsRewritten = false
             // A plain (not streamed) answer's message is its scrubbed body parsed, and the body
             // scan is exact on the decoded strings (escapes included, `scrubSecrets(in:)`): the
             // message holds no key the scan missed. (Gemini's unstreamed array of chunks is
@@ -57,6 +68,7 @@ extension ExchangeRecorder {
                             : SSEEvent(tMs: event.tMs, event: event.event, data: String(decoding: bytes, as: UTF8.self))
                     }
                     r.body.bytes = redactor.scrubFragments(of: keys, in: r.body.bytes).bytes
+                    eventsRewritten = true
                     response = r
                 }
             }
@@ -70,8 +82,10 @@ extension ExchangeRecorder {
                 r.body.isKnownJSON = true
                 response = r
             }
-            if error == nil, let events = response?.sse {
+            if error == nil, let events = response?.sse, unparsedEvents > 0 || eventsRewritten {
                 // The flag for a malformed stream: passed to the client as sent, recorded as sent.
+                // (An event that parses is valid; validation is laxer than parsing about string
+                // escapes, so the count comes from the validating pass, as before.)
                 let broken = events.filter { $0.data != "[DONE]" && !JSONValue.isValid($0.data.utf8) }
                 if !broken.isEmpty { error = "\(broken.count) stream event(s) are not JSON; recorded as sent" }
             }

@@ -9,6 +9,15 @@ struct ChatCompletionsAssembler: Sendable {
         var type: JSONValue = "function"
         var name = ""
         var arguments = ""
+
+        mutating func consume(_ callJSON: JSONValue) {
+            if let id = callJSON["id"], !id.isNull { self.id = id }
+            if let type = callJSON["type"], !type.isNull { self.type = type }
+            if let function = callJSON["function"] {
+                if let name = function["name"]?.stringValue { self.name += name }
+                if let args = function["arguments"]?.stringValue { arguments += args }
+            }
+        }
     }
 
     private struct Choice: Sendable {
@@ -17,6 +26,22 @@ struct ChatCompletionsAssembler: Sendable {
         var refusal: String?
         var calls: [Int: Call] = [:]
         var finishReason: JSONValue = .null
+
+        mutating func consume(_ choiceJSON: JSONValue) {
+            if let delta = choiceJSON["delta"] {
+                if let role = delta["role"], !role.isNull { self.role = role }
+                if let text = delta["content"]?.stringValue { Self.append(text, to: &content) }
+                if let text = delta["refusal"]?.stringValue { Self.append(text, to: &refusal) }
+                for (position, callJSON) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
+                    calls[callJSON["index"]?.intValue ?? position, default: Call()].consume(callJSON)
+                }
+            }
+            if let finish = choiceJSON["finish_reason"], !finish.isNull { finishReason = finish }
+        }
+
+        private static func append(_ text: String, to accumulated: inout String?) {
+            if accumulated == nil { accumulated = text } else { accumulated!.append(text) }
+        }
     }
 
     private var head: [JSONMember] = []
@@ -37,24 +62,9 @@ struct ChatCompletionsAssembler: Sendable {
         }
         if let usage = chunk["usage"], !usage.isNull { self.usage = usage }
         for choiceJSON in chunk["choices"]?.arrayValue ?? [] {
-            let index = choiceJSON["index"]?.intValue ?? 0
-            var choice = choices[index] ?? Choice()
-            if let delta = choiceJSON["delta"] {
-                if let role = delta["role"], !role.isNull { choice.role = role }
-                if let text = delta["content"]?.stringValue { choice.content = (choice.content ?? "") + text }
-                if let text = delta["refusal"]?.stringValue { choice.refusal = (choice.refusal ?? "") + text }
-                for (position, callJSON) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
-                    let callIndex = callJSON["index"]?.intValue ?? position
-                    var call = choice.calls[callIndex] ?? Call()
-                    if let id = callJSON["id"], !id.isNull { call.id = id }
-                    if let type = callJSON["type"], !type.isNull { call.type = type }
-                    if let name = callJSON["function"]?["name"]?.stringValue { call.name += name }
-                    if let args = callJSON["function"]?["arguments"]?.stringValue { call.arguments += args }
-                    choice.calls[callIndex] = call
-                }
-            }
-            if let finish = choiceJSON["finish_reason"], !finish.isNull { choice.finishReason = finish }
-            choices[index] = choice
+            // Mutated in place in the dictionary: a copy taken out and stored back made every
+            // content delta copy the whole text so far (one stream's content grew quadratically).
+            choices[choiceJSON["index"]?.intValue ?? 0, default: Choice()].consume(choiceJSON)
         }
     }
 

@@ -32,12 +32,29 @@ public enum ExchangeInterpreter {
     public static func interpret(
         classified: LLMEndpoint, requestSummary: JSONValue?, response: Exchange.Response?
     ) -> Exchange.LLMInfo {
+        var unparsed = 0
+        return interpret(classified: classified, requestSummary: requestSummary, response: response, unparsedEvents: &unparsed)
+    }
+
+    /// `interpret(classified:requestSummary:response:)`, also counting into `unparsedEvents` the
+    /// recorded events whose data did not parse as JSON (OpenAI's `[DONE]` aside). Zero means
+    /// every event is valid JSON, so the recorder need not validate them again.
+    public static func interpret(
+        classified: LLMEndpoint, requestSummary: JSONValue?, response: Exchange.Response?, unparsedEvents: inout Int
+    ) -> Exchange.LLMInfo {
         var endpoint = classified
         endpoint.refine(withBody: requestSummary)
-        return interpret(endpoint: endpoint, response: response)
+        return interpret(endpoint: endpoint, response: response, unparsedEvents: &unparsedEvents)
     }
 
     private static func interpret(endpoint: LLMEndpoint, response: Exchange.Response?) -> Exchange.LLMInfo {
+        var unparsed = 0
+        return interpret(endpoint: endpoint, response: response, unparsedEvents: &unparsed)
+    }
+
+    private static func interpret(
+        endpoint: LLMEndpoint, response: Exchange.Response?, unparsedEvents: inout Int
+    ) -> Exchange.LLMInfo {
         var info = Exchange.LLMInfo(
             provider: endpoint.provider.rawValue, api: endpoint.api.rawValue, model: endpoint.model,
             stream: endpoint.stream)
@@ -50,7 +67,7 @@ public enum ExchangeInterpreter {
             read = answerMembers(response.body.bytes)
             if read != nil { info.setAssembled(json: response.body.bytes) }
         } else {
-            info.assembled = assemble(response: response, api: endpoint.api)
+            info.assembled = assemble(response: response, api: endpoint.api, unparsedEvents: &unparsedEvents)
             read = info.assembled
         }
         if let read {
@@ -99,9 +116,19 @@ public enum ExchangeInterpreter {
 
     /// The final message of `response`: events assembled for streams, the parsed body otherwise.
     public static func assemble(response: Exchange.Response, api: LLMEndpoint.API) -> JSONValue? {
+        var unparsed = 0
+        return assemble(response: response, api: api, unparsedEvents: &unparsed)
+    }
+
+    /// `assemble(response:api:)`, counting the recorded events (`response.sse`) whose data did
+    /// not parse into `unparsedEvents`.
+    private static func assemble(
+        response: Exchange.Response, api: LLMEndpoint.API, unparsedEvents: inout Int
+    ) -> JSONValue? {
         if let events = response.sse, !events.isEmpty {
             var assembler = StreamAssembler(api: api)
             for event in events { assembler.consume(event: event.event, data: event.data) }
+            unparsedEvents += assembler.skippedEvents
             return assembler.assembled
         }
         if SSEParser.isEventStream(response.headers) {
