@@ -79,8 +79,8 @@ public final class CassetteResponder: MockResponder {
     static func reply(for exchange: Exchange, response: Exchange.Response, originalTiming: Bool) -> MockReply {
         var headers = HTTPHeaders()
         for field in response.headers {
-            let lower = field.name.lowercased()
-            if HopByHopHeaders.names.contains(lower) || lower == "content-length" || lower == "date" { continue }
+            if HopByHopHeaders.isStaticHopByHop(field.name) || HeaderName.equals(field.name, "content-length")
+                || HeaderName.equals(field.name, "date") { continue }
             headers.add(name: field.name, value: field.value)
         }
         let allocator = ByteBufferAllocator()

@@ -4,11 +4,6 @@ import UnderstudyArchive
 /// RFC 9110 §7.6.1: headers that describe one connection and must not be forwarded, plus every
 /// header the `Connection` field names.
 enum HopByHopHeaders {
-    static let names: Set<String> = [
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "proxy-authenticate", "proxy-authorization",
-    ]
-
     /// Headers to send upstream: hop-by-hop fields, `Expect` and `Host` removed (the client sets
     /// the upstream's), `Accept-Encoding` removed on LLM routes so the upstream answers in identity
     /// encoding and the record holds readable JSON and SSE. (AsyncHTTPClient's path, forward
@@ -18,7 +13,7 @@ enum HopByHopHeaders {
         out.reserveCapacity(head.fields.count)
         for field in head.fields {
             let lower = field.name.lowercased()
-            if names.contains(lower) || lower == "host" || head.connectionTokens.contains(lower) { continue }
+            if isStaticHopByHop(field.name) || lower == "host" || head.connectionTokens.contains(lower) { continue }
             if dropAcceptEncoding && lower == "accept-encoding" { continue }
             // The proxy answers `Expect: 100-continue` itself (ProxyHandler+RequestBody).
             if lower == "expect" { continue }
@@ -52,7 +47,9 @@ enum HopByHopHeaders {
         return !named.isEmpty && named.contains(name.lowercased())
     }
 
-    /// One of `names`, compared by length first and without a lowercase copy.
+    /// Whether `name` is one of the fixed hop-by-hop fields (connection, keep-alive,
+    /// proxy-connection, te, trailer, transfer-encoding, upgrade, proxy-authenticate,
+    /// proxy-authorization), compared by length first and without a lowercase copy.
     static func isStaticHopByHop(_ name: String) -> Bool {
         switch name.utf8.count {
         case 2: return HeaderName.equals(name, "te")
@@ -78,12 +75,9 @@ enum HopByHopHeaders {
         fields.append(HTTPHeaderField(name, value))
     }
 
-    /// The `Content-Length` value, when present and valid.
-    static func contentLength(in fields: [HTTPHeaderField]) -> Int? {
-        for field in fields where field.name.utf8.count == 14 && HeaderName.equals(field.name, "content-length") {
-            return UpstreamResponseFramer.Framing.contentLength(field.value)
-        }
-        return nil
+    /// The first `Content-Length` field's value as written (nil: no such field).
+    static func contentLengthField(in fields: [HTTPHeaderField]) -> String? {
+        fields.first { HeaderName.equals($0.name, "content-length") }?.value
     }
 
     /// Whether a field is present (case-insensitively; `name` lowercase).

@@ -7,10 +7,7 @@ import UnderstudyArchive
 /// parts when NIO's server codec sits in front (forward mode). Without a promise a write is not
 /// flushed: the direct path flushes once per upstream read (`flushClient`).
 extension ProxyHandler {
-    /// `hasLength`: whether `fields` has `Content-Length`, when the caller knows already.
-    func writeResponseHead(
-        status: Int, reason: String, fields: [HTTPHeaderField], hasLength: Bool? = nil, promise: EventLoopPromise<Void>?
-    ) {
+    func writeResponseHead(status: Int, reason: String, fields: [HTTPHeaderField], promise: EventLoopPromise<Void>?) {
         guard let context else {
             promise?.succeed()
             return
@@ -27,11 +24,13 @@ extension ProxyHandler {
         }
         // As NIO's encoder: no length on an HTTP/1.1 response that may have a body → chunked (the
         // coding is named for a HEAD too, whose body is never sent).
+        // One look for the field: whether there is a length, and how long a body to make room for.
+        let lengthField = HopByHopHeaders.contentLengthField(in: fields)
         let unframed = ClientResponseEncoder.bodyAllowed(status: status, isHEAD: false) && requestVersion.minor >= 1
-            && !(hasLength ?? HopByHopHeaders.contains("content-length", in: fields))
+            && lengthField == nil
         responseChunked = unframed && !requestIsHEAD
         // Room for a small body too (gathered below, up to `UpstreamConnection.gatherLimit`).
-        let length = responseChunked ? 0 : HopByHopHeaders.contentLength(in: fields) ?? 0
+        let length = lengthField.flatMap(UpstreamResponseFramer.Framing.contentLength) ?? 0
         let room = length <= UpstreamConnection.gatherLimit ? length : 0
         var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64 + room)
         ClientResponseEncoder.writeHead(version: requestVersion, status: status, reason: reason, fields: fields,

@@ -276,8 +276,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
         if let routeHeader { HopByHopHeaders.replaceOrAdd("x-understudy-route", routeHeader, in: &headers) }
         if finalResponseBeforeContinue() { HopByHopHeaders.replaceOrAdd("connection", "close", in: &headers) }
-        writeResponseHead(status: status, reason: reason, fields: headers, hasLength: responseHasLength,
-                          promise: promise)
+        writeResponseHead(status: status, reason: reason, fields: headers, promise: promise)
     }
 
     func upstreamBody(_ buffer: ByteBuffer, generation: Int, promise: EventLoopPromise<Void>?) {
