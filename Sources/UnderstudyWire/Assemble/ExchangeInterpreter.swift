@@ -23,7 +23,8 @@ public enum ExchangeInterpreter {
             let endpoint = LLMEndpoint.classify(
                 method: request.method, target: request.target, headers: request.headers, body: summary)
         else { return nil }
-        return interpret(endpoint: endpoint, response: response)
+        var unparsed = 0
+        return interpret(endpoint: endpoint, response: response, unparsedEvents: &unparsed)
     }
 
     /// Interprets a response to a request already classified from its line and headers (the
@@ -45,11 +46,6 @@ public enum ExchangeInterpreter {
         var endpoint = classified
         endpoint.refine(withBody: requestSummary)
         return interpret(endpoint: endpoint, response: response, unparsedEvents: &unparsedEvents)
-    }
-
-    private static func interpret(endpoint: LLMEndpoint, response: Exchange.Response?) -> Exchange.LLMInfo {
-        var unparsed = 0
-        return interpret(endpoint: endpoint, response: response, unparsedEvents: &unparsed)
     }
 
     private static func interpret(
