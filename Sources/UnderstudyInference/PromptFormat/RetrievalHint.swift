@@ -78,11 +78,6 @@ public final class RetrievalHint: @unchecked Sendable {
         return neighbours(of: query).map { hints[$0] }
     }
 
-    /// The hint text of a request: one `<|hint|>` + call heads per neighbour.
-    public func hint(for messages: [PromptRenderer.Message]) throws -> String {
-        try neighbourHints(for: messages).map { Self.token + $0 }.joined()
-    }
-
     /// The prompt with the request's hint written before its final `<|answer|>`.
     public func hinted(_ prompt: PromptRenderer.Prompt, messages: [PromptRenderer.Message]) throws
         -> PromptRenderer.Prompt
