@@ -15,6 +15,7 @@ from .features import Feature
 from .optional import omit_optional
 from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
+from .remembered_keys import fill
 from .retrieval import HINT
 from .slots import restore_response, slot_token
 from .spans import MAX_POINTERS, pointer_token
@@ -86,9 +87,11 @@ class Prediction:
 
 
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
-            max_new_tokens: int, omit: bool = False, also_banned: list[int] = ()) -> Prediction:
+            max_new_tokens: int, omit: bool = False, also_banned: list[int] = (),
+            remembered: list[str] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
-    `also_banned`: more token ids never to generate (hint_tools.py)."""
+    `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
+    filled from the conversation's memory (remembered_keys.py)."""
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
     ids = greedy(model, feature.prompt_ids, end_id,
                  banned_ids(tokenizer, len(feature.slots.slots), max_slots, units) + list(also_banned), max_new_tokens)
@@ -97,6 +100,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
         response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
         if omit:
             response = omit_optional(response, feature.tools or tools)
+        if remembered:
+            response = fill(response, feature.example.messages, remembered, feature.tools or tools)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
@@ -120,12 +125,12 @@ def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -
 
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
              max_new_tokens: int, train_targets: list[dict] | None = None,
-             omit: bool = False, banned_for=None) -> tuple[dict, list[Prediction]]:
+             omit: bool = False, banned_for=None, remembered: list[str] = ()) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
-    `hint_tools`), None for none."""
+    `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
-                           banned_for(f) if banned_for else ()) for f in features]
+                           banned_for(f) if banned_for else (), remembered) for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]
     weighted = sum(w for w, p in zip(weights, predictions) if p.correct)

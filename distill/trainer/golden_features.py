@@ -6,7 +6,9 @@
   renumbered by recency: prompt, head, slot table and target;
 - `question_spans` (spans.py, prompt format v4): the prompt-format golden cases and a few of its own
   (multi-word values with inner punctuation, non-ASCII text, a forged pointer, a negative number)
-  rendered with pointers: messages, tools, prompt, head, slot table, target, restored answer.
+  rendered with pointers: messages, tools, prompt, head, slot table, target, restored answer;
+- `remembered_keys` (remembered_keys.py): conversations, listed keys, the memory and an answer
+  before and after the fill.
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -22,6 +24,7 @@ import numpy as np
 from .dataset import Example
 from .golden import CASE_TOOLS, golden_cases
 from .prompt import parse_response, render_prompt, render_target
+from .remembered_keys import fill, memory
 from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
@@ -140,11 +143,68 @@ def question_spans_cases() -> list[dict]:
     return cases
 
 
-def write_question_spans_goldens(out: Path) -> Path:
-    path = out / "question_spans.jsonl"
-    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in question_spans_cases()),
-                    encoding="utf-8")
+def write_jsonl(path: Path, cases: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in cases), encoding="utf-8")
     return path
+
+
+def write_question_spans_goldens(out: Path) -> Path:
+    return write_jsonl(out / "question_spans.jsonl", question_spans_cases())
+
+
+TRAVEL_TOOLS = [
+    {"name": "cancel_booking", "parameters": {"type": "object", "properties": {
+        "access_token": {"type": "string"}, "booking_id": {"type": "string"}}, "required": ["access_token", "booking_id"]}},
+    {"name": "set_budget_limit", "parameters": {"type": "object", "properties": {
+        "access_token": {"type": "string"}, "budget_limit": {"type": "number"}, "nights": {"type": "integer"}},
+        "required": ["access_token", "budget_limit"]}},
+]
+
+
+def remembered_keys_inputs() -> list[dict]:
+    """Conversations whose memory and fill pin the rule: nested and array values, a later value
+    replacing an earlier one, numbers typed by the schema, keys not listed or not written."""
+    login = {"role": "tool", "content": '{"status": "ok", "token": {"access_token": "abc123", "expires": 3600}}'}
+    return [
+        {"name": "token_and_booking_from_earlier_turns", "keys": ["access_token", "booking_id"],
+         "messages": [
+             {"role": "user", "content": "Log me in, then book a flight from JFK to LAX."}, login,
+             {"role": "assistant", "content": None, "tool_calls": [_call("book_flight", access_token="abc123",
+                                                                         travel_from="JFK", travel_to="LAX")]},
+             {"role": "tool", "content": '{"booking_id": "3426812", "transaction_id": "45451592"}'},
+             {"role": "user", "content": "Cancel it please, order 99 was another one."}],
+         "response": _answer(_call("cancel_booking", access_token="JFK", booking_id="99"))},
+        {"name": "later_value_wins_and_numbers_are_typed", "keys": ["access_token", "budget_limit", "nights"],
+         "messages": [
+             login,
+             {"role": "tool", "content": '[{"access_token": "zz9", "budget_limit": 1500.50}, {"nights": [3, "4"]}]'},
+             {"role": "assistant", "content": "Done.", "tool_calls": []},
+             {"role": "tool", "content": "not json: access_token=oops"},
+             {"role": "user", "content": "Set the budget."}],
+         "response": _answer(_call("set_budget_limit", access_token="abc123", budget_limit=12, nights=1),
+                             _call("unknown_tool", budget_limit="x"))},
+        {"name": "unlisted_or_unwritten_keys_stay", "keys": ["booking_id"],
+         "messages": [{"role": "tool", "content": '{"access_token": "abc123", "booking_id": 77}'},
+                      {"role": "user", "content": "Which token?"}],
+         "response": _answer(_call("set_budget_limit", access_token="mine", budget_limit=5))},
+        {"name": "text_answer_and_empty_memory", "keys": ["access_token"],
+         "messages": [{"role": "user", "content": "Hello"}],
+         "response": {"content": "Hi!", "tool_calls": []}},
+    ]
+
+
+def remembered_keys_cases() -> list[dict]:
+    cases = []
+    for case in remembered_keys_inputs():
+        remembered = memory(case["messages"])
+        cases.append({**case, "tools": TRAVEL_TOOLS,
+                      "memory": {key: [slot.text, slot.kind] for key, slot in sorted(remembered.items())},
+                      "filled": fill(case["response"], case["messages"], case["keys"], TRAVEL_TOOLS)})
+    return cases
+
+
+def write_remembered_keys_goldens(out: Path) -> Path:
+    return write_jsonl(out / "remembered_keys.jsonl", remembered_keys_cases())
 
 
 def main() -> None:
@@ -154,6 +214,7 @@ def main() -> None:
     print(write_retrieval_goldens(out / "retrieval"))
     print(write_recent_slots_goldens(out))
     print(write_question_spans_goldens(out))
+    print(write_remembered_keys_goldens(out))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
 from .prompt import END, PAD, special_tokens
+from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex
 from .slot_order import FEATURE as RECENT_SLOTS
 from .spans import FEATURE as QUESTION_SPANS, pointer_tokens
@@ -137,6 +138,11 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     restrict_tools = bool(recipe.get("hint_tools")) and hint_of is not None
     if restrict_tools:
         prompt_features.append(HINT_TOOLS)
+    # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;
+    # listed only when some key qualifies, so other specialists stay readable by older engines.
+    remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
+    if remembered is not None and remembered["keys"]:
+        prompt_features.append(REMEMBERED_KEYS)
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
         tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of, recent_slots,
@@ -164,6 +170,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     progress({"event": "start", "cluster": cluster.id, "recipe": options.recipe, "train": len(train_features),
               "val": len(val_features), "test": len(cluster.splits["test"]),
               "parameters": sum(p.numel() for p in model.parameters())})
+    if remembered is not None:
+        progress({"event": "note", "cluster": cluster.id,
+                  "message": f"remembered_keys {remembered['keys']} (right/seen per key: {remembered['counts']})"})
     slot_ids = tokenizer.convert_tokens_to_ids([slot_token(i) for i in range(max_slots)])
     val_score = None
     if recipe.get("select_by") == "exact" and val_features:
@@ -203,7 +212,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           banned_for=(lambda f: banned_heads(
                                               tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools],
                                               tool_names(cluster)))
-                                          if restrict_tools else None)
+                                          if restrict_tools else None,
+                                          remembered=remembered["keys"] if remembered else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -242,6 +252,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     }
     if retrieval is not None:
         specialist["retrieval"] = retrieval_info
+    if remembered is not None:
+        specialist["remembered_keys"] = remembered
     if accelerator.is_main_process:
         (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False) + "\n")
     accelerator.wait_for_everyone()

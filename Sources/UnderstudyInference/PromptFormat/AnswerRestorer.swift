@@ -15,6 +15,11 @@ public enum AnswerRestorer {
         public var content: String?
         public var toolCalls: [ToolCall]
 
+        public init(content: String?, toolCalls: [ToolCall]) {
+            self.content = content
+            self.toolCalls = toolCalls
+        }
+
         public struct ToolCall: Sendable, Equatable {
             public var name: String
             public var arguments: OrderedJSON

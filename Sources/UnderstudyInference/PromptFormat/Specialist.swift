@@ -47,8 +47,10 @@ public final class Specialist: @unchecked Sendable {
     /// arguments (`model`, the default) or only the required ones (`omit`).
     public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
-    /// `recent_slots`, `question_spans` (v4) and `hint_tools`.
+    /// `recent_slots`, `question_spans` (v4), `hint_tools` and `remembered_keys`.
     public let promptFeatures: [String]
+    /// Prompt feature `remembered_keys`: the argument keys filled from the conversation's memory.
+    public let rememberedKeys: RememberedKeys?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     let graph = JSONSchemaGraph()
@@ -89,6 +91,9 @@ public final class Specialist: @unchecked Sendable {
             throw InferenceError.invalidConfig(
                 specURL.path, field: "prompt_features", "lists question_spans with prompt_format \(version); it needs 4")
         }
+        rememberedKeys =
+            promptFeatures.contains(RememberedKeys.feature)
+            ? try RememberedKeys(spec["remembered_keys"], path: specURL.path) : nil
         retrieval =
             promptFeatures.contains(RetrievalHint.feature)
             ? try RetrievalHint(
@@ -123,6 +128,7 @@ public final class Specialist: @unchecked Sendable {
     /// The prompt features this build renders (distill/trainer/PROMPT_FORMAT.md, "Prompt features").
     public static let knownPromptFeatures = [
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
+        RememberedKeys.feature,
     ]
 
     static func promptFeatures(_ spec: OrderedJSON, path: String) throws -> [String] {
@@ -231,6 +237,9 @@ public final class Specialist: @unchecked Sendable {
             finishReason: result.finishReason)
         do {
             answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: schemas)
+            if let rememberedKeys, let response = answer.response {
+                answer.response = rememberedKeys.fill(response, messages: messages, tools: schemas)
+            }
         } catch {
             answer.failure =
                 result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
