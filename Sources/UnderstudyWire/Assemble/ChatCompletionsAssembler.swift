@@ -3,27 +3,43 @@ import UnderstudyArchive
 /// `chat.completion.chunk` events → one `chat.completion`, as the openai SDK's
 /// `ChatCompletionStreamState` accumulates them: content and refusal concatenated, tool calls
 /// merged by `index` with their `function.arguments` fragments concatenated.
+///
+/// Chunks are read from their bytes by `ChatChunkReader` when it can (nearly always), else
+/// parsed whole; both ways end in the same state. Texts accumulate as UTF-8 bytes: every piece
+/// is whole characters (a JSON string's content), so decoding once at the end gives what
+/// concatenating the pieces' strings gave.
 struct ChatCompletionsAssembler: Sendable {
+    /// The chunk members kept once for the whole message, in the order read.
+    static let headKeys: [StaticString] = ["id", "created", "model", "service_tier", "system_fingerprint"]
+    private static let headNames = headKeys.map { "\($0)" }
+
     private struct Call: Sendable {
         var id: JSONValue = .null
         var type: JSONValue = "function"
-        var name = ""
-        var arguments = ""
+        var name: [UInt8] = []
+        var arguments: [UInt8] = []
 
         mutating func consume(_ callJSON: JSONValue) {
             if let id = callJSON["id"], !id.isNull { self.id = id }
             if let type = callJSON["type"], !type.isNull { self.type = type }
             if let function = callJSON["function"] {
-                if let name = function["name"]?.stringValue { self.name += name }
-                if let args = function["arguments"]?.stringValue { arguments += args }
+                if let name = function["name"]?.stringValue { self.name.append(contentsOf: name.utf8) }
+                if let args = function["arguments"]?.stringValue { arguments.append(contentsOf: args.utf8) }
             }
+        }
+
+        mutating func apply(_ call: ChatChunkReader.Call, _ bytes: UnsafeBufferPointer<UInt8>) {
+            if let id = call.id { self.id = id }
+            if let type = call.type { self.type = type }
+            call.name?.append(from: bytes, to: &name)
+            call.arguments?.append(from: bytes, to: &arguments)
         }
     }
 
     private struct Choice: Sendable {
         var role: JSONValue = "assistant"
-        var content: String?
-        var refusal: String?
+        var content: [UInt8]?
+        var refusal: [UInt8]?
         var calls: [Int: Call] = [:]
         var finishReason: JSONValue = .null
 
@@ -39,8 +55,16 @@ struct ChatCompletionsAssembler: Sendable {
             if let finish = choiceJSON["finish_reason"], !finish.isNull { finishReason = finish }
         }
 
-        private static func append(_ text: String, to accumulated: inout String?) {
-            if accumulated == nil { accumulated = text } else { accumulated!.append(text) }
+        mutating func apply(_ choice: ChatChunkReader.Choice, _ bytes: UnsafeBufferPointer<UInt8>) {
+            if let role = choice.role { self.role = role }
+            choice.content?.append(from: bytes, to: &content)
+            choice.refusal?.append(from: bytes, to: &refusal)
+            for call in choice.calls { calls[call.index, default: Call()].apply(call, bytes) }
+            if let finish = choice.finishReason { finishReason = finish }
+        }
+
+        private static func append(_ text: String, to accumulated: inout [UInt8]?) {
+            if accumulated == nil { accumulated = Array(text.utf8) } else { accumulated!.append(contentsOf: text.utf8) }
         }
     }
 
@@ -49,6 +73,29 @@ struct ChatCompletionsAssembler: Sendable {
     private var usage: JSONValue?
     private var error: JSONValue?
     private var sawChunk = false
+    /// The raw bytes of each head value last set from `ChatChunkReader`: every chunk repeats
+    /// them, and equal bytes need no new value.
+    private var headBytes: [[UInt8]?] = Array(repeating: nil, count: headKeys.count)
+
+    /// Consumes one event's data read from its bytes; false when it is not read here and must be
+    /// parsed and passed to `consume(_:)` (nothing changed then).
+    mutating func consume(data bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let chunk = ChatChunkReader.read(bytes) else { return false }
+        sawChunk = true
+        for (slot, range) in chunk.head.enumerated() {
+            guard let range else { continue }
+            let raw = UnsafeBufferPointer(rebasing: bytes[range])
+            if let known = headBytes[slot], known.elementsEqual(raw) { continue }
+            var cursor = JSONCursor(bytes, position: range.lowerBound)
+            // Validated by the reader: this parse does not fail.
+            guard let value = try? cursor.parseValue(depth: 1) else { continue }
+            head.set(Self.headNames[slot], value)
+            headBytes[slot] = Array(raw)
+        }
+        if let usage = chunk.usage { self.usage = usage }
+        for choice in chunk.choices { choices[choice.index, default: Choice()].apply(choice, bytes) }
+        return true
+    }
 
     mutating func consume(_ chunk: JSONValue) {
         if let error = chunk["error"] {
@@ -57,8 +104,11 @@ struct ChatCompletionsAssembler: Sendable {
         }
         guard case .object = chunk else { return }
         sawChunk = true
-        for key in ["id", "created", "model", "service_tier", "system_fingerprint"] {
-            if let value = chunk[key], !value.isNull { head.set(key, value) }
+        for (slot, key) in Self.headNames.enumerated() {
+            if let value = chunk[key], !value.isNull {
+                head.set(key, value)
+                headBytes[slot] = nil
+            }
         }
         if let usage = chunk["usage"], !usage.isNull { self.usage = usage }
         for choiceJSON in chunk["choices"]?.arrayValue ?? [] {
@@ -80,15 +130,20 @@ struct ChatCompletionsAssembler: Sendable {
             let choice = choices[index]!
             var message: [JSONMember] = [
                 JSONMember("role", choice.role),
-                JSONMember("content", choice.content.map(JSONValue.string) ?? .null),
+                JSONMember("content", choice.content.map { .string(String(decoding: $0, as: UTF8.self)) } ?? .null),
             ]
-            if let refusal = choice.refusal { message.append(JSONMember("refusal", .string(refusal))) }
+            if let refusal = choice.refusal {
+                message.append(JSONMember("refusal", .string(String(decoding: refusal, as: UTF8.self))))
+            }
             if !choice.calls.isEmpty {
                 let calls: [JSONValue] = choice.calls.keys.sorted().map { callIndex in
                     let call = choice.calls[callIndex]!
                     return [
                         "id": call.id, "type": call.type,
-                        "function": ["name": .string(call.name), "arguments": .string(call.arguments)],
+                        "function": [
+                            "name": .string(String(decoding: call.name, as: UTF8.self)),
+                            "arguments": .string(String(decoding: call.arguments, as: UTF8.self)),
+                        ],
                     ]
                 }
                 message.append(JSONMember("tool_calls", .array(calls)))

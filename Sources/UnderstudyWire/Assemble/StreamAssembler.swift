@@ -35,6 +35,15 @@ public struct StreamAssembler: Sendable {
     /// Consumes one SSE event.
     public mutating func consume(event: String?, data: String) {
         if data == "[DONE]" { return }
+        if case .chat(var a) = kind {
+            // Chat chunks are read from their bytes, without a JSONValue tree per event; what
+            // the reader does not take is parsed below, as every event was before.
+            kind = .none
+            var data = data
+            let read = data.withUTF8 { a.consume(data: $0) }
+            kind = .chat(a)
+            if read { return }
+        }
         guard let json = try? JSONValue(parsing: data) else {
             skippedEvents += 1
             return

@@ -1,0 +1,273 @@
+import UnderstudyArchive
+
+/// One `chat.completion.chunk` read straight from its bytes: only what
+/// `ChatCompletionsAssembler` keeps, without a `JSONValue` tree per chunk (that tree was the
+/// largest cost of recording a stream). Texts are byte ranges into the chunk, decoded only when
+/// they hold escapes.
+///
+/// Exactness comes first: `read` returns nil for anything it does not read exactly as the
+/// `JSONValue` path would (the data not a JSON object, an `error` member, a member name written
+/// with escapes, a member the assembler reads given twice, a choice or tool call that is not an
+/// object), and the caller then parses the data whole. Everything is validated as
+/// `JSONCursor.parseValue` would: skipped values by `skipValue`, and those holding a backslash
+/// also by `parseValue`, which is stricter about escapes.
+struct ChatChunkReader {
+    /// A string member's text: a range of the chunk's bytes (between the quotes) when it has no
+    /// escapes, the decoded string otherwise.
+    enum Text {
+        case raw(Range<Int>)
+        case decoded(String)
+
+        /// Appends the text to `text`, which starts when it is nil.
+        func append(from bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8]?) {
+            if text == nil { text = [] }
+            append(from: bytes, to: &text!)
+        }
+
+        func append(from bytes: UnsafeBufferPointer<UInt8>, to text: inout [UInt8]) {
+            switch self {
+            case .raw(let range): text.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[range]))
+            case .decoded(let string): text.append(contentsOf: string.utf8)
+            }
+        }
+    }
+
+    struct Call {
+        /// `index`, else the call's position in `tool_calls`.
+        var index: Int
+        var id: JSONValue?
+        var type: JSONValue?
+        var name: Text?
+        var arguments: Text?
+    }
+
+    struct Choice {
+        var index = 0
+        var role: JSONValue?
+        var content: Text?
+        var refusal: Text?
+        var calls: [Call] = []
+        var finishReason: JSONValue?
+    }
+
+    /// The non-null head members (`ChatCompletionsAssembler.headKeys` order) as raw value ranges.
+    var head: [Range<Int>?] = Array(repeating: nil, count: ChatCompletionsAssembler.headKeys.count)
+    var usage: JSONValue?
+    var choices: [Choice] = []
+
+    private struct Unreadable: Error {}
+
+    /// Reads `bytes` (one event's data); nil when the JSON path must do it.
+    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> ChatChunkReader? {
+        var chunk = ChatChunkReader()
+        var cursor = JSONCursor(bytes)
+        do {
+            guard cursor.peek() == UInt8(ascii: "{") else { return nil }
+            var seen: UInt32 = 0
+            try members(&cursor) { (c, key) throws in
+                if let slot = ChatCompletionsAssembler.headKeys.firstIndex(where: { Self.equal(key, $0) }) {
+                    try once(slot, &seen)
+                    let range = try skip(&c, depth: 1)
+                    if !isNull(bytes, range) { chunk.head[slot] = range }
+                } else if equal(key, "usage") {
+                    try once(8, &seen)
+                    let value = try c.parseValue(depth: 1)
+                    if !value.isNull { chunk.usage = value }
+                } else if equal(key, "choices") {
+                    try once(9, &seen)
+                    guard c.peek() == UInt8(ascii: "[") else {
+                        _ = try skip(&c, depth: 1)
+                        return
+                    }
+                    try c.forEachElement { (c) throws(JSONParseError) in
+                        guard let choice = try? readChoice(&c) else { throw c.error("not read here") }
+                        chunk.choices.append(choice)
+                    }
+                } else if equal(key, "error") {
+                    throw Unreadable()
+                } else {
+                    _ = try skip(&c, depth: 1)
+                }
+            }
+            cursor.skipWhitespace()
+            return cursor.isAtEnd ? chunk : nil
+        } catch {
+            return nil
+        }
+    }
+
+    private static func readChoice(_ c: inout JSONCursor) throws -> Choice {
+        guard c.peek() == UInt8(ascii: "{") else { throw Unreadable() }
+        var choice = Choice()
+        var seen: UInt32 = 0
+        try members(&c) { (c, key) throws in
+            if equal(key, "index") {
+                try once(0, &seen)
+                choice.index = try c.parseValue(depth: 3).intValue ?? 0
+            } else if equal(key, "delta") {
+                try once(1, &seen)
+                guard c.peek() == UInt8(ascii: "{") else {
+                    _ = try skip(&c, depth: 3)
+                    return
+                }
+                try readDelta(&c, into: &choice)
+            } else if equal(key, "finish_reason") {
+                try once(2, &seen)
+                let value = try c.parseValue(depth: 3)
+                if !value.isNull { choice.finishReason = value }
+            } else {
+                _ = try skip(&c, depth: 3)
+            }
+        }
+        return choice
+    }
+
+    private static func readDelta(_ c: inout JSONCursor, into choice: inout Choice) throws {
+        var seen: UInt32 = 0
+        try members(&c) { (c, key) throws in
+            if equal(key, "role") {
+                try once(0, &seen)
+                let value = try c.parseValue(depth: 4)
+                if !value.isNull { choice.role = value }
+            } else if equal(key, "content") {
+                try once(1, &seen)
+                choice.content = try text(&c, depth: 4)
+            } else if equal(key, "refusal") {
+                try once(2, &seen)
+                choice.refusal = try text(&c, depth: 4)
+            } else if equal(key, "tool_calls") {
+                try once(3, &seen)
+                guard c.peek() == UInt8(ascii: "[") else {
+                    _ = try skip(&c, depth: 4)
+                    return
+                }
+                var position = 0
+                try c.forEachElement { (c) throws(JSONParseError) in
+                    guard let call = try? readCall(&c, position: position) else { throw c.error("not read here") }
+                    choice.calls.append(call)
+                    position += 1
+                }
+            } else {
+                _ = try skip(&c, depth: 4)
+            }
+        }
+    }
+
+    private static func readCall(_ c: inout JSONCursor, position: Int) throws -> Call {
+        guard c.peek() == UInt8(ascii: "{") else { throw Unreadable() }
+        var call = Call(index: position)
+        var seen: UInt32 = 0
+        try members(&c) { (c, key) throws in
+            if equal(key, "index") {
+                try once(0, &seen)
+                call.index = try c.parseValue(depth: 6).intValue ?? position
+            } else if equal(key, "id") {
+                try once(1, &seen)
+                let value = try c.parseValue(depth: 6)
+                if !value.isNull { call.id = value }
+            } else if equal(key, "type") {
+                try once(2, &seen)
+                let value = try c.parseValue(depth: 6)
+                if !value.isNull { call.type = value }
+            } else if equal(key, "function") {
+                try once(3, &seen)
+                guard c.peek() == UInt8(ascii: "{") else {
+                    _ = try skip(&c, depth: 6)
+                    return
+                }
+                var functionSeen: UInt32 = 0
+                try members(&c) { (c, key) throws in
+                    if equal(key, "name") {
+                        try once(0, &functionSeen)
+                        call.name = try text(&c, depth: 7)
+                    } else if equal(key, "arguments") {
+                        try once(1, &functionSeen)
+                        call.arguments = try text(&c, depth: 7)
+                    } else {
+                        _ = try skip(&c, depth: 7)
+                    }
+                }
+            } else {
+                _ = try skip(&c, depth: 6)
+            }
+        }
+        return call
+    }
+
+    // MARK: Cursor steps
+
+    /// Walks an object's members, handing each raw member name (the bytes between the quotes);
+    /// `body` consumes the value. A name holding an escape could spell a known name: not read here.
+    private static func members(
+        _ c: inout JSONCursor, _ body: (inout JSONCursor, UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws {
+        try c.expect(UInt8(ascii: "{"))
+        if c.peek() == UInt8(ascii: "}") {
+            c = JSONCursor(c.bytes, position: c.position + 1)
+            return
+        }
+        let bytes = c.bytes
+        while true {
+            guard c.peek() == UInt8(ascii: "\"") else { throw Unreadable() }
+            var end = c.position + 1
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+                // Escapes, and control bytes (which the parser refuses), go to the JSON path.
+                guard bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 else { throw Unreadable() }
+                end += 1
+            }
+            guard end < bytes.count else { throw Unreadable() }
+            let key = UnsafeBufferPointer(rebasing: bytes[(c.position + 1)..<end])
+            c = JSONCursor(bytes, position: end + 1)
+            try c.expect(UInt8(ascii: ":"))
+            try body(&c, key)
+            switch c.peek() {
+            case UInt8(ascii: ","): c = JSONCursor(bytes, position: c.position + 1)
+            case UInt8(ascii: "}"):
+                c = JSONCursor(bytes, position: c.position + 1)
+                return
+            default: throw Unreadable()
+            }
+        }
+    }
+
+    /// Skips a value as `parseValue` would accept it: `skipValue` lets malformed escapes through,
+    /// so a value holding a backslash is parsed as well.
+    private static func skip(_ c: inout JSONCursor, depth: Int) throws -> Range<Int> {
+        let range = try c.skipValue(depth: depth)
+        if UnsafeBufferPointer(rebasing: c.bytes[range]).contains(UInt8(ascii: "\\")) {
+            var check = JSONCursor(c.bytes, position: range.lowerBound)
+            _ = try check.parseValue(depth: depth)
+        }
+        return range
+    }
+
+    /// A member the assembler reads as `stringValue`: its text when it is a string, else nil.
+    private static func text(_ c: inout JSONCursor, depth: Int) throws -> Text? {
+        guard c.peek() == UInt8(ascii: "\"") else {
+            _ = try skip(&c, depth: depth)
+            return nil
+        }
+        let start = c.position
+        let range = try c.skipValue(depth: depth)
+        let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
+        guard UnsafeBufferPointer(rebasing: c.bytes[inner]).contains(UInt8(ascii: "\\")) else { return .raw(inner) }
+        var decoder = JSONCursor(c.bytes, position: start)
+        return .decoded(try decoder.parseString())
+    }
+
+    /// Refuses a member seen before in the same object: the JSON path reads the first of
+    /// duplicates, this reader would read the last.
+    private static func once(_ slot: Int, _ seen: inout UInt32) throws {
+        guard seen & (1 << slot) == 0 else { throw Unreadable() }
+        seen |= 1 << slot
+    }
+
+    private static func isNull(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        equal(UnsafeBufferPointer(rebasing: bytes[range]), "null")
+    }
+
+    static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
+        bytes.count == name.utf8CodeUnitCount
+            && name.withUTF8Buffer { $0.elementsEqual(bytes) }
+    }
+}
