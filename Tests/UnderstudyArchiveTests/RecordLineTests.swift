@@ -85,4 +85,31 @@ struct RecordLineTests {
             #expect(String(decoding: line, as: UTF8.self).contains(#""body":null,"body_b64":"#) == !verbatim, "\(text)")
         }
     }
+
+    @Test func millisecondsAreWrittenWithAtMostThreeDecimals() throws {
+        func reference(_ ms: Double) -> String {
+            let micros = Int64((ms * 1000).rounded())
+            var text = "\(abs(micros) / 1000)." + String(String(abs(micros) % 1000 + 1000).dropFirst())
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+            return (micros < 0 ? "-" : "") + text
+        }
+        let values = [0, 0.5, 0.05, 0.0004, 0.0005, 0.001, 412.5, 1830.2, 12.345, 7.1239, 100, 1_000_000.001, -1.5, -0.25]
+        var record = Self.record(llm: nil, capture: .init(mode: .reverse), error: nil)
+        record.response?.sse = values.map { SSEEvent(tMs: $0, data: "{}") }
+        for value in values {
+            record.timing.firstByteMs = value
+            let line = String(decoding: record.jsonLine(), as: UTF8.self)
+            #expect(line.contains(#""first_byte_ms":\#(reference(value)),"#), "\(value)")
+            #expect(line.contains(#"{"t_ms":\#(reference(value)),"event":null,"data":"{}"}"#), "\(value)")
+        }
+        // The writer's `sse_delta` form carries the same times.
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory))
+        writer.append(record)
+        try writer.close()
+        let read = try #require(try ArchiveReader(path: directory).exchanges().exchanges.first)
+        #expect(read.response?.sse?.map(\.tMs) == values.map { Double(reference($0))! })
+    }
 }

@@ -186,15 +186,46 @@ extension Exchange {
 
     /// Milliseconds with at most three decimals, `null` when absent.
     static func formatMillis(_ ms: Double?) -> String {
-        guard let ms, ms.isFinite else { return "null" }
+        var out: [UInt8] = []
+        writeMillis(ms, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `formatMillis` appended as bytes, building no strings: every SSE event of a record has one.
+    static func writeMillis(_ ms: Double?, to out: inout [UInt8]) {
+        guard let ms, ms.isFinite else {
+            out += "null".utf8
+            return
+        }
         let micros = Int64((ms * 1000).rounded())
-        let sign = micros < 0 ? "-" : ""
-        let magnitude = abs(micros)
-        var fraction = String(magnitude % 1000)
-        if fraction == "0" { return sign + String(magnitude / 1000) }
-        fraction = String(repeating: "0", count: 3 - fraction.count) + fraction
-        while fraction.hasSuffix("0") { fraction.removeLast() }
-        return "\(sign)\(magnitude / 1000).\(fraction)"
+        if micros < 0 { out.append(UInt8(ascii: "-")) }
+        let magnitude = micros.magnitude
+        writeDecimal(magnitude / 1000, to: &out)
+        var fraction = magnitude % 1000
+        guard fraction != 0 else { return }
+        out.append(UInt8(ascii: "."))
+        // Three digits, trailing zeros dropped.
+        var digits = 3
+        while fraction % 10 == 0 {
+            fraction /= 10
+            digits -= 1
+        }
+        var divisor: UInt64 = digits == 3 ? 100 : digits == 2 ? 10 : 1
+        var rest = fraction
+        while divisor > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
+    private static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
+        guard value >= 10 else {
+            out.append(UInt8(ascii: "0") + UInt8(value))
+            return
+        }
+        writeDecimal(value / 10, to: &out)
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }
 

@@ -58,7 +58,7 @@ extension Exchange {
             for (i, event) in sse.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 out += #"{"t_ms":"#.utf8
-                out += formatMillis(event.tMs).utf8
+                writeMillis(event.tMs, to: &out)
                 out += #","event":"#.utf8
                 writeOptional(event.event, to: &out)
                 out += #","data":"#.utf8

@@ -7,42 +7,62 @@ enum SSEDelta {
     static func write(_ events: [SSEEvent], to out: inout [UInt8]) -> Int {
         out += #","sse_delta":["#.utf8
         var plain = #","sse":["#.utf8.count + 1
-        var previous: [UInt8] = []
+        // Each event's data is read in place (`withUTF8` on a native string copies nothing).
+        var previous = ""
         for (i, event) in events.enumerated() {
             if i > 0 {
                 out.append(UInt8(ascii: ","))
                 plain += 1
             }
-            let data = Array(event.data.utf8)
-            let (p, s) = split(data, previous)
-            let ms = Exchange.formatMillis(event.tMs)
+            var data = event.data
             out.append(UInt8(ascii: "["))
-            out += ms.utf8
+            let msStart = out.count
+            Exchange.writeMillis(event.tMs, to: &out)
+            let msLength = out.count - msStart
             out.append(UInt8(ascii: ","))
             if let name = event.event { JSONValue.writeString(name, to: &out) } else { out += "null".utf8 }
             out.append(UInt8(ascii: ","))
-            out += String(p).utf8
-            out.append(UInt8(ascii: ","))
-            out.append(UInt8(ascii: "\""))
-            data.withUnsafeBufferPointer {
-                JSONValue.writeEscaped(UnsafeBufferPointer(rebasing: $0[p..<(data.count - s)]), to: &out)
+            let dataLength = data.withUTF8 { data in
+                previous.withUTF8 { previous in
+                    let (p, s) = split(data, previous)
+                    out += String(p).utf8
+                    out.append(UInt8(ascii: ","))
+                    out.append(UInt8(ascii: "\""))
+                    JSONValue.writeEscaped(UnsafeBufferPointer(rebasing: data[p..<(data.count - s)]), to: &out)
+                    out.append(UInt8(ascii: "\""))
+                    out.append(UInt8(ascii: ","))
+                    out += String(s).utf8
+                    return escapedLength(data)
+                }
             }
-            out.append(UInt8(ascii: "\""))
-            out.append(UInt8(ascii: ","))
-            out += String(s).utf8
             out.append(UInt8(ascii: "]"))
-            plain += #"{"t_ms":,"event":,"data":}"#.utf8.count + ms.utf8.count + escapedLength(data) + 2
-            plain += event.event.map { escapedLength(Array($0.utf8)) + 2 } ?? 4
-            previous = data
+            plain += #"{"t_ms":,"event":,"data":}"#.utf8.count + msLength + dataLength + 2
+            if var name = event.event {
+                plain += name.withUTF8 { escapedLength($0) } + 2
+            } else {
+                plain += 4
+            }
+            previous = event.data
         }
         out.append(UInt8(ascii: "]"))
         return plain
     }
 
     /// Common prefix and suffix lengths of `data` with `previous`, on UTF-8 character boundaries.
-    static func split(_ data: [UInt8], _ previous: [UInt8]) -> (Int, Int) {
+    static func split(_ data: UnsafeBufferPointer<UInt8>, _ previous: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
         let n = min(data.count, previous.count)
         var p = 0
+        if n > 0, let a = data.baseAddress, let b = previous.baseAddress {
+            // Eight bytes per step while they agree, then byte by byte.
+            let ra = UnsafeRawPointer(a)
+            let rb = UnsafeRawPointer(b)
+            while p + 8 <= n,
+                ra.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                    == rb.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+            {
+                p += 8
+            }
+        }
         while p < n, data[p] == previous[p] { p += 1 }
         while p > 0, p < data.count, data[p] & 0xC0 == 0x80 { p -= 1 }
         var s = 0
@@ -52,13 +72,15 @@ enum SSEDelta {
     }
 
     /// Length of `bytes` written as a JSON string body (without quotes).
-    static func escapedLength(_ bytes: [UInt8]) -> Int {
+    static func escapedLength(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         var extra = 0
-        for byte in bytes where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            switch byte {
+        var i = JSONValue.plainRunEnd(bytes, from: 0)
+        while i < bytes.count {
+            switch bytes[i] {
             case 0x22, 0x5C, 0x0A, 0x0D, 0x09: extra += 1
             default: extra += 5
             }
+            i = JSONValue.plainRunEnd(bytes, from: i + 1)
         }
         return bytes.count + extra
     }

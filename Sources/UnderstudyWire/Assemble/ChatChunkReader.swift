@@ -3,18 +3,18 @@ import UnderstudyArchive
 /// One `chat.completion.chunk` read straight from its bytes: only what
 /// `ChatCompletionsAssembler` keeps, without a `JSONValue` tree per chunk (that tree was the
 /// largest cost of recording a stream). Texts are byte ranges into the chunk, decoded only when
-/// they hold escapes.
+/// they hold escapes. The assembler keeps one reader and reuses its storage for every chunk.
 ///
-/// Exactness comes first: `read` returns nil for anything it does not read exactly as the
+/// Exactness comes first: `read` returns false for anything it does not read exactly as the
 /// `JSONValue` path would (the data not a JSON object, an `error` member, a member name written
 /// with escapes, a member the assembler reads given twice, a choice or tool call that is not an
 /// object), and the caller then parses the data whole. Everything is validated as
 /// `JSONCursor.parseValue` would: skipped values by `skipValue`, and those holding a backslash
 /// also by `parseValue`, which is stricter about escapes.
-struct ChatChunkReader {
+struct ChatChunkReader: Sendable {
     /// A string member's text: a range of the chunk's bytes (between the quotes) when it has no
     /// escapes, the decoded string otherwise.
-    enum Text {
+    enum Text: Sendable {
         case raw(Range<Int>)
         case decoded(String)
 
@@ -32,7 +32,7 @@ struct ChatChunkReader {
         }
     }
 
-    struct Call {
+    struct Call: Sendable {
         /// `index`, else the call's position in `tool_calls`.
         var index: Int
         var id: JSONValue?
@@ -41,7 +41,7 @@ struct ChatChunkReader {
         var arguments: Text?
     }
 
-    struct Choice {
+    struct Choice: Sendable {
         var index = 0
         var role: JSONValue?
         var content: Text?
@@ -50,49 +50,68 @@ struct ChatChunkReader {
         var finishReason: JSONValue?
     }
 
-    /// The non-null head members (`ChatCompletionsAssembler.headKeys` order) as raw value ranges.
-    var head: [Range<Int>?] = Array(repeating: nil, count: ChatCompletionsAssembler.headKeys.count)
-    var usage: JSONValue?
-    var choices: [Choice] = []
+    /// Head member slots, in `ChatCompletionsAssembler.headNames` order.
+    enum Slot: Int, CaseIterable {
+        case id, created, model, serviceTier, systemFingerprint
+    }
+
+    /// The non-null head members of the last chunk read, as raw value ranges, by `Slot`.
+    private(set) var head: [Range<Int>?] = Array(repeating: nil, count: Slot.allCases.count)
+    private(set) var usage: JSONValue?
+    private(set) var choices: [Choice] = []
 
     private struct Unreadable: Error {}
 
-    /// Reads `bytes` (one event's data); nil when the JSON path must do it.
-    static func read(_ bytes: UnsafeBufferPointer<UInt8>) -> ChatChunkReader? {
-        var chunk = ChatChunkReader()
+    /// Reads `bytes` (one event's data) in place of the previous chunk; false when the JSON path
+    /// must do it (what was read is then meaningless).
+    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for slot in head.indices { head[slot] = nil }
+        usage = nil
+        choices.removeAll(keepingCapacity: true)
         var cursor = JSONCursor(bytes)
         do {
-            guard cursor.peek() == UInt8(ascii: "{") else { return nil }
+            guard cursor.peek() == UInt8(ascii: "{") else { return false }
             var seen: UInt32 = 0
-            try members(&cursor) { (c, key) throws in
-                if let slot = ChatCompletionsAssembler.headKeys.firstIndex(where: { Self.equal(key, $0) }) {
-                    try once(slot, &seen)
-                    let range = try skip(&c, depth: 1)
-                    if !isNull(bytes, range) { chunk.head[slot] = range }
-                } else if equal(key, "usage") {
-                    try once(8, &seen)
-                    let value = try c.parseValue(depth: 1)
-                    if !value.isNull { chunk.usage = value }
-                } else if equal(key, "choices") {
-                    try once(9, &seen)
+            try Self.members(&cursor) { (c, key) throws in
+                if let slot = Self.headSlot(key) {
+                    try Self.once(slot.rawValue, &seen)
+                    let range = try Self.skip(&c, depth: 1)
+                    if !Self.equal(UnsafeBufferPointer(rebasing: bytes[range]), "null") { head[slot.rawValue] = range }
+                } else if Self.equal(key, "choices") {
+                    try Self.once(8, &seen)
                     guard c.peek() == UInt8(ascii: "[") else {
-                        _ = try skip(&c, depth: 1)
+                        _ = try Self.skip(&c, depth: 1)
                         return
                     }
                     try c.forEachElement { (c) throws(JSONParseError) in
-                        guard let choice = try? readChoice(&c) else { throw c.error("not read here") }
-                        chunk.choices.append(choice)
+                        guard let choice = try? Self.readChoice(&c) else { throw c.error("not read here") }
+                        choices.append(choice)
                     }
-                } else if equal(key, "error") {
+                } else if Self.equal(key, "usage") {
+                    try Self.once(9, &seen)
+                    let value = try c.parseValue(depth: 1)
+                    if !value.isNull { usage = value }
+                } else if Self.equal(key, "error") {
                     throw Unreadable()
                 } else {
-                    _ = try skip(&c, depth: 1)
+                    _ = try Self.skip(&c, depth: 1)
                 }
             }
             cursor.skipWhitespace()
-            return cursor.isAtEnd ? chunk : nil
+            return cursor.isAtEnd
         } catch {
-            return nil
+            return false
+        }
+    }
+
+    private static func headSlot(_ key: UnsafeBufferPointer<UInt8>) -> Slot? {
+        switch key.count {
+        case 2: equal(key, "id") ? .id : nil
+        case 5: equal(key, "model") ? .model : nil
+        case 7: equal(key, "created") ? .created : nil
+        case 12: equal(key, "service_tier") ? .serviceTier : nil
+        case 18: equal(key, "system_fingerprint") ? .systemFingerprint : nil
+        default: nil
         }
     }
 
@@ -103,7 +122,7 @@ struct ChatChunkReader {
         try members(&c) { (c, key) throws in
             if equal(key, "index") {
                 try once(0, &seen)
-                choice.index = try c.parseValue(depth: 3).intValue ?? 0
+                choice.index = try int(&c, depth: 3) ?? 0
             } else if equal(key, "delta") {
                 try once(1, &seen)
                 guard c.peek() == UInt8(ascii: "{") else {
@@ -125,13 +144,13 @@ struct ChatChunkReader {
     private static func readDelta(_ c: inout JSONCursor, into choice: inout Choice) throws {
         var seen: UInt32 = 0
         try members(&c) { (c, key) throws in
-            if equal(key, "role") {
+            if equal(key, "content") {
+                try once(1, &seen)
+                choice.content = try text(&c, depth: 4)
+            } else if equal(key, "role") {
                 try once(0, &seen)
                 let value = try c.parseValue(depth: 4)
                 if !value.isNull { choice.role = value }
-            } else if equal(key, "content") {
-                try once(1, &seen)
-                choice.content = try text(&c, depth: 4)
             } else if equal(key, "refusal") {
                 try once(2, &seen)
                 choice.refusal = try text(&c, depth: 4)
@@ -160,7 +179,7 @@ struct ChatChunkReader {
         try members(&c) { (c, key) throws in
             if equal(key, "index") {
                 try once(0, &seen)
-                call.index = try c.parseValue(depth: 6).intValue ?? position
+                call.index = try int(&c, depth: 6) ?? position
             } else if equal(key, "id") {
                 try once(1, &seen)
                 let value = try c.parseValue(depth: 6)
@@ -177,12 +196,12 @@ struct ChatChunkReader {
                 }
                 var functionSeen: UInt32 = 0
                 try members(&c) { (c, key) throws in
-                    if equal(key, "name") {
-                        try once(0, &functionSeen)
-                        call.name = try text(&c, depth: 7)
-                    } else if equal(key, "arguments") {
+                    if equal(key, "arguments") {
                         try once(1, &functionSeen)
                         call.arguments = try text(&c, depth: 7)
+                    } else if equal(key, "name") {
+                        try once(0, &functionSeen)
+                        call.name = try text(&c, depth: 7)
                     } else {
                         _ = try skip(&c, depth: 7)
                     }
@@ -234,7 +253,7 @@ struct ChatChunkReader {
     /// so a value holding a backslash is parsed as well.
     private static func skip(_ c: inout JSONCursor, depth: Int) throws -> Range<Int> {
         let range = try c.skipValue(depth: depth)
-        if UnsafeBufferPointer(rebasing: c.bytes[range]).contains(UInt8(ascii: "\\")) {
+        if hasBackslash(c.bytes, range) {
             var check = JSONCursor(c.bytes, position: range.lowerBound)
             _ = try check.parseValue(depth: depth)
         }
@@ -250,7 +269,7 @@ struct ChatChunkReader {
         let start = c.position
         let range = try c.skipValue(depth: depth)
         let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
-        guard UnsafeBufferPointer(rebasing: c.bytes[inner]).contains(UInt8(ascii: "\\")) else { return .raw(inner) }
+        guard hasBackslash(c.bytes, inner) else { return .raw(inner) }
         var decoder = JSONCursor(c.bytes, position: start)
         return .decoded(try decoder.parseString())
     }
@@ -262,12 +281,31 @@ struct ChatChunkReader {
         seen |= 1 << slot
     }
 
-    private static func isNull(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        equal(UnsafeBufferPointer(rebasing: bytes[range]), "null")
+    /// An integer member as `JSONValue.intValue` reads it; a lone digit without building a value.
+    private static func int(_ c: inout JSONCursor, depth: Int) throws -> Int? {
+        let start = c.position
+        if let digit = c.peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) {
+            let range = try c.skipValue(depth: depth)
+            if range.count == 1 { return Int(digit - UInt8(ascii: "0")) }
+            c = JSONCursor(c.bytes, position: start)
+        }
+        return try c.parseValue(depth: depth).intValue
     }
 
+    private static func hasBackslash(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        guard let base = bytes.baseAddress, !range.isEmpty else { return false }
+        return memchr(base + range.lowerBound, 0x5C, range.count) != nil
+    }
+
+    @inline(__always)
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
-        bytes.count == name.utf8CodeUnitCount
-            && name.withUTF8Buffer { $0.elementsEqual(bytes) }
+        guard bytes.count == name.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
+        return memcmp(base, name.utf8Start, bytes.count) == 0
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif

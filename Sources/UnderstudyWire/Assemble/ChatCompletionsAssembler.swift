@@ -9,9 +9,8 @@ import UnderstudyArchive
 /// is whole characters (a JSON string's content), so decoding once at the end gives what
 /// concatenating the pieces' strings gave.
 struct ChatCompletionsAssembler: Sendable {
-    /// The chunk members kept once for the whole message, in the order read.
-    static let headKeys: [StaticString] = ["id", "created", "model", "service_tier", "system_fingerprint"]
-    private static let headNames = headKeys.map { "\($0)" }
+    /// The chunk members kept once for the whole message, in `ChatChunkReader.Slot` order.
+    private static let headNames = ["id", "created", "model", "service_tier", "system_fingerprint"]
 
     private struct Call: Sendable {
         var id: JSONValue = .null
@@ -75,25 +74,31 @@ struct ChatCompletionsAssembler: Sendable {
     private var sawChunk = false
     /// The raw bytes of each head value last set from `ChatChunkReader`: every chunk repeats
     /// them, and equal bytes need no new value.
-    private var headBytes: [[UInt8]?] = Array(repeating: nil, count: headKeys.count)
+    private var headBytes: [[UInt8]?] = Array(repeating: nil, count: headNames.count)
+    private var reader = ChatChunkReader()
 
     /// Consumes one event's data read from its bytes; false when it is not read here and must be
     /// parsed and passed to `consume(_:)` (nothing changed then).
     mutating func consume(data bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let chunk = ChatChunkReader.read(bytes) else { return false }
+        guard reader.read(bytes) else { return false }
         sawChunk = true
-        for (slot, range) in chunk.head.enumerated() {
+        for (slot, range) in reader.head.enumerated() {
             guard let range else { continue }
+            // Values are never empty, so both buffers have a base address.
             let raw = UnsafeBufferPointer(rebasing: bytes[range])
-            if let known = headBytes[slot], known.elementsEqual(raw) { continue }
+            if let known = headBytes[slot], known.count == raw.count,
+                known.withUnsafeBufferPointer({ memcmp($0.baseAddress!, raw.baseAddress!, raw.count) == 0 })
+            {
+                continue
+            }
             var cursor = JSONCursor(bytes, position: range.lowerBound)
             // Validated by the reader: this parse does not fail.
             guard let value = try? cursor.parseValue(depth: 1) else { continue }
             head.set(Self.headNames[slot], value)
             headBytes[slot] = Array(raw)
         }
-        if let usage = chunk.usage { self.usage = usage }
-        for choice in chunk.choices { choices[choice.index, default: Choice()].apply(choice, bytes) }
+        if let usage = reader.usage { self.usage = usage }
+        for choice in reader.choices { choices[choice.index, default: Choice()].apply(choice, bytes) }
         return true
     }
 
@@ -162,3 +167,9 @@ struct ChatCompletionsAssembler: Sendable {
         return .object(members)
     }
 }
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
