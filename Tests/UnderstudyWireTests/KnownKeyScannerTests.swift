@@ -44,4 +44,33 @@ struct KnownKeyScannerTests {
         #expect(Self.found(#"{"content":"\#(truncated)","role":"user"}"#) == [truncated])
         #expect(Self.found(#"-----BEGIN PUBLIC KEY-----\nMIIBIjANBg\n-----END PUBLIC KEY-----"#).isEmpty)
     }
+
+    /// The scan skips ahead over bytes that cannot start a key: a key must be found whatever
+    /// precedes and follows it (any mix and length of words, spaces, punctuation, runs of key
+    /// bytes glued or not), at the very start and end of the text, and when it is the whole text.
+    @Test func keysAreFoundAtEveryOffsetWhateverSurroundsThem() {
+        let keys = ["sk-proj-Abc123def456ghi789jkl012mno", "xoxb-1234567890", "AKIAIOSFODNN7EXAMPLE"]
+        let fillers = ["a", " ", "ab cd", "word-with_dashes ", "x.y ", "{\"k\":\"", "\\n", "0123456789abcdef "]
+        for key in keys {
+            #expect(Self.found(key) == [key])
+            for filler in fillers {
+                for count in 0..<24 {
+                    let before = String(repeating: filler, count: count)
+                    // Glued to a preceding key byte it is no key, unless that byte ends an escape.
+                    let glued = before.utf8.last.map(KnownKeyScanner.isKeyByte) ?? false
+                    let expected = glued && !before.hasSuffix("\\n") ? [] : [key]
+                    #expect(Self.found(before + key) == expected, "\(before)|\(key)")
+                    #expect(Self.found(before + key + " " + before) == expected, "\(before)|\(key)| \(before)")
+                }
+            }
+        }
+    }
+
+    @Test func pemBlockIsFoundAfterEveryLengthOfText() {
+        let pem = #"-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY-----"#
+        for count in 0..<24 {
+            let before = String(repeating: "ab ", count: count)
+            #expect(Self.found(#"{"c":"\#(before)\#(pem)"}"#) == [pem], "\(count)")
+        }
+    }
 }

@@ -169,9 +169,17 @@ public struct Exchange: Sendable, Equatable {
         /// var info = Exchange.LLMInfo(provider: "openai", api: "chat.completions")
         /// info.setAssembled(json: response.body.bytes)
         /// ```
+        ///
+        /// `validated`: the caller has just checked that `bytes` are one valid JSON value (the
+        /// recorder's pass for usage and model does), so only their spelling is looked at here,
+        /// not their structure a second time.
         @discardableResult
-        public mutating func setAssembled(json bytes: [UInt8]) -> Bool {
-            if JSONValue.isCompactForm(bytes) {
+        public mutating func setAssembled(json bytes: [UInt8], validated: Bool = false) -> Bool {
+            let compact =
+                validated
+                ? !bytes.isEmpty && bytes.withUnsafeBufferPointer { JSONValue.hasCompactSpelling($0) }
+                : JSONValue.isCompactForm(bytes)
+            if compact {
                 assembledValue = nil
                 assembledJSON = bytes
                 return true

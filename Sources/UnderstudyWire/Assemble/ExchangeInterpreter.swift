@@ -61,7 +61,7 @@ public enum ExchangeInterpreter {
             // they are in compact form (the writer then copies them), and only the members that
             // usage and model come from are built as values.
             read = answerMembers(response.body.bytes)
-            if read != nil { info.setAssembled(json: response.body.bytes) }
+            if read != nil { info.setAssembled(json: response.body.bytes, validated: true) }
         } else {
             info.assembled = assemble(response: response, api: endpoint.api, unparsedEvents: &unparsedEvents)
             read = info.assembled

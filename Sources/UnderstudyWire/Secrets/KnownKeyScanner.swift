@@ -56,6 +56,21 @@ public enum KnownKeyScanner {
         tokenByte[Int(byte)] || byte == UInt8(ascii: ".")
     }
 
+    /// `isKeyByte` as a table, for the scan's skips.
+    static let keyByte: [Bool] = (0...255).map { isKeyByte(UInt8($0)) }
+
+    /// The fewest key bytes (`isKeyByte`) every match starts with: a known prefix and its
+    /// shortest body, or `-----BEGIN` before its space. So a match can start only where that
+    /// many key bytes follow, and a byte that is not one rules out every start before it within
+    /// that distance: the scan skips ahead by probing instead of testing every byte.
+    static let shortestMatchRun: Int = {
+        let keys = prefixes.map { prefix, minBody in
+            precondition(prefix.allSatisfy(isKeyByte), "a prefix with a byte keys are not made of")
+            return prefix.count + minBody
+        }
+        return min(keys.min() ?? 1, pemBegin.prefix(while: isKeyByte).count)
+    }()
+
     /// The byte ranges of every key and PEM private-key block, in order, not overlapping.
     public static func ranges(in bytes: [UInt8]) -> [Range<Int>] {
         bytes.withUnsafeBufferPointer { ranges(in: $0) }
@@ -64,13 +79,42 @@ public enum KnownKeyScanner {
     /// The byte ranges of every key and PEM private-key block, in order, not overlapping.
     public static func ranges(in b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        let run = shortestMatchRun
         // The tables are bound once per call: read through the global accessor in the loop, they
         // cost a `swift_once` check per byte (measured: most of the scanner's time on the proxy).
+        keyByte.withUnsafeBufferPointer { key in
+            let n = b.count
+            var i = 0
+            while i + run <= n {
+                // A match starting in i...i+run-1 needs every byte up to the probe to be a key
+                // byte: the last byte that is not one, at or before the probe, bounds the starts.
+                // In prose and JSON punctuation this skips most bytes unread.
+                var last = i + run - 1
+                while last >= i, key[Int(b[last])] { last -= 1 }
+                if last >= i {
+                    i = last + 1
+                    continue
+                }
+                // b[i..<i+run] are key bytes: every start up to the end of this run of them is
+                // a candidate, tested byte by byte as before.
+                var runEnd = i + run
+                while runEnd < n, key[Int(b[runEnd])] { runEnd += 1 }
+                i = candidates(b, from: i, through: runEnd - run, into: &out)
+            }
+        }
+        return out
+    }
+
+    /// Tests every start in `from...through` (the original byte-by-byte scan), appending matches;
+    /// returns where scanning goes on (past the last match, or past `through`).
+    private static func candidates(
+        _ b: UnsafeBufferPointer<UInt8>, from: Int, through last: Int, into out: inout [Range<Int>]
+    ) -> Int {
         startByte.withUnsafeBufferPointer { start in
             secondByte.withUnsafeBufferPointer { second in
                 let n = b.count
-                var i = 0
-                while i < n {
+                var i = from
+                while i <= last {
                     let c = b[i]
                     guard start[Int(c)] else {
                         i += 1
@@ -94,9 +138,9 @@ public enum KnownKeyScanner {
                     }
                     i += 1
                 }
+                return i
             }
         }
-        return out
     }
 
     /// The end of a key starting at `start`, if a known prefix with a long enough body is there.
