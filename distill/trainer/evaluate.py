@@ -6,11 +6,13 @@ compared by value, parallel calls in any order)."""
 
 from __future__ import annotations
 
+import inspect
 import json
 from dataclasses import dataclass
 
 import torch
 
+from . import pointer
 from .features import Feature
 from .optional import omit_optional
 from .population import answer_leaves, built_from_request
@@ -51,13 +53,23 @@ def banned_ids(tokenizer, slot_count: int, max_slots: int, unit_count: int = 0) 
     return [vocabulary[t] for t in tokens if t in vocabulary]
 
 
+def cached_forward(module, input_ids: torch.Tensor, cache=None):
+    """`module` (a causal LM or its decoder stack) run with the KV cache; returns (output, cache).
+    transformers renamed past_key_values to cache (5.2x); both are accepted."""
+    if cache is None:
+        output = module(input_ids=input_ids, use_cache=True)
+    elif "cache" in inspect.signature(module.forward).parameters:
+        output = module(input_ids=input_ids, cache=cache, use_cache=True)
+    else:
+        output = module(input_ids=input_ids, past_key_values=cache, use_cache=True)
+    return output, (output.cache if hasattr(output, "cache") else output.past_key_values)
+
+
 @torch.no_grad()
 def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new_tokens: int) -> list[int]:
     device = next(model.parameters()).device
-    output = model(input_ids=torch.tensor([prompt_ids], device=device), use_cache=True)
-    # transformers renamed past_key_values to cache (5.2x); accept both.
-    new_api = hasattr(output, "cache")
-    past, logits = (output.cache if new_api else output.past_key_values), output.logits[0, -1].float()
+    output, past = cached_forward(model, torch.tensor([prompt_ids], device=device))
+    logits = output.logits[0, -1].float()
     generated: list[int] = []
     ban = torch.tensor(banned, device=device, dtype=torch.long)
     for _ in range(max_new_tokens):
@@ -66,13 +78,7 @@ def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new
         if token == end_id:
             break
         generated.append(token)
-        step_input = torch.tensor([[token]], device=device)
-        if new_api:
-            output = model(input_ids=step_input, cache=past, use_cache=True)
-            past = output.cache
-        else:
-            output = model(input_ids=step_input, past_key_values=past, use_cache=True)
-            past = output.past_key_values
+        output, past = cached_forward(model, torch.tensor([[token]], device=device), past)
         logits = output.logits[0, -1].float()
     return generated
 
@@ -93,7 +99,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py)."""
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
-    ids = greedy(model, feature.prompt_ids, end_id,
+    decode = pointer.greedy if pointer.head_of(model) is not None else greedy
+    ids = decode(model, feature.prompt_ids, end_id,
                  banned_ids(tokenizer, len(feature.slots.slots), max_slots, units) + list(also_banned), max_new_tokens)
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
     try:

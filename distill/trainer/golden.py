@@ -7,6 +7,9 @@ tokenizes and computes exactly as the trainer does.
         input ids + last-position logits (and the greedy answer) of a trained specialist
     python -m distill.trainer.golden tiny --out distill/trainer/tests/golden/tiny-specialist
         a tiny scratch specialist (committed, ~60 KB) with its golden logits
+    python -m distill.trainer.golden tiny-pointer
+        the same with question_spans and model option pointer_head (pointer.py), plus the logits
+        of the first answer tokens
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from . import PROMPT_FORMAT_VERSION
 from .features import rendered_texts, truncate_prompt
 from .prompt import END, render_prompt, render_target
 from .tokenizer import encode, train_tokenizer
+
+ANSWER_STEPS = 3  # answer rows (after a pointer) whose logits a pointer-head golden file pins
 
 CASE_TOOLS = [
     {"name": "send_message", "parameters": {"type": "object", "properties": {
@@ -150,24 +155,46 @@ def logits_for(specialist: Path, examples, count: int) -> list[dict]:
     """Input ids, last-position logits and greedy answer ids for `count` examples."""
     from transformers import AutoModelForCausalLM, PreTrainedTokenizerFast
 
+    from . import pointer
     from .evaluate import banned_ids, greedy
+    from .spans import FEATURE as QUESTION_SPANS
 
     info = json.loads((specialist / "specialist.json").read_text())
     model = AutoModelForCausalLM.from_pretrained(str(specialist), dtype=torch.float32).eval()
+    head = pointer.load(model, specialist)
+    spans = QUESTION_SPANS in (info.get("prompt_features") or [])
     tokenizer = PreTrainedTokenizerFast.from_pretrained(str(specialist))
     end_id = tokenizer.convert_tokens_to_ids(END)
     max_slots = info["slots"]["max_slots"]
     rows = []
     for example in examples[:count]:
         tools = (example.tools or info.get("tools")) if info.get("request_tools") else None
-        prompt = render_prompt(example.messages, max_slots, tools)
-        head = len(encode(tokenizer, prompt.head)) if tools else 1
-        ids = truncate_prompt(encode(tokenizer, prompt.text), info["max_prompt_tokens"], head)
-        logits = model(input_ids=torch.tensor([ids])).logits[0, -1].float()
-        answer = greedy(model, ids, end_id, banned_ids(tokenizer, len(prompt.slots.slots), max_slots), 64)
-        rows.append({"id": example.id, "prompt_text": prompt.text, "input_ids": ids,
-                     "last_logits": [round(float(x), 6) for x in logits],
-                     "greedy_ids": answer, "greedy_text": tokenizer.backend_tokenizer.decode(answer, skip_special_tokens=False)})
+        prompt = render_prompt(example.messages, max_slots, tools, spans)
+        kept = len(encode(tokenizer, prompt.head)) if tools else 1
+        ids = truncate_prompt(encode(tokenizer, prompt.text), info["max_prompt_tokens"], kept)
+        units = len(prompt.slots.units.units) if prompt.slots.units is not None else 0
+        banned = banned_ids(tokenizer, len(prompt.slots.slots), max_slots, units)
+        row = {"id": example.id, "prompt_text": prompt.text, "input_ids": ids}
+        if head is None:
+            logits = model(input_ids=torch.tensor([ids])).logits[0, -1].float()
+            answer = greedy(model, ids, end_id, banned, 64)
+        else:
+            # Model option pointer_head: also the logits of the first answer tokens fed after the
+            # prompt (the cached path, where the answer's latest pointer moves the pointer logits).
+            target = encode(tokenizer, render_target(example.target, prompt))
+            sequence = torch.tensor([ids + target])
+            answer_mask = torch.arange(sequence.shape[1]).unsqueeze(0) >= len(ids)
+            every = pointer.full_logits(model, sequence, None, answer=answer_mask)[0].float()
+            logits = every[len(ids) - 1]
+            # The rows after the answer's pointers (file size: a few rows, not all).
+            is_pointer = [head.first_id <= t < head.first_id + head.count for t in target]
+            kept_rows = [i for i in range(len(target)) if is_pointer[i]][:ANSWER_STEPS]
+            row["answer_ids"] = target
+            row["answer_rows"] = kept_rows
+            row["answer_logits"] = [[round(float(x), 5) for x in every[len(ids) + i]] for i in kept_rows]
+            answer = pointer.greedy(model, ids, end_id, banned, 64)
+        rows.append({**row, "last_logits": [round(float(x), 6) for x in logits], "greedy_ids": answer,
+                     "greedy_text": tokenizer.backend_tokenizer.decode(answer, skip_special_tokens=False)})
     return rows
 
 
@@ -183,8 +210,9 @@ def write_logits(specialist: Path, run_dir: Path, count: int, out: Path | None) 
     return path
 
 
-def write_tiny_specialist(out: Path) -> Path:
-    """Trains a deliberately tiny scratch specialist on the synthetic booking agent (tests)."""
+def write_tiny_specialist(out: Path, overrides: dict | None = None) -> Path:
+    """Trains a deliberately tiny scratch specialist on the synthetic booking agent (tests);
+    `overrides`: more recipe keys (the pointer-head specialist: question_spans + pointer_head)."""
     import tempfile
 
     from accelerate import Accelerator
@@ -201,7 +229,8 @@ def write_tiny_specialist(out: Path) -> Path:
                                                       "num_hidden_layers": 2, "num_attention_heads": 2,
                                                       "num_key_value_heads": 1, "max_position_embeddings": 256,
                                                       "rope_theta": 10000.0, "rms_norm_eps": 1e-5},
-                                            "tokenizer": {"vocab_size": 380, "min_frequency": 2}})
+                                            "tokenizer": {"vocab_size": 380, "min_frequency": 2},
+                                            **(overrides or {})})
         entry = train_cluster(run_dir, "tiny", options, Accelerator(cpu=True), lambda event: None)
         produced = Path(entry["specialist"])
         if produced != out:
@@ -224,11 +253,17 @@ def main() -> None:
     logits.add_argument("--out", type=Path)
     tiny = sub.add_parser("tiny")
     tiny.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden" / "tiny-specialist")
+    tiny_pointer = sub.add_parser("tiny-pointer")
+    tiny_pointer.add_argument("--out", type=Path,
+                              default=Path(__file__).parent / "tests" / "golden" / "tiny-pointer-specialist")
     args = parser.parse_args()
     if args.command == "prompts":
         print(write_prompt_goldens(args.out))
     elif args.command == "logits":
         print(write_logits(args.specialist, args.run_dir, args.count, args.out))
+    elif args.command == "tiny-pointer":
+        print(write_tiny_specialist(args.out, {"question_spans": "all", "pointer_head": True, "retrieval_hint": 0,
+                                               "recent_slots": False, "hint_tools": False}))
     else:
         print(write_tiny_specialist(args.out))
 

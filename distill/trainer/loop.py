@@ -19,6 +19,7 @@ import torch
 
 from .augment import SlotRelabeller
 from .features import Feature
+from .pointer import ABSENT, full_logits, head_of
 
 
 @dataclass
@@ -52,13 +53,18 @@ def prompt_answer_loss(model, batch: dict[str, torch.Tensor],
                        prompt_weight: float) -> tuple[torch.Tensor, torch.Tensor]:
     """Answer loss plus `prompt_weight` × next-token loss on the prompt (language practice); also
     returns the answer loss alone, the figure reported as train_loss."""
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
+    if head_of(model) is None:
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    else:
+        logits = full_logits(model, batch["input_ids"], batch["attention_mask"], answer=batch["labels"] != -100)
+    logits = logits[:, :-1].float()
     targets = batch["input_ids"][:, 1:]
     answer = batch["labels"][:, 1:]
-    real = batch["attention_mask"][:, 1:].bool()
+    # A pointer the sequence does not (yet) have cannot be predicted (pointer.py): not scored.
+    real = batch["attention_mask"][:, 1:].bool() & reachable(logits, targets)
     per_token = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1),
                                                   reduction="none").view_as(targets)
-    is_answer = answer != -100
+    is_answer = (answer != -100) & real
     is_prompt = real & ~is_answer
     answer_loss_value = (per_token * is_answer).sum() / is_answer.sum().clamp(min=1)
     prompt_loss_value = (per_token * is_prompt).sum() / is_prompt.sum().clamp(min=1)
@@ -70,12 +76,23 @@ def answer_loss(model, batch: dict[str, torch.Tensor], reduction: str = "mean") 
     (the output head is most of a tiny model's cost)."""
     first = int(batch["first"])
     width = batch["input_ids"].shape[1]
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
-                   logits_to_keep=width - first).logits[:, :-1].float()
+    if head_of(model) is None:
+        logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"],
+                       logits_to_keep=width - first).logits[:, :-1].float()
+    else:
+        logits = full_logits(model, batch["input_ids"], batch["attention_mask"], first,
+                             batch["labels"] != -100)[:, :-1].float()
     labels = batch["labels"][:, first + 1 :]
+    labels = torch.where(reachable(logits, labels.clamp(min=0)), labels, -100)
     loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), labels.reshape(-1),
                                              ignore_index=-100, reduction=reduction)
     return loss, int((labels != -100).sum().item())
+
+
+def reachable(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Whether each target token has a real logit (not a pointer the prompt lacks, e.g. cut off
+    by the prompt cap: pointer.ABSENT)."""
+    return logits.gather(-1, targets.unsqueeze(-1)).squeeze(-1) > ABSENT / 2
 
 
 MAX_REPEATS = 4

@@ -13,7 +13,7 @@ from typing import Callable
 import numpy as np
 import torch
 
-from . import PROMPT_FORMAT_VERSION, optional
+from . import PROMPT_FORMAT_VERSION, optional, pointer
 from .augment import history_suffixes, tool_orders
 from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
@@ -26,7 +26,7 @@ from .prompt import END, PAD, special_tokens
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex
 from .slot_order import FEATURE as RECENT_SLOTS
-from .spans import FEATURE as QUESTION_SPANS, pointer_tokens
+from .spans import FEATURE as QUESTION_SPANS, pointer_token, pointer_tokens
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 
@@ -134,6 +134,15 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     if question_spans:
         prompt_features.append(QUESTION_SPANS)
         feature_tokens = feature_tokens + pointer_tokens()
+    # Model option pointer_head (pointer.py): pointer logits by content, for the clusters whose
+    # prompts carry question_spans' pointers.
+    # `true`: over question_spans' pointers `<Wk>` (clusters that have them); "slots": over the value slots `<Sk>`.
+    head_option = recipe.get(pointer.OPTION, False)
+    if head_option not in (True, False, "slots"):
+        raise ValueError(f"recipe {options.recipe}: pointer_head {head_option!r} is not one of true, false, \"slots\"")
+    if head_option and options.recipe != "scratch":
+        raise ValueError(f"recipe {options.recipe}: pointer_head is a scratch-recipe option")
+    pointer_head = "slots" if head_option == "slots" else head_option is True and question_spans
     # Prompt feature hint_tools (hint_tools.py): decoding keeps to the nearest hint's tools.
     restrict_tools = bool(recipe.get("hint_tools")) and hint_of is not None
     if restrict_tools:
@@ -150,6 +159,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                     settings["vocab_size"], settings["min_frequency"], max_slots, tool_names(cluster),
                                     feature_tokens)
         model = scratch_model(recipe["model"], tokenizer)
+        if pointer_head == "slots":
+            pointer.attach(model, tokenizer.convert_tokens_to_ids(slot_token(0)), max_slots)
+        elif pointer_head:
+            pointer.attach(model, tokenizer.convert_tokens_to_ids(pointer_token(0)), len(pointer_tokens()))
         if recipe.get("init_embeddings") == "minilm":
             note = initialise_embeddings(model, tokenizer, len(special_tokens(max_slots)))
             progress({"event": "note", "cluster": cluster.id, "message": f"lexical embeddings: {note}"})

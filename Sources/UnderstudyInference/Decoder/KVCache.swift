@@ -7,6 +7,12 @@ public struct KVCache: Sendable {
     var keys: [[Float]]
     var values: [[Float]]
     private var capacity: Int
+    /// Model option `pointer_head`: the prompt position of each pointer token (−1: absent) and
+    /// its final hidden state (PointerHead.swift); empty for other models.
+    var pointerPositions: [Int] = []
+    var pointerKeys: [Float] = []
+    /// The latest pointer fed after the prompt (−1: none yet).
+    var lastPointer = -1
 
     /// An empty cache for `layers` layers of `width` = kv heads × head dimension.
     public init(layers: Int, width: Int, capacity: Int = 256) {
@@ -33,5 +39,9 @@ public struct KVCache: Sendable {
     mutating func advance(by added: Int) { count += added }
 
     /// Forgets everything (the buffers are kept for reuse).
-    public mutating func reset() { count = 0 }
+    public mutating func reset() {
+        count = 0
+        pointerPositions = []
+        lastPointer = -1
+    }
 }

@@ -21,6 +21,17 @@ public struct LlamaConfiguration: Sendable, Equatable {
     public var maxPositions: Int
     public var eosTokenIDs: [Int32]
     public var bosTokenID: Int32?
+    /// Model option `pointer_head` (config.json `understudy_pointer_head`), nil when off.
+    public var pointerHead: PointerHeadOption?
+
+    /// The pointer vocabulary of model option `pointer_head`: ids `firstID ..< firstID + count`.
+    public struct PointerHeadOption: Sendable, Equatable {
+        public var firstID: Int
+        public var count: Int
+    }
+
+    /// The model options (config.json keys `understudy_*`) this build serves.
+    static let knownOptions = ["understudy_pointer_head"]
 
     static let supported = ["LlamaForCausalLM", "Qwen2ForCausalLM"]
 
@@ -87,5 +98,32 @@ public struct LlamaConfiguration: Sendable, Equatable {
             eosTokenIDs = (o["eos_token_id"] as? [Int] ?? []).map(Int32.init)
         }
         bosTokenID = (o["bos_token_id"] as? Int).map(Int32.init)
+        pointerHead = try Self.pointerHead(o, vocabularySize: vocabularySize, path: path)
+    }
+
+    /// Reads `understudy_pointer_head`; refuses a model option or version this build does not know,
+    /// since serving such a model without it would give other logits than the trainer's.
+    static func pointerHead(_ o: [String: Any], vocabularySize: Int, path: String) throws -> PointerHeadOption? {
+        if let unknown = o.keys.sorted().first(where: { $0.hasPrefix("understudy_") && !knownOptions.contains($0) }) {
+            let known = knownOptions.joined(separator: ", ")
+            throw InferenceError.unsupportedModel(
+                path, "field '\(unknown)' is a model option this build does not know; known: \(known)")
+        }
+        guard let value = o["understudy_pointer_head"] else { return nil }
+        let field = "understudy_pointer_head"
+        guard let option = value as? [String: Any] else {
+            throw InferenceError.invalidConfig(path, field: field, "is not an object")
+        }
+        guard option["version"] as? Int == 1 else {
+            throw InferenceError.unsupportedModel(
+                path, "field '\(field).version' is \(option["version"] ?? "missing"); this build serves version 1")
+        }
+        guard let first = option["first_id"] as? Int, let count = option["count"] as? Int, first >= 0, count > 0,
+            first + count <= vocabularySize
+        else {
+            throw InferenceError.invalidConfig(
+                path, field: field, "needs first_id and count with first_id + count <= vocab_size \(vocabularySize)")
+        }
+        return PointerHeadOption(firstID: first, count: count)
     }
 }

@@ -25,6 +25,8 @@ public final class LlamaModel: @unchecked Sendable {
     let finalNorm: RMSNorm
     let head: Linear
     let rope: RotaryEmbedding
+    /// Model option `pointer_head` (PointerHead.swift), nil when the model has none.
+    let pointerHead: PointerHead?
 
     /// Loads `config.json` and the safetensors weights (F32, F16 or BF16) of a model directory.
     public init(directory: URL) throws {
@@ -68,6 +70,7 @@ public final class LlamaModel: @unchecked Sendable {
             head = try store.linear("lm_head", inputs: h, outputs: c.vocabularySize, bias: false)
         }
         rope = RotaryEmbedding(dimension: c.headDimension, theta: c.ropeTheta, linearScalingFactor: c.ropeLinearFactor)
+        pointerHead = try c.pointerHead.map { try PointerHead(store: store, option: $0, hidden: h) }
     }
 
     /// An empty KV cache sized for this model.
@@ -89,6 +92,7 @@ public final class LlamaModel: @unchecked Sendable {
         let n = tokens.count
         precondition(n > 0, "forward needs at least one token")
         precondition(tokens.allSatisfy { $0 >= 0 && Int($0) < c.vocabularySize }, "token id outside the vocabulary")
+        let start = cache.count
         cache.reserve(n)
         var x = Matrix(rows: n, columns: h)
         x.storage.withUnsafeMutableBufferPointer { out in
@@ -126,11 +130,29 @@ public final class LlamaModel: @unchecked Sendable {
             Self.add(projected, into: &x)
         }
         cache.advance(by: n)
+        if let pointerHead, start == 0 {
+            // The prompt (a cache's first forward) holds the pointers an answer can copy.
+            finalNorm.apply(x, into: &normed)
+            pointerHead.register(tokens, states: normed, start: start, cache: &cache)
+        }
         if !allPositions && n > 1 {
             x = Matrix(rows: 1, columns: h, values: x.row(n - 1))
         }
         finalNorm.apply(x, into: &normed)
-        return head(normed)
+        var logits = head(normed)
+        if let pointerHead {
+            var lasts: [Int] = []
+            for token in tokens {
+                // Tokens after the prompt are the answer: its pointers move r(k, last).
+                if start > 0, let k = pointerHead.index(of: token) { cache.lastPointer = k }
+                lasts.append(cache.lastPointer)
+            }
+            let positions = allPositions ? Array(start..<start + n) : [start + n - 1]
+            pointerHead.apply(
+                states: normed, positions: positions, lasts: allPositions ? lasts : [lasts[n - 1]], cache: cache,
+                logits: &logits)
+        }
+        return logits
     }
 
     /// Rotates Q and K, stores K and V in the cache, and writes causal attention over all cached
