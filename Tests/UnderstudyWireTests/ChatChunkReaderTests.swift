@@ -6,24 +6,9 @@ import UnderstudyWire
 /// `JSONValue` first (`consume(json:)`, the reference): over many varied and malformed random
 /// streams both must give the same assembled message and the same count of skipped events.
 struct ChatChunkReaderTests {
-    /// A small deterministic generator (SplitMix64), so a failure names a reproducible seed.
-    private struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func int(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-        mutating func chance(_ percent: Int) -> Bool { int(100) < percent }
-        mutating func pick<T>(_ items: [T]) -> T { items[int(items.count)] }
-    }
-
     /// Builds chunk texts with the variations real and hostile upstreams produce.
     private struct ChunkWriter {
-        var random: Random
+        var random: SeededRandom
 
         mutating func space() -> String { random.chance(15) ? random.pick([" ", "\n", " \t", "\r\n  "]) : "" }
 
@@ -127,7 +112,7 @@ struct ChatChunkReaderTests {
     }
 
     @Test func readingChunksFromBytesAssemblesWhatParsingThemDoes() throws {
-        var writer = ChunkWriter(random: Random(state: 0x5EED))
+        var writer = ChunkWriter(random: SeededRandom(state: 0x5EED))
         var read = 0
         for stream in 0..<600 {
             var fromBytes = StreamAssembler(api: .chatCompletions)
