@@ -151,6 +151,33 @@ struct SSEParserTests {
         #expect(parseWhole(Array(text.utf8)) == events)
     }
 
+    @Test func longLinesWithEveryLineEndingParseAsByteByByte() {
+        var random = SeededRandom(state: 0x55E)
+        for _ in 0..<300 {
+            var bytes: [UInt8] = []
+            for _ in 0..<random.int(12) {
+                let field = random.pick(["data: ", "data:", "event: ", ": comment ", "id: ", "data: {\"k\":\"é😀\"} "])
+                bytes += Array(field.utf8) + (0..<random.int(40)).map { _ in random.pick(Array("abc xyz{}\":,".utf8)) }
+                bytes += Array(random.pick(["\n", "\r", "\r\n", "\n\n", "\r\n\r\n", "\r\r"]).utf8)
+            }
+            // Split anywhere (between CR and LF too); the per-byte path (a non-contiguous
+            // sequence) is the reference.
+            var parser = SSEParser()
+            var events: [SSEParser.ParsedEvent] = []
+            var start = 0
+            while start < bytes.count {
+                let end = min(bytes.count, start + 1 + random.int(30))
+                events += parser.feed(bytes[start..<end])
+                start = end
+            }
+            events += parser.finish(dispatchIncomplete: true)
+            var reference = SSEParser()
+            let expected = reference.feed(bytes.lazy.map { $0 }) + reference.finish(dispatchIncomplete: true)
+            #expect(events == expected, "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+            #expect(parser.bytesConsumed == bytes.count)
+        }
+    }
+
     @Test func garbageNeverCrashesAndCountsBytes() {
         var generator = SystemRandomNumberGenerator()
         var parser = SSEParser()

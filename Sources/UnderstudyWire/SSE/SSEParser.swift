@@ -68,8 +68,7 @@ public struct SSEParser: Sendable {
         while i < count {
             // Fast path: copy a run of ordinary bytes into the line in one go.
             if bomState >= 3, !afterCR {
-                var j = i
-                while j < count, buffer[j] != 0x0A, buffer[j] != 0x0D { j += 1 }
+                let j = Self.lineEnd(buffer, from: i)
                 if j > i {
                     line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j]))
                     bytesConsumed += j - i
@@ -80,6 +79,29 @@ public struct SSEParser: Sendable {
             consume(buffer[i], into: &events)
             i += 1
         }
+    }
+
+    /// The first offset at or after `from` holding a CR or LF (or the end): eight bytes per step
+    /// while none of them is one, then byte by byte. Streams are mostly long `data:` lines.
+    @inline(__always)
+    private static func lineEnd(_ buffer: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        var i = from
+        let count = buffer.count
+        if let base = buffer.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            while i + 8 <= count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let lf = w ^ (ones &* 0x0A)
+                let cr = w ^ (ones &* 0x0D)
+                // A byte of `lf` or `cr` is zero exactly where `w` holds LF or CR.
+                if ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs != 0 { break }
+                i += 8
+            }
+        }
+        while i < count, buffer[i] != 0x0A, buffer[i] != 0x0D { i += 1 }
+        return i
     }
 
     private mutating func consume(_ byte: UInt8, into events: inout [ParsedEvent]) {
