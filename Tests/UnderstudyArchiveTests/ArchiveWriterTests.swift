@@ -261,4 +261,28 @@ struct ArchiveWriterTests {
             expectSameRecords([read], [record])
         }
     }
+
+    @Test func plainSizeOfStreamsCountsEveryEscape() throws {
+        // The writer stores events as deltas and counts what the plain line would have cost:
+        // data dense with quotes, backslashes and control bytes at every offset must count exactly.
+        let alphabet: [Character] = ["a", "\"", "\\", "\n", "\t", "\r", "\u{1}", "\u{8}", "\u{1F}", "é", "😀", " ", "{", ":"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<20 {
+            let directory = try SampleExchanges.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let events = (0..<12).map { i in
+                SSEEvent(
+                    tMs: Double(i) * 1.5, event: i % 4 == 0 ? "delta \"\(i)\"" : nil,
+                    data: String((0..<Int.random(in: 0...90, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }))
+            }
+            var record = SampleExchanges.oddball()
+            record.response = .init(status: 200, headers: [], body: HTTPBody(bytes: Array("raw\n".utf8)), sse: events)
+            let writer = try ArchiveWriter(configuration: .init(directory: directory))
+            writer.append(record)
+            try writer.close()
+            #expect(writer.counters.bytesRaw == record.jsonLine().count + 1, "\(events.map(\.data))")
+            let read = try #require(try ArchiveReader(path: directory).exchange(id: record.id))
+            expectSameRecords([read], [record])
+        }
+    }
 }
