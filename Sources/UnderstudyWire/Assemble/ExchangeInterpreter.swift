@@ -91,6 +91,7 @@ public enum ExchangeInterpreter {
             var members: [JSONMember] = []
             do {
                 if cursor.peek() == UInt8(ascii: "{") {
+                    members.reserveCapacity(4)  // one allocation, not one per member found
                     try cursor.forEachMember { (c, key) throws(JSONParseError) in
                         switch key {
                         case "usage", "usageMetadata", "model", "modelVersion":

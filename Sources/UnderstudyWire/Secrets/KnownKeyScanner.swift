@@ -82,6 +82,7 @@ public enum KnownKeyScanner {
         let run = shortestMatchRun
         // The tables are bound once per call: read through the global accessor in the loop, they
         // cost a `swift_once` check per byte (measured: most of the scanner's time on the proxy).
+        let tables = (start: startByte, second: secondByte)
         keyByte.withUnsafeBufferPointer { key in
             let n = b.count
             var i = 0
@@ -99,7 +100,7 @@ public enum KnownKeyScanner {
                 // a candidate, tested byte by byte as before.
                 var runEnd = i + run
                 while runEnd < n, key[Int(b[runEnd])] { runEnd += 1 }
-                i = candidates(b, from: i, through: runEnd - run, into: &out)
+                i = candidates(b, from: i, through: runEnd - run, tables: tables, into: &out)
             }
         }
         return out
@@ -107,11 +108,13 @@ public enum KnownKeyScanner {
 
     /// Tests every start in `from...through` (the original byte-by-byte scan), appending matches;
     /// returns where scanning goes on (past the last match, or past `through`).
+    /// `tables` are `startByte` and `secondByte`, read once per scan (see `ranges(in:)`).
     private static func candidates(
-        _ b: UnsafeBufferPointer<UInt8>, from: Int, through last: Int, into out: inout [Range<Int>]
+        _ b: UnsafeBufferPointer<UInt8>, from: Int, through last: Int, tables: (start: [Bool], second: [Bool]),
+        into out: inout [Range<Int>]
     ) -> Int {
-        startByte.withUnsafeBufferPointer { start in
-            secondByte.withUnsafeBufferPointer { second in
+        tables.start.withUnsafeBufferPointer { start in
+            tables.second.withUnsafeBufferPointer { second in
                 let n = b.count
                 var i = from
                 while i <= last {
