@@ -24,6 +24,7 @@ struct ChatChunkReaderTests {
                 #""Hello""#, #"" world""#, #""""#, #""line\nbreak""#, #""a \"quoted\" word""#, #""caf\u00e9""#,
                 #""smile \ud83d\ude00""#, #""lone \ud83d""#, #""é and 😀 raw""#, #""tab\tslash\/""#,
                 #""{\"city\": \"Paris\"}""#, #""a much longer piece of generated text, beyond inline size""#,
+                "\"raw \u{1} control\"", "\"raw\ttab\"", "\"unterminated",
             ])
         }
 

@@ -70,7 +70,7 @@ struct ChatChunkReader: Sendable {
         choices.removeAll(keepingCapacity: true)
         var cursor = JSONCursor(bytes)
         do {
-            guard cursor.peek() == UInt8(ascii: "{") else { return false }
+            guard Self.peek(cursor) == UInt8(ascii: "{") else { return false }
             var seen: UInt32 = 0
             try Self.members(&cursor) { (c, key) throws in
                 if let slot = Self.headSlot(key) {
@@ -79,7 +79,7 @@ struct ChatChunkReader: Sendable {
                     if !Self.equal(UnsafeBufferPointer(rebasing: bytes[range]), "null") { head[slot.rawValue] = range }
                 } else if Self.equal(key, "choices") {
                     try Self.once(8, &seen)
-                    guard c.peek() == UInt8(ascii: "[") else {
+                    guard Self.peek(c) == UInt8(ascii: "[") else {
                         _ = try Self.skip(&c, depth: 1)
                         return
                     }
@@ -116,7 +116,7 @@ struct ChatChunkReader: Sendable {
     }
 
     private static func readChoice(_ c: inout JSONCursor) throws -> Choice {
-        guard c.peek() == UInt8(ascii: "{") else { throw Unreadable() }
+        guard peek(c) == UInt8(ascii: "{") else { throw Unreadable() }
         var choice = Choice()
         var seen: UInt32 = 0
         try members(&c) { (c, key) throws in
@@ -125,7 +125,7 @@ struct ChatChunkReader: Sendable {
                 choice.index = try int(&c, depth: 3) ?? 0
             } else if equal(key, "delta") {
                 try once(1, &seen)
-                guard c.peek() == UInt8(ascii: "{") else {
+                guard peek(c) == UInt8(ascii: "{") else {
                     _ = try skip(&c, depth: 3)
                     return
                 }
@@ -156,7 +156,7 @@ struct ChatChunkReader: Sendable {
                 choice.refusal = try text(&c, depth: 4)
             } else if equal(key, "tool_calls") {
                 try once(3, &seen)
-                guard c.peek() == UInt8(ascii: "[") else {
+                guard peek(c) == UInt8(ascii: "[") else {
                     _ = try skip(&c, depth: 4)
                     return
                 }
@@ -173,7 +173,7 @@ struct ChatChunkReader: Sendable {
     }
 
     private static func readCall(_ c: inout JSONCursor, position: Int) throws -> Call {
-        guard c.peek() == UInt8(ascii: "{") else { throw Unreadable() }
+        guard peek(c) == UInt8(ascii: "{") else { throw Unreadable() }
         var call = Call(index: position)
         var seen: UInt32 = 0
         try members(&c) { (c, key) throws in
@@ -190,7 +190,7 @@ struct ChatChunkReader: Sendable {
                 if !value.isNull { call.type = value }
             } else if equal(key, "function") {
                 try once(3, &seen)
-                guard c.peek() == UInt8(ascii: "{") else {
+                guard peek(c) == UInt8(ascii: "{") else {
                     _ = try skip(&c, depth: 6)
                     return
                 }
@@ -220,33 +220,60 @@ struct ChatChunkReader: Sendable {
     private static func members(
         _ c: inout JSONCursor, _ body: (inout JSONCursor, UnsafeBufferPointer<UInt8>) throws -> Void
     ) throws {
-        try c.expect(UInt8(ascii: "{"))
-        if c.peek() == UInt8(ascii: "}") {
-            c = JSONCursor(c.bytes, position: c.position + 1)
+        // Punctuation and names are read here, not through the cursor: a call into another
+        // module per token was most of this walk.
+        let bytes = c.bytes
+        var i = nonSpace(bytes, c.position)
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw Unreadable() }
+        i = nonSpace(bytes, i + 1)
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
+            c = JSONCursor(bytes, position: i + 1)
             return
         }
-        let bytes = c.bytes
         while true {
-            guard c.peek() == UInt8(ascii: "\"") else { throw Unreadable() }
-            var end = c.position + 1
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw Unreadable() }
+            var end = i + 1
             while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
                 // Escapes, and control bytes (which the parser refuses), go to the JSON path.
                 guard bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 else { throw Unreadable() }
                 end += 1
             }
             guard end < bytes.count else { throw Unreadable() }
-            let key = UnsafeBufferPointer(rebasing: bytes[(c.position + 1)..<end])
-            c = JSONCursor(bytes, position: end + 1)
-            try c.expect(UInt8(ascii: ":"))
+            let key = UnsafeBufferPointer(rebasing: bytes[(i + 1)..<end])
+            i = nonSpace(bytes, end + 1)
+            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw Unreadable() }
+            c = JSONCursor(bytes, position: i + 1)
             try body(&c, key)
-            switch c.peek() {
-            case UInt8(ascii: ","): c = JSONCursor(bytes, position: c.position + 1)
+            i = nonSpace(bytes, c.position)
+            guard i < bytes.count else { throw Unreadable() }
+            switch bytes[i] {
+            case UInt8(ascii: ","): i = nonSpace(bytes, i + 1)
             case UInt8(ascii: "}"):
-                c = JSONCursor(bytes, position: c.position + 1)
+                c = JSONCursor(bytes, position: i + 1)
                 return
             default: throw Unreadable()
             }
         }
+    }
+
+    /// The first offset at or after `i` that is not JSON whitespace.
+    @inline(__always)
+    private static func nonSpace(_ bytes: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int {
+        var i = i
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x0A, 0x0D, 0x09: i += 1
+            default: return i
+            }
+        }
+        return i
+    }
+
+    /// The next value's first byte, the cursor left where it is.
+    @inline(__always)
+    private static func peek(_ c: JSONCursor) -> UInt8? {
+        let i = nonSpace(c.bytes, c.position)
+        return i < c.bytes.count ? c.bytes[i] : nil
     }
 
     /// Skips a value as `parseValue` would accept it: `skipValue` lets malformed escapes through,
@@ -262,11 +289,23 @@ struct ChatChunkReader: Sendable {
 
     /// A member the assembler reads as `stringValue`: its text when it is a string, else nil.
     private static func text(_ c: inout JSONCursor, depth: Int) throws -> Text? {
-        guard c.peek() == UInt8(ascii: "\"") else {
+        guard peek(c) == UInt8(ascii: "\"") else {
             _ = try skip(&c, depth: depth)
             return nil
         }
-        let start = c.position
+        // Most texts have no escapes: found in one pass, without the cursor.
+        let bytes = c.bytes
+        let start = nonSpace(bytes, c.position)
+        var end = start + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
+                c = JSONCursor(bytes, position: end + 1)
+                return .raw((start + 1)..<end)
+            }
+            if byte == UInt8(ascii: "\\") || byte < 0x20 { break }
+            end += 1
+        }
         let range = try c.skipValue(depth: depth)
         let inner = (range.lowerBound + 1)..<(range.upperBound - 1)
         guard hasBackslash(c.bytes, inner) else { return .raw(inner) }
@@ -284,7 +323,7 @@ struct ChatChunkReader: Sendable {
     /// An integer member as `JSONValue.intValue` reads it; a lone digit without building a value.
     private static func int(_ c: inout JSONCursor, depth: Int) throws -> Int? {
         let start = c.position
-        if let digit = c.peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) {
+        if let digit = peek(c), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(digit) {
             let range = try c.skipValue(depth: depth)
             if range.count == 1 { return Int(digit - UInt8(ascii: "0")) }
             c = JSONCursor(c.bytes, position: start)
