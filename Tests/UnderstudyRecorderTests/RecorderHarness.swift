@@ -41,8 +41,8 @@ final class RecorderHarness {
         }
         recorder = try BackgroundProcess(
             binary, arguments, environment: ["XDG_CONFIG_HOME": directory.appendingPathComponent("config").path])
-        try BackgroundProcess.waitForPort(mockPort)
-        try BackgroundProcess.waitForPort(proxyPort)
+        try BackgroundProcess.waitForPort(mockPort, of: mock)
+        try BackgroundProcess.waitForPort(proxyPort, of: recorder)
     }
 
     /// Stops the recorder with SIGTERM (it drains and closes the archive) and reads the archive.

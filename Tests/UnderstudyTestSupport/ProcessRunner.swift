@@ -114,10 +114,16 @@ public final class BackgroundProcess: @unchecked Sendable {
         }
     }
 
-    /// Waits until a TCP connection to 127.0.0.1:`port` succeeds.
-    public static func waitForPort(_ port: Int, timeout: TimeInterval = 20) throws {
+    /// Waits until a TCP connection to 127.0.0.1:`port` succeeds. With `process`, stops waiting
+    /// as soon as that process has exited and says why (its status and the end of its log: a
+    /// port taken meanwhile by another test reads there as "address already in use").
+    public static func waitForPort(_ port: Int, of process: BackgroundProcess? = nil, timeout: TimeInterval = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
+            if let process, !process.process.isRunning {
+                throw NSError(domain: "understudy-tests", code: 1, userInfo: [NSLocalizedDescriptionKey:
+                    "\(process.process.arguments?.first ?? "process") exited with \(process.process.terminationStatus) before port \(port) opened: \(process.log.suffix(600))"])
+            }
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
