@@ -4,8 +4,10 @@
 /// High precision by design: only a known prefix at a token boundary followed by at least the
 /// prefix's minimum body length counts, so words like "task-list" or "sk-short" never match.
 /// The recorder uses it to scrub bodies before they reach the archive, and distill's secret
-/// detector uses the same prefix table. A 256-entry table of bytes that can start a match is
-/// the prefilter, so text without those bytes costs one table lookup per byte.
+/// detector uses the same prefix table. Every match starts with a run of at least
+/// `shortestMatchRun` key bytes, so the scan probes that far ahead and jumps past any byte that
+/// is not one (prose and JSON punctuation are mostly skipped unread); inside long runs a table of
+/// bytes that can start a match is the prefilter.
 ///
 /// ```swift
 /// let ranges = KnownKeyScanner.ranges(in: Array(#"{"content":"key sk-proj-0123456789abcdefghijXYZ"}"#.utf8))
