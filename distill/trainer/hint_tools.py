@@ -5,7 +5,7 @@ model still picks the wrong tool for most of its in-request misses on the BFCL m
 (trading: 13 of 20 misses; it repeats the history's last call or appends a call it saw after this
 one in training). Restricting decoding to the tools of the nearest hint (the first `<|hint|>`)
 turned those into hits: seed 0, evaluate.py, in-request held-out exact match trading 16 -> 20/36,
-travel 2 -> 6/35, message 0 -> 5/7, the other suites unchanged (distill/README.md). Restricting to
+travel 2 -> 6/35, message 0 -> 5/7, the other suites unchanged (distill/MEASUREMENTS.md). Restricting to
 the union of the k hints' tools helped trading only (the union rarely excludes the wrong tool).
 
 The rule (PROMPT_FORMAT.md, "Prompt features"): let T be the cluster's tools whose call head

@@ -7,7 +7,7 @@ answer. `auto`: `omit` when the cluster's training answers leave out more than h
 arguments their calls could carry, else `model`. A small model adds optional arguments the request
 did not ask for (a unit, a flag, the next value of the question) more often than it gets them
 right: on the BFCL generic agent (45% of optional arguments filled in training answers) `omit`
-gained 4–5 in-request held-out answers of 114 (distill/README.md), while agents whose answers fill
+gained 4–5 in-request held-out answers of 114 (distill/MEASUREMENTS.md), while agents whose answers fill
 most optional arguments (file system 94%, ticket 81%) keep `model`. Choosing by decoding the
 validation split was tried and missed the gain: evaluate.py decodes unconstrained, so many of the
 answers `omit` repairs in the Swift engine do not parse there.
