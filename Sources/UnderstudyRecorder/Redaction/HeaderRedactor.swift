@@ -27,8 +27,6 @@ public struct HeaderRedactor: Sendable {
     /// Lowercased names of every header this redactor replaces.
     public let headers: Set<String>
     public let queryParameters: Set<String>
-    /// `headers` as bytes, for `isSecret(headerNamed:)`'s comparison without a lowercase copy.
-    private let headerBytes: [[UInt8]]
     /// Fingerprints of recently seen secrets: an agent sends the same key with every request, and
     /// the HMAC (key schedule included) was ~3% of the proxy's CPU under load. Bounded.
     private let recent = NIOLockedValueBox<[String: String]>([:])
@@ -40,22 +38,15 @@ public struct HeaderRedactor: Sendable {
         self.key = key
         self.headers = Self.defaultHeaders.union(additionalHeaders.map { $0.lowercased() })
         self.queryParameters = Self.defaultQueryParameters
-        self.headerBytes = headers.map { Array($0.utf8) }
     }
 
     /// Whether a header of this name is a credential.
     public func isSecret(headerNamed name: String) -> Bool {
-        // Every field of every record asks: compared by length, then ASCII letters without case,
-        // instead of a lowercase copy and a hashed lookup per field. A name with other than
-        // ASCII bytes takes the lowercase route (Unicode case mapping: `K` (Kelvin) is `k`).
-        let answer = name.utf8.withContiguousStorageIfAvailable { bytes -> Bool? in
-            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return headerBytes.contains { candidate in
-                candidate.count == bytes.count && zip(bytes, candidate).allSatisfy { Self.asciiLowercased($0) == $1 }
-            }
-        }
-        if let answer = answer ?? nil { return answer }
-        return headers.contains(name.lowercased())
+        // Every field of every record asks: compared by length, then ASCII letters without case
+        // (`HeaderName`), instead of a lowercase copy and a hashed lookup per field. A name with
+        // other than ASCII bytes takes the lowercase route (Unicode case mapping: `K` (Kelvin) is `k`).
+        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return headers.contains(name.lowercased()) }
+        return headers.contains { HeaderName.equals(name, lowercase: $0) }
     }
 
     /// `redacted:` and the keyed fingerprint of `secret`.
@@ -106,10 +97,6 @@ public struct HeaderRedactor: Sendable {
         }
         guard changed else { return target }
         return target[...mark] + pairs.joined(separator: "&")
-    }
-
-    private static func asciiLowercased(_ byte: UInt8) -> UInt8 {
-        byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
     }
 
     private static func hexDigit(_ nibble: UInt8) -> Character {

@@ -29,17 +29,9 @@ public enum ExchangeInterpreter {
 
     /// Interprets a response to a request already classified from its line and headers (the
     /// proxy classifies every request on arrival, to route it); `requestSummary` refines that
-    /// with the body's `model` and `stream`, as classifying with the body would.
-    public static func interpret(
-        classified: LLMEndpoint, requestSummary: JSONValue?, response: Exchange.Response?
-    ) -> Exchange.LLMInfo {
-        var unparsed = 0
-        return interpret(classified: classified, requestSummary: requestSummary, response: response, unparsedEvents: &unparsed)
-    }
-
-    /// `interpret(classified:requestSummary:response:)`, also counting into `unparsedEvents` the
-    /// recorded events whose data did not parse as JSON (OpenAI's `[DONE]` aside). Zero means
-    /// every event is valid JSON, so the recorder need not validate them again.
+    /// with the body's `model` and `stream`, as classifying with the body would. Also counts into
+    /// `unparsedEvents` the recorded events whose data did not parse as JSON (OpenAI's `[DONE]`
+    /// aside): zero means every event is valid JSON, so the recorder need not validate them again.
     public static func interpret(
         classified: LLMEndpoint, requestSummary: JSONValue?, response: Exchange.Response?, unparsedEvents: inout Int
     ) -> Exchange.LLMInfo {
@@ -111,14 +103,8 @@ public enum ExchangeInterpreter {
         }
     }
 
-    /// The final message of `response`: events assembled for streams, the parsed body otherwise.
-    public static func assemble(response: Exchange.Response, api: LLMEndpoint.API) -> JSONValue? {
-        var unparsed = 0
-        return assemble(response: response, api: api, unparsedEvents: &unparsed)
-    }
-
-    /// `assemble(response:api:)`, counting the recorded events (`response.sse`) whose data did
-    /// not parse into `unparsedEvents`.
+    /// The final message of `response`: events assembled for streams, the parsed body otherwise;
+    /// counts the recorded events (`response.sse`) whose data did not parse into `unparsedEvents`.
     private static func assemble(
         response: Exchange.Response, api: LLMEndpoint.API, unparsedEvents: inout Int
     ) -> JSONValue? {
