@@ -90,10 +90,10 @@ struct AnthropicAssembler: Sendable {
         switch kind {
         case "text_delta":
             guard pending[index]?.text != nil || block["text"]?.stringValue != nil else { return false }
-            Self.append(delta["text"]?.stringValue ?? "", to: &pending[index, default: Pending()].text)
+            pending[index, default: Pending()].text.appendStarting((delta["text"]?.stringValue ?? "").utf8)
         case "thinking_delta":
             guard pending[index]?.thinking != nil || block["thinking"]?.stringValue != nil else { return false }
-            Self.append(delta["thinking"]?.stringValue ?? "", to: &pending[index, default: Pending()].thinking)
+            pending[index, default: Pending()].thinking.appendStarting((delta["thinking"]?.stringValue ?? "").utf8)
         case "input_json_delta":
             guard block["input"] != nil else { return false }
             json[index, default: ""] += delta["partial_json"]?.stringValue ?? ""
@@ -102,11 +102,6 @@ struct AnthropicAssembler: Sendable {
             return false
         }
         return true
-    }
-
-    private static func append(_ text: String, to pending: inout [UInt8]?) {
-        if pending == nil { pending = [] }
-        pending!.append(contentsOf: text.utf8)
     }
 
     /// Writes what is pending for block `index` into it.

@@ -45,8 +45,8 @@ struct ChatCompletionsAssembler: Sendable {
         mutating func consume(_ choiceJSON: JSONValue) {
             if let delta = choiceJSON["delta"] {
                 if let role = delta["role"], !role.isNull { self.role = role }
-                if let text = delta["content"]?.stringValue { Self.append(text, to: &content) }
-                if let text = delta["refusal"]?.stringValue { Self.append(text, to: &refusal) }
+                if let text = delta["content"]?.stringValue { content.appendStarting(text.utf8) }
+                if let text = delta["refusal"]?.stringValue { refusal.appendStarting(text.utf8) }
                 for (position, callJSON) in (delta["tool_calls"]?.arrayValue ?? []).enumerated() {
                     calls[callJSON["index"]?.intValue ?? position, default: Call()].consume(callJSON)
                 }
@@ -60,10 +60,6 @@ struct ChatCompletionsAssembler: Sendable {
             choice.refusal?.append(from: bytes, to: &refusal)
             for call in choice.calls { calls[call.index, default: Call()].apply(call, bytes) }
             if let finish = choice.finishReason { finishReason = finish }
-        }
-
-        private static func append(_ text: String, to accumulated: inout [UInt8]?) {
-            if accumulated == nil { accumulated = Array(text.utf8) } else { accumulated!.append(contentsOf: text.utf8) }
         }
     }
 
