@@ -89,17 +89,12 @@ extension JSONValue {
         var i = from
         let count = bytes.count
         if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
             while i + 8 <= count {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let quote = w ^ (ones &* 0x22)
-                let backslash = w ^ (ones &* 0x5C)
+                let w = SWARBytes.load(base, i)
                 let special =
-                    ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((w &- ones &* 0x20) & ~w)
-                    | (orNonASCII ? w : 0)
-                if special & highs != 0 { break }
+                    SWARBytes.equal(w, 0x22) | SWARBytes.equal(w, 0x5C) | SWARBytes.control(w)
+                    | (orNonASCII ? SWARBytes.nonASCII(w) : 0)
+                if special != 0 { break }
                 i += 8
             }
         }

@@ -79,18 +79,10 @@ enum SSEDelta {
         var i = 0
         let count = bytes.count
         if let base = bytes.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            // High bit of each byte set exactly where that byte of `x` is zero (no carries
-            // cross bytes: 0x7F + 0x7F < 0x100).
-            func zeros(_ x: UInt64) -> UInt64 { ~(((x & low7) &+ low7) | x) & highs }
             while i + 8 <= count {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                // Bytes below 0x20: (b & 0x7F) + 0x60 stays below 0x80 and b's own high bit is clear.
-                let control = ~(((w & low7) &+ 0x6060_6060_6060_6060) | w) & highs
-                if control != 0 { break }
-                extra += (zeros(w ^ 0x2222_2222_2222_2222) | zeros(w ^ 0x5C5C_5C5C_5C5C_5C5C)).nonzeroBitCount
+                let w = SWARBytes.load(base, i)
+                if SWARBytes.control(w) != 0 { break }
+                extra += (SWARBytes.equal(w, 0x22) | SWARBytes.equal(w, 0x5C)).nonzeroBitCount
                 i += 8
             }
         }

@@ -1,3 +1,5 @@
+import UnderstudyArchive
+
 /// An incremental parser for `text/event-stream` bodies, following the WHATWG HTML
 /// "event stream interpretation" rules. It does no I/O: feed it bytes as they arrive, in chunks
 /// split anywhere (even inside a UTF-8 sequence or between CR and LF), and it returns the events
@@ -88,15 +90,9 @@ public struct SSEParser: Sendable {
         var i = from
         let count = buffer.count
         if let base = buffer.baseAddress {
-            let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
             while i + 8 <= count {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let lf = w ^ (ones &* 0x0A)
-                let cr = w ^ (ones &* 0x0D)
-                // A byte of `lf` or `cr` is zero exactly where `w` holds LF or CR.
-                if ((lf &- ones) & ~lf | (cr &- ones) & ~cr) & highs != 0 { break }
+                let w = SWARBytes.load(base, i)
+                if SWARBytes.equal(w, 0x0A) | SWARBytes.equal(w, 0x0D) != 0 { break }
                 i += 8
             }
         }
