@@ -8,7 +8,9 @@
   (multi-word values with inner punctuation, non-ASCII text, a forged pointer, a negative number)
   rendered with pointers: messages, tools, prompt, head, slot table, target, restored answer;
 - `remembered_keys` (remembered_keys.py): conversations, listed keys, the memory and an answer
-  before and after the fill.
+  before and after the fill;
+- `clause_tools` (clause_tools.py): questions with the request's tools, their clauses, the tool
+  texts and the tools the clauses pick (Swift: MiniLMEmbedder + ClauseTools).
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -24,6 +26,7 @@ import numpy as np
 from .dataset import Example
 from .golden import CASE_TOOLS, golden_cases
 from .prompt import parse_response, render_prompt, render_target
+from .clause_tools import clauses, picked_tools, tool_text
 from .remembered_keys import fill, memory
 from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
@@ -207,6 +210,53 @@ def write_remembered_keys_goldens(out: Path) -> Path:
     return write_jsonl(out / "remembered_keys.jsonl", remembered_keys_cases())
 
 
+def _tool(name: str, description: str) -> dict:
+    return {"name": name, "description": description, "parameters": {"type": "object", "properties": {}}}
+
+
+CLAUSE_TOOL_INPUTS = [
+    ("one_clause_picks_one", "Calculate the capacitance of a parallel plate capacitor with an area of 10 square "
+     "meters and a distance of 0.01 meters.",
+     [_tool("calculate_final_velocity", "Calculate the final velocity of a free falling object."),
+      _tool("electromagnetism.calculate_capacitance", "Calculate the capacitance of a parallel plate capacitor."),
+      _tool("weather_forecast", "Weather forecast of a city for some days.")]),
+    ("each_clause_picks_its_nearest", "What is the weather in Paris for 3 days? Also, find me a Thai restaurant in Berlin, "
+     "then tell me the capacitance of a plate capacitor.",
+     [_tool("weather_forecast", "Weather forecast of a city for some days."),
+      _tool("restaurant_search", "Find restaurants by cuisine and location."),
+      _tool("get_time", "The local time of a city.")]),
+    ("short_clauses_dropped_tabs_and_unicode", "Hi.\tConvert 5 USD to EUR;  then  ok. Zoë's café opening "
+     "hours in Zürich, lastly",
+     [_tool("currency_convert", "Convert an amount between currencies."),
+      _tool("place_hours", "Opening hours of a shop or restaurant.")]),
+    ("single_tool_restricts_nothing", "Weather in Rome?", [_tool("weather_forecast", "Weather of a city.")]),
+    ("no_words", " \n ", [_tool("a_tool", "One."), _tool("b_tool", "Two.")]),
+]
+
+
+def clause_tools_cases() -> list[dict]:
+    embedder = Embedder()
+    cases = []
+    for name, question, tools in CLAUSE_TOOL_INPUTS:
+        parts = clauses(question)
+        if len(tools) >= 2 and parts:
+            scores = (np.asarray(embedder.embed([tool_text(t) for t in tools]), dtype=np.float64)
+                      @ np.asarray(embedder.embed(parts), dtype=np.float64).T)
+            for column in scores.T:
+                ranked = sorted(column, reverse=True)
+                # A golden case must not hinge on a near tie another implementation could flip.
+                if ranked[0] - ranked[1] < 1e-3:
+                    raise ValueError(f"golden question {name}: two tools score within {ranked[0] - ranked[1]:.1e}")
+        cases.append({"name": name, "question": question, "tools": tools, "clauses": parts,
+                      "tool_texts": [tool_text(t) for t in tools],
+                      "picked": picked_tools(question, tools, embedder.embed)})
+    return cases
+
+
+def write_clause_tools_goldens(out: Path) -> Path:
+    return write_jsonl(out / "clause_tools.jsonl", clause_tools_cases())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden")
@@ -215,6 +265,7 @@ def main() -> None:
     print(write_recent_slots_goldens(out))
     print(write_question_spans_goldens(out))
     print(write_remembered_keys_goldens(out))
+    print(write_clause_tools_goldens(out))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import torch
 
 from . import PROMPT_FORMAT_VERSION, optional, pointer
 from .augment import history_suffixes, tool_orders
+from .clause_tools import FEATURE as CLAUSE_TOOLS, banned_name_slots, picked_tools
 from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
@@ -24,7 +25,7 @@ from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
 from .prompt import END, PAD, special_tokens
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
-from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex
+from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex, query_text
 from .slot_order import FEATURE as RECENT_SLOTS
 from .spans import FEATURE as QUESTION_SPANS, pointer_token, pointer_tokens
 from .slots import MAX_SLOT_CHARS, slot_token
@@ -147,6 +148,11 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     restrict_tools = bool(recipe.get("hint_tools")) and hint_of is not None
     if restrict_tools:
         prompt_features.append(HINT_TOOLS)
+    # Prompt feature clause_tools (clause_tools.py): for requests that bring several tools, calls
+    # keep to the tools the question's clauses pick by sentence embedding.
+    clause_tools = bool(recipe.get("clause_tools")) and cluster.request_tools
+    if clause_tools:
+        prompt_features.append(CLAUSE_TOOLS)
     # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;
     # listed only when some key qualifies, so other specialists stay readable by older engines.
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
@@ -219,13 +225,24 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         retrieval_info = retrieval.save(out_dir) if retrieval is not None else None
         if not options.skip_eval and cluster.splits["test"]:
             test_features = build(cluster.splits["test"][: options.eval_examples])
+            banned_for = None
+            if restrict_tools:
+                banned_for = lambda f: banned_heads(  # noqa: E731
+                    tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster))
+            elif clause_tools:
+                embedders: list[Embedder] = []  # loaded on the first request that lists 2+ tools
+
+                def embed(texts):
+                    if not embedders:
+                        embedders.append(Embedder())
+                    return embedders[0].embed(texts)
+
+                banned_for = lambda f: banned_name_slots(  # noqa: E731
+                    tokenizer, f.slots, f.tools or cluster.tools,
+                    picked_tools(query_text(f.example.messages), f.tools or cluster.tools, embed))
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
                                           max_new_tokens, [e.target for e in train_examples],
-                                          omit=optional_policy == "omit",
-                                          banned_for=(lambda f: banned_heads(
-                                              tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools],
-                                              tool_names(cluster)))
-                                          if restrict_tools else None,
+                                          omit=optional_policy == "omit", banned_for=banned_for,
                                           remembered=remembered["keys"] if remembered else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:

@@ -47,8 +47,10 @@ public final class Specialist: @unchecked Sendable {
     /// arguments (`model`, the default) or only the required ones (`omit`).
     public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
-    /// `recent_slots`, `question_spans` (v4), `hint_tools` and `remembered_keys`.
+    /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys` and `clause_tools`.
     public let promptFeatures: [String]
+    /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
+    public let clauseTools: ClauseTools?
     /// Prompt feature `remembered_keys`: the argument keys filled from the conversation's memory.
     public let rememberedKeys: RememberedKeys?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
@@ -94,11 +96,13 @@ public final class Specialist: @unchecked Sendable {
         rememberedKeys =
             promptFeatures.contains(RememberedKeys.feature)
             ? try RememberedKeys(spec["remembered_keys"], path: specURL.path) : nil
+        let sentences: (any SentenceEmbedder)? =
+            promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
+            ? try embedder ?? MiniLMEmbedder(modelDirectory: EmbeddingModelLocator.locate()) : nil
         retrieval =
             promptFeatures.contains(RetrievalHint.feature)
-            ? try RetrievalHint(
-                directory: directory,
-                embedder: embedder ?? MiniLMEmbedder(modelDirectory: EmbeddingModelLocator.locate())) : nil
+            ? try RetrievalHint(directory: directory, embedder: sentences!) : nil
+        clauseTools = promptFeatures.contains(ClauseTools.feature) ? ClauseTools(embedder: sentences!) : nil
         func int(_ key: String, _ fallback: Int) -> Int {
             if case .number(let t)? = spec[key], let v = Int(t) { return v }
             return fallback
@@ -128,7 +132,7 @@ public final class Specialist: @unchecked Sendable {
     /// The prompt features this build renders (distill/trainer/PROMPT_FORMAT.md, "Prompt features").
     public static let knownPromptFeatures = [
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
-        RememberedKeys.feature,
+        RememberedKeys.feature, ClauseTools.feature,
     ]
 
     static func promptFeatures(_ spec: OrderedJSON, path: String) throws -> [String] {
@@ -178,9 +182,11 @@ public final class Specialist: @unchecked Sendable {
     /// Answers the varying part of a request (greedy unless `temperature` > 0).
     /// - Parameter requestTools: the request's own tools; used when the specialist was trained on
     ///   requests that bring their own tools (`requestTools`), else ignored. Nil: the cluster's.
+    /// - Parameter toolDescriptions: the request tools' descriptions, in the same order (prompt
+    ///   feature `clause_tools` embeds them; nil: none).
     public func answer(
         _ messages: [PromptRenderer.Message], tools requestTools: [PromptRenderer.Tool]? = nil,
-        temperature: Float = 0, seed: UInt64 = 0
+        toolDescriptions: [String?]? = nil, temperature: Float = 0, seed: UInt64 = 0
     ) throws -> Answer {
         let listed = self.requestTools ? (requestTools ?? toolList) : nil
         var prompt = try PromptRenderer.renderPrompt(
@@ -204,10 +210,20 @@ public final class Specialist: @unchecked Sendable {
         if let listed {
             // The request's tools: a fresh grammar whose calls are named by the tool-name slots.
             schemaGraph = JSONSchemaGraph()
-            let slots = listed.enumerated().compactMap { item in
+            // Prompt feature clause_tools: calls keep to the tools the question's clauses pick.
+            var allowed = listed
+            if let clauseTools, listed.count >= 2 {
+                let descriptions = toolDescriptions ?? []
+                let described = listed.indices.map { i in
+                    (name: listed[i].name, description: i < descriptions.count ? descriptions[i] : nil)
+                }
+                let picked = try clauseTools.pickedTools(question: RetrievalHint.queryText(messages), tools: described)
+                if !picked.isEmpty { allowed = listed.filter { picked.contains($0.name) } }
+            }
+            let slots = allowed.enumerated().compactMap { item in
                 prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }
             }
-            let keyed = listed.map(optionalArguments.apply).map { tool in
+            let keyed = allowed.map(optionalArguments.apply).map { tool in
                 (name: tool.name, parameters: tool.parameters.map { Self.slotKeys($0, prompt.slots) })
             }
             start = schemaGraph.canonicalResponse(tools: Self.foundationTools(keyed), nameSlots: slots)

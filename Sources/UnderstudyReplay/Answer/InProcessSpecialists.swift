@@ -17,7 +17,9 @@ public enum InProcessSpecialists {
                 target: "in-process", reason: "the specialist of \(cluster) cannot be loaded: \(error)")
         }
         return InProcessAnswerer(name: "in-process \(cluster)") { request in
-            let answer = try specialist.answer(request.messages.map(message), tools: request.tools.map(tool))
+            let answer = try specialist.answer(
+                request.messages.map(message), tools: request.tools.map(tool),
+                toolDescriptions: request.tools.map { $0["description"]?.stringValue })
             guard let response = answer.response else {
                 throw ReplayAnswerError(.specialist, answer.failure ?? "the specialist produced no answer")
             }

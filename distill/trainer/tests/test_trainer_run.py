@@ -167,7 +167,8 @@ def test_requests_with_their_own_tools_are_listed_in_the_prompt_and_named_by_slo
     write_cluster(tmp_path, "generic", rows)
     entry = _train(tmp_path, "generic")
     out = Path(entry["specialist"])
-    assert json.loads((out / "specialist.json").read_text())["request_tools"] is True
+    info = json.loads((out / "specialist.json").read_text())
+    assert info["request_tools"] is True and info["prompt_features"] == ["clause_tools"]
     added = [t["content"] for t in json.loads((out / "tokenizer.json").read_text())["added_tokens"]]
     assert "<|tools|>" in added
     assert not any(t.startswith('{"name":') for t in added)  # no call heads: names are slots

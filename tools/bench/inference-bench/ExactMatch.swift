@@ -22,14 +22,16 @@ enum ExactMatch {
             let row = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = row["messages"], let target = row["target"] else { continue }
             var tools: [PromptRenderer.Tool]? = nil
+            var descriptions: [String?]? = nil
             if case .array(let list)? = row["tools"] {
+                descriptions = list.map { if case .string(let text)? = $0["description"] { text } else { nil } }
                 tools = list.map { tool in
                     if case .string(let name)? = tool["name"] { return (name, tool["parameters"]) }
                     return ("", tool["parameters"])
                 }
             }
             let start = now()
-            let answer = try specialist.answer(messages.map(message), tools: tools)
+            let answer = try specialist.answer(messages.map(message), tools: tools, toolDescriptions: descriptions)
             latencies.append((now() - start) * 1000)
             texts[texts.count - 1] = answer.text
             guard let response = answer.response else {

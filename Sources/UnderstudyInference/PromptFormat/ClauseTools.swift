@@ -1,0 +1,90 @@
+/// Prompt feature `clause_tools` (distill/trainer/clause_tools.py, PROMPT_FORMAT.md "Prompt
+/// features"): for requests that bring several tools, an answer's calls keep to the tools the
+/// question's clauses pick by all-MiniLM-L6-v2 (each clause's nearest tool by "name: description").
+/// A scratch specialist cannot read tool descriptions and picks the wrong tool for most of its
+/// misses on such requests; the sentence embedder picks the called tools for ~95% of them.
+/// Nothing is added to the prompt: only the constraint changes.
+///
+/// ```swift
+/// let picker = ClauseTools(embedder: try MiniLMEmbedder(modelDirectory: EmbeddingModelLocator.locate()))
+/// try picker.pickedTools(
+///     question: "What is the weather in Paris? Also convert 5 USD to EUR.",
+///     tools: [("get_weather", "Current weather of a city"), ("convert_currency", "Convert money"),
+///             ("get_time", "Local time")])
+/// // ["get_weather", "convert_currency"]
+/// ```
+public struct ClauseTools: Sendable {
+    /// The feature's name in specialist.json `prompt_features`.
+    public static let feature = "clause_tools"
+    /// Words that open a new clause (ASCII-lowercased, trailing commas removed).
+    public static let clauseWords: Set<String> = ["then", "also", "lastly", "finally", "additionally"]
+    /// Clauses shorter than this many words are dropped.
+    public static let minimumClauseWords = 3
+    let embedder: any SentenceEmbedder
+
+    public init(embedder: any SentenceEmbedder) { self.embedder = embedder }
+
+    /// The question's clauses (words: runs of characters other than ASCII whitespace; a clause
+    /// starts after a word ending in `. ? ! ;` or at a clause word); empty when it has no words.
+    public static func clauses(_ question: String) -> [String] {
+        let whitespace: Set<Unicode.Scalar> = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}"]
+        var words: [String] = []
+        var current = String.UnicodeScalarView()
+        for scalar in question.unicodeScalars {
+            if whitespace.contains(scalar) {
+                if !current.isEmpty { words.append(String(current)) }
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(scalar)
+            }
+        }
+        if !current.isEmpty { words.append(String(current)) }
+        guard !words.isEmpty else { return [] }
+        var parts: [[String]] = [[]]
+        for word in words {
+            if let previous = parts[parts.count - 1].last,
+                let last = previous.unicodeScalars.last, ".?!;".unicodeScalars.contains(last) || opensClause(word)
+            {
+                parts.append([])
+            }
+            parts[parts.count - 1].append(word)
+        }
+        let kept = parts.filter { $0.count >= minimumClauseWords }.map { $0.joined(separator: " ") }
+        return kept.isEmpty ? [words.joined(separator: " ")] : kept
+    }
+
+    static func opensClause(_ word: String) -> Bool {
+        var scalars = Array(word.unicodeScalars)
+        while scalars.last == "," { scalars.removeLast() }
+        let lowered = scalars.map { ("A"..."Z").contains($0) ? Unicode.Scalar($0.value + 32)! : $0 }
+        var text = String.UnicodeScalarView()
+        text.append(contentsOf: lowered)
+        return clauseWords.contains(String(text))
+    }
+
+    /// What is embedded for a tool: its name with `_` and `.` as spaces, `: `, its description.
+    public static func toolText(name: String, description: String?) -> String {
+        String(name.map { $0 == "_" || $0 == "." ? " " : $0 }) + ": " + (description ?? "")
+    }
+
+    /// The names (in `tools` order) of the tools the question's clauses pick (each clause its
+    /// nearest tool: dot product in double precision, ties to the earlier tool); empty, so nothing
+    /// is restricted, when fewer than 2 tools are listed or the question has no words.
+    public func pickedTools(question: String, tools: [(name: String, description: String?)]) throws -> [String] {
+        let parts = Self.clauses(question)
+        guard tools.count >= 2, !parts.isEmpty else { return [] }
+        let toolRows = try embedder.embed(tools.map { Self.toolText(name: $0.name, description: $0.description) })
+        var chosen = Set<Int>()
+        for row in try embedder.embed(parts) {
+            var best = 0
+            var bestScore = -Double.infinity
+            for (index, tool) in toolRows.enumerated() {
+                var score = 0.0
+                for i in 0..<min(tool.count, row.count) { score += Double(tool[i]) * Double(row[i]) }
+                if score > bestScore { (best, bestScore) = (index, score) }
+            }
+            chosen.insert(best)
+        }
+        return chosen.sorted().map { tools[$0].name }
+    }
+}
