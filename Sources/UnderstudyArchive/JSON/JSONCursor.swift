@@ -5,7 +5,7 @@
 /// The buffer must outlive the cursor: use it inside `withUnsafeBufferPointer`.
 public struct JSONCursor {
     public let bytes: UnsafeBufferPointer<UInt8>
-    public private(set) var position: Int
+    public internal(set) var position: Int
     /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
     public static let maximumDepth = 512
 
@@ -96,20 +96,37 @@ public struct JSONCursor {
     /// `forEachMember` without building a `String` per member name: validation (every recorded
     /// body is checked) skips names the way it skips string values.
     private mutating func skipObject(depth: Int) throws(JSONParseError) {
-        try walkMembers(naming: false) { (cursor, _) throws(JSONParseError) in _ = try cursor.skipValue(depth: depth + 1) }
+        try walkMembers(.skip) { (cursor, _) throws(JSONParseError) in _ = try cursor.skipValue(depth: depth + 1) }
     }
 
     /// Walks the members of an object; `body` must consume each member's value.
     public mutating func forEachMember(
         _ body: (inout JSONCursor, String) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
-        try walkMembers(naming: true) { (cursor, key) throws(JSONParseError) in try body(&cursor, key ?? "") }
+        try walkMembers(.decode) { (cursor, name) throws(JSONParseError) in try body(&cursor, name.key ?? "") }
     }
 
-    /// The object walk behind `forEachMember` and `skipObject`; member names are decoded only
-    /// when `naming`.
-    private mutating func walkMembers(
-        naming: Bool, _ body: (inout JSONCursor, String?) throws(JSONParseError) -> Void
+    /// How `walkMembers` reads member names.
+    enum NameReading {
+        /// Validated as string values are by `skipValue`; not decoded.
+        case skip
+        /// Decoded into `MemberName.key` (as strictly as `parseString`).
+        case decode
+        /// Checked as strictly as `parseString`, not decoded: `MemberName.range` and `plain`.
+        case raw
+    }
+
+    /// A member's name as `walkMembers` read it: the bytes between its quotes, whether they hold
+    /// no escape and no non-ASCII byte (`.raw` only; else false), and the decoded name (`.decode`).
+    struct MemberName {
+        var range: Range<Int>
+        var plain = false
+        var key: String?
+    }
+
+    /// The object walk behind `forEachMember`, `forEachMemberName` and `skipObject`.
+    mutating func walkMembers(
+        _ reading: NameReading, _ body: (inout JSONCursor, MemberName) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
         try expect(UInt8(ascii: "{"))
         if peek() == UInt8(ascii: "}") {
@@ -118,10 +135,16 @@ public struct JSONCursor {
         }
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            var key: String?
-            if naming { key = try parseString() } else { try skipString() }
+            let start = position + 1
+            var name = MemberName(range: start..<start)
+            switch reading {
+            case .skip: try skipString()
+            case .decode: name.key = try parseString()
+            case .raw: name.plain = try skipStringStrictly()
+            }
+            name.range = start..<(position - 1)
             try expect(UInt8(ascii: ":"))
-            try body(&self, key)
+            try body(&self, name)
             switch peek() {
             case UInt8(ascii: ","): position += 1
             case UInt8(ascii: "}"):

@@ -47,20 +47,22 @@ public enum ExchangeInterpreter {
             provider: endpoint.provider.rawValue, api: endpoint.api.rawValue, model: endpoint.model,
             stream: endpoint.stream)
         guard let response else { return info }
-        let read: JSONValue?
         if isPlainAnswer(response, api: endpoint.api) {
             // An unstreamed answer is its own assembled message: kept as the body's bytes when
-            // they are in compact form (the writer then copies them), and only the members that
-            // usage and model come from are built as values.
-            read = answerMembers(response.body.bytes)
-            if read != nil { info.setAssembled(json: response.body.bytes, validated: true) }
+            // they are in compact form (the writer then copies them); usage and model are read
+            // from the bytes in the same validating pass, building no values.
+            let wantModel = info.model == nil
+            guard let facts = AnswerReader.read(response.body.bytes, api: endpoint.api, wantModel: wantModel)
+            else { return info }
+            info.setAssembled(json: response.body.bytes, validated: true)
+            info.usage = facts.usage
+            if wantModel { info.model = facts.model }
         } else {
             info.assembled = assemble(response: response, api: endpoint.api, unparsedEvents: &unparsedEvents)
-            read = info.assembled
-        }
-        if let read {
-            info.usage = usage(in: read, api: endpoint.api)
-            if info.model == nil { info.model = responseModel(in: read) }
+            if let read = info.assembled {
+                info.usage = usage(in: read, api: endpoint.api)
+                if info.model == nil { info.model = responseModel(in: read) }
+            }
         }
         return info
     }
@@ -72,35 +74,6 @@ public enum ExchangeInterpreter {
         guard api == .generateContent else { return true }
         let first = response.body.bytes.first { $0 != 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D }
         return first != UInt8(ascii: "[")
-    }
-
-    /// The members of a JSON body that `usage(in:api:)` and the response model read, as an
-    /// object (empty when the body is JSON but not an object); nil when the body is not one valid
-    /// JSON value. Every other value is skipped (validated, not built).
-    static func answerMembers(_ body: [UInt8]) -> JSONValue? {
-        body.withUnsafeBufferPointer { buffer in
-            var cursor = JSONCursor(buffer)
-            var members: [JSONMember] = []
-            do {
-                if cursor.peek() == UInt8(ascii: "{") {
-                    members.reserveCapacity(4)  // one allocation, not one per member found
-                    try cursor.forEachMember { (c, key) throws(JSONParseError) in
-                        switch key {
-                        case "usage", "usageMetadata", "model", "modelVersion":
-                            members.append(JSONMember(key, try c.parseValue(depth: 1)))
-                        default:
-                            _ = try c.skipValue(depth: 1)
-                        }
-                    }
-                } else {
-                    _ = try cursor.skipValue()
-                }
-            } catch {
-                return nil
-            }
-            cursor.skipWhitespace()
-            return cursor.isAtEnd ? .object(members) : nil
-        }
     }
 
     /// The final message of `response`: events assembled for streams, the parsed body otherwise;
@@ -135,29 +108,9 @@ public enum ExchangeInterpreter {
     /// Token usage as reported in an assembled message or body. Anthropic's input count adds
     /// cache reads and writes, so that every provider's input count is the whole prompt.
     public static func usage(in assembled: JSONValue, api: LLMEndpoint.API) -> Exchange.Usage? {
-        switch api {
-        case .chatCompletions, .embeddings:
-            guard let usage = assembled["usage"], !usage.isNull else { return nil }
-            return Exchange.Usage(
-                inputTokens: usage["prompt_tokens"]?.intValue, outputTokens: usage["completion_tokens"]?.intValue)
-        case .responses:
-            guard let usage = assembled["usage"], !usage.isNull else { return nil }
-            return Exchange.Usage(
-                inputTokens: usage["input_tokens"]?.intValue, outputTokens: usage["output_tokens"]?.intValue)
-        case .messages:
-            guard let usage = assembled["usage"], !usage.isNull else { return nil }
-            let parts = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].compactMap {
-                usage[$0]?.intValue
-            }
-            return Exchange.Usage(
-                inputTokens: parts.isEmpty ? nil : parts.reduce(0, +), outputTokens: usage["output_tokens"]?.intValue)
-        case .generateContent:
-            guard let usage = assembled["usageMetadata"], !usage.isNull else { return nil }
-            let output = ["candidatesTokenCount", "thoughtsTokenCount"].compactMap { usage[$0]?.intValue }
-            return Exchange.Usage(
-                inputTokens: usage["promptTokenCount"]?.intValue,
-                outputTokens: output.isEmpty ? nil : output.reduce(0, +))
-        }
+        let keys = UsageKeys(api: api)
+        guard let usage = assembled[keys.container], !usage.isNull else { return nil }
+        return keys.usage(keys.counts(in: usage))
     }
 
     private static func responseModel(in assembled: JSONValue) -> String? {

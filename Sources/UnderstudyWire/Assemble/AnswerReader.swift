@@ -1,0 +1,149 @@
+import UnderstudyArchive
+
+/// Reads what a record needs from an unstreamed answer's bytes, its token usage and the model, in
+/// one validating pass that builds no `JSONValue` and no `String` per member name: names are
+/// compared as bytes, the usage counts are read as numbers, every other value is skipped. (It
+/// used to build `usage` and `model` as values from a walk with a `String` per name: ~40% of the
+/// recorder thread on a plain JSON answer.)
+///
+/// It accepts and refuses exactly what that walk did: the body is one valid JSON value; the
+/// members that usage and model come from (`usage`, `usageMetadata`, `model`, `modelVersion`,
+/// every occurrence) and every top-level name are checked as strictly as a full parse checks
+/// them (string escapes included), other values as `JSONCursor.skipValue` checks them. The
+/// first member of a name counts, as `JSONValue`'s subscript has it.
+enum AnswerReader {
+    struct Facts: Equatable {
+        var usage: Exchange.Usage?
+        var model: String?
+    }
+
+    /// What the answer `body` reports, nil when it is not one valid JSON value. `wantModel`:
+    /// whether the model is needed (the request usually named it already); when not, it is only
+    /// validated.
+    static func read(_ body: [UInt8], api: LLMEndpoint.API, wantModel: Bool) -> Facts? {
+        body.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            var reading = Reading(keys: UsageKeys(api: api), wantModel: wantModel)
+            do {
+                if cursor.peek() == UInt8(ascii: "{") {
+                    try cursor.forEachMemberName { (c, name, plain) throws(JSONParseError) in
+                        try reading.member(&c, name: name, plain: plain)
+                    }
+                } else {
+                    _ = try cursor.skipValue()
+                }
+            } catch {
+                return nil
+            }
+            cursor.skipWhitespace()
+            return cursor.isAtEnd ? reading.facts : nil
+        }
+    }
+
+    /// The top-level names that matter.
+    private enum Name {
+        case usage, usageMetadata, model, modelVersion, other
+
+        init(_ c: JSONCursor, _ range: Range<Int>, plain: Bool) throws(JSONParseError) {
+            if plain {
+                // First bytes first: most names are none of these.
+                guard let first = range.first.map({ c.bytes[$0] }), first == UInt8(ascii: "u") || first == UInt8(ascii: "m")
+                else {
+                    self = .other
+                    return
+                }
+                if c.bytes(range, equal: "usage") {
+                    self = .usage
+                } else if c.bytes(range, equal: "model") {
+                    self = .model
+                } else if c.bytes(range, equal: "usageMetadata") {
+                    self = .usageMetadata
+                } else if c.bytes(range, equal: "modelVersion") {
+                    self = .modelVersion
+                } else {
+                    self = .other
+                }
+                return
+            }
+            // Escapes or non-ASCII bytes: the decoded name decides, compared as strings were.
+            var decoder = JSONCursor(c.bytes, position: range.lowerBound - 1)
+            switch try decoder.parseString() {
+            case "usage": self = .usage
+            case "usageMetadata": self = .usageMetadata
+            case "model": self = .model
+            case "modelVersion": self = .modelVersion
+            default: self = .other
+            }
+        }
+    }
+
+    private struct Reading {
+        let keys: UsageKeys
+        let wantModel: Bool
+        var usageSeen = false
+        var usageIsNull = false
+        var counts = UsageKeys.Counts()
+        var modelSeen = false
+        var model: String?
+        var versionSeen = false
+        var version: String?
+
+        var facts: Facts {
+            let usage = usageSeen && !usageIsNull ? keys.usage(counts) : nil
+            return Facts(usage: usage, model: model ?? version)
+        }
+
+        mutating func member(_ c: inout JSONCursor, name range: Range<Int>, plain: Bool) throws(JSONParseError) {
+            let name = try Name(c, range, plain: plain)
+            switch name {
+            case .other:
+                _ = try c.skipValue(depth: 1)
+            case .usage, .usageMetadata:
+                if !usageSeen, (name == .usage) == keys.containerIsUsage {
+                    usageSeen = true
+                    try readUsage(&c)
+                } else {
+                    try c.skipValueStrictly(depth: 1)
+                }
+            case .model, .modelVersion:
+                let first = name == .model ? !modelSeen : !versionSeen
+                if name == .model { modelSeen = true } else { versionSeen = true }
+                guard wantModel, first, c.peek() == UInt8(ascii: "\"") else {
+                    try c.skipValueStrictly(depth: 1)
+                    return
+                }
+                let text = try c.parseString()
+                if name == .model { model = text } else { version = text }
+            }
+        }
+
+        /// The usage member's value (depth 1): counts from an object, nothing from anything else.
+        private mutating func readUsage(_ c: inout JSONCursor) throws(JSONParseError) {
+            switch c.peek() {
+            case UInt8(ascii: "{"):
+                var seen = 0  // bit i: key i was met (its first occurrence counts, number or not)
+                try c.forEachMemberName { (c, range, plain) throws(JSONParseError) in
+                    guard let index = try keys.index(c, range, plain: plain), seen & (1 << index) == 0 else {
+                        try c.skipValueStrictly(depth: 2)
+                        return
+                    }
+                    seen |= 1 << index
+                    switch c.peek() {
+                    case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "t"), UInt8(ascii: "f"),
+                        UInt8(ascii: "n"), nil:
+                        try c.skipValueStrictly(depth: 2)
+                    default:
+                        let span = try c.skipValue(depth: 2)
+                        let text = String(decoding: UnsafeBufferPointer(rebasing: c.bytes[span]), as: UTF8.self)
+                        counts[index] = JSONValue.number(text).intValue
+                    }
+                }
+            case UInt8(ascii: "n"):
+                try c.skipValueStrictly(depth: 1)
+                usageIsNull = true
+            default:
+                try c.skipValueStrictly(depth: 1)
+            }
+        }
+    }
+}

@@ -1,0 +1,227 @@
+import Testing
+import UnderstudyArchive
+import UnderstudyWire
+
+/// An unstreamed answer's usage and model are read from its bytes without building values
+/// (`AnswerReader`). Differential: thousands of seeded random answers (escaped and duplicated
+/// names, whitespace, invalid escapes and numbers, cut bodies, non-object usage) interpreted by
+/// the recorder and by a copy of the walk it replaced, which built `usage` and `model` as values:
+/// the record's `llm` must not change by one byte.
+struct AnswerReaderTests {
+    private static let targets: [(LLMEndpoint.API, String)] = [
+        (.chatCompletions, "/v1/chat/completions"), (.responses, "/v1/responses"), (.embeddings, "/v1/embeddings"),
+        (.messages, "/v1/messages"), (.generateContent, "/v1beta/models/gemini-2.0-flash:generateContent"),
+    ]
+
+    @Test func usageAndModelAreThoseOfTheWalkThatBuiltValues() throws {
+        var random = SeededRandom(state: 0x5EED_0A45)
+        var valid = 0
+        var withUsage = 0
+        var withResponseModel = 0
+        for i in 0..<6000 {
+            let (api, target) = Self.targets[i % Self.targets.count]
+            let requestBody = random.chance(50) ? #"{"model":"m-request"}"# : #"{"messages":[]}"#
+            var generator = AnswerGenerator(random: random)
+            let body = Array(generator.answer().utf8)
+            random = generator.random
+            let request = Exchange.Request(
+                method: "POST", target: target, headers: [HTTPHeaderField("Content-Type", "application/json")],
+                body: HTTPBody(bytes: Array(requestBody.utf8)))
+            let response = Exchange.Response(
+                status: 200, headers: [HTTPHeaderField("Content-Type", "application/json")], body: HTTPBody(bytes: body))
+            let info = try #require(ExchangeInterpreter.interpret(request: request, response: response))
+            // Gemini's unstreamed array of chunks is assembled, not read: not this path.
+            if api == .generateContent, body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[") {
+                continue
+            }
+            // What the request alone says (its body's or path's model), as the old walk started from.
+            var expected = try #require(ExchangeInterpreter.interpret(request: request, response: nil))
+            if let members = Self.oldAnswerMembers(body) {
+                expected.setAssembled(json: body, validated: true)
+                expected.usage = Self.oldUsage(in: members, api: api)
+                if expected.model == nil { expected.model = Self.oldModel(in: members) }
+                valid += 1
+            }
+            let text = String(decoding: body, as: UTF8.self)
+            #expect(info == expected, "answer \(i) (\(api)): \(text)")
+            #expect(info.assembledJSON == expected.assembledJSON, "answer \(i) (\(api)): \(text)")
+            if info.usage != nil { withUsage += 1 }
+            if ExchangeInterpreter.interpret(request: request, response: nil)?.model == nil, info.model != nil {
+                withResponseModel += 1
+            }
+        }
+        // The generator must reach every side: valid and invalid bodies, usage and response models read.
+        #expect(valid > 1800 && valid < 5400, "valid: \(valid)")
+        #expect(withUsage > 200, "with usage: \(withUsage)")
+        #expect(withResponseModel > 150, "with the response's model: \(withResponseModel)")
+    }
+
+    @Test func countsFromEachAPIsUsageMember() throws {
+        func read(_ target: String, _ body: String) throws -> Exchange.Usage? {
+            let info = try #require(
+                ExchangeInterpreter.interpret(
+                    request: .init(method: "POST", target: target, body: HTTPBody(bytes: Array(#"{"model":"m"}"#.utf8))),
+                    response: .init(status: 200, body: HTTPBody(bytes: Array(body.utf8)))))
+            return info.usage
+        }
+        #expect(
+            try read("/v1/chat/completions", #"{"usage":{"prompt_tokens":12,"completion_tokens":3.0e0}}"#)
+                == Exchange.Usage(inputTokens: 12, outputTokens: 3))
+        #expect(
+            try read(
+                "/v1/messages",
+                #"{"usage":{"input_tokens":5,"cache_read_input_tokens":100,"cache_creation_input_tokens":7,"output_tokens":9}}"#
+            ) == Exchange.Usage(inputTokens: 112, outputTokens: 9))
+        #expect(
+            try read(
+                "/v1beta/models/g:generateContent",
+                #"{"usage":{"promptTokenCount":1},"usageMetadata":{"promptTokenCount":4,"thoughtsTokenCount":2,"candidatesTokenCount":6}}"#
+            ) == Exchange.Usage(inputTokens: 4, outputTokens: 8))
+        // The first member of a name counts, even when it is no number; escaped names are names.
+        #expect(
+            try read("/v1/responses", #"{"us\u0061ge":{"input_tokens":"7","input_tokens":8,"output_tokens":2}}"#)
+                == Exchange.Usage(inputTokens: nil, outputTokens: 2))
+        #expect(try read("/v1/responses", #"{"usage":null,"usage":{"input_tokens":1}}"#) == nil)
+        // An invalid escape inside usage makes the body unreadable, as a full parse would.
+        #expect(try read("/v1/responses", #"{"usage":{"input_tokens":1,"note":"\x"}}"#) == nil)
+    }
+
+    // MARK: The walk this replaced (ExchangeInterpreter before AnswerReader), kept as the reference.
+
+    private static func oldAnswerMembers(_ body: [UInt8]) -> JSONValue? {
+        body.withUnsafeBufferPointer { buffer in
+            var cursor = JSONCursor(buffer)
+            var members: [JSONMember] = []
+            do {
+                if cursor.peek() == UInt8(ascii: "{") {
+                    try cursor.forEachMember { (c, key) throws(JSONParseError) in
+                        switch key {
+                        case "usage", "usageMetadata", "model", "modelVersion":
+                            members.append(JSONMember(key, try c.parseValue(depth: 1)))
+                        default:
+                            _ = try c.skipValue(depth: 1)
+                        }
+                    }
+                } else {
+                    _ = try cursor.skipValue()
+                }
+            } catch {
+                return nil
+            }
+            cursor.skipWhitespace()
+            return cursor.isAtEnd ? .object(members) : nil
+        }
+    }
+
+    private static func oldUsage(in assembled: JSONValue, api: LLMEndpoint.API) -> Exchange.Usage? {
+        switch api {
+        case .chatCompletions, .embeddings:
+            guard let usage = assembled["usage"], !usage.isNull else { return nil }
+            return Exchange.Usage(
+                inputTokens: usage["prompt_tokens"]?.intValue, outputTokens: usage["completion_tokens"]?.intValue)
+        case .responses:
+            guard let usage = assembled["usage"], !usage.isNull else { return nil }
+            return Exchange.Usage(
+                inputTokens: usage["input_tokens"]?.intValue, outputTokens: usage["output_tokens"]?.intValue)
+        case .messages:
+            guard let usage = assembled["usage"], !usage.isNull else { return nil }
+            let parts = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens"].compactMap {
+                usage[$0]?.intValue
+            }
+            return Exchange.Usage(
+                inputTokens: parts.isEmpty ? nil : parts.reduce(0, +), outputTokens: usage["output_tokens"]?.intValue)
+        case .generateContent:
+            guard let usage = assembled["usageMetadata"], !usage.isNull else { return nil }
+            let output = ["candidatesTokenCount", "thoughtsTokenCount"].compactMap { usage[$0]?.intValue }
+            return Exchange.Usage(
+                inputTokens: usage["promptTokenCount"]?.intValue,
+                outputTokens: output.isEmpty ? nil : output.reduce(0, +))
+        }
+    }
+
+    private static func oldModel(in assembled: JSONValue) -> String? {
+        assembled["model"]?.stringValue ?? assembled["modelVersion"]?.stringValue
+    }
+}
+
+/// Random answer bodies near the shapes that matter: names that usage and model come from
+/// (escaped, duplicated, near misses), counts of every API, and the faults a reader must refuse.
+private struct AnswerGenerator {
+    var random: SeededRandom
+
+    private static let topNames = [
+        "id", "object", "model", "modelVersion", "usage", "usageMetadata", "choices", "content", "us\\u0061ge",
+        "mod\\u0065l", "\\u0075sageMetadata", "Usage", "usage ", "m", "u", "mödel", "model\\u0000", "modelVersio",
+    ]
+    private static let wantedNames = ["usage", "usageMetadata", "model", "modelVersion"]
+    private static let usageNames = [
+        "prompt_tokens", "completion_tokens", "total_tokens", "input_tokens", "output_tokens",
+        "cache_creation_input_tokens", "cache_read_input_tokens", "promptTokenCount", "candidatesTokenCount",
+        "thoughtsTokenCount", "prompt_tokens_details", "input_t\\u006fkens", "prompt\\u005ftokens", "output_tokens ",
+    ]
+    private static let numbers = [
+        "12", "0", "-3", "1.0", "1e3", "12.5", "2E+2", "-0", "9223372036854775807", "9223372036854775808", "1e400",
+        "4.5e15", "00", "1.", "-", "+1", "0x10", "7",
+    ]
+    private static let strings = [
+        #""gpt-4o""#, #""""#, #""a\"b\\c\/d\n\u00e9\ud83d\ude00""#, #""\x""#, #""\u12G4""#, #""\ud800\u0041""#,
+        "\"tab\there\"", #""é🙂""#, #""unterminated"#, #""gemini-2.0""#,
+    ]
+
+    init(random: SeededRandom) { self.random = random }
+
+    mutating func answer() -> String {
+        var text: String
+        switch random.int(20) {
+        case 0: text = value(depth: 2)
+        case 1: text = "[" + member(Self.topNames) + "]"
+        default:
+            let count = random.int(7)
+            text = "{" + (0..<count).map { _ in member(random.chance(40) ? Self.wantedNames : Self.topNames) }.joined(separator: ",") + "}"
+        }
+        if random.chance(8) { text = String(text.prefix(random.int(text.count + 1))) }
+        if random.chance(8) { text = random.pick([" ", "\n", "\t"]) + text + random.pick(["", " ", "\r\n", "x"]) }
+        return text
+    }
+
+    private mutating func member(_ names: [String]) -> String {
+        let name = random.pick(names)
+        let value: String
+        switch name {
+        case "usage", "usageMetadata", "us\\u0061ge", "\\u0075sageMetadata":
+            value = random.chance(80) ? usage() : self.value(depth: 1)
+        case "model", "modelVersion", "mod\\u0065l":
+            value = random.chance(80) ? random.pick(Self.strings) : self.value(depth: 1)
+        default:
+            value = self.value(depth: 2)
+        }
+        return "\"" + name + "\"" + space() + ":" + space() + value
+    }
+
+    private mutating func usage() -> String {
+        let count = random.int(6)
+        return "{" + (0..<count).map { _ in
+            let name = random.pick(Self.usageNames)
+            let value = random.chance(75) ? random.pick(Self.numbers) : self.value(depth: 1)
+            return "\"" + name + "\":" + space() + value
+        }.joined(separator: ",") + "}"
+    }
+
+    private mutating func value(depth: Int) -> String {
+        switch random.int(depth > 0 ? 8 : 5) {
+        case 0: return random.pick(Self.numbers)
+        case 1, 2: return random.pick(Self.strings)
+        case 3: return random.pick(["true", "false", "null", "nul", "tru"])
+        case 4: return "null"
+        case 5:
+            return "[" + (0..<random.int(3)).map { _ in value(depth: depth - 1) }.joined(separator: ",") + "]"
+        default:
+            let count = random.int(3)
+            return "{" + (0..<count).map { _ in
+                "\"" + random.pick(["k", "model", "usage", "a\\tb", "\\q"]) + "\":" + value(depth: depth - 1)
+            }.joined(separator: ",") + "}"
+        }
+    }
+
+    private mutating func space() -> String { random.chance(10) ? random.pick([" ", "\n", " \t"]) : "" }
+}
