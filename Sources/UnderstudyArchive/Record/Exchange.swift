@@ -220,17 +220,23 @@ public struct HTTPHeaderField: Sendable, Equatable {
 extension [HTTPHeaderField] {
     /// The first value of a header, matched case-insensitively.
     public func first(named name: String) -> String? {
-        // ASCII case folding byte by byte (field names are tokens): no String per comparison,
-        // this runs for every request on the proxy's hot path.
-        let wanted = [UInt8](name.utf8)
-        return first(where: { field in
-            var index = 0
-            for byte in field.name.utf8 {
-                guard index < wanted.count, Self.folded(byte) == Self.folded(wanted[index]) else { return false }
-                index += 1
+        // ASCII case folding byte by byte (field names are tokens), lengths first: no String or
+        // array per comparison, this runs for every request on the proxy's hot path and several
+        // times per record.
+        let count = name.utf8.count
+        return first(where: { field in field.name.utf8.count == count && Self.equalFolded(field.name, name) })?.value
+    }
+
+    /// Whether `a` and `b` (of equal UTF-8 length) are equal with ASCII letters folded.
+    private static func equalFolded(_ a: String, _ b: String) -> Bool {
+        let inPlace = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in
+                for i in 0..<x.count where folded(x[i]) != folded(y[i]) { return false }
+                return true
             }
-            return index == wanted.count
-        })?.value
+        }
+        if let known = inPlace ?? nil { return known }
+        return zip(a.utf8, b.utf8).allSatisfy { folded($0) == folded($1) }
     }
 
     private static func folded(_ byte: UInt8) -> UInt8 {

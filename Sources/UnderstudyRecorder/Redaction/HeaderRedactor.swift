@@ -27,6 +27,7 @@ public struct HeaderRedactor: Sendable {
     /// Lowercased names of every header this redactor replaces.
     public let headers: Set<String>
     public let queryParameters: Set<String>
+    private let secretNames: SecretHeaderNames
     /// Fingerprints of recently seen secrets: an agent sends the same key with every request, and
     /// the HMAC (key schedule included) was ~3% of the proxy's CPU under load. Bounded.
     private let recent = NIOLockedValueBox<[String: String]>([:])
@@ -38,15 +39,13 @@ public struct HeaderRedactor: Sendable {
         self.key = key
         self.headers = Self.defaultHeaders.union(additionalHeaders.map { $0.lowercased() })
         self.queryParameters = Self.defaultQueryParameters
+        self.secretNames = SecretHeaderNames(headers)
     }
 
     /// Whether a header of this name is a credential.
     public func isSecret(headerNamed name: String) -> Bool {
-        // Every field of every record asks: compared by length, then ASCII letters without case
-        // (`HeaderName`), instead of a lowercase copy and a hashed lookup per field. A name with
-        // other than ASCII bytes takes the lowercase route (Unicode case mapping: `K` (Kelvin) is `k`).
-        guard name.utf8.allSatisfy({ $0 < 0x80 }) else { return headers.contains(name.lowercased()) }
-        return headers.contains { HeaderName.equals(name, lowercase: $0) }
+        // Every field of every record asks: by length, then as bytes (`SecretHeaderNames`).
+        secretNames.contains(name)
     }
 
     /// `redacted:` and the keyed fingerprint of `secret`.
