@@ -26,26 +26,28 @@ final class ZstdCompressor {
         }
     }
 
-    /// Compresses `input` into one frame appended to `output`. `flushPoints` are ascending
-    /// offsets into `input` at which a block must end. `level`: this frame's level (nil: as before).
+    /// Compresses `input` into one frame at the start of `scratch`; returns the frame's length
+    /// (the bytes after it are left over). `scratch` is grown to zstd's bound when it is smaller
+    /// and otherwise reused as it is: keep it between frames, so its bytes are not zeroed again
+    /// for every frame (that was ~7% of the archive thread). `flushPoints` are ascending offsets
+    /// into `input` at which a block must end. `level`: this frame's level (nil: as before).
     func compressFrame(
-        _ input: [UInt8], flushPoints: [Int], level: Int32? = nil, into output: inout [UInt8]
-    ) throws(ArchiveError) {
+        _ input: [UInt8], flushPoints: [Int], level: Int32? = nil, into scratch: inout [UInt8]
+    ) throws(ArchiveError) -> Int {
         ZSTD_CCtx_reset(context, ZSTD_reset_session_only)
         if let level, level != self.level {
             try check(ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level), "set level")
             self.level = level
         }
         try check(ZSTD_CCtx_setPledgedSrcSize(context, UInt64(input.count)), "set frame size")
-        let start = output.count
         let bound = ZSTD_compressBound(input.count) + 64 + flushPoints.count * 8
-        output.reserveCapacity(start + bound)
-        output.append(contentsOf: repeatElement(0, count: bound))
+        if scratch.count < bound { scratch.append(contentsOf: repeatElement(0, count: bound - scratch.count)) }
+        let room = scratch.count
         var written = 0
         var failure: ArchiveError?
         input.withUnsafeBytes { src in
-            output.withUnsafeMutableBytes { dst in
-                var out = ZSTD_outBuffer(dst: dst.baseAddress! + start, size: bound, pos: 0)
+            scratch.withUnsafeMutableBytes { dst in
+                var out = ZSTD_outBuffer(dst: dst.baseAddress!, size: room, pos: 0)
                 var consumed = 0
                 var points = flushPoints
                 if points.last != input.count { points.append(input.count) }
@@ -67,10 +69,7 @@ final class ZstdCompressor {
                 written = out.pos
             }
         }
-        if let failure {
-            output.removeLast(bound)
-            throw failure
-        }
-        output.removeLast(bound - written)
+        if let failure { throw failure }
+        return written
     }
 }

@@ -22,6 +22,7 @@ final class SegmentWriter {
     private var entry = SeekTable.Entry(
         offset: 0, storedSize: 0, decodedSize: 0, rawSize: 0, records: 0, minID: "", maxID: "",
         minStartMicros: .max, maxStartMicros: .min)
+    /// Where frames are compressed, kept between them (`ZstdCompressor.compressFrame`).
     private var output: [UInt8] = []
 
     var bufferedBytes: Int { frame.count }
@@ -37,7 +38,7 @@ final class SegmentWriter {
         if fd < 0 { throw .io(path: url.path, operation: "create", errno: errno) }
         let header = SegmentHeader(writer: writer, createdMicros: Exchange.Timing.nowMicros(), scheme: scheme.rawValue)
         do {
-            try writeAll(header.frame())
+            try writeAll(header.frame()[...])
         } catch {
             // deinit still runs for a class whose init throws after every property is set: without
             // fd = -1 it closed the number again, by then often reused by another socket (seen as
@@ -77,14 +78,13 @@ final class SegmentWriter {
     func flushFrame(level: Int32? = nil) throws(ArchiveError) -> (records: Int, raw: Int, stored: Int) {
         guard entry.records > 0 else { return (0, 0, 0) }
         defer { resetFrame() }
-        output.removeAll(keepingCapacity: true)
-        try compressor.compressFrame(frame, flushPoints: flushPoints, level: level, into: &output)
+        let stored = try compressor.compressFrame(frame, flushPoints: flushPoints, level: level, into: &output)
         entry.offset = fileSize
-        entry.storedSize = output.count
+        entry.storedSize = stored
         entry.decodedSize = frame.count
-        try writeAll(output)
+        try writeAll(output[..<stored])
         seekTable.entries.append(entry)
-        return (entry.records, entry.rawSize, output.count)
+        return (entry.records, entry.rawSize, stored)
     }
 
     private func resetFrame() {
@@ -105,7 +105,7 @@ final class SegmentWriter {
         }
         let before = fileSize
         try flushFrame()
-        try writeAll(seekTable.frame())
+        try writeAll(seekTable.frame()[...])
         if fsync(fd) != 0 { throw .io(path: url.path, operation: "fsync", errno: errno) }
         return fileSize - before
     }
@@ -118,7 +118,7 @@ final class SegmentWriter {
         fd = -1
     }
 
-    private func writeAll(_ bytes: [UInt8]) throws(ArchiveError) {
+    private func writeAll(_ bytes: ArraySlice<UInt8>) throws(ArchiveError) {
         var written = 0
         var failure: Int32 = 0
         bytes.withUnsafeBytes { buffer in
