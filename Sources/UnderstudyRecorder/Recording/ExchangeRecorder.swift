@@ -149,8 +149,9 @@ public final class ExchangeRecorder: Sendable {
             var written = 0
             var slice: [Exchange] = []
             slice.reserveCapacity(Self.handOffSlice)
-            for (i, captured) in batch.enumerated() {
-                slice.append(ExchangeRecorder.makeExchange(from: captured, redactor: redactor))
+            for i in batch.indices {
+                // Borrowed in place: a copy per exchange retained and released every field of it.
+                slice.append(ExchangeRecorder.makeExchange(from: batch[i], redactor: redactor))
                 guard slice.count == Self.handOffSlice || i == batch.count - 1 else { continue }
                 let accepted = sink.append(contentsOf: slice)
                 written += accepted
