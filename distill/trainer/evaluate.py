@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 
 from . import pointer
+from .distinct_calls import cut_repeats
 from .features import Feature
 from .optional import omit_optional
 from .population import answer_leaves, built_from_request
@@ -94,15 +95,18 @@ class Prediction:
 
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
             max_new_tokens: int, omit: bool = False, also_banned: list[int] = (),
-            remembered: list[str] = ()) -> Prediction:
+            remembered: list[str] = (), distinct: bool = False) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
-    filled from the conversation's memory (remembered_keys.py)."""
+    filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
+    its first repeated call (distinct_calls.py)."""
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
     decode = pointer.greedy if pointer.head_of(model) is not None else greedy
     ids = decode(model, feature.prompt_ids, end_id,
                  banned_ids(tokenizer, len(feature.slots.slots), max_slots, units) + list(also_banned), max_new_tokens)
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
+    if distinct:
+        text = cut_repeats(text)
     try:
         response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
         if omit:
@@ -132,12 +136,14 @@ def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -
 
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
              max_new_tokens: int, train_targets: list[dict] | None = None,
-             omit: bool = False, banned_for=None, remembered: list[str] = ()) -> tuple[dict, list[Prediction]]:
+             omit: bool = False, banned_for=None, remembered: list[str] = (),
+             distinct: bool = False) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
-    `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys."""
+    `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
+    `distinct`: prompt feature `distinct_calls`."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
-                           banned_for(f) if banned_for else (), remembered) for f in features]
+                           banned_for(f) if banned_for else (), remembered, distinct) for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]
     weighted = sum(w for w, p in zip(weights, predictions) if p.correct)

@@ -35,17 +35,18 @@ def truncate_prompt(ids: list[int], max_prompt_tokens: int, head: int = 1) -> li
 
 def build_features(examples: list[Example], tokenizer, max_prompt_tokens: int, max_target_tokens: int,
                    max_slots: int, tools_of=lambda example: None, hint_of=None,
-                   recent_slots: bool = False, question_spans: bool = False) -> list[Feature]:
+                   recent_slots: bool = False, question_spans: bool = False, tag_slots: bool = False) -> list[Feature]:
     """`tools_of(example)`: the tools its prompt lists (Cluster.tools_of), None for none;
     `hint_of(example)`: its retrieval hint (prompt feature `retrieval_hint`), None for no feature;
     `recent_slots`: prompt feature `recent_slots` (slots numbered by recency); `question_spans`:
-    prompt feature `question_spans` (pointers to the user text's units, spans.py)."""
+    prompt feature `question_spans` (pointers to the user text's units, spans.py); `tag_slots`:
+    prompt feature `tag_slots` (`#word`, `@word` as slots, tag_slots.py)."""
     end_id = tokenizer.convert_tokens_to_ids(END)
     features = []
     for example in examples:
         tools = tools_of(example)
-        prompt = featured(render_prompt(example.messages, max_slots, tools, question_spans), example, hint_of,
-                          recent_slots)
+        prompt = featured(render_prompt(example.messages, max_slots, tools, question_spans, tag_slots), example,
+                          hint_of, recent_slots)
         target_text = render_target(example.target, prompt)
         head = len(encode(tokenizer, prompt.head)) if tools else 1
         prompt_ids = truncate_prompt(encode(tokenizer, prompt.text), max_prompt_tokens, head)
@@ -68,11 +69,12 @@ def featured(prompt, example: Example, hint_of=None, recent_slots: bool = False)
 
 
 def rendered_texts(examples: list[Example], max_slots: int, tools_of=lambda example: None,
-                   hint_of=None, recent_slots: bool = False, question_spans: bool = False) -> list[str]:
+                   hint_of=None, recent_slots: bool = False, question_spans: bool = False,
+                   tag_slots: bool = False) -> list[str]:
     """Prompt + target text of each example, what a scratch tokenizer is trained on."""
     texts = []
     for example in examples:
-        prompt = featured(render_prompt(example.messages, max_slots, tools_of(example), question_spans), example,
-                          hint_of, recent_slots)
+        prompt = featured(render_prompt(example.messages, max_slots, tools_of(example), question_spans, tag_slots),
+                          example, hint_of, recent_slots)
         texts.append(prompt.text + render_target(example.target, prompt) + END)
     return texts

@@ -10,7 +10,10 @@
 - `remembered_keys` (remembered_keys.py): conversations, listed keys, the memory and an answer
   before and after the fill;
 - `clause_tools` (clause_tools.py): questions with the request's tools, their clauses, the tool
-  texts and the tools the clauses pick (Swift: MiniLMEmbedder + ClauseTools).
+  texts and the tools the clauses pick (Swift: MiniLMEmbedder + ClauseTools);
+- `distinct_calls` (distinct_calls.py): generated answer texts and the texts the rule cuts them to;
+- `tag_slots` (tag_slots.py): conversations rendered with and without the feature, slot texts,
+  an answer's target text.
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -24,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import Example
+from .distinct_calls import cut_repeats
 from .golden import CASE_TOOLS, golden_cases
 from .prompt import parse_response, render_prompt, render_target
 from .clause_tools import clauses, picked_tools, tool_text
@@ -257,6 +261,69 @@ def write_clause_tools_goldens(out: Path) -> Path:
     return write_jsonl(out / "clause_tools.jsonl", clause_tools_cases())
 
 
+def distinct_calls_cases() -> list[dict]:
+    """Answer texts as a specialist generates them (slot tokens, cut at max_new_tokens) and what
+    the rule leaves: a repeat ends the answer; braces, brackets and escaped quotes inside strings
+    do not end a call; different slots are different values; text answers stay."""
+    head = '{"content":null,"tool_calls":['
+    ls = '{"name":"ls","arguments":{"a":true}}'
+    texts = {
+        "repeat_after_one_call": head + ",".join([ls] * 4) + "]}",
+        "cut_at_max_tokens_after_repeats": head + ",".join([ls] * 3) + ',{"name":"ls","argu',
+        "different_slots_differ_then_repeat": head + ",".join(
+            '{"name":"cat","arguments":{"file_name":<S%d>}}' % k for k in (2, 0, 2, 0)) + "]}",
+        "strings_with_braces_and_escaped_quotes": head + ",".join([
+            '{"name":"echo","arguments":{"content":"a } ] \\\" {[","file_name":<S1>}}',
+            '{"name":"echo","arguments":{"content":"a } ] \\\" {[","file_name":<S0>}}',
+            '{"name":"echo","arguments":{"content":"a } ] \\\" {[","file_name":<S1>}}']) + "]}",
+        "nested_arguments_and_non_ascii": head + ",".join([
+            '{"name":"lockDoors","arguments":{"door":["driver","passenger"],"unlock":false}}',
+            '{"name":"post","arguments":{"content":"Grüße 🚗","tags":[{"t":"#a"}]}}',
+            '{"name":"post","arguments":{"content":"Grüße 🚗","tags":[{"t":"#a"}]}}']) + "]}",
+        "no_repeat_stays": head + ls + ',{"name":"cd","arguments":{"folder":".."}}]}',
+        "cut_without_repeat_stays": head + ls + ',{"name":"cd","arguments":{"folder":"..',
+        "text_answer_stays": '{"content":"Done.","tool_calls":[]}',
+        "content_before_calls_stays": '{"content":"ok","tool_calls":[' + ls + "," + ls + "]}",
+    }
+    return [{"name": name, "text": text, "cut": cut_repeats(text)} for name, text in texts.items()]
+
+
+def tag_slots_cases() -> list[dict]:
+    """`#word` / `@word` next to what must stay as it was: e-mail addresses, quoted handles,
+    `C#`, a lone or doubled sign, words with digits, tool results and earlier calls. Targets keep
+    their arguments' keys sorted, as restored answers have them."""
+    user = ("Post 'Road trip!' with hashtags #RoadTrip #Adventure, #2024Goals and mention @TravelBuddy; "
+            "mail john@x.com, not C# or ## or #, and not Trip##x. Then tag@home, '@Quoted' and \"#Dq\".")
+    cases = [
+        ("hashtags_mentions_and_neighbours", [{"role": "user", "content": user}],
+         _answer(_call("post_tweet", content="Road trip!", mentions=["@TravelBuddy"],
+                       tags=["#RoadTrip", "#Adventure", "#2024Goals"]))),
+        ("tool_results_and_history", [
+            {"role": "user", "content": "Tweet #Hello to @amy."},
+            {"role": "assistant", "content": None, "tool_calls": [_call("post_tweet", content="#Hello",
+                                                                        mentions=["@amy"])]},
+            {"role": "tool", "content": '{"id": 10, "tags": ["#Hello"], "mentions": ["@amy"]}'},
+            {"role": "user", "content": "Now mention @bob_2 on tweet 10 with #Hello again (non-ASCII: #Grüße)."}],
+         _answer(_call("mention", mentioned_usernames=["@bob_2"], tweet_id=10))),
+    ]
+    out = []
+    for name, messages, target in cases:
+        prompt = render_prompt(messages, 64, None, tag_slots=True)
+        out.append({"name": name, "messages": messages, "prompt_text": prompt.text,
+                    "slots": [slot.text for slot in prompt.slots.slots],
+                    "prompt_text_without": render_prompt(messages).text, "target": target,
+                    "target_text": render_target(target, prompt)})
+    return out
+
+
+def write_tag_slots_goldens(out: Path) -> Path:
+    return write_jsonl(out / "tag_slots.jsonl", tag_slots_cases())
+
+
+def write_distinct_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "distinct_calls.jsonl", distinct_calls_cases())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "tests" / "golden")
@@ -266,6 +333,8 @@ def main() -> None:
     print(write_question_spans_goldens(out))
     print(write_remembered_keys_goldens(out))
     print(write_clause_tools_goldens(out))
+    print(write_distinct_calls_goldens(out))
+    print(write_tag_slots_goldens(out))
 
 
 if __name__ == "__main__":

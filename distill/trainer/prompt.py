@@ -193,15 +193,16 @@ class RenderedPrompt:
 
 
 def render_prompt(messages: list[dict], max_slots: int = MAX_SLOTS, tools: list[dict] | None = None,
-                  question_spans: bool = False) -> RenderedPrompt:
+                  question_spans: bool = False, tag_slots: bool = False) -> RenderedPrompt:
     """Renders the varying part of a conversation; slots are numbered in order of appearance.
 
     `tools`: the request's own tools when they differ from the cluster's constant ones (v2). v3:
     the messages' values are numbered first (from <S0>), then the listed tools' names, parameter
     names and enum values, although the list is written before the messages: so "the first value
     of the question" is <S0> whatever the tools, and a tiny model need not count the list's slots.
-    `question_spans` (v4 prompt feature, spans.py): user text gets pointers instead of slots."""
-    table = SlotTable(limit=max_slots)
+    `question_spans` (v4 prompt feature, spans.py): user text gets pointers instead of slots.
+    `tag_slots` (prompt feature, tag_slots.py): `#word` and `@word` of free text are slots too."""
+    table = SlotTable(limit=max_slots, tags=tag_slots)
     name_slots = bool(tools)
     if name_slots:
         table.units = Units() if question_spans else None

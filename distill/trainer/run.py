@@ -19,7 +19,9 @@ from .clause_tools import FEATURE as CLAUSE_TOOLS, banned_name_slots, picked_too
 from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
+from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .hint_tools import FEATURE as HINT_TOOLS, banned_heads
+from . import tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -123,6 +125,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         hints.update(retrieval.hints_for(cluster.splits["val"] + cluster.splits["test"], embedder))
         prompt_features, feature_tokens = [RETRIEVAL_HINT], [HINT]
         hint_of = lambda example: hints.get(id(example), "")  # noqa: E731
+    # Prompt feature tag_slots (tag_slots.py): where training answers write #hashtags / @mentions.
+    tags = bool(recipe.get(tag_slots.FEATURE)) and multi_turn and tag_slots.choose([e.target for e in train_examples])
+    if tags:
+        prompt_features.append(tag_slots.FEATURE)
     recent_slots = bool(recipe.get("recent_slots")) and multi_turn
     if recent_slots:
         prompt_features.append(RECENT_SLOTS)
@@ -158,10 +164,15 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
     if remembered is not None and remembered["keys"]:
         prompt_features.append(REMEMBERED_KEYS)
+    # Prompt feature distinct_calls (distinct_calls.py): only where no training answer repeats a call.
+    distinct = bool(recipe.get("distinct_calls")) and multi_turn and not repeating_answers(
+        [e.target for e in train_examples])
+    if distinct:
+        prompt_features.append(DISTINCT_CALLS)
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
         tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of, recent_slots,
-                                                   question_spans),
+                                                   question_spans, tags),
                                     settings["vocab_size"], settings["min_frequency"], max_slots, tool_names(cluster),
                                     feature_tokens)
         model = scratch_model(recipe["model"], tokenizer)
@@ -177,7 +188,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         model = base_model(options.base, tokenizer, recipe)
     build = lambda examples: build_features(examples, tokenizer, recipe["max_prompt_tokens"],  # noqa: E731
                                             recipe["max_target_tokens"], max_slots, cluster.tools_of, hint_of,
-                                            recent_slots, question_spans)
+                                            recent_slots, question_spans, tags)
     suffixes = [s for e in train_examples
                 for s in history_suffixes(e, cluster.tools_of(e), max_slots, recipe.get("history_suffixes", 0))]
     if cluster.request_tools:
@@ -243,7 +254,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
                                           max_new_tokens, [e.target for e in train_examples],
                                           omit=optional_policy == "omit", banned_for=banned_for,
-                                          remembered=remembered["keys"] if remembered else ())
+                                          remembered=remembered["keys"] if remembered else (), distinct=distinct)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,

@@ -27,6 +27,8 @@ _TEXT_SPAN = re.compile(
     r"|(?<![\w.@/:+\-])(-?[A-Za-z0-9_](?:[\w.@/:+\-]*\w)?)",
     re.ASCII,  # \w is [A-Za-z0-9_]: simple to re-implement exactly
 )
+# Prompt feature tag_slots (tag_slots.py): group 5, a `#hashtag` or `@mention` with its sign.
+_TEXT_SPAN_TAGS = re.compile(_TEXT_SPAN.pattern + r"|(?<![\w#@])([#@][A-Za-z0-9_]+)", re.ASCII)
 
 
 def is_value_token(token: str) -> bool:
@@ -67,6 +69,8 @@ class SlotTable:
     tool_keys: dict[str, list[str]] = field(default_factory=dict)
     # v4 prompt feature question_spans: the user text's pointed-at units (spans.Units), or None
     units: Any = None
+    # prompt feature tag_slots: `#hashtag` and `@mention` words of free text are value slots too
+    tags: bool = False
 
     def add(self, text: str, kind: str, tool_name: bool = False, key: bool = False) -> int | None:
         for index, slot in enumerate(self.slots):
@@ -133,16 +137,19 @@ def slot_text(text: str, table: SlotTable) -> str:
 
     Spans: quoted text ('…', "…", `…`); bare tokens holding a digit or one of `_ @ . /`;
     all-capital words of 2+ letters; runs of capitalised words (`San Francisco`) that do not
-    start a sentence."""
+    start a sentence; with `table.tags` (prompt feature tag_slots) `#word` and `@word`."""
     out: list[str] = []
     last = 0
     position = 0
-    while (match := _TEXT_SPAN.search(text, position)) is not None:
+    pattern = _TEXT_SPAN_TAGS if table.tags else _TEXT_SPAN
+    while (match := pattern.search(text, position)) is not None:
         position = match.end()
         end = match.end()
         quoted = match.group(1) or match.group(2) or match.group(3)
         if quoted is not None:
             value = quoted
+        elif table.tags and match.group(5) is not None:
+            value = match.group(5)
         else:
             value = match.group(4)
             if _TITLE_WORD.fullmatch(value) and not _is_sentence_start(text, match.start()):

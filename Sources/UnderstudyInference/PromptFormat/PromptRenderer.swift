@@ -51,10 +51,13 @@ public enum PromptRenderer {
     ///   parameter names and enum values, although the list is written before the messages.
     /// - Parameter questionSpans: prompt feature `question_spans` (v4): the user text gets
     ///   pointers (`QuestionSpans`) instead of value slots.
+    /// - Parameter tagSlots: prompt feature `tag_slots`: `#word` and `@word` of free text are slots.
     public static func renderPrompt(
-        _ messages: [Message], maxSlots: Int = 64, tools: [Tool]? = nil, questionSpans: Bool = false
+        _ messages: [Message], maxSlots: Int = 64, tools: [Tool]? = nil, questionSpans: Bool = false,
+        tagSlots: Bool = false
     ) throws -> Prompt {
         var table = PromptSlotTable(limit: maxSlots)
+        table.tags = tagSlots
         let nameSlots = !(tools ?? []).isEmpty
         if nameSlots {
             table.units = questionSpans ? QuestionSpans() : nil

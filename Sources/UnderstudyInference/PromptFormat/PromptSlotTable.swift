@@ -24,6 +24,8 @@ public struct PromptSlotTable: Sendable, Equatable {
     public var toolKeys: [String: [String]] = [:]
     /// Prompt feature `question_spans`: the user text's pointed-at units; nil without the feature.
     public var units: QuestionSpans?
+    /// Prompt feature `tag_slots`: `#word` and `@word` of free text are slots too.
+    public var tags = false
     public let limit: Int
     static let maxCharacters = 100
 

@@ -2,7 +2,8 @@ import Foundation
 
 /// Value spans of free text (prompt format v1, "Value slots"): quoted text, bare tokens with a
 /// digit or `_ @ . /`, all-capital words, and runs of capitalised words that do not start a
-/// sentence are replaced by slot tokens. The regexes are the trainer's, in ASCII mode.
+/// sentence are replaced by slot tokens; with prompt feature `tag_slots`, `#word` and `@word` too.
+/// The regexes are the trainer's, in ASCII mode.
 enum SlotScanner {
     static let word = "[A-Za-z0-9_]"
     nonisolated(unsafe) static let span = try! NSRegularExpression(
@@ -10,6 +11,9 @@ enum SlotScanner {
             + "|\"([^\"\\n]{1,100})\""
             + "|`([^`\\n]{1,100})`"
             + "|(?<![A-Za-z0-9_.@/:+\\-])(-?[A-Za-z0-9_](?:[A-Za-z0-9_.@/:+\\-]*\(word))?)")
+    /// Prompt feature `tag_slots`: the same alternatives and a fifth, `#word` / `@word` with its sign.
+    nonisolated(unsafe) static let spanWithTags = try! NSRegularExpression(
+        pattern: span.pattern + "|(?<![A-Za-z0-9_#@])([#@][A-Za-z0-9_]+)")
     nonisolated(unsafe) static let titleRun = try! NSRegularExpression(pattern: "(?: [A-Z][a-z]+)+(?!\(word))")
     nonisolated(unsafe) static let titleWord = try! NSRegularExpression(pattern: "^[A-Z][a-z]+$")
     nonisolated(unsafe) static let allCaps = try! NSRegularExpression(pattern: "^[A-Z]{2,}$")
@@ -32,7 +36,7 @@ enum SlotScanner {
         var last = 0
         var position = 0
         while position <= ns.length,
-            let match = span.firstMatch(
+            let match = (table.tags ? spanWithTags : span).firstMatch(
                 in: text, options: [.withTransparentBounds, .withoutAnchoringBounds],
                 range: NSRange(location: position, length: ns.length - position))
         {
@@ -41,6 +45,8 @@ enum SlotScanner {
             let value: String
             if let group = (1...3).first(where: { match.range(at: $0).location != NSNotFound }) {
                 value = ns.substring(with: match.range(at: group))
+            } else if table.tags, match.range(at: 5).location != NSNotFound {
+                value = ns.substring(with: match.range(at: 5))
             } else {
                 var token = ns.substring(with: match.range(at: 4))
                 if fullMatch(titleWord, token) && !isSentenceStart(ns, match.range.location) {

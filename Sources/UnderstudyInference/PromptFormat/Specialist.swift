@@ -47,7 +47,8 @@ public final class Specialist: @unchecked Sendable {
     /// arguments (`model`, the default) or only the required ones (`omit`).
     public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
-    /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys` and `clause_tools`.
+    /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
+    /// `distinct_calls` and `tag_slots`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -132,8 +133,12 @@ public final class Specialist: @unchecked Sendable {
     /// The prompt features this build renders (distill/trainer/PROMPT_FORMAT.md, "Prompt features").
     public static let knownPromptFeatures = [
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
-        RememberedKeys.feature, ClauseTools.feature,
+        RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
     ]
+
+    /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
+    /// are value slots (`SlotScanner`).
+    public static let tagSlotsFeature = "tag_slots"
 
     static func promptFeatures(_ spec: OrderedJSON, path: String) throws -> [String] {
         guard let value = spec["prompt_features"], value != .null else { return [] }
@@ -190,7 +195,8 @@ public final class Specialist: @unchecked Sendable {
     ) throws -> Answer {
         let listed = self.requestTools ? (requestTools ?? toolList) : nil
         var prompt = try PromptRenderer.renderPrompt(
-            messages, tools: listed, questionSpans: promptFeatures.contains(QuestionSpans.feature))
+            messages, tools: listed, questionSpans: promptFeatures.contains(QuestionSpans.feature),
+            tagSlots: promptFeatures.contains(Self.tagSlotsFeature))
         if promptFeatures.contains(SlotRecency.feature) { prompt = SlotRecency.renumbered(prompt) }
         var nearestHint: String?
         if let retrieval {
@@ -236,17 +242,20 @@ public final class Specialist: @unchecked Sendable {
                 start = schemaGraph.canonicalResponse(tools: Self.foundationTools(nearest.map(optionalArguments.apply)))
             }
         }
-        let constraint = JSONConstraint(
+        var constraint: any TokenConstraint = JSONConstraint(
             index: index,
             automaton: JSONAutomaton(
                 graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: listed == nil,
                 slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts),
             endTokens: [end])
+        let distinct = promptFeatures.contains(DistinctCalls.feature)
+        if distinct { constraint = DistinctCalls.Stop(constraint, index: index) }
         let result = try model.generate(
             prompt: ids,
             configuration: .init(maxNewTokens: maxNewTokens, temperature: temperature, seed: seed, stopTokens: [end]),
             constraint: constraint)
-        let text = tokenizer.decode(result.tokens)
+        var text = tokenizer.decode(result.tokens)
+        if distinct { text = DistinctCalls.cutRepeats(text) }
         var answer = Answer(
             response: nil, failure: nil, text: text, minLogProbability: result.minLogProbability,
             meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,

@@ -43,7 +43,7 @@ def test_a_specialist_with_the_feature_calls_only_its_nearest_hints_tools(tmp_pa
     options = Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
     out = Path(train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
     info = json.loads((out / "specialist.json").read_text())
-    assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools"]
+    assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools", "distinct_calls"]
     index, embedder = RetrievalIndex.load(out), Embedder()
     tests = load_cluster(tmp_path, "c001").splits["test"][:8]
     hints = {e.id: index.hint(embedder.embed([query_text(e.messages)])[0]) for e in tests}
