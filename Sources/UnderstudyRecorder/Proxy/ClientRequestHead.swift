@@ -16,17 +16,17 @@ public struct ClientRequestHead: Sendable, Equatable {
     /// `Content-Length`, when present and valid.
     public var contentLength: Int?
     /// `Transfer-Encoding` is present (chunked last, or the head is refused by the framer).
-    public var hasTransferEncoding = false
+    public var hasTransferEncoding: Bool
     /// `Transfer-Encoding`'s last coding is `chunked`.
-    public var chunked = false
+    public var chunked: Bool
     /// The `Expect` field's value.
     public var expect: String?
     /// The `Connection` field's tokens, lowercased (empty when there is none).
-    public var connectionTokens: [String] = []
+    public var connectionTokens: [String]
     /// The first `Host` field's value (nil: none).
     public var host: String?
     /// An `api-key` field is present (Azure's credential header; `LLMEndpoint.classify` asks).
-    public var hasAPIKey = false
+    public var hasAPIKey: Bool
     /// Why this head cannot be framed (nil: it can): conflicting or invalid lengths, a
     /// transfer coding that does not end in chunked (RFC 9112 §6.3: 400, then close).
     public var framingError: String?
@@ -34,36 +34,45 @@ public struct ClientRequestHead: Sendable, Equatable {
     public var isHEAD: Bool { method == "HEAD" }
 
     public init(method: String, target: String, version: HTTPVersion, fields: [HTTPHeaderField]) {
-        self.method = method
-        self.target = target
-        self.version = version
-        self.fields = fields
+        // The facts are gathered in locals and handed to the memberwise initializer at the end:
+        // setting them on `self` made the compiler build the head twice and copy it (a retain and
+        // release per string in it, per request).
         var close = false
         var keepAliveToken = false
-        for field in fields {
-            switch field.name.utf8.count {
-            case 4 where host == nil && HeaderName.equals(field.name, "host"):
-                host = field.value
-            case 7 where HeaderName.equals(field.name, "api-key"):
+        var host: String?
+        var hasAPIKey = false
+        var expect: String?
+        var connectionTokens: [String] = []
+        var contentLength: Int?
+        var hasTransferEncoding = false
+        var chunked = false
+        var framingError: String?
+        for index in fields.indices {
+            let name = fields[index].name
+            switch name.utf8.count {
+            case 4 where host == nil && HeaderName.equals(name, "host"):
+                host = fields[index].value
+            case 7 where HeaderName.equals(name, "api-key"):
                 hasAPIKey = true
-            case 6 where HeaderName.equals(field.name, "expect"):
-                expect = field.value
-            case 10 where HeaderName.equals(field.name, "connection"):
-                for token in UpstreamResponseFramer.Framing.tokens(field.value) {
+            case 6 where HeaderName.equals(name, "expect"):
+                expect = fields[index].value
+            case 10 where HeaderName.equals(name, "connection"):
+                for token in UpstreamResponseFramer.Framing.tokens(fields[index].value) {
                     if token == "close" { close = true } else if token == "keep-alive" { keepAliveToken = true }
                     connectionTokens.append(token)
                 }
-            case 14 where HeaderName.equals(field.name, "content-length"):
-                guard let length = UpstreamResponseFramer.Framing.contentLength(field.value),
+            case 14 where HeaderName.equals(name, "content-length"):
+                let value = fields[index].value
+                guard let length = UpstreamResponseFramer.Framing.contentLength(value),
                       contentLength == nil || contentLength == length
                 else {
-                    framingError = "invalid or conflicting Content-Length \"\(field.value.prefix(40))\""
+                    framingError = "invalid or conflicting Content-Length \"\(value.prefix(40))\""
                     continue
                 }
                 contentLength = length
-            case 17 where HeaderName.equals(field.name, "transfer-encoding"):
+            case 17 where HeaderName.equals(name, "transfer-encoding"):
                 hasTransferEncoding = true
-                chunked = UpstreamResponseFramer.Framing.tokens(field.value).last == "chunked"
+                chunked = UpstreamResponseFramer.Framing.tokens(fields[index].value).last == "chunked"
             default:
                 break
             }
@@ -73,7 +82,31 @@ public struct ClientRequestHead: Sendable, Equatable {
             if contentLength != nil { framingError = "both Transfer-Encoding and Content-Length" }
             if !chunked { framingError = "Transfer-Encoding whose last coding is not chunked" }
         }
-        keepAlive = version.minor >= 1 ? !close : keepAliveToken && !close
+        self.init(
+            method: method, target: target, version: version, fields: fields,
+            keepAlive: version.minor >= 1 ? !close : keepAliveToken && !close, contentLength: contentLength,
+            hasTransferEncoding: hasTransferEncoding, chunked: chunked, expect: expect,
+            connectionTokens: connectionTokens, host: host, hasAPIKey: hasAPIKey, framingError: framingError)
+    }
+
+    private init(
+        method: String, target: String, version: HTTPVersion, fields: [HTTPHeaderField], keepAlive: Bool,
+        contentLength: Int?, hasTransferEncoding: Bool, chunked: Bool, expect: String?, connectionTokens: [String],
+        host: String?, hasAPIKey: Bool, framingError: String?
+    ) {
+        self.method = method
+        self.target = target
+        self.version = version
+        self.fields = fields
+        self.keepAlive = keepAlive
+        self.contentLength = contentLength
+        self.hasTransferEncoding = hasTransferEncoding
+        self.chunked = chunked
+        self.expect = expect
+        self.connectionTokens = connectionTokens
+        self.host = host
+        self.hasAPIKey = hasAPIKey
+        self.framingError = framingError
     }
 
     /// From NIO's parsed head (forward mode keeps NIO's HTTP/1.1 server codec).

@@ -23,7 +23,7 @@ extension ProxyHandler {
         guard !draining, let context, requestFramer != nil else { return }
         draining = true
         defer { draining = false }
-        while true {
+        framing: while true {
             switch machine.state {
             case .closed:
                 input = ByteBuffer()
@@ -41,11 +41,12 @@ extension ProxyHandler {
                 malformedRequest(error, context: context)
                 return
             }
-            guard let event else { break }
-            switch event {
-            case .head(let head): requestHead(head, context: context)
-            case .body(let buffer): requestBody(buffer)
-            case .end: requestEnd(context)
+            // Consumed, not unwrapped into a copy (a copy of a head retained every string in it).
+            switch consume event {
+            case .head(let head)?: requestHead(head, context: context)
+            case .body(let buffer)?: requestBody(buffer)
+            case .end?: requestEnd(context)
+            case nil: break framing
             }
         }
         // Let go of the read buffer (not `clear()`, which keeps it): NIO reuses a receive buffer

@@ -5,9 +5,7 @@ import UnderstudyWire
 /// Reverse mode's upstream path: the request goes out on this connection's own `UpstreamConnection`
 /// (same event loop, kept alive across requests), its response parts come back synchronously.
 extension ProxyHandler {
-    func startDirect(
-        head: ClientRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
-    ) {
+    func startDirect(head: ClientRequestHead, routing: RouteCache, generation: Int, heldBody: ByteBuffer?) {
         guard let context else { return }
         let framing = UpstreamRequestEncoder.framing(head, heldLength: heldBody?.readableBytes)
         let target = head.target.hasPrefix("/") ? head.target : "/" + head.target
@@ -16,8 +14,8 @@ extension ProxyHandler {
         let body = length <= UpstreamConnection.gatherLimit ? length : 0
         var encoded = context.channel.allocator.buffer(capacity: 512 + head.fields.count * 48 + body)
         UpstreamRequestEncoder.writeHead(
-            head, path: upstream.basePath.isEmpty ? target : upstream.basePath + target, host: upstreamAuthority,
-            dropAcceptEncoding: endpoint != nil, framing: framing, into: &encoded)
+            head, path: routing.basePath.isEmpty ? target : routing.basePath + target, host: upstreamAuthority,
+            dropAcceptEncoding: routing.isLLMRoute, framing: framing, into: &encoded)
         let connection: UpstreamConnection
         if let direct {
             connection = direct
@@ -27,7 +25,7 @@ extension ProxyHandler {
         }
         pipe = nil
         directInFlight = heldBody == nil
-        connection.start(encoded, chunked: framing == .chunked, isHEAD: head.isHEAD, to: upstream,
+        connection.start(encoded, chunked: framing == .chunked, isHEAD: head.isHEAD, to: routing,
                          generation: generation)
         if let heldBody {
             if heldBody.readableBytes > 0 { connection.writeBody(heldBody) }

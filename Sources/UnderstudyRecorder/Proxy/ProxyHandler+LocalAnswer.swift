@@ -7,7 +7,8 @@ import UnderstudyWire
 struct HeldRequest: Sendable {
     var head: ClientRequestHead
     var endpoint: LLMEndpoint
-    var upstream: Upstream
+    /// Its upstream and endpoint.
+    var routing: RouteCache
     var generation: Int
     var body: ByteBuffer
 }
@@ -36,9 +37,7 @@ extension ProxyHandler {
         case .forwardUpstream(let route, let header):
             captured?.route = route
             routeHeader = header
-            startUpstream(
-                head: held.head, upstream: held.upstream, endpoint: held.endpoint, generation: held.generation,
-                heldBody: held.body)
+            startUpstream(head: held.head, routing: held.routing, generation: held.generation, heldBody: held.body)
         case .answer(let response):
             answerLocally(response, generation: held.generation)
         }

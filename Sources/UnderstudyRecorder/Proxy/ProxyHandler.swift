@@ -71,12 +71,16 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // (a user inbound event from ForwardConnectHandler); `route` is the current request's.
     private let connectionRoute: ForwardRoute?
     private var nextRoute: ForwardRoute?
+    /// Forward mode (an intercepted connection, or a plain-HTTP request's route seen): reverse
+    /// mode never reads the optional routes (each read copied one, a retain per string in it).
+    private var hasForwardRoutes: Bool
     private var route: ForwardRoute?
 
     /// `raw`: the client's bytes come from `ClientBytesHandler` (no HTTP codec in the pipeline).
     init(services: ProxyServices, route: ForwardRoute? = nil, raw: Bool = false) {
         self.services = services
         self.connectionRoute = route
+        hasForwardRoutes = route != nil
         if raw { requestFramer = ClientRequestFramer(maxHeadBytes: services.configuration.maxHeaderBytes) }
     }
 
@@ -132,41 +136,28 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             context.close(promise: nil)
             return
         }
-        route = nextRoute ?? connectionRoute
-        nextRoute = nil
+        if hasForwardRoutes {
+            route = nextRoute ?? connectionRoute
+            nextRoute = nil
+        }
         // Reverse mode: the same route as the last request on this connection is not classified
-        // and looked up again (`RouteCache`).
-        let endpoint: LLMEndpoint?
-        let routed: Upstream?
-        let cached = route == nil && routeCache?.matches(head) == true
-        if cached, let routeCache {
-            endpoint = routeCache.endpoint
-            routed = routeCache.upstream
-            routeCache.requests?.increment()
+        // and looked up again (`RouteCache`). Its fields are used in place: copies of the
+        // endpoint and `Upstream` out of it cost a retain and release per string in them.
+        let routing: RouteCache
+        if route == nil, let routeCache, routeCache.matches(head) {
+            routing = routeCache
+            routing.requests?.increment()
+            beginRecord(head, endpoint: routing.endpoint)
         } else {
-            endpoint = LLMEndpoint.classify(method: head.method, target: head.target, headers: head.fields)
-            routed = route?.upstream ?? services.configuration.upstreams.route(endpoint)
+            let endpoint = LLMEndpoint.classify(method: head.method, target: head.target, headers: head.fields)
             services.metrics.request(provider: endpoint?.provider.rawValue)
-        }
-        services.metrics.inFlight.increment()
-        requestVersion = head.version
-        requestIsHEAD = head.isHEAD
-        readWithheld = false
-        var captured = CapturedExchange(
-            capture: Exchange.Capture(mode: route == nil ? .reverse : .forward, listener: services.listenerLabel,
-                                      client: clientAddress),
-            method: head.method, target: head.target, headers: head.fields,
-            bodyLimit: services.configuration.bodyLimit)
-        captured.endpoint = endpoint
-
-        guard let upstream = routed else {
-            self.captured = captured
-            let message = "no upstream is configured for \(head.target); add --upstream default=URL"
-            sendProxyError(status: .badGateway, type: "no_upstream", message: message, generation: generation,
-                           outcome: .proxyError)
-            return
-        }
-        if !cached {
+            beginRecord(head, endpoint: endpoint)
+            guard let upstream = route?.upstream ?? services.configuration.upstreams.route(endpoint) else {
+                let message = "no upstream is configured for \(head.target); add --upstream default=URL"
+                sendProxyError(status: .badGateway, type: "no_upstream", message: message, generation: generation,
+                               outcome: .proxyError)
+                return
+            }
             if upstream != lastUpstream {
                 // Built once per connection and upstream, not per request.
                 lastUpstream = upstream
@@ -175,36 +166,52 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 upstreamAuthority = upstream.authority
             }
             // A hit implies `lastUpstream == routeCache.upstream`: the cache is set only here.
-            routeCache = route == nil
-                ? RouteCache(head, endpoint: endpoint, upstream: upstream,
-                             requests: services.metrics.requestCounter(provider: endpoint?.provider.rawValue))
-                : nil
+            routing = RouteCache(head, endpoint: endpoint, upstream: upstream,
+                                 requests: route == nil
+                                     ? services.metrics.requestCounter(provider: endpoint?.provider.rawValue) : nil)
+            routeCache = route == nil ? routing : nil
         }
-        captured.capture.upstream = upstreamURL
-        self.captured = captured
+        captured!.capture.upstream = upstreamURL
         routeHeader = nil
         guard expectation(head, generation: generation) else { return }
-        if services.answerer != nil, let endpoint, endpoint.api != .embeddings {
-            held = HeldRequest(head: head, endpoint: endpoint, upstream: upstream, generation: generation,
+        if services.answerer != nil, let endpoint = routing.endpoint, endpoint.api != .embeddings {
+            held = HeldRequest(head: head, endpoint: endpoint, routing: routing, generation: generation,
                                body: context.channel.allocator.buffer(capacity: 0))
             // The proxy itself takes the whole body before deciding: the client may send it now.
             sendContinue()
             return
         }
-        startUpstream(head: head, upstream: upstream, endpoint: endpoint, generation: generation, heldBody: nil)
+        startUpstream(head: head, routing: routing, generation: generation, heldBody: nil)
+    }
+
+    /// The record of a request that starts now, built in place (a local moved into the property
+    /// afterwards was copied: a retain per field).
+    private func beginRecord(_ head: ClientRequestHead, endpoint: LLMEndpoint?) {
+        services.metrics.inFlight.increment()
+        requestVersion = head.version
+        requestIsHEAD = head.isHEAD
+        readWithheld = false
+        captured = CapturedExchange(
+            capture: Exchange.Capture(mode: route == nil ? .reverse : .forward, listener: services.listenerLabel,
+                                      client: clientAddress),
+            method: head.method, target: head.target, headers: head.fields,
+            bodyLimit: services.configuration.bodyLimit)
+        captured!.endpoint = endpoint
     }
 
     /// Sends the request upstream: its body streamed as it arrives, or the held body at once.
-    func startUpstream(
-        head: ClientRequestHead, upstream: Upstream, endpoint: LLMEndpoint?, generation: Int, heldBody: ByteBuffer?
-    ) {
+    /// `routing` (its upstream and endpoint) is passed as the object: copies of an `Upstream`
+    /// out of it retained and released every string in it, per request.
+    func startUpstream(head: ClientRequestHead, routing: RouteCache, generation: Int, heldBody: ByteBuffer?) {
         guard let context else { return }
         // Reverse mode (and `serve`): the direct path. Forward mode keeps AsyncHTTPClient, with
         // the forward proxy's trust roots and `--forward-resolve` overrides.
         guard let route else {
-            startDirect(head: head, upstream: upstream, endpoint: endpoint, generation: generation, heldBody: heldBody)
+            startDirect(head: head, routing: routing, generation: generation, heldBody: heldBody)
             return
         }
+        let upstream = routing.upstream
+        let endpoint = routing.endpoint
         let headers = HopByHopHeaders.forUpstream(head, dropAcceptEncoding: endpoint != nil)
         var body: HTTPClient.Body?
         let length = head.contentLength.map { Int64($0) }
@@ -366,6 +373,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let route = event as? ForwardRoute {
             nextRoute = route
+            hasForwardRoutes = true
             return
         }
         if event is ReverseProxy.ShutdownEvent {

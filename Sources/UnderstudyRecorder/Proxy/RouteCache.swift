@@ -5,8 +5,10 @@ import UnderstudyWire
 /// next request has the same method, target, `Host` and `api-key` presence: everything
 /// `LLMEndpoint.classify` looks at. Agents send the same route again and again over a keep-alive
 /// connection, and classifying plus the upstream table lookup (string hashing, copies of the
-/// `Upstream`) ran for every request on the event loop (~4% of the loops' CPU by perf).
-struct RouteCache {
+/// `Upstream`) ran for every request on the event loop (~4% of the loops' CPU by perf). A class:
+/// reading the cached fields out of a struct copied it whole (a retain and release per string in
+/// it and in its `Upstream`, per request).
+final class RouteCache: Sendable {
     let method: String
     let target: String
     let host: String?
@@ -15,6 +17,10 @@ struct RouteCache {
     let upstream: Upstream
     /// The provider's requests counter.
     let requests: CoreMetrics.Counter?
+    /// `upstream.basePath`, and whether the route is an LLM endpoint, read without copying the
+    /// `Upstream` or the endpoint out of this object.
+    let basePath: String
+    let isLLMRoute: Bool
 
     init(_ head: ClientRequestHead, endpoint: LLMEndpoint?, upstream: Upstream, requests: CoreMetrics.Counter?) {
         method = head.method
@@ -24,6 +30,8 @@ struct RouteCache {
         self.endpoint = endpoint
         self.upstream = upstream
         self.requests = requests
+        basePath = upstream.basePath
+        isLLMRoute = endpoint != nil
     }
 
     /// Whether `head` would be classified and routed as the cached request was.

@@ -33,7 +33,10 @@ final class UpstreamConnection {
     private let clientChannel: (any Channel)?
     private var state = State.none
     private var channel: (any Channel)?
-    private var target: Upstream?
+    /// The route (upstream) the connection goes to while it may be reused; nil: not reusable.
+    /// Compared by identity first: the same `RouteCache` comes back for every request of a
+    /// connection that repeats its route (a value comparison copied the `Upstream` each time).
+    private var target: RouteCache?
     private var attempt = 0
     private var generation = 0
     /// Bytes waiting for the connection to be established.
@@ -80,7 +83,7 @@ final class UpstreamConnection {
 
     /// Starts a request (`head`: its encoded head; `chunked`: frame the body parts as chunks) on
     /// the idle connection when it goes to the same upstream, else on a new one.
-    func start(_ head: ByteBuffer, chunked: Bool, isHEAD: Bool, to upstream: Upstream, generation: Int) {
+    func start(_ head: ByteBuffer, chunked: Bool, isHEAD: Bool, to route: RouteCache, generation: Int) {
         self.generation = generation
         self.chunked = chunked
         requestEnded = false
@@ -89,7 +92,8 @@ final class UpstreamConnection {
         pendingBytes = 0
         replayBytes = 0
         framer.expectResponse(toHEAD: isHEAD)
-        if state == .idle, let channel, channel.isActive, target == upstream {
+        if state == .idle, let channel, channel.isActive, let target,
+           target === route || target.upstream == route.upstream {
             reused = true
             replayable = true
             replay.removeAll(keepingCapacity: true)
@@ -102,7 +106,7 @@ final class UpstreamConnection {
             reused = false
             pending.append(head)
             pendingBytes += head.readableBytes
-            connect(upstream)
+            connect(route)
         }
         scheduleReadTimer()
     }
@@ -192,9 +196,10 @@ final class UpstreamConnection {
         replay.removeAll(keepingCapacity: true)
     }
 
-    private func connect(_ upstream: Upstream) {
+    private func connect(_ route: RouteCache) {
+        let upstream = route.upstream
         state = .connecting
-        target = upstream
+        target = route
         attempt += 1
         let attempt = self.attempt
         let bound = NIOLoopBound(self, eventLoop: eventLoop)

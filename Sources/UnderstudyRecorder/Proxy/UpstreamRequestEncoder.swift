@@ -44,10 +44,12 @@ enum UpstreamRequestEncoder {
         buffer.writeString(host)
         buffer.writeStaticString("\r\n")
         let named = head.connectionTokens
-        for field in head.fields where keep(field.name, dropAcceptEncoding: dropAcceptEncoding, named: named) {
-            buffer.writeString(field.name)
+        // By index: `for field in` copied each field (a retain and release per string).
+        for index in head.fields.indices
+        where keep(head.fields[index].name, dropAcceptEncoding: dropAcceptEncoding, named: named) {
+            buffer.writeString(head.fields[index].name)
             buffer.writeStaticString(": ")
-            buffer.writeString(field.value)
+            buffer.writeString(head.fields[index].value)
             buffer.writeStaticString("\r\n")
         }
         switch framing {

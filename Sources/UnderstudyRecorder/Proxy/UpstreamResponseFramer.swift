@@ -130,7 +130,7 @@ public struct UpstreamResponseFramer: Sendable {
             body = HTTP1BodyFramer(.untilClose)
             reusable = false
         }
-        return .head(head)
+        return .head(consume head)
     }
 
     /// What a response head says about its framing and connection, from one pass over its fields
