@@ -1,9 +1,13 @@
 """The training loop shared by every recipe: masked next-token loss on the answer only,
-length-grouped batches, warmup + cosine LR, early stopping on validation loss, a wall-clock cap.
+length-grouped batches, warmup + cosine LR, early stopping on validation loss, a time cap.
 
 Runs on one CPU, one GPU, or several GPUs under `accelerate launch` / `torchrun` (accelerate's
-Accelerator does the placement and gradient sync). Deterministic on CPU for a given seed as long
-as the time cap does not end training first.
+Accelerator does the placement and gradient sync). Deterministic on CPU for a given seed, recipe and
+data, whatever the machine's speed, as long as the time cap does not end training first (then
+`stopped_by` is "time"): when the recipe gives `cpu_seconds_per_token`, the cosine schedule is
+fitted to the cap by that cost model and the first 20 batches' token count (both fixed by the seed),
+never by measured seconds. A recipe without it (the GPU recipes) fits the schedule to the time the
+first 20 steps took, which follows the machine.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ class TrainResult:
     best_step: int
     tokens_seen: int
     stopped_by: str  # "early_stopping" | "max_steps" | "time"
+    schedule_steps: int  # the cosine schedule's length (max_steps, or fitted to the cap after 20 steps)
 
 
 def collate(batch: list[Feature], pad_id: int) -> dict[str, torch.Tensor]:
@@ -172,6 +177,7 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
     scorer = val_score if accelerator.num_processes == 1 else None
     step, tokens, running = 0, 0, None
     stopped_by = "max_steps"
+    schedule_steps = total_steps
     world = accelerator.num_processes
     model.train()
     while step < total_steps:
@@ -199,10 +205,10 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
             running = value if running is None else 0.9 * running + 0.1 * value
             elapsed = clock() - started
             if step == 20:
-                elapsed = _agree(accelerator, elapsed, "max")
-                if elapsed * total_steps / 20 > budget:
-                    # The cap would cut the cosine schedule short: fit the schedule to the time we have.
-                    total_steps = max(step + 1, int(budget / (elapsed / 20)))
+                # The cap would cut the cosine schedule short: fit the schedule to the time we have.
+                total_steps = min(total_steps, _fitted_steps(recipe, budget, tokens / world,
+                                                             _agree(accelerator, elapsed, "max")))
+                schedule_steps = total_steps
             out_of_time = _agree(accelerator, float(elapsed >= budget), "max") > 0
             if step % eval_every == 0 or step >= total_steps or out_of_time:
                 val = validation_loss(model, val_subset, pad_id, device, recipe["batch_size"]) if val_subset \
@@ -236,4 +242,14 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
     if best_state is not None:
         accelerator.unwrap_model(model).load_state_dict(best_state)
     return TrainResult(step, running if running is not None else math.nan,
-                       None if best_val == math.inf else best_val, best_step, tokens, stopped_by)
+                       None if best_val == math.inf else best_val, best_step, tokens, stopped_by, schedule_steps)
+
+
+def _fitted_steps(recipe: dict, budget: float, tokens: float, elapsed: float) -> int:
+    """How many steps fit the cap, judged after the first 20 (`tokens`: this process's tokens so far,
+    `elapsed`: the seconds they took). With `cpu_seconds_per_token` the judgement is a cost model of
+    the seed's own batches, so a slower or busier machine trains on the same schedule (the cap stays a
+    hard stop); without it, the measured seconds."""
+    per_token = recipe.get("cpu_seconds_per_token")
+    per_step = per_token * tokens / 20 if per_token else elapsed / 20
+    return max(21, int(budget / per_step)) if per_step > 0 else recipe["max_steps"]

@@ -278,6 +278,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         "steps": result.steps,
         "best_step": result.best_step,
         "stopped_by": result.stopped_by,
+        "schedule_steps": result.schedule_steps,
         "seed": options.seed,
         "examples": {"train": len(train_examples), "val": len(val_features), "test": len(cluster.splits["test"]),
                      "history_suffixes": len(suffixes)},
@@ -300,7 +301,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     accelerator.wait_for_everyone()
     summary = {k: specialist[k] for k in ("cluster", "recipe", "base", "train_loss", "val_loss", "tokens_seen",
                                           "wall_seconds", "train_cpu_seconds", "steps", "stopped_by",
-                                          "exact_match")}
+                                          "schedule_steps", "exact_match")}
     return {**summary, "status": "trained", "specialist": str(out_dir)}
 
 
