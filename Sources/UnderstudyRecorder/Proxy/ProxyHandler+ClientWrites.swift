@@ -32,7 +32,7 @@ extension ProxyHandler {
         // Room for a small body too (gathered below, up to `UpstreamConnection.gatherLimit`).
         let length = lengthField.flatMap(UpstreamResponseFramer.Framing.contentLength) ?? 0
         let room = length <= UpstreamConnection.gatherLimit ? length : 0
-        var buffer = context.channel.allocator.buffer(capacity: 128 + fields.count * 64 + room)
+        var buffer = ByteBuffer.recycled(&responseScratch, minimumCapacity: 128 + fields.count * 64 + room)
         ClientResponseEncoder.writeHead(version: requestVersion, status: status, reason: reason, fields: fields,
                                         chunked: unframed, into: &buffer)
         if promise == nil, !responseChunked {
@@ -41,6 +41,7 @@ extension ProxyHandler {
             clientFlushPending = true
             return
         }
+        keepForReuse(buffer)
         send(NIOAny(buffer), context: context, promise: promise)
     }
 
@@ -48,7 +49,14 @@ extension ProxyHandler {
     func sendGatheredResponse() {
         guard let buffer = gatheredResponse else { return }
         gatheredResponse = nil
+        keepForReuse(buffer)
         context?.write(NIOAny(buffer), promise: nil)
+    }
+
+    /// Holds a head buffer about to be written for the next response's head (written as it is
+    /// now: nothing appends to it after this, or its storage would be copied).
+    private func keepForReuse(_ buffer: ByteBuffer) {
+        if buffer.capacity <= ByteBuffer.recycledLimit { responseScratch = buffer }
     }
 
     func writeResponseBody(_ buffer: ByteBuffer, promise: EventLoopPromise<Void>?) {

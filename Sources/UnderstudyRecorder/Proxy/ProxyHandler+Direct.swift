@@ -12,10 +12,6 @@ extension ProxyHandler {
         // Room for a small body too: `UpstreamConnection` gathers it into the head's buffer.
         let length = heldBody?.readableBytes ?? head.contentLength ?? 0
         let body = length <= UpstreamConnection.gatherLimit ? length : 0
-        var encoded = context.channel.allocator.buffer(capacity: 512 + head.fields.count * 48 + body)
-        UpstreamRequestEncoder.writeHead(
-            head, path: routing.basePath.isEmpty ? target : routing.basePath + target, host: upstreamAuthority,
-            dropAcceptEncoding: routing.isLLMRoute, framing: framing, into: &encoded)
         let connection: UpstreamConnection
         if let direct {
             connection = direct
@@ -23,6 +19,10 @@ extension ProxyHandler {
             connection = UpstreamConnection(eventLoop: context.eventLoop, services: services, owner: self)
             direct = connection
         }
+        var encoded = connection.headBuffer(minimumCapacity: 512 + head.fields.count * 48 + body)
+        UpstreamRequestEncoder.writeHead(
+            head, path: routing.basePath.isEmpty ? target : routing.basePath + target, host: upstreamAuthority,
+            dropAcceptEncoding: routing.isLLMRoute, framing: framing, into: &encoded)
         pipe = nil
         directInFlight = heldBody == nil
         connection.start(encoded, chunked: framing == .chunked, isHEAD: head.isHEAD, to: routing,

@@ -64,6 +64,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var clientFlushPending = false
     /// Raw mode: a response head not handed to the channel yet (see `writeResponseHead`).
     var gatheredResponse: ByteBuffer?
+    /// Raw mode: the last response head buffer written, reused for the next (`ByteBuffer.recycled`).
+    var responseScratch = ByteBuffer()
     // `serve`: an LLM request held until its body is complete, and the route header to send.
     var held: HeldRequest?
     var routeHeader: String?

@@ -59,6 +59,8 @@ final class UpstreamConnection {
     /// flush: a small request leaves as one buffer (one pipeline write, one iovec) instead of two.
     /// Larger bodies pass as the slices read (no copy).
     private var gathered: ByteBuffer?
+    /// The last gathered buffer written, reused for the next request's head (`ByteBuffer.recycled`).
+    private var scratch = ByteBuffer()
     static let gatherLimit = 4 * 1024
     private var readSinceTick = false
     private var readTimer: Scheduled<Void>?
@@ -160,7 +162,14 @@ final class UpstreamConnection {
     private func sendGathered() {
         guard let buffer = gathered else { return }
         gathered = nil
+        // Written as it is now; once the channel and the replay copy let go of it, it is reused.
+        if buffer.capacity <= ByteBuffer.recycledLimit { scratch = buffer }
         send(buffer)
+    }
+
+    /// A buffer for the next request's head (and a small body gathered after it).
+    func headBuffer(minimumCapacity: Int) -> ByteBuffer {
+        ByteBuffer.recycled(&scratch, minimumCapacity: minimumCapacity)
     }
 
     /// Ends the connection (client gone, or the request cancelled); no further callbacks.
