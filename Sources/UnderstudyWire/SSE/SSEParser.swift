@@ -166,19 +166,33 @@ public struct SSEParser: Sendable {
         if valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
         let name = line[0..<nameEnd]
         let value = line[valueStart...]
-        if name.elementsEqual("data".utf8) {
+        if Self.isName(name, "data") {
             data.append(contentsOf: value)
             data.append(0x0A)
             hasData = true
-        } else if name.elementsEqual("event".utf8) {
+        } else if Self.isName(name, "event") {
             eventType = String(decoding: value, as: UTF8.self)
-        } else if name.elementsEqual("id".utf8) {
+        } else if Self.isName(name, "id") {
             if !value.contains(0) { lastEventID = String(decoding: value, as: UTF8.self) }
-        } else if name.elementsEqual("retry".utf8) {
+        } else if Self.isName(name, "retry") {
             if !value.isEmpty, value.allSatisfy({ (0x30...0x39).contains($0) }) {
                 retryMilliseconds = Int(String(decoding: value, as: UTF8.self)) ?? retryMilliseconds
             }
         }
+    }
+
+    /// Whether a line's field name is `field`: lengths, then bytes (a generic `elementsEqual`
+    /// over a `String.UTF8View` ran for every line of every recorded stream).
+    @inline(__always)
+    private static func isName(_ name: ArraySlice<UInt8>, _ field: StaticString) -> Bool {
+        guard name.count == field.utf8CodeUnitCount else { return false }
+        let start = field.utf8Start
+        var i = 0
+        for byte in name {
+            if byte != start[i] { return false }
+            i += 1
+        }
+        return true
     }
 
     private mutating func dispatch(into events: inout [ParsedEvent]) {
