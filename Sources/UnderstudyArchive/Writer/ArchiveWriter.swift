@@ -76,6 +76,27 @@ public final class ArchiveWriter: @unchecked Sendable {
         enqueue(exchanges)
     }
 
+    /// `append(contentsOf:)` that takes the records over when the queue is empty (usually so: the
+    /// writer takes the whole queue each time it wakes): the arrays are swapped, so no record is
+    /// copied (a copy retained, and the caller's array then released, every field of every record).
+    /// Leaves `exchanges` empty, holding the queue's former storage for reuse.
+    @discardableResult
+    public func append(moving exchanges: inout [Exchange]) -> Int {
+        condition.lock()
+        let movable = !closing && queue.isEmpty && exchanges.count <= configuration.queueCapacity
+        if movable {
+            swap(&queue, &exchanges)
+            for exchange in queue { queuedBytes += Self.queuedSize(exchange) }
+            stats.appended += queue.count
+            if !queue.isEmpty { condition.signal() }
+        }
+        let taken = movable ? queue.count : 0
+        condition.unlock()
+        if movable { return taken }
+        defer { exchanges.removeAll(keepingCapacity: true) }
+        return enqueue(exchanges)
+    }
+
     /// Both `append`s: as many of `exchanges` as the queue has room for, the rest counted as drops.
     private func enqueue<Records: Collection<Exchange>>(_ exchanges: Records) -> Int {
         condition.lock()

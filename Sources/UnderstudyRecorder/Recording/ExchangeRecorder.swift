@@ -149,16 +149,19 @@ public final class ExchangeRecorder: Sendable {
             var written = 0
             var slice: [Exchange] = []
             slice.reserveCapacity(Self.handOffSlice)
-            for i in batch.indices {
-                // Borrowed in place: a copy per exchange retained and released every field of it.
-                slice.append(ExchangeRecorder.makeExchange(from: batch[i], redactor: redactor))
-                guard slice.count == Self.handOffSlice || i == batch.count - 1 else { continue }
-                let accepted = sink.append(contentsOf: slice)
-                written += accepted
-                if accepted < slice.count {
-                    dropped(slice.count - accepted, reason: "the archive writer refused the record (queue full or write error)")
+            batch.withUnsafeBufferPointer { batch in
+                for i in batch.indices {
+                    // Borrowed in place: a copy per exchange retained and released every field of it.
+                    slice.append(ExchangeRecorder.makeExchange(from: batch[i], redactor: redactor))
+                    guard slice.count == Self.handOffSlice || i == batch.count - 1 else { continue }
+                    let handed = slice.count
+                    let accepted = sink.append(moving: &slice)  // taken over, not copied, when it can be
+                    written += accepted
+                    if accepted < handed {
+                        dropped(handed - accepted, reason: "the archive writer refused the record (queue full or write error)")
+                    }
+                    slice.reserveCapacity(Self.handOffSlice)
                 }
-                slice.removeAll(keepingCapacity: true)
             }
             // Counted once per batch: a lock and a metric update per record cost more than the count.
             if written > 0 {

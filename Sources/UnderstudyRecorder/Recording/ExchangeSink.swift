@@ -9,6 +9,9 @@ public protocol ExchangeSink: Sendable {
     /// Queues several exchanges in one hand-off; answers how many were queued (a prefix: the
     /// rest were refused, as `append` would refuse them). Never blocks.
     func append(contentsOf exchanges: [Exchange]) -> Int
+    /// `append(contentsOf:)` that may take the records over instead of copying them; leaves
+    /// `exchanges` empty (its storage may be another array's, for reuse).
+    func append(moving exchanges: inout [Exchange]) -> Int
 }
 
 extension ExchangeSink {
@@ -17,5 +20,11 @@ extension ExchangeSink {
         var accepted = 0
         for exchange in exchanges where append(exchange) { accepted += 1 }
         return accepted
+    }
+
+    /// A copy into `append(contentsOf:)`, for sinks that cannot take records over.
+    public func append(moving exchanges: inout [Exchange]) -> Int {
+        defer { exchanges.removeAll(keepingCapacity: true) }
+        return append(contentsOf: exchanges)
     }
 }
