@@ -37,6 +37,12 @@ struct ClauseToolsTests {
                     == Self.strings(item["tool_texts"]), "\(name)")
             #expect(
                 try picker.pickedTools(question: question, tools: described) == Self.strings(item["picked"]), "\(name)")
+            let best = try picker.bestScore(question: question, tools: described)
+            if case .number(let text)? = item["best_score"], let want = Double(text) {
+                #expect(abs((best ?? .nan) - want) < 1e-4, "\(name): \(String(describing: best)) vs \(want)")
+            } else {
+                #expect(best == nil, "\(name)")
+            }
         }
     }
 
@@ -82,6 +88,45 @@ struct ClauseToolsTests {
         }
         // The model alone books: the feature, not the model, kept the calls to rate_visit.
         #expect(unrestricted.contains("book_table"), "\(unrestricted)")
+    }
+
+    @Test func aQuestionNearNoToolIsAnsweredWithText() throws {
+        let directory = try SpecialistTests.copy(
+            "specialist-unmatched-text",
+            [
+                "request_tools": true, "prompt_format": 3, "prompt_features": ["unmatched_text"],
+                "unmatched_text": ["threshold": 0.5],
+            ])
+        let plain = try SpecialistTests.requestToolsCopy("specialist-unmatched-plain", promptFormat: 3)
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            try? FileManager.default.removeItem(at: plain)
+        }
+        let specialist = try Specialist(directory: directory, embedder: StarsEmbedder())
+        let tools = specialist.toolList
+        // Every tool text mentions stars, the question does not: the best similarity is 0.
+        let descriptions: [String?] = tools.map { _ in "Stars." }
+        let messages: [PromptRenderer.Message] = [
+            .init(role: "user", content: "Book a table at 'Luigi' for 4 on 2026-05-01")
+        ]
+        let answer = try specialist.answer(messages, tools: tools, toolDescriptions: descriptions)
+        let response = try #require(answer.response, "\(answer.text)")
+        #expect(response.toolCalls.isEmpty && !(response.content ?? "").isEmpty, "\(answer.text)")
+        // The model alone calls a tool for it: the feature made the answer text.
+        let alone = try Specialist(directory: plain).answer(messages, tools: tools)
+        let aloneCalls = alone.response?.toolCalls ?? []
+        #expect(aloneCalls.count > 0, "\(alone.text)")
+        // A listed feature without its threshold is refused, naming the field.
+        let broken = try SpecialistTests.copy(
+            "specialist-unmatched-broken",
+            ["request_tools": true, "prompt_format": 3, "prompt_features": ["unmatched_text"]])
+        defer { try? FileManager.default.removeItem(at: broken) }
+        #expect(throws: (any Error).self) { try Specialist(directory: broken, embedder: StarsEmbedder()) }
+        do {
+            _ = try Specialist(directory: broken, embedder: StarsEmbedder())
+        } catch {
+            #expect("\(error)".contains("unmatched_text"), "\(error)")
+        }
     }
 
     @Test func oneListedToolOrAQuestionWithoutWordsRestrictsNothing() throws {

@@ -31,6 +31,10 @@ import numpy as np
 from .prompt import escape
 
 FEATURE = "clause_tools"
+# Companion feature: a question that matches none of its tools is answered with text.
+UNMATCHED_TEXT = "unmatched_text"
+THRESHOLDS = (0.5, 0.45, 0.4, 0.35, 0.3, 0.25, 0.2, 0.15, 0.1, 0.05)
+MAX_CALLS_BELOW = 0.005
 CLAUSE_WORDS = ("then", "also", "lastly", "finally", "additionally")
 MIN_CLAUSE_WORDS = 3
 _WHITESPACE = re.compile(r"[ \t\n\r\v\f]+")
@@ -74,6 +78,40 @@ def picked_tools(question: str, tools: list[dict], embed) -> list[str]:
         scores = (tool_rows * row).sum(axis=1)
         chosen.add(int(np.argmax(scores)))  # argmax takes the first of equal scores
     return [str(tools[i].get("name")) for i in sorted(chosen)]
+
+
+def best_score(question: str, tools: list[dict], embed) -> float | None:
+    """The highest dot product (double precision) between the question's embedding (its text as
+    written) and a tool text's; None when no tool is listed or the question is empty."""
+    if not tools or not question:
+        return None
+    rows = np.asarray(embed([question] + [tool_text(t) for t in tools]), dtype=np.float64)
+    return float(max((rows[1:] * rows[0]).sum(axis=1)))
+
+
+def choose_threshold(examples, tools_of, embed) -> dict | None:
+    """`unmatched_text`'s threshold from the training examples: the highest of `THRESHOLDS` below
+    which at most 0.5% of the tool-call answers' questions score (and at least one text answer's),
+    with the counts; None when no threshold qualifies."""
+    calls, texts = [], []
+    for example in examples:
+        score = best_score(_question(example.messages), tools_of(example) or [], embed)
+        if score is not None:
+            (calls if example.target.get("tool_calls") else texts).append(score)
+    for threshold in THRESHOLDS:
+        calls_below = sum(s < threshold for s in calls)
+        texts_below = sum(s < threshold for s in texts)
+        if calls and calls_below <= MAX_CALLS_BELOW * len(calls) and texts_below:
+            return {"threshold": threshold, "calls_below": calls_below, "calls": len(calls),
+                    "texts_below": texts_below, "texts": len(texts)}
+    return None
+
+
+def _question(messages: list[dict]) -> str:
+    for message in reversed(messages):
+        if message.get("role") == "user":
+            return message.get("content") or ""
+    return ""
 
 
 def banned_name_slots(tokenizer, slots, tools: list[dict], picked: list[str]) -> list[int]:

@@ -30,7 +30,7 @@ from .dataset import Example
 from .distinct_calls import cut_repeats
 from .golden import CASE_TOOLS, golden_cases
 from .prompt import parse_response, render_prompt, render_target
-from .clause_tools import clauses, picked_tools, tool_text
+from .clause_tools import best_score, clauses, picked_tools, tool_text
 from .remembered_keys import fill, memory
 from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
@@ -253,7 +253,8 @@ def clause_tools_cases() -> list[dict]:
                     raise ValueError(f"golden question {name}: two tools score within {ranked[0] - ranked[1]:.1e}")
         cases.append({"name": name, "question": question, "tools": tools, "clauses": parts,
                       "tool_texts": [tool_text(t) for t in tools],
-                      "picked": picked_tools(question, tools, embedder.embed)})
+                      "picked": picked_tools(question, tools, embedder.embed),
+                      "best_score": best_score(question, tools, embedder.embed)})
     return cases
 
 

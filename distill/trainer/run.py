@@ -15,7 +15,8 @@ import torch
 
 from . import PROMPT_FORMAT_VERSION, optional, pointer
 from .augment import history_suffixes, tool_orders
-from .clause_tools import FEATURE as CLAUSE_TOOLS, banned_name_slots, picked_tools
+from .clause_tools import (FEATURE as CLAUSE_TOOLS, UNMATCHED_TEXT, banned_name_slots, best_score, choose_threshold,
+                           picked_tools)
 from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
@@ -25,7 +26,7 @@ from . import tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
-from .prompt import END, PAD, special_tokens
+from .prompt import END, PAD, RESPONSE_HEAD as CALL_PREFIX, special_tokens
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex, query_text
 from .slot_order import FEATURE as RECENT_SLOTS
@@ -159,6 +160,20 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     clause_tools = bool(recipe.get("clause_tools")) and cluster.request_tools
     if clause_tools:
         prompt_features.append(CLAUSE_TOOLS)
+    embedders: list[Embedder] = []  # MiniLM, loaded when a request-tools feature first needs it
+
+    def embed(texts):
+        if not embedders:
+            embedders.append(Embedder())
+        return embedders[0].embed(texts)
+
+    # Prompt feature unmatched_text (clause_tools.py): a question that matches none of its tools
+    # is answered with text; the threshold comes from the training answers.
+    unmatched = None
+    if recipe.get("unmatched_text") and cluster.request_tools:
+        unmatched = choose_threshold(train_examples, cluster.tools_of, embed)
+        if unmatched is not None:
+            prompt_features.append(UNMATCHED_TEXT)
     # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;
     # listed only when some key qualifies, so other specialists stay readable by older engines.
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
@@ -240,17 +255,17 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster))
-            elif clause_tools:
-                embedders: list[Embedder] = []  # loaded on the first request that lists 2+ tools
+            elif clause_tools or unmatched is not None:
+                call_prefix = tokenizer.get_vocab().get(CALL_PREFIX)
 
-                def embed(texts):
-                    if not embedders:
-                        embedders.append(Embedder())
-                    return embedders[0].embed(texts)
-
-                banned_for = lambda f: banned_name_slots(  # noqa: E731
-                    tokenizer, f.slots, f.tools or cluster.tools,
-                    picked_tools(query_text(f.example.messages), f.tools or cluster.tools, embed))
+                def banned_for(f):
+                    tools, question = f.tools or cluster.tools, query_text(f.example.messages)
+                    banned = banned_name_slots(tokenizer, f.slots, tools, picked_tools(question, tools, embed)) \
+                        if clause_tools else []
+                    score = best_score(question, tools, embed) if unmatched is not None else None
+                    if score is not None and score < unmatched["threshold"] and call_prefix is not None:
+                        banned.append(call_prefix)  # a text answer: never open the calls
+                    return banned
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
                                           max_new_tokens, [e.target for e in train_examples],
                                           omit=optional_policy == "omit", banned_for=banned_for,
@@ -296,6 +311,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["retrieval"] = retrieval_info
     if remembered is not None:
         specialist["remembered_keys"] = remembered
+    if unmatched is not None:
+        specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:
         (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False) + "\n")
     accelerator.wait_for_everyone()

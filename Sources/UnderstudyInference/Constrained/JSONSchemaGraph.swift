@@ -123,9 +123,16 @@ public final class JSONSchemaGraph: @unchecked Sendable {
     ///   - tools: `(name, parameters)` with parameters as a Foundation JSON object.
     ///   - nameSlots: (prompt format v2) `(slot, tool)` pairs: a call may also be named by the slot
     ///     token `<S{slot}>` holding the name of `tools[tool]`.
-    public func canonicalResponse(tools: [(name: String, parameters: Any?)], nameSlots: [(slot: Int, tool: Int)] = [])
-        -> Int
-    {
+    /// `textOnly`: the answer must be text (prompt feature `unmatched_text`).
+    public func canonicalResponse(
+        tools: [(name: String, parameters: Any?)], nameSlots: [(slot: Int, tool: Int)] = [], textOnly: Bool = false
+    ) -> Int {
+        if textOnly {
+            // A text answer: content a string, no call (an array whose items nothing fits: `[]`;
+            // a literal `[]` would let a slot token start there).
+            let noCalls = add(.array(items: add(.anyOf([]))))
+            return add(.fixedObject([("content", add(.string(enumValues: nil))), ("tool_calls", noCalls)]))
+        }
         let content = add(.anyOf([add(.string(enumValues: nil)), add(.null)]))
         let arguments = tools.map { compile($0.parameters ?? ["type": "object"]) }
         let slotted = nameSlots.filter { $0.tool >= 0 && $0.tool < tools.count }

@@ -16,6 +16,8 @@
 public struct ClauseTools: Sendable {
     /// The feature's name in specialist.json `prompt_features`.
     public static let feature = "clause_tools"
+    /// The companion feature `unmatched_text` (specialist.json `unmatched_text`: `{"threshold": T, …}`).
+    public static let unmatchedTextFeature = "unmatched_text"
     /// Words that open a new clause (ASCII-lowercased, trailing commas removed).
     public static let clauseWords: Set<String> = ["then", "also", "lastly", "finally", "additionally"]
     /// Clauses shorter than this many words are dropped.
@@ -67,6 +69,19 @@ public struct ClauseTools: Sendable {
         String(name.map { $0 == "_" || $0 == "." ? " " : $0 }) + ": " + (description ?? "")
     }
 
+    /// The highest dot product (double precision) between the question's embedding (its text as
+    /// written) and a tool text's; nil when no tool is listed or the question is empty.
+    public func bestScore(question: String, tools: [(name: String, description: String?)]) throws -> Double? {
+        guard !tools.isEmpty, !question.isEmpty else { return nil }
+        let rows = try embedder.embed(
+            [question] + tools.map { Self.toolText(name: $0.name, description: $0.description) })
+        return rows.dropFirst().map { tool in
+            var score = 0.0
+            for i in 0..<min(tool.count, rows[0].count) { score += Double(tool[i]) * Double(rows[0][i]) }
+            return score
+        }.max()
+    }
+
     /// The names (in `tools` order) of the tools the question's clauses pick (each clause its
     /// nearest tool: dot product in double precision, ties to the earlier tool); empty, so nothing
     /// is restricted, when fewer than 2 tools are listed or the question has no words.
@@ -86,5 +101,14 @@ public struct ClauseTools: Sendable {
             chosen.insert(best)
         }
         return chosen.sorted().map { tools[$0].name }
+    }
+
+    /// `unmatched_text.threshold` of specialist.json, a number.
+    static func threshold(_ value: OrderedJSON?, path: String) throws -> Double {
+        guard case .number(let text)? = value?["threshold"], let threshold = Double(text) else {
+            throw InferenceError.invalidConfig(
+                path, field: "unmatched_text", "lacks a number \"threshold\" (prompt feature unmatched_text needs it)")
+        }
+        return threshold
     }
 }

@@ -52,6 +52,9 @@ public final class Specialist: @unchecked Sendable {
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
+    /// Prompt feature `unmatched_text` (with the request's tools): a question whose best tool
+    /// similarity is below this threshold is answered with text; nil when not listed.
+    public let unmatchedTextThreshold: Double?
     /// Prompt feature `remembered_keys`: the argument keys filled from the conversation's memory.
     public let rememberedKeys: RememberedKeys?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
@@ -99,11 +102,17 @@ public final class Specialist: @unchecked Sendable {
             ? try RememberedKeys(spec["remembered_keys"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
+                || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
             ? try embedder ?? MiniLMEmbedder(modelDirectory: EmbeddingModelLocator.locate()) : nil
         retrieval =
             promptFeatures.contains(RetrievalHint.feature)
             ? try RetrievalHint(directory: directory, embedder: sentences!) : nil
-        clauseTools = promptFeatures.contains(ClauseTools.feature) ? ClauseTools(embedder: sentences!) : nil
+        clauseTools =
+            promptFeatures.contains(ClauseTools.feature) || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
+            ? ClauseTools(embedder: sentences!) : nil
+        unmatchedTextThreshold =
+            promptFeatures.contains(ClauseTools.unmatchedTextFeature)
+            ? try ClauseTools.threshold(spec["unmatched_text"], path: specURL.path) : nil
         func int(_ key: String, _ fallback: Int) -> Int {
             if case .number(let t)? = spec[key], let v = Int(t) { return v }
             return fallback
@@ -134,6 +143,7 @@ public final class Specialist: @unchecked Sendable {
     public static let knownPromptFeatures = [
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
+        ClauseTools.unmatchedTextFeature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -216,15 +226,25 @@ public final class Specialist: @unchecked Sendable {
         if let listed {
             // The request's tools: a fresh grammar whose calls are named by the tool-name slots.
             schemaGraph = JSONSchemaGraph()
-            // Prompt feature clause_tools: calls keep to the tools the question's clauses pick.
             var allowed = listed
-            if let clauseTools, listed.count >= 2 {
+            var textOnly = false
+            if let clauseTools {
                 let descriptions = toolDescriptions ?? []
                 let described = listed.indices.map { i in
                     (name: listed[i].name, description: i < descriptions.count ? descriptions[i] : nil)
                 }
-                let picked = try clauseTools.pickedTools(question: RetrievalHint.queryText(messages), tools: described)
-                if !picked.isEmpty { allowed = listed.filter { picked.contains($0.name) } }
+                let question = RetrievalHint.queryText(messages)
+                // Prompt feature clause_tools: calls keep to the tools the question's clauses pick.
+                if promptFeatures.contains(ClauseTools.feature), listed.count >= 2 {
+                    let picked = try clauseTools.pickedTools(question: question, tools: described)
+                    if !picked.isEmpty { allowed = listed.filter { picked.contains($0.name) } }
+                }
+                // Prompt feature unmatched_text: a question near none of the tools gets a text answer.
+                if let threshold = unmatchedTextThreshold,
+                    let best = try clauseTools.bestScore(question: question, tools: described)
+                {
+                    textOnly = best < threshold
+                }
             }
             let slots = allowed.enumerated().compactMap { item in
                 prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }
@@ -232,7 +252,8 @@ public final class Specialist: @unchecked Sendable {
             let keyed = allowed.map(optionalArguments.apply).map { tool in
                 (name: tool.name, parameters: tool.parameters.map { Self.slotKeys($0, prompt.slots) })
             }
-            start = schemaGraph.canonicalResponse(tools: Self.foundationTools(keyed), nameSlots: slots)
+            start = schemaGraph.canonicalResponse(
+                tools: Self.foundationTools(keyed), nameSlots: slots, textOnly: textOnly)
             schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
         } else if let nearestHint, promptFeatures.contains(HintTools.feature) {
             // Prompt feature hint_tools: calls keep to the nearest neighbour's tools (if it called any).

@@ -5,7 +5,9 @@ slots, and a trained request-tools specialist records the feature."""
 import json
 from pathlib import Path
 
-from distill.trainer.clause_tools import banned_name_slots, clauses, picked_tools, tool_text
+from distill.trainer.clause_tools import (banned_name_slots, best_score, choose_threshold, clauses, picked_tools,
+                                          tool_text)
+from distill.trainer.dataset import Example
 from distill.trainer.prompt import render_prompt
 from distill.trainer.retrieval import Embedder
 from distill.trainer.tests.test_trainer_prompt_features import WordEmbedder
@@ -21,6 +23,9 @@ def test_clauses_and_picks_match_the_golden_file():
         assert clauses(case["question"]) == case["clauses"], case["name"]
         assert [tool_text(t) for t in case["tools"]] == case["tool_texts"], case["name"]
         assert picked_tools(case["question"], case["tools"], embedder.embed) == case["picked"], case["name"]
+        score = best_score(case["question"], case["tools"], embedder.embed)
+        assert (score is None) == (case["best_score"] is None), case["name"]
+        assert score is None or abs(score - case["best_score"]) < 1e-5, case["name"]
     # The file pins both kinds of answer: one tool picked of three, and several clauses' tools.
     assert any(len(c["picked"]) == 1 and len(c["tools"]) == 3 for c in cases)
     assert any(len(c["picked"]) >= 2 for c in cases)
@@ -53,3 +58,17 @@ def test_evaluation_bans_the_name_slots_of_tools_no_clause_picked():
     time_slot = prompt.slots.find_name("get_time")
     assert banned_name_slots(Vocabulary(), prompt.slots, tools, ["weather_forecast"]) == [100 + time_slot]
     assert banned_name_slots(Vocabulary(), prompt.slots, tools, []) == []
+
+
+def test_the_unmatched_text_threshold_keeps_call_answers_above_it():
+    weather = [{"name": "weather", "description": "weather forecast of a city"}]
+    calls = [Example(f"c{i}", [{"role": "user", "content": f"weather forecast of city {i}"}],
+                     {"content": None, "tool_calls": [{"name": "weather", "arguments": {}}]}) for i in range(300)]
+    texts = [Example(f"t{i}", [{"role": "user", "content": f"sing me song number {i}"}],
+                     {"content": "No tool applies.", "tool_calls": []}) for i in range(20)]
+    chosen = choose_threshold(calls + texts, lambda e: weather, WordEmbedder().embed)
+    assert chosen is not None and chosen["calls_below"] == 0 and chosen["texts_below"] == 20
+    scores = [best_score(e.messages[0]["content"], weather, WordEmbedder().embed) for e in calls + texts]
+    assert all(s >= chosen["threshold"] for s in scores[:300]) and all(s < chosen["threshold"] for s in scores[300:])
+    # Without text answers there is nothing to learn a threshold from.
+    assert choose_threshold(calls, lambda e: weather, WordEmbedder().embed) is None
