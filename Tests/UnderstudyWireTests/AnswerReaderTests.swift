@@ -28,10 +28,13 @@ struct AnswerReaderTests {
                 method: "POST", target: target, headers: [HTTPHeaderField("Content-Type", "application/json")],
                 body: HTTPBody(bytes: Array(requestBody.utf8)))
             let response = Exchange.Response(
-                status: 200, headers: [HTTPHeaderField("Content-Type", "application/json")], body: HTTPBody(bytes: body))
+                status: 200, headers: [HTTPHeaderField("Content-Type", "application/json")], body: HTTPBody(bytes: body)
+            )
             let info = try #require(ExchangeInterpreter.interpret(request: request, response: response))
             // Gemini's unstreamed array of chunks is assembled, not read: not this path.
-            if api == .generateContent, body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[") {
+            if api == .generateContent,
+                body.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "[")
+            {
                 continue
             }
             // What the request alone says (its body's or path's model), as the old walk started from.
@@ -60,7 +63,8 @@ struct AnswerReaderTests {
         func read(_ target: String, _ body: String) throws -> Exchange.Usage? {
             let info = try #require(
                 ExchangeInterpreter.interpret(
-                    request: .init(method: "POST", target: target, body: HTTPBody(bytes: Array(#"{"model":"m"}"#.utf8))),
+                    request: .init(
+                        method: "POST", target: target, body: HTTPBody(bytes: Array(#"{"model":"m"}"#.utf8))),
                     response: .init(status: 200, body: HTTPBody(bytes: Array(body.utf8)))))
             return info.usage
         }
@@ -177,7 +181,10 @@ private struct AnswerGenerator {
         case 1: text = "[" + member(Self.topNames) + "]"
         default:
             let count = random.int(7)
-            text = "{" + (0..<count).map { _ in member(random.chance(40) ? Self.wantedNames : Self.topNames) }.joined(separator: ",") + "}"
+            text =
+                "{"
+                + (0..<count).map { _ in member(random.chance(40) ? Self.wantedNames : Self.topNames) }.joined(
+                    separator: ",") + "}"
         }
         if random.chance(8) { text = String(text.prefix(random.int(text.count + 1))) }
         if random.chance(8) { text = random.pick([" ", "\n", "\t"]) + text + random.pick(["", " ", "\r\n", "x"]) }
@@ -200,11 +207,12 @@ private struct AnswerGenerator {
 
     private mutating func usage() -> String {
         let count = random.int(6)
-        return "{" + (0..<count).map { _ in
-            let name = random.pick(Self.usageNames)
-            let value = random.chance(75) ? random.pick(Self.numbers) : self.value(depth: 1)
-            return "\"" + name + "\":" + space() + value
-        }.joined(separator: ",") + "}"
+        return "{"
+            + (0..<count).map { _ in
+                let name = random.pick(Self.usageNames)
+                let value = random.chance(75) ? random.pick(Self.numbers) : self.value(depth: 1)
+                return "\"" + name + "\":" + space() + value
+            }.joined(separator: ",") + "}"
     }
 
     private mutating func value(depth: Int) -> String {
@@ -217,9 +225,10 @@ private struct AnswerGenerator {
             return "[" + (0..<random.int(3)).map { _ in value(depth: depth - 1) }.joined(separator: ",") + "]"
         default:
             let count = random.int(3)
-            return "{" + (0..<count).map { _ in
-                "\"" + random.pick(["k", "model", "usage", "a\\tb", "\\q"]) + "\":" + value(depth: depth - 1)
-            }.joined(separator: ",") + "}"
+            return "{"
+                + (0..<count).map { _ in
+                    "\"" + random.pick(["k", "model", "usage", "a\\tb", "\\q"]) + "\":" + value(depth: depth - 1)
+                }.joined(separator: ",") + "}"
         }
     }
 

@@ -158,7 +158,9 @@ public final class ExchangeRecorder: Sendable {
                     let accepted = sink.append(moving: &slice)  // taken over, not copied, when it can be
                     written += accepted
                     if accepted < handed {
-                        dropped(handed - accepted, reason: "the archive writer refused the record (queue full or write error)")
+                        dropped(
+                            handed - accepted,
+                            reason: "the archive writer refused the record (queue full or write error)")
                     }
                     slice.reserveCapacity(Self.handOffSlice)
                 }

@@ -47,7 +47,8 @@ enum AnswerReader {
         init(_ c: JSONCursor, _ range: Range<Int>, plain: Bool) throws(JSONParseError) {
             if plain {
                 // First bytes first: most names are none of these.
-                guard let first = range.first.map({ c.bytes[$0] }), first == UInt8(ascii: "u") || first == UInt8(ascii: "m")
+                guard let first = range.first.map({ c.bytes[$0] }),
+                    first == UInt8(ascii: "u") || first == UInt8(ascii: "m")
                 else {
                     self = .other
                     return
