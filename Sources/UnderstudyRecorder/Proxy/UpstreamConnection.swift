@@ -94,8 +94,8 @@ final class UpstreamConnection {
         pendingBytes = 0
         replayBytes = 0
         framer.expectResponse(toHEAD: isHEAD)
-        if state == .idle, let channel, channel.isActive, let target,
-           target === route || target.upstream == route.upstream {
+        let sameRoute = target.map { $0 === route || $0.upstream == route.upstream } ?? false
+        if state == .idle, let channel, channel.isActive, sameRoute {
             reused = true
             replayable = true
             replay.removeAll(keepingCapacity: true)

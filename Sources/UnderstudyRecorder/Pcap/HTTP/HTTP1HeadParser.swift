@@ -158,7 +158,6 @@ enum HTTP1HeadParser {
         return !line[(colon + 1)...].contains { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7f }
     }
 
-
     /// Spaces and tabs cut from both ends.
     private static func trimmed(_ bytes: Line) -> Line {
         var start = bytes.startIndex
