@@ -90,6 +90,26 @@ struct AnswerReaderTests {
         #expect(try read("/v1/responses", #"{"usage":{"input_tokens":1,"note":"\x"}}"#) == nil)
     }
 
+    /// Token counts come from the upstream: sums that overflow saturate instead of trapping (a trap
+    /// would take the recorder thread, and with it the proxy, down on one broken answer).
+    @Test func overflowingTokenSumsSaturate() throws {
+        let max = Int.max
+        for (target, body) in [
+            ("/v1/messages", #"{"usage":{"input_tokens":\#(max),"cache_read_input_tokens":\#(max),"output_tokens":1}}"#),
+            (
+                "/v1beta/models/g:generateContent",
+                #"{"usageMetadata":{"promptTokenCount":2,"thoughtsTokenCount":\#(max),"candidatesTokenCount":9}}"#
+            ),
+        ] {
+            let info = try #require(
+                ExchangeInterpreter.interpret(
+                    request: .init(method: "POST", target: target, body: HTTPBody(bytes: Array(#"{"model":"m"}"#.utf8))),
+                    response: .init(status: 200, body: HTTPBody(bytes: Array(body.utf8)))))
+            let usage = try #require(info.usage, "\(target)")
+            #expect([usage.inputTokens, usage.outputTokens].contains(Int.max), "\(target): \(usage)")
+        }
+    }
+
     // MARK: The walk this replaced (ExchangeInterpreter before AnswerReader), kept as the reference.
 
     private static func oldAnswerMembers(_ body: [UInt8]) -> JSONValue? {

@@ -77,9 +77,15 @@ struct UsageKeys {
         }
     }
 
-    /// The sum of the counts present, nil when none is.
+    /// The sum of the counts present, nil when none is. Saturates at `Int.max`/`Int.min`: counts
+    /// come from the upstream, and an overflow trap here would take the recorder thread (and the
+    /// proxy) down on a hostile or broken answer.
     private static func sum(_ values: [Int?]) -> Int? {
         let present = values.compactMap { $0 }
-        return present.isEmpty ? nil : present.reduce(0, +)
+        guard !present.isEmpty else { return nil }
+        return present.reduce(0) { total, count in
+            let (result, overflow) = total.addingReportingOverflow(count)
+            return overflow ? (count > 0 ? Int.max : Int.min) : result
+        }
     }
 }
