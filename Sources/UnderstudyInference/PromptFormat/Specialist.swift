@@ -109,7 +109,7 @@ public final class Specialist: @unchecked Sendable {
             ? try RetrievalHint(directory: directory, embedder: sentences!) : nil
         clauseTools =
             promptFeatures.contains(ClauseTools.feature) || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
-            ? ClauseTools(embedder: sentences!) : nil
+            ? ClauseTools(embedder: CachingSentenceEmbedder(sentences!)) : nil
         unmatchedTextThreshold =
             promptFeatures.contains(ClauseTools.unmatchedTextFeature)
             ? try ClauseTools.threshold(spec["unmatched_text"], path: specURL.path) : nil
