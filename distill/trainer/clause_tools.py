@@ -28,6 +28,8 @@ import re
 
 import numpy as np
 
+from .retrieval import query_text
+
 from .prompt import escape
 
 FEATURE = "clause_tools"
@@ -95,7 +97,7 @@ def choose_threshold(examples, tools_of, embed) -> dict | None:
     with the counts; None when no threshold qualifies."""
     calls, texts = [], []
     for example in examples:
-        score = best_score(_question(example.messages), tools_of(example) or [], embed)
+        score = best_score(query_text(example.messages), tools_of(example) or [], embed)
         if score is not None:
             (calls if example.target.get("tool_calls") else texts).append(score)
     for threshold in THRESHOLDS:
@@ -105,13 +107,6 @@ def choose_threshold(examples, tools_of, embed) -> dict | None:
             return {"threshold": threshold, "calls_below": calls_below, "calls": len(calls),
                     "texts_below": texts_below, "texts": len(texts)}
     return None
-
-
-def _question(messages: list[dict]) -> str:
-    for message in reversed(messages):
-        if message.get("role") == "user":
-            return message.get("content") or ""
-    return ""
 
 
 def banned_name_slots(tokenizer, slots, tools: list[dict], picked: list[str]) -> list[int]:

@@ -29,7 +29,7 @@ import numpy as np
 from .dataset import Example
 from .distinct_calls import cut_repeats
 from .golden import CASE_TOOLS, golden_cases
-from .prompt import parse_response, render_prompt, render_target
+from .prompt import RESPONSE_HEAD, parse_response, render_prompt, render_target
 from .clause_tools import best_score, clauses, picked_tools, tool_text
 from .remembered_keys import fill, memory
 from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
@@ -266,7 +266,7 @@ def distinct_calls_cases() -> list[dict]:
     """Answer texts as a specialist generates them (slot tokens, cut at max_new_tokens) and what
     the rule leaves: a repeat ends the answer; braces, brackets and escaped quotes inside strings
     do not end a call; different slots are different values; text answers stay."""
-    head = '{"content":null,"tool_calls":['
+    head = RESPONSE_HEAD
     ls = '{"name":"ls","arguments":{"a":true}}'
     texts = {
         "repeat_after_one_call": head + ",".join([ls] * 4) + "]}",

@@ -56,12 +56,14 @@ extension JSONCursor {
         position += 1
         var plain = true
         while position < bytes.count {
-            let runStart = position
-            position = JSONValue.plainRunEnd(bytes, from: position)
-            if plain, position > runStart, Self.hasNonASCII(bytes, runStart..<position) { plain = false }
+            // While still plain, the run also ends at a non-ASCII byte: the string is not plain,
+            // and the scan goes on from there.
+            position = JSONValue.plainRunEnd(bytes, from: position, orNonASCII: plain)
             guard position < bytes.count else { break }
             let byte = bytes[position]
-            if byte == UInt8(ascii: "\"") {
+            if byte >= 0x80 {
+                plain = false
+            } else if byte == UInt8(ascii: "\"") {
                 position += 1
                 return plain
             } else if byte == UInt8(ascii: "\\") {
@@ -73,37 +75,14 @@ extension JSONCursor {
                     position += 2
                 case UInt8(ascii: "u"):
                     position += 2
-                    guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
-                    for _ in 0..<4 {
-                        guard Self.isHexDigit(bytes[position]) else { throw error("invalid hex digit in \\u escape") }
-                        position += 1
-                    }
+                    _ = try hex4()
                 default:
                     throw JSONParseError(offset: position, reason: "invalid escape")
                 }
             } else {
-                throw error("control character in string")  // plainRunEnd stops only at `"`, `\` or these
+                throw error("control character in string")  // the run ends only at `"`, `\`, these or non-ASCII
             }
         }
         throw JSONParseError(offset: start, reason: "unterminated string")
-    }
-
-    private static func isHexDigit(_ c: UInt8) -> Bool {
-        (c >= 0x30 && c <= 0x39) || (c | 0x20 >= UInt8(ascii: "a") && c | 0x20 <= UInt8(ascii: "f"))
-    }
-
-    private static func hasNonASCII(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        var i = range.lowerBound
-        if let base = bytes.baseAddress {
-            while i + 8 <= range.upperBound {
-                if SWARBytes.nonASCII(SWARBytes.load(base, i)) != 0 { return true }
-                i += 8
-            }
-        }
-        while i < range.upperBound {
-            if bytes[i] >= 0x80 { return true }
-            i += 1
-        }
-        return false
     }
 }

@@ -305,7 +305,7 @@ public struct JSONCursor {
         throw JSONParseError(offset: start, reason: "unterminated string")
     }
 
-    private mutating func hex4() throws(JSONParseError) -> UInt32 {
+    mutating func hex4() throws(JSONParseError) -> UInt32 {
         guard position + 4 <= bytes.count else { throw error("truncated \\u escape") }
         var value: UInt32 = 0
         for _ in 0..<4 {

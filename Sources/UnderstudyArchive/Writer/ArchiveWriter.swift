@@ -83,18 +83,14 @@ public final class ArchiveWriter: @unchecked Sendable {
     @discardableResult
     public func append(moving exchanges: inout [Exchange]) -> Int {
         condition.lock()
-        let movable = !closing && queue.isEmpty && exchanges.count <= configuration.queueCapacity
-        if movable {
-            swap(&queue, &exchanges)
-            for exchange in queue { queuedBytes += Self.queuedSize(exchange) }
-            stats.appended += queue.count
-            if !queue.isEmpty { condition.signal() }
+        guard !closing, queue.isEmpty, exchanges.count <= configuration.queueCapacity else {
+            condition.unlock()
+            defer { exchanges.removeAll(keepingCapacity: true) }
+            return enqueue(exchanges)
         }
-        let taken = movable ? queue.count : 0
-        condition.unlock()
-        if movable { return taken }
-        defer { exchanges.removeAll(keepingCapacity: true) }
-        return enqueue(exchanges)
+        defer { condition.unlock() }
+        swap(&queue, &exchanges)
+        return accountQueued(from: 0, wasEmpty: true, dropped: 0)
     }
 
     /// Both `append`s: as many of `exchanges` as the queue has room for, the rest counted as drops.
@@ -103,14 +99,19 @@ public final class ArchiveWriter: @unchecked Sendable {
         defer { condition.unlock() }
         let taken = closing ? 0 : min(exchanges.count, max(0, configuration.queueCapacity - queue.count))
         let wasEmpty = queue.isEmpty
-        for exchange in exchanges.prefix(taken) {
-            queue.append(exchange)
-            queuedBytes += Self.queuedSize(exchange)
-        }
+        let start = queue.count
+        queue.append(contentsOf: exchanges.prefix(taken))
+        return accountQueued(from: start, wasEmpty: wasEmpty, dropped: exchanges.count - taken)
+    }
+
+    /// Counts the records queued from `start` on (and `dropped` refused ones), and wakes the
+    /// writer when the queue was empty (it may sleep without a deadline) or a frame's worth is
+    /// waiting; otherwise it wakes by itself at the frame deadline. Called with the lock held.
+    private func accountQueued(from start: Int, wasEmpty: Bool, dropped: Int) -> Int {
+        let taken = queue.count - start
+        for exchange in queue[start...] { queuedBytes += Self.queuedSize(exchange) }
         stats.appended += taken
-        stats.dropped += exchanges.count - taken
-        // Wake the writer when the queue was empty (it may sleep without a deadline) or a
-        // frame's worth is waiting; otherwise it wakes by itself at the frame deadline.
+        stats.dropped += dropped
         if taken > 0, wasEmpty || queuedBytes >= configuration.flushBytes { condition.signal() }
         return taken
     }

@@ -75,11 +75,14 @@ public struct ClauseTools: Sendable {
         guard !tools.isEmpty, !question.isEmpty else { return nil }
         let rows = try embedder.embed(
             [question] + tools.map { Self.toolText(name: $0.name, description: $0.description) })
-        return rows.dropFirst().map { tool in
-            var score = 0.0
-            for i in 0..<min(tool.count, rows[0].count) { score += Double(tool[i]) * Double(rows[0][i]) }
-            return score
-        }.max()
+        return rows.dropFirst().map { Self.score($0, rows[0]) }.max()
+    }
+
+    /// The dot product of two embeddings in double precision (both engines rank tools by it).
+    static func score(_ a: [Float], _ b: [Float]) -> Double {
+        var score = 0.0
+        for i in 0..<min(a.count, b.count) { score += Double(a[i]) * Double(b[i]) }
+        return score
     }
 
     /// The names (in `tools` order) of the tools the question's clauses pick (each clause its
@@ -94,8 +97,7 @@ public struct ClauseTools: Sendable {
             var best = 0
             var bestScore = -Double.infinity
             for (index, tool) in toolRows.enumerated() {
-                var score = 0.0
-                for i in 0..<min(tool.count, row.count) { score += Double(tool[i]) * Double(row[i]) }
+                let score = Self.score(tool, row)
                 if score > bestScore { (best, bestScore) = (index, score) }
             }
             chosen.insert(best)

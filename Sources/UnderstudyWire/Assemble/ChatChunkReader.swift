@@ -336,6 +336,7 @@ struct ChatChunkReader: Sendable {
         return memchr(base + range.lowerBound, 0x5C, range.count) != nil
     }
 
+    /// Whether `bytes` are exactly `name`'s (member names here, SSE field names in `SSEParser`).
     @inline(__always)
     static func equal(_ bytes: UnsafeBufferPointer<UInt8>, _ name: StaticString) -> Bool {
         guard bytes.count == name.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }

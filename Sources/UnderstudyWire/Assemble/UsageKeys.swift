@@ -4,23 +4,40 @@ import UnderstudyArchive
 /// table shared by the reading of an assembled message (`ExchangeInterpreter.usage(in:api:)`)
 /// and of an unstreamed answer's bytes (`AnswerReader`), so both give the same `Exchange.Usage`.
 struct UsageKeys {
-    /// Whether the counts sit under `usage` (every API but Gemini's, whose is `usageMetadata`).
-    let containerIsUsage: Bool
-    /// The names read, by index into `Counts`.
-    let names: [StaticString]
     private let api: LLMEndpoint.API
+    /// The API's names (built once per process, not per record).
+    private let table: Table
 
     init(api: LLMEndpoint.API) {
         self.api = api
-        containerIsUsage = api != .generateContent
         switch api {
-        case .chatCompletions, .embeddings: names = ["prompt_tokens", "completion_tokens"]
-        case .responses: names = ["input_tokens", "output_tokens"]
-        case .messages:
-            names = ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens"]
-        case .generateContent: names = ["promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount"]
+        case .chatCompletions, .embeddings: table = Self.chatCompletions
+        case .responses: table = Self.responses
+        case .messages: table = Self.messages
+        case .generateContent: table = Self.generateContent
         }
     }
+
+    /// Whether the counts sit under `usage` (every API but Gemini's, whose is `usageMetadata`).
+    var containerIsUsage: Bool { api != .generateContent }
+    /// The names read, by index into `Counts`.
+    var names: [StaticString] { table.names }
+
+    /// The names read and, for lookups in a parsed `JSONValue`, the same as `String`s.
+    private struct Table {
+        let names: [StaticString]
+        let strings: [String]
+        init(_ names: [StaticString]) {
+            self.names = names
+            strings = names.map { String(describing: $0) }
+        }
+    }
+
+    private static let chatCompletions = Table(["prompt_tokens", "completion_tokens"])
+    private static let responses = Table(["input_tokens", "output_tokens"])
+    private static let messages = Table(
+        ["input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens"])
+    private static let generateContent = Table(["promptTokenCount", "candidatesTokenCount", "thoughtsTokenCount"])
 
     var container: String { containerIsUsage ? "usage" : "usageMetadata" }
 
@@ -54,13 +71,13 @@ struct UsageKeys {
         if plain { return names.firstIndex { c.bytes(range, equal: $0) } }
         var decoder = JSONCursor(c.bytes, position: range.lowerBound - 1)
         let name = try decoder.parseString()
-        return names.firstIndex { name == String(describing: $0) }
+        return table.strings.firstIndex(of: name)
     }
 
     /// The counts of a usage value (`assembled[container]`, not null).
     func counts(in usage: JSONValue) -> Counts {
         var counts = Counts()
-        for (i, name) in names.enumerated() { counts[i] = usage[String(describing: name)]?.intValue }
+        for (i, name) in table.strings.enumerated() { counts[i] = usage[name]?.intValue }
         return counts
     }
 

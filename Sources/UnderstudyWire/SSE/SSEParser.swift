@@ -185,14 +185,7 @@ public struct SSEParser: Sendable {
     /// over a `String.UTF8View` ran for every line of every recorded stream).
     @inline(__always)
     private static func isName(_ name: ArraySlice<UInt8>, _ field: StaticString) -> Bool {
-        guard name.count == field.utf8CodeUnitCount else { return false }
-        let start = field.utf8Start
-        var i = 0
-        for byte in name {
-            if byte != start[i] { return false }
-            i += 1
-        }
-        return true
+        name.withUnsafeBufferPointer { ChatChunkReader.equal($0, field) }
     }
 
     private mutating func dispatch(into events: inout [ParsedEvent]) {

@@ -21,19 +21,8 @@ enum HTTP1HeadParser {
     /// importer parses leniently what it overhears.
     static func parse(_ bytes: [UInt8], kind: HTTP1MessageParser.Kind, strict: Bool = false) throws(Failure) -> HTTP1Head {
         let lines = lineRanges(bytes)
-        // Over the raw bytes: a slice of the array retained and released its storage for every
-        // line, name and value (a fifth of the event loops' retains per request, by uprobe count).
-        let result: Result<HTTP1Head, Failure> = bytes.withUnsafeBufferPointer { bytes in
-            do throws(Failure) {
-                return .success(try parse(bytes, lines: lines, kind: kind, strict: strict))
-            } catch {
-                return .failure(error)
-            }
-        }
-        // Taken out of the result, not copied (`get()` copied the head: a retain per string).
-        switch consume result {
-        case .success(let head): return head
-        case .failure(let error): throw error
+        return try overRawBytes(bytes) { bytes throws(Failure) in
+            try parse(bytes, lines: lines, kind: kind, strict: strict)
         }
     }
 
@@ -46,15 +35,24 @@ enum HTTP1HeadParser {
     static func parseFields(
         _ bytes: [UInt8], lines: ArraySlice<Range<Int>>, strict: Bool = false
     ) throws(Failure) -> [HTTPHeaderField] {
-        let result: Result<[HTTPHeaderField], Failure> = bytes.withUnsafeBufferPointer { bytes in
+        try overRawBytes(bytes) { bytes throws(Failure) in try parseFields(bytes, lines: lines, strict: strict) }
+    }
+
+    /// `body` over the raw bytes: a slice of the array retained and released its storage for every
+    /// line, name and value (a fifth of the event loops' retains per request, by uprobe count).
+    /// The value is taken out of the result, not copied (`get()` copied a head: a retain per string).
+    private static func overRawBytes<T>(
+        _ bytes: [UInt8], _ body: (Bytes) throws(Failure) -> T
+    ) throws(Failure) -> T {
+        let result: Result<T, Failure> = bytes.withUnsafeBufferPointer { bytes in
             do throws(Failure) {
-                return .success(try parseFields(bytes, lines: lines, strict: strict))
+                return .success(try body(bytes))
             } catch {
                 return .failure(error)
             }
         }
         switch consume result {
-        case .success(let fields): return fields
+        case .success(let value): return value
         case .failure(let error): throw error
         }
     }
