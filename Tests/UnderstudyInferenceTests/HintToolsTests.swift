@@ -58,4 +58,70 @@ struct HintToolsTests {
         let two = HintTools.callHead("rate_visit") + HintTools.callHead("book_table")
         #expect(HintTools.nearestTools(two, among: tools).map(\.name) == ["book_table", "rate_visit"])
     }
+
+    /// Texts that mention booking embed on one axis, all others on another (a stand-in for MiniLM
+    /// that makes the clauses' pick certain): "Book a table …" picks book_table, the first tool
+    /// whose text ("book table: Book a restaurant table.") shares its axis.
+    struct BookingEmbedder: SentenceEmbedder {
+        var dimension: Int { 384 }
+        var name: String { "booking" }
+        func embed(_ texts: [String]) throws -> [[Float]] {
+            texts.map { text in
+                var row = [Float](repeating: 0, count: 384)
+                row[text.lowercased().contains("book") ? 0 : 1] = 1
+                return row
+            }
+        }
+    }
+
+    @Test func clauseHintToolsLetTheClausesToolJoinTheHints() throws {
+        let joined = try Self.specialist(
+            "specialist-clause-hint-tools", features: ["retrieval_hint", "hint_tools", "clause_hint_tools"],
+            hintedTool: "rate_visit")
+        let hintOnly = try Self.specialist(
+            "specialist-clause-hint-only", features: ["retrieval_hint", "hint_tools"], hintedTool: "rate_visit")
+        defer {
+            try? FileManager.default.removeItem(at: joined)
+            try? FileManager.default.removeItem(at: hintOnly)
+        }
+        let withFeature = try Specialist(directory: joined, embedder: BookingEmbedder())
+        let without = try Specialist(directory: hintOnly, embedder: BookingEmbedder())
+        #expect(withFeature.promptFeatures.contains(HintTools.clauseFeature))
+        let request = [PromptRenderer.Message(role: "user", content: "Book a table at 'Luigi' for 4 people on 2026-05-01.")]
+        // The hint alone allows rate_visit only; the clause adds book_table, which the model writes.
+        #expect(Self.calledTools(try without.answer(request).text).allSatisfy { $0 == "rate_visit" })
+        let called = Self.calledTools(try withFeature.answer(request).text)
+        #expect(called.contains("book_table") && called.allSatisfy { ["book_table", "rate_visit"].contains($0) }, "\(called)")
+    }
+
+    @Test func goldenClauseHintToolsMatchTheTrainer() throws {
+        let golden = TestEnvironment.repositoryRoot.appendingPathComponent(
+            "distill/trainer/tests/golden/clause_hint_tools.jsonl")
+        let picker = ClauseTools(
+            embedder: try MiniLMEmbedder(modelDirectory: #require(EmbeddingReference.modelDirectory)))
+        let lines = try String(contentsOf: golden, encoding: .utf8).split(separator: "\n")
+        #expect(lines.count >= 4)
+        for line in lines {
+            let item = try OrderedJSON.parse(String(line))
+            guard case .string(let name)? = item["name"], case .string(let question)? = item["question"],
+                case .string(let hint)? = item["hint"], case .array(let listed)? = item["tools"]
+            else { throw ReferenceError("unexpected golden line \(line.prefix(80))") }
+            let described = listed.map { tool -> (name: String, description: String?) in
+                var name = "", description: String?
+                if case .string(let n)? = tool["name"] { name = n }
+                if case .string(let d)? = tool["description"] { description = d }
+                return (name, description)
+            }
+            let tools: [PromptRenderer.Tool] = described.map { ($0.name, nil) }
+            // The hint text after its first <|hint|> marker is the nearest neighbour's.
+            let nearestHint = hint.components(separatedBy: "<|hint|>").dropFirst().first ?? ""
+            let nearest = HintTools.nearestTools(nearestHint, among: tools)
+            let picked = try picker.pickedTools(question: question, tools: described)
+            #expect(nearest.map(\.name) == ClauseToolsTests.strings(item["nearest"]), "\(name)")
+            #expect(picked == ClauseToolsTests.strings(item["picked"]), "\(name)")
+            #expect(
+                HintTools.joined(nearest, picked: picked, among: tools).map(\.name)
+                    == ClauseToolsTests.strings(item["allowed"]), "\(name)")
+        }
+    }
 }

@@ -11,6 +11,8 @@
   before and after the fill;
 - `clause_tools` (clause_tools.py): questions with the request's tools, their clauses, the tool
   texts and the tools the clauses pick (Swift: MiniLMEmbedder + ClauseTools);
+- `clause_hint_tools` (hint_tools.py): questions, hints and a constant tool list with the nearest
+  hint's tools, the clauses' picks and the tools an answer may call (Swift: HintTools + ClauseTools);
 - `distinct_calls` (distinct_calls.py): generated answer texts and the texts the rule cuts them to;
 - `tag_slots` (tag_slots.py): conversations rendered with and without the feature, slot texts,
   an answer's target text.
@@ -29,10 +31,11 @@ import numpy as np
 from .dataset import Example
 from .distinct_calls import cut_repeats
 from .golden import CASE_TOOLS, golden_cases
-from .prompt import RESPONSE_HEAD, parse_response, render_prompt, render_target
+from .hint_tools import allowed_tools, nearest_tools
+from .prompt import RESPONSE_HEAD, call_head, parse_response, render_prompt, render_target
 from .clause_tools import best_score, clauses, picked_tools, tool_text
 from .remembered_keys import fill, memory
-from .retrieval import Embedder, RetrievalIndex, query_text, with_hint
+from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 
@@ -238,19 +241,24 @@ CLAUSE_TOOL_INPUTS = [
 ]
 
 
+def _check_no_near_tie(name: str, question: str, tools: list[dict], embedder: Embedder) -> None:
+    """A golden case must not hinge on a near tie another implementation could flip."""
+    parts = clauses(question)
+    if len(tools) >= 2 and parts:
+        scores = (np.asarray(embedder.embed([tool_text(t) for t in tools]), dtype=np.float64)
+                  @ np.asarray(embedder.embed(parts), dtype=np.float64).T)
+        for column in scores.T:
+            ranked = sorted(column, reverse=True)
+            if ranked[0] - ranked[1] < 1e-3:
+                raise ValueError(f"golden question {name}: two tools score within {ranked[0] - ranked[1]:.1e}")
+
+
 def clause_tools_cases() -> list[dict]:
     embedder = Embedder()
     cases = []
     for name, question, tools in CLAUSE_TOOL_INPUTS:
         parts = clauses(question)
-        if len(tools) >= 2 and parts:
-            scores = (np.asarray(embedder.embed([tool_text(t) for t in tools]), dtype=np.float64)
-                      @ np.asarray(embedder.embed(parts), dtype=np.float64).T)
-            for column in scores.T:
-                ranked = sorted(column, reverse=True)
-                # A golden case must not hinge on a near tie another implementation could flip.
-                if ranked[0] - ranked[1] < 1e-3:
-                    raise ValueError(f"golden question {name}: two tools score within {ranked[0] - ranked[1]:.1e}")
+        _check_no_near_tie(name, question, tools, embedder)
         cases.append({"name": name, "question": question, "tools": tools, "clauses": parts,
                       "tool_texts": [tool_text(t) for t in tools],
                       "picked": picked_tools(question, tools, embedder.embed),
@@ -260,6 +268,43 @@ def clause_tools_cases() -> list[dict]:
 
 def write_clause_tools_goldens(out: Path) -> Path:
     return write_jsonl(out / "clause_tools.jsonl", clause_tools_cases())
+
+
+_TRADING_TOOLS = [
+    _tool("add_to_watchlist", "Add a stock to the watchlist."),
+    _tool("cancel_order", "Cancel an order."),
+    _tool("get_order_details", "Retrieve the details of an order."),
+    _tool("remove_stock_from_watchlist", "Remove a stock from the watchlist."),
+    _tool("get_stock_info", "Get the details of a stock."),
+]
+CLAUSE_HINT_TOOL_INPUTS = [
+    ("clauses_add_a_tool_the_hint_lacks", "Could we eliminate BDX from my observed list?",
+     call_head("add_to_watchlist"), _TRADING_TOOLS),
+    ("clauses_join_the_nearest_hint_only", "Let's scrap that order. Then bring up the details of stock ZETA.",
+     call_head("get_stock_info") + HINT + call_head("cancel_order"),
+     _TRADING_TOOLS),
+    ("text_neighbour_restricts_nothing", "Cancel my order now, please.", "", _TRADING_TOOLS),
+    ("no_words_keeps_the_hint", " \n ", call_head("cancel_order"), _TRADING_TOOLS),
+]
+
+
+def clause_hint_tools_cases() -> list[dict]:
+    """`clause_hint_tools`: the nearest hint's tools joined by the clauses' picks (hint_tools.py).
+    `hint` is the prompt's hint text after the first `<|hint|>` (the nearest neighbour's first)."""
+    embedder = Embedder()
+    cases = []
+    for name, question, hint, tools in CLAUSE_HINT_TOOL_INPUTS:
+        _check_no_near_tie(name, question, tools, embedder)
+        names = [t["name"] for t in tools]
+        picked = picked_tools(question, tools, embedder.embed)
+        cases.append({"name": name, "question": question, "hint": HINT + hint, "tools": tools,
+                      "nearest": nearest_tools(HINT + hint, names), "picked": picked,
+                      "allowed": allowed_tools(HINT + hint, names, picked)})
+    return cases
+
+
+def write_clause_hint_tools_goldens(out: Path) -> Path:
+    return write_jsonl(out / "clause_hint_tools.jsonl", clause_hint_tools_cases())
 
 
 def distinct_calls_cases() -> list[dict]:
@@ -334,6 +379,7 @@ def main() -> None:
     print(write_question_spans_goldens(out))
     print(write_remembered_keys_goldens(out))
     print(write_clause_tools_goldens(out))
+    print(write_clause_hint_tools_goldens(out))
     print(write_distinct_calls_goldens(out))
     print(write_tag_slots_goldens(out))
 

@@ -21,7 +21,7 @@ from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
-from .hint_tools import FEATURE as HINT_TOOLS, banned_heads
+from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
@@ -155,6 +155,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     restrict_tools = bool(recipe.get("hint_tools")) and hint_of is not None
     if restrict_tools:
         prompt_features.append(HINT_TOOLS)
+    # Prompt feature clause_hint_tools (hint_tools.py): the question's clauses' tools join the hint's.
+    clause_hint = restrict_tools and bool(recipe.get(CLAUSE_HINT_TOOLS)) and len(cluster.tools) >= 2
+    if clause_hint:
+        prompt_features.append(CLAUSE_HINT_TOOLS)
     # Prompt feature clause_tools (clause_tools.py): for requests that bring several tools, calls
     # keep to the tools the question's clauses pick by sentence embedding.
     clause_tools = bool(recipe.get("clause_tools")) and cluster.request_tools
@@ -254,7 +258,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
             banned_for = None
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
-                    tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster))
+                    tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),
+                    picked_tools(query_text(f.example.messages), cluster.tools, embed) if clause_hint else None)
             elif clause_tools or unmatched is not None:
                 call_prefix = tokenizer.get_vocab().get(CALL_PREFIX)
 

@@ -59,6 +59,9 @@ public final class Specialist: @unchecked Sendable {
     public let rememberedKeys: RememberedKeys?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
+    /// The cluster's tools' descriptions, in `toolList` order (prompt feature `clause_hint_tools`
+    /// embeds them with the names).
+    public let toolDescriptions: [String?]
     let graph = JSONSchemaGraph()
     let root: Int
     let index: VocabularyIndex
@@ -103,12 +106,14 @@ public final class Specialist: @unchecked Sendable {
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
+                || promptFeatures.contains(HintTools.clauseFeature)
             ? try embedder ?? MiniLMEmbedder(modelDirectory: EmbeddingModelLocator.locate()) : nil
         retrieval =
             promptFeatures.contains(RetrievalHint.feature)
             ? try RetrievalHint(directory: directory, embedder: sentences!) : nil
         clauseTools =
             promptFeatures.contains(ClauseTools.feature) || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
+                || promptFeatures.contains(HintTools.clauseFeature)
             ? ClauseTools(embedder: CachingSentenceEmbedder(sentences!)) : nil
         unmatchedTextThreshold =
             promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -120,12 +125,18 @@ public final class Specialist: @unchecked Sendable {
         maxPromptTokens = int("max_prompt_tokens", 1024)
         maxNewTokens = int("max_new_tokens", 256)
         var toolList = tools ?? []
+        var toolDescriptions: [String?] = []
         if tools == nil, case .array(let listed)? = spec["tools"] {
             for tool in listed {
-                if case .string(let name)? = tool["name"] { toolList.append((name, tool["parameters"])) }
+                guard case .string(let name)? = tool["name"] else { continue }
+                toolList.append((name, tool["parameters"]))
+                if case .string(let text)? = tool["description"] { toolDescriptions.append(text) } else {
+                    toolDescriptions.append(nil)
+                }
             }
         }
         self.toolList = toolList
+        self.toolDescriptions = toolDescriptions
         self.tools = Dictionary(
             toolList.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
         model = try LlamaModel(directory: directory)
@@ -143,7 +154,7 @@ public final class Specialist: @unchecked Sendable {
     public static let knownPromptFeatures = [
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
-        ClauseTools.unmatchedTextFeature,
+        ClauseTools.unmatchedTextFeature, HintTools.clauseFeature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -257,7 +268,15 @@ public final class Specialist: @unchecked Sendable {
             schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
         } else if let nearestHint, promptFeatures.contains(HintTools.feature) {
             // Prompt feature hint_tools: calls keep to the nearest neighbour's tools (if it called any).
-            let nearest = HintTools.nearestTools(nearestHint, among: toolList)
+            var nearest = HintTools.nearestTools(nearestHint, among: toolList)
+            // Prompt feature clause_hint_tools: the tools the question's clauses pick join them.
+            if !nearest.isEmpty, promptFeatures.contains(HintTools.clauseFeature), let clauseTools {
+                let described = toolList.indices.map { i in
+                    (name: toolList[i].name, description: i < self.toolDescriptions.count ? self.toolDescriptions[i] : nil)
+                }
+                let picked = try clauseTools.pickedTools(question: RetrievalHint.queryText(messages), tools: described)
+                nearest = HintTools.joined(nearest, picked: picked, among: toolList)
+            }
             if !nearest.isEmpty {
                 schemaGraph = JSONSchemaGraph()
                 start = schemaGraph.canonicalResponse(tools: Self.foundationTools(nearest.map(optionalArguments.apply)))
