@@ -14,6 +14,7 @@ import torch
 
 from . import pointer
 from .distinct_calls import cut_repeats
+from .distinct_slots import SlotMemory
 from .features import Feature
 from .optional import omit_optional
 from .population import answer_leaves, built_from_request
@@ -67,7 +68,9 @@ def cached_forward(module, input_ids: torch.Tensor, cache=None):
 
 
 @torch.no_grad()
-def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new_tokens: int) -> list[int]:
+def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new_tokens: int,
+           slot_memory=None) -> list[int]:
+    """`slot_memory`: a distinct_slots.SlotMemory (prompt feature `distinct_slots`), or None."""
     device = next(model.parameters()).device
     output, past = cached_forward(model, torch.tensor([prompt_ids], device=device))
     logits = output.logits[0, -1].float()
@@ -75,10 +78,14 @@ def greedy(model, prompt_ids: list[int], end_id: int, banned: list[int], max_new
     ban = torch.tensor(banned, device=device, dtype=torch.long)
     for _ in range(max_new_tokens):
         logits[ban] = -torch.inf
+        if slot_memory is not None and slot_memory.written:
+            logits[torch.tensor(slot_memory.banned, device=device, dtype=torch.long)] = -torch.inf
         token = int(torch.argmax(logits))
         if token == end_id:
             break
         generated.append(token)
+        if slot_memory is not None:
+            slot_memory.accept(token)
         output, past = cached_forward(model, torch.tensor([[token]], device=device), past)
         logits = output.logits[0, -1].float()
     return generated
@@ -95,15 +102,19 @@ class Prediction:
 
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
             max_new_tokens: int, omit: bool = False, also_banned: list[int] = (),
-            remembered: list[str] = (), distinct: bool = False) -> Prediction:
+            remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
-    its first repeated call (distinct_calls.py)."""
+    its first repeated call (distinct_calls.py); `distinct_slots`: a call never writes one slot twice
+    (distinct_slots.py)."""
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
     decode = pointer.greedy if pointer.head_of(model) is not None else greedy
-    ids = decode(model, feature.prompt_ids, end_id,
-                 banned_ids(tokenizer, len(feature.slots.slots), max_slots, units) + list(also_banned), max_new_tokens)
+    banned = banned_ids(tokenizer, len(feature.slots.slots), max_slots, units) + list(also_banned)
+    if distinct_slots:  # run.py lists the feature only without pointer_head
+        ids = greedy(model, feature.prompt_ids, end_id, banned, max_new_tokens, SlotMemory(tokenizer))
+    else:
+        ids = decode(model, feature.prompt_ids, end_id, banned, max_new_tokens)
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
     if distinct:
         text = cut_repeats(text)
@@ -137,13 +148,14 @@ def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
              max_new_tokens: int, train_targets: list[dict] | None = None,
              omit: bool = False, banned_for=None, remembered: list[str] = (),
-             distinct: bool = False) -> tuple[dict, list[Prediction]]:
+             distinct: bool = False, distinct_slots: bool = False) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
-                           banned_for(f) if banned_for else (), remembered, distinct) for f in features]
+                           banned_for(f) if banned_for else (), remembered, distinct, distinct_slots)
+                   for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]
     weighted = sum(w for w, p in zip(weights, predictions) if p.correct)

@@ -14,6 +14,8 @@
 - `clause_hint_tools` (hint_tools.py): questions, hints and a constant tool list with the nearest
   hint's tools, the clauses' picks and the tools an answer may call (Swift: HintTools + ClauseTools);
 - `distinct_calls` (distinct_calls.py): generated answer texts and the texts the rule cuts them to;
+- `distinct_slots` (distinct_slots.py): answer texts in pieces and the slot tokens the rule bans
+  after each piece (the tiny specialist's tokenizer; Swift: DistinctSlots);
 - `tag_slots` (tag_slots.py): conversations rendered with and without the feature, slot texts,
   an answer's target text.
 
@@ -30,6 +32,7 @@ import numpy as np
 
 from .dataset import Example
 from .distinct_calls import cut_repeats
+from .distinct_slots import SlotMemory
 from .golden import CASE_TOOLS, golden_cases
 from .hint_tools import allowed_tools, nearest_tools
 from .prompt import RESPONSE_HEAD, call_head, parse_response, render_prompt, render_target
@@ -366,6 +369,41 @@ def write_tag_slots_goldens(out: Path) -> Path:
     return write_jsonl(out / "tag_slots.jsonl", tag_slots_cases())
 
 
+DISTINCT_SLOTS_TEXTS = {
+    # One value slot per argument; the second argument may not take the first's slot.
+    "second_argument_other_slot": [RESPONSE_HEAD, '{"name":"book_table","arguments":{"date":', "<S0>",
+                                   ',"people":', "<S1>", "}}]}"],
+    # A new call (its head an added token) may write the slots again.
+    "new_call_frees_the_slots": [RESPONSE_HEAD, '{"name":"cancel_booking","arguments":{"booking_id":', "<S2>",
+                                 "}},", '{"name":"rate_visit","arguments":{"booking_id":', "<S2>", "}}]}"],
+    # `{"name":` written in ordinary pieces starts a call too; a slot inside a string value counts.
+    "call_start_from_pieces": [RESPONSE_HEAD, '{"na', 'me":"x","arguments":{"a":"', "<S3>", '","b":[', "<S4>",
+                               "]},", '{"name":', '"y","arguments":{"a":', "<S3>", "}}]}"],
+}
+
+
+def distinct_slots_cases(tokenizer_dir: Path) -> list[dict]:
+    """`distinct_slots`: answer texts as pieces, each piece tokenized by the tiny specialist's
+    tokenizer and fed to the rule token by token; after each piece, the slot tokens the rule bans.
+    The Swift engine feeds the same pieces through its tokenizer and `DistinctSlots`."""
+    from transformers import PreTrainedTokenizerFast
+
+    tokenizer = PreTrainedTokenizerFast.from_pretrained(str(tokenizer_dir))
+    cases = []
+    for name, pieces in DISTINCT_SLOTS_TEXTS.items():
+        memory, banned = SlotMemory(tokenizer), []
+        for piece in pieces:
+            for token in tokenizer.backend_tokenizer.encode(piece, add_special_tokens=False).ids:
+                memory.accept(token)
+            banned.append([tokenizer.convert_ids_to_tokens(i) for i in memory.banned])
+        cases.append({"name": name, "pieces": pieces, "banned": banned})
+    return cases
+
+
+def write_distinct_slots_goldens(out: Path) -> Path:
+    return write_jsonl(out / "distinct_slots.jsonl", distinct_slots_cases(out / "tiny-specialist"))
+
+
 def write_distinct_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "distinct_calls.jsonl", distinct_calls_cases())
 
@@ -381,6 +419,7 @@ def main() -> None:
     print(write_clause_tools_goldens(out))
     print(write_clause_hint_tools_goldens(out))
     print(write_distinct_calls_goldens(out))
+    print(write_distinct_slots_goldens(out))
     print(write_tag_slots_goldens(out))
 
 

@@ -21,6 +21,7 @@ from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
+from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import tag_slots
 from .loop import train
@@ -188,6 +189,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         [e.target for e in train_examples])
     if distinct:
         prompt_features.append(DISTINCT_CALLS)
+    # Prompt feature distinct_slots (distinct_slots.py): only where no training call repeats a value
+    # (and not with pointer_head, whose decoding evaluate.py does not track).
+    distinct_values = bool(recipe.get(DISTINCT_SLOTS)) and multi_turn and not pointer_head and not repeating_calls(
+        [e.target for e in train_examples])
+    if distinct_values:
+        prompt_features.append(DISTINCT_SLOTS)
     if options.recipe == "scratch":
         settings = recipe["tokenizer"]
         tokenizer = train_tokenizer(rendered_texts(train_examples, max_slots, cluster.tools_of, hint_of, recent_slots,
@@ -274,7 +281,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
                                           max_new_tokens, [e.target for e in train_examples],
                                           omit=optional_policy == "omit", banned_for=banned_for,
-                                          remembered=remembered["keys"] if remembered else (), distinct=distinct)
+                                          remembered=remembered["keys"] if remembered else (), distinct=distinct,
+                                          distinct_slots=distinct_values)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,

@@ -48,7 +48,7 @@ public final class Specialist: @unchecked Sendable {
     public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
-    /// `distinct_calls` and `tag_slots`.
+    /// `distinct_calls`, `tag_slots`, `clause_hint_tools` and `distinct_slots`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -154,7 +154,7 @@ public final class Specialist: @unchecked Sendable {
     public static let knownPromptFeatures = [
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
-        ClauseTools.unmatchedTextFeature, HintTools.clauseFeature,
+        ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -288,6 +288,8 @@ public final class Specialist: @unchecked Sendable {
                 graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: listed == nil,
                 slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts),
             endTokens: [end])
+        // Prompt feature distinct_slots: a call never writes one value slot twice.
+        if promptFeatures.contains(DistinctSlots.feature) { constraint = DistinctSlots(constraint, index: index) }
         let distinct = promptFeatures.contains(DistinctCalls.feature)
         if distinct { constraint = DistinctCalls.Stop(constraint, index: index) }
         let result = try model.generate(

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+import UnderstudyInference
+import UnderstudyTestSupport
+
+/// Prompt feature `distinct_slots` (distill/trainer/distinct_slots.py): the trainer's golden file
+/// feeds answer texts piece by piece through the tiny specialist's tokenizer and lists the slot
+/// tokens the rule bans after each piece; Swift must ban alike, and a specialist listing the
+/// feature never writes one slot twice in a call.
+struct DistinctSlotsTests {
+    @Test func goldenCasesBanLikeTheTrainer() throws {
+        let tokenizer = try BPETokenizer(url: SpecialistTests.tiny.appendingPathComponent("tokenizer.json"))
+        let index = VocabularyIndex(tokenizer: tokenizer)
+        let slots = (0..<64).compactMap { k in tokenizer.id(of: "<S\(k)>").map { ("<S\(k)>", $0) } }
+        #expect(slots.count == 64)
+        let golden = try DistinctCallsTests.goldenLines("distinct_slots.jsonl")
+        #expect(golden.count >= 3)
+        for item in golden {
+            guard case .string(let name)? = item["name"], case .array(let pieces)? = item["pieces"],
+                case .array(let banned)? = item["banned"], pieces.count == banned.count
+            else { throw ReferenceError("incomplete golden case \(item.jsonText)") }
+            let rule = DistinctSlots(DistinctCallsTests.Anything(), index: index)
+            for (piece, want) in zip(pieces, banned) {
+                guard case .string(let text) = piece else { throw ReferenceError("piece \(piece.jsonText)") }
+                for id in tokenizer.encode(text) { try rule.accept(id) }
+                let got = slots.filter { !rule.allows($0.1) }.map(\.0)
+                #expect(got == ClauseToolsTests.strings(want), "\(name) after \(text)")
+                var logits = [Float](repeating: 0, count: index.size)
+                rule.mask(&logits)
+                #expect(slots.filter { logits[Int($0.1)] == -.infinity }.map(\.0) == got, "\(name) mask")
+            }
+        }
+    }
+
+    @Test func aSpecialistListingTheFeatureNeverWritesASlotTwiceInACall() throws {
+        let directory = try RetrievalHintTests.copy("specialist-distinct-slots", features: ["distinct_slots"], index: false)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specialist = try Specialist(directory: directory)
+        #expect(specialist.promptFeatures == ["distinct_slots"])
+        for question in ["Book a table at 'Luigi' for 4 people on 2026-05-01.", "Rate 'Luigi' 4 on 2026-05-01 for 4."] {
+            let answer = try specialist.answer([.init(role: "user", content: question)])
+            for call in answer.text.components(separatedBy: #"{"name":"#).dropFirst() {
+                let written = call.matches(of: /<S[0-9]+>/).map { String($0.output) }
+                #expect(Set(written).count == written.count, "\(answer.text)")
+            }
+        }
+    }
+}
