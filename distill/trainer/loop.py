@@ -6,8 +6,9 @@ Accelerator does the placement and gradient sync). Deterministic on CPU for a gi
 data, whatever the machine's speed, as long as the time cap does not end training first (then
 `stopped_by` is "time"): when the recipe gives `cpu_seconds_per_token`, the cosine schedule is
 fitted to the cap by that cost model and the first 20 batches' token count (both fixed by the seed),
-never by measured seconds. A recipe without it (the GPU recipes) fits the schedule to the time the
-first 20 steps took, which follows the machine.
+never by measured seconds. A recipe without it (the GPU recipes, whose cost per token depends on the
+card) runs the schedule over `max_steps`: a fixed step count, so the same seed trains the same
+weights on a fast or a busy machine too; the cap still ends training that runs out of time.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ class TrainResult:
     best_step: int
     tokens_seen: int
     stopped_by: str  # "early_stopping" | "max_steps" | "time"
-    schedule_steps: int  # the cosine schedule's length (max_steps, or fitted to the cap after 20 steps)
+    schedule_steps: int  # the cosine schedule's length (max_steps, or fitted to the cap by the cost model)
 
 
 def collate(batch: list[Feature], pad_id: int) -> dict[str, torch.Tensor]:
@@ -204,10 +205,9 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
             value = reported.item()
             running = value if running is None else 0.9 * running + 0.1 * value
             elapsed = clock() - started
-            if step == 20:
+            if step == 20 and recipe.get("cpu_seconds_per_token"):
                 # The cap would cut the cosine schedule short: fit the schedule to the time we have.
-                total_steps = min(total_steps, _fitted_steps(recipe, budget, tokens / world,
-                                                             _agree(accelerator, elapsed, "max")))
+                total_steps = min(total_steps, _fitted_steps(recipe, budget, tokens / world))
                 schedule_steps = total_steps
             out_of_time = _agree(accelerator, float(elapsed >= budget), "max") > 0
             if step % eval_every == 0 or step >= total_steps or out_of_time:
@@ -245,11 +245,10 @@ def train(model, train_features: list[Feature], val_features: list[Feature], rec
                        None if best_val == math.inf else best_val, best_step, tokens, stopped_by, schedule_steps)
 
 
-def _fitted_steps(recipe: dict, budget: float, tokens: float, elapsed: float) -> int:
-    """How many steps fit the cap, judged after the first 20 (`tokens`: this process's tokens so far,
-    `elapsed`: the seconds they took). With `cpu_seconds_per_token` the judgement is a cost model of
-    the seed's own batches, so a slower or busier machine trains on the same schedule (the cap stays a
-    hard stop); without it, the measured seconds."""
-    per_token = recipe.get("cpu_seconds_per_token")
-    per_step = per_token * tokens / 20 if per_token else elapsed / 20
+def _fitted_steps(recipe: dict, budget: float, tokens: float) -> int:
+    """How many steps fit the cap, judged after the first 20 (`tokens`: this process's tokens so far)
+    by the cost model `cpu_seconds_per_token` of the seed's own batches, so a slower or busier machine
+    trains on the same schedule (the cap stays a hard stop). Measured seconds are never used: they
+    would make the schedule, and the weights, follow the machine's load."""
+    per_step = recipe["cpu_seconds_per_token"] * tokens / 20
     return max(21, int(budget / per_step)) if per_step > 0 else recipe["max_steps"]
