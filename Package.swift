@@ -34,6 +34,9 @@ let package = Package(
         .systemLibrary(name: "CZstd", pkgConfig: "libzstd", providers: [.apt(["libzstd-dev"])]),
         .systemLibrary(name: "CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // The one C kernel of the project (a product over pre-packed weights, which OpenBLAS lacks),
+        // imported only by UnderstudyInference; optimized in debug builds too, so tests stay fast.
+        .target(name: "CPackedGEMM", cSettings: [.unsafeFlags(["-O2"])]),
 
         .target(
             name: "UnderstudyArchive",
@@ -69,7 +72,7 @@ let package = Package(
         ),
         .target(
             name: "UnderstudyInference",
-            dependencies: ["CBLAS"],
+            dependencies: ["CBLAS", "CPackedGEMM"],
             exclude: ["README.md"],
             swiftSettings: strict
         ),

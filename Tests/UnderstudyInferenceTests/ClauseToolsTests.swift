@@ -38,6 +38,9 @@ struct ClauseToolsTests {
             #expect(
                 try picker.pickedTools(question: question, tools: described) == Self.strings(item["picked"]), "\(name)")
             let best = try picker.bestScore(question: question, tools: described)
+            // Both decisions from one embedding call: the same as asking for each alone.
+            let both = try picker.choose(question: question, tools: described)
+            #expect(both.picked == Self.strings(item["picked"]) && both.bestScore == best, "\(name)")
             if case .number(let text)? = item["best_score"], let want = Double(text) {
                 #expect(abs((best ?? .nan) - want) < 1e-4, "\(name): \(String(describing: best)) vs \(want)")
             } else {
@@ -127,6 +130,43 @@ struct ClauseToolsTests {
         } catch {
             #expect("\(error)".contains("unmatched_text"), "\(error)")
         }
+    }
+
+    /// Records every call it gets (the texts of each).
+    final class RecordingEmbedder: SentenceEmbedder, @unchecked Sendable {
+        let inner = StarsEmbedder()
+        let lock = NSLock()
+        var calls: [[String]] = []
+        var dimension: Int { inner.dimension }
+        var name: String { "recording" }
+        func embed(_ texts: [String]) throws -> [[Float]] {
+            lock.withLock { calls.append(texts) }
+            return try inner.embed(texts)
+        }
+    }
+
+    /// Each embedding call is one encoder pass, whose fixed cost (reading all the weights) is a
+    /// large part of a request's latency: a request pays for one, whatever features it uses.
+    @Test func aRequestEmbedsItsTextsInOneCall() throws {
+        let directory = try SpecialistTests.copy(
+            "specialist-one-call",
+            [
+                "request_tools": true, "prompt_format": 3, "prompt_features": ["clause_tools", "unmatched_text"],
+                "unmatched_text": ["threshold": 0.5],
+            ])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recording = RecordingEmbedder()
+        let specialist = try Specialist(directory: directory, embedder: recording)
+        let tools = specialist.toolList
+        let descriptions: [String?] = tools.map { "About \($0.name), with stars." }
+        let question = "Book a table at 'Luigi' for 4 on 2026-05-01. Then rate the visit five stars"
+        _ = try specialist.answer([.init(role: "user", content: question)], tools: tools, toolDescriptions: descriptions)
+        let calls = recording.lock.withLock { recording.calls }
+        #expect(calls.count == 1, "\(calls)")
+        let texts = Set(calls.flatMap { $0 })
+        #expect(texts.contains(question))
+        #expect(Set(ClauseTools.clauses(question)).isSubset(of: texts))
+        #expect(tools.allSatisfy { texts.contains(ClauseTools.toolText(name: $0.name, description: "About \($0.name), with stars.")) })
     }
 
     @Test func oneListedToolOrAQuestionWithoutWordsRestrictsNothing() throws {

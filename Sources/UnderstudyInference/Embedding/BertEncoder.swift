@@ -7,11 +7,11 @@ import Foundation
 /// runs per sequence. This needs no attention mask and wastes nothing on padding.
 public final class BertEncoder: @unchecked Sendable {
     struct Layer {
-        var qkv: Linear
-        var attentionOutput: Linear
+        var qkv: PackedLinear
+        var attentionOutput: PackedLinear
         var attentionNorm: LayerNorm
-        var intermediate: Linear
-        var output: Linear
+        var intermediate: PackedLinear
+        var output: PackedLinear
         var outputNorm: LayerNorm
     }
 
@@ -49,12 +49,14 @@ public final class BertEncoder: @unchecked Sendable {
             let k = try store.linear("\(p).attention.self.key", inputs: h, outputs: h, bias: true)
             let v = try store.linear("\(p).attention.self.value", inputs: h, outputs: h, bias: true)
             return Layer(
-                qkv: .concatenating([q, k, v]),
-                attentionOutput: try store.linear("\(p).attention.output.dense", inputs: h, outputs: h, bias: true),
+                qkv: PackedLinear(.concatenating([q, k, v])),
+                attentionOutput: PackedLinear(
+                    try store.linear("\(p).attention.output.dense", inputs: h, outputs: h, bias: true)),
                 attentionNorm: try norm("encoder.layer.\(i).attention.output.LayerNorm"),
-                intermediate: try store.linear(
-                    "\(p).intermediate.dense", inputs: h, outputs: config.intermediateSize, bias: true),
-                output: try store.linear("\(p).output.dense", inputs: config.intermediateSize, outputs: h, bias: true),
+                intermediate: PackedLinear(
+                    try store.linear("\(p).intermediate.dense", inputs: h, outputs: config.intermediateSize, bias: true)),
+                output: PackedLinear(
+                    try store.linear("\(p).output.dense", inputs: config.intermediateSize, outputs: h, bias: true)),
                 outputNorm: try norm("encoder.layer.\(i).output.LayerNorm"))
         }
     }
@@ -96,15 +98,16 @@ public final class BertEncoder: @unchecked Sendable {
             }
         }
         embeddingNorm(&w.hidden)
+        let threads = BLAS.threads
         for layer in layers {
-            layer.qkv.apply(w.hidden, into: &w.qkv)
+            layer.qkv.apply(w.hidden, into: &w.qkv, threads: threads)
             attention(sequences, workspace: &w)
-            layer.attentionOutput.apply(w.context, into: &w.projected)
+            layer.attentionOutput.apply(w.context, into: &w.projected, threads: threads)
             Self.add(w.hidden, into: &w.projected)
             layer.attentionNorm(&w.projected)
-            layer.intermediate.apply(w.projected, into: &w.intermediate)
+            layer.intermediate.apply(w.projected, into: &w.intermediate, threads: threads)
             Activations.gelu(&w.intermediate.storage)
-            layer.output.apply(w.intermediate, into: &w.hidden)
+            layer.output.apply(w.intermediate, into: &w.hidden, threads: threads)
             Self.add(w.projected, into: &w.hidden)
             layer.outputNorm(&w.hidden)
         }

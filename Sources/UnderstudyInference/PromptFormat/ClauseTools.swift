@@ -72,10 +72,42 @@ public struct ClauseTools: Sendable {
     /// The highest dot product (double precision) between the question's embedding (its text as
     /// written) and a tool text's; nil when no tool is listed or the question is empty.
     public func bestScore(question: String, tools: [(name: String, description: String?)]) throws -> Double? {
-        guard !tools.isEmpty, !question.isEmpty else { return nil }
-        let rows = try embedder.embed(
-            [question] + tools.map { Self.toolText(name: $0.name, description: $0.description) })
-        return rows.dropFirst().map { Self.score($0, rows[0]) }.max()
+        try choose(question: question, tools: tools, pick: false, score: true).bestScore
+    }
+
+    /// What both features decide for one request: `pickedTools` (when `pick`) and `bestScore`
+    /// (when `score`), from one call of the embedder for the tool texts, the clauses and the
+    /// question together, so the texts not cached go through the encoder in one forward pass.
+    public func choose(
+        question: String, tools: [(name: String, description: String?)], pick: Bool = true, score: Bool = true
+    ) throws -> Choice {
+        let parts = pick && tools.count >= 2 ? Self.clauses(question) : []
+        let scoring = score && !tools.isEmpty && !question.isEmpty
+        guard !parts.isEmpty || scoring else { return Choice(picked: [], bestScore: nil) }
+        let texts = tools.map { Self.toolText(name: $0.name, description: $0.description) }
+        let rows = try embedder.embed(texts + parts + (scoring ? [question] : []))
+        let toolRows = rows.prefix(tools.count)
+        var chosen = Set<Int>()
+        for row in rows.dropFirst(tools.count).prefix(parts.count) {
+            var best = 0
+            var bestScore = -Double.infinity
+            for (index, tool) in toolRows.enumerated() {
+                let score = Self.score(tool, row)
+                if score > bestScore { (best, bestScore) = (index, score) }
+            }
+            chosen.insert(best)
+        }
+        return Choice(
+            picked: chosen.sorted().map { tools[$0].name },
+            bestScore: scoring ? toolRows.map { Self.score($0, rows[rows.count - 1]) }.max() : nil)
+    }
+
+    /// The decisions of `choose` for one request.
+    public struct Choice: Sendable, Equatable {
+        /// The tools the clauses pick (empty: nothing restricted).
+        public var picked: [String]
+        /// The question's best dot product with a tool text (nil: not scored).
+        public var bestScore: Double?
     }
 
     /// The dot product of two embeddings in double precision (both engines rank tools by it).
@@ -89,20 +121,7 @@ public struct ClauseTools: Sendable {
     /// nearest tool: dot product in double precision, ties to the earlier tool); empty, so nothing
     /// is restricted, when fewer than 2 tools are listed or the question has no words.
     public func pickedTools(question: String, tools: [(name: String, description: String?)]) throws -> [String] {
-        let parts = Self.clauses(question)
-        guard tools.count >= 2, !parts.isEmpty else { return [] }
-        let toolRows = try embedder.embed(tools.map { Self.toolText(name: $0.name, description: $0.description) })
-        var chosen = Set<Int>()
-        for row in try embedder.embed(parts) {
-            var best = 0
-            var bestScore = -Double.infinity
-            for (index, tool) in toolRows.enumerated() {
-                let score = Self.score(tool, row)
-                if score > bestScore { (best, bestScore) = (index, score) }
-            }
-            chosen.insert(best)
-        }
-        return chosen.sorted().map { tools[$0].name }
+        try choose(question: question, tools: tools, pick: true, score: false).picked
     }
 
     /// `unmatched_text.threshold` of specialist.json, a number.

@@ -245,17 +245,15 @@ public final class Specialist: @unchecked Sendable {
                     (name: listed[i].name, description: i < descriptions.count ? descriptions[i] : nil)
                 }
                 let question = RetrievalHint.queryText(messages)
+                // Both features from one embedding call (one encoder pass for the request's new texts).
+                let choice = try clauseTools.choose(
+                    question: question, tools: described,
+                    pick: promptFeatures.contains(ClauseTools.feature) && listed.count >= 2,
+                    score: unmatchedTextThreshold != nil)
                 // Prompt feature clause_tools: calls keep to the tools the question's clauses pick.
-                if promptFeatures.contains(ClauseTools.feature), listed.count >= 2 {
-                    let picked = try clauseTools.pickedTools(question: question, tools: described)
-                    if !picked.isEmpty { allowed = listed.filter { picked.contains($0.name) } }
-                }
+                if !choice.picked.isEmpty { allowed = listed.filter { choice.picked.contains($0.name) } }
                 // Prompt feature unmatched_text: a question near none of the tools gets a text answer.
-                if let threshold = unmatchedTextThreshold,
-                    let best = try clauseTools.bestScore(question: question, tools: described)
-                {
-                    textOnly = best < threshold
-                }
+                if let threshold = unmatchedTextThreshold, let best = choice.bestScore { textOnly = best < threshold }
             }
             let slots = allowed.enumerated().compactMap { item in
                 prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }

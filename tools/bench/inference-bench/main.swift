@@ -4,6 +4,7 @@
 //   inference-bench embed TEXTS.json [MODEL_DIR]
 //   inference-bench specialist MODEL_DIR PROMPTS.json NEW_TOKENS [--constrained TOOLS.json]
 //   inference-bench exact SPECIALIST_DIR SPLIT.jsonl [LIMIT]
+//   inference-bench embed-requests SPECIALIST_DIR SPLIT.jsonl [LIMIT]
 import Foundation
 import UnderstudyInference
 
@@ -116,12 +117,14 @@ do {
             result["constrained_tokens_median"] = median(tokens.map(Double.init))
         }
         emit(result)
-    case "exact":
-        guard arguments.count >= 4 else { fail("exact SPECIALIST_DIR SPLIT.jsonl [LIMIT]") }
+    case "exact", "embed-requests":
+        guard arguments.count >= 4 else { fail("\(arguments[1]) SPECIALIST_DIR SPLIT.jsonl [LIMIT]") }
+        let (directory, split) = (URL(fileURLWithPath: arguments[2]), URL(fileURLWithPath: arguments[3]))
+        let limit = arguments.count > 4 ? Int(arguments[4]) ?? Int.max : Int.max
         emit(
-            try ExactMatch.run(
-                directory: URL(fileURLWithPath: arguments[2]), split: URL(fileURLWithPath: arguments[3]),
-                limit: arguments.count > 4 ? Int(arguments[4]) ?? Int.max : Int.max))
+            arguments[1] == "exact"
+                ? try ExactMatch.run(directory: directory, split: split, limit: limit)
+                : try EmbedRequests.run(directory: directory, split: split, limit: limit))
     default:
         fail("unknown mode \(arguments[1])")
     }

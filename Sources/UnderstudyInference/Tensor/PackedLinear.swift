@@ -1,0 +1,106 @@
+import CBLAS
+import CPackedGEMM
+import Dispatch
+
+/// A fully connected layer (`y = x · Wᵀ + b`) whose weight is packed once, at load time, into the
+/// panels of the AVX-512 kernel in `CPackedGEMM`.
+///
+/// `cblas_sgemm` repacks its weight on every call, which for a few dozen tokens costs as much as
+/// the product (the sentence embedder's case: all-MiniLM-L6-v2 embeds a request's ~60 tokens).
+/// With `threads` > 1 the panels are shared out among that many threads of the calling process
+/// (the caller takes part, so a busy machine degrades to one thread instead of waiting).
+/// On CPUs without AVX-512F the same panels go through `cblas_sgemm`, one call per panel.
+///
+/// ```swift
+/// let layer = PackedLinear(Linear(weight: w, bias: b))
+/// var y = Matrix(rows: 0, columns: 0)
+/// layer.apply(x, into: &y, threads: 2)
+/// ```
+public struct PackedLinear: Sendable {
+    /// Output columns per panel (the kernel's tile width).
+    static let panelWidth = 32
+    /// Number of input features.
+    public let inputs: Int
+    /// Number of output features.
+    public let outputs: Int
+    /// `panelCount` blocks of `inputs × 32`, row-major (zeros past the last output).
+    let panels: [Float]
+    let bias: [Float]?
+    var panelCount: Int { (outputs + Self.panelWidth - 1) / Self.panelWidth }
+    private static let kernel = understudy_packed_gemm_available() == 1
+
+    /// Packs a layer's weight.
+    public init(_ linear: Linear) {
+        let (inputs, outputs, width) = (linear.inputs, linear.outputs, Self.panelWidth)
+        self.inputs = inputs
+        self.outputs = outputs
+        bias = linear.bias
+        let count = (outputs + width - 1) / width
+        var packed = [Float](repeating: 0, count: count * inputs * width)
+        linear.weight.storage.withUnsafeBufferPointer { w in
+            for column in 0..<outputs {
+                let base = (column / width) * inputs * width + column % width
+                for k in 0..<inputs { packed[base + k * width] = w[column * inputs + k] }
+            }
+        }
+        panels = packed
+    }
+
+    /// Writes `input · Wᵀ + b` into `output` (resized to `input.rows` rows; its buffer is reused).
+    public func apply(_ input: Matrix, into output: inout Matrix, threads: Int = 1) {
+        precondition(input.columns == inputs, "PackedLinear expects \(inputs) input features, got \(input.columns)")
+        if output.columns != outputs { output = Matrix(rows: input.rows, columns: outputs) }
+        output.resize(rows: input.rows)
+        let m = input.rows
+        if m == 0 { return }
+        // A share below ~4 panels × 8 rows is not worth a thread hand-off.
+        let chunks = threads > 1 && m * panelCount >= 64 ? min(threads * 2, panelCount) : 1
+        input.storage.withUnsafeBufferPointer { x in
+            output.storage.withUnsafeMutableBufferPointer { y in
+                let (x, y) = (x.baseAddress!, y.baseAddress!)
+                if chunks == 1 {
+                    compute(rows: m, x: x, y: y, panels: 0..<panelCount)
+                } else {
+                    let per = (panelCount + chunks - 1) / chunks
+                    nonisolated(unsafe) let (xs, ys) = (x, y)
+                    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+                        let range = (chunk * per)..<min(panelCount, (chunk + 1) * per)
+                        if !range.isEmpty { compute(rows: m, x: xs, y: ys, panels: range) }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The columns of `panels` for all rows; chunks write disjoint columns of `y`.
+    private func compute(rows m: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, panels range: Range<Int>) {
+        let (n, k, width) = (outputs, inputs, Self.panelWidth)
+        panels.withUnsafeBufferPointer { packed in
+            let p = packed.baseAddress!
+            if Self.kernel {
+                if let bias {
+                    bias.withUnsafeBufferPointer { b in
+                        understudy_packed_gemm(
+                            Int32(m), Int32(n), Int32(k), x, k, p, b.baseAddress!, y, n, Int32(range.lowerBound),
+                            Int32(range.upperBound))
+                    }
+                } else {
+                    understudy_packed_gemm(
+                        Int32(m), Int32(n), Int32(k), x, k, p, nil, y, n, Int32(range.lowerBound),
+                        Int32(range.upperBound))
+                }
+                return
+            }
+            for panel in range {
+                let first = panel * width
+                let columns = min(width, n - first)
+                for row in 0..<m {
+                    for j in 0..<columns { y[row * n + first + j] = bias?[first + j] ?? 0 }
+                }
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(m), Int32(columns), Int32(k), 1, x, Int32(k),
+                    p + panel * k * width, Int32(width), 1, y + first, Int32(n))
+            }
+        }
+    }
+}
