@@ -135,17 +135,17 @@ extension Exchange {
 
     static func writeBody(_ body: HTTPBody, to out: inout [UInt8]) {
         if body.bytes.isEmpty {
-            out += #","body":null,"body_b64":null"#.utf8
+            out.append(literal: #","body":null,"body_b64":null"#)
         } else if !body.truncated, isVerbatimJSON(body) {
-            out += #","body":"#.utf8
+            out.append(literal: #","body":"#)
             out += body.bytes
-            out += #","body_b64":null"#.utf8
+            out.append(literal: #","body_b64":null"#)
         } else {
-            out += #","body":null,"body_b64":""#.utf8
+            out.append(literal: #","body":null,"body_b64":""#)
             out += Data(body.bytes).base64EncodedString().utf8
             out.append(UInt8(ascii: "\""))
         }
-        out += (body.truncated ? #","truncated":true"# : #","truncated":false"#).utf8
+        out.append(literal: body.truncated ? #","truncated":true"# : #","truncated":false"#)
     }
 
     /// A body can sit in the line as-is when it is exactly one JSON value with no line breaks
@@ -194,7 +194,7 @@ extension Exchange {
     /// `formatMillis` appended as bytes, building no strings: every SSE event of a record has one.
     static func writeMillis(_ ms: Double?, to out: inout [UInt8]) {
         guard let ms, ms.isFinite else {
-            out += "null".utf8
+            out.append(literal: "null")
             return
         }
         let micros = Int64((ms * 1000).rounded())
@@ -219,7 +219,13 @@ extension Exchange {
         }
     }
 
-    private static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
+    /// `String(value)`'s digits, appended without building the string.
+    static func writeInteger(_ value: Int, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        writeDecimal(UInt64(value.magnitude), to: &out)
+    }
+
+    static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
         guard value >= 10 else {
             out.append(UInt8(ascii: "0") + UInt8(value))
             return

@@ -13,25 +13,29 @@ public enum ULID {
 
     public static func generate(milliseconds: UInt64 = UInt64(Exchange.Timing.nowMicros() / 1000)) -> String {
         let (low, high) = randomBits.withLock { $0.next() }
-        var out = [UInt8](repeating: 0, count: 26)
-        // 10 characters of time (50 bits, top 2 always zero).
-        var t = milliseconds
-        for i in stride(from: 9, through: 0, by: -1) {
-            out[i] = alphabet[Int(t & 31)]
-            t >>= 5
+        // Written straight into the string's storage: no array per id.
+        return String(unsafeUninitializedCapacity: 26) { out in
+            alphabet.withUnsafeBufferPointer { alphabet in
+                // 10 characters of time (50 bits, top 2 always zero).
+                var t = milliseconds
+                for i in stride(from: 9, through: 0, by: -1) {
+                    out[i] = alphabet[Int(t & 31)]
+                    t >>= 5
+                }
+                // 16 characters of randomness (80 bits).
+                var r = low
+                for i in stride(from: 25, through: 13, by: -1) {  // 13 chars = 65 bits; take 64 from low, 1 from high
+                    out[i] = alphabet[Int(r & 31)]
+                    r >>= 5
+                }
+                var h = (high << 1) | (low >> 63)
+                for i in stride(from: 12, through: 10, by: -1) {
+                    out[i] = alphabet[Int(h & 31)]
+                    h >>= 5
+                }
+            }
+            return 26
         }
-        // 16 characters of randomness (80 bits).
-        var r = low
-        for i in stride(from: 25, through: 13, by: -1) {  // 13 chars = 65 bits; take 64 from low, 1 from high
-            out[i] = alphabet[Int(r & 31)]
-            r >>= 5
-        }
-        var h = (high << 1) | (low >> 63)
-        for i in stride(from: 12, through: 10, by: -1) {
-            out[i] = alphabet[Int(h & 31)]
-            h >>= 5
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// System randomness fetched 256 bytes at a time: one `getrandom` call per 16 ids instead of

@@ -46,41 +46,58 @@ enum SSERendering {
     }
 
     /// Whether `body` is exactly the rendering of `events` (compared in place, nothing built).
+    /// A plain loop over a cursor, no closures: local state captured by nested closures was
+    /// checked for exclusive access at run time on every comparison (a third of the archive
+    /// thread's time on streams).
     static func matches(_ events: [SSEEvent], _ body: [UInt8]) -> Bool {
         guard !body.isEmpty else { return false }
         return body.withUnsafeBufferPointer { b in
-            var position = 0
-            var ok = true
-            func expect(_ bytes: UnsafeBufferPointer<UInt8>) {
-                guard ok, position + bytes.count <= b.count,
-                    bytes.isEmpty || memcmp(b.baseAddress! + position, bytes.baseAddress!, bytes.count) == 0
-                else {
-                    ok = false
-                    return
-                }
-                position += bytes.count
-            }
-            func expect(_ text: StaticString) {
-                expect(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
-            }
+            var cursor = Matcher(body: b)
             for event in events {
                 if var name = event.event {
-                    expect("event: ")
-                    name.withUTF8 { expect($0) }
-                    expect("\n")
-                }
-                var data = event.data
-                data.withUTF8 { d in
-                    forEachLine(d) { line in
-                        expect("data: ")
-                        expect(line)
-                        expect("\n")
+                    guard cursor.expect("event: "), name.withUTF8({ cursor.expect($0) }), cursor.expect("\n") else {
+                        return false
                     }
                 }
-                expect("\n")
-                if !ok { return false }
+                var data = event.data
+                guard data.withUTF8({ cursor.expectDataLines($0) }), cursor.expect("\n") else { return false }
             }
-            return ok && position == b.count
+            return cursor.position == b.count
+        }
+    }
+
+    /// Walks the recorded body while `matches` compares it with the rendering.
+    private struct Matcher {
+        let body: UnsafeBufferPointer<UInt8>
+        var position = 0
+
+        mutating func expect(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard position + bytes.count <= body.count else { return false }
+            if !bytes.isEmpty, memcmp(body.baseAddress! + position, bytes.baseAddress!, bytes.count) != 0 {
+                return false
+            }
+            position += bytes.count
+            return true
+        }
+
+        mutating func expect(_ text: StaticString) -> Bool {
+            expect(UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        }
+
+        /// `data: LINE\n` for each line of `text`, as `forEachLine` splits it.
+        mutating func expectDataLines(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard let base = text.baseAddress, !text.isEmpty else { return expect("data: ") && expect("\n") }
+            var start = 0
+            while true {
+                guard expect("data: ") else { return false }
+                if let nl = memchr(base + start, 0x0A, text.count - start) {
+                    let end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self))
+                    guard expect(UnsafeBufferPointer(rebasing: text[start..<end])), expect("\n") else { return false }
+                    start = end + 1
+                } else {
+                    return expect(UnsafeBufferPointer(rebasing: text[start...])) && expect("\n")
+                }
+            }
         }
     }
 }

@@ -6,45 +6,45 @@
 extension Exchange {
     /// The whole record line, without the newline.
     static func writeLine(_ e: Exchange, to out: inout [UInt8]) {
-        out += #"{"v":1,"id":"#.utf8
+        out.append(literal: #"{"v":1,"id":"#)
         JSONValue.writeString(e.id, to: &out)
         writeRecordHead(e, to: &out)
         writeBody(e.request.body, to: &out)
         out.append(UInt8(ascii: "}"))
-        out += #","response":"#.utf8
-        if let response = e.response { writeResponse(response, to: &out) } else { out += "null".utf8 }
+        out.append(literal: #","response":"#)
+        if let response = e.response { writeResponse(response, to: &out) } else { out.append(literal: "null") }
         writeRecordTail(e, to: &out)
     }
 
     /// From `,"capture":` up to the request headers (inclusive).
     static func writeRecordHead(_ e: Exchange, to out: inout [UInt8]) {
-        out += #","capture":{"mode":"#.utf8
+        out.append(literal: #","capture":{"mode":"#)
         JSONValue.writeString(e.capture.mode.rawValue, to: &out)
-        out += #","listener":"#.utf8
+        out.append(literal: #","listener":"#)
         writeOptional(e.capture.listener, to: &out)
-        out += #","client":"#.utf8
+        out.append(literal: #","client":"#)
         writeOptional(e.capture.client, to: &out)
-        out += #","upstream":"#.utf8
+        out.append(literal: #","upstream":"#)
         writeOptional(e.capture.upstream, to: &out)
-        out += #"},"t":{"start":"#.utf8
+        out.append(literal: #"},"t":{"start":"#)
         RFC3339.writeQuoted(micros: e.timing.startMicros, to: &out)
-        out += #","first_byte_ms":"#.utf8
-        out += formatMillis(e.timing.firstByteMs).utf8
-        out += #","end_ms":"#.utf8
-        out += formatMillis(e.timing.endMs).utf8
-        out += #"},"request":{"method":"#.utf8
+        out.append(literal: #","first_byte_ms":"#)
+        writeMillis(e.timing.firstByteMs, to: &out)
+        out.append(literal: #","end_ms":"#)
+        writeMillis(e.timing.endMs, to: &out)
+        out.append(literal: #"},"request":{"method":"#)
         JSONValue.writeString(e.request.method, to: &out)
-        out += #","target":"#.utf8
+        out.append(literal: #","target":"#)
         JSONValue.writeString(e.request.target, to: &out)
-        out += #","headers":"#.utf8
+        out.append(literal: #","headers":"#)
         writeHeaders(e.request.headers, to: &out)
     }
 
     /// The whole response object.
     static func writeResponse(_ response: Response, to out: inout [UInt8]) {
-        out += #"{"status":"#.utf8
-        out += String(response.status).utf8
-        out += #","headers":"#.utf8
+        out.append(literal: #"{"status":"#)
+        writeInteger(response.status, to: &out)
+        out.append(literal: #","headers":"#)
         writeHeaders(response.headers, to: &out)
         writeBody(response.body, to: &out)
         writeResponseTail(response, to: &out)
@@ -52,77 +52,77 @@ extension Exchange {
 
     /// `,"sse":…}`: the events and the end of the response object.
     static func writeResponseTail(_ response: Response, to out: inout [UInt8]) {
-        out += #","sse":"#.utf8
+        out.append(literal: #","sse":"#)
         if let sse = response.sse {
             out.append(UInt8(ascii: "["))
             for (i, event) in sse.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                out += #"{"t_ms":"#.utf8
+                out.append(literal: #"{"t_ms":"#)
                 writeMillis(event.tMs, to: &out)
-                out += #","event":"#.utf8
+                out.append(literal: #","event":"#)
                 writeOptional(event.event, to: &out)
-                out += #","data":"#.utf8
+                out.append(literal: #","data":"#)
                 JSONValue.writeString(event.data, to: &out)
                 out.append(UInt8(ascii: "}"))
             }
             out.append(UInt8(ascii: "]"))
         } else {
-            out += "null".utf8
+            out.append(literal: "null")
         }
         out.append(UInt8(ascii: "}"))
     }
 
     /// From `,"llm":` to the closing brace of the record.
     static func writeRecordTail(_ e: Exchange, to out: inout [UInt8]) {
-        out += #","llm":"#.utf8
-        if let llm = e.llm { writeLLM(llm, to: &out) } else { out += "null".utf8 }
-        out += #","outcome":"#.utf8
+        out.append(literal: #","llm":"#)
+        if let llm = e.llm { writeLLM(llm, to: &out) } else { out.append(literal: "null") }
+        out.append(literal: #","outcome":"#)
         JSONValue.writeString(e.outcome.rawValue, to: &out)
-        out += #","error":"#.utf8
+        out.append(literal: #","error":"#)
         writeOptional(e.error, to: &out)
-        out += #","route":"#.utf8
-        if let route = e.route { route.write(to: &out) } else { out += "null".utf8 }
+        out.append(literal: #","route":"#)
+        if let route = e.route { route.write(to: &out) } else { out.append(literal: "null") }
         if e.redactedBodySecrets > 0 {
-            out += #","redacted_body_secrets":"#.utf8
-            out += String(e.redactedBodySecrets).utf8
+            out.append(literal: #","redacted_body_secrets":"#)
+            writeInteger(e.redactedBodySecrets, to: &out)
         }
         out.append(UInt8(ascii: "}"))
     }
 
     /// `LLMInfo.jsonValue`, serialised without building it.
     static func writeLLM(_ llm: LLMInfo, to out: inout [UInt8]) {
-        out += #"{"provider":"#.utf8
+        out.append(literal: #"{"provider":"#)
         JSONValue.writeString(llm.provider, to: &out)
-        out += #","api":"#.utf8
+        out.append(literal: #","api":"#)
         JSONValue.writeString(llm.api, to: &out)
-        out += #","model":"#.utf8
+        out.append(literal: #","model":"#)
         writeOptional(llm.model, to: &out)
-        out += (llm.stream ? #","stream":true,"assembled":"# : #","stream":false,"assembled":"#).utf8
+        out.append(literal: llm.stream ? #","stream":true,"assembled":"# : #","stream":false,"assembled":"#)
         if let bytes = llm.assembledJSON {
             out += bytes  // the compact form of the value (`setAssembled(json:)`): what `write` would give
         } else if let assembled = llm.assembled {
             assembled.write(to: &out)
         } else {
-            out += "null".utf8
+            out.append(literal: "null")
         }
-        out += #","usage":"#.utf8
+        out.append(literal: #","usage":"#)
         if let usage = llm.usage {
-            out += #"{"input_tokens":"#.utf8
+            out.append(literal: #"{"input_tokens":"#)
             writeOptional(usage.inputTokens, to: &out)
-            out += #","output_tokens":"#.utf8
+            out.append(literal: #","output_tokens":"#)
             writeOptional(usage.outputTokens, to: &out)
             out.append(UInt8(ascii: "}"))
         } else {
-            out += "null".utf8
+            out.append(literal: "null")
         }
         out.append(UInt8(ascii: "}"))
     }
 
     private static func writeOptional(_ text: String?, to out: inout [UInt8]) {
-        if let text { JSONValue.writeString(text, to: &out) } else { out += "null".utf8 }
+        if let text { JSONValue.writeString(text, to: &out) } else { out.append(literal: "null") }
     }
 
     private static func writeOptional(_ number: Int?, to out: inout [UInt8]) {
-        out += (number.map(String.init) ?? "null").utf8
+        if let number { writeInteger(number, to: &out) } else { out.append(literal: "null") }
     }
 }

@@ -42,32 +42,32 @@ struct LineEncoder {
 
         let lineStart = frame.count
         var plainSize = 0
-        frame += #"{"v":1,"$dedup":{"refs":"#.utf8
-        frame += String(refs).utf8
-        frame += (derivedBody ? #","sse_body":true"# : #","sse_body":false"#).utf8
-        frame += (sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#).utf8
+        frame.append(literal: #"{"v":1,"$dedup":{"refs":"#)
+        Exchange.writeInteger(refs, to: &frame)
+        frame.append(literal: derivedBody ? #","sse_body":true"# : #","sse_body":false"#)
+        frame.append(literal: sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#)
         plainSize -= frame.count - lineStart - #"{"v":1,"#.utf8.count
-        frame += #""id":"#.utf8
+        frame.append(literal: #""id":"#)
         JSONValue.writeString(exchange.id, to: &frame)
         Exchange.writeRecordHead(exchange, to: &frame)
         var registrations: [(SpanHash, SpanRef)] = []
         if plan.dedupable {
-            frame += #","body":"#.utf8
+            frame.append(literal: #","body":"#)
             plainSize += Self.writeBody(
                 exchange.request.body.bytes, plan, frameOffset: frameOffset, into: &frame,
                 registrations: &registrations)
-            frame += #","body_b64":null,"truncated":false"#.utf8
+            frame.append(literal: #","body_b64":null,"truncated":false"#)
         } else {
             Exchange.writeBody(exchange.request.body, to: &frame)
         }
-        frame += "}".utf8
+        frame.append(literal: "}")
         if let response = exchange.response {
-            frame += #","response":{"status":"#.utf8
-            frame += String(response.status).utf8
-            frame += #","headers":"#.utf8
+            frame.append(literal: #","response":{"status":"#)
+            Exchange.writeInteger(response.status, to: &frame)
+            frame.append(literal: #","headers":"#)
             Exchange.writeHeaders(response.headers, to: &frame)
             if derivedBody {
-                frame += #","body":null,"body_b64":null,"truncated":false"#.utf8
+                frame.append(literal: #","body":null,"body_b64":null,"truncated":false"#)
                 plainSize += 4 * ((response.body.bytes.count + 2) / 3) + 2 - 4
             } else {
                 Exchange.writeBody(response.body, to: &frame)
@@ -81,7 +81,7 @@ struct LineEncoder {
                 Exchange.writeResponseTail(response, to: &frame)
             }
         } else {
-            frame += #","response":null"#.utf8
+            frame.append(literal: #","response":null"#)
         }
         Exchange.writeRecordTail(exchange, to: &frame)
         // A record whose own content holds the reference marker would be misread: store it plain.
@@ -206,9 +206,9 @@ struct LineEncoder {
             copy(upTo: unit.range.lowerBound)
             while next < plan.register.count, plan.register[next].range.lowerBound < unit.range.upperBound { next += 1 }
             let before = frame.count
-            frame += #"{"$dup":""#.utf8
+            frame.append(literal: #"{"$dup":""#)
             frame += "\(unit.ref.frame):\(unit.ref.offset):\(unit.ref.length)".utf8
-            frame += #""}"#.utf8
+            frame.append(literal: #""}"#)
             saved += unit.range.count - (frame.count - before)
             copied = unit.range.upperBound
         }

@@ -5,7 +5,7 @@
 enum SSEDelta {
     /// Appends `,"sse_delta":[…]` and returns the length of the `,"sse":[…]` it replaces.
     static func write(_ events: [SSEEvent], to out: inout [UInt8]) -> Int {
-        out += #","sse_delta":["#.utf8
+        out.append(literal: #","sse_delta":["#)
         var plain = #","sse":["#.utf8.count + 1
         // Each event's data is read in place (`withUTF8` on a native string copies nothing).
         var previous = ""
@@ -20,18 +20,18 @@ enum SSEDelta {
             Exchange.writeMillis(event.tMs, to: &out)
             let msLength = out.count - msStart
             out.append(UInt8(ascii: ","))
-            if let name = event.event { JSONValue.writeString(name, to: &out) } else { out += "null".utf8 }
+            if let name = event.event { JSONValue.writeString(name, to: &out) } else { out.append(literal: "null") }
             out.append(UInt8(ascii: ","))
             let dataLength = data.withUTF8 { data in
                 previous.withUTF8 { previous in
                     let (p, s) = split(data, previous)
-                    out += String(p).utf8
+                    Exchange.writeInteger(p, to: &out)
                     out.append(UInt8(ascii: ","))
                     out.append(UInt8(ascii: "\""))
                     JSONValue.writeEscaped(UnsafeBufferPointer(rebasing: data[p..<(data.count - s)]), to: &out)
                     out.append(UInt8(ascii: "\""))
                     out.append(UInt8(ascii: ","))
-                    out += String(s).utf8
+                    Exchange.writeInteger(s, to: &out)
                     return escapedLength(data)
                 }
             }

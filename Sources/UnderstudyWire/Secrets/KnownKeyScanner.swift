@@ -1,3 +1,5 @@
+import UnderstudyArchive
+
 /// Finds well-known API-key shapes (`sk-proj-…`, `AKIA…`, `ghp_…`, …) and PEM private-key blocks
 /// in raw UTF-8 bytes, such as an HTTP body or a JSON document.
 ///
@@ -27,19 +29,18 @@ public enum KnownKeyScanner {
     static let pemEnd = Array("-----END ".utf8)
     static let privateWord = Array("PRIVATE".utf8)
 
-    /// `true` for bytes that can start a match: first bytes of the prefixes and '-' (PEM).
-    static let startByte: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for (prefix, _) in prefixes { table[Int(prefix[0])] = true }
-        table[Int(UInt8(ascii: "-"))] = true
-        return table
-    }()
-
-    /// `true` for bytes that are the second byte of some prefix (`k` of `sk-`, `h` of `ghp_`, …).
-    static let secondByte: [Bool] = {
-        var table = [Bool](repeating: false, count: 256)
-        for (prefix, _) in prefixes { table[Int(prefix[1])] = true }
-        return table
+    /// The first two bytes of every prefix and `--` (PEM), as a bit set indexed by
+    /// `first << 8 | second`: one test rules out a start (word starts in prose, every byte of a
+    /// long id) before the boundary check and the prefix table.
+    static let startPairs: [UInt64] = {
+        var bits = [UInt64](repeating: 0, count: 1024)
+        func insert(_ a: UInt8, _ b: UInt8) {
+            let pair = Int(a) << 8 | Int(b)
+            bits[pair >> 6] |= 1 << UInt64(pair & 63)
+        }
+        for (prefix, _) in prefixes { insert(prefix[0], prefix[1]) }
+        insert(pemBegin[0], pemBegin[1])
+        return bits
     }()
 
     /// `[A-Za-z0-9_-]`: the bytes keys are made of, and what a key must not directly follow.
@@ -81,71 +82,118 @@ public enum KnownKeyScanner {
     /// The byte ranges of every key and PEM private-key block, in order, not overlapping.
     public static func ranges(in b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
+        guard let base = b.baseAddress else { return out }
         let run = shortestMatchRun
         // The tables are bound once per call: read through the global accessor in the loop, they
         // cost a `swift_once` check per byte (measured: most of the scanner's time on the proxy).
-        let tables = (start: startByte, second: secondByte)
-        keyByte.withUnsafeBufferPointer { key in
-            let n = b.count
-            var i = 0
-            while i + run <= n {
-                // A match starting in i...i+run-1 needs every byte up to the probe to be a key
-                // byte: the last byte that is not one, at or before the probe, bounds the starts.
-                // In prose and JSON punctuation this skips most bytes unread.
-                var last = i + run - 1
-                while last >= i, key[Int(b[last])] { last -= 1 }
-                if last >= i {
-                    i = last + 1
-                    continue
+        startPairs.withUnsafeBufferPointer { pairs in
+            keyByte.withUnsafeBufferPointer { key in
+                let n = b.count
+                // Runs of key bytes are found eight bytes per step (SWAR): a match can only start
+                // in a run of at least `run` (> 8) key bytes, so of the runs a word's non-key
+                // bytes delimit only the first (continuing the run before the word) and the last
+                // (going on into the next) can be long enough; the bytes between are never read again.
+                var runStart = 0
+                var i = 0
+                while i < n {
+                    var runEnd: Int
+                    if i + 8 <= n {
+                        let nonKey = Self.nonKeyBytes(SWARBytes.load(base, i))
+                        if nonKey == 0 {
+                            i += 8
+                            continue
+                        }
+                        runEnd = i + nonKey.trailingZeroBitCount / 8
+                        let nextStart = i + 8 - nonKey.leadingZeroBitCount / 8
+                        i += 8
+                        if runEnd - runStart >= run {
+                            let resume = candidates(b, from: runStart, through: runEnd - run, pairs: pairs, into: &out)
+                            if resume > runEnd {  // a PEM block runs on past the run: go on after it
+                                i = resume
+                                runStart = resume
+                                continue
+                            }
+                        }
+                        runStart = nextStart
+                    } else {
+                        if key[Int(b[i])] {
+                            i += 1
+                            continue
+                        }
+                        runEnd = i
+                        i += 1
+                        if runEnd - runStart >= run {
+                            let resume = candidates(b, from: runStart, through: runEnd - run, pairs: pairs, into: &out)
+                            if resume > runEnd {
+                                i = resume
+                                runStart = resume
+                                continue
+                            }
+                        }
+                        runStart = i
+                    }
                 }
-                // b[i..<i+run] are key bytes: every start up to the end of this run of them is
-                // a candidate, tested byte by byte as before.
-                var runEnd = i + run
-                while runEnd < n, key[Int(b[runEnd])] { runEnd += 1 }
-                i = candidates(b, from: i, through: runEnd - run, tables: tables, into: &out)
+                if n - runStart >= run {
+                    _ = candidates(b, from: runStart, through: n - run, pairs: pairs, into: &out)
+                }
             }
         }
         return out
     }
 
-    /// Tests every start in `from...through` (the original byte-by-byte scan), appending matches;
-    /// returns where scanning goes on (past the last match, or past `through`).
-    /// `tables` are `startByte` and `secondByte`, read once per scan (see `ranges(in:)`).
+    /// The high bit of each byte of `word` that is not a key byte (`[A-Za-z0-9_.-]`, ASCII).
+    @inline(__always)
+    static func nonKeyBytes(_ word: UInt64) -> UInt64 {
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let ascii = ~word & highs
+        let low = word & 0x7F7F_7F7F_7F7F_7F7F
+        let key =
+            inRange(low | 0x2020_2020_2020_2020, 0x61, 0x7A) | inRange(low, 0x30, 0x39) | inRange(low, 0x2D, 0x2E)
+            | SWARBytes.equal(low, 0x5F)
+        return ascii & ~key | ~ascii & highs
+    }
+
+    /// Bytes of `low` (all below 0x80) in `lo...hi`: adding `0x80 - lo` sets a byte's high bit
+    /// exactly when it is at least `lo`, adding `0x7F - hi` exactly when it is above `hi`.
+    @inline(__always)
+    private static func inRange(_ low: UInt64, _ lo: UInt8, _ hi: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        return (low &+ ones &* UInt64(0x80 - lo)) & ~(low &+ ones &* UInt64(0x7F - hi)) & 0x8080_8080_8080_8080
+    }
+
+    /// Tests every start in `from...through` (all inside one run of key bytes at least
+    /// `shortestMatchRun` long), appending matches; returns where scanning goes on (past the last
+    /// match, or past `through`). `pairs` is `startPairs`, read once per scan (see `ranges(in:)`).
     private static func candidates(
-        _ b: UnsafeBufferPointer<UInt8>, from: Int, through last: Int, tables: (start: [Bool], second: [Bool]),
+        _ b: UnsafeBufferPointer<UInt8>, from: Int, through last: Int, pairs: UnsafeBufferPointer<UInt64>,
         into out: inout [Range<Int>]
     ) -> Int {
-        tables.start.withUnsafeBufferPointer { start in
-            tables.second.withUnsafeBufferPointer { second in
-                let n = b.count
-                var i = from
-                while i <= last {
-                    let c = b[i]
-                    guard start[Int(c)] else {
-                        i += 1
-                        continue
-                    }
-                    if c == UInt8(ascii: "-") {
-                        if hasPrefix(b, at: i, pemBegin), let end = pemBlock(b, from: i) {
-                            out.append(i..<end)
-                            i = end
-                        } else {
-                            i += 1
-                        }
-                        continue
-                    }
-                    // Every prefix is at least 3 bytes: its second byte rules out most candidates
-                    // (word starts in prose) before the boundary check and the prefix table.
-                    if i + 1 < n, second[Int(b[i + 1])], atBoundary(b, i), let end = keyEnd(b, at: i) {
-                        out.append(i..<end)
-                        i = end
-                        continue
-                    }
+        var i = from
+        while i <= last {
+            // i + 1 < b.count: the run holds at least `shortestMatchRun` bytes from `last`.
+            let c = b[i]
+            let pair = Int(c) << 8 | Int(b[i + 1])
+            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else {
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: "-") {
+                if hasPrefix(b, at: i, pemBegin), let end = pemBlock(b, from: i) {
+                    out.append(i..<end)
+                    i = end
+                } else {
                     i += 1
                 }
-                return i
+                continue
             }
+            if atBoundary(b, i), let end = keyEnd(b, at: i) {
+                out.append(i..<end)
+                i = end
+                continue
+            }
+            i += 1
         }
+        return i
     }
 
     /// The end of a key starting at `start`, if a known prefix with a long enough body is there.
