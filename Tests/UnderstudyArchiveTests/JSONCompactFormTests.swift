@@ -61,6 +61,57 @@ struct JSONCompactFormTests {
     }
 }
 
+/// The scan for bytes that need an escape steps sixteen bytes at a time: whatever the offset of
+/// the first special byte (quote, backslash, control, non-ASCII, bad UTF-8) within or across the
+/// steps, `isCompactForm` and the writer's escaping must agree with their definitions.
+struct PlainRunScanTests {
+    @Test func specialBytesAtEveryOffsetAgreeWithTheDefinitions() throws {
+        var state: UInt64 = 0x51D_0FF5E7
+        func next() -> UInt64 {
+            state ^= state << 13
+            state ^= state >> 7
+            state ^= state << 17
+            return state
+        }
+        let specials: [[UInt8]] = [
+            [0x22], [0x5C, 0x22], [0x5C, 0x5C], [0x5C, 0x6E], [0x5C, 0x2F], [0x0A], [0x1F], [0x00], [0x7F], [0x20],
+            [0xC3, 0xA9], [0xE2, 0x80, 0xA8], [0xF0, 0x9F, 0x98, 0x80], [0x80], [0xFF], [0xED, 0xA0, 0x80],
+            Array(#"\u001f"#.utf8), Array(#"\u0041"#.utf8),
+        ]
+        for _ in 0..<4000 {
+            var inner: [UInt8] = []
+            for _ in 0..<Int(next() % 4) {
+                inner += (0..<Int(next() % 40)).map { _ in UInt8(ascii: "a") + UInt8(next() % 26) }
+                inner += specials[Int(next() % UInt64(specials.count))]
+            }
+            inner += (0..<Int(next() % 20)).map { _ in UInt8(ascii: "0") + UInt8(next() % 10) }
+            let bytes = [0x22] + inner + [0x22]
+            let reference = (try? JSONValue(parsing: bytes)).map { $0.serializedBytes() == bytes } ?? false
+            #expect(JSONValue.isCompactForm(bytes) == reference, "\(bytes)")
+            // Escaping: each byte as the writer's rules say, compared with the writer.
+            let text = String(decoding: inner, as: UTF8.self)
+            var written: [UInt8] = []
+            JSONValue.writeString(text, to: &written)
+            var expected: [UInt8] = [0x22]
+            for byte in text.utf8 {
+                switch byte {
+                case 0x22: expected += [0x5C, 0x22]
+                case 0x5C: expected += [0x5C, 0x5C]
+                case 0x0A: expected += Array(#"\n"#.utf8)
+                case 0x0D: expected += Array(#"\r"#.utf8)
+                case 0x09: expected += Array(#"\t"#.utf8)
+                case ..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    expected += Array(#"\u00"#.utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                default: expected.append(byte)
+                }
+            }
+            expected.append(0x22)
+            #expect(written == expected, "\(inner)")
+        }
+    }
+}
+
 /// An assembled message held as the body's bytes must make the same record line, and read back
 /// to the same record, as the message held as a parsed value.
 struct AssembledBytesTests {
