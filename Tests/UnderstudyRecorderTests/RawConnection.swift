@@ -83,5 +83,23 @@ final class RawConnection {
         return (String(decoding: out, as: UTF8.self), false)
     }
 
+    /// Reads until what came so far contains `marker`, the peer closes, or `timeout` passes.
+    func read(until marker: String, timeout: TimeInterval = 5) -> String {
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let wanted = Array(marker.utf8)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline, !out.contains(subsequence: wanted) {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n == 0 { break }
+            if n < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
+                break
+            }
+            out += buffer[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     deinit { close(fd) }
 }

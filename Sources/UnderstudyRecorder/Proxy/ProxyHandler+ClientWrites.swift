@@ -32,11 +32,13 @@ extension ProxyHandler {
         // Room for a small body too (gathered below, up to `UpstreamConnection.gatherLimit`).
         let length = lengthField.flatMap(UpstreamResponseFramer.Framing.contentLength) ?? 0
         let room = length <= UpstreamConnection.gatherLimit ? length : 0
-        var buffer = ByteBuffer.recycled(&responseScratch, minimumCapacity: 128 + fields.count * 64 + room)
+        var buffer = ByteBuffer.recycled(
+            &responseScratch, minimumCapacity: 128 + fields.count * 64 + (responseChunked ? 1024 : room))
         ClientResponseEncoder.writeHead(version: requestVersion, status: status, reason: reason, fields: fields,
                                         chunked: unframed, into: &buffer)
-        if promise == nil, !responseChunked {
-            // Held until the body's first bytes or the flush, so a small answer leaves as one buffer.
+        if promise == nil {
+            // Held until the flush (or a large body piece), so a small answer leaves as one
+            // buffer, and so do the stream events of one upstream read (`writeResponseBody`).
             gatheredResponse = buffer
             clientFlushPending = true
             return
@@ -68,27 +70,46 @@ extension ProxyHandler {
             send(wrapOutboundOut(.body(.byteBuffer(buffer))), context: context, promise: promise)
             return
         }
-        if gatheredResponse != nil {
-            if promise == nil, !responseChunked,
-               gatheredResponse!.readableBytes + buffer.readableBytes <= UpstreamConnection.gatherLimit + 1024 {
-                gatheredResponse!.writeImmutableBuffer(buffer)
-                return
-            }
-            sendGatheredResponse()
+        let size = buffer.readableBytes
+        if responseChunked, size == 0 {
+            promise?.succeed()
+            return
         }
+        if promise == nil, size <= UpstreamConnection.gatherLimit, gather(buffer, chunked: responseChunked) {
+            return
+        }
+        sendGatheredResponse()
         if responseChunked {
-            guard buffer.readableBytes > 0 else {
-                promise?.succeed()
-                return
-            }
             var header = context.channel.allocator.buffer(capacity: 12)
-            ClientResponseEncoder.writeChunkHeader(length: buffer.readableBytes, into: &header)
+            ClientResponseEncoder.writeChunkHeader(length: size, into: &header)
             context.write(NIOAny(header), promise: nil)
             context.write(NIOAny(buffer), promise: nil)
             send(NIOAny(ClientResponseEncoder.chunkEnd), context: context, promise: promise)
         } else {
             send(NIOAny(buffer), context: context, promise: promise)
         }
+    }
+
+    /// Copies a small body piece (chunk-framed when `chunked`) into the bytes held for the next
+    /// flush, if they stay under `ByteBuffer.recycledLimit`. A stream's events arrive a few per
+    /// upstream read: each used to cost three pipeline writes (chunk header, data, CRLF) and a
+    /// header buffer; now one read's events leave as one buffer, still within the read's tick.
+    private func gather(_ piece: ByteBuffer, chunked: Bool) -> Bool {
+        let needed = piece.readableBytes + (chunked ? 20 : 0)
+        if gatheredResponse == nil {
+            gatheredResponse = ByteBuffer.recycled(&responseScratch, minimumCapacity: max(needed, 1024))
+        } else if gatheredResponse!.readableBytes + needed > ByteBuffer.recycledLimit {
+            return false
+        }
+        if chunked {
+            ClientResponseEncoder.writeChunkHeader(length: piece.readableBytes, into: &gatheredResponse!)
+            gatheredResponse!.writeImmutableBuffer(piece)
+            gatheredResponse!.writeStaticString("\r\n")
+        } else {
+            gatheredResponse!.writeImmutableBuffer(piece)
+        }
+        clientFlushPending = true
+        return true
     }
 
     /// Ends the response (the last chunk when chunk-framed); `flush`: send now.
@@ -98,9 +119,19 @@ extension ProxyHandler {
             return
         }
         if requestFramer != nil {
-            sendGatheredResponse()
             let chunked = responseChunked
             responseChunked = false
+            if chunked, promise == nil, gatheredResponse != nil,
+               gatheredResponse!.readableBytes + 5 <= ByteBuffer.recycledLimit {
+                gatheredResponse!.writeStaticString("0\r\n\r\n")
+                sendGatheredResponse()
+                clientFlushPending = true
+                if flush { flushClient() }
+                return
+            }
+            // Nothing stays held after a response's end (a pipelined request's answer, 100 or
+            // 400, may be written next).
+            sendGatheredResponse()
             // An empty write carries a promise after everything written before it.
             if chunked || promise != nil {
                 context.write(NIOAny(chunked ? ClientResponseEncoder.lastChunk : ByteBuffer()), promise: promise)
@@ -117,6 +148,7 @@ extension ProxyHandler {
     func writeContinue() {
         guard let context else { return }
         if requestFramer != nil {
+            sendGatheredResponse()
             var buffer = context.channel.allocator.buffer(capacity: 32)
             ClientResponseEncoder.writeContinue(version: requestVersion, into: &buffer)
             context.writeAndFlush(NIOAny(buffer), promise: nil)

@@ -80,7 +80,13 @@ enum UpstreamRequestEncoder {
 
     /// The bytes before one chunk of a chunked body.
     static func writeChunkHeader(length: Int, into buffer: inout ByteBuffer) {
-        buffer.writeString(String(length, radix: 16))
-        buffer.writeStaticString("\r\n")
+        // Hex digits written in place (a `String(radix:)` per chunk showed in stream profiles).
+        var shift = max(0, (Int.bitWidth - length.leadingZeroBitCount + 3) / 4 - 1) * 4
+        while shift >= 0 {
+            let digit = UInt8(truncatingIfNeeded: (length >> shift) & 0xF)
+            buffer.writeInteger(digit < 10 ? 0x30 + digit : 0x57 + digit)
+            shift -= 4
+        }
+        buffer.writeInteger(UInt16(0x0D0A))
     }
 }
