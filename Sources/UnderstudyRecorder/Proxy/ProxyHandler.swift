@@ -255,23 +255,23 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// upstream read (`upstreamReadComplete`), so a small answer leaves in one write.
     func upstreamHead(_ head: HTTPResponseHead, generation: Int, promise: EventLoopPromise<Void>?) {
         upstreamHead(status: Int(head.status.code), reason: head.status.reasonPhrase,
-                     fields: HopByHopHeaders.fields(head.headers), generation: generation, promise: promise)
+                     fields: HopByHopHeaders.fields(head.headers), generation: generation, promise: promise, at: .now())
     }
 
-    /// The response head as the direct path's framer parsed it.
-    func upstreamHead(_ head: HTTP1Head, generation: Int) {
+    /// The response head as the direct path's framer parsed it, from an upstream read at `now`.
+    func upstreamHead(_ head: HTTP1Head, generation: Int, at now: NIODeadline) {
         upstreamHead(status: head.status ?? 502, reason: head.reason ?? "", fields: head.headers,
-                     generation: generation, promise: nil)
+                     generation: generation, promise: nil, at: now)
     }
 
     private func upstreamHead(
-        status: Int, reason: String, fields: [HTTPHeaderField], generation: Int, promise: EventLoopPromise<Void>?
+        status: Int, reason: String, fields: [HTTPHeaderField], generation: Int, promise: EventLoopPromise<Void>?,
+        at now: NIODeadline
     ) {
         guard context != nil, machine.upstreamHead(generation: generation) else {
             promise?.succeed()
             return
         }
-        let now = NIODeadline.now()
         services.metrics.firstByte.recordNanoseconds((now - (captured?.startUptime ?? now)).nanoseconds)
         captured?.responseHead(status: status, headers: fields, at: now)
         var headers = HopByHopHeaders.forClient(fields)
@@ -288,17 +288,20 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         writeResponseHead(status: status, reason: reason, fields: headers, promise: promise)
     }
 
-    func upstreamBody(_ buffer: ByteBuffer, generation: Int, promise: EventLoopPromise<Void>?) {
+    /// A piece of the response body; `now`: when the read that brought it arrived (the direct
+    /// path takes the time once per upstream read, not once per piece: a stream's events come
+    /// several per read, and each clock read showed in its profile).
+    func upstreamBody(_ buffer: ByteBuffer, generation: Int, promise: EventLoopPromise<Void>?, at now: NIODeadline = .now()) {
         guard context != nil, machine.isCurrent(generation) else {
             promise?.succeed()
             return
         }
-        captured?.appendResponseBody(buffer)
+        captured?.appendResponseBody(buffer, at: now)
         services.metrics.responseBytes.increment(by: Int64(buffer.readableBytes))
         writeResponseBody(buffer, promise: promise)
     }
 
-    func upstreamEnd(generation: Int) {
+    func upstreamEnd(generation: Int, at now: NIODeadline = .now()) {
         guard let context else { return }
         // HTTP/1.0 without a length ends the body by closing; so does a response that came before
         // the `100 Continue` the client waits for (its body will never be sent on this connection).
@@ -310,10 +313,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
             if var captured = captured.take() {
                 let status = captured.status ?? 0
                 if status >= 400 {
-                    captured.finish(.upstreamError, error: "upstream answered \(status)")
+                    captured.finish(.upstreamError, error: "upstream answered \(status)", at: now)
                     if status >= 500 { services.metrics.upstreamError("status_5xx") }
                 } else {
-                    captured.finish(.ok)
+                    captured.finish(.ok, at: now)
                 }
                 record(captured)
             }

@@ -314,9 +314,11 @@ final class UpstreamConnection {
         // One load of the weak reference per read, not one per event.
         guard let owner else { return }
         var bytes = bytes
+        // One clock read per upstream read: the events in it all arrived now.
+        let now = NIODeadline.now()
         do {
             while state == .busy, let event = try framer.next(&bytes) {
-                deliver(event, to: owner)
+                deliver(event, to: owner, at: now)
             }
         } catch {
             fail(error)
@@ -325,15 +327,15 @@ final class UpstreamConnection {
         if state == .idle && bytes.readableBytes > 0 { close() }
     }
 
-    private func deliver(_ event: UpstreamResponseFramer.Event, to owner: ProxyHandler) {
+    private func deliver(_ event: UpstreamResponseFramer.Event, to owner: ProxyHandler, at now: NIODeadline = .now()) {
         switch event {
         case .head(let head):
             dropReplay()
             responseStarted = true
             if !framer.reusable { target = nil }
-            owner.upstreamHead(head, generation: generation)
+            owner.upstreamHead(head, generation: generation, at: now)
         case .body(let buffer):
-            owner.upstreamBody(buffer, generation: generation, promise: nil)
+            owner.upstreamBody(buffer, generation: generation, promise: nil, at: now)
         case .end:
             // Reusable only when both messages are complete and the upstream keeps it open.
             if requestEnded, target != nil {
@@ -341,7 +343,7 @@ final class UpstreamConnection {
             } else {
                 close()
             }
-            owner.upstreamEnd(generation: generation)
+            owner.upstreamEnd(generation: generation, at: now)
         }
     }
 

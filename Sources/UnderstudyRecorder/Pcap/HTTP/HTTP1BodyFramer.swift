@@ -125,8 +125,7 @@ public struct HTTP1BodyFramer: Sendable {
             case .chunkSize:
                 // Where the line began (a part of it may have come in an earlier buffer).
                 let lineStart = offset - lineBytes.count
-                guard let line = try takeLine(&buffer) else { return nil }
-                try chunkSize(line, at: lineStart)
+                guard try takeChunkSize(&buffer, lineStart: lineStart) else { return nil }
             case .trailers:
                 let before = buffer.readableBytes
                 let section: [UInt8]?
@@ -188,28 +187,50 @@ public struct HTTP1BodyFramer: Sendable {
 
     // MARK: chunks
 
-    /// One line (a chunk size), without its terminator, once complete.
-    private mutating func takeLine(_ buffer: inout ByteBuffer) throws(Failure) -> [UInt8]? {
+    /// Reads one chunk-size line, once complete, and sets the state it names. A line that came
+    /// whole in `buffer` (the usual case: every event of a stream is a chunk) is parsed in place;
+    /// copying each into an array cost an allocation or two per chunk.
+    private mutating func takeChunkSize(_ buffer: inout ByteBuffer, lineStart: Int) throws(Failure) -> Bool {
         guard let lf = buffer.readableBytesView.firstIndex(of: 0x0a) else {
             if buffer.readableBytes + lineBytes.count > 1024 { throw fail("chunk size line longer than 1024 bytes") }
             lineBytes.append(contentsOf: buffer.readableBytesView)
             offset += buffer.readableBytes
             buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-            return nil
+            return false
         }
         let length = lf - buffer.readerIndex
-        var line = lineBytes
-        lineBytes.removeAll(keepingCapacity: true)
-        line.append(contentsOf: buffer.readableBytesView.prefix(length))
+        let parsed: ChunkSize
+        if lineBytes.isEmpty {
+            parsed = buffer.withUnsafeReadableBytes { Self.chunkSize(UnsafeRawBufferPointer(rebasing: $0[..<length])) }
+        } else {
+            var line = lineBytes
+            lineBytes = []
+            line.append(contentsOf: buffer.readableBytesView.prefix(length))
+            parsed = line.withUnsafeBytes { Self.chunkSize($0) }
+        }
         offset += length + 1
         buffer.moveReaderIndex(forwardBy: length + 1)
-        if line.last == 0x0d { line.removeLast() }
-        return line
+        switch parsed {
+        case .size(let size): state = size == 0 ? .trailers : .chunkData(remaining: size)
+        case .invalid(let line): throw fail("invalid chunk size line \"\(line)\"", at: lineStart)
+        case .tooLarge: throw fail("chunk size too large", at: lineStart)
+        case .empty: throw fail("empty chunk size line", at: lineStart)
+        }
+        return true
     }
 
     private var lineBytes: [UInt8] = []
 
-    private mutating func chunkSize(_ line: [UInt8], at lineStart: Int) throws(Failure) {
+    private enum ChunkSize {
+        case size(Int)
+        case invalid(String)
+        case tooLarge
+        case empty
+    }
+
+    /// The size a chunk-size line names (its terminator's CR, if any, still in `line`).
+    private static func chunkSize(_ line: UnsafeRawBufferPointer) -> ChunkSize {
+        let line = line.last == 0x0d ? UnsafeRawBufferPointer(rebasing: line.dropLast()) : line
         var size = 0
         var digits = 0
         for byte in line {
@@ -219,16 +240,14 @@ public struct HTTP1BodyFramer: Sendable {
             case 0x41...0x46: value = Int(byte - 0x41 + 10)
             case 0x61...0x66: value = Int(byte - 0x61 + 10)
             case 0x3b, 0x20, 0x09: value = -1  // extensions (`;`) and whitespace end the number
-            default:
-                throw fail("invalid chunk size line \"\(String(decoding: line.prefix(40), as: UTF8.self))\"", at: lineStart)
+            default: return .invalid(String(decoding: line.prefix(40), as: UTF8.self))
             }
             if value < 0 { break }
             digits += 1
-            guard digits <= 15 else { throw fail("chunk size too large", at: lineStart) }
+            guard digits <= 15 else { return .tooLarge }
             size = size * 16 + value
         }
-        guard digits > 0 else { throw fail("empty chunk size line", at: lineStart) }
-        state = size == 0 ? .trailers : .chunkData(remaining: size)
+        return digits > 0 ? .size(size) : .empty
     }
 
     private mutating func fail(_ reason: String, at offset: Int? = nil) -> Failure {
