@@ -52,6 +52,27 @@ struct ExchangeRecorderTests {
         #expect(exchange.request.headers.first(named: "authorization")?.hasPrefix("redacted:") == true)
     }
 
+    @Test func piecesOfOneReadShareTheirArrivalTime() {
+        var c = captured(body: #"{"model":"gpt-4o","stream":true,"messages":[]}"#)
+        let start = c.startUptime
+        c.responseHead(status: 200, headers: [HTTPHeaderField("content-type", "text/event-stream")], at: start)
+        let event = { (text: String) in
+            #"data: {"id":"c","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"\#(text)"},"finish_reason":null}]}"# + "\n\n"
+        }
+        // Two reads: the first brought three chunks (the second event split across two of them).
+        let first = event("a") + event("b")
+        let split = first.index(first.startIndex, offsetBy: first.count - 20)
+        c.appendResponseBody(ByteBuffer(string: String(first[..<split])), at: start + .milliseconds(10))
+        c.appendResponseBody(ByteBuffer(string: String(first[split...])), at: start + .milliseconds(10))
+        c.appendResponseBody(ByteBuffer(string: event("c")), at: start + .milliseconds(10))
+        c.appendResponseBody(ByteBuffer(string: event("d") + "data: [DONE]\n\n"), at: start + .milliseconds(25))
+        c.finish(.ok, at: start + .milliseconds(26))
+        #expect(c.chunkTimes.map(\.tMs) == [10, 25], "one entry per instant")
+        let exchange = ExchangeRecorder.makeExchange(from: c, redactor: redactor)
+        #expect(exchange.response?.sse?.map(\.tMs) == [10, 10, 10, 25, 25])
+        #expect(exchange.llm?.assembled?["choices"]?[0]?["message"]?["content"]?.stringValue == "abcd")
+    }
+
     @Test func bodiesOverTheLimitAreRecordedTruncatedWithTheFlag() {
         var c = captured(body: String(repeating: "x", count: 100), limit: 10)
         c.responseHead(status: 200, headers: [])

@@ -68,9 +68,18 @@ public struct CapturedExchange: Sendable {
         if firstByteMs == nil { firstByteMs = elapsedMs(at: now) }
     }
 
+    /// Appends a piece of the response body that arrived at `now`. Pieces of one read arrive at
+    /// the same instant (the proxy passes one time per upstream read): they share one
+    /// `chunkTimes` entry, so a stream's events of one read cost one entry, and the recorder
+    /// feeds its SSE parser once per read, with the same times as piece by piece.
     public mutating func appendResponseBody(_ buffer: ByteBuffer, at now: NIODeadline = .now()) {
         responseBody.append(buffer)
-        chunkTimes.append((responseBody.received, elapsedMs(at: now)))
+        let tMs = elapsedMs(at: now)
+        if let last = chunkTimes.last, last.tMs == tMs {
+            chunkTimes[chunkTimes.count - 1].end = responseBody.received
+        } else {
+            chunkTimes.append((responseBody.received, tMs))
+        }
     }
 
     /// Whether the response body so far ends with a stream's terminal event (OpenAI `[DONE]`,
