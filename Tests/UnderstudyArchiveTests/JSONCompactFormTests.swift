@@ -61,7 +61,7 @@ struct JSONCompactFormTests {
     }
 }
 
-/// The scan for bytes that need an escape steps sixteen bytes at a time: whatever the offset of
+/// The scan for bytes that need an escape steps eight bytes at a time: whatever the offset of
 /// the first special byte (quote, backslash, control, non-ASCII, bad UTF-8) within or across the
 /// steps, `isCompactForm` and the writer's escaping must agree with their definitions.
 struct PlainRunScanTests {

@@ -1,7 +1,7 @@
 /// Byte tests eight bytes at a time in one `UInt64` ("SIMD within a register"), for the scans
-/// that look for a few byte values in long runs of ordinary ones:
-/// escaped lengths of event data (`SSEDelta`), SSE line ends, runs of key bytes (the key scan
-/// does its own), (`SSEParser`). Each function returns a mask with the high bit of every byte set exactly where
+/// that look for a few byte values in long runs of ordinary ones: JSON string bodies
+/// (`JSONValue.plainRunEnd`), escaped lengths of event data (`SSEDelta`), SSE line ends
+/// (`SSEParser`). Each function returns a mask with the high bit of every byte set exactly where
 /// that byte passes the test (no carry crosses bytes: 0x7F + 0x7F < 0x100), so `!= 0` asks
 /// "any?" and `nonzeroBitCount` counts.
 public enum SWARBytes {
