@@ -160,13 +160,17 @@ struct ClauseToolsTests {
         let tools = specialist.toolList
         let descriptions: [String?] = tools.map { "About \($0.name), with stars." }
         let question = "Book a table at 'Luigi' for 4 on 2026-05-01. Then rate the visit five stars"
-        _ = try specialist.answer([.init(role: "user", content: question)], tools: tools, toolDescriptions: descriptions)
+        _ = try specialist.answer(
+            [.init(role: "user", content: question)], tools: tools, toolDescriptions: descriptions)
         let calls = recording.lock.withLock { recording.calls }
         #expect(calls.count == 1, "\(calls)")
         let texts = Set(calls.flatMap { $0 })
         #expect(texts.contains(question))
         #expect(Set(ClauseTools.clauses(question)).isSubset(of: texts))
-        #expect(tools.allSatisfy { texts.contains(ClauseTools.toolText(name: $0.name, description: "About \($0.name), with stars.")) })
+        #expect(
+            tools.allSatisfy {
+                texts.contains(ClauseTools.toolText(name: $0.name, description: "About \($0.name), with stars."))
+            })
     }
 
     @Test func oneListedToolOrAQuestionWithoutWordsRestrictsNothing() throws {

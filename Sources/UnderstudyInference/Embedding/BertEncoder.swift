@@ -54,7 +54,8 @@ public final class BertEncoder: @unchecked Sendable {
                     try store.linear("\(p).attention.output.dense", inputs: h, outputs: h, bias: true)),
                 attentionNorm: try norm("encoder.layer.\(i).attention.output.LayerNorm"),
                 intermediate: PackedLinear(
-                    try store.linear("\(p).intermediate.dense", inputs: h, outputs: config.intermediateSize, bias: true)),
+                    try store.linear(
+                        "\(p).intermediate.dense", inputs: h, outputs: config.intermediateSize, bias: true)),
                 output: PackedLinear(
                     try store.linear("\(p).output.dense", inputs: config.intermediateSize, outputs: h, bias: true)),
                 outputNorm: try norm("encoder.layer.\(i).output.LayerNorm"))

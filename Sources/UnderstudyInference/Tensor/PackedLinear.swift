@@ -80,7 +80,9 @@ public struct PackedLinear: Sendable {
     }
 
     /// The columns of `panels` for all rows; chunks write disjoint columns of `y`.
-    private func compute(rows m: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, panels range: Range<Int>) {
+    private func compute(
+        rows m: Int, x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, panels range: Range<Int>
+    ) {
         let (n, k) = (outputs, inputs)
         panels.withUnsafeBufferPointer { packed in
             let p = packed.baseAddress!
