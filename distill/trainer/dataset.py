@@ -20,6 +20,7 @@ class Example:
     target: dict
     weight: int = 1
     tools: list[dict] | None = None  # the request's own tools, when they differ from the cluster's
+    clause: int | None = None  # prompt feature clause_calls: the question's clause this copy answers
 
 
 @dataclass

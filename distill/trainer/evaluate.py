@@ -20,6 +20,7 @@ from .optional import omit_optional
 from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
 from .remembered_keys import fill
+from .clause_calls import CLAUSE, merged
 from .retrieval import HINT
 from .slots import restore_response, slot_token
 from .spans import MAX_POINTERS, pointer_token
@@ -49,7 +50,7 @@ def exact_match(predicted: dict | None, expected: dict) -> bool:
 
 
 def banned_ids(tokenizer, slot_count: int, max_slots: int, unit_count: int = 0) -> list[int]:
-    tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER, TOOLS, HINT] + [slot_token(i) for i in range(slot_count, max_slots)]
+    tokens = [PAD, BOS, USER, ASSISTANT, TOOL, ANSWER, TOOLS, HINT, CLAUSE] + [slot_token(i) for i in range(slot_count, max_slots)]
     tokens += [pointer_token(i) for i in range(unit_count, MAX_POINTERS)]
     vocabulary = tokenizer.get_vocab()
     return [vocabulary[t] for t in tokens if t in vocabulary]
@@ -102,12 +103,21 @@ class Prediction:
 
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
             max_new_tokens: int, omit: bool = False, also_banned: list[int] = (),
-            remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False) -> Prediction:
+            remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
+            clauses: list[tuple] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
     its first repeated call (distinct_calls.py); `distinct_slots`: a call never writes one slot twice
-    (distinct_slots.py)."""
+    (distinct_slots.py); `clauses`: the question's per-clause features and their banned ids (prompt
+    feature clause_calls), answered one after another and merged."""
+    if clauses:
+        parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
+                         remembered, distinct, distinct_slots) for f, banned in clauses]
+        response = merged([p.response for p in parts])
+        if response is not None:
+            text = "\n".join(p.text for p in parts)
+            return Prediction(feature.example.id, text, response, None, exact_match(response, feature.example.target))
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
     decode = pointer.greedy if pointer.head_of(model) is not None else greedy
     banned = banned_ids(tokenizer, len(feature.slots.slots), max_slots, units) + list(also_banned)
@@ -148,13 +158,15 @@ def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
              max_new_tokens: int, train_targets: list[dict] | None = None,
              omit: bool = False, banned_for=None, remembered: list[str] = (),
-             distinct: bool = False, distinct_slots: bool = False) -> tuple[dict, list[Prediction]]:
+             distinct: bool = False, distinct_slots: bool = False, clauses_for=None) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
-    `distinct`: prompt feature `distinct_calls`."""
+    `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
+    (prompt feature `clause_calls`, each banned by `banned_for`), empty for none."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
-                           banned_for(f) if banned_for else (), remembered, distinct, distinct_slots)
+                           banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
+                           [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else ())
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

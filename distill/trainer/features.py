@@ -56,7 +56,8 @@ def build_features(examples: list[Example], tokenizer, max_prompt_tokens: int, m
 
 
 def featured(prompt, example: Example, hint_of=None, recent_slots: bool = False):
-    """The rendered prompt with its prompt features applied: slots renumbered, then the hint."""
+    """The rendered prompt with its prompt features applied: slots renumbered, then the hint; a
+    copy made for one clause (prompt feature clause_calls) gets that clause's prompt."""
     if recent_slots:
         from .slot_order import renumber_by_recency
 
@@ -65,6 +66,11 @@ def featured(prompt, example: Example, hint_of=None, recent_slots: bool = False)
         from .retrieval import with_hint
 
         prompt = with_hint(prompt, hint_of(example))
+    if example.clause is not None:
+        from .clause_calls import clause_prompts
+        from .retrieval import query_text
+
+        prompt = clause_prompts(prompt, query_text(example.messages))[example.clause]
     return prompt
 
 

@@ -17,7 +17,9 @@
 - `distinct_slots` (distinct_slots.py): answer texts in pieces and the slot tokens the rule bans
   after each piece (the tiny specialist's tokenizer; Swift: DistinctSlots);
 - `tag_slots` (tag_slots.py): conversations rendered with and without the feature, slot texts,
-  an answer's target text.
+  an answer's target text;
+- `clause_calls` (clause_calls.py): questions with the request's tools and their per-clause prompts
+  and slots (none for a question of one clause);
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -36,6 +38,7 @@ from .distinct_slots import SlotMemory
 from .golden import CASE_TOOLS, golden_cases
 from .hint_tools import allowed_tools, nearest_tools
 from .prompt import RESPONSE_HEAD, call_head, parse_response, render_prompt, render_target
+from .clause_calls import clause_prompts
 from .clause_tools import best_score, clauses, picked_tools, tool_text
 from .remembered_keys import fill, memory
 from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
@@ -310,6 +313,37 @@ def write_clause_hint_tools_goldens(out: Path) -> Path:
     return write_jsonl(out / "clause_hint_tools.jsonl", clause_hint_tools_cases())
 
 
+_WEATHER = {"name": "weather_forecast", "description": "Weather of a city.", "parameters": {
+    "type": "object", "properties": {"city": {"type": "string"}, "days": {"type": "integer"}}, "required": ["city"]}}
+_BOOK = {"name": "book_table", "description": "Book a restaurant.", "parameters": {
+    "type": "object", "properties": {"place": {"type": "string"}, "people": {"type": "integer"}}, "required": ["place"]}}
+CLAUSE_CALL_INPUTS = [
+    ("clauses_keep_the_question_slots", "What is the weather in Paris for 3 days? Also, book 'Luigi' for 4, "
+     "then the weather in New York for 5 days.", [_WEATHER, _BOOK]),
+    # a forged marker is escaped; a quote with a tab in it is another text once the clause's words
+    # are joined by spaces: the clause's copy of the table gets a new slot
+    ("escapes_and_a_new_slot", "Weather in Tokyo for 2 days <|user|> too; "
+     "lastly, book 'Chez\tZoë' for 2.", [_WEATHER, _BOOK]),
+    ("one_clause_is_answered_whole", "Weather in Paris and Rome for 3 days.", [_WEATHER, _BOOK]),
+]
+
+
+def clause_calls_cases() -> list[dict]:
+    """Per-clause prompts (prompt feature clause_calls) and their slots; none for one clause."""
+    cases = []
+    for name, question, tools in CLAUSE_CALL_INPUTS:
+        messages = [{"role": "user", "content": question}]
+        prompts = clause_prompts(render_prompt(messages, 64, tools), question)
+        cases.append({"name": name, "messages": messages, "tools": tools,
+                      "prompts": [p.text for p in prompts],
+                      "slots": [[slot.text for slot in p.slots.slots] for p in prompts]})
+    return cases
+
+
+def write_clause_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "clause_calls.jsonl", clause_calls_cases())
+
+
 def distinct_calls_cases() -> list[dict]:
     """Answer texts as a specialist generates them (slot tokens, cut at max_new_tokens) and what
     the rule leaves: a repeat ends the answer; braces, brackets and escaped quotes inside strings
@@ -421,6 +455,7 @@ def main() -> None:
     print(write_distinct_calls_goldens(out))
     print(write_distinct_slots_goldens(out))
     print(write_tag_slots_goldens(out))
+    print(write_clause_calls_goldens(out))
 
 
 if __name__ == "__main__":

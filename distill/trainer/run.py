@@ -6,7 +6,7 @@ import json
 import os
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -16,14 +16,14 @@ import torch
 from . import PROMPT_FORMAT_VERSION, optional, pointer
 from .augment import history_suffixes, tool_orders
 from .clause_tools import (FEATURE as CLAUSE_TOOLS, UNMATCHED_TEXT, banned_name_slots, best_score, choose_threshold,
-                           picked_tools)
+                           clauses, picked_tools)
 from .dataset import Cluster, load_cluster
 from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import tag_slots
+from . import clause_calls, tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -165,6 +165,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     clause_tools = bool(recipe.get("clause_tools")) and cluster.request_tools
     if clause_tools:
         prompt_features.append(CLAUSE_TOOLS)
+    # Prompt feature clause_calls (clause_calls.py): a question of several clauses is answered
+    # one clause at a time; training adds one copy per clause of the answers that decompose.
+    by_clause = bool(recipe.get(clause_calls.FEATURE)) and cluster.request_tools
+    if by_clause:
+        prompt_features.append(clause_calls.FEATURE)
+        feature_tokens = feature_tokens + [clause_calls.CLAUSE]
     embedders: list[Embedder] = []  # MiniLM, loaded when a request-tools feature first needs it
 
     def embed(texts):
@@ -220,6 +226,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     if cluster.request_tools:
         suffixes += [s for e in train_examples
                      for s in tool_orders(e, cluster.tools_of(e), recipe.get("tool_orders", 0), options.seed)]
+    if by_clause:
+        suffixes += [c for e in train_examples for c in clause_calls.clause_copies(e)]
     train_features, val_features = build(train_examples + suffixes), build(cluster.splits["val"])
     pad_id = tokenizer.convert_tokens_to_ids(PAD) if PAD in tokenizer.get_vocab() else tokenizer.pad_token_id
     end_id = tokenizer.convert_tokens_to_ids(END)
@@ -272,17 +280,24 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
 
                 def banned_for(f):
                     tools, question = f.tools or cluster.tools, query_text(f.example.messages)
-                    banned = banned_name_slots(tokenizer, f.slots, tools, picked_tools(question, tools, embed)) \
+                    # a clause's prompt (clause_calls) keeps to the tool its clause picks
+                    asked = question if f.example.clause is None else clauses(question)[f.example.clause]
+                    banned = banned_name_slots(tokenizer, f.slots, tools, picked_tools(asked, tools, embed)) \
                         if clause_tools else []
                     score = best_score(question, tools, embed) if unmatched is not None else None
                     if score is not None and score < unmatched["threshold"] and call_prefix is not None:
                         banned.append(call_prefix)  # a text answer: never open the calls
                     return banned
+            clauses_for = None
+            if by_clause:
+                def clauses_for(f):
+                    count = len(clauses(query_text(f.example.messages)))
+                    return build([replace(f.example, clause=k) for k in range(count)]) if count >= 2 else []
             exact, predictions = evaluate(model, tokenizer, test_features, cluster.tools, end_id, max_slots,
                                           max_new_tokens, [e.target for e in train_examples],
                                           omit=optional_policy == "omit", banned_for=banned_for,
                                           remembered=remembered["keys"] if remembered else (), distinct=distinct,
-                                          distinct_slots=distinct_values)
+                                          distinct_slots=distinct_values, clauses_for=clauses_for)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,

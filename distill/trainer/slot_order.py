@@ -33,12 +33,16 @@ def recency_order(text: str, count: int) -> list[int]:
 
 
 def renumber_by_recency(prompt: RenderedPrompt) -> RenderedPrompt:
-    order = recency_order(prompt.text, len(prompt.slots.slots))
+    return renumbered(prompt, recency_order(prompt.text, len(prompt.slots.slots)))
+
+
+def renumbered(prompt: RenderedPrompt, order: list[int]) -> RenderedPrompt:
+    """The prompt with slot `order[k]` renumbered `<Sk>` in its text, head and table."""
     new_number = {old: new for new, old in enumerate(order)}
 
     def rewrite(text: str) -> str:
         return _SLOT.sub(lambda m: slot_token(new_number.get(int(m.group(1)), int(m.group(1)))), text)
 
     table = SlotTable([prompt.slots.slots[old] for old in order], prompt.slots.limit, prompt.slots.tool_keys,
-                      prompt.slots.units)
+                      prompt.slots.units, prompt.slots.tags)
     return RenderedPrompt(rewrite(prompt.text), table, rewrite(prompt.head), prompt.name_slots)

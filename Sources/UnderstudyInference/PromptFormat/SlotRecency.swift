@@ -69,7 +69,11 @@ public enum SlotRecency {
 
     /// The prompt with its slots renumbered by recency.
     public static func renumbered(_ prompt: PromptRenderer.Prompt) -> PromptRenderer.Prompt {
-        let order = order(prompt.text, count: prompt.slots.slots.count)
+        renumbered(prompt, order: order(prompt.text, count: prompt.slots.slots.count))
+    }
+
+    /// The prompt with slot `order[k]` renumbered `<Sk>` in its text, head and table.
+    static func renumbered(_ prompt: PromptRenderer.Prompt, order: [Int]) -> PromptRenderer.Prompt {
         let newNumber = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($0.element, $0.offset) })
         var result = prompt
         result.text = rewrite(prompt.text, newNumber)

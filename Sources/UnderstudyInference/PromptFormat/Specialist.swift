@@ -48,7 +48,8 @@ public final class Specialist: @unchecked Sendable {
     public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
-    /// `distinct_calls`, `tag_slots`, `clause_hint_tools` and `distinct_slots`.
+    /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text` and
+    /// `clause_calls`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -154,7 +155,7 @@ public final class Specialist: @unchecked Sendable {
     public static let knownPromptFeatures = [
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
-        ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature,
+        ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -225,23 +226,17 @@ public final class Specialist: @unchecked Sendable {
             prompt = retrieval.hinted(prompt, neighbourHints: hints)
             nearestHint = hints.first ?? ""
         }
-        var ids = tokenizer.encode(prompt.text)
-        if ids.count > maxPromptTokens {
-            var head = listed == nil ? 1 : tokenizer.encode(prompt.head).count
-            if head > maxPromptTokens / 2 { head = 1 }
-            ids = Array(ids.prefix(head)) + ids.suffix(maxPromptTokens - head)
-        }
         var schemaGraph = graph
         var start = root
         var schemas = tools
+        var textOnly = false
+        var described: [(name: String, description: String?)] = []
         if let listed {
             // The request's tools: a fresh grammar whose calls are named by the tool-name slots.
-            schemaGraph = JSONSchemaGraph()
             var allowed = listed
-            var textOnly = false
             if let clauseTools {
                 let descriptions = toolDescriptions ?? []
-                let described = listed.indices.map { i in
+                described = listed.indices.map { i in
                     (name: listed[i].name, description: i < descriptions.count ? descriptions[i] : nil)
                 }
                 let question = RetrievalHint.queryText(messages)
@@ -255,15 +250,7 @@ public final class Specialist: @unchecked Sendable {
                 // Prompt feature unmatched_text: a question near none of the tools gets a text answer.
                 if let threshold = unmatchedTextThreshold, let best = choice.bestScore { textOnly = best < threshold }
             }
-            let slots = allowed.enumerated().compactMap { item in
-                prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }
-            }
-            let keyed = allowed.map(optionalArguments.apply).map { tool in
-                (name: tool.name, parameters: tool.parameters.map { Self.slotKeys($0, prompt.slots) })
-            }
-            start = schemaGraph.canonicalResponse(
-                tools: Self.foundationTools(keyed), nameSlots: slots, textOnly: textOnly)
-            schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
+            (schemaGraph, start, schemas) = requestGrammar(prompt, allowed: allowed, listed: listed, textOnly: textOnly)
         } else if let nearestHint, promptFeatures.contains(HintTools.feature) {
             // Prompt feature hint_tools: calls keep to the nearest neighbour's tools (if it called any).
             var nearest = HintTools.nearestTools(nearestHint, among: toolList)
@@ -280,35 +267,23 @@ public final class Specialist: @unchecked Sendable {
                 start = schemaGraph.canonicalResponse(tools: Self.foundationTools(nearest.map(optionalArguments.apply)))
             }
         }
-        var constraint: any TokenConstraint = JSONConstraint(
-            index: index,
-            automaton: JSONAutomaton(
-                graph: schemaGraph, root: start, slots: prompt.slots.slots.count, sortedKeys: listed == nil,
-                slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts),
-            endTokens: [end])
-        // Prompt feature distinct_slots: a call never writes one value slot twice.
-        if promptFeatures.contains(DistinctSlots.feature) { constraint = DistinctSlots(constraint, index: index) }
-        let distinct = promptFeatures.contains(DistinctCalls.feature)
-        if distinct { constraint = DistinctCalls.Stop(constraint, index: index) }
-        let result = try model.generate(
-            prompt: ids,
-            configuration: .init(maxNewTokens: maxNewTokens, temperature: temperature, seed: seed, stopTokens: [end]),
-            constraint: constraint)
-        var text = tokenizer.decode(result.tokens)
-        if distinct { text = DistinctCalls.cutRepeats(text) }
-        var answer = Answer(
-            response: nil, failure: nil, text: text, minLogProbability: result.minLogProbability,
-            meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,
-            finishReason: result.finishReason)
-        do {
-            answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: schemas)
-            if let rememberedKeys, let response = answer.response {
-                answer.response = rememberedKeys.fill(response, messages: messages, tools: schemas)
+        let grammar = (graph: schemaGraph, start: start, schemas: schemas)
+        // Prompt feature clause_calls: a question of several clauses is answered clause by clause,
+        // each under a grammar of its own prompt's slots (and, with clause_tools, its clause's tool).
+        if let listed, !textOnly, promptFeatures.contains(ClauseCalls.feature) {
+            let question = RetrievalHint.queryText(messages)
+            let clauses = ClauseTools.clauses(question)
+            let answers = try ClauseCalls.prompts(prompt, question: question).enumerated().map { k, clausePrompt in
+                var allowed = listed
+                if let clauseTools, promptFeatures.contains(ClauseTools.feature), listed.count >= 2 {
+                    let picked = try clauseTools.pickedTools(question: clauses[k], tools: described)
+                    if !picked.isEmpty { allowed = listed.filter { picked.contains($0.name) } }
+                }
+                let clauseGrammar = requestGrammar(clausePrompt, allowed: allowed, listed: listed, textOnly: false)
+                return try generate(clausePrompt, clauseGrammar, messages, listed: true, temperature: temperature, seed: seed)
             }
-        } catch {
-            answer.failure =
-                result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
+            if let merged = ClauseCalls.merged(answers) { return merged }
         }
-        return answer
+        return try generate(prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
     }
 }

@@ -1,0 +1,66 @@
+import Foundation
+
+/// Grammar and generation of one rendered prompt: `answer` uses them once per request, prompt
+/// feature `clause_calls` once per clause.
+extension Specialist {
+    /// The grammar of a prompt that lists the request's tools: calls to `allowed`, named by their
+    /// tool-name slots, keys by their parameter-name slots; text only when `textOnly`.
+    func requestGrammar(
+        _ prompt: PromptRenderer.Prompt, allowed: [PromptRenderer.Tool], listed: [PromptRenderer.Tool], textOnly: Bool
+    ) -> (graph: JSONSchemaGraph, start: Int, schemas: [String: OrderedJSON]) {
+        let schemaGraph = JSONSchemaGraph()
+        let slots = allowed.enumerated().compactMap { item in
+            prompt.slots.findName(PromptRenderer.escape(item.element.name)).map { (slot: $0, tool: item.offset) }
+        }
+        let keyed = allowed.map(optionalArguments.apply).map { tool in
+            (name: tool.name, parameters: tool.parameters.map { Self.slotKeys($0, prompt.slots) })
+        }
+        let start = schemaGraph.canonicalResponse(tools: Self.foundationTools(keyed), nameSlots: slots, textOnly: textOnly)
+        let schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
+        return (schemaGraph, start, schemas)
+    }
+
+    /// Generates and restores the answer of one rendered prompt under a grammar.
+    func generate(
+        _ prompt: PromptRenderer.Prompt,
+        _ grammar: (graph: JSONSchemaGraph, start: Int, schemas: [String: OrderedJSON]),
+        _ messages: [PromptRenderer.Message], listed: Bool, temperature: Float, seed: UInt64
+    ) throws -> Answer {
+        var ids = tokenizer.encode(prompt.text)
+        if ids.count > maxPromptTokens {
+            var head = listed ? tokenizer.encode(prompt.head).count : 1
+            if head > maxPromptTokens / 2 { head = 1 }
+            ids = Array(ids.prefix(head)) + ids.suffix(maxPromptTokens - head)
+        }
+        var constraint: any TokenConstraint = JSONConstraint(
+            index: index,
+            automaton: JSONAutomaton(
+                graph: grammar.graph, root: grammar.start, slots: prompt.slots.slots.count, sortedKeys: !listed,
+                slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts),
+            endTokens: [end])
+        // Prompt feature distinct_slots: a call never writes one value slot twice.
+        if promptFeatures.contains(DistinctSlots.feature) { constraint = DistinctSlots(constraint, index: index) }
+        let distinct = promptFeatures.contains(DistinctCalls.feature)
+        if distinct { constraint = DistinctCalls.Stop(constraint, index: index) }
+        let result = try model.generate(
+            prompt: ids,
+            configuration: .init(maxNewTokens: maxNewTokens, temperature: temperature, seed: seed, stopTokens: [end]),
+            constraint: constraint)
+        var text = tokenizer.decode(result.tokens)
+        if distinct { text = DistinctCalls.cutRepeats(text) }
+        var answer = Answer(
+            response: nil, failure: nil, text: text, minLogProbability: result.minLogProbability,
+            meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,
+            finishReason: result.finishReason)
+        do {
+            answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
+            if let rememberedKeys, let response = answer.response {
+                answer.response = rememberedKeys.fill(response, messages: messages, tools: grammar.schemas)
+            }
+        } catch {
+            answer.failure =
+                result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
+        }
+        return answer
+    }
+}
