@@ -38,7 +38,8 @@ public enum ClauseCalls {
     static func clauseFirst(_ prompt: PromptRenderer.Prompt, clause: String) -> PromptRenderer.Prompt {
         var first: [Int] = []
         for token in SlotRecency.slotTokens(clause) where !first.contains(token.number) { first.append(token.number) }
-        return SlotRecency.renumbered(prompt, order: first + (0..<prompt.slots.slots.count).filter { !first.contains($0) })
+        return SlotRecency.renumbered(
+            prompt, order: first + (0..<prompt.slots.slots.count).filter { !first.contains($0) })
     }
 
     /// The answer of a question answered per clause: the clauses' calls in clause order, their texts

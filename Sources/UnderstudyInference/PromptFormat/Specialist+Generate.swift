@@ -15,8 +15,10 @@ extension Specialist {
         let keyed = allowed.map(optionalArguments.apply).map { tool in
             (name: tool.name, parameters: tool.parameters.map { Self.slotKeys($0, prompt.slots) })
         }
-        let start = schemaGraph.canonicalResponse(tools: Self.foundationTools(keyed), nameSlots: slots, textOnly: textOnly)
-        let schemas = Dictionary(listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
+        let start = schemaGraph.canonicalResponse(
+            tools: Self.foundationTools(keyed), nameSlots: slots, textOnly: textOnly)
+        let schemas = Dictionary(
+            listed.map { ($0.name, $0.parameters ?? .object([])) }, uniquingKeysWith: { a, _ in a })
         return (schemaGraph, start, schemas)
     }
 

@@ -280,7 +280,8 @@ public final class Specialist: @unchecked Sendable {
                     if !picked.isEmpty { allowed = listed.filter { picked.contains($0.name) } }
                 }
                 let clauseGrammar = requestGrammar(clausePrompt, allowed: allowed, listed: listed, textOnly: false)
-                return try generate(clausePrompt, clauseGrammar, messages, listed: true, temperature: temperature, seed: seed)
+                return try generate(
+                    clausePrompt, clauseGrammar, messages, listed: true, temperature: temperature, seed: seed)
             }
             if let merged = ClauseCalls.merged(answers) { return merged }
         }
