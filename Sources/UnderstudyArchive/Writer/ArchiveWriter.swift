@@ -20,11 +20,7 @@ public final class ArchiveWriter: @unchecked Sendable {
 
     // Shared between producers and the writer thread; guarded by `condition`.
     private let condition = NSCondition()
-    /// Records waiting, in the arrays they were handed over in (`append(moving:)` queues the
-    /// caller's array as it is), so a hand-off never copies records, whether or not the writer
-    /// has taken the previous ones yet.
-    private var queue: [[Exchange]] = []
-    private var queuedCount = 0
+    private var queue: [Exchange] = []
     private var queuedBytes = 0
     private var closing = false
     private var finished = false
@@ -80,49 +76,40 @@ public final class ArchiveWriter: @unchecked Sendable {
         enqueue(exchanges)
     }
 
-    /// `append(contentsOf:)` that takes the records over: the caller's array joins the queue as
-    /// it is, so no record is copied (a copy retained, and the caller's array then released,
-    /// every field of every record; and a queue grown by copies faulted in fresh pages). Only
-    /// when the queue has no room for all of them are the first ones copied, as `append` does.
-    /// Leaves `exchanges` empty.
+    /// `append(contentsOf:)` that takes the records over when the queue is empty (usually so: the
+    /// writer takes the whole queue each time it wakes): the arrays are swapped, so no record is
+    /// copied (a copy retained, and the caller's array then released, every field of every record).
+    /// Leaves `exchanges` empty, holding the queue's former storage for reuse.
     @discardableResult
     public func append(moving exchanges: inout [Exchange]) -> Int {
         condition.lock()
-        guard !closing, !exchanges.isEmpty, queuedCount + exchanges.count <= configuration.queueCapacity else {
+        guard !closing, queue.isEmpty, exchanges.count <= configuration.queueCapacity else {
             condition.unlock()
             defer { exchanges.removeAll(keepingCapacity: true) }
             return enqueue(exchanges)
         }
         defer { condition.unlock() }
-        let wasEmpty = queuedCount == 0
-        let taken = exchanges.count
-        for exchange in exchanges { queuedBytes += Self.queuedSize(exchange) }
-        queue.append(exchanges)
-        exchanges = []
-        return accountQueued(taken: taken, wasEmpty: wasEmpty, dropped: 0)
+        swap(&queue, &exchanges)
+        return accountQueued(from: 0, wasEmpty: true, dropped: 0)
     }
 
     /// Both `append`s: as many of `exchanges` as the queue has room for, the rest counted as drops.
     private func enqueue<Records: Collection<Exchange>>(_ exchanges: Records) -> Int {
         condition.lock()
         defer { condition.unlock() }
-        let taken = closing ? 0 : min(exchanges.count, max(0, configuration.queueCapacity - queuedCount))
-        let wasEmpty = queuedCount == 0
-        if taken > 0 {
-            if queue.isEmpty { queue.append([]) }
-            let records = exchanges.prefix(taken)
-            for exchange in records { queuedBytes += Self.queuedSize(exchange) }
-            queue[queue.count - 1].append(contentsOf: records)
-        }
-        return accountQueued(taken: taken, wasEmpty: wasEmpty, dropped: exchanges.count - taken)
+        let taken = closing ? 0 : min(exchanges.count, max(0, configuration.queueCapacity - queue.count))
+        let wasEmpty = queue.isEmpty
+        let start = queue.count
+        queue.append(contentsOf: exchanges.prefix(taken))
+        return accountQueued(from: start, wasEmpty: wasEmpty, dropped: exchanges.count - taken)
     }
 
-    /// Counts `taken` records just queued (their bytes already in `queuedBytes`) and `dropped`
-    /// refused ones, and wakes the writer when the queue was empty (it may sleep without a
-    /// deadline) or a frame's worth is waiting; otherwise it wakes by itself at the frame
-    /// deadline. Called with the lock held.
-    private func accountQueued(taken: Int, wasEmpty: Bool, dropped: Int) -> Int {
-        queuedCount += taken
+    /// Counts the records queued from `start` on (and `dropped` refused ones), and wakes the
+    /// writer when the queue was empty (it may sleep without a deadline) or a frame's worth is
+    /// waiting; otherwise it wakes by itself at the frame deadline. Called with the lock held.
+    private func accountQueued(from start: Int, wasEmpty: Bool, dropped: Int) -> Int {
+        let taken = queue.count - start
+        for exchange in queue[start...] { queuedBytes += Self.queuedSize(exchange) }
         stats.appended += taken
         stats.dropped += dropped
         if taken > 0, wasEmpty || queuedBytes >= configuration.flushBytes { condition.signal() }
@@ -140,7 +127,7 @@ public final class ArchiveWriter: @unchecked Sendable {
     @discardableResult
     public func appendWaiting(_ exchange: Exchange) -> Bool {
         condition.lock()
-        while !closing, queuedCount >= configuration.queueCapacity { condition.wait() }
+        while !closing, queue.count >= configuration.queueCapacity { condition.wait() }
         condition.unlock()
         return append(exchange)
     }
@@ -150,7 +137,7 @@ public final class ArchiveWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         var copy = stats
-        copy.queueDepth = queuedCount
+        copy.queueDepth = queue.count
         return copy
     }
 
@@ -186,10 +173,10 @@ public final class ArchiveWriter: @unchecked Sendable {
 
     private func run() {
         BackgroundThread.configureCurrent(name: "us-archive", niceness: configuration.threadNiceness)
-        var batch: [[Exchange]] = []
+        var batch: [Exchange] = []
         while true {
             condition.lock()
-            while queuedCount == 0 && !closing {
+            while queue.isEmpty && !closing {
                 if let deadline = frameDeadline ?? rotationDeadline() {
                     let remaining = ContinuousClock.now.duration(to: deadline)
                     if remaining <= .zero { break }
@@ -203,16 +190,13 @@ public final class ArchiveWriter: @unchecked Sendable {
             swap(&batch, &queue)
             batchBytesLeft = queuedBytes
             queuedBytes = 0
-            queuedCount = 0
             condition.broadcast()  // room in the queue for `appendWaiting`
             let isClosing = closing
             condition.unlock()
 
-            for chunk in batch {
-                for exchange in chunk {
-                    batchBytesLeft -= Self.queuedSize(exchange)
-                    write(exchange)
-                }
+            for exchange in batch {
+                batchBytesLeft -= Self.queuedSize(exchange)
+                write(exchange)
             }
             batchBytesLeft = 0
             batch.removeAll(keepingCapacity: true)
@@ -223,7 +207,7 @@ public final class ArchiveWriter: @unchecked Sendable {
 
             if isClosing {
                 condition.lock()
-                let empty = queuedCount == 0
+                let empty = queue.isEmpty
                 condition.unlock()
                 if empty { break }
             }
