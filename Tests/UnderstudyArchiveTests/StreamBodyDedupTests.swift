@@ -25,8 +25,9 @@ struct StreamBodyDedupTests {
         var expectedLeftOut: [Bool] = []
         for _ in 0..<400 {
             let events = (0..<Int(rng.next() % 5)).map { i in
-                SSEEvent(tMs: Double(i), event: names[Int(rng.next() % UInt64(names.count))],
-                         data: datas[Int(rng.next() % UInt64(datas.count))])
+                SSEEvent(
+                    tMs: Double(i), event: names[Int(rng.next() % UInt64(names.count))],
+                    data: datas[Int(rng.next() % UInt64(datas.count))])
             }
             var body = Self.rendering(events)
             switch rng.next() % 6 {
@@ -53,7 +54,8 @@ struct StreamBodyDedupTests {
         try writer.close()
         var lines: [String] = []
         for url in try SampleExchanges.segments(in: directory) {
-            _ = try SegmentReader(url: url).forEachLine { line, _ in lines.append(String(decoding: line, as: UTF8.self)) }
+            _ = try SegmentReader(url: url).forEachLine { line, _ in lines.append(String(decoding: line, as: UTF8.self))
+            }
         }
         #expect(lines.count == records.count)
         for (i, line) in lines.enumerated() where i < expectedLeftOut.count {

@@ -22,7 +22,9 @@ struct KnownKeyScannerDifferentialTests {
                 switch rng.next() % 4 {
                 case 0:  // a run of random key bytes, up to 48 long
                     let alphabet = Array("abcXYZ019_.-".utf8)
-                    for _ in 0..<Int(rng.next() % 48) { text.append(alphabet[Int(rng.next() % UInt64(alphabet.count))]) }
+                    for _ in 0..<Int(rng.next() % 48) {
+                        text.append(alphabet[Int(rng.next() % UInt64(alphabet.count))])
+                    }
                 case 1:  // any byte
                     text.append(UInt8(truncatingIfNeeded: rng.next()))
                 default:
@@ -48,7 +50,9 @@ struct KnownKeyScannerDifferentialTests {
         for before in 0..<20 {
             for after in 0..<12 {
                 for glue in ["", ".", " ", "\\n"] {
-                    let text = Array((String(repeating: "x", count: before) + glue + key + String(repeating: "y", count: after)).utf8)
+                    let text = Array(
+                        (String(repeating: "x", count: before) + glue + key + String(repeating: "y", count: after)).utf8
+                    )
                     #expect(KnownKeyScanner.ranges(in: text) == text.withUnsafeBufferPointer { Self.reference($0) })
                 }
             }
