@@ -97,14 +97,28 @@ public final class BackgroundProcess: @unchecked Sendable {
     /// Everything the process printed so far.
     public var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
-    /// Sends SIGTERM and waits for exit; returns the exit status.
+    /// Sends `signal` (SIGTERM by default) and waits for exit; returns the exit status. A process
+    /// still running `timeout` seconds later is killed (SIGKILL) and reported as status -1 with a
+    /// note in its log, so a signal the process lost fails the caller's check instead of hanging
+    /// the suite.
     @discardableResult
-    public func stop(signal: Int32 = SIGTERM) -> Int32 {
-        if process.isRunning {
-            kill(process.processIdentifier, signal)
+    public func stop(signal: Int32 = SIGTERM, timeout: TimeInterval = 60) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning, Date() < deadline { usleep(20_000) }
+        guard process.isRunning else {
             process.waitUntilExit()
+            return process.terminationStatus
         }
-        return process.terminationStatus
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        if let handle = try? FileHandle(forWritingTo: logURL) {
+            _ = try? handle.seekToEnd()
+            handle.write(Data("\n[test] still running \(Int(timeout)) s after signal \(signal): killed\n".utf8))
+            try? handle.close()
+        }
+        return -1
     }
 
     deinit {
