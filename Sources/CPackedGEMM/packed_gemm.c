@@ -21,8 +21,10 @@ __attribute__((target("avx512f,fma"), always_inline)) static inline void tile(
     for (int kk = 0; kk < k; kk++) {
         /* The first tile of a panel streams it from memory: asking 8 rows ahead cut the product
          * by 15-28% for 14-60 tokens (the hardware prefetcher alone left the FMAs waiting). */
-        _mm_prefetch((const char *)(panel + (long)(kk + 8) * 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(panel + (long)(kk + 8) * 32 + 16), _MM_HINT_T0);
+        /* Clamped to the panel's last row: a pointer past the buffer is undefined in C. */
+        long ahead = kk + 8 < k ? kk + 8 : k - 1;
+        _mm_prefetch((const char *)(panel + ahead * 32), _MM_HINT_T0);
+        _mm_prefetch((const char *)(panel + ahead * 32 + 16), _MM_HINT_T0);
         __m512 w0 = _mm512_loadu_ps(panel + (long)kk * 32);
         __m512 w1 = _mm512_loadu_ps(panel + (long)kk * 32 + 16);
         _Pragma("clang loop unroll(full)") for (int r = 0; r < 12; r++) {

@@ -40,7 +40,9 @@ struct ClauseToolsTests {
             let best = try picker.bestScore(question: question, tools: described)
             // Both decisions from one embedding call: the same as asking for each alone.
             let both = try picker.choose(question: question, tools: described)
-            #expect(both.picked == Self.strings(item["picked"]) && both.bestScore == best, "\(name)")
+            // The batches differ (with and without the clauses), so the scores agree to rounding.
+            #expect(both.picked == Self.strings(item["picked"]), "\(name)")
+            #expect(abs((both.bestScore ?? .nan) - (best ?? .nan)) < 1e-9 || both.bestScore == best, "\(name)")
             if case .number(let text)? = item["best_score"], let want = Double(text) {
                 #expect(abs((best ?? .nan) - want) < 1e-4, "\(name): \(String(describing: best)) vs \(want)")
             } else {

@@ -33,4 +33,20 @@ struct PackedLinearTests {
             }
         }
     }
+
+    /// Any thread count splits the panels into non-empty chunks (4 threads on the encoder's
+    /// 12-panel layers asked for 8 chunks of 2 panels, the last starting past the end: a trap).
+    @Test(arguments: [3, 4, 5, 6, 7, 8, 13])
+    func anyThreadCountGivesTheBLASProducts(threads: Int) throws {
+        for outputs in [384, 1152, 1536] {
+            let layer = Linear(
+                weight: Matrix(rows: outputs, columns: 64, values: Self.values(outputs * 64, seed: 4)), bias: nil)
+            let input = Matrix(rows: 9, columns: 64, values: Self.values(9 * 64, seed: 5))
+            let expected = layer(input)
+            var output = Matrix(rows: 0, columns: 0)
+            PackedLinear(layer).apply(input, into: &output, threads: threads)
+            let worst = zip(output.storage, expected.storage).map { abs($0 - $1) }.max() ?? 0
+            #expect(output.rows == 9 && worst <= 1e-4, "\(outputs) outputs, \(threads) threads: \(worst)")
+        }
+    }
 }

@@ -6,8 +6,9 @@ import Dispatch
 ///
 /// `cblas_sgemm` repacks its weight on every call, which for a few dozen tokens costs as much as
 /// the product (the sentence embedder's case: all-MiniLM-L6-v2 embeds a request's ~60 tokens).
-/// With `threads` > 1 the panels are shared out among that many threads of the calling process
-/// (the caller takes part, so a busy machine degrades to one thread instead of waiting).
+/// With `threads` > 1 the panels are cut into up to 2 × `threads` chunks that dispatch's
+/// `concurrentPerform` runs on its worker threads, at most one per core (the caller takes part,
+/// so a busy machine degrades to one thread instead of waiting).
 /// From `blasRows` rows up (bulk embedding for clustering) the product goes to `cblas_sgemm` on the
 /// layer as loaded, whose cache blocking wins there and whose repacking no longer matters (1,000
 /// texts: 82 vs 68–76 texts/s with the kernel, one thread); so do CPUs without AVX-512F.
@@ -61,18 +62,20 @@ public struct PackedLinear: Sendable {
         let m = input.rows
         if m == 0 { return }
         // A share below ~4 panels × 8 rows is not worth a thread hand-off.
-        let chunks = threads > 1 && m * panelCount >= 64 ? min(threads * 2, panelCount) : 1
+        let wanted = threads > 1 && m * panelCount >= 64 ? min(threads * 2, panelCount) : 1
+        // `per` panels per chunk, and only as many chunks as that leaves non-empty: 12 panels in 8
+        // wanted chunks are 6 chunks of 2 (a chunk starting past the last panel would be a bad range).
+        let per = (panelCount + wanted - 1) / wanted
+        let chunks = (panelCount + per - 1) / per
         input.storage.withUnsafeBufferPointer { x in
             output.storage.withUnsafeMutableBufferPointer { y in
                 let (x, y) = (x.baseAddress!, y.baseAddress!)
                 if chunks == 1 {
                     compute(rows: m, x: x, y: y, panels: 0..<panelCount)
                 } else {
-                    let per = (panelCount + chunks - 1) / chunks
                     nonisolated(unsafe) let (xs, ys) = (x, y)
                     DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-                        let range = (chunk * per)..<min(panelCount, (chunk + 1) * per)
-                        if !range.isEmpty { compute(rows: m, x: xs, y: ys, panels: range) }
+                        compute(rows: m, x: xs, y: ys, panels: (chunk * per)..<min(panelCount, (chunk + 1) * per))
                     }
                 }
             }

@@ -47,7 +47,8 @@ extension ProxyHandler {
         send(NIOAny(buffer), context: context, promise: promise)
     }
 
-    /// Writes the response head held back by `writeResponseHead` (before anything else is written).
+    /// Writes the bytes held back since `writeResponseHead` (the head and any small body pieces
+    /// gathered after it), before anything else is written.
     func sendGatheredResponse() {
         guard let buffer = gatheredResponse else { return }
         gatheredResponse = nil

@@ -62,7 +62,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Response parts were written to the client without a flush (the direct path flushes once
     /// per upstream read, in `upstreamReadComplete`).
     var clientFlushPending = false
-    /// Raw mode: a response head not handed to the channel yet (see `writeResponseHead`).
+    /// Raw mode: bytes not handed to the channel yet — the response head and the small body
+    /// pieces (chunk-framed when the answer is) gathered after it until the upstream read ends
+    /// (see `writeResponseHead` and `ProxyHandler+ClientWrites`).
     var gatheredResponse: ByteBuffer?
     /// Raw mode: the last response head buffer written, reused for the next (`ByteBuffer.recycled`).
     var responseScratch = ByteBuffer()

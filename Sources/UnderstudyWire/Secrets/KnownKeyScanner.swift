@@ -7,9 +7,9 @@ import UnderstudyArchive
 /// prefix's minimum body length counts, so words like "task-list" or "sk-short" never match.
 /// The recorder uses it to scrub bodies before they reach the archive, and distill's secret
 /// detector uses the same prefix table. Every match starts with a run of at least
-/// `shortestMatchRun` key bytes, so the scan probes that far ahead and jumps past any byte that
-/// is not one (prose and JSON punctuation are mostly skipped unread); inside long runs a table of
-/// bytes that can start a match is the prefilter.
+/// `shortestMatchRun` (> 8) key bytes, so the scan finds runs of key bytes eight bytes per step
+/// and looks only at runs that long; inside them a table of the first two bytes of every known
+/// prefix is the prefilter of where a match can start.
 ///
 /// ```swift
 /// let ranges = KnownKeyScanner.ranges(in: Array(#"{"content":"key sk-proj-0123456789abcdefghijXYZ"}"#.utf8))
@@ -65,13 +65,17 @@ public enum KnownKeyScanner {
     /// The fewest key bytes (`isKeyByte`) every match starts with: a known prefix and its
     /// shortest body, or `-----BEGIN` before its space. So a match can start only where that
     /// many key bytes follow, and a byte that is not one rules out every start before it within
-    /// that distance: the scan skips ahead by probing instead of testing every byte.
+    /// that distance: the scan looks for such runs eight bytes per step.
     static let shortestMatchRun: Int = {
         let keys = prefixes.map { prefix, minBody in
             precondition(prefix.allSatisfy(isKeyByte), "a prefix with a byte keys are not made of")
             return prefix.count + minBody
         }
-        return min(keys.min() ?? 1, pemBegin.prefix(while: isKeyByte).count)
+        let shortest = min(keys.min() ?? 1, pemBegin.prefix(while: isKeyByte).count)
+        // The eight-bytes-per-step scan in `ranges` never looks again at the runs a word's
+        // non-key bytes delimit inside it, which is right only while no match fits in eight bytes.
+        precondition(shortest > 8, "a known key prefix with its shortest body fits in 8 bytes: the SWAR scan would miss it")
+        return shortest
     }()
 
     /// The byte ranges of every key and PEM private-key block, in order, not overlapping.

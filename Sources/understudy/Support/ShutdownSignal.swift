@@ -22,6 +22,8 @@ final class ShutdownSignal: @unchecked Sendable {
     private let reader: any DispatchSourceRead
 
     init() {
+        // One per process: the handler reports into the one global pipe.
+        precondition(shutdownPipeWriteEnd == -1, "a second ShutdownSignal in one process")
         var ends: [Int32] = [-1, -1]
         guard pipe(&ends) == 0 else { fatalError("cannot create the shutdown signal pipe: errno \(errno)") }
         let (readEnd, writeEnd) = (ends[0], ends[1])
@@ -29,13 +31,20 @@ final class ShutdownSignal: @unchecked Sendable {
         _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
         _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
         shutdownPipeWriteEnd = writeEnd
+        let handler: @convention(c) (Int32) -> Void = { number in
+            let interrupted = errno  // the interrupted code may be about to read it
+            var byte = UInt8(truncatingIfNeeded: number)
+            // A full pipe already holds a signal to deliver, so a failed write loses nothing.
+            _ = write(shutdownPipeWriteEnd, &byte, 1)
+            errno = interrupted
+        }
         for number in [SIGINT, SIGTERM] {
             var action = sigaction()
-            action.__sigaction_handler.sa_handler = { number in
-                var byte = UInt8(truncatingIfNeeded: number)
-                // A full pipe already holds a signal to deliver, so a failed write loses nothing.
-                _ = write(shutdownPipeWriteEnd, &byte, 1)
-            }
+            #if canImport(Glibc)
+            action.__sigaction_handler.sa_handler = handler
+            #else
+            action.__sigaction_u.__sa_handler = handler
+            #endif
             sigemptyset(&action.sa_mask)
             action.sa_flags = SA_RESTART
             sigaction(number, &action, nil)
