@@ -31,6 +31,7 @@ import json
 import re
 
 from .clause_tools import clauses
+from .population import leaves
 from .prompt import ANSWER, RenderedPrompt, escape
 from .slot_order import renumbered
 from .slots import slot_text
@@ -67,15 +68,9 @@ def _clause_first(prompt: RenderedPrompt, clause: str) -> RenderedPrompt:
     return renumbered(prompt, first + [i for i in range(len(prompt.slots.slots)) if i not in first])
 
 
-def _leaves(value):
-    if isinstance(value, dict):
-        for item in value.values():
-            yield from _leaves(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _leaves(item)
-    elif not (isinstance(value, bool) or value is None):
-        yield value
+def _leaves(value) -> list:
+    """The leaves of `value` that can be a question's value: no booleans, no nulls."""
+    return [leaf for leaf in leaves(value) if not (isinstance(leaf, bool) or leaf is None)]
 
 
 def _texts(value) -> list[str]:

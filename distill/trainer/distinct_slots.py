@@ -18,17 +18,11 @@ from __future__ import annotations
 
 import re
 
+from .population import leaves
+
 FEATURE = "distinct_slots"
 CALL_START = '{"name":'
 _SLOT = re.compile(r"<S[0-9]+>")
-
-
-def _leaves(value) -> list:
-    if isinstance(value, dict):
-        return [leaf for item in value.values() for leaf in _leaves(item)]
-    if isinstance(value, list):
-        return [leaf for item in value for leaf in _leaves(item)]
-    return [value]
 
 
 def repeating_calls(targets: list[dict]) -> int:
@@ -38,7 +32,7 @@ def repeating_calls(targets: list[dict]) -> int:
     for target in targets:
         for call in target.get("tool_calls") or []:
             values = [("number", float(leaf)) if isinstance(leaf, (int, float)) else ("string", leaf)
-                      for leaf in _leaves(call.get("arguments") or {})
+                      for leaf in leaves(call.get("arguments") or {})
                       if isinstance(leaf, (str, int, float)) and not isinstance(leaf, bool)]
             count += len(set(values)) < len(values)
     return count

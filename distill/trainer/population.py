@@ -26,17 +26,18 @@ from .slots import SlotTable, number_value
 _NUMBER_TOKEN = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 
 
-def _leaves(value: Any) -> list:
+def leaves(value: Any) -> list:
+    """Every leaf of a JSON value (not an object or array), depth first."""
     if isinstance(value, dict):
-        return [leaf for v in value.values() for leaf in _leaves(v)]
+        return [leaf for v in value.values() for leaf in leaves(v)]
     if isinstance(value, list):
-        return [leaf for v in value for leaf in _leaves(v)]
+        return [leaf for v in value for leaf in leaves(v)]
     return [value]
 
 
 def answer_leaves(response: dict) -> list:
     """Every leaf value of every call's arguments, depth first."""
-    return [leaf for call in response.get("tool_calls") or [] for leaf in _leaves(call.get("arguments") or {})]
+    return [leaf for call in response.get("tool_calls") or [] for leaf in leaves(call.get("arguments") or {})]
 
 
 def request_texts(messages: list[dict], tools: list[dict] | None) -> list[str]:
@@ -46,7 +47,7 @@ def request_texts(messages: list[dict], tools: list[dict] | None) -> list[str]:
         if isinstance(message.get("content"), str):
             texts.append(message["content"])
         for call in message.get("tool_calls") or []:
-            texts += [str(leaf) for leaf in _leaves(call.get("arguments") or {}) if isinstance(leaf, str)]
+            texts += [str(leaf) for leaf in leaves(call.get("arguments") or {}) if isinstance(leaf, str)]
     for tool in tools or []:
         properties = (tool.get("parameters") or {}).get("properties") or {}
         for schema in properties.values() if isinstance(properties, dict) else []:

@@ -235,10 +235,7 @@ public final class Specialist: @unchecked Sendable {
             // The request's tools: a fresh grammar whose calls are named by the tool-name slots.
             var allowed = listed
             if let clauseTools {
-                let descriptions = toolDescriptions ?? []
-                described = listed.indices.map { i in
-                    (name: listed[i].name, description: i < descriptions.count ? descriptions[i] : nil)
-                }
+                described = Self.described(listed.map(\.name), toolDescriptions ?? [])
                 let question = RetrievalHint.queryText(messages)
                 // Both features from one embedding call (one encoder pass for the request's new texts).
                 let choice = try clauseTools.choose(
@@ -256,10 +253,8 @@ public final class Specialist: @unchecked Sendable {
             var nearest = HintTools.nearestTools(nearestHint, among: toolList)
             // Prompt feature clause_hint_tools: the tools the question's clauses pick join them.
             if !nearest.isEmpty, promptFeatures.contains(HintTools.clauseFeature), let clauseTools {
-                let described = toolList.indices.map { i in
-                    (name: toolList[i].name, description: i < self.toolDescriptions.count ? self.toolDescriptions[i] : nil)
-                }
-                let picked = try clauseTools.pickedTools(question: RetrievalHint.queryText(messages), tools: described)
+                let picked = try clauseTools.pickedTools(
+                    question: RetrievalHint.queryText(messages), tools: Self.described(toolList.map(\.name), self.toolDescriptions))
                 nearest = HintTools.joined(nearest, picked: picked, among: toolList)
             }
             if !nearest.isEmpty {
@@ -286,5 +281,10 @@ public final class Specialist: @unchecked Sendable {
             if let merged = ClauseCalls.merged(answers) { return merged }
         }
         return try generate(prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
+    }
+
+    /// Tool names paired with their descriptions by position (a missing description is nil).
+    static func described(_ names: [String], _ descriptions: [String?]) -> [(name: String, description: String?)] {
+        names.indices.map { (name: names[$0], description: $0 < descriptions.count ? descriptions[$0] : nil) }
     }
 }

@@ -100,7 +100,9 @@ public enum KnownKeyScanner {
                 var runStart = 0
                 var i = 0
                 while i < n {
-                    var runEnd: Int
+                    // Where the run of key bytes before `i` ends, and where the next one starts.
+                    let runEnd: Int
+                    let nextStart: Int
                     if i + 8 <= n {
                         let nonKey = Self.nonKeyBytes(SWARBytes.load(base, i))
                         if nonKey == 0 {
@@ -108,17 +110,8 @@ public enum KnownKeyScanner {
                             continue
                         }
                         runEnd = i + nonKey.trailingZeroBitCount / 8
-                        let nextStart = i + 8 - nonKey.leadingZeroBitCount / 8
+                        nextStart = i + 8 - nonKey.leadingZeroBitCount / 8
                         i += 8
-                        if runEnd - runStart >= run {
-                            let resume = candidates(b, from: runStart, through: runEnd - run, pairs: pairs, into: &out)
-                            if resume > runEnd {  // a PEM block runs on past the run: go on after it
-                                i = resume
-                                runStart = resume
-                                continue
-                            }
-                        }
-                        runStart = nextStart
                     } else {
                         if key[Int(b[i])] {
                             i += 1
@@ -126,16 +119,17 @@ public enum KnownKeyScanner {
                         }
                         runEnd = i
                         i += 1
-                        if runEnd - runStart >= run {
-                            let resume = candidates(b, from: runStart, through: runEnd - run, pairs: pairs, into: &out)
-                            if resume > runEnd {
-                                i = resume
-                                runStart = resume
-                                continue
-                            }
-                        }
-                        runStart = i
+                        nextStart = i
                     }
+                    if runEnd - runStart >= run {
+                        let resume = candidates(b, from: runStart, through: runEnd - run, pairs: pairs, into: &out)
+                        if resume > runEnd {  // a PEM block runs on past the run: go on after it
+                            i = resume
+                            runStart = resume
+                            continue
+                        }
+                    }
+                    runStart = nextStart
                 }
                 if n - runStart >= run {
                     _ = candidates(b, from: runStart, through: n - run, pairs: pairs, into: &out)

@@ -41,7 +41,6 @@ enum EmbedRequests {
             wall.append((now() - start) * 1000)
             cpu.append(cpuNow() - startCPU)
         }
-        func p90(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count * 9 / 10] }
         return [
             "requests": wall.count, "p50_ms": median(wall), "p90_ms": p90(wall), "cpu_p50_ms": median(cpu),
             "cpu_p90_ms": p90(cpu), "threads": BLAS.threads,

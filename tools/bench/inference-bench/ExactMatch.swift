@@ -50,7 +50,7 @@ enum ExactMatch {
         return [
             "examples": lines.count, "correct": correct, "unparsable": unparsable,
             "rate": lines.isEmpty ? 0 : Double(correct) / Double(lines.count), "p50_ms": median(latencies),
-            "p90_ms": latencies.isEmpty ? 0 : latencies.sorted()[latencies.count * 9 / 10],
+            "p90_ms": p90(latencies),
             "prompt_format": specialist.promptFormat, "request_tools": specialist.requestTools, "misses": misses,
             "hits": hits, "texts": texts,
         ]

@@ -20,6 +20,9 @@ func median(_ values: [Double]) -> Double {
     return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
 }
 
+/// The 90th percentile (0 for no values).
+func p90(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count * 9 / 10] }
+
 func emit(_ object: [String: Any]) {
     let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
     print(String(decoding: data, as: UTF8.self))
@@ -83,7 +86,7 @@ do {
         }
         var result: [String: Any] = [
             "calls": prompts.count, "new_tokens": newTokens, "p50_ms": median(latencies),
-            "p90_ms": latencies.sorted()[latencies.count * 9 / 10], "decode_tokens_per_second": median(decodeRates),
+            "p90_ms": p90(latencies), "decode_tokens_per_second": median(decodeRates),
             "generate_p50_ms": median(generateLatencies), "threads": BLAS.threads,
         ]
         if arguments.count >= 7, arguments[5] == "--constrained" {
