@@ -79,17 +79,36 @@ extension ProxyHandler {
 }
 
 /// Raw mode's front of the pipeline: hands the client's bytes straight to the connection's
-/// `ProxyHandler` (no HTTP codec, no pipeline stage per request part).
+/// `ProxyHandler` (no HTTP codec, no pipeline stage per request part), and drives the
+/// connection's header and idle timeouts (`ConnectionDeadlines`) from the same events, so no
+/// timeout stage sits in the pipeline (a hop on every read, write and flush).
 final class ClientBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
 
     private let proxy: ProxyHandler
+    private let deadlines: ConnectionDeadlines
 
-    init(proxy: ProxyHandler) {
+    init(proxy: ProxyHandler, deadlines: ConnectionDeadlines) {
         self.proxy = proxy
+        self.deadlines = deadlines
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { deadlines.connectionActive(context.channel) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        deadlines.connectionActive(context.channel)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadlines.connectionInactive()
+        context.fireChannelInactive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        deadlines.bytesReceived()
         proxy.receive(unwrapInboundIn(data))
     }
 }

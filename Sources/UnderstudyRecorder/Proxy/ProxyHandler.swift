@@ -56,9 +56,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Reverse mode: the last request's classification and upstream (see `RouteCache`).
     private var routeCache: RouteCache?
     var responseHasLength = true
-    /// The connection's timeout handler, told directly when a request starts and ends (both
-    /// pipelines that hold a `ProxyHandler`, reverse and intercepted forward, have one before it).
-    private var timeouts: ConnectionTimeoutHandler?
+    /// The connection's header and idle timeouts, told directly when a request starts and ends
+    /// (raw mode: given at init, driven by `ClientBytesHandler`; forward mode: those of the
+    /// `ConnectionTimeoutHandler` before it).
+    private var timeouts: ConnectionDeadlines?
     /// Response parts were written to the client without a flush (the direct path flushes once
     /// per upstream read, in `upstreamReadComplete`).
     var clientFlushPending = false
@@ -81,8 +82,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var route: ForwardRoute?
 
     /// `raw`: the client's bytes come from `ClientBytesHandler` (no HTTP codec in the pipeline).
-    init(services: ProxyServices, route: ForwardRoute? = nil, raw: Bool = false) {
+    init(services: ProxyServices, route: ForwardRoute? = nil, raw: Bool = false, deadlines: ConnectionDeadlines? = nil) {
         self.services = services
+        timeouts = deadlines
         self.connectionRoute = route
         hasForwardRoutes = route != nil
         if raw { requestFramer = ClientRequestFramer(maxHeadBytes: services.configuration.maxHeaderBytes) }
@@ -90,7 +92,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        timeouts = try? context.pipeline.syncOperations.handler(type: ConnectionTimeoutHandler.self)
+        if timeouts == nil {
+            timeouts = (try? context.pipeline.syncOperations.handler(type: ConnectionTimeoutHandler.self))?.deadlines
+        }
         if let address = context.channel.remoteAddress, let ip = address.ipAddress, let port = address.port {
             clientAddress = ip.contains(":") ? "[\(ip)]:\(port)" : "\(ip):\(port)"
         }

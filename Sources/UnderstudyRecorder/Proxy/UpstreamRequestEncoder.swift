@@ -5,9 +5,9 @@ import NIOCore
 /// prefixed, `Accept-Encoding` dropped on LLM routes), then the body as it arrives, chunk-framed
 /// only when its length is unknown. This replaces NIO's HTTP/1.1 client encoder there, which
 /// built a second `HTTPHeaders` and passed every part through two pipeline stages.
-enum UpstreamRequestEncoder {
+public enum UpstreamRequestEncoder {
     /// How the request body is delimited towards the upstream.
-    enum Framing: Equatable {
+    public enum Framing: Equatable, Sendable {
         /// `Content-Length: n` (also 0 for a POST that sent no body, as some servers insist).
         case length(Int)
         /// `Transfer-Encoding: chunked`: body parts are chunk-framed, the end is a last chunk.
@@ -33,34 +33,42 @@ enum UpstreamRequestEncoder {
     }
 
     /// Writes the request head for the upstream.
-    static func writeHead(
+    public static func writeHead(
         _ head: ClientRequestHead, path: String, host: String, dropAcceptEncoding: Bool, framing: Framing,
         into buffer: inout ByteBuffer
     ) {
-        buffer.writeString(head.method)
-        buffer.writeStaticString(" ")
-        buffer.writeString(path)
-        buffer.writeStaticString(" HTTP/1.1\r\nhost: ")
-        buffer.writeString(host)
-        buffer.writeStaticString("\r\n")
         let named = head.connectionTokens
-        // By index: `for field in` copied each field (a retain and release per string).
-        for index in head.fields.indices
-        where keep(head.fields[index].name, dropAcceptEncoding: dropAcceptEncoding, named: named) {
-            buffer.writeString(head.fields[index].name)
-            buffer.writeStaticString(": ")
-            buffer.writeString(head.fields[index].value)
-            buffer.writeStaticString("\r\n")
+        // Request line, host, the fields (an upper bound: some are dropped) and the framing field.
+        var length = HeadBytes.length(of: head.method) + 1 + HeadBytes.length(of: path) + 17
+            + HeadBytes.length(of: host) + 2 + 18 + HeadBytes.maxDecimalDigits + 4
+        for index in head.fields.indices {
+            length += HeadBytes.length(of: head.fields[index].name) + HeadBytes.length(of: head.fields[index].value) + 4
         }
-        switch framing {
-        case .length(let length):
-            buffer.writeStaticString("content-length: ")
-            buffer.writeString(String(length))
-            buffer.writeStaticString("\r\n\r\n")
-        case .chunked:
-            buffer.writeStaticString("transfer-encoding: chunked\r\n\r\n")
-        case .none:
-            buffer.writeStaticString("\r\n")
+        HeadBytes.write(into: &buffer, reserving: length) { out in
+            out.append(head.method)
+            out.append(byte: 0x20)
+            out.append(path)
+            out.append(" HTTP/1.1\r\nhost: ")
+            out.append(host)
+            out.append("\r\n")
+            // By index: `for field in` copied each field (a retain and release per string).
+            for index in head.fields.indices
+            where keep(head.fields[index].name, dropAcceptEncoding: dropAcceptEncoding, named: named) {
+                out.append(head.fields[index].name)
+                out.append(": ")
+                out.append(head.fields[index].value)
+                out.append("\r\n")
+            }
+            switch framing {
+            case .length(let length):
+                out.append("content-length: ")
+                out.append(decimal: length)
+                out.append("\r\n\r\n")
+            case .chunked:
+                out.append("transfer-encoding: chunked\r\n\r\n")
+            case .none:
+                out.append("\r\n")
+            }
         }
     }
 
