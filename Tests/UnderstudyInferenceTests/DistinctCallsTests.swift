@@ -44,7 +44,7 @@ struct DistinctCallsTests {
     static func stops(_ ids: [Int32]) throws -> [Bool] {
         let index = VocabularyIndex(
             size: tokens.count, tokens: tokens.enumerated().map { (Int32($0.offset), Array($0.element.utf8)) })
-        let stop = DistinctCalls.Stop(Anything(), index: index)
+        let stop = DistinctCalls.stop(Anything(), index: index)
         return try ids.map { id in
             try stop.accept(id)
             return stop.isComplete

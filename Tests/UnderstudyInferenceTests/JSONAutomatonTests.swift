@@ -12,11 +12,13 @@ struct JSONAutomatonTests {
             """#.utf8))
 
     func accepts(
-        _ text: String, schema: Any? = weather, slots: Int = 0, sorted: Bool = false, slotTexts: [String]? = nil
+        _ text: String, schema: Any? = weather, slots: Int = 0, sorted: Bool = false, slotTexts: [String]? = nil,
+        nameSlots: Set<Int> = []
     ) -> Bool {
         let graph = JSONSchemaGraph()
         var automaton = JSONAutomaton(
-            graph: graph, root: graph.compile(schema), slots: slots, sortedKeys: sorted, slotTexts: slotTexts)
+            graph: graph, root: graph.compile(schema), slots: slots, sortedKeys: sorted, slotTexts: slotTexts,
+            nameSlots: nameSlots)
         return automaton.feed(Array(text.utf8)) && automaton.isComplete
     }
 
@@ -59,6 +61,15 @@ struct JSONAutomatonTests {
         #expect(!accepts(#"{"city":"x","unit":<S0>}"#, slots: 4, slotTexts: texts), "Denver is not in the enum")
         #expect(!accepts(#"{"city":"x","ratio":<S2>}"#, slots: 4, slotTexts: texts), "celsius is no number")
         #expect(accepts(#"{"city":"x","days":<S0>}"#, slots: 4), "untyped slots fit any string or number")
+    }
+
+    /// The listed tools' names and parameter names are slots too (v3), but never a value.
+    @Test func nameSlotsStandForNoValue() {
+        let texts = ["Denver", "get_weather", "city", "celsius"]
+        #expect(accepts(#"{"city":<S0>,"unit":<S3>}"#, slots: 4, slotTexts: texts, nameSlots: [1, 2]))
+        #expect(!accepts(#"{"city":<S1>}"#, slots: 4, slotTexts: texts, nameSlots: [1, 2]), "a tool name")
+        #expect(!accepts(#"{"city":<S2>}"#, slots: 4, nameSlots: [1, 2]), "a parameter name, typed or not")
+        #expect(accepts(#"{"city":<S2>}"#, slots: 4, slotTexts: texts), "without name slots any slot fits a string")
     }
 
     @Test func sortedKeysRejectsKeysOutOfOrder() {

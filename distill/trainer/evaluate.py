@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 
 from . import pointer
+from .call_limit import cut as cut_to_limit
 from .distinct_calls import cut_repeats
 from .distinct_slots import SlotMemory
 from .features import Feature
@@ -21,7 +22,7 @@ from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
 from .remembered_keys import fill
 from .clause_calls import CLAUSE, merged
-from .retrieval import HINT
+from .retrieval import HINT, query_text
 from .slots import restore_response, slot_token
 from .spans import MAX_POINTERS, pointer_token
 
@@ -104,16 +105,17 @@ class Prediction:
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
             max_new_tokens: int, omit: bool = False, also_banned: list[int] = (),
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
-            clauses: list[tuple] = ()) -> Prediction:
+            clauses: list[tuple] = (), call_limit: bool = False) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
     its first repeated call (distinct_calls.py); `distinct_slots`: a call never writes one slot twice
     (distinct_slots.py); `clauses`: the question's per-clause features and their banned ids (prompt
-    feature clause_calls), answered one after another and merged."""
+    feature clause_calls), answered one after another and merged; `call_limit`: the answer keeps
+    at most the calls its question asks for (call_limit.py)."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
-                         remembered, distinct, distinct_slots) for f, banned in clauses]
+                         remembered, distinct, distinct_slots, (), call_limit) for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
             text = "\n".join(p.text for p in parts)
@@ -128,6 +130,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     text = tokenizer.backend_tokenizer.decode(ids, skip_special_tokens=False)
     if distinct:
         text = cut_repeats(text)
+    if call_limit:
+        text = cut_to_limit(text, query_text(feature.example.messages))
     try:
         response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
         if omit:
@@ -158,15 +162,18 @@ def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -
 def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_id: int, max_slots: int,
              max_new_tokens: int, train_targets: list[dict] | None = None,
              omit: bool = False, banned_for=None, remembered: list[str] = (),
-             distinct: bool = False, distinct_slots: bool = False, clauses_for=None) -> tuple[dict, list[Prediction]]:
+             distinct: bool = False, distinct_slots: bool = False, clauses_for=None,
+             call_limit: bool = False) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
-    (prompt feature `clause_calls`, each banned by `banned_for`), empty for none."""
+    (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
+    prompt feature `call_limit`."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
-                           [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else ())
+                           [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
+                           call_limit)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

@@ -20,6 +20,8 @@
   an answer's target text;
 - `clause_calls` (clause_calls.py): questions with the request's tools and their per-clause prompts
   and slots (none for a question of one clause);
+- `call_limit` (call_limit.py): questions with their call limits, answer texts and what the rule
+  cuts them to;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -33,6 +35,7 @@ from pathlib import Path
 import numpy as np
 
 from .dataset import Example
+from .call_limit import cut as cut_to_limit, limit
 from .distinct_calls import cut_repeats
 from .distinct_slots import SlotMemory
 from .golden import CASE_TOOLS, golden_cases
@@ -371,6 +374,36 @@ def distinct_calls_cases() -> list[dict]:
     return [{"name": name, "text": text, "cut": cut_repeats(text)} for name, text in texts.items()]
 
 
+def call_limit_cases() -> list[dict]:
+    """Questions and answer texts as a specialist generates them, with the question's limit and
+    what the rule leaves: calls past the limit dropped (complete or cut by max_new_tokens); an
+    answer within it, a text answer, content before the calls and a question without words stay;
+    separators inside words (`Oregon`, `band`) do not count."""
+    head = RESPONSE_HEAD
+    call = '{"name":<S%d>,"arguments":{"<S%d>":<S%d>}}'
+    two = head + call % (2, 3, 0) + "," + call % (2, 3, 1) + "]}"
+    texts = [
+        ("one_part_question_keeps_one_call", "Find all the major achievements of the footballer Lionel Messi.", two),
+        ("a_list_asks_for_more", "What is the price of gold, silver and platinum?", two),
+        ("or_counts", "Is it warmer in Oregon or Texas today?", two),
+        ("clauses_count", "Get the weather in Paris. Then book a band for Friday.", two),
+        ("cut_at_max_tokens_past_the_limit", "Find the band of Oregon.", head + call % (2, 3, 0) + ',{"name":<S2>,"argu'),
+        ("string_with_braces_and_comma", "Echo it now please.", head + '{"name":<S1>,"arguments":{"<S2>":"a },{ ]"}}'
+         + "," + call % (1, 2, 0) + "]}"),
+        ("within_the_limit_stays", "Find the band of Oregon.", head + call % (2, 3, 0) + "]}"),
+        ("text_answer_stays", "Find the band of Oregon.", '{"content":"Done.","tool_calls":[]}'),
+        ("content_before_calls_stays", "Find the band of Oregon.", '{"content":"ok","tool_calls":[' + call % (2, 3, 0)
+         + "," + call % (2, 3, 1) + "]}"),
+        ("no_words_stays", " \n ", two),
+    ]
+    return [{"name": name, "question": question, "limit": limit(question), "text": text,
+             "cut": cut_to_limit(text, question)} for name, question, text in texts]
+
+
+def write_call_limit_goldens(out: Path) -> Path:
+    return write_jsonl(out / "call_limit.jsonl", call_limit_cases())
+
+
 def tag_slots_cases() -> list[dict]:
     """`#word` / `@word` next to what must stay as it was: e-mail addresses, quoted handles,
     `C#`, a lone or doubled sign, words with digits, tool results and earlier calls. Targets keep
@@ -456,6 +489,7 @@ def main() -> None:
     print(write_distinct_slots_goldens(out))
     print(write_tag_slots_goldens(out))
     print(write_clause_calls_goldens(out))
+    print(write_call_limit_goldens(out))
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ import torch
 
 from . import PROMPT_FORMAT_VERSION, optional, pointer
 from .augment import history_suffixes, tool_orders
+from .call_limit import FEATURE as CALL_LIMIT, over_limit
 from .clause_tools import (FEATURE as CLAUSE_TOOLS, UNMATCHED_TEXT, banned_name_slots, best_score, choose_threshold,
                            clauses, picked_tools)
 from .dataset import Cluster, load_cluster
@@ -185,6 +186,13 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         unmatched = choose_threshold(train_examples, cluster.tools_of, embed)
         if unmatched is not None:
             prompt_features.append(UNMATCHED_TEXT)
+    # Prompt feature call_limit (call_limit.py): an answer keeps at most the calls its question asks for.
+    limit_calls = bool(recipe.get(CALL_LIMIT)) and cluster.request_tools
+    if limit_calls:
+        prompt_features.append(CALL_LIMIT)
+        progress({"event": "note", "cluster": cluster.id,
+                  "message": f"call_limit: {over_limit(train_examples)} training answers write more calls than "
+                             f"their question's limit"})
     # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;
     # listed only when some key qualifies, so other specialists stay readable by older engines.
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
@@ -297,7 +305,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           max_new_tokens, [e.target for e in train_examples],
                                           omit=optional_policy == "omit", banned_for=banned_for,
                                           remembered=remembered["keys"] if remembered else (), distinct=distinct,
-                                          distinct_slots=distinct_values, clauses_for=clauses_for)
+                                          distinct_slots=distinct_values, clauses_for=clauses_for,
+                                          call_limit=limit_calls)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,

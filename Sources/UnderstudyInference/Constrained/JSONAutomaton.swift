@@ -59,14 +59,20 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     public let pointers: Int
     /// The pointed-at units' texts: a number node then takes only a run that reads as a number.
     public let pointerTexts: [[UInt8]]?
+    /// Slots that never stand for a value: the listed tools' names and parameter names (v3 request
+    /// tools), which answers write as call names and keys; no training answer of the BFCL generic
+    /// agent copies one into an argument (0 of 2,355 slotted values).
+    public let nameSlots: Set<Int>
 
     /// An automaton expecting one value of `graph`'s node `root`.
     /// - Parameter slotTexts: type the slots by their texts (see `slotTexts`); nil: any slot fits
     ///   any string or number.
+    /// - Parameter nameSlots: slots that are no value (see `nameSlots`).
     public init(
         graph: JSONSchemaGraph, root: Int, slots: Int = 0, sortedKeys: Bool = false, slotTexts: [String]? = nil,
-        pointerTexts: [[UInt8]]? = nil
+        pointerTexts: [[UInt8]]? = nil, nameSlots: Set<Int> = []
     ) {
+        self.nameSlots = nameSlots
         self.graph = graph
         stack = [.value(node: root)]
         self.slots = slots
@@ -78,7 +84,7 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
 
     public static func == (a: Self, b: Self) -> Bool {
         a.stack == b.stack && a.slots == b.slots && a.graph === b.graph && a.slotTexts == b.slotTexts
-            && a.pointerTexts == b.pointerTexts
+            && a.pointerTexts == b.pointerTexts && a.nameSlots == b.nameSlots
     }
     public func hash(into hasher: inout Hasher) {
         hasher.combine(stack)
@@ -89,6 +95,7 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
 
     /// Whether slot `value` may stand for a value of schema node `node` (typed slots).
     func slotFits(_ value: Int, _ node: Int) -> Bool {
+        if nameSlots.contains(value) { return false }
         guard let texts = slotTexts, node >= 0, value < texts.count else { return true }
         let text = texts[value]
         switch graph.nodes[node] {

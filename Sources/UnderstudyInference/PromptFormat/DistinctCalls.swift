@@ -71,41 +71,11 @@ public enum DistinctCalls {
         return String(decoding: head, as: UTF8.self) + kept.joined(separator: ",") + "]}"
     }
 
-    /// Stops generation once a call that repeats an earlier one is complete (greedy decoding of
-    /// the calls before it does not depend on what follows, so `cutRepeats` then gives the answer
-    /// a full-length generation would have given, without the wasted tokens).
-    ///
-    /// ```swift
-    /// let constraint = DistinctCalls.Stop(jsonConstraint, index: index)
-    /// let result = try model.generate(prompt: ids, configuration: configuration, constraint: constraint)
-    /// let text = DistinctCalls.cutRepeats(tokenizer.decode(result.tokens))
-    /// ```
-    public final class Stop: TokenConstraint {
-        let inner: any TokenConstraint
-        let index: VocabularyIndex
-        private var text: [UInt8] = []
-        private var repeated = false
-
-        /// - Parameters:
-        ///   - inner: the constraint that decides which tokens may come (the JSON grammar).
-        ///   - index: the vocabulary index that gives each token's bytes.
-        public init(_ inner: any TokenConstraint, index: VocabularyIndex) {
-            self.inner = inner
-            self.index = index
-        }
-
-        /// True once a repeated call is complete, or when the inner constraint is complete.
-        public var isComplete: Bool { repeated || inner.isComplete }
-        public func mask(_ logits: inout [Float]) { inner.mask(&logits) }
-        public func allows(_ token: Int32) -> Bool { inner.allows(token) }
-
-        public func accept(_ token: Int32) throws {
-            try inner.accept(token)
-            let bytes = index.bytes(of: token)
-            text += bytes
-            if bytes.contains(UInt8(ascii: "}")) {
-                repeated = firstRepeat(text, calls(text)) != nil
-            }
+    /// Stops generation once a call that repeats an earlier one is complete (`TextStop`; then
+    /// `cutRepeats` gives the answer a full-length generation would have given).
+    public static func stop(_ inner: any TokenConstraint, index: VocabularyIndex) -> TextStop {
+        TextStop(inner, index: index) { text, last in
+            last.contains(UInt8(ascii: "}")) && Self.firstRepeat(text, Self.calls(text)) != nil
         }
     }
 }

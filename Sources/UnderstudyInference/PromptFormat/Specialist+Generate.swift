@@ -22,6 +22,9 @@ extension Specialist {
         return (schemaGraph, start, schemas)
     }
 
+    /// A tool name or parameter name of the listed tools: a call's name or key, never an argument value.
+    static func isName(_ slot: PromptSlotTable.Slot) -> Bool { slot.isToolName || slot.isKey }
+
     /// Generates and restores the answer of one rendered prompt under a grammar.
     func generate(
         _ prompt: PromptRenderer.Prompt,
@@ -38,18 +41,25 @@ extension Specialist {
             index: index,
             automaton: JSONAutomaton(
                 graph: grammar.graph, root: grammar.start, slots: prompt.slots.slots.count, sortedKeys: !listed,
-                slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts),
+                slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts,
+                nameSlots: listed ? Set(prompt.slots.slots.indices.filter { Self.isName(prompt.slots.slots[$0]) }) : []),
             endTokens: [end])
         // Prompt feature distinct_slots: a call never writes one value slot twice.
         if promptFeatures.contains(DistinctSlots.feature) { constraint = DistinctSlots(constraint, index: index) }
         let distinct = promptFeatures.contains(DistinctCalls.feature)
-        if distinct { constraint = DistinctCalls.Stop(constraint, index: index) }
+        if distinct { constraint = DistinctCalls.stop(constraint, index: index) }
+        // Prompt feature call_limit: at most the calls the question asks for.
+        let limit =
+            promptFeatures.contains(CallLimit.feature)
+            ? CallLimit.limit(question: RetrievalHint.queryText(messages)) : nil
+        if let limit { constraint = CallLimit.stop(constraint, index: index, limit: limit) }
         let result = try model.generate(
             prompt: ids,
             configuration: .init(maxNewTokens: maxNewTokens, temperature: temperature, seed: seed, stopTokens: [end]),
             constraint: constraint)
         var text = tokenizer.decode(result.tokens)
         if distinct { text = DistinctCalls.cutRepeats(text) }
+        if let limit { text = CallLimit.cut(text, limit: limit) }
         var answer = Answer(
             response: nil, failure: nil, text: text, minLogProbability: result.minLogProbability,
             meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,

@@ -48,8 +48,8 @@ public final class Specialist: @unchecked Sendable {
     public let optionalArguments: OptionalArguments
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
-    /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text` and
-    /// `clause_calls`.
+    /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
+    /// `clause_calls` and `call_limit`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -156,6 +156,7 @@ public final class Specialist: @unchecked Sendable {
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
+        CallLimit.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -90,8 +90,8 @@ def test_a_cluster_whose_requests_bring_their_tools_keeps_the_plain_prompt(tmp_p
     options = Options(recipe="scratch", max_steps=2, skip_eval=True,
                       recipe_overrides={**TINY, "retrieval_hint": 2, "recent_slots": True})
     out = Path(train_cluster(tmp_path, "generic", options, Accelerator(cpu=True), lambda event: None)["specialist"])
-    # Only the request-tools feature of the shipped recipe (decoding only): no hint, no renumbering.
-    assert json.loads((out / "specialist.json").read_text())["prompt_features"] == ["clause_tools"]
+    # Only the request-tools features of the shipped recipe (decoding only): no hint, no renumbering.
+    assert json.loads((out / "specialist.json").read_text())["prompt_features"] == ["clause_tools", "call_limit"]
     assert not (out / "retrieval.json").exists()
 
 
