@@ -39,22 +39,26 @@ def nearest_tools(hint: str, tool_names: list[str]) -> list[str]:
     return [name for name in tool_names if call_head(name) in nearest]
 
 
-def allowed_tools(hint: str, tool_names: list[str], picked: list[str] | None = None) -> list[str]:
+def allowed_tools(hint: str, tool_names: list[str], picked: list[str] | None = None,
+                  chosen: list[str] | None = None) -> list[str]:
     """The tools (in `tool_names` order) an answer may call: the nearest hint's, joined by the
-    clauses' `picked` ones (`clause_hint_tools`; None: the feature is off); empty (nothing
-    restricted) when the nearest hint calls no tool, whatever the clauses pick."""
+    clauses' `picked` ones (`clause_hint_tools`; None: the feature is off), or instead the
+    classifier's `chosen` ones (`tool_choice.py`; None: off); empty (nothing restricted) when the
+    nearest hint calls no tool, whatever the clauses or the classifier pick."""
     nearest = set(nearest_tools(hint, tool_names))
     if not nearest:
         return []
+    if chosen is not None:
+        return [name for name in tool_names if name in chosen]
     return [name for name in tool_names if name in nearest or name in (picked or ())]
 
 
 def banned_heads(tokenizer, hint: str, tool_names: list[str], head_names: list[str],
-                 picked: list[str] | None = None) -> list[int]:
+                 picked: list[str] | None = None, chosen: list[str] | None = None) -> list[int]:
     """Token ids of the call heads decoding must not write for a prompt with this hint (a scratch
     tokenizer has one added token per call head, for each of `head_names`): every head outside
-    `allowed_tools(hint, tool_names, picked)`, or none when that is empty."""
-    allowed = set(allowed_tools(hint, tool_names, picked))
+    `allowed_tools(hint, tool_names, picked, chosen)`, or none when that is empty."""
+    allowed = set(allowed_tools(hint, tool_names, picked, chosen))
     if not allowed:
         return []
     vocabulary = tokenizer.get_vocab()

@@ -35,6 +35,7 @@ from .slot_order import FEATURE as RECENT_SLOTS
 from .spans import FEATURE as QUESTION_SPANS, pointer_token, pointer_tokens
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
+from .tool_choice import FEATURE as TOOL_CHOICE, ToolChoice
 
 RECIPES = Path(__file__).resolve().parent.parent / "recipes"
 
@@ -161,6 +162,13 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     clause_hint = restrict_tools and bool(recipe.get(CLAUSE_HINT_TOOLS)) and len(cluster.tools) >= 2
     if clause_hint:
         prompt_features.append(CLAUSE_HINT_TOOLS)
+    # Prompt feature tool_choice (tool_choice.py): a classifier fitted on the training answers
+    # chooses the tools instead of the nearest hint (and the clauses).
+    choice = None
+    if restrict_tools and recipe.get(TOOL_CHOICE) and len(cluster.tools) >= 2:
+        choice = ToolChoice.fit(train_examples, [t.get("name") for t in cluster.tools],
+                                embedder.embed([query_text(e.messages) for e in train_examples]))
+        prompt_features.append(TOOL_CHOICE)
     # Prompt feature clause_tools (clause_tools.py): for requests that bring several tools, calls
     # keep to the tools the question's clauses pick by sentence embedding.
     clause_tools = bool(recipe.get("clause_tools")) and cluster.request_tools
@@ -267,7 +275,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         progress({"event": "note", "cluster": cluster.id,
                   "message": f"optional_arguments {optional_policy} (training answers fill {optional_choice['used']} "
                              f"of {optional_choice['possible']} optional arguments)"})
-    exact, retrieval_info = None, None
+    exact, retrieval_info, choice_info = None, None, None
     if accelerator.is_main_process:
         out_dir.mkdir(parents=True, exist_ok=True)
         model.generation_config.update(do_sample=False, max_new_tokens=max_new_tokens,
@@ -276,13 +284,15 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         model.save_pretrained(str(out_dir), safe_serialization=True)
         save_tokenizer(tokenizer, out_dir)
         retrieval_info = retrieval.save(out_dir) if retrieval is not None else None
+        choice_info = choice.save(out_dir) if choice is not None else None
         if not options.skip_eval and cluster.splits["test"]:
             test_features = build(cluster.splits["test"][: options.eval_examples])
             banned_for = None
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),
-                    picked_tools(query_text(f.example.messages), cluster.tools, embed) if clause_hint else None)
+                    picked_tools(query_text(f.example.messages), cluster.tools, embed) if clause_hint else None,
+                    choice.chosen(embed([query_text(f.example.messages)])[0], f.example.messages) if choice else None)
             elif clause_tools or unmatched is not None:
                 call_prefix = tokenizer.get_vocab().get(CALL_PREFIX)
 
@@ -346,6 +356,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     }
     if retrieval is not None:
         specialist["retrieval"] = retrieval_info
+    if choice is not None:
+        specialist["tool_choice"] = choice_info
     if remembered is not None:
         specialist["remembered_keys"] = remembered
     if unmatched is not None:

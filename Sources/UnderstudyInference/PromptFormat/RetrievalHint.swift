@@ -74,8 +74,13 @@ public final class RetrievalHint: @unchecked Sendable {
 
     /// The hint texts (call heads) of a request's neighbours, nearest first.
     public func neighbourHints(for messages: [PromptRenderer.Message]) throws -> [String] {
-        let query = try embedder.embed([Self.queryText(messages)])[0]
-        return neighbours(of: query).map { hints[$0] }
+        neighbours(of: try queryEmbedding(for: messages)).map { hints[$0] }
+    }
+
+    /// The embedding of a request's last user message (what the index is searched by; prompt
+    /// feature `tool_choice` reads it too).
+    public func queryEmbedding(for messages: [PromptRenderer.Message]) throws -> [Float] {
+        try embedder.embed([Self.queryText(messages)])[0]
     }
 
     /// The prompt with the request's hint written before its final `<|answer|>`.

@@ -49,7 +49,7 @@ public final class Specialist: @unchecked Sendable {
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
-    /// `clause_calls` and `call_limit`.
+    /// `clause_calls`, `call_limit` and `tool_choice`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -60,6 +60,8 @@ public final class Specialist: @unchecked Sendable {
     public let rememberedKeys: RememberedKeys?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
+    /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
+    public let toolChoice: ToolChoice?
     /// The cluster's tools' descriptions, in `toolList` order (prompt feature `clause_hint_tools`
     /// embeds them with the names).
     public let toolDescriptions: [String?]
@@ -112,6 +114,12 @@ public final class Specialist: @unchecked Sendable {
         retrieval =
             promptFeatures.contains(RetrievalHint.feature)
             ? try RetrievalHint(directory: directory, embedder: sentences!) : nil
+        toolChoice = promptFeatures.contains(ToolChoice.feature) ? try ToolChoice(directory: directory) : nil
+        if let toolChoice, let retrieval, !toolChoice.fits(dimension: retrieval.dimension) {
+            throw InferenceError.invalidConfig(
+                directory.appendingPathComponent("tool_choice.json").path, field: "weights",
+                "rows do not hold \(retrieval.dimension) embedding weights plus one per tool")
+        }
         clauseTools =
             promptFeatures.contains(ClauseTools.feature) || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
                 || promptFeatures.contains(HintTools.clauseFeature)
@@ -157,6 +165,7 @@ public final class Specialist: @unchecked Sendable {
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature,
+        ToolChoice.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -222,8 +231,10 @@ public final class Specialist: @unchecked Sendable {
             tagSlots: promptFeatures.contains(Self.tagSlotsFeature))
         if promptFeatures.contains(SlotRecency.feature) { prompt = SlotRecency.renumbered(prompt) }
         var nearestHint: String?
+        var query: [Float] = []
         if let retrieval {
-            let hints = try retrieval.neighbourHints(for: messages)
+            query = try retrieval.queryEmbedding(for: messages)
+            let hints = retrieval.neighbours(of: query).map { retrieval.hints[$0] }
             prompt = retrieval.hinted(prompt, neighbourHints: hints)
             nearestHint = hints.first ?? ""
         }
@@ -252,8 +263,12 @@ public final class Specialist: @unchecked Sendable {
         } else if let nearestHint, promptFeatures.contains(HintTools.feature) {
             // Prompt feature hint_tools: calls keep to the nearest neighbour's tools (if it called any).
             var nearest = HintTools.nearestTools(nearestHint, among: toolList)
-            // Prompt feature clause_hint_tools: the tools the question's clauses pick join them.
-            if !nearest.isEmpty, promptFeatures.contains(HintTools.clauseFeature), let clauseTools {
+            if !nearest.isEmpty, let toolChoice {
+                // Prompt feature tool_choice: the cluster's classifier chooses the tools instead.
+                let chosen = toolChoice.chosen(query: query, messages: messages)
+                nearest = toolList.filter { chosen.contains($0.name) }
+            } else if !nearest.isEmpty, promptFeatures.contains(HintTools.clauseFeature), let clauseTools {
+                // Prompt feature clause_hint_tools: the tools the question's clauses pick join them.
                 let picked = try clauseTools.pickedTools(
                     question: RetrievalHint.queryText(messages), tools: Self.described(toolList.map(\.name), self.toolDescriptions))
                 nearest = HintTools.joined(nearest, picked: picked, among: toolList)

@@ -72,7 +72,7 @@ def test_clause_hint_tools_match_the_golden_file():
 def test_a_specialist_with_the_feature_calls_only_its_nearest_hints_tools(tmp_path, clause_hint):
     write_cluster(tmp_path, "c001", booking_examples(80))
     overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True,
-                 "clause_hint_tools": clause_hint}
+                 "clause_hint_tools": clause_hint, "tool_choice": False}
     options = Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
     out = Path(train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
     info = json.loads((out / "specialist.json").read_text())

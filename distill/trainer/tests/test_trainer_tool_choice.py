@@ -1,0 +1,79 @@
+"""Prompt feature tool_choice: a classifier fitted on the training answers chooses the tools an
+answer may call (golden file tool_choice.json, which the Swift engine's ToolChoiceTests reads too)."""
+
+import json
+import re
+from pathlib import Path
+
+from accelerate import Accelerator
+
+from distill.trainer.dataset import Example, load_cluster
+from distill.trainer.hint_tools import allowed_tools
+from distill.trainer.prompt import call_head
+from distill.trainer.retrieval import HINT, Embedder, query_text
+from distill.trainer.run import Options, train_cluster
+from distill.trainer.tests.test_trainer_run import TINY
+from distill.trainer.tests.trainer_fixtures import TOOLS, booking_examples, write_cluster
+from distill.trainer.tool_choice import ToolChoice
+
+NAMES = [t["name"] for t in TOOLS]
+GOLDEN = Path(__file__).parent / "golden" / "tool_choice.json"
+
+
+def test_choices_match_the_golden_file():
+    golden = json.loads(GOLDEN.read_text())
+    models = {name: ToolChoice(m["tools"], m["bias"], m["weights"], m["called_value"])
+              for name, m in golden["models"].items()}
+    for case in golden["cases"]:
+        choice = models[case["model"]]
+        assert choice.scores(case["query"], case["messages"]) == case["scores"], case["name"]
+        assert choice.chosen(case["query"], case["messages"]) == case["chosen"], case["name"]
+    # The file pins two tools chosen at once, the best one when none scores >= 0, a tool the
+    # conversation called before changing the choice, and a tie going to the first tool.
+    chosen = {c["name"]: c["chosen"] for c in golden["cases"]}
+    assert any(len(c) == 2 for c in chosen.values())
+    assert chosen["none above zero: the best one"] != chosen["a tool called before tips the choice"]
+
+
+def test_the_chosen_tools_replace_the_hints_and_the_clauses_unless_the_hint_is_text():
+    hint = HINT + call_head("rate_visit")
+    assert allowed_tools(hint, NAMES, ["book_table"], ["cancel_booking"]) == ["cancel_booking"]
+    assert allowed_tools(HINT, NAMES, None, ["cancel_booking"]) == []
+
+
+def test_the_fitted_classifier_chooses_the_tool_each_held_out_request_asks_for():
+    examples = load_examples(booking_examples(120))
+    train, held_out = examples[:100], examples[100:]
+    embedder = Embedder()
+    choice = ToolChoice.fit(train, NAMES, embedder.embed([query_text(e.messages) for e in train]))
+    right = sum(choice.chosen(q, e.messages) == [c["name"] for c in e.target["tool_calls"]]
+                for e, q in zip(held_out, embedder.embed([query_text(e.messages) for e in held_out])))
+    assert right >= 18, right  # the three phrasings per tool are easy; a wrong rule gets ~1/3
+    # Fitting is deterministic: the same data give the same weights.
+    again = ToolChoice.fit(train, NAMES, embedder.embed([query_text(e.messages) for e in train]))
+    assert (again.weights == choice.weights).all() and (again.bias == choice.bias).all()
+
+
+def test_a_specialist_with_the_feature_ships_the_classifier_and_calls_only_chosen_tools(tmp_path):
+    write_cluster(tmp_path, "c001", booking_examples(80))
+    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True,
+                 "clause_hint_tools": True, "tool_choice": True}
+    options = Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
+    out = Path(train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
+    info = json.loads((out / "specialist.json").read_text())
+    assert "tool_choice" in info["prompt_features"] and info["tool_choice"]["file"] == "tool_choice.json"
+    choice, embedder = ToolChoice.load(out), Embedder()
+    tests = {e.id: e for e in load_cluster(tmp_path, "c001").splits["test"][:8]}
+    written = 0
+    for line in (out / "predictions.jsonl").read_text().splitlines():
+        prediction = json.loads(line)
+        example = tests[prediction["id"]]
+        chosen = choice.chosen(embedder.embed([query_text(example.messages)])[0], example.messages)
+        for name in re.findall(r'\{"name":"([a-z_]+)","arguments":', prediction["text"]):
+            written += 1
+            assert name in chosen, (prediction["text"], chosen)
+    assert written > 0
+
+
+def load_examples(rows):
+    return [Example(row["id"], row["messages"], row["target"]) for row in rows]
