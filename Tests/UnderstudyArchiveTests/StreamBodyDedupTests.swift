@@ -64,6 +64,40 @@ struct StreamBodyDedupTests {
         let read = try ArchiveReader(path: directory).exchanges().exchanges
         #expect(read.map { $0.response?.body.bytes } == records.map { $0.response?.body.bytes })
     }
+
+    /// The writer stores a stream's events as deltas of the previous event (`sse_delta`) and
+    /// counts what the plain line would have cost from the changed bytes alone; that count must
+    /// stay the plain line's exact length (the seek table's raw size, `archive ls`), whatever
+    /// the events share and whatever needs escaping where they differ.
+    @Test func plainSizeOfDeltaEncodedStreamsIsThePlainLinesLength() throws {
+        var rng = XorShift(state: 0x5E_DE17A)
+        let pieces = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é", "😀", "\t", "ab", "{\"c\":", "}", " ", "0123456789"]
+        func text(_ n: UInt64) -> String {
+            (0..<Int(rng.next() % n)).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined()
+        }
+        var records: [Exchange] = []
+        for _ in 0..<300 {
+            // Shared head and tail around a changing token, as a model's chunks are; now and
+            // then an event that shares nothing, and long runs to cross the 8-byte steps.
+            let head = text(40)
+            let tail = text(40)
+            let events = (0..<(2 + Int(rng.next() % 30))).map { i in
+                let data = rng.next() % 7 == 0 ? text(60) : head + text(6) + tail
+                return SSEEvent(tMs: Double(i) * 1.5, event: rng.next() % 3 == 0 ? "delta\"é" : nil, data: data)
+            }
+            var record = SampleExchanges.conversation(records.count, turns: 1)[0]
+            record.response?.sse = events
+            records.append(record)
+        }
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory))
+        for record in records { writer.append(record) }
+        try writer.close()
+        #expect(writer.counters.bytesRaw == records.reduce(0) { $0 + $1.jsonLine().count + 1 })
+        let read = try ArchiveReader(path: directory).exchanges().exchanges
+        #expect(read.map { $0.response?.sse } == records.map { $0.response?.sse })
+    }
 }
 
 /// xorshift64, seeded: a failure names a stream the same seed reproduces.

@@ -124,6 +124,24 @@ struct SSEParserTests {
         #expect(events == [Event(data: "a\u{FFFD}b")])
     }
 
+    /// Data lines are decoded one by one and joined: a UTF-8 sequence cut at a line's end must
+    /// give what decoding the joined data would (one U+FFFD, the line feed kept), at every split.
+    @Test func truncatedUTF8AtADataLineEndDecodesAsTheJoinedData() {
+        let euro: [UInt8] = [0xE2, 0x82, 0xAC]
+        for cut in 1..<euro.count {
+            let head = Array(euro[..<cut])
+            let bytes = Array("data: a".utf8) + head + Array("\ndata: ".utf8) + euro[cut...] + Array("b\n\n".utf8)
+            let joined = Array("a".utf8) + head + [0x0A] + euro[cut...] + Array("b".utf8)
+            let expected = [Event(data: String(decoding: joined, as: UTF8.self))]
+            #expect(parseWhole(bytes) == expected)
+            for split in 0...bytes.count {
+                var parser = SSEParser()
+                let events = parser.feed(bytes[..<split]) + parser.feed(bytes[split...]) + parser.finish()
+                #expect(events == expected, "cut \(cut), split at \(split)")
+            }
+        }
+    }
+
     @Test func encoderOutputParsesBackExactly() {
         let cases: [(String?, String)] = [
             ("content_block_delta", #"{"type":"content_block_delta"}"#), (nil, "[DONE]"), (nil, ""),

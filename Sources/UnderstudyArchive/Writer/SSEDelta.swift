@@ -9,6 +9,11 @@ enum SSEDelta {
         var plain = #","sse":["#.utf8.count + 1
         // Each event's data is read in place (`withUTF8` on a native string copies nothing).
         var previous = ""
+        // The previous data's length written as a JSON string body. Escaping goes byte by byte,
+        // so an event's escaped length is the previous one's less that of the previous event's
+        // middle (what lies between the shared prefix and suffix) plus that of its own: only the
+        // changed bytes are counted, not every event's whole data again.
+        var previousEscaped = 0
         for (i, event) in events.enumerated() {
             if i > 0 {
                 out.append(UInt8(ascii: ","))
@@ -28,13 +33,17 @@ enum SSEDelta {
                     Exchange.writeInteger(p, to: &out)
                     out.append(UInt8(ascii: ","))
                     out.append(UInt8(ascii: "\""))
+                    let middleStart = out.count
                     JSONValue.writeEscaped(UnsafeBufferPointer(rebasing: data[p..<(data.count - s)]), to: &out)
+                    let middleEscaped = out.count - middleStart  // what `escapedLength` gives for it
                     out.append(UInt8(ascii: "\""))
                     out.append(UInt8(ascii: ","))
                     Exchange.writeInteger(s, to: &out)
-                    return escapedLength(data)
+                    let previousMiddle = UnsafeBufferPointer(rebasing: previous[p..<(previous.count - s)])
+                    return previousEscaped - escapedLength(previousMiddle) + middleEscaped
                 }
             }
+            previousEscaped = dataLength
             out.append(UInt8(ascii: "]"))
             plain += #"{"t_ms":,"event":,"data":}"#.utf8.count + msLength + dataLength + 2
             if var name = event.event {
@@ -66,6 +75,18 @@ enum SSEDelta {
         while p < n, data[p] == previous[p] { p += 1 }
         while p > 0, p < data.count, data[p] & 0xC0 == 0x80 { p -= 1 }
         var s = 0
+        if let a = data.baseAddress, let b = previous.baseAddress {
+            // The suffix likewise, eight bytes per step from the ends (events differ mostly in a
+            // token near the start: the rest of the JSON after it is shared).
+            let ra = UnsafeRawPointer(a)
+            let rb = UnsafeRawPointer(b)
+            while s + 8 <= n - p,
+                ra.loadUnaligned(fromByteOffset: data.count - s - 8, as: UInt64.self)
+                    == rb.loadUnaligned(fromByteOffset: previous.count - s - 8, as: UInt64.self)
+            {
+                s += 8
+            }
+        }
         while s < n - p, data[data.count - 1 - s] == previous[previous.count - 1 - s] { s += 1 }
         while s > 0, data[data.count - s] & 0xC0 == 0x80 { s -= 1 }
         return (p, s)

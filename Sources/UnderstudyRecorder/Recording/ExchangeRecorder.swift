@@ -149,10 +149,12 @@ public final class ExchangeRecorder: Sendable {
             var written = 0
             var slice: [Exchange] = []
             slice.reserveCapacity(Self.handOffSlice)
-            batch.withUnsafeBufferPointer { batch in
+            batch.withUnsafeMutableBufferPointer { batch in
                 for i in batch.indices {
-                    // Borrowed in place: a copy per exchange retained and released every field of it.
-                    slice.append(ExchangeRecorder.makeExchange(from: batch[i], redactor: redactor))
+                    // Passed by address, exclusively: an exchange read from the buffer and passed
+                    // borrowed was copied first (memcpy, then every field retained and released),
+                    // as nothing told the compiler the memory stays unchanged during the call.
+                    slice.append(ExchangeRecorder.makeExchange(exclusive: &batch[i], redactor: redactor))
                     guard slice.count == Self.handOffSlice || i == batch.count - 1 else { continue }
                     let handed = slice.count
                     let accepted = sink.append(moving: &slice)  // taken over, not copied, when it can be

@@ -43,8 +43,11 @@ public struct SSEParser: Sendable {
     public private(set) var bytesConsumed: Int = 0
 
     private var line: [UInt8] = []
-    private var data: [UInt8] = []
-    private var hasData = false
+    /// The event's `data` lines so far, joined by `\n`; `nil` while it has none. Kept as the
+    /// `String` the event hands out, so a one-line event's data is copied once, from the line.
+    /// (Decoding line by line equals decoding the joined bytes: a line feed ends any UTF-8
+    /// sequence, valid or not.)
+    private var data: String?
     private var eventType: String?
     /// A CR ended the previous line; a LF right after it belongs to that line ending.
     private var afterCR = false
@@ -68,9 +71,18 @@ public struct SSEParser: Sendable {
         var i = 0
         let count = buffer.count
         while i < count {
-            // Fast path: copy a run of ordinary bytes into the line in one go.
             if bomState >= 3, !afterCR {
                 let j = Self.lineEnd(buffer, from: i)
+                // Fastest path: a whole line inside this chunk is read where it lies, not copied
+                // into `line` first (a stream's chunks mostly hold whole `data:` lines).
+                if j < count, line.isEmpty {
+                    processLine(UnsafeBufferPointer(rebasing: buffer[i..<j]), into: &events)
+                    afterCR = buffer[j] == 0x0D
+                    bytesConsumed += j + 1 - i
+                    i = j + 1
+                    continue
+                }
+                // Fast path: copy a run of ordinary bytes into the line in one go.
                 if j > i {
                     line.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[i..<j]))
                     bytesConsumed += j - i
@@ -130,8 +142,7 @@ public struct SSEParser: Sendable {
         }
         // Ready for a new stream; the last event ID survives, as for a reconnection.
         line.removeAll(keepingCapacity: true)
-        data.removeAll(keepingCapacity: true)
-        hasData = false
+        data = nil
         eventType = nil
         afterCR = false
         bomState = 0
@@ -152,9 +163,15 @@ public struct SSEParser: Sendable {
         return false
     }
 
+    /// Processes the line gathered in `line` (one that arrived split across chunks, or the last).
     private mutating func processLine(into events: inout [ParsedEvent]) {
+        let held = line
+        held.withUnsafeBufferPointer { processLine($0, into: &events) }
+        line.removeAll(keepingCapacity: true)
+    }
+
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [ParsedEvent]) {
         bomState = 3
-        defer { line.removeAll(keepingCapacity: true) }
         if line.isEmpty {
             dispatch(into: &events)
             return
@@ -164,12 +181,16 @@ public struct SSEParser: Sendable {
         let nameEnd = colon ?? line.endIndex
         var valueStart = colon.map { $0 + 1 } ?? line.endIndex
         if valueStart < line.endIndex, line[valueStart] == 0x20 { valueStart += 1 }
-        let name = line[0..<nameEnd]
-        let value = line[valueStart...]
+        let name = UnsafeBufferPointer(rebasing: line[0..<nameEnd])
+        let value = UnsafeBufferPointer(rebasing: line[valueStart...])
         if Self.isName(name, "data") {
-            data.append(contentsOf: value)
-            data.append(0x0A)
-            hasData = true
+            let text = String(decoding: value, as: UTF8.self)
+            if data == nil {
+                data = text
+            } else {
+                data!.append("\n")
+                data!.append(text)
+            }
         } else if Self.isName(name, "event") {
             eventType = String(decoding: value, as: UTF8.self)
         } else if Self.isName(name, "id") {
@@ -184,20 +205,18 @@ public struct SSEParser: Sendable {
     /// Whether a line's field name is `field`: lengths, then bytes (a generic `elementsEqual`
     /// over a `String.UTF8View` ran for every line of every recorded stream).
     @inline(__always)
-    private static func isName(_ name: ArraySlice<UInt8>, _ field: StaticString) -> Bool {
-        name.withUnsafeBufferPointer { ChatChunkReader.equal($0, field) }
+    private static func isName(_ name: UnsafeBufferPointer<UInt8>, _ field: StaticString) -> Bool {
+        ChatChunkReader.equal(name, field)
     }
 
     private mutating func dispatch(into events: inout [ParsedEvent]) {
         defer {
-            data.removeAll(keepingCapacity: true)
-            hasData = false
+            data = nil
             eventType = nil
         }
-        guard hasData else { return }
-        // The spec drops the final LF from the data buffer.
-        if data.last == 0x0A { data.removeLast() }
+        guard let data else { return }
+        // The spec's data buffer ends each line with a LF and drops the last: lines joined by LF.
         let type = eventType.flatMap { $0.isEmpty ? nil : $0 }
-        events.append(ParsedEvent(event: type, data: String(decoding: data, as: UTF8.self), id: lastEventID))
+        events.append(ParsedEvent(event: type, data: data, id: lastEventID))
     }
 }
