@@ -66,6 +66,19 @@ struct ToolChoiceTests {
         do { _ = try ToolChoice(directory: directory) } catch { #expect("\(error)".contains("weights")) }
     }
 
+    @Test func aFileThatIsNoJSONIsRefusedNamingTheFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tool-choice-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data(#"{"tools":["a","b"],"bias":[0,"#.utf8).write(to: directory.appendingPathComponent("tool_choice.json"))
+        do {
+            _ = try ToolChoice(directory: directory)
+            Issue.record("a truncated tool_choice.json was accepted")
+        } catch {
+            #expect("\(error)".contains("tool_choice.json"))
+        }
+    }
+
     /// The tiny specialist whose one-entry index hints rate_visit, with a classifier that chooses
     /// cancel_booking for every request (its bias; all weights 0).
     @Test func theChosenToolsReplaceTheNearestHints() throws {

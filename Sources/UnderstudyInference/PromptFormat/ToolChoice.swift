@@ -37,7 +37,12 @@ public struct ToolChoice: Sendable {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw InferenceError.fileUnreadable(url.path, "no such file (prompt feature tool_choice needs it)")
         }
-        let json = try OrderedJSON.parse(String(decoding: data, as: UTF8.self))
+        let json: OrderedJSON
+        do {
+            json = try OrderedJSON.parse(String(decoding: data, as: UTF8.self))
+        } catch {
+            throw InferenceError.invalidConfig(url.path, field: "(file)", "is not JSON: \(error)")
+        }
         func numbers(_ value: OrderedJSON?, _ field: String) throws -> [Double] {
             guard case .array(let items)? = value else {
                 throw InferenceError.invalidConfig(url.path, field: field, "is missing or not a list of numbers")
@@ -53,6 +58,9 @@ public struct ToolChoice: Sendable {
             throw InferenceError.invalidConfig(url.path, field: "tools", "is missing or not a list")
         }
         let tools = names.compactMap { if case .string(let name) = $0 { return name } else { return nil } }
+        guard tools.count == names.count else {
+            throw InferenceError.invalidConfig(url.path, field: "tools", "holds an entry that is not a tool name")
+        }
         guard case .array(let rows)? = json["weights"] else {
             throw InferenceError.invalidConfig(url.path, field: "weights", "is missing or not a list of rows")
         }
@@ -61,7 +69,7 @@ public struct ToolChoice: Sendable {
         guard let calledValue = try numbers(.array([json["called_value"] ?? .null]), "called_value").first else {
             throw InferenceError.invalidConfig(url.path, field: "called_value", "is missing")
         }
-        guard tools.count == names.count, bias.count == tools.count, weights.count == tools.count,
+        guard bias.count == tools.count, weights.count == tools.count,
             Set(weights.map(\.count)).count <= 1
         else {
             throw InferenceError.invalidConfig(

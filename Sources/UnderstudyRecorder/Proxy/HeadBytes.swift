@@ -21,7 +21,10 @@ struct HeadBytes {
     /// of what `body` appends: going past it traps) and moves the writer index past what it wrote.
     static func write(into buffer: inout ByteBuffer, reserving: Int, _ body: (inout HeadBytes) -> Void) {
         buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: reserving) { raw in
-            var head = HeadBytes(base: raw.baseAddress!, capacity: raw.count)
+            precondition(reserving <= raw.count)
+            // The bound is the reservation, not the buffer's (rounded-up) capacity: an estimate
+            // too small traps every time, in tests too, not only when the buffer happens to be full.
+            var head = HeadBytes(base: raw.baseAddress!, capacity: reserving)
             body(&head)
             return head.count
         }

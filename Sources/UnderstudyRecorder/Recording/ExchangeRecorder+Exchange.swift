@@ -2,16 +2,16 @@ import UnderstudyArchive
 import UnderstudyWire
 
 extension ExchangeRecorder {
-    /// Turns what a capture path saw into the archive record: credentials redacted (headers,
-    /// `?key=` query parameters, and well-known API keys inside bodies and SSE data), SSE events
-    /// with their arrival times, and the LLM view. Only this copy is scrubbed: the client got the
-    /// original bytes.
     /// `makeExchange(from:)` for the recorder's batch: `inout` only so that the exchange is passed
     /// by address with exclusive access (nothing is changed), which spares a copy of it.
     static func makeExchange(exclusive captured: inout CapturedExchange, redactor: HeaderRedactor) -> Exchange {
         makeExchange(from: captured, redactor: redactor)
     }
 
+    /// Turns what a capture path saw into the archive record: credentials redacted (headers,
+    /// `?key=` query parameters, and well-known API keys inside bodies and SSE data), SSE events
+    /// with their arrival times, and the LLM view. Only this copy is scrubbed: the client got the
+    /// original bytes.
     public static func makeExchange(from captured: CapturedExchange, redactor: HeaderRedactor) -> Exchange {
         var request = Exchange.Request(
             method: captured.method, target: redactor.redactTarget(captured.target),
