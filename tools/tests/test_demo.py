@@ -176,11 +176,15 @@ def test_report_numbers_agree(demo):
     assert savings["net"] == pytest.approx(savings["upstream_saved"] - savings["compute_cost"], abs=1e-5)
     assert savings["net"] == pytest.approx(sum(c["savings"]["net"] for c in report["clusters"]), abs=1e-5)
 
-    coverage = pct(report["overall"]["coverage"])
+    # report.json holds the coverage rounded to 6 digits, the reports print the unrounded value to
+    # one decimal: at a rounding edge (0.0384999… stored as 0.0385) they differ in the last digit.
+    stored = report["overall"]["coverage"]
+    coverage = pct(stored)  # as demo-summary.py prints it, from report.json
+    shown = {pct(stored - 5e-7), coverage, pct(stored + 5e-7)}
     markdown = (run / "report" / "report.md").read_text()
-    assert f"at the proposed thresholds: {coverage} of calls" in markdown
+    assert any(f"at the proposed thresholds: {c} of calls" in markdown for c in shown), shown
     html = (run / "report" / "index.html").read_text()
-    assert coverage in html
+    assert any(c in html for c in shown), shown
     for cid in clusters:
         assert f"| {cid} |" in markdown and cid in html
     assert demo["summary"]["coverage at <= 1% error"] == coverage
