@@ -62,4 +62,30 @@ struct RecordBadInputTests {
         #expect(truncated?.request.body.bytes.count == 1048)
         #expect(!(try harness.archiveText()).contains("team-SECRET-42"))
     }
+
+    /// Raw mode's idle timeout (`idle_timeout_s`, armed by `ConnectionDeadlines` when a response
+    /// completes): a keep-alive connection serves a second request while idle for less, and is
+    /// closed by the proxy once idle for longer.
+    @Test func anIdleKeepAliveConnectionIsClosedAfterTheIdleTimeout() throws {
+        let harness = try RecorderHarness(
+            script: #"{"response": {"content": "fine", "tool_calls": []}}"#,
+            config: "[record]\nidle_timeout_s = 1.5\n")
+        let body = #"{"model":"m","messages":[{"role":"user","content":"hi"}]}"#
+        let request = "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\ncontent-type: application/json\r\n"
+            + "content-length: \(body.utf8.count)\r\n\r\n" + body
+        let connection = try RawConnection(port: harness.proxyPort)
+        connection.send(request)
+        #expect(connection.read(until: "fine").hasPrefix("HTTP/1.1 200"))
+
+        Thread.sleep(forTimeInterval: 0.75)  // idle for half the timeout: still open
+        connection.send(request)
+        #expect(connection.read(until: "fine").hasPrefix("HTTP/1.1 200"), "the second request on the connection")
+        let answered = Date()
+
+        let after = connection.readAll(timeout: 3)
+        let idle = Date().timeIntervalSince(answered)
+        #expect(after.closed, "the idle connection must be closed by the idle timeout")
+        #expect(idle >= 1.2 && idle < 3, "closed after \(idle) s idle, the timeout is 1.5 s")
+        #expect(try harness.stopAndRead().count == 2)
+    }
 }

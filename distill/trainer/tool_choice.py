@@ -29,7 +29,8 @@ from pathlib import Path
 
 import numpy as np
 
-from .retrieval import query_text
+from .hint_tools import FEATURE as HINT_TOOLS
+from .retrieval import FEATURE as RETRIEVAL_HINT, query_text
 
 FEATURE = "tool_choice"
 FILE = "tool_choice.json"
@@ -55,10 +56,10 @@ class ToolChoice:
     """Per cluster tool: `bias` and `weights` (embedding dimension + one per tool)."""
 
     def __init__(self, tools: list[str], bias: list[float], weights: list[list[float]],
-                 called_value: float = CALLED_VALUE):
+                 called_value: float = CALLED_VALUE, source: Path | str = FILE):
         if len(bias) != len(tools) or len(weights) != len(tools):
             raise ValueError(f"tool_choice: {len(tools)} tools but {len(bias)} biases and {len(weights)} weight rows")
-        self.tools, self.called_value = tools, called_value
+        self.tools, self.called_value, self.source = tools, called_value, source
         self.bias = np.asarray(bias, dtype=np.float64)
         self.weights = np.asarray(weights, dtype=np.float64).reshape(len(tools), -1)
 
@@ -69,6 +70,10 @@ class ToolChoice:
 
     def scores(self, query: np.ndarray, messages: list[dict]) -> list[float]:
         x = self.features(query, messages)
+        if self.weights.shape[1] != len(x):
+            # zip would drop the features past a short row (the Swift engine refuses such a file)
+            raise ToolChoiceFileError(Path(self.source), "weights", f"rows hold {self.weights.shape[1]} weights, "
+                                      f"not {len(x) - len(self.tools)} embedding weights plus one per tool")
         scores = []
         for t in range(len(self.tools)):
             # from the bias, summed in feature order in double precision (as the Swift engine sums)
@@ -115,8 +120,50 @@ class ToolChoice:
 
     @classmethod
     def load(cls, directory: Path) -> "ToolChoice":
-        info = json.loads((directory / FILE).read_text())
-        return cls(info["tools"], info["bias"], info["weights"], float(info["called_value"]))
+        """Reads `tool_choice.json`, refusing (ValueError naming the file and field, as the Swift
+        engine does) a file whose fields would otherwise be misread: `zip` would silently drop the
+        features past a short weight row."""
+        path = directory / FILE
+        try:
+            info = json.loads(path.read_text())
+        except json.JSONDecodeError as error:
+            raise ToolChoiceFileError(path, "(file)", f"is not JSON: {error}") from None
+        if not isinstance(info, dict):
+            raise ToolChoiceFileError(path, "(file)", "is not a JSON object")
+        tools = info.get("tools")
+        if not isinstance(tools, list) or not all(isinstance(name, str) for name in tools):
+            raise ToolChoiceFileError(path, "tools", "is missing or holds an entry that is not a tool name")
+        if not tools:
+            raise ToolChoiceFileError(path, "tools", "is empty: there is no tool to choose")
+        bias = _numbers(info.get("bias"), path, "bias")
+        rows = info.get("weights")
+        if not isinstance(rows, list):
+            raise ToolChoiceFileError(path, "weights", "is missing or not a list of rows")
+        weights = [_numbers(row, path, "weights") for row in rows]
+        called_value = _numbers([info.get("called_value")], path, "called_value")[0]
+        if len(bias) != len(tools) or len(weights) != len(tools) or len({len(row) for row in weights}) != 1:
+            raise ToolChoiceFileError(path, "weights", "does not hold one bias and one equal-length row per tool")
+        if len(weights[0]) <= len(tools):
+            raise ToolChoiceFileError(path, "weights", f"rows of {len(weights[0])} hold no embedding weights "
+                                      f"before the {len(tools)} per tool")
+        return cls(tools, bias, weights, called_value, source=path)
+
+
+class ToolChoiceFileError(ValueError):
+    """A `tool_choice.json` the engines cannot use; names the file and the field."""
+
+    def __init__(self, path: Path, field: str, reason: str):
+        super().__init__(f"{path}: field `{field}` {reason}")
+
+
+def _numbers(value, path: Path, field: str) -> list[float]:
+    """`value` as a list of numbers (JSON booleans are not numbers here, as in the Swift engine)."""
+    if not isinstance(value, list):
+        raise ToolChoiceFileError(path, field, "is missing or not a list of numbers")
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, (int, float)):
+            raise ToolChoiceFileError(path, field, f"holds {json.dumps(item)}, not a number")
+    return [float(item) for item in value]
 
 
 def chosen_for(choice: ToolChoice, examples, embed) -> dict[int, list[str]]:
@@ -132,12 +179,21 @@ def add_to_specialist(run_dir: Path, cluster_id: str, specialist_dir: Path) -> d
     from .dataset import load_cluster
     from .retrieval import Embedder
 
+    spec_path = specialist_dir / "specialist.json"
+    spec = json.loads(spec_path.read_text())
+    # PROMPT_FORMAT.md: the chosen tools take the place of hint_tools' nearest-hint tools, and the
+    # query is retrieval_hint's embedding; without them an engine has nothing to restrict.
+    missing = [f for f in (HINT_TOOLS, RETRIEVAL_HINT) if f not in spec.get("prompt_features", [])]
+    if missing:
+        raise ValueError(f"{spec_path}: tool_choice needs prompt features {', '.join(missing)}, "
+                         f"which the specialist was not trained with")
     cluster = load_cluster(run_dir, cluster_id)
+    if len(cluster.tools) < 2:
+        raise ValueError(f"{run_dir}/{cluster_id}: tool_choice needs a cluster of at least 2 tools, "
+                         f"this one has {len(cluster.tools)}")
     train = cluster.splits["train"]
     choice = ToolChoice.fit(train, [t.get("name") for t in cluster.tools],
                             Embedder().embed([query_text(e.messages) for e in train]))
-    spec_path = specialist_dir / "specialist.json"
-    spec = json.loads(spec_path.read_text())
     spec["tool_choice"] = choice.save(specialist_dir)
     if FEATURE not in spec["prompt_features"]:
         spec["prompt_features"].append(FEATURE)

@@ -20,6 +20,9 @@ public struct PromptSlotTable: Sendable, Equatable {
     }
 
     public private(set) var slots: [Slot] = []
+    /// The texts added as values (the messages' text and leaves, enum values), not only as names:
+    /// slots are shared by text, so a tool-name or parameter-name slot may be a value too.
+    public private(set) var valueTexts: Set<String> = []
     /// v3: each listed tool's top-level parameter names in schema order (answers write them so).
     public var toolKeys: [String: [String]] = [:]
     /// Prompt feature `question_spans`: the user text's pointed-at units; nil without the feature.
@@ -34,6 +37,7 @@ public struct PromptSlotTable: Sendable, Equatable {
     /// The slot of `text`: an existing one with the same text, else a new one when there is
     /// room and the text is 1–100 code points; nil otherwise.
     mutating func add(_ text: String, kind: String, toolName: Bool = false, key: Bool = false) -> Int? {
+        if !toolName && !key { valueTexts.insert(text) }
         if let index = slots.firstIndex(where: { $0.text == text }) {
             if toolName { slots[index].isToolName = true }
             if key { slots[index].isKey = true }
@@ -50,6 +54,12 @@ public struct PromptSlotTable: Sendable, Equatable {
         var table = self
         table.slots = order.map { slots[$0] }
         return table
+    }
+
+    /// The slots that are a listed tool's name or parameter name and never a value (`valueTexts`):
+    /// an answer's argument value may not copy them (`JSONAutomaton.nameSlots`).
+    public var nameOnlySlots: Set<Int> {
+        Set(slots.indices.filter { (slots[$0].isToolName || slots[$0].isKey) && !valueTexts.contains(slots[$0].text) })
     }
 
     /// The slot holding tool name `name` (v2), if it got one.

@@ -22,9 +22,6 @@ extension Specialist {
         return (schemaGraph, start, schemas)
     }
 
-    /// A tool name or parameter name of the listed tools: a call's name or key, never an argument value.
-    static func isName(_ slot: PromptSlotTable.Slot) -> Bool { slot.isToolName || slot.isKey }
-
     /// Generates and restores the answer of one rendered prompt under a grammar.
     func generate(
         _ prompt: PromptRenderer.Prompt,
@@ -42,7 +39,7 @@ extension Specialist {
             automaton: JSONAutomaton(
                 graph: grammar.graph, root: grammar.start, slots: prompt.slots.slots.count, sortedKeys: !listed,
                 slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts,
-                nameSlots: listed ? Set(prompt.slots.slots.indices.filter { Self.isName(prompt.slots.slots[$0]) }) : []),
+                nameSlots: listed ? prompt.slots.nameOnlySlots : []),
             endTokens: [end])
         // Prompt feature distinct_slots: a call never writes one value slot twice.
         if promptFeatures.contains(DistinctSlots.feature) { constraint = DistinctSlots(constraint, index: index) }

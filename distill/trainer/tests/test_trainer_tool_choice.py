@@ -5,6 +5,7 @@ import json
 import re
 from pathlib import Path
 
+import pytest
 from accelerate import Accelerator
 
 from distill.trainer.dataset import Example, load_cluster
@@ -14,7 +15,7 @@ from distill.trainer.retrieval import HINT, Embedder, query_text
 from distill.trainer.run import Options, train_cluster
 from distill.trainer.tests.test_trainer_run import TINY
 from distill.trainer.tests.trainer_fixtures import TOOLS, booking_examples, write_cluster
-from distill.trainer.tool_choice import ToolChoice
+from distill.trainer.tool_choice import FILE, ToolChoice, add_to_specialist
 
 NAMES = [t["name"] for t in TOOLS]
 GOLDEN = Path(__file__).parent / "golden" / "tool_choice.json"
@@ -73,6 +74,50 @@ def test_a_specialist_with_the_feature_ships_the_classifier_and_calls_only_chose
             written += 1
             assert name in chosen, (prediction["text"], chosen)
     assert written > 0
+
+
+GOOD = {"tools": ["a", "b"], "bias": [0.5, -0.5], "weights": [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]],
+        "called_value": 0.5}
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"weights": [[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0]]}, "weights"),  # a short row: zip dropped a feature
+    ({"weights": [[1.0, 0.0], [0.0, 1.0]]}, "weights"),  # rows of only the per-tool weights
+    ({"tools": [], "bias": [], "weights": []}, "tools"),
+    ({"tools": ["a", 2]}, "tools"),
+    ({"bias": [0.5]}, "weights"),
+    ({"bias": [0.5, "high"]}, "bias"),
+    ({"called_value": None}, "called_value"),
+])
+def test_a_malformed_file_is_refused_naming_the_file_and_field(tmp_path, change, field):
+    (tmp_path / FILE).write_text(json.dumps(GOOD))
+    assert ToolChoice.load(tmp_path).chosen([1.0, 0.0], []) == ["a"]  # the well-formed file loads
+    (tmp_path / FILE).write_text(json.dumps({**GOOD, **change}))
+    with pytest.raises(ValueError) as refused:
+        ToolChoice.load(tmp_path).chosen([1.0, 0.0], [])
+    assert str(tmp_path / FILE) in str(refused.value) and f"`{field}`" in str(refused.value), refused.value
+
+
+def test_a_query_of_another_dimension_than_the_rows_is_refused_not_truncated(tmp_path):
+    (tmp_path / FILE).write_text(json.dumps(GOOD))
+    with pytest.raises(ValueError, match="`weights`"):
+        ToolChoice.load(tmp_path).scores([1.0, 0.0, 0.0], [])
+
+
+@pytest.mark.parametrize("features, tools, reason", [
+    (["retrieval_hint"], TOOLS, "hint_tools"),
+    (["hint_tools"], TOOLS, "retrieval_hint"),
+    (["retrieval_hint", "hint_tools"], TOOLS[:1], "at least 2 tools"),
+])
+def test_a_specialist_the_feature_cannot_serve_is_refused_with_the_reason(tmp_path, features, tools, reason):
+    write_cluster(tmp_path, "c001", booking_examples(20), tools=tools)
+    specialist = tmp_path / "specialist"
+    specialist.mkdir()
+    (specialist / "specialist.json").write_text(json.dumps({"prompt_features": features}))
+    with pytest.raises(ValueError, match=reason):
+        add_to_specialist(tmp_path, "c001", specialist)
+    assert not (specialist / FILE).exists()
+    assert "tool_choice" not in json.loads((specialist / "specialist.json").read_text())["prompt_features"]
 
 
 def load_examples(rows):
