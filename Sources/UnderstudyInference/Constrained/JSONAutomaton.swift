@@ -60,8 +60,9 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     /// The pointed-at units' texts: a number node then takes only a run that reads as a number.
     public let pointerTexts: [[UInt8]]?
     /// Slots that never stand for a value: the listed tools' names and parameter names (v3 request
-    /// tools), which answers write as call names and keys; no training answer of the BFCL generic
-    /// agent copies one into an argument (0 of 2,355 slotted values).
+    /// tools) whose text is not also a value of the prompt (`PromptSlotTable.nameOnlySlots`), which
+    /// answers write as call names and keys; no training answer of the BFCL generic agent copies
+    /// one into an argument (0 of 2,355 slotted values).
     public let nameSlots: Set<Int>
 
     /// An automaton expecting one value of `graph`'s node `root`.

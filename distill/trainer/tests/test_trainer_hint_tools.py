@@ -68,14 +68,19 @@ def test_clause_hint_tools_match_the_golden_file():
     assert any(not c["nearest"] and c["picked"] and not c["allowed"] for c in cases)
 
 
+def train_hinted_specialist(root, **features):
+    """A tiny specialist of the booking cluster with the nearest hint and `hint_tools` on (plus
+    `features`), trained for 12 steps: its directory and specialist.json."""
+    write_cluster(root, "c001", booking_examples(80))
+    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True, **features}
+    options = Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
+    out = Path(train_cluster(root, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
+    return out, json.loads((out / "specialist.json").read_text())
+
+
 @pytest.mark.parametrize("clause_hint", [False, True])
 def test_a_specialist_with_the_feature_calls_only_its_nearest_hints_tools(tmp_path, clause_hint):
-    write_cluster(tmp_path, "c001", booking_examples(80))
-    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True,
-                 "clause_hint_tools": clause_hint, "tool_choice": False}
-    options = Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
-    out = Path(train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
-    info = json.loads((out / "specialist.json").read_text())
+    out, info = train_hinted_specialist(tmp_path, clause_hint_tools=clause_hint, tool_choice=False)
     assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools"] + (
         ["clause_hint_tools"] if clause_hint else []) + ["distinct_calls"]
     index, embedder = RetrievalIndex.load(out), Embedder()

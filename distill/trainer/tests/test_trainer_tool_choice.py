@@ -6,14 +6,12 @@ import re
 from pathlib import Path
 
 import pytest
-from accelerate import Accelerator
 
 from distill.trainer.dataset import Example, load_cluster
 from distill.trainer.hint_tools import allowed_tools
 from distill.trainer.prompt import call_head
 from distill.trainer.retrieval import HINT, Embedder, query_text
-from distill.trainer.run import Options, train_cluster
-from distill.trainer.tests.test_trainer_run import TINY
+from distill.trainer.tests.test_trainer_hint_tools import train_hinted_specialist
 from distill.trainer.tests.trainer_fixtures import TOOLS, booking_examples, write_cluster
 from distill.trainer.tool_choice import FILE, ToolChoice, add_to_specialist
 
@@ -56,12 +54,7 @@ def test_the_fitted_classifier_chooses_the_tool_each_held_out_request_asks_for()
 
 
 def test_a_specialist_with_the_feature_ships_the_classifier_and_calls_only_chosen_tools(tmp_path):
-    write_cluster(tmp_path, "c001", booking_examples(80))
-    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True,
-                 "clause_hint_tools": True, "tool_choice": True}
-    options = Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
-    out = Path(train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
-    info = json.loads((out / "specialist.json").read_text())
+    out, info = train_hinted_specialist(tmp_path, clause_hint_tools=True, tool_choice=True)
     assert "tool_choice" in info["prompt_features"] and info["tool_choice"]["file"] == "tool_choice.json"
     choice, embedder = ToolChoice.load(out), Embedder()
     tests = {e.id: e for e in load_cluster(tmp_path, "c001").splits["test"][:8]}
