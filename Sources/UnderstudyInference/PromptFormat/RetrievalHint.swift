@@ -74,7 +74,12 @@ public final class RetrievalHint: @unchecked Sendable {
 
     /// The hint texts (call heads) of a request's neighbours, nearest first.
     public func neighbourHints(for messages: [PromptRenderer.Message]) throws -> [String] {
-        neighbours(of: try queryEmbedding(for: messages)).map { hints[$0] }
+        neighbourHints(of: try queryEmbedding(for: messages))
+    }
+
+    /// The hint texts of a query embedding's neighbours, nearest first.
+    public func neighbourHints(of query: [Float]) -> [String] {
+        neighbours(of: query).map { hints[$0] }
     }
 
     /// The embedding of a request's last user message (what the index is searched by; prompt

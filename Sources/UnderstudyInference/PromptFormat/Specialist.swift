@@ -234,7 +234,7 @@ public final class Specialist: @unchecked Sendable {
         var query: [Float] = []
         if let retrieval {
             query = try retrieval.queryEmbedding(for: messages)
-            let hints = retrieval.neighbours(of: query).map { retrieval.hints[$0] }
+            let hints = retrieval.neighbourHints(of: query)
             prompt = retrieval.hinted(prompt, neighbourHints: hints)
             nearestHint = hints.first ?? ""
         }

@@ -66,8 +66,8 @@ public struct ToolChoice: Sendable {
         }
         let weights = try rows.map { try numbers($0, "weights") }
         let bias = try numbers(json["bias"], "bias")
-        guard let calledValue = try numbers(.array([json["called_value"] ?? .null]), "called_value").first else {
-            throw InferenceError.invalidConfig(url.path, field: "called_value", "is missing")
+        guard case .number(let text)? = json["called_value"], let calledValue = Double(text) else {
+            throw InferenceError.invalidConfig(url.path, field: "called_value", "is missing or not a number")
         }
         guard bias.count == tools.count, weights.count == tools.count,
             Set(weights.map(\.count)).count <= 1

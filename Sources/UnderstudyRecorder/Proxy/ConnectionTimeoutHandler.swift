@@ -16,9 +16,15 @@ public final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChan
 
     let deadlines: ConnectionDeadlines
 
-    public init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void = {}) {
-        deadlines = ConnectionDeadlines(headerTimeout: headerTimeout, idleTimeout: idleTimeout,
-                                        onHeaderTimeout: onHeaderTimeout)
+    public convenience init(
+        headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void = {}
+    ) {
+        self.init(deadlines: ConnectionDeadlines(
+            headerTimeout: headerTimeout, idleTimeout: idleTimeout, onHeaderTimeout: onHeaderTimeout))
+    }
+
+    init(deadlines: ConnectionDeadlines) {
+        self.deadlines = deadlines
     }
 
     public func handlerAdded(context: ChannelHandlerContext) {

@@ -79,20 +79,19 @@ public final class ReverseProxy: Sendable {
         _ pipeline: ChannelPipeline.SynchronousOperations, services: ProxyServices, configuration: RecorderConfiguration
     ) throws {
         let metrics = services.metrics
-        let headerTimeout = TimeAmount.milliseconds(Int64(configuration.headerTimeoutSeconds * 1000))
-        let idleTimeout = TimeAmount.milliseconds(Int64(configuration.idleTimeoutSeconds * 1000))
+        let deadlines = ConnectionDeadlines(
+            headerTimeout: .milliseconds(Int64(configuration.headerTimeoutSeconds * 1000)),
+            idleTimeout: .milliseconds(Int64(configuration.idleTimeoutSeconds * 1000)),
+            onHeaderTimeout: { metrics.badRequest(status: 408) })
         guard let forward = services.forward else {
             // Raw mode: the client's bytes are framed by the proxy handler itself, and the
             // timeouts run in the handler that receives them (no stage of their own).
-            let deadlines = ConnectionDeadlines(headerTimeout: headerTimeout, idleTimeout: idleTimeout,
-                                                onHeaderTimeout: { metrics.badRequest(status: 408) })
             let proxy = ProxyHandler(services: services, raw: true, deadlines: deadlines)
             try pipeline.addHandler(ClientBytesHandler(proxy: proxy, deadlines: deadlines))
             try pipeline.addHandler(proxy)
             return
         }
-        try pipeline.addHandler(ConnectionTimeoutHandler(
-            headerTimeout: headerTimeout, idleTimeout: idleTimeout, onHeaderTimeout: { metrics.badRequest(status: 408) }))
+        try pipeline.addHandler(ConnectionTimeoutHandler(deadlines: deadlines))
         // Forward mode (CONNECT and absolute-form requests on the same listener): NIO's codec.
         try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
         var decoderConfiguration = NIOHTTPDecoderLimitConfiguration()
