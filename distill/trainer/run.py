@@ -166,8 +166,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # chooses the tools instead of the nearest hint (and the clauses).
     choice = None
     if restrict_tools and recipe.get(TOOL_CHOICE) and len(cluster.tools) >= 2:
-        choice = ToolChoice.fit(train_examples, [t.get("name") for t in cluster.tools],
-                                embedder.embed([query_text(e.messages) for e in train_examples]))
+        # The retrieval index holds these examples' query embeddings already (same texts, same order).
+        choice = ToolChoice.fit(train_examples, [t.get("name") for t in cluster.tools], retrieval.embeddings)
         prompt_features.append(TOOL_CHOICE)
     # Prompt feature clause_tools (clause_tools.py): for requests that bring several tools, calls
     # keep to the tools the question's clauses pick by sentence embedding.
