@@ -64,7 +64,7 @@ public struct ClientRequestFramer: Sendable {
                 }
             }
             guard buffer.readableBytes > 0 else { return nil }
-            let bytes: [UInt8]?
+            let bytes: ByteBuffer?
             do {
                 bytes = try head.take(&buffer)
             } catch {
@@ -72,12 +72,12 @@ public struct ClientRequestFramer: Sendable {
             }
             guard let bytes else { return nil }
             // Empty lines before a request are allowed (RFC 9112 §2.2).
-            if bytes.allSatisfy({ $0 == 0x0d || $0 == 0x0a }) { continue }
+            if bytes.readableBytesView.allSatisfy({ $0 == 0x0d || $0 == 0x0a }) { continue }
             return .head(try finishHead(bytes))
         }
     }
 
-    private mutating func finishHead(_ bytes: [UInt8]) throws(Failure) -> ClientRequestHead {
+    private mutating func finishHead(_ bytes: ByteBuffer) throws(Failure) -> ClientRequestHead {
         requestCount += 1
         let parsed: HTTP1Head
         do {

@@ -34,9 +34,8 @@ public struct ClientRequestHead: Sendable, Equatable {
     public var isHEAD: Bool { method == "HEAD" }
 
     public init(method: String, target: String, version: HTTPVersion, fields: [HTTPHeaderField]) {
-        // The facts are gathered in locals and handed to the memberwise initializer at the end:
-        // setting them on `self` made the compiler build the head twice and copy it (a retain and
-        // release per string in it, per request).
+        // The facts are gathered in locals and set on `self` once at the end: setting them on
+        // `self` as found made the compiler build the head twice and copy it.
         var close = false
         var keepAliveToken = false
         var host: String?
@@ -82,23 +81,14 @@ public struct ClientRequestHead: Sendable, Equatable {
             if contentLength != nil { framingError = "both Transfer-Encoding and Content-Length" }
             if !chunked { framingError = "Transfer-Encoding whose last coding is not chunked" }
         }
-        self.init(
-            method: method, target: target, version: version, fields: fields,
-            keepAlive: version.minor >= 1 ? !close : keepAliveToken && !close, contentLength: contentLength,
-            hasTransferEncoding: hasTransferEncoding, chunked: chunked, expect: expect,
-            connectionTokens: connectionTokens, host: host, hasAPIKey: hasAPIKey, framingError: framingError)
-    }
-
-    private init(
-        method: String, target: String, version: HTTPVersion, fields: [HTTPHeaderField], keepAlive: Bool,
-        contentLength: Int?, hasTransferEncoding: Bool, chunked: Bool, expect: String?, connectionTokens: [String],
-        host: String?, hasAPIKey: Bool, framingError: String?
-    ) {
+        // Each stored property set once, here, with no delegation to another initializer: a
+        // delegating `self.init(…)` built the head in a temporary and copied it into `self` (a
+        // retain and release per string in it, per request, by uprobe count).
         self.method = method
         self.target = target
         self.version = version
         self.fields = fields
-        self.keepAlive = keepAlive
+        self.keepAlive = version.minor >= 1 ? !close : keepAliveToken && !close
         self.contentLength = contentLength
         self.hasTransferEncoding = hasTransferEncoding
         self.chunked = chunked

@@ -324,7 +324,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 } else {
                     captured.finish(.ok, at: now)
                 }
-                record(captured)
+                record(consume captured)
             }
             if close || closeAfter {
                 closeAfterResponse = false
@@ -448,10 +448,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private func finishRecord(_ outcome: Exchange.Outcome, error: String?) {
         guard var captured = captured.take() else { return }
         captured.finish(outcome, error: error)
-        record(captured)
+        record(consume captured)
     }
 
-    private func record(_ captured: CapturedExchange) {
+    private func record(_ captured: consuming CapturedExchange) {
         self.captured = nil
         task = nil
         pipe = nil
@@ -465,6 +465,6 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
         if let end = captured.endMs { services.metrics.total.recordNanoseconds(Int64(end * 1_000_000)) }
         // A plain-HTTP forward request to a host off the allowlist is relayed, never recorded.
         if route?.record == false { return }
-        services.recorder.submit(captured)
+        services.recorder.submit(consume captured)
     }
 }

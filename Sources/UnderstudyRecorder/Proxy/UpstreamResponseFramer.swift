@@ -75,7 +75,7 @@ public struct UpstreamResponseFramer: Sendable {
                 }
             }
             guard buffer.readableBytes > 0 else { return nil }
-            let bytes: [UInt8]?
+            let bytes: ByteBuffer?
             do {
                 bytes = try head.take(&buffer)
             } catch {
@@ -104,8 +104,8 @@ public struct UpstreamResponseFramer: Sendable {
 
     // MARK: heads
 
-    private mutating func finishHead(_ bytes: [UInt8]) throws(Failure) -> Event? {
-        if bytes.allSatisfy({ $0 == 0x0d || $0 == 0x0a }) { return nil }
+    private mutating func finishHead(_ bytes: ByteBuffer) throws(Failure) -> Event? {
+        if bytes.readableBytesView.allSatisfy({ $0 == 0x0d || $0 == 0x0a }) { return nil }
         let head: HTTP1Head
         do {
             head = try HTTP1HeadParser.parse(bytes, kind: .response)
@@ -141,7 +141,9 @@ public struct UpstreamResponseFramer: Sendable {
         var chunked = false
         var contentLength: String?
 
-        init(_ head: HTTP1Head) {
+        /// `borrowing`: an initializer owns its arguments by default, so passing the head that
+        /// the framer returns afterwards copied it (a retain and release per string in it).
+        init(_ head: borrowing HTTP1Head) {
             for field in head.headers {
                 switch field.name.utf8.count {
                 case 10 where HeaderName.equals(field.name, "connection"):

@@ -84,12 +84,15 @@ public final class ExchangeRecorder: Sendable {
 
     public var counters: Counters { counterBox.withLockedValue { $0 } }
 
-    /// Queues a finished exchange for recording. Never blocks.
-    public func submit(_ captured: CapturedExchange) {
+    /// Queues a finished exchange for recording. Never blocks. `consuming`, and moved into the
+    /// queue through an optional: appending a borrowed exchange copied it (a retain and release
+    /// per string and array in it, on the event loop, per request).
+    public func submit(_ captured: consuming CapturedExchange) {
         counterBox.withLockedValue { $0.submitted += 1 }
+        var pending: CapturedExchange? = consume captured
         let (accepted, wasEmpty) = state.withLockedValue { state -> (Bool, Bool) in
             guard !state.closing, state.count < capacity else { return (false, false) }
-            state.items.append(captured)
+            state.items.append(pending.take()!)
             return (true, state.count == 1)
         }
         guard accepted else {

@@ -128,7 +128,7 @@ public struct HTTP1BodyFramer: Sendable {
                 guard try takeChunkSize(&buffer, lineStart: lineStart) else { return nil }
             case .trailers:
                 let before = buffer.readableBytes
-                let section: [UInt8]?
+                let section: ByteBuffer?
                 do {
                     section = try lines.take(&buffer, atLineStart: true)
                 } catch {
@@ -136,7 +136,7 @@ public struct HTTP1BodyFramer: Sendable {
                 }
                 offset += before - buffer.readableBytes
                 guard let section else { return nil }
-                trailers = section.count > 2 ? section : []
+                trailers = section.readableBytes > 2 ? Array(section.readableBytesView) : []
                 state = .ended
             case .ended, .done, .failed:
                 break

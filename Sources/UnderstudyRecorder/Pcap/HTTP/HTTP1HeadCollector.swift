@@ -36,7 +36,30 @@ struct HTTP1HeadCollector: Sendable {
     /// when more are needed (what `buffer` held is kept). `atLineStart`: the bytes begin right
     /// after a line end, so an empty line at once ends the section (a trailer section after the
     /// last chunk's size line).
-    mutating func take(_ buffer: inout ByteBuffer, atLineStart: Bool = false) throws(TooLong) -> [UInt8]? {
+    ///
+    /// A head that came whole in `buffer` (the usual case) is returned as a slice of it, not
+    /// copied: copying it into an array cost an allocation per head, two per proxied request.
+    mutating func take(_ buffer: inout ByteBuffer, atLineStart: Bool = false) throws(TooLong) -> ByteBuffer? {
+        guard let found = try endOfHead(in: &buffer, atLineStart: atLineStart) else { return nil }
+        if partial.isEmpty {
+            if found > maxBytes { throw TooLong(count: found) }
+            return buffer.readSlice(length: found)
+        }
+        // The head began in an earlier buffer: the parts are joined (rare: heads are small).
+        let count = partial.count + found
+        if count > maxBytes { throw TooLong(count: count) }
+        var joined = ByteBuffer()
+        joined.reserveCapacity(count)
+        joined.writeBytes(partial)
+        buffer.withUnsafeReadableBytes { _ = joined.writeBytes(UnsafeRawBufferPointer(rebasing: $0.prefix(found))) }
+        buffer.moveReaderIndex(forwardBy: found)
+        partial.removeAll(keepingCapacity: true)
+        return joined
+    }
+
+    /// How many of `buffer`'s readable bytes complete the head, or nil after keeping them all in
+    /// `partial` (the head goes on in the next buffer).
+    private mutating func endOfHead(in buffer: inout ByteBuffer, atLineStart: Bool) throws(TooLong) -> Int? {
         // A head ends at an empty line: LF (CR) LF. The search resumes where the partial head
         // ended, one byte back for a CR LF split across reads.
         let startsAfterLF = partial.isEmpty ? atLineStart : partialEndsLine
@@ -77,12 +100,6 @@ struct HTTP1HeadCollector: Sendable {
             if partial.count > maxBytes { throw TooLong(count: partial.count) }
             return nil
         }
-        var bytes = partial
-        partial.removeAll(keepingCapacity: true)
-        // From the raw bytes (one copy), not through `ByteBufferView`'s element by element path.
-        buffer.withUnsafeReadableBytes { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: $0.prefix(found))) }
-        buffer.moveReaderIndex(forwardBy: found)
-        if bytes.count > maxBytes { throw TooLong(count: bytes.count) }
-        return bytes
+        return found
     }
 }

@@ -1,3 +1,9 @@
+import NIOCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import UnderstudyArchive
 
 /// Parses the bytes of a complete message head (start line and header lines, CRLF or bare LF).
@@ -20,38 +26,53 @@ enum HTTP1HeadParser {
     /// no obsolete line folding, no control characters in the target or the values; the pcap
     /// importer parses leniently what it overhears.
     static func parse(_ bytes: [UInt8], kind: HTTP1MessageParser.Kind, strict: Bool = false) throws(Failure) -> HTTP1Head {
-        let lines = lineRanges(bytes)
-        return try overRawBytes(bytes) { bytes throws(Failure) in
-            try parse(bytes, lines: lines, kind: kind, strict: strict)
+        try overRawBytes(bytes) { bytes throws(Failure) in try parse(bytes, kind: kind, strict: strict) }
+    }
+
+    /// The same over a head where it lies in a read buffer (`HTTP1HeadCollector.take`'s slice):
+    /// the proxy parses every request and response head this way, without copying it.
+    static func parse(_ head: ByteBuffer, kind: HTTP1MessageParser.Kind, strict: Bool = false) throws(Failure) -> HTTP1Head {
+        var parsed: Result<HTTP1Head, Failure>?
+        head.withUnsafeReadableBytes { raw in
+            parsed = catching { () throws(Failure) in
+                try parse(raw.assumingMemoryBound(to: UInt8.self), kind: kind, strict: strict)
+            }
         }
+        return try taken(&parsed)
     }
 
-    /// Header or trailer field lines (a trailer section, for example); see `parseFields(_:lines:)`.
+    /// Header or trailer field lines (a trailer section, for example); obsolete line folding is
+    /// joined to the previous field.
     static func parseFields(_ bytes: [UInt8]) throws(Failure) -> [HTTPHeaderField] {
-        try parseFields(bytes, lines: lineRanges(bytes)[...])
-    }
-
-    /// Header or trailer field lines; obsolete line folding is joined to the previous field.
-    static func parseFields(
-        _ bytes: [UInt8], lines: ArraySlice<Range<Int>>, strict: Bool = false
-    ) throws(Failure) -> [HTTPHeaderField] {
-        try overRawBytes(bytes) { bytes throws(Failure) in try parseFields(bytes, lines: lines, strict: strict) }
+        try overRawBytes(bytes) { bytes throws(Failure) in
+            var lines = Lines(bytes)
+            return try parseFields(bytes, lines: &lines, strict: false)
+        }
     }
 
     /// `body` over the raw bytes: a slice of the array retained and released its storage for every
     /// line, name and value (a fifth of the event loops' retains per request, by uprobe count).
-    /// The value is taken out of the result, not copied (`get()` copied a head: a retain per string).
     private static func overRawBytes<T>(
         _ bytes: [UInt8], _ body: (Bytes) throws(Failure) -> T
     ) throws(Failure) -> T {
-        let result: Result<T, Failure> = bytes.withUnsafeBufferPointer { bytes in
-            do throws(Failure) {
-                return .success(try body(bytes))
-            } catch {
-                return .failure(error)
-            }
+        var result: Result<T, Failure>?
+        bytes.withUnsafeBufferPointer { bytes in result = catching { () throws(Failure) in try body(bytes) } }
+        return try taken(&result)
+    }
+
+    private static func catching<T>(_ body: () throws(Failure) -> T) -> Result<T, Failure> {
+        do throws(Failure) {
+            return .success(try body())
+        } catch {
+            return .failure(error)
         }
-        switch consume result {
+    }
+
+    /// The value moved out of the closure's result, not copied: returning it from inside the
+    /// closure, or binding it out of a `switch`, copied the head (a retain and a release per
+    /// string in it, a tenth of a request's retains on the event loops by uprobe count).
+    private static func taken<T>(_ result: inout Result<T, Failure>?) throws(Failure) -> T {
+        switch result.take()! {
         case .success(let value): return value
         case .failure(let error): throw error
         }
@@ -60,10 +81,9 @@ enum HTTP1HeadParser {
     private typealias Bytes = UnsafeBufferPointer<UInt8>
     private typealias Line = Slice<UnsafeBufferPointer<UInt8>>
 
-    private static func parse(
-        _ bytes: Bytes, lines: [Range<Int>], kind: HTTP1MessageParser.Kind, strict: Bool
-    ) throws(Failure) -> HTTP1Head {
-        guard let startLine = lines.first else { throw .badStartLine("") }
+    private static func parse(_ bytes: Bytes, kind: HTTP1MessageParser.Kind, strict: Bool) throws(Failure) -> HTTP1Head {
+        var lines = Lines(bytes)
+        guard let startLine = lines.next() else { throw .badStartLine("") }
         let line = bytes[startLine]
         let firstSpace = line.firstIndex(of: 0x20)
         let secondSpace = firstSpace.flatMap { line[($0 + 1)...].firstIndex(of: 0x20) }
@@ -81,7 +101,7 @@ enum HTTP1HeadParser {
                 guard version.count == 8, version.last! >= 0x30, version.last! <= 0x39,
                       !target.contains(where: { $0 < 0x21 || $0 == 0x7f }) else { throw bad() }
             }
-            let fields = try parseFields(bytes, lines: lines.dropFirst(), strict: strict)
+            let fields = try parseFields(bytes, lines: &lines, strict: strict)
             return HTTP1Head(method: string(method), target: string(target), version: string(version), headers: fields)
         case .response:
             guard let firstSpace else { throw bad() }
@@ -91,17 +111,15 @@ enum HTTP1HeadParser {
             else { throw bad() }
             let status = code.reduce(0) { $0 * 10 + Int($1 - 0x30) }
             let reason = secondSpace.map { string(line[($0 + 1)...]) } ?? ""
-            let fields = try parseFields(bytes, lines: lines.dropFirst(), strict: strict)
+            let fields = try parseFields(bytes, lines: &lines, strict: strict)
             return HTTP1Head(status: status, reason: reason, version: string(version), headers: fields)
         }
     }
 
-    private static func parseFields(
-        _ bytes: Bytes, lines: ArraySlice<Range<Int>>, strict: Bool
-    ) throws(Failure) -> [HTTPHeaderField] {
+    private static func parseFields(_ bytes: Bytes, lines: inout Lines, strict: Bool) throws(Failure) -> [HTTPHeaderField] {
         var fields: [HTTPHeaderField] = []
-        fields.reserveCapacity(lines.count)
-        for range in lines {
+        fields.reserveCapacity(lines.remainingUpperBound)
+        while let range = lines.next() {
             let line = bytes[range]
             if strict, !isStrictField(line) {
                 throw .badHeaderLine(String(decoding: line.prefix(80), as: UTF8.self))
@@ -118,24 +136,44 @@ enum HTTP1HeadParser {
         return fields
     }
 
-    /// The lines without their terminators; empty lines (the one that ends the head) are dropped.
-    /// Split on bytes, not characters: Swift treats CR LF as one character.
-    static func lineRanges(_ bytes: [UInt8]) -> [Range<Int>] {
-        var lines: [Range<Int>] = []
-        lines.reserveCapacity(16)
-        var start = 0
-        var index = 0
-        while index < bytes.count {
-            if bytes[index] == 0x0a {
-                var end = index
-                if end > start && bytes[end - 1] == 0x0d { end -= 1 }
-                if end > start { lines.append(start..<end) }
+    /// The lines without their terminators, found as they are asked for (an array of their ranges
+    /// cost an allocation per head); empty lines (the one that ends the head) are skipped. Split
+    /// on bytes, not characters: Swift treats CR LF as one character.
+    private struct Lines: IteratorProtocol {
+        let bytes: Bytes
+        private var start = 0
+
+        init(_ bytes: Bytes) { self.bytes = bytes }
+
+        mutating func next() -> Range<Int>? {
+            while start < bytes.count {
+                let lineStart = start
+                let index = lineFeed(from: start) ?? bytes.count
                 start = index + 1
+                var end = index
+                if end > lineStart, index < bytes.count, bytes[end - 1] == 0x0d { end -= 1 }
+                if end > lineStart { return lineStart..<end }
             }
-            index += 1
+            return nil
         }
-        if start < bytes.count { lines.append(start..<bytes.count) }
-        return lines
+
+        /// At least as many as the lines left: their line feeds, and one unterminated line.
+        var remainingUpperBound: Int {
+            var count = 1
+            var index = start
+            while let lf = lineFeed(from: index) {
+                count += 1
+                index = lf + 1
+            }
+            return count
+        }
+
+        private func lineFeed(from index: Int) -> Int? {
+            guard index < bytes.count, let base = bytes.baseAddress,
+                let hit = memchr(base + index, 0x0a, bytes.count - index)
+            else { return nil }
+            return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(hit))
+        }
     }
 
     /// RFC 9110 §5.6.2 `token`: letters, digits and ``!#$%&'*+-.^_`|~``.
