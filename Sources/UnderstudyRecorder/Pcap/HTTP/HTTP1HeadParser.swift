@@ -204,7 +204,9 @@ enum HTTP1HeadParser {
     }
 
     /// Header bytes are ISO-8859-1 in principle; UTF-8 with replacement keeps ASCII exact.
+    /// A recurring spelling comes back as its literal (`KnownFieldText`: no allocation).
     private static func string(_ bytes: Line) -> String {
-        String(decoding: bytes, as: UTF8.self)
+        let buffer = UnsafeBufferPointer(rebasing: bytes)
+        return KnownFieldText.string(UnsafeRawBufferPointer(buffer)) ?? String(decoding: buffer, as: UTF8.self)
     }
 }
