@@ -49,11 +49,19 @@ extension ProxyHandler {
 
     /// Writes the bytes held back since `writeResponseHead` (the head and any small body pieces
     /// gathered after it), before anything else is written.
-    func sendGatheredResponse() {
-        guard let buffer = gatheredResponse else { return }
+    func sendGatheredResponse(flush: Bool = false) {
+        guard let buffer = gatheredResponse else {
+            if flush { context?.flush() }
+            return
+        }
         gatheredResponse = nil
         keepForReuse(buffer)
-        context?.write(NIOAny(buffer), promise: nil)
+        // Written and flushed in one pass down the pipeline when the flush follows at once.
+        if flush {
+            context?.writeAndFlush(NIOAny(buffer), promise: nil)
+        } else {
+            context?.write(NIOAny(buffer), promise: nil)
+        }
     }
 
     /// Holds a head buffer about to be written for the next response's head (written as it is

@@ -54,8 +54,7 @@ extension ProxyHandler {
     func flushClient() {
         guard clientFlushPending else { return }
         clientFlushPending = false
-        sendGatheredResponse()
-        context?.flush()
+        sendGatheredResponse(flush: true)
     }
 
     // MARK: client channel events for the direct path

@@ -155,16 +155,20 @@ final class UpstreamConnection {
     func flush() {
         guard needsFlush, let channel else { return }
         needsFlush = false
-        sendGathered()
-        channel.flush()
+        sendGathered(flush: true)
     }
 
-    private func sendGathered() {
-        guard let buffer = gathered else { return }
+    /// `flush`: the gathered request (and anything written before it) leaves now; written and
+    /// flushed in one pass down the pipeline when there is a gathered buffer.
+    private func sendGathered(flush: Bool = false) {
+        guard let buffer = gathered else {
+            if flush { channel?.flush() }
+            return
+        }
         gathered = nil
         // Written as it is now; once the channel and the replay copy let go of it, it is reused.
         if buffer.capacity <= ByteBuffer.recycledLimit { scratch = buffer }
-        send(buffer)
+        send(buffer, flush: flush)
     }
 
     /// A buffer for the next request's head (and a small body gathered after it).
@@ -189,14 +193,18 @@ final class UpstreamConnection {
         }
     }
 
-    private func send(_ buffer: ByteBuffer) {
+    private func send(_ buffer: ByteBuffer, flush: Bool = false) {
         guard let channel else { return }
         if replayable {
             replayBytes += buffer.readableBytes
             if replayBytes > replayLimit { dropReplay() } else { replay.append(buffer) }
         }
-        channel.write(buffer, promise: nil)
-        needsFlush = true
+        if flush {
+            channel.writeAndFlush(buffer, promise: nil)
+        } else {
+            channel.write(buffer, promise: nil)
+            needsFlush = true
+        }
     }
 
     /// The request can no longer be sent again (its response started, or it was too long).
