@@ -43,7 +43,9 @@ struct UnitExponentsTests {
     }
 
     @Test func anExponentIsNoValueOnlyWithTheFeature() throws {
-        let messages: [PromptRenderer.Message] = [.init(role: "user", content: "Final velocity at 5 m/s^2 after 6 seconds.")]
+        let messages: [PromptRenderer.Message] = [
+            .init(role: "user", content: "Final velocity at 5 m/s^2 after 6 seconds.")
+        ]
         let prompt = try PromptRenderer.renderPrompt(messages, tools: [(name: "kinematics", parameters: nil)])
         let two = try #require(prompt.slots.slots.firstIndex { $0.text == "2" })
         let six = try #require(prompt.slots.slots.firstIndex { $0.text == "6" })

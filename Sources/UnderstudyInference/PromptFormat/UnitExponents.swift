@@ -16,12 +16,13 @@ public enum UnitExponents {
 
     /// The number value slots whose every whole occurrence in `userText` follows `^`.
     public static func slots(_ table: PromptSlotTable, userText: String) -> Set<Int> {
-        Set(
+        let bytes = Array(userText.utf8)
+        return Set(
             table.slots.indices.filter { index in
                 let slot = table.slots[index]
                 guard slot.kind == "number", !slot.isToolName, !slot.isKey else { return false }
                 let starts = occurrences(of: slot.text, in: userText)
-                return !starts.isEmpty && starts.allSatisfy { $0 > 0 && userText.utf8[userText.utf8.index(userText.utf8.startIndex, offsetBy: $0 - 1)] == UInt8(ascii: "^") }
+                return !starts.isEmpty && starts.allSatisfy { $0 > 0 && bytes[$0 - 1] == UInt8(ascii: "^") }
             })
     }
 
@@ -35,8 +36,9 @@ public enum UnitExponents {
     static func occurrences(of text: String, in haystack: String) -> [Int] {
         let pattern = "(?<![0-9A-Za-z.])" + NSRegularExpression.escapedPattern(for: text) + "(?![0-9A-Za-z])"
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }
+        let utf8 = haystack.utf8
         return regex.matches(in: haystack, range: NSRange(haystack.startIndex..., in: haystack)).compactMap {
-            Range($0.range, in: haystack).map { haystack.utf8.distance(from: haystack.utf8.startIndex, to: $0.lowerBound) }
+            Range($0.range, in: haystack).map { utf8.distance(from: utf8.startIndex, to: $0.lowerBound) }
         }
     }
 }
