@@ -22,6 +22,8 @@
   and slots (none for a question of one clause);
 - `call_limit` (call_limit.py): questions with their call limits, answer texts and what the rule
   cuts them to;
+- `unit_exponents` (unit_exponents.py): requests with their tools, the prompt's slot texts and the
+  exponent slots an answer may not write as values;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -47,6 +49,7 @@ from .remembered_keys import fill, memory
 from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
+from .unit_exponents import exponent_slots, user_text
 
 K = 2
 
@@ -404,6 +407,35 @@ def write_call_limit_goldens(out: Path) -> Path:
     return write_jsonl(out / "call_limit.jsonl", call_limit_cases())
 
 
+def unit_exponents_cases() -> list[dict]:
+    """Requests whose user text writes numbers as units' exponents next to the same digits written
+    as values, inside longer numbers (`20`, `1.2`), inside words (`H2O`), a negative exponent, and
+    a second user message."""
+    tool = {"name": "kinematics", "parameters": {"type": "object", "properties": {
+        "acceleration": {"type": "number"}, "time": {"type": "number"}}, "required": ["acceleration", "time"]}}
+    questions = [
+        ("exponent_only", ["Final velocity at 5 m/s^2 after 6 seconds."]),
+        ("also_a_value", ["Area of 2 plates of 3 m^2 each, 2 times."]),
+        ("digits_inside_longer_numbers", ["Start at 20 m/s, 1.2 km, accelerate at 5 m/s^2."]),
+        ("digit_inside_a_word", ["Heat 3 kg of H2O at 4 m/s^2."]),
+        ("negative_exponent", ["Permittivity 8.854 x 10^-12 F/m between 5 and 10 coulombs."]),
+        ("second_user_message", ["Accelerate at 9.8 m/s^2.", "Now for 2 seconds."]),
+        ("no_exponent", ["Accelerate at 5 for 6 seconds."]),
+    ]
+    cases = []
+    for name, texts in questions:
+        messages = [{"role": "user", "content": text} for text in texts]
+        table = render_prompt(messages, tools=[tool]).slots
+        cases.append({"name": name, "messages": messages, "tools": [tool],
+                      "slots": [slot.text for slot in table.slots],
+                      "exponent_slots": exponent_slots(table, user_text(messages))})
+    return cases
+
+
+def write_unit_exponents_goldens(out: Path) -> Path:
+    return write_jsonl(out / "unit_exponents.jsonl", unit_exponents_cases())
+
+
 def tag_slots_cases() -> list[dict]:
     """`#word` / `@word` next to what must stay as it was: e-mail addresses, quoted handles,
     `C#`, a lone or doubled sign, words with digits, tool results and earlier calls. Targets keep
@@ -490,6 +522,7 @@ def main() -> None:
     print(write_tag_slots_goldens(out))
     print(write_clause_calls_goldens(out))
     print(write_call_limit_goldens(out))
+    print(write_unit_exponents_goldens(out))
 
 
 if __name__ == "__main__":

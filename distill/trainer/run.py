@@ -16,6 +16,7 @@ import torch
 from . import PROMPT_FORMAT_VERSION, optional, pointer
 from .augment import history_suffixes, tool_orders
 from .call_limit import FEATURE as CALL_LIMIT, over_limit
+from .unit_exponents import FEATURE as UNIT_EXPONENTS, copying_answers, exponent_tokens, user_text
 from .clause_tools import (FEATURE as CLAUSE_TOOLS, UNMATCHED_TEXT, banned_name_slots, best_score, choose_threshold,
                            clauses, picked_tools)
 from .dataset import Cluster, load_cluster
@@ -201,6 +202,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         progress({"event": "note", "cluster": cluster.id,
                   "message": f"call_limit: {over_limit(train_examples)} training answers write more calls than "
                              f"their question's limit"})
+    # Prompt feature unit_exponents (unit_exponents.py): a number written only as a unit's exponent
+    # (`m/s^2`) is no argument value; listed only where no training answer copies one.
+    exponents = bool(recipe.get(UNIT_EXPONENTS)) and cluster.request_tools and not copying_answers(
+        train_examples, cluster.tools_of, max_slots)
+    if exponents:
+        prompt_features.append(UNIT_EXPONENTS)
     # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;
     # listed only when some key qualifies, so other specialists stay readable by older engines.
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
@@ -293,7 +300,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),
                     picked_tools(query_text(f.example.messages), cluster.tools, embed) if clause_hint else None,
                     choice.chosen(embed([query_text(f.example.messages)])[0], f.example.messages) if choice else None)
-            elif clause_tools or unmatched is not None:
+            elif clause_tools or unmatched is not None or exponents:
                 call_prefix = tokenizer.get_vocab().get(CALL_PREFIX)
 
                 def banned_for(f):
@@ -305,6 +312,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                     score = best_score(question, tools, embed) if unmatched is not None else None
                     if score is not None and score < unmatched["threshold"] and call_prefix is not None:
                         banned.append(call_prefix)  # a text answer: never open the calls
+                    if exponents:
+                        banned += exponent_tokens(tokenizer, f.slots, user_text(f.example.messages))
                     return banned
             clauses_for = None
             if by_clause:

@@ -34,12 +34,14 @@ extension Specialist {
             if head > maxPromptTokens / 2 { head = 1 }
             ids = Array(ids.prefix(head)) + ids.suffix(maxPromptTokens - head)
         }
+        let nameSlots = Self.noValueSlots(
+            prompt, messages: messages, listed: listed, unitExponents: promptFeatures.contains(UnitExponents.feature))
         var constraint: any TokenConstraint = JSONConstraint(
             index: index,
             automaton: JSONAutomaton(
                 graph: grammar.graph, root: grammar.start, slots: prompt.slots.slots.count, sortedKeys: !listed,
                 slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts,
-                nameSlots: listed ? prompt.slots.nameOnlySlots : []),
+                nameSlots: nameSlots),
             endTokens: [end])
         // Prompt feature distinct_slots: a call never writes one value slot twice.
         if promptFeatures.contains(DistinctSlots.feature) { constraint = DistinctSlots(constraint, index: index) }
@@ -71,5 +73,17 @@ extension Specialist {
                 result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
         }
         return answer
+    }
+
+    /// The slots no argument value may copy: with request tools, the listed tools' names and
+    /// parameter names that are never values and, with prompt feature `unit_exponents`, numbers the
+    /// user text writes only as units' exponents; none without request tools.
+    public static func noValueSlots(
+        _ prompt: PromptRenderer.Prompt, messages: [PromptRenderer.Message], listed: Bool, unitExponents: Bool
+    ) -> Set<Int> {
+        guard listed else { return [] }
+        let names = prompt.slots.nameOnlySlots
+        guard unitExponents else { return names }
+        return names.union(UnitExponents.slots(prompt.slots, userText: UnitExponents.userText(messages)))
     }
 }

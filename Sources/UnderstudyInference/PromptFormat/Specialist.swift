@@ -164,7 +164,7 @@ public final class Specialist: @unchecked Sendable {
         RetrievalHint.feature, SlotRecency.feature, QuestionSpans.feature, HintTools.feature,
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
-        CallLimit.feature,
+        CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature,
     ]
 

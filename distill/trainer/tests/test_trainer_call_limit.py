@@ -49,9 +49,10 @@ def test_over_limit_counts_training_answers_with_more_calls_than_asked():
     assert over_limit(examples) == 1
 
 
-def _features(tmp_path: Path, rows: list[dict], tools: list[dict]) -> list[str]:
+def listed_features(tmp_path: Path, rows: list[dict], tools: list[dict], feature: str = FEATURE) -> list[str]:
+    """The prompt features a tiny specialist trained on these rows with `feature` on lists."""
     write_cluster(tmp_path, "c001", rows, tools)
-    options = Options(recipe="scratch", max_steps=6, recipe_overrides={**TINY, FEATURE: True}, eval_examples=2)
+    options = Options(recipe="scratch", max_steps=6, recipe_overrides={**TINY, feature: True}, eval_examples=2)
     out = Path(train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
     return json.loads((out / "specialist.json").read_text())["prompt_features"]
 
@@ -62,5 +63,5 @@ def test_the_feature_is_listed_only_for_requests_that_bring_their_tools(tmp_path
     rows = [{"id": f"ex{i}", "messages": [{"role": "user", "content": f"Weather in City{i} today?"}],
              "target": {"content": None, "tool_calls": [{"name": "get_weather", "arguments": {"city": f"City{i}"}}]}}
             for i in range(30)]
-    assert FEATURE not in _features(tmp_path / "constant", rows, [tool])
-    assert FEATURE in _features(tmp_path / "request", [{**row, "tools": [tool]} for row in rows], [tool])
+    assert FEATURE not in listed_features(tmp_path / "constant", rows, [tool])
+    assert FEATURE in listed_features(tmp_path / "request", [{**row, "tools": [tool]} for row in rows], [tool])

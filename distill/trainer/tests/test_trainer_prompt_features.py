@@ -91,7 +91,7 @@ def test_a_cluster_whose_requests_bring_their_tools_keeps_the_plain_prompt(tmp_p
                       recipe_overrides={**TINY, "retrieval_hint": 2, "recent_slots": True})
     out = Path(train_cluster(tmp_path, "generic", options, Accelerator(cpu=True), lambda event: None)["specialist"])
     # Only the request-tools features of the shipped recipe (decoding only): no hint, no renumbering.
-    assert json.loads((out / "specialist.json").read_text())["prompt_features"] == ["clause_tools", "call_limit"]
+    assert json.loads((out / "specialist.json").read_text())["prompt_features"] == ["clause_tools", "call_limit", "unit_exponents"]
     assert not (out / "retrieval.json").exists()
 
 

@@ -168,7 +168,7 @@ def test_requests_with_their_own_tools_are_listed_in_the_prompt_and_named_by_slo
     entry = _train(tmp_path, "generic")
     out = Path(entry["specialist"])
     info = json.loads((out / "specialist.json").read_text())
-    assert info["request_tools"] is True and info["prompt_features"] == ["clause_tools", "call_limit"]
+    assert info["request_tools"] is True and info["prompt_features"] == ["clause_tools", "call_limit", "unit_exponents"]
     added = [t["content"] for t in json.loads((out / "tokenizer.json").read_text())["added_tokens"]]
     assert "<|tools|>" in added
     assert not any(t.startswith('{"name":') for t in added)  # no call heads: names are slots
