@@ -74,22 +74,21 @@ struct ChatChunkReader: Sendable {
         }
     }
 
-    /// The last chunk's bytes, kept while `previousText` is set.
-    private var previous: [UInt8] = []
     private var previousText: TextPlace?
+    /// The length of the chunk `previousText` is in, to check the bytes passed as it.
+    private var previousCount = 0
 
     private struct Unreadable: Error {}
 
     /// Reads `bytes` (one event's data) in place of the previous chunk; false when the JSON path
-    /// must do it (what was read is then meaningless).
-    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        if readChanged(bytes) { return true }
+    /// must do it (what was read is then meaningless). `previous`: the bytes of the last chunk
+    /// this reader read (true), or none; the caller keeps them (a copy per chunk cost more than
+    /// the comparison).
+    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+        if readChanged(bytes, previous: previous) { return true }
         let read = readWhole(bytes)
         previousText = read ? onlyText() : nil
-        if previousText != nil {
-            previous.removeAll(keepingCapacity: true)
-            previous.append(contentsOf: bytes)
-        }
+        previousCount = bytes.count
         return read
     }
 
@@ -101,10 +100,10 @@ struct ChatChunkReader: Sendable {
     /// reads as plain string content (no quote, backslash or control byte); else, or when bytes
     /// outside the text changed, the chunk is read whole. A walk of every member and value per
     /// chunk was most of what recording a stream cost.
-    private mutating func readChanged(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let place = previousText else { return false }
+    private mutating func readChanged(_ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let place = previousText, previous.count == previousCount else { return false }
         let text = place.range
-        let (prefix, suffix) = previous.withUnsafeBufferPointer { SharedEnds.split(bytes, $0) }
+        let (prefix, suffix) = SharedEnds.split(bytes, previous)
         // The previous text's opening quote is in the shared prefix, its closing quote in the
         // shared suffix.
         guard prefix >= text.lowerBound, previous.count - suffix <= text.upperBound else { return false }
@@ -121,8 +120,7 @@ struct ChatChunkReader: Sendable {
             choices[0].calls[0].arguments = .raw(changed)
             previousText = .arguments(changed)
         }
-        previous.removeAll(keepingCapacity: true)
-        previous.append(contentsOf: bytes)
+        previousCount = bytes.count
         return true
     }
 
