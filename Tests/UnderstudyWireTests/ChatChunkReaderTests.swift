@@ -116,28 +116,76 @@ struct ChatChunkReaderTests {
         var writer = ChunkWriter(random: SeededRandom(state: 0x5EED))
         var read = 0
         for stream in 0..<600 {
-            var fromBytes = StreamAssembler(api: .chatCompletions)
-            var fromTrees = StreamAssembler(api: .chatCompletions)
-            var skipped = 0
             let chunks = (0..<(1 + writer.random.int(14))).map { _ in writer.chunk() } + ["[DONE]"]
-            for data in chunks {
-                fromBytes.consume(event: nil, data: data)
-                guard data != "[DONE]" else { continue }
-                if let json = try? JSONValue(parsing: data) {
-                    fromTrees.consume(json: json)
-                    read += 1
-                } else {
-                    skipped += 1
-                }
-            }
-            #expect(
-                fromBytes.assembled == fromTrees.assembled,
-                "stream \(stream): \(chunks)\nbytes: \(fromBytes.assembled?.serialized() ?? "nil")\ntrees: \(fromTrees.assembled?.serialized() ?? "nil")"
-            )
-            #expect(fromBytes.skippedEvents == skipped, "stream \(stream): \(chunks)")
+            read += expectReadingAssemblesAsParsing(chunks, stream: stream)
         }
         // The generator must mostly produce chunks that parse, or the comparison says little.
         #expect(read > 3_000)
+    }
+
+    /// Real streams repeat one chunk with only the token changed, which the reader takes as a
+    /// change of the previous chunk's text when it can: tokens that are plain, escaped, raw
+    /// quotes or control bytes, multi-byte characters sharing their first bytes, and chunks that
+    /// change elsewhere (id, finish, usage, member order, a switch between content and tool call
+    /// arguments) must all assemble as the parsed chunks do.
+    @Test func chunksThatChangeOnlyTheirTokenAssembleAsParsed() throws {
+        var random = SeededRandom(state: 0x70_4E4E)
+        let tokens = [
+            "Hello", " world", "", "é", "è", "😀", "😁", " caf", #"\"q\""#, #"\n"#, #"\u00e9"#, "a\"b", "\u{1}",
+            #"\"#, #""},"x":""#, #"{\"city\": \"Par"#, "is", " ", "  ", "\t", "ok\u{7F}",
+        ]
+        var taken = 0
+        for stream in 0..<400 {
+            var chunks: [String] = []
+            var arguments = random.chance(30)
+            var id = "chatcmpl-1"
+            let late = random.chance(20)  // `model` after `choices`: its range follows the text
+            let space = random.chance(20) ? " " : ""
+            for _ in 0..<(2 + random.int(30)) {
+                if random.chance(8) { arguments.toggle() }
+                if random.chance(5) { id = random.pick(["chatcmpl-1", "chatcmpl-2"]) }
+                let token = random.pick(tokens)
+                let delta = arguments
+                    ? #"{"tool_calls":[{"index":0,"function":{"arguments":""# + token + #""}}]}"#
+                    : #"{"content":"\#(space)"# + token + #""}"#
+                let finish = random.chance(5) ? #""stop""# : "null"
+                let model = #""model":"gpt-4o""#
+                var members = [#""id":"\#(id)""#, #""object":"chat.completion.chunk""#, #""created":1730000000"#]
+                if !late { members.append(model) }
+                members.append(#""choices":[{"index":0,"delta":\#(delta),"logprobs":null,"finish_reason":\#(finish)}]"#)
+                if late { members.append(model) }
+                if random.chance(5) { members.append(#""usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}"#) }
+                chunks.append("{" + members.joined(separator: "," + space) + "}")
+            }
+            taken += expectReadingAssemblesAsParsing(chunks, stream: stream)
+        }
+        #expect(taken > 3_000)
+    }
+
+    /// Feeds `chunks` to an assembler that reads their bytes and, parsed, to one that takes
+    /// the trees (the reference); expects the same message and skipped count. Returns how many
+    /// chunks parsed.
+    private func expectReadingAssemblesAsParsing(_ chunks: [String], stream: Int) -> Int {
+        var fromBytes = StreamAssembler(api: .chatCompletions)
+        var fromTrees = StreamAssembler(api: .chatCompletions)
+        var parsed = 0
+        var skipped = 0
+        for data in chunks {
+            fromBytes.consume(event: nil, data: data)
+            guard data != "[DONE]" else { continue }
+            if let json = try? JSONValue(parsing: data) {
+                fromTrees.consume(json: json)
+                parsed += 1
+            } else {
+                skipped += 1
+            }
+        }
+        #expect(
+            fromBytes.assembled == fromTrees.assembled,
+            "stream \(stream): \(chunks)\nbytes: \(fromBytes.assembled?.serialized() ?? "nil")\ntrees: \(fromTrees.assembled?.serialized() ?? "nil")"
+        )
+        #expect(fromBytes.skippedEvents == skipped, "stream \(stream): \(chunks)")
+        return parsed
     }
 
     @Test func contentSplitAcrossChunksKeepsEscapesAndCharacters() throws {

@@ -29,7 +29,7 @@ enum SSEDelta {
             out.append(UInt8(ascii: ","))
             let dataLength = data.withUTF8 { data in
                 previous.withUTF8 { previous in
-                    let (p, s) = split(data, previous)
+                    let (p, s) = SharedEnds.split(data, previous)
                     Exchange.writeInteger(p, to: &out)
                     out.append(UInt8(ascii: ","))
                     out.append(UInt8(ascii: "\""))
@@ -55,41 +55,6 @@ enum SSEDelta {
         }
         out.append(UInt8(ascii: "]"))
         return plain
-    }
-
-    /// Common prefix and suffix lengths of `data` with `previous`, on UTF-8 character boundaries.
-    static func split(_ data: UnsafeBufferPointer<UInt8>, _ previous: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
-        let n = min(data.count, previous.count)
-        var p = 0
-        if n > 0, let a = data.baseAddress, let b = previous.baseAddress {
-            // Eight bytes per step while they agree, then byte by byte.
-            let ra = UnsafeRawPointer(a)
-            let rb = UnsafeRawPointer(b)
-            while p + 8 <= n,
-                ra.loadUnaligned(fromByteOffset: p, as: UInt64.self)
-                    == rb.loadUnaligned(fromByteOffset: p, as: UInt64.self)
-            {
-                p += 8
-            }
-        }
-        while p < n, data[p] == previous[p] { p += 1 }
-        while p > 0, p < data.count, data[p] & 0xC0 == 0x80 { p -= 1 }
-        var s = 0
-        if let a = data.baseAddress, let b = previous.baseAddress {
-            // The suffix likewise, eight bytes per step from the ends (events differ mostly in a
-            // token near the start: the rest of the JSON after it is shared).
-            let ra = UnsafeRawPointer(a)
-            let rb = UnsafeRawPointer(b)
-            while s + 8 <= n - p,
-                ra.loadUnaligned(fromByteOffset: data.count - s - 8, as: UInt64.self)
-                    == rb.loadUnaligned(fromByteOffset: previous.count - s - 8, as: UInt64.self)
-            {
-                s += 8
-            }
-        }
-        while s < n - p, data[data.count - 1 - s] == previous[previous.count - 1 - s] { s += 1 }
-        while s > 0, data[data.count - s] & 0xC0 == 0x80 { s -= 1 }
-        return (p, s)
     }
 
     /// Length of `bytes` written as a JSON string body (without quotes). Event data are JSON, full

@@ -60,11 +60,91 @@ struct ChatChunkReader: Sendable {
     private(set) var usage: JSONValue?
     private(set) var choices: [Choice] = []
 
+    /// Where the last chunk read holds its one text, when the next chunk may be read as a change
+    /// of that text alone (`readChanged`): one choice whose only text is its content, or whose
+    /// one tool call's only text is its arguments, every head value before it.
+    private enum TextPlace {
+        case content(Range<Int>)
+        case arguments(Range<Int>)
+
+        var range: Range<Int> {
+            switch self {
+            case .content(let range), .arguments(let range): range
+            }
+        }
+    }
+
+    private var previousText: TextPlace?
+    /// The length of the chunk `previousText` is in, to check the bytes passed as it.
+    private var previousCount = 0
+
     private struct Unreadable: Error {}
 
     /// Reads `bytes` (one event's data) in place of the previous chunk; false when the JSON path
-    /// must do it (what was read is then meaningless).
-    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// must do it (what was read is then meaningless). `previous`: the bytes of the last chunk
+    /// this reader read (true), or none; the caller keeps them (a copy per chunk cost more than
+    /// the comparison).
+    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+        if readChanged(bytes, previous: previous) { return true }
+        let read = readWhole(bytes)
+        previousText = read ? onlyText() : nil
+        previousCount = bytes.count
+        return read
+    }
+
+    /// Reads a chunk that differs from the previous one only inside that one's single text: the
+    /// next token of the same content or arguments, which is what nearly every chunk of a stream
+    /// is. Its other bytes are the previous chunk's, at the same offsets before the text and
+    /// shifted after it, so everything read from them stays as it was (no range of them is kept
+    /// after the text); only the text's range changes. The changed bytes must be what `text`
+    /// reads as plain string content (no quote, backslash or control byte); else, or when bytes
+    /// outside the text changed, the chunk is read whole. A walk of every member and value per
+    /// chunk was most of what recording a stream cost.
+    private mutating func readChanged(_ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let place = previousText, previous.count == previousCount else { return false }
+        let text = place.range
+        let (prefix, suffix) = SharedEnds.split(bytes, previous)
+        // The previous text's opening quote is in the shared prefix, its closing quote in the
+        // shared suffix.
+        guard prefix >= text.lowerBound, previous.count - suffix <= text.upperBound else { return false }
+        for i in prefix..<(bytes.count - suffix) {
+            let byte = bytes[i]
+            guard byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 else { return false }
+        }
+        let changed = text.lowerBound..<(bytes.count - (previous.count - text.upperBound))
+        switch place {
+        case .content:
+            choices[0].content = .raw(changed)
+            previousText = .content(changed)
+        case .arguments:
+            choices[0].calls[0].arguments = .raw(changed)
+            previousText = .arguments(changed)
+        }
+        previousCount = bytes.count
+        return true
+    }
+
+    /// The chunk just read's one text, if `readChanged` can take the next chunk from it.
+    private func onlyText() -> TextPlace? {
+        guard choices.count == 1, choices[0].refusal == nil else { return nil }
+        let place: TextPlace
+        switch (choices[0].content, choices[0].calls.count) {
+        case (.raw(let range)?, 0):
+            place = .content(range)
+        case (nil, 1):
+            guard choices[0].calls[0].name == nil, case .raw(let range)? = choices[0].calls[0].arguments else {
+                return nil
+            }
+            place = .arguments(range)
+        default:
+            return nil
+        }
+        for range in head { if let range, range.upperBound > place.range.lowerBound { return nil } }
+        return place
+    }
+
+    /// Reads `bytes` member by member.
+    private mutating func readWhole(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for slot in head.indices { head[slot] = nil }
         usage = nil
         choices.removeAll(keepingCapacity: true)

@@ -74,9 +74,10 @@ struct ChatCompletionsAssembler: Sendable {
     private var reader = ChatChunkReader()
 
     /// Consumes one event's data read from its bytes; false when it is not read here and must be
-    /// parsed and passed to `consume(_:)` (nothing changed then).
-    mutating func consume(data bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard reader.read(bytes) else { return false }
+    /// parsed and passed to `consume(_:)` (nothing changed then). `previous`: the data of the
+    /// last event this returned true for (`ChatChunkReader.read`), or none.
+    mutating func consume(data bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard reader.read(bytes, previous: previous) else { return false }
         sawChunk = true
         for (slot, range) in reader.head.enumerated() {
             guard let range else { continue }

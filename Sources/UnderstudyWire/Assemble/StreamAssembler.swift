@@ -14,6 +14,9 @@ public struct StreamAssembler: Sendable {
     // enum with an assembler per case this replaces had to copy its payload out and back for
     // every event (a retain and release of every field, ~10% of the recorder thread on streams).
     private var chat: ChatCompletionsAssembler?
+    /// The last event data `chat` read from its bytes: the next chunk is compared with it (kept
+    /// as the event's string, not copied).
+    private var lastChatChunk = ""
     private var responses: ResponsesAssembler?
     private var messages: AnthropicAssembler?
     private var gemini: GeminiAssembler?
@@ -37,8 +40,12 @@ public struct StreamAssembler: Sendable {
             // Chat chunks are read from their bytes, without a JSONValue tree per event; what
             // the reader does not take is parsed below, as every event was before.
             var data = data
-            let read = data.withUTF8 { chat!.consume(data: $0) }
-            if read { return }
+            var previous = lastChatChunk
+            let read = data.withUTF8 { bytes in previous.withUTF8 { chat!.consume(data: bytes, previous: $0) } }
+            if read {
+                lastChatChunk = data
+                return
+            }
         }
         guard let json = try? JSONValue(parsing: data) else {
             skippedEvents += 1
