@@ -70,17 +70,32 @@ public struct RememberedKeys: Sendable {
     ) -> AnswerRestorer.Response {
         guard !keys.isEmpty, !response.toolCalls.isEmpty else { return response }
         let remembered = Self.memory(messages)
-        var filled = response
-        for index in filled.toolCalls.indices {
-            let call = filled.toolCalls[index]
+        return response.replacingArguments(tools: tools) { _, key in
+            guard keys.contains(key) else { return nil }
+            return remembered[key]
+        }
+    }
+}
+
+extension AnswerRestorer.Response {
+    /// The response with the top-level arguments its calls write replaced where `slot(tool, key)`
+    /// gives a value, typed by the tool's schema for the key as a slot is (the answer fills of
+    /// `remembered_keys` and `cue_values`; arguments the answer does not write are not added).
+    /// - Parameter tools: each tool's `parameters` schema by name.
+    func replacingArguments(
+        tools: [String: OrderedJSON], _ slot: (_ tool: String, _ key: String) -> PromptSlotTable.Slot?
+    ) -> AnswerRestorer.Response {
+        var replaced = self
+        for index in replaced.toolCalls.indices {
+            let call = replaced.toolCalls[index]
             guard case .object(let members) = call.arguments else { continue }
             let schema = tools[call.name]?["properties"]
-            filled.toolCalls[index].arguments = .object(
+            replaced.toolCalls[index].arguments = .object(
                 members.map { member in
-                    guard keys.contains(member.key), let slot = remembered[member.key] else { return member }
-                    return (member.key, AnswerRestorer.coerce(slot, schema?[member.key]))
+                    guard let value = slot(call.name, member.key) else { return member }
+                    return (member.key, AnswerRestorer.coerce(value, schema?[member.key]))
                 })
         }
-        return filled
+        return replaced
     }
 }
