@@ -26,6 +26,7 @@
   an answer before and after the fill;
 - `cue_values` (cue_values.py): conversations, listed arguments, the question's cue values and an
   answer before and after the fill;
+- `single_calls` (single_calls.py): listed tools and answers before and after the cut;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -51,7 +52,7 @@ from .remembered_keys import fill, memory
 from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
-from . import cue_values, tag_lists
+from . import cue_values, single_calls, tag_lists
 
 K = 2
 
@@ -561,6 +562,26 @@ def write_cue_values_goldens(out: Path) -> Path:
     return write_jsonl(out / "cue_values.jsonl", cue_values_cases())
 
 
+def single_calls_cases() -> list[dict]:
+    """Answers whose cut pins the rule: later calls to a listed tool dropped whatever their
+    arguments, calls to other tools kept in order, text answers unchanged."""
+    listed = ["estimate_drive_feasibility_by_mileage", "create_ticket"]
+    answers = {
+        "repeat_with_other_values": _answer(_call("estimate_drive_feasibility_by_mileage", distance=750.0),
+                                            _call("estimate_drive_feasibility_by_mileage", distance=980.0)),
+        "other_tools_kept_in_order": _answer(_call("create_ticket", title="A"), _call("get_zipcode", city="X"),
+                                             _call("get_zipcode", city="Y"), _call("create_ticket", title="B"),
+                                             _call("close_ticket", ticket_id=1)),
+        "text_answer": {"content": "Done.", "tool_calls": []},
+    }
+    return [{"name": name, "tools": listed, "response": response, "cut": single_calls.cut(response, listed)}
+            for name, response in answers.items()]
+
+
+def write_single_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "single_calls.jsonl", single_calls_cases())
+
+
 def write_distinct_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "distinct_calls.jsonl", distinct_calls_cases())
 
@@ -582,6 +603,7 @@ def main() -> None:
     print(write_call_limit_goldens(out))
     print(write_tag_lists_goldens(out))
     print(write_cue_values_goldens(out))
+    print(write_single_calls_goldens(out))
 
 
 if __name__ == "__main__":

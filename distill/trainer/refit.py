@@ -1,5 +1,6 @@
-"""Re-chooses a trained specialist's answer fills (prompt features `remembered_keys`, `cue_values`
-and `tag_lists`) from its cluster's training answers, as training would choose them now.
+"""Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
+`cue_values`, `tag_lists` and `single_calls`) from its cluster's training answers, as training
+would choose them now.
 
 The features change nothing but the restored answer, and all are chosen from the training
 answers alone, so a specialist trained before a rule changed (a new feature, another threshold)
@@ -16,7 +17,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import cue_values, tag_lists
+from . import cue_values, single_calls, tag_lists
 from .dataset import load_cluster
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 
@@ -33,7 +34,8 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path) -> dict:
     remembered = choose_keys(train, cluster.tools)
     choices = {REMEMBERED_KEYS: (remembered, "keys"),
                cue_values.FEATURE: (cue_values.choose(train, cluster.tools, remembered["keys"]), "arguments"),
-               tag_lists.FEATURE: (tag_lists.choose(train, cluster.tools), "arguments")}
+               tag_lists.FEATURE: (tag_lists.choose(train, cluster.tools), "arguments"),
+               single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
         if choice[listed]:
@@ -51,7 +53,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path) -> dict:
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values and tag_lists for a trained specialist")
+    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists and single_calls for a trained specialist")
     parser.add_argument("--run-dir", required=True, type=Path)
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")

@@ -23,16 +23,22 @@ public struct RememberedKeys: Sendable {
 
     /// Reads `remembered_keys` of specialist.json (`{"keys": [...], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        guard case .array(let items)? = value?["keys"] else {
+        keys = try Self.strings(value, list: "keys", feature: Self.feature, path: path)
+    }
+
+    /// The strings of list `list` of a feature's specialist.json entry (`value`), refusing a missing
+    /// list or an item that is not a string, naming the field (`remembered_keys`, `single_calls`).
+    static func strings(_ value: OrderedJSON?, list: String, feature: String, path: String) throws -> Set<String> {
+        guard case .array(let items)? = value?[list] else {
             throw InferenceError.invalidConfig(
-                path, field: "remembered_keys", "has no list 'keys' (prompt_features lists remembered_keys)")
+                path, field: feature, "has no list '\(list)' (prompt_features lists \(feature))")
         }
-        keys = Set(
+        return Set(
             try items.map { item in
-                guard case .string(let key) = item else {
-                    throw InferenceError.invalidConfig(path, field: "remembered_keys.keys", "holds \(item.jsonText), not a string")
+                guard case .string(let text) = item else {
+                    throw InferenceError.invalidConfig(path, field: "\(feature).\(list)", "holds \(item.jsonText), not a string")
                 }
-                return key
+                return text
             })
     }
 
