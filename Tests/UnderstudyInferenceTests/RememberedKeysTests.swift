@@ -45,14 +45,20 @@ struct RememberedKeysTests {
         }
     }
 
-    /// The tiny specialist told to fill every booking argument from the conversation's memory.
-    static func specialist(_ name: String, remembered: Any?) throws -> URL {
-        let directory = try RetrievalHintTests.copy(name, features: remembered == nil ? [] : ["remembered_keys"], index: false)
+    /// A copy of the tiny specialist listing `feature` with `value` as its specialist.json entry
+    /// (neither when `value` is nil); the answer-fill features' tests share it.
+    static func copy(_ name: String, feature: String, value: Any?) throws -> URL {
+        let directory = try RetrievalHintTests.copy(name, features: value == nil ? [] : [feature], index: false)
         let specURL = directory.appendingPathComponent("specialist.json")
         var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as? [String: Any])
-        spec["remembered_keys"] = remembered
+        spec[feature] = value
         try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
         return directory
+    }
+
+    /// The tiny specialist told to fill every booking argument from the conversation's memory.
+    static func specialist(_ name: String, remembered: Any?) throws -> URL {
+        try copy(name, feature: "remembered_keys", value: remembered)
     }
 
     @Test func aSpecialistWithTheFeatureAnswersWithTheRememberedValues() throws {

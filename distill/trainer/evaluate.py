@@ -21,6 +21,9 @@ from .optional import omit_optional
 from .population import answer_leaves, built_from_request
 from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_response
 from .remembered_keys import fill
+from .tag_lists import fill as fill_tag_lists
+from .cue_values import fill as fill_cue_values
+from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
 from .slots import restore_response, slot_token
@@ -105,17 +108,22 @@ class Prediction:
 def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, max_slots: int,
             max_new_tokens: int, omit: bool = False, also_banned: list[int] = (),
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
-            clauses: list[tuple] = (), call_limit: bool = False) -> Prediction:
+            clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
+            cue_values: list[dict] = (), single_calls: list[str] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
     its first repeated call (distinct_calls.py); `distinct_slots`: a call never writes one slot twice
     (distinct_slots.py); `clauses`: the question's per-clause features and their banned ids (prompt
     feature clause_calls), answered one after another and merged; `call_limit`: the answer keeps
-    at most the calls its question asks for (call_limit.py)."""
+    at most the calls its question asks for (call_limit.py); `tag_lists`: list arguments set to the
+    question's #hashtags / @handles (tag_lists.py); `cue_values`: arguments set to the value the
+    question names after a cue word (cue_values.py), before the `remembered` fill; `single_calls`:
+    tools whose second and later calls are dropped (single_calls.py), before the fills."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
-                         remembered, distinct, distinct_slots, (), call_limit) for f, banned in clauses]
+                         remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls)
+                 for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
             text = "\n".join(p.text for p in parts)
@@ -136,8 +144,14 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
         response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
         if omit:
             response = omit_optional(response, feature.tools or tools)
+        if single_calls:
+            response = cut_single(response, single_calls)
+        if cue_values:
+            response = fill_cue_values(response, feature.example.messages, cue_values, feature.tools or tools)
         if remembered:
             response = fill(response, feature.example.messages, remembered, feature.tools or tools)
+        if tag_lists:
+            response = fill_tag_lists(response, feature.example.messages, tag_lists)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
@@ -163,17 +177,19 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              max_new_tokens: int, train_targets: list[dict] | None = None,
              omit: bool = False, banned_for=None, remembered: list[str] = (),
              distinct: bool = False, distinct_slots: bool = False, clauses_for=None,
-             call_limit: bool = False) -> tuple[dict, list[Prediction]]:
+             call_limit: bool = False, tag_lists: list[dict] = (),
+             cue_values: list[dict] = (), single_calls: list[str] = ()) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
-    prompt feature `call_limit`."""
+    prompt feature `call_limit`; `tag_lists` / `cue_values`: those prompt features' arguments;
+    `single_calls`: that prompt feature's tools."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
-                           call_limit)
+                           call_limit, tag_lists, cue_values, single_calls)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

@@ -24,6 +24,11 @@
   cuts them to;
 - `unit_exponents` (unit_exponents.py): requests with their tools, the prompt's slot texts and the
   exponent slots an answer may not write as values;
+- `tag_lists` (tag_lists.py): conversations, listed arguments, the question's words per sign and
+  an answer before and after the fill;
+- `cue_values` (cue_values.py): conversations, listed arguments, the question's cue values and an
+  answer before and after the fill;
+- `single_calls` (single_calls.py): listed tools and answers before and after the cut;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -50,6 +55,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
+from . import cue_values, single_calls, tag_lists
 
 K = 2
 
@@ -503,6 +509,111 @@ def write_distinct_slots_goldens(out: Path) -> Path:
     return write_jsonl(out / "distinct_slots.jsonl", distinct_slots_cases(out / "tiny-specialist"))
 
 
+POSTING_RULES = [{"tool": "post_tweet", "key": "tags", "sign": "#"},
+                 {"tool": "post_tweet", "key": "mentions", "sign": "@"}]
+
+
+def tag_lists_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: words added or replaced, only in calls to the
+    listed tool, only from the last user message, signs apart, e-mails and `C#` no words."""
+    tweet = lambda **arguments: _call("post_tweet", **arguments)  # noqa: E731
+    return [
+        {"name": "tags_added_after_the_written_arguments",
+         "messages": [{"role": "user", "content": "Tweet 'Off we go!' #RoadTrip #Adventure and tag @TravelBuddy."}],
+         "response": _answer(tweet(content="Off we go!"), _call("comment", tweet_id=1, comment_content="#x"))},
+        {"name": "written_lists_replaced_in_place",
+         "messages": [{"role": "user", "content": "Use '#Travel, #PlansChanged' please; write to john@x.com in C#."}],
+         "response": _answer(tweet(tags=["#Travel"], content="Plans", mentions=["@nobody"]))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "Post it with #Old and @old_friend."},
+                      {"role": "assistant", "content": "Which text?", "tool_calls": []},
+                      {"role": "user", "content": "The text is 'Hi'. Add ##double and #_under @9nine."}],
+         "response": _answer(tweet(content="Hi", tags=["#Old"]), tweet(content="Hi again"))},
+        {"name": "no_words_nothing_changes",
+         "messages": [{"role": "user", "content": "Post 'Quiet day' with no hashtags."}],
+         "response": _answer(tweet(content="Quiet day", tags=["#model"]))},
+        {"name": "text_answer",
+         "messages": [{"role": "user", "content": "#Hello @there"}],
+         "response": {"content": "Hi!", "tool_calls": []}},
+    ]
+
+
+def tag_lists_cases() -> list[dict]:
+    cases = []
+    for case in tag_lists_inputs():
+        question = query_text(case["messages"])
+        cases.append({**case, "arguments": POSTING_RULES,
+                      "words": {sign: tag_lists.words(question, sign) for sign in tag_lists.SIGNS},
+                      "filled": tag_lists.fill(case["response"], case["messages"], POSTING_RULES)})
+    return cases
+
+
+def write_tag_lists_goldens(out: Path) -> Path:
+    return write_jsonl(out / "tag_lists.jsonl", tag_lists_cases())
+
+
+CUE_RULES = [{"tool": "book_flight", "key": "card_id", "cue": "id"},
+             {"tool": "set_budget_limit", "key": "budget_limit", "cue": "limit"}]
+
+
+def cue_values_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: the first cue in either case, 1-3 separators, numbers
+    typed by the schema, a cue glued to a word or followed by too many separators, keys not written,
+    calls to other tools."""
+    return [
+        {"name": "first_cue_value_after_separators",
+         "messages": [{"role": "user", "content": "Book it with card ID='card_3456', not id 99."}],
+         "response": _answer(_call("book_flight", access_token="t", card_id="2026", travel_from="JFK"),
+                             _call("cancel_booking", access_token="t", booking_id="id"))},
+        {"name": "number_typed_by_the_schema",
+         "messages": [{"role": "user", "content": "Set a LIMIT: 1500 please, card id 1432."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=15),
+                             _call("book_flight", access_token="t", travel_from="JFK"))},
+        {"name": "glued_or_far_cues_do_not_count",
+         "messages": [{"role": "user", "content": "My paid 42 and valid card; id  :  'x1' here."}],
+         "response": _answer(_call("book_flight", access_token="t", card_id="c7"))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "Card id 555."},
+                      {"role": "assistant", "content": "Which flight?", "tool_calls": []},
+                      {"role": "user", "content": "The one to LAX."}],
+         "response": _answer(_call("book_flight", access_token="t", card_id="c7"))},
+    ]
+
+
+def cue_values_cases() -> list[dict]:
+    cases = []
+    for case in cue_values_inputs():
+        question = query_text(case["messages"])
+        cases.append({**case, "arguments": CUE_RULES, "tools": TRAVEL_TOOLS,
+                      "values": {rule["cue"]: cue_values.cue_value(question, rule["cue"]) for rule in CUE_RULES},
+                      "filled": cue_values.fill(case["response"], case["messages"], CUE_RULES, TRAVEL_TOOLS)})
+    return cases
+
+
+def write_cue_values_goldens(out: Path) -> Path:
+    return write_jsonl(out / "cue_values.jsonl", cue_values_cases())
+
+
+def single_calls_cases() -> list[dict]:
+    """Answers whose cut pins the rule: later calls to a listed tool dropped whatever their
+    arguments, calls to other tools kept in order, text answers unchanged."""
+    listed = ["estimate_drive_feasibility_by_mileage", "create_ticket"]
+    answers = {
+        "repeat_with_other_values": _answer(_call("estimate_drive_feasibility_by_mileage", distance=750.0),
+                                            _call("estimate_drive_feasibility_by_mileage", distance=980.0)),
+        "other_tools_kept_in_order": _answer(_call("create_ticket", title="A"), _call("get_zipcode", city="X"),
+                                             _call("get_zipcode", city="Y"), _call("create_ticket", title="B"),
+                                             _call("close_ticket", ticket_id=1)),
+        "text_answer": {"content": "Done.", "tool_calls": []},
+    }
+    return [{"name": name, "tools": listed, "response": response, "cut": single_calls.cut(response, listed)}
+            for name, response in answers.items()]
+
+
+def write_single_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "single_calls.jsonl", single_calls_cases())
+
+
 def write_distinct_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "distinct_calls.jsonl", distinct_calls_cases())
 
@@ -523,6 +634,9 @@ def main() -> None:
     print(write_clause_calls_goldens(out))
     print(write_call_limit_goldens(out))
     print(write_unit_exponents_goldens(out))
+    print(write_tag_lists_goldens(out))
+    print(write_cue_values_goldens(out))
+    print(write_single_calls_goldens(out))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import clause_calls, tag_slots
+from . import clause_calls, cue_values, single_calls, tag_lists, tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -213,6 +213,22 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
     if remembered is not None and remembered["keys"]:
         prompt_features.append(REMEMBERED_KEYS)
+    # Prompt feature tag_lists (tag_lists.py): list arguments that are the question's #hashtags /
+    # @handles; listed only when some argument qualifies.
+    listed_tags = tag_lists.choose(train_examples, cluster.tools) if recipe.get(tag_lists.FEATURE) and multi_turn \
+        else None
+    if listed_tags is not None and listed_tags["arguments"]:
+        prompt_features.append(tag_lists.FEATURE)
+    # Prompt feature cue_values (cue_values.py): arguments the question names after a cue word.
+    cues = cue_values.choose(train_examples, cluster.tools, remembered["keys"] if remembered else ()) \
+        if recipe.get(cue_values.FEATURE) and multi_turn else None
+    if cues is not None and cues["arguments"]:
+        prompt_features.append(cue_values.FEATURE)
+    # Prompt feature single_calls (single_calls.py): tools no training answer calls twice, called once.
+    singles = single_calls.choose(train_examples, cluster.tools) if recipe.get(single_calls.FEATURE) and multi_turn \
+        else None
+    if singles is not None and singles["tools"]:
+        prompt_features.append(single_calls.FEATURE)
     # Prompt feature distinct_calls (distinct_calls.py): only where no training answer repeats a call.
     distinct = bool(recipe.get("distinct_calls")) and multi_turn and not repeating_answers(
         [e.target for e in train_examples])
@@ -325,7 +341,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           omit=optional_policy == "omit", banned_for=banned_for,
                                           remembered=remembered["keys"] if remembered else (), distinct=distinct,
                                           distinct_slots=distinct_values, clauses_for=clauses_for,
-                                          call_limit=limit_calls)
+                                          call_limit=limit_calls,
+                                          tag_lists=listed_tags["arguments"] if listed_tags else (),
+                                          cue_values=cues["arguments"] if cues else (),
+                                          single_calls=singles["tools"] if singles else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -369,6 +388,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["tool_choice"] = choice_info
     if remembered is not None:
         specialist["remembered_keys"] = remembered
+    if listed_tags is not None and listed_tags["arguments"]:
+        specialist["tag_lists"] = listed_tags
+    if cues is not None and cues["arguments"]:
+        specialist["cue_values"] = cues
+    if singles is not None and singles["tools"]:
+        specialist["single_calls"] = singles
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:

@@ -23,16 +23,22 @@ public struct RememberedKeys: Sendable {
 
     /// Reads `remembered_keys` of specialist.json (`{"keys": [...], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        guard case .array(let items)? = value?["keys"] else {
+        keys = try Self.strings(value, list: "keys", feature: Self.feature, path: path)
+    }
+
+    /// The strings of list `list` of a feature's specialist.json entry (`value`), refusing a missing
+    /// list or an item that is not a string, naming the field (`remembered_keys`, `single_calls`).
+    static func strings(_ value: OrderedJSON?, list: String, feature: String, path: String) throws -> Set<String> {
+        guard case .array(let items)? = value?[list] else {
             throw InferenceError.invalidConfig(
-                path, field: "remembered_keys", "has no list 'keys' (prompt_features lists remembered_keys)")
+                path, field: feature, "has no list '\(list)' (prompt_features lists \(feature))")
         }
-        keys = Set(
+        return Set(
             try items.map { item in
-                guard case .string(let key) = item else {
-                    throw InferenceError.invalidConfig(path, field: "remembered_keys.keys", "holds \(item.jsonText), not a string")
+                guard case .string(let text) = item else {
+                    throw InferenceError.invalidConfig(path, field: "\(feature).\(list)", "holds \(item.jsonText), not a string")
                 }
-                return key
+                return text
             })
     }
 
@@ -70,17 +76,32 @@ public struct RememberedKeys: Sendable {
     ) -> AnswerRestorer.Response {
         guard !keys.isEmpty, !response.toolCalls.isEmpty else { return response }
         let remembered = Self.memory(messages)
-        var filled = response
-        for index in filled.toolCalls.indices {
-            let call = filled.toolCalls[index]
+        return response.replacingArguments(tools: tools) { _, key in
+            guard keys.contains(key) else { return nil }
+            return remembered[key]
+        }
+    }
+}
+
+extension AnswerRestorer.Response {
+    /// The response with the top-level arguments its calls write replaced where `slot(tool, key)`
+    /// gives a value, typed by the tool's schema for the key as a slot is (the answer fills of
+    /// `remembered_keys` and `cue_values`; arguments the answer does not write are not added).
+    /// - Parameter tools: each tool's `parameters` schema by name.
+    func replacingArguments(
+        tools: [String: OrderedJSON], _ slot: (_ tool: String, _ key: String) -> PromptSlotTable.Slot?
+    ) -> AnswerRestorer.Response {
+        var replaced = self
+        for index in replaced.toolCalls.indices {
+            let call = replaced.toolCalls[index]
             guard case .object(let members) = call.arguments else { continue }
             let schema = tools[call.name]?["properties"]
-            filled.toolCalls[index].arguments = .object(
+            replaced.toolCalls[index].arguments = .object(
                 members.map { member in
-                    guard keys.contains(member.key), let slot = remembered[member.key] else { return member }
-                    return (member.key, AnswerRestorer.coerce(slot, schema?[member.key]))
+                    guard let value = slot(call.name, member.key) else { return member }
+                    return (member.key, AnswerRestorer.coerce(value, schema?[member.key]))
                 })
         }
-        return filled
+        return replaced
     }
 }

@@ -65,8 +65,16 @@ extension Specialist {
             finishReason: result.finishReason)
         do {
             answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
+            if let singleCalls, let response = answer.response { answer.response = singleCalls.cut(response) }
+            // cue_values first: a key the conversation remembers keeps remembered_keys' value.
+            if let cueValues, let response = answer.response {
+                answer.response = cueValues.fill(response, messages: messages, tools: grammar.schemas)
+            }
             if let rememberedKeys, let response = answer.response {
                 answer.response = rememberedKeys.fill(response, messages: messages, tools: grammar.schemas)
+            }
+            if let tagLists, let response = answer.response {
+                answer.response = tagLists.fill(response, messages: messages)
             }
         } catch {
             answer.failure =

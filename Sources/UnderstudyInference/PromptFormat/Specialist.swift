@@ -49,7 +49,7 @@ public final class Specialist: @unchecked Sendable {
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
-    /// `clause_calls`, `call_limit` and `tool_choice`.
+    /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values` and `single_calls`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -58,6 +58,12 @@ public final class Specialist: @unchecked Sendable {
     public let unmatchedTextThreshold: Double?
     /// Prompt feature `remembered_keys`: the argument keys filled from the conversation's memory.
     public let rememberedKeys: RememberedKeys?
+    /// Prompt feature `single_calls`: tools whose second and later calls an answer drops.
+    public let singleCalls: SingleCalls?
+    /// Prompt feature `cue_values`: arguments set to the value the question names after a cue word.
+    public let cueValues: CueValues?
+    /// Prompt feature `tag_lists`: list arguments set to the question's `#hashtags` / `@handles`.
+    public let tagLists: TagLists?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -106,6 +112,13 @@ public final class Specialist: @unchecked Sendable {
         rememberedKeys =
             promptFeatures.contains(RememberedKeys.feature)
             ? try RememberedKeys(spec["remembered_keys"], path: specURL.path) : nil
+        singleCalls =
+            promptFeatures.contains(SingleCalls.feature)
+            ? try SingleCalls(spec["single_calls"], path: specURL.path) : nil
+        cueValues =
+            promptFeatures.contains(CueValues.feature) ? try CueValues(spec["cue_values"], path: specURL.path) : nil
+        tagLists =
+            promptFeatures.contains(TagLists.feature) ? try TagLists(spec["tag_lists"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -165,7 +178,7 @@ public final class Specialist: @unchecked Sendable {
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
-        ToolChoice.feature,
+        ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -1,0 +1,115 @@
+"""Prompt feature `cue_values`: an argument whose value the question names right after a cue word.
+
+On the BFCL travel suite `book_flight`'s `card_id` is, in 41 of the 42 training answers whose last
+user message holds "id" followed by a value ("card with id 1432", "ID=card_6789", "id 'card1'"),
+exactly that value; the scratch specialist, with recency-numbered slots, wrote another slot of the
+message for it (a year, a budget: seed 0, 4 of travel's 6 wrong-value misses). Which word announces
+an argument's value is a property of the agent, visible in its training answers, so it is learnt at
+training time and applied after decoding, as `remembered_keys` is (and before it: a key the
+conversation remembers keeps `remembered_keys`' value).
+
+The rule (PROMPT_FORMAT.md, "Prompt features"):
+- *Cue value* of a word W (ASCII letters) in a text: the first match of
+  `(?<![A-Za-z0-9_])W[ \\t'"=:]{1,3}([A-Za-z0-9_-]+)` with W's letters matched in either case;
+  the value is the group. The *question* is the last user message's content.
+- *Candidates*: for each training call's string argument, the word right before the value's first
+  occurrence in the question (`([A-Za-z]+)[ \\t'"=:]{1,3}` ending where the value starts, not
+  preceded by a letter, digit or `_`), lowercased.
+- *Arguments* (specialist.json `cue_values`, chosen from the training answers): for each (tool,
+  key) and candidate word, over the training calls to the tool that write the key, whose
+  question has a cue value for the word and whose key `remembered_keys` would not fill, the cue
+  value equals the written value (as text) in at least `MIN_SHARE` of them and at least
+  `MIN_COUNT` times; of the qualifying words the one right most often (ties: the first in
+  alphabetical order) is listed.
+- *Fill*: after the answer is restored and optional arguments dropped, before `remembered_keys`:
+  each top-level argument a call writes whose (tool, key) is listed gets the question's cue value,
+  typed by the tool's schema as a slot of that text is (kind number when the text is a number).
+  Arguments the answer does not write are not added.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema, memory
+from .retrieval import query_text
+from .slots import Slot, coerce, is_number_text
+
+FEATURE = "cue_values"
+_SEPARATOR = "[ \\t'\"=:]{1,3}"
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)" + _SEPARATOR + r"$")
+
+
+def _cue_pattern(word: str) -> re.Pattern:
+    letters = "".join(f"[{c.lower()}{c.upper()}]" for c in word)
+    return re.compile(r"(?<![A-Za-z0-9_])" + letters + _SEPARATOR + r"([A-Za-z0-9_\-]+)")
+
+
+def cue_value(text: str, word: str) -> str | None:
+    """The value `text` names right after the cue `word`, or None."""
+    match = _cue_pattern(word).search(text)
+    return match.group(1) if match else None
+
+
+def word_before(text: str, value: str) -> str | None:
+    """The lowercased word right before the first occurrence of `value` in `text`, if any."""
+    at = text.find(value)
+    match = _WORD_BEFORE.search(text[:at]) if at > 0 else None
+    return match.group(1).lower() if match else None
+
+
+def choose(examples, tools: list[dict], remembered: list[str] = ()) -> dict:
+    """The (tool, key, cue) triples the training answers follow (module docstring), with the counts
+    of every candidate: {"arguments": [{"tool", "key", "cue"}], "counts": {"tool.key.cue": [right, seen]}}.
+    `remembered`: `remembered_keys`' keys, which that feature fills instead where remembered."""
+    candidates: dict[tuple[str, str], set[str]] = {}
+    for example in examples:
+        question = query_text(example.messages)
+        for call in example.target.get("tool_calls") or []:
+            for key, value in (call.get("arguments") or {}).items():
+                word = word_before(question, value) if isinstance(value, str) and value else None
+                if word:
+                    candidates.setdefault((str(call.get("name")), key), set()).add(word)
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    for example in examples:
+        question, remembers = query_text(example.messages), memory(example.messages)
+        for call in example.target.get("tool_calls") or []:
+            arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
+            for key, value in arguments.items():
+                if key in remembered and key in remembers:
+                    continue
+                for word in sorted(candidates.get((str(call.get("name")), key), ())):
+                    found = cue_value(question, word)
+                    if found is not None:
+                        tally = counts.setdefault((str(call.get("name")), key, word), [0, 0])
+                        tally[0] += found == (value if isinstance(value, str) else str(value))
+                        tally[1] += 1
+    best: dict[tuple[str, str], tuple[int, str]] = {}
+    for (tool, key, word), (right, seen) in sorted(counts.items()):
+        if right >= MIN_COUNT and right >= MIN_SHARE * seen and right > best.get((tool, key), (0, ""))[0]:
+            best[(tool, key)] = (right, word)
+    return {"arguments": [{"tool": tool, "key": key, "cue": word} for (tool, key), (_, word) in sorted(best.items())],
+            "counts": {".".join(triple): tally for triple, tally in sorted(counts.items())}}
+
+
+def fill(response: dict, messages: list[dict], arguments: list[dict], tools: list[dict]) -> dict:
+    """The restored response with each listed argument a call writes set to the question's cue value."""
+    if not arguments or not response.get("tool_calls"):
+        return response
+    question = query_text(messages)
+    cues = {(rule["tool"], rule["key"]): rule["cue"] for rule in arguments}
+    calls = []
+    for call in response["tool_calls"]:
+        values = call.get("arguments")
+        if isinstance(values, dict):
+            filled = {}
+            for key, value in values.items():
+                word = cues.get((call.get("name"), key))
+                found = cue_value(question, word) if word else None
+                if found is not None:
+                    slot = Slot(found, "number" if is_number_text(found) else "string")
+                    value = coerce(slot, _property_schema(tools, call.get("name"), key))
+                filled[key] = value
+            values = filled
+        calls.append({**call, "arguments": values})
+    return {**response, "tool_calls": calls}

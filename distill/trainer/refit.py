@@ -1,0 +1,62 @@
+"""Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
+`cue_values`, `tag_lists` and `single_calls`) from its cluster's training answers, as training
+would choose them now.
+
+The features change nothing but the restored answer, and all are chosen from the training
+answers alone, so a specialist trained before a rule changed (a new feature, another threshold)
+gets the current choice without training its model again:
+
+    python -m distill.trainer.refit --run-dir distill/runs/RUN --cluster travel
+
+Only clusters whose tools are constant get them (as in training); a feature is listed only when
+something qualifies, and dropped (with its specialist.json entry) when nothing does any more.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from . import cue_values, single_calls, tag_lists
+from .dataset import load_cluster
+from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
+
+
+def refit(run_dir: Path, cluster_id: str, specialist_dir: Path) -> dict:
+    """Writes the current choice of both features into specialist.json; returns it."""
+    spec_path = specialist_dir / "specialist.json"
+    spec = json.loads(spec_path.read_text())
+    cluster = load_cluster(run_dir, cluster_id)
+    if cluster.request_tools:
+        raise ValueError(f"{run_dir}/{cluster_id}: these answer fills are for clusters whose tools are "
+                         f"constant; this cluster's requests bring their own")
+    train = cluster.splits["train"]
+    remembered = choose_keys(train, cluster.tools)
+    choices = {REMEMBERED_KEYS: (remembered, "keys"),
+               cue_values.FEATURE: (cue_values.choose(train, cluster.tools, remembered["keys"]), "arguments"),
+               tag_lists.FEATURE: (tag_lists.choose(train, cluster.tools), "arguments"),
+               single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools")}
+    features = spec.setdefault("prompt_features", [])
+    for feature, (choice, listed) in choices.items():
+        if choice[listed]:
+            spec[feature] = choice
+            if feature not in features:
+                features.append(feature)
+        else:
+            spec.pop(feature, None)
+            if feature in features:
+                features.remove(feature)
+    spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n")
+    return {feature: choice for feature, (choice, _) in choices.items()}
+
+
+if __name__ == "__main__":
+    import argparse
+
+    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists and single_calls for a trained specialist")
+    parser.add_argument("--run-dir", required=True, type=Path)
+    parser.add_argument("--cluster", required=True)
+    parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")
+    arguments = parser.parse_args()
+    print(json.dumps(refit(arguments.run_dir, arguments.cluster,
+                           arguments.specialist or arguments.run_dir / "specialists" / arguments.cluster)))
