@@ -153,7 +153,7 @@ final class UpstreamConnection {
 
     /// Flushes what the request wrote since the last flush (once per client read burst).
     func flush() {
-        guard needsFlush, let channel else { return }
+        guard needsFlush, channel != nil else { return }
         needsFlush = false
         sendGathered(flush: true)
     }
