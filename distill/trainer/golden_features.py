@@ -415,8 +415,10 @@ def write_call_limit_goldens(out: Path) -> Path:
 
 def unit_exponents_cases() -> list[dict]:
     """Requests whose user text writes numbers as units' exponents next to the same digits written
-    as values, inside longer numbers (`20`, `1.2`), inside words (`H2O`), a negative exponent, and
-    a second user message."""
+    as values, inside longer numbers (`20`, `1.2`), inside words (`H2O`), a negative exponent, a
+    second user message, a number or `^` at the very start, a decimal exponent (`^0.5`), `**2`
+    (no exponent: only `^` counts), non-ASCII neighbours (`m/s²`, `é2`) and the `2` of `2.5` (an
+    occurrence: a following `.` is allowed)."""
     tool = {"name": "kinematics", "parameters": {"type": "object", "properties": {
         "acceleration": {"type": "number"}, "time": {"type": "number"}}, "required": ["acceleration", "time"]}}
     questions = [
@@ -427,6 +429,12 @@ def unit_exponents_cases() -> list[dict]:
         ("negative_exponent", ["Permittivity 8.854 x 10^-12 F/m between 5 and 10 coulombs."]),
         ("second_user_message", ["Accelerate at 9.8 m/s^2.", "Now for 2 seconds."]),
         ("no_exponent", ["Accelerate at 5 for 6 seconds."]),
+        ("number_at_the_start", ["2 seconds at 5 m/s^2."]),
+        ("caret_at_the_start", ["^2 of 5 m/s after 7 seconds."]),
+        ("decimal_exponent", ["Root law: 4 m^0.5 after 9 seconds."]),
+        ("double_star_power", ["Accelerate at 5 m/s**2 for 6 seconds."]),
+        ("non_ascii_neighbours", ["Accelerate at 5 m/s² for 6 seconds, then é2 at 3 m/s^2."]),
+        ("digit_before_a_decimal_point", ["Accelerate at 2.5 m/s^2 for 8 seconds."]),
     ]
     cases = []
     for name, texts in questions:

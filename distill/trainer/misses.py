@@ -3,14 +3,17 @@
 prompt and that carry no optional argument: what slot copying with `optional_arguments` `omit` can
 write), each given one cause.
 
-    python -m distill.trainer.misses --split RUN/clusters/generic/test.jsonl --bench BENCH.json [--show]
+    python -m distill.trainer.misses --specialist SPECIALIST --split RUN/clusters/generic/test.jsonl \
+        --bench BENCH.json [--show]
 
 BENCH.json is the output of `inference-bench exact SPECIALIST SPLIT N` (its `texts` and `hits`, one
-per line of the split; the Swift texts are what replay serves) or any JSON with those two lists.
+per line of the split; the Swift texts are what replay serves) or any JSON with those two lists;
+SPECIALIST's specialist.json gives the slot table's size (`slots.max_slots`).
 Causes, the first that applies: `unparsable`; `text instead of calls`; `wrong tool` (the called
-tool names differ as sets); `call left out` / `call added` (the same tools, another count);
-`wrong value` (the same calls' tools and counts, an argument's value differs: a wrong slot, a
-literal where a slot was due, an array) and `key left out or added`.
+tool names differ as sets); `call left out` / `call added` (the same tools, fewer or more calls in
+all); `wrong tool mix` (the same tools and as many calls, but another count per tool);
+`key left out or added` (a call's argument keys are no expected call's); `wrong value` (the same
+calls and keys, an argument's value differs: a wrong slot, a literal where a slot was due, an array).
 """
 
 from __future__ import annotations
@@ -49,14 +52,17 @@ def cause(expected: list[dict], got: dict | None) -> str:
     if set(want) != set(have):
         return "wrong tool"
     if want != have:
-        return "call left out" if sum(have.values()) < sum(want.values()) else "call added"
+        wanted, written = sum(want.values()), sum(have.values())
+        if written == wanted:
+            return "wrong tool mix"
+        return "call left out" if written < wanted else "call added"
     keys = {tuple(sorted(c.get("arguments") or {})) for c in expected}
     if any(tuple(sorted(c.get("arguments") or {})) not in keys for c in calls):
         return "key left out or added"
     return "wrong value"
 
 
-def classify(rows: list[dict], texts: list[str], hits: list[bool], max_slots: int = 64) -> list[dict]:
+def classify(rows: list[dict], texts: list[str], hits: list[bool], max_slots: int) -> list[dict]:
     """One record per ceiling answer of the rows: conversation, right, cause (None when right)."""
     records = []
     for row, text, hit in zip(rows, texts, hits):
@@ -77,13 +83,15 @@ def classify(rows: list[dict], texts: list[str], hits: list[bool], max_slots: in
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--specialist", type=Path, required=True, help="the specialist directory benched")
     parser.add_argument("--split", type=Path, required=True)
     parser.add_argument("--bench", type=Path, required=True)
     parser.add_argument("--show", action="store_true", help="print every miss: slots, expected, written")
     args = parser.parse_args()
     bench = json.loads(args.bench.read_text())
     rows = [json.loads(line) for line in args.split.read_text().splitlines()][: len(bench["texts"])]
-    records = classify(rows, bench["texts"], bench["hits"])
+    max_slots = json.loads((args.specialist / "specialist.json").read_text())["slots"]["max_slots"]
+    records = classify(rows, bench["texts"], bench["hits"], max_slots)
     for record in records:
         if args.show and not record["right"]:
             print(f"== {record['conversation']} | {record['cause']}\n  slots: {record['slots']}\n"

@@ -16,7 +16,6 @@ import torch
 from . import PROMPT_FORMAT_VERSION, optional, pointer
 from .augment import history_suffixes, tool_orders
 from .call_limit import FEATURE as CALL_LIMIT, over_limit
-from .unit_exponents import FEATURE as UNIT_EXPONENTS, copying_answers, exponent_tokens, user_text
 from .clause_tools import (FEATURE as CLAUSE_TOOLS, UNMATCHED_TEXT, banned_name_slots, best_score, choose_threshold,
                            clauses, picked_tools)
 from .dataset import Cluster, load_cluster
@@ -37,6 +36,7 @@ from .spans import FEATURE as QUESTION_SPANS, pointer_token, pointer_tokens
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 from .tool_choice import FEATURE as TOOL_CHOICE, ToolChoice
+from .unit_exponents import FEATURE as UNIT_EXPONENTS, copying_answers, exponent_tokens, user_text
 
 RECIPES = Path(__file__).resolve().parent.parent / "recipes"
 

@@ -7,9 +7,9 @@ generic, seed 0, 8 of 200 held-out answers write one (`time` = the `2` of "5 m/s
 training answer of the cluster does (15 training prompts hold one). Decoding only, the prompt is
 unchanged (PROMPT_FORMAT.md, "Prompt features"):
 - the *user text* is the contents of the request's user messages joined by `\\n`;
-- an *occurrence* of a slot's text there is a match not inside a longer word or number: the
-  character before it is no ASCII letter, digit or `.`, the character after it no ASCII letter or
-  digit;
+- an *occurrence* of a slot's text there is a match whose preceding character is no ASCII letter,
+  digit or `.` and whose following character is no ASCII letter or digit (a following `.` is
+  allowed: the `2` of `2.5` is an occurrence, not the `5`);
 - a slot of kind `number` (not a tool name or parameter name) whose text has at least one
   occurrence, every one right after `^`, is an *exponent slot*; the Swift constraint never lets it
   stand for a value (evaluate.py never generates its token).

@@ -62,7 +62,9 @@ public struct JSONAutomaton: Hashable, @unchecked Sendable {
     /// Slots that never stand for a value: the listed tools' names and parameter names (v3 request
     /// tools) whose text is not also a value of the prompt (`PromptSlotTable.nameOnlySlots`), which
     /// answers write as call names and keys; no training answer of the BFCL generic agent copies
-    /// one into an argument (0 of 2,355 slotted values).
+    /// one into an argument (0 of 2,355 slotted values). With prompt feature `unit_exponents`
+    /// also the exponent slots (`UnitExponents.slots`): numbers the user text writes only as a
+    /// unit's exponent.
     public let nameSlots: Set<Int>
 
     /// An automaton expecting one value of `graph`'s node `root`.

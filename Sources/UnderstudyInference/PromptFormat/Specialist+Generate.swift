@@ -34,14 +34,14 @@ extension Specialist {
             if head > maxPromptTokens / 2 { head = 1 }
             ids = Array(ids.prefix(head)) + ids.suffix(maxPromptTokens - head)
         }
-        let nameSlots = Self.noValueSlots(
+        let noValueSlots = Self.noValueSlots(
             prompt, messages: messages, listed: listed, unitExponents: promptFeatures.contains(UnitExponents.feature))
         var constraint: any TokenConstraint = JSONConstraint(
             index: index,
             automaton: JSONAutomaton(
                 graph: grammar.graph, root: grammar.start, slots: prompt.slots.slots.count, sortedKeys: !listed,
                 slotTexts: prompt.slots.slots.map(\.text), pointerTexts: prompt.slots.units?.unitTexts,
-                nameSlots: nameSlots),
+                nameSlots: noValueSlots),
             endTokens: [end])
         // Prompt feature distinct_slots: a call never writes one value slot twice.
         if promptFeatures.contains(DistinctSlots.feature) { constraint = DistinctSlots(constraint, index: index) }

@@ -31,8 +31,9 @@ public enum UnitExponents {
         messages.filter { $0.role == "user" }.map { $0.content ?? "" }.joined(separator: "\n")
     }
 
-    /// UTF-8 offsets of `text` in `haystack` not inside a longer word or number: the byte before
-    /// is no ASCII letter, digit or `.`, the byte after no ASCII letter or digit.
+    /// UTF-8 offsets of `text` in `haystack` where the byte before is no ASCII letter, digit or
+    /// `.` and the byte after no ASCII letter or digit (a following `.` is allowed: the `2` of
+    /// `2.5` is an occurrence).
     static func occurrences(of text: String, in haystack: String) -> [Int] {
         let pattern = "(?<![0-9A-Za-z.])" + NSRegularExpression.escapedPattern(for: text) + "(?![0-9A-Za-z])"
         guard let regex = try? NSRegularExpression(pattern: pattern) else { return [] }

@@ -5,7 +5,7 @@ import UnderstudyArchive
 /// The way responses reach the client: as bytes in raw mode (`ClientResponseEncoder`: the head
 /// in one pass, the body as it came, chunk-framed only when its length is unknown), as NIO HTTP
 /// parts when NIO's server codec sits in front (forward mode). Without a promise a write is not
-/// flushed: the direct path flushes once per upstream read (`flushClient`).
+/// flushed: the direct path flushes once per upstream read and at a response's end (`flushClient`).
 extension ProxyHandler {
     func writeResponseHead(status: Int, reason: String, fields: [HTTPHeaderField], promise: EventLoopPromise<Void>?) {
         guard let context else {
@@ -133,18 +133,24 @@ extension ProxyHandler {
             if chunked, promise == nil, gatheredResponse != nil,
                gatheredResponse!.readableBytes + 5 <= ByteBuffer.recycledLimit {
                 gatheredResponse!.writeStaticString("0\r\n\r\n")
-                sendGatheredResponse()
                 clientFlushPending = true
-                if flush { flushClient() }
+                // Flushing: the whole gathered answer leaves by one writeAndFlush (`flushClient`).
+                if flush { flushClient() } else { sendGatheredResponse() }
                 return
             }
-            // Nothing stays held after a response's end (a pipelined request's answer, 100 or
-            // 400, may be written next).
-            sendGatheredResponse()
-            // An empty write carries a promise after everything written before it.
             if chunked || promise != nil {
+                // Nothing stays held after a response's end (a pipelined request's answer, 100
+                // or 400, may be written next).
+                sendGatheredResponse()
+                // An empty write carries a promise after everything written before it.
                 context.write(NIOAny(chunked ? ClientResponseEncoder.lastChunk : ByteBuffer()), promise: promise)
                 clientFlushPending = true
+            } else if flush {
+                // Nothing is written after the gathered answer: it leaves by `flushClient`'s one
+                // writeAndFlush below, not a write and then an empty flush.
+                if gatheredResponse != nil { clientFlushPending = true }
+            } else {
+                sendGatheredResponse()
             }
         } else {
             context.write(wrapOutboundOut(.end(nil)), promise: promise)

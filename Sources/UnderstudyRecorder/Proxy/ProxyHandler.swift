@@ -333,8 +333,10 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
                 written.futureResult.whenComplete { [channel = context.channel] _ in channel.close(promise: nil) }
                 writeResponseEnd(flush: true, promise: written)
             } else {
-                // The direct path: flushed with the rest of this upstream read.
-                writeResponseEnd(flush: route != nil, promise: nil)
+                // The end is the last the upstream read brings for this response: flushed now,
+                // so a gathered answer leaves by one writeAndFlush (the read's `flushClient`
+                // then finds nothing to flush).
+                writeResponseEnd(flush: true, promise: nil)
             }
             if !(close || closeAfter), case .idle = machine.state {
                 responseComplete(context)

@@ -21,7 +21,7 @@ import NIOSSL
 /// A request sent on a reused connection that the upstream closed meanwhile (its keep-alive
 /// timeout raced the request) is sent again once on a fresh connection, as long as no response
 /// byte came back and the bytes sent so far are still held (up to `replayLimit`).
-final class UpstreamConnection {
+final class UpstreamConnection: UpstreamRequestSink {
     private enum State { case none, connecting, busy, idle }
 
     private let eventLoop: any EventLoop
@@ -54,14 +54,10 @@ final class UpstreamConnection {
     private var framer = UpstreamResponseFramer()
     /// The response head arrived (no replay any more).
     private var responseStarted = false
-    private var needsFlush = false
-    /// The request head and small body writes after it, gathered into one buffer until the
-    /// flush: a small request leaves as one buffer (one pipeline write, one iovec) instead of two.
-    /// Larger bodies pass as the slices read (no copy).
-    private var gathered: ByteBuffer?
-    /// The last gathered buffer written, reused for the next request's head (`ByteBuffer.recycled`).
-    private var scratch = ByteBuffer()
-    static let gatherLimit = 4 * 1024
+    /// The request head and small body writes after it, gathered until the flush; a flush only
+    /// when something was written since the last one.
+    private var writes = UpstreamRequestGatherer()
+    static let gatherLimit = UpstreamRequestGatherer.gatherLimit
     private var readSinceTick = false
     private var readTimer: Scheduled<Void>?
     private let pendingLimit = 256 * 1024
@@ -100,8 +96,7 @@ final class UpstreamConnection {
             replayable = true
             replay.removeAll(keepingCapacity: true)
             state = .busy
-            gathered = head
-            needsFlush = true
+            writes.start(head)
             owner?.upstreamReadyForBody()
         } else {
             close()
@@ -138,14 +133,7 @@ final class UpstreamConnection {
             pending.append(buffer)
             pendingBytes += buffer.readableBytes
         case .busy:
-            if gathered != nil {
-                if gathered!.readableBytes + buffer.readableBytes <= Self.gatherLimit {
-                    gathered!.writeImmutableBuffer(buffer)
-                    return
-                }
-                sendGathered()
-            }
-            send(buffer)
+            writes.write(buffer, to: self)
         case .none, .idle:
             break
         }
@@ -153,27 +141,13 @@ final class UpstreamConnection {
 
     /// Flushes what the request wrote since the last flush (once per client read burst).
     func flush() {
-        guard needsFlush, let channel else { return }
-        needsFlush = false
-        sendGathered(flush: true)
-    }
-
-    /// `flush`: the gathered request (and anything written before it) leaves now; written and
-    /// flushed in one pass down the pipeline when there is a gathered buffer.
-    private func sendGathered(flush: Bool = false) {
-        guard let buffer = gathered else {
-            if flush { channel?.flush() }
-            return
-        }
-        gathered = nil
-        // Written as it is now; once the channel and the replay copy let go of it, it is reused.
-        if buffer.capacity <= ByteBuffer.recycledLimit { scratch = buffer }
-        send(buffer, flush: flush)
+        guard channel != nil else { return }
+        writes.flush(to: self)
     }
 
     /// A buffer for the next request's head (and a small body gathered after it).
     func headBuffer(minimumCapacity: Int) -> ByteBuffer {
-        ByteBuffer.recycled(&scratch, minimumCapacity: minimumCapacity)
+        writes.headBuffer(minimumCapacity: minimumCapacity)
     }
 
     /// Ends the connection (client gone, or the request cancelled); no further callbacks.
@@ -183,7 +157,7 @@ final class UpstreamConnection {
         readTimer = nil
         state = .none
         pending = []
-        gathered = nil
+        _ = writes.takeUnsent()
         dropReplay()
         target = nil
         framer.reset()
@@ -193,7 +167,9 @@ final class UpstreamConnection {
         }
     }
 
-    private func send(_ buffer: ByteBuffer, flush: Bool = false) {
+    /// `UpstreamRequestSink`: the bytes go to the upstream channel, and are kept for a replay
+    /// while the request may be sent again.
+    func send(_ buffer: ByteBuffer, flush: Bool) {
         guard let channel else { return }
         if replayable {
             replayBytes += buffer.readableBytes
@@ -203,8 +179,11 @@ final class UpstreamConnection {
             channel.writeAndFlush(buffer, promise: nil)
         } else {
             channel.write(buffer, promise: nil)
-            needsFlush = true
         }
+    }
+
+    func flushWritten() {
+        channel?.flush()
     }
 
     /// The request can no longer be sent again (its response started, or it was too long).
@@ -262,7 +241,7 @@ final class UpstreamConnection {
             let buffers = pending
             pending = []
             pendingBytes = 0
-            for buffer in buffers { send(buffer) }
+            for buffer in buffers { writes.pass(buffer, to: self) }
             flush()
             owner?.upstreamReadyForBody()
             if wasFull { owner?.upstreamDrained() }
@@ -383,9 +362,8 @@ final class UpstreamConnection {
                 var parts = replay
                 dropReplay()
                 framer.reset()
-                if let unsent = gathered {
+                if let unsent = writes.takeUnsent() {
                     // Not handed to the old connection yet: it goes after what was.
-                    gathered = nil
                     parts.append(unsent)
                     replayBytes += unsent.readableBytes
                 }

@@ -10,7 +10,8 @@ from distill.trainer.dataset import Example
 from distill.trainer.golden_features import unit_exponents_cases
 from distill.trainer.prompt import render_prompt
 from distill.trainer.tests.test_trainer_call_limit import listed_features
-from distill.trainer.unit_exponents import FEATURE, copying_answers, exponent_slots, user_text
+from distill.trainer.slots import slot_token
+from distill.trainer.unit_exponents import FEATURE, copying_answers, exponent_slots, exponent_tokens, user_text
 
 GOLDEN = Path(__file__).parent / "golden" / "unit_exponents.jsonl"
 TOOL = {"name": "kinematics", "parameters": {"type": "object", "properties": {"time": {"type": "number"}},
@@ -29,6 +30,13 @@ def test_slots_match_the_golden_file():
     by_name = {line["name"]: line for line in lines}
     assert [by_name["exponent_only"]["slots"][i] for i in by_name["exponent_only"]["exponent_slots"]] == ["2"]
     assert by_name["also_a_value"]["exponent_slots"] == [] and by_name["no_exponent"]["exponent_slots"] == []
+    def exponents(name):
+        return [by_name[name]["slots"][i] for i in by_name[name]["exponent_slots"]]
+
+    assert exponents("caret_at_the_start") == ["2"] and exponents("decimal_exponent") == ["0.5"]
+    # `**2` is no `^`; é does not hide the 2 after it; the 2 of 2.5 is an occurrence of 2.
+    assert exponents("double_star_power") == exponents("non_ascii_neighbours") == []
+    assert exponents("digit_before_a_decimal_point") == exponents("number_at_the_start") == []
 
 
 def test_only_numbers_written_after_a_caret_and_nowhere_else_are_exponents():
@@ -36,6 +44,33 @@ def test_only_numbers_written_after_a_caret_and_nowhere_else_are_exponents():
     assert _exponents("Density 5.2 g/cm^3 and 3 cones.") == []  # 3 is also a value
     assert _exponents("Start at 20 m/s and 5 m/s^2.") == ["2"]  # the 2 of 20 is another number
     assert _exponents("Accelerate at 5 for 6 seconds.") == []
+
+
+class _Vocabulary:
+    """A tokenizer's vocabulary only (what exponent_tokens reads): ids far from the slot indices, and
+    a slot token left out as a tokenizer with fewer slots than the table would."""
+
+    def __init__(self, slots: int, missing: int | None = None):
+        self.vocab = {slot_token(i): 1000 + 7 * i for i in range(slots) if i != missing}
+        self.vocab.update({"<pad>": 0, "2": 1, "^": 2})
+
+    def get_vocab(self) -> dict[str, int]:
+        return self.vocab
+
+
+def test_exponent_tokens_are_the_ids_of_the_exponent_slots_tokens_only():
+    # Slots: <S0> 5, <S1> m/s, <S2> 2, <S3> 6, <S4> 8, <S5> 3, then the tool's names; 2 and 3 are exponents.
+    messages = [{"role": "user", "content": "5 m/s^2 for 6 s, 8 m^3."}]
+    table = render_prompt(messages, tools=[TOOL]).slots
+    texts = [slot.text for slot in table.slots]
+    two, three = texts.index("2"), texts.index("3")
+    vocabulary = _Vocabulary(len(texts))
+    assert sorted(exponent_tokens(vocabulary, table, user_text(messages))) == sorted(
+        [vocabulary.vocab[slot_token(two)], vocabulary.vocab[slot_token(three)]])
+    # A slot token the tokenizer lacks is never generated anyway: left out, no error.
+    assert exponent_tokens(_Vocabulary(len(texts), missing=three), table, user_text(messages)) == [
+        vocabulary.vocab[slot_token(two)]]
+    assert exponent_tokens(vocabulary, table, "5 m/s 2 for 6 s, 8 m 3.") == []
 
 
 def test_copying_answers_counts_answers_that_write_an_exponent():

@@ -25,13 +25,17 @@ enum HTTP1HeadParser {
     /// `strict` (what a server owes its clients, RFC 9112 §2.2, §5): field names must be tokens,
     /// no obsolete line folding, no control characters in the target or the values; the pcap
     /// importer parses leniently what it overhears.
-    static func parse(_ bytes: [UInt8], kind: HTTP1MessageParser.Kind, strict: Bool = false) throws(Failure) -> HTTP1Head {
+    static func parse(
+        _ bytes: [UInt8], kind: HTTP1MessageParser.Kind, strict: Bool = false
+    ) throws(Failure) -> HTTP1Head {
         try overRawBytes(bytes) { bytes throws(Failure) in try parse(bytes, kind: kind, strict: strict) }
     }
 
     /// The same over a head where it lies in a read buffer (`HTTP1HeadCollector.take`'s slice):
     /// the proxy parses every request and response head this way, without copying it.
-    static func parse(_ head: ByteBuffer, kind: HTTP1MessageParser.Kind, strict: Bool = false) throws(Failure) -> HTTP1Head {
+    static func parse(
+        _ head: ByteBuffer, kind: HTTP1MessageParser.Kind, strict: Bool = false
+    ) throws(Failure) -> HTTP1Head {
         var parsed: Result<HTTP1Head, Failure>?
         head.withUnsafeReadableBytes { raw in
             parsed = catching { () throws(Failure) in
@@ -68,9 +72,9 @@ enum HTTP1HeadParser {
         }
     }
 
-    /// The value moved out of the closure's result, not copied: returning it from inside the
-    /// closure, or binding it out of a `switch`, copied the head (a retain and a release per
-    /// string in it, a tenth of a request's retains on the event loops by uprobe count).
+    /// The value moved out of the closure's result: returning it from inside the closure, or
+    /// binding it out of a `switch`, copied the head (a retain and a release per string in it).
+    /// Attempted; a copy of the head remains inside `parse` (MEASUREMENTS.md, eleventh session).
     private static func taken<T>(_ result: inout Result<T, Failure>?) throws(Failure) -> T {
         switch result.take()! {
         case .success(let value): return value
@@ -81,7 +85,9 @@ enum HTTP1HeadParser {
     private typealias Bytes = UnsafeBufferPointer<UInt8>
     private typealias Line = Slice<UnsafeBufferPointer<UInt8>>
 
-    private static func parse(_ bytes: Bytes, kind: HTTP1MessageParser.Kind, strict: Bool) throws(Failure) -> HTTP1Head {
+    private static func parse(
+        _ bytes: Bytes, kind: HTTP1MessageParser.Kind, strict: Bool
+    ) throws(Failure) -> HTTP1Head {
         var lines = Lines(bytes)
         guard let startLine = lines.next() else { throw .badStartLine("") }
         let line = bytes[startLine]
@@ -116,7 +122,9 @@ enum HTTP1HeadParser {
         }
     }
 
-    private static func parseFields(_ bytes: Bytes, lines: inout Lines, strict: Bool) throws(Failure) -> [HTTPHeaderField] {
+    private static func parseFields(
+        _ bytes: Bytes, lines: inout Lines, strict: Bool
+    ) throws(Failure) -> [HTTPHeaderField] {
         var fields: [HTTPHeaderField] = []
         fields.reserveCapacity(lines.remainingUpperBound)
         while let range = lines.next() {

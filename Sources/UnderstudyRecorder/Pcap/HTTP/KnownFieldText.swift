@@ -39,9 +39,11 @@ public enum KnownFieldText {
     /// Only spellings that would allocate when decoded are worth a lookup.
     private static let shortest = 16
 
-    /// The spellings by their length in bytes, with their bytes to compare against.
+    /// The spellings by their length in bytes, with their bytes to compare against (as many
+    /// buckets as the longest spelling needs, so adding a longer one cannot overrun the table).
     private static let byLength: [[(bytes: [UInt8], text: String)]] = {
-        var table = [[(bytes: [UInt8], text: String)]](repeating: [], count: 64)
+        let longest = spellings.map(\.utf8.count).max() ?? 0
+        var table = [[(bytes: [UInt8], text: String)]](repeating: [], count: longest + 1)
         for text in spellings where text.utf8.count >= shortest {
             table[text.utf8.count].append((Array(text.utf8), text))
         }
@@ -49,10 +51,11 @@ public enum KnownFieldText {
     }()
 
     /// The literal spelled by exactly `bytes`, or nil (decode them instead).
-    static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
+    public static func string(_ bytes: UnsafeRawBufferPointer) -> String? {
         let count = bytes.count
         guard count >= shortest, count < byLength.count, let base = bytes.baseAddress else { return nil }
-        for candidate in byLength[count] where candidate.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, base, count) == 0 }) {
+        for candidate in byLength[count]
+        where candidate.bytes.withUnsafeBytes({ memcmp($0.baseAddress!, base, count) == 0 }) {
             return candidate.text
         }
         return nil

@@ -1,0 +1,88 @@
+import NIOCore
+import Testing
+import UnderstudyRecorder
+
+/// The upstream side's write batching: what reaches the upstream channel and when it is flushed.
+/// A request that was never flushed would sit in the proxy until the upstream times out; a flush
+/// with nothing new is a wasted pass down the pipeline on every client read.
+struct UpstreamRequestGathererTests {
+    /// Records what reaches the channel: "write BYTES", "writeAndFlush BYTES" or "flush".
+    final class Channel: UpstreamRequestSink {
+        var events: [String] = []
+
+        func send(_ buffer: ByteBuffer, flush: Bool) {
+            events.append((flush ? "writeAndFlush " : "write ") + String(buffer: buffer))
+        }
+
+        func flushWritten() {
+            events.append("flush")
+        }
+    }
+
+    @Test func aRequestReachesTheUpstreamAtTheFlushAsOneBuffer() {
+        let channel = Channel()
+        var writes = UpstreamRequestGatherer()
+        writes.start(ByteBuffer(string: "HEAD|"))
+        writes.write(ByteBuffer(string: "body"), to: channel)
+        #expect(channel.events.isEmpty, "gathered until the flush")
+        writes.flush(to: channel)
+        #expect(channel.events == ["writeAndFlush HEAD|body"])
+    }
+
+    @Test func aSecondFlushWithNothingNewDoesNotFlush() {
+        let channel = Channel()
+        var writes = UpstreamRequestGatherer()
+        writes.flush(to: channel)
+        writes.start(ByteBuffer(string: "HEAD|"))
+        writes.flush(to: channel)
+        writes.flush(to: channel)
+        #expect(channel.events == ["writeAndFlush HEAD|"])
+        #expect(!writes.needsFlush)
+    }
+
+    @Test func aWriteAfterAFlushIsFlushedByTheNextFlush() {
+        let channel = Channel()
+        var writes = UpstreamRequestGatherer()
+        writes.start(ByteBuffer(string: "HEAD|"))
+        writes.flush(to: channel)
+        writes.write(ByteBuffer(string: "late body"), to: channel)
+        #expect(writes.needsFlush)
+        writes.flush(to: channel)
+        writes.flush(to: channel)
+        #expect(channel.events == ["writeAndFlush HEAD|", "write late body", "flush"])
+    }
+
+    @Test func writesOverTheGatherLimitPassAndAreStillFlushed() {
+        let channel = Channel()
+        var writes = UpstreamRequestGatherer()
+        let big = String(repeating: "b", count: UpstreamRequestGatherer.gatherLimit)
+        writes.start(ByteBuffer(string: "HEAD|"))
+        writes.write(ByteBuffer(string: "small|"), to: channel)
+        writes.write(ByteBuffer(string: big), to: channel)
+        #expect(channel.events == ["write HEAD|small|", "write " + big], "the gathered bytes first, then the big one")
+        writes.flush(to: channel)
+        #expect(channel.events.last == "flush")
+        writes.flush(to: channel)
+        #expect(channel.events.count == 3)
+    }
+
+    @Test func bytesThatWaitedForTheConnectionAreFlushedOnce() {
+        let channel = Channel()
+        var writes = UpstreamRequestGatherer()
+        writes.pass(ByteBuffer(string: "HEAD|"), to: channel)
+        writes.pass(ByteBuffer(string: "body"), to: channel)
+        writes.flush(to: channel)
+        writes.flush(to: channel)
+        #expect(channel.events == ["write HEAD|", "write body", "flush"])
+    }
+
+    @Test func unsentBytesAreHandedOverOnceForAReplay() {
+        let channel = Channel()
+        var writes = UpstreamRequestGatherer()
+        writes.start(ByteBuffer(string: "HEAD|"))
+        writes.write(ByteBuffer(string: "body"), to: channel)
+        #expect(writes.takeUnsent().map { String(buffer: $0) } == "HEAD|body")
+        #expect(writes.takeUnsent() == nil)
+        #expect(channel.events.isEmpty)
+    }
+}
