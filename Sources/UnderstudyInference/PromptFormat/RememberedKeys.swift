@@ -1,3 +1,5 @@
+import Foundation
+
 /// Prompt feature `remembered_keys` (distill/trainer/remembered_keys.py, PROMPT_FORMAT.md "Prompt
 /// features"): the argument keys whose value, in the cluster's training answers, is always the
 /// latest value the conversation wrote under the same key (an `access_token` an authentication
@@ -69,27 +71,49 @@ public struct RememberedKeys: Sendable {
     }
 
     /// The response with each listed, remembered top-level argument set to the remembered value
-    /// (arguments the answer does not write are not added).
+    /// (arguments the answer does not write are not added). A written value that differs from the
+    /// remembered one and that the last user message names as a word is kept: the user names a
+    /// new value ("fly from SFO instead").
     /// - Parameter tools: each tool's `parameters` schema by name, for typing.
     public func fill(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         guard !keys.isEmpty, !response.toolCalls.isEmpty else { return response }
         let remembered = Self.memory(messages)
-        return response.replacingArguments(tools: tools) { _, key in
-            guard keys.contains(key) else { return nil }
-            return remembered[key]
+        let question = RetrievalHint.queryText(messages)
+        return response.replacingArguments(tools: tools) { _, key, written, schema in
+            guard keys.contains(key), let slot = remembered[key] else { return nil }
+            let memorised = AnswerRestorer.coerce(slot, schema)
+            if !AnswerRestorer.sameValue(memorised, written), Self.names(written, in: question) { return nil }
+            return memorised
         }
+    }
+
+    /// Whether `question` holds a written value's text (a number's JSON text as Python writes it)
+    /// not inside a longer run of ASCII letters and digits (remembered_keys.py `names_value`).
+    static func names(_ value: OrderedJSON, in question: String) -> Bool {
+        let text: String
+        switch value {
+        case .string(let s): text = s
+        case .number(let n): text = PromptRenderer.pythonNumberText(n)
+        default: return false
+        }
+        guard !text.isEmpty,
+            let regex = try? NSRegularExpression(
+                pattern: "(?<![A-Za-z0-9])" + NSRegularExpression.escapedPattern(for: text) + "(?![A-Za-z0-9])")
+        else { return false }
+        return regex.firstMatch(in: question, range: NSRange(question.startIndex..., in: question)) != nil
     }
 }
 
 extension AnswerRestorer.Response {
-    /// The response with the top-level arguments its calls write replaced where `slot(tool, key)`
-    /// gives a value, typed by the tool's schema for the key as a slot is (the answer fills of
-    /// `remembered_keys` and `cue_values`; arguments the answer does not write are not added).
-    /// - Parameter tools: each tool's `parameters` schema by name.
+    /// The response with the top-level arguments its calls write replaced where
+    /// `value(tool, key, written, schema)` gives a value (the answer fills of `remembered_keys` and
+    /// `cue_values`; arguments the answer does not write are not added).
+    /// - Parameter tools: each tool's `parameters` schema by name; `schema` is the key's.
     func replacingArguments(
-        tools: [String: OrderedJSON], _ slot: (_ tool: String, _ key: String) -> PromptSlotTable.Slot?
+        tools: [String: OrderedJSON],
+        _ value: (_ tool: String, _ key: String, _ written: OrderedJSON, _ schema: OrderedJSON?) -> OrderedJSON?
     ) -> AnswerRestorer.Response {
         var replaced = self
         for index in replaced.toolCalls.indices {
@@ -98,8 +122,7 @@ extension AnswerRestorer.Response {
             let schema = tools[call.name]?["properties"]
             replaced.toolCalls[index].arguments = .object(
                 members.map { member in
-                    guard let value = slot(call.name, member.key) else { return member }
-                    return (member.key, AnswerRestorer.coerce(value, schema?[member.key]))
+                    (member.key, value(call.name, member.key, member.value, schema?[member.key]) ?? member.value)
                 })
         }
         return replaced
