@@ -211,7 +211,7 @@ def remembered_keys_inputs() -> list[dict]:
              {"role": "user", "content": "Set the budget."}],
          "response": _answer(_call("set_budget_limit", access_token="abc123", budget_limit=12, nights=1),
                              _call("unknown_tool", budget_limit="x"))},
-        {"name": "a_new_value_the_user_names_is_kept", "keys": ["travel_from", "budget_limit", "access_token"],
+        {"name": "values_the_question_names_are_overwritten_too", "keys": ["travel_from", "budget_limit", "access_token"],
          "messages": [
              {"role": "assistant", "content": None, "tool_calls": [_call("book_flight", access_token="abc123",
                                                                          travel_from="JFK", budget_limit=1500)]},

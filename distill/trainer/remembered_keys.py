@@ -22,18 +22,17 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Fill*: after the answer is restored (and optional arguments dropped), each top-level argument
   of each call whose key is listed and remembered gets the remembered value, typed by the tool's
   schema for that key exactly as a slot is (`slots.coerce`). Arguments the answer does not write
-  are not added, and a written value that differs from the remembered one and occurs in the last
-  user message (its text, or a number's JSON text, not inside a longer run of ASCII letters and
-  digits) is kept: the user names a new value ("fly from SFO instead").
+  are not added. A value the last user message names is overwritten too: keeping it where it
+  differs from the remembered one ("fly from SFO instead") cost travel 6 and 4 held-out answers,
+  whose users name a city where the answer writes the remembered airport code
+  (distill/MEASUREMENTS.md, engineer "fixes3").
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .prompt import _parse_tool_json
-from .retrieval import query_text
 from .slots import Slot, coerce, json_number_text
 
 FEATURE = "remembered_keys"
@@ -115,27 +114,13 @@ def fill(response: dict, messages: list[dict], keys: list[str], tools: list[dict
     if not keys or not response.get("tool_calls"):
         return response
     remembered = memory(messages)
-    question = query_text(messages)
     listed = set(keys)
     calls = []
     for call in response["tool_calls"]:
         arguments = call.get("arguments")
         if isinstance(arguments, dict):
-            filled = {}
-            for key, value in arguments.items():
-                if key in listed and key in remembered:
-                    memorised = coerce(remembered[key], _property_schema(tools, call.get("name"), key))
-                    if _same(memorised, value) or not names_value(question, value):
-                        value = memorised
-                filled[key] = value
-            arguments = filled
+            arguments = {key: coerce(remembered[key], _property_schema(tools, call.get("name"), key))
+                         if key in listed and key in remembered else value
+                         for key, value in arguments.items()}
         calls.append({**call, "arguments": arguments})
     return {**response, "tool_calls": calls}
-
-
-def names_value(question: str, value: Any) -> bool:
-    """Whether `question` holds a written value's text (a number's JSON text) as a whole word."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return False
-    text = value if isinstance(value, str) else json_number_text(value)
-    return bool(text) and re.search(r"(?<![A-Za-z0-9])" + re.escape(text) + r"(?![A-Za-z0-9])", question) is not None

@@ -1,5 +1,3 @@
-import Foundation
-
 /// Prompt feature `remembered_keys` (distill/trainer/remembered_keys.py, PROMPT_FORMAT.md "Prompt
 /// features"): the argument keys whose value, in the cluster's training answers, is always the
 /// latest value the conversation wrote under the same key (an `access_token` an authentication
@@ -71,38 +69,18 @@ public struct RememberedKeys: Sendable {
     }
 
     /// The response with each listed, remembered top-level argument set to the remembered value
-    /// (arguments the answer does not write are not added). A written value that differs from the
-    /// remembered one and that the last user message names as a word is kept: the user names a
-    /// new value ("fly from SFO instead").
+    /// (arguments the answer does not write are not added; a value the question names is
+    /// overwritten too, see remembered_keys.py).
     /// - Parameter tools: each tool's `parameters` schema by name, for typing.
     public func fill(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         guard !keys.isEmpty, !response.toolCalls.isEmpty else { return response }
         let remembered = Self.memory(messages)
-        let question = RetrievalHint.queryText(messages)
-        return response.replacingArguments(tools: tools) { _, key, written, schema in
+        return response.replacingArguments(tools: tools) { _, key, _, schema in
             guard keys.contains(key), let slot = remembered[key] else { return nil }
-            let memorised = AnswerRestorer.coerce(slot, schema)
-            if !AnswerRestorer.sameValue(memorised, written), Self.names(written, in: question) { return nil }
-            return memorised
+            return AnswerRestorer.coerce(slot, schema)
         }
-    }
-
-    /// Whether `question` holds a written value's text (a number's JSON text as Python writes it)
-    /// not inside a longer run of ASCII letters and digits (remembered_keys.py `names_value`).
-    static func names(_ value: OrderedJSON, in question: String) -> Bool {
-        let text: String
-        switch value {
-        case .string(let s): text = s
-        case .number(let n): text = PromptRenderer.pythonNumberText(n)
-        default: return false
-        }
-        guard !text.isEmpty,
-            let regex = try? NSRegularExpression(
-                pattern: "(?<![A-Za-z0-9])" + NSRegularExpression.escapedPattern(for: text) + "(?![A-Za-z0-9])")
-        else { return false }
-        return regex.firstMatch(in: question, range: NSRange(question.startIndex..., in: question)) != nil
     }
 }
 
