@@ -75,6 +75,27 @@ struct CueValuesTests {
         #expect(written > 0, "\(answer)")
     }
 
+    @Test func aCueWithPatternCharactersMatchesItselfAndDoesNotCrash() {
+        #expect(CueValues.value(in: "pay [: 42 or id 7", cue: "[") == "42")
+        #expect(CueValues.value(in: "a.b 9, ab 3", cue: ".b") == nil)
+        let cues = CueValues(rules: [.init(tool: "book_flight", key: "card_id", cue: "(")])
+        #expect(cues.rules.count == 1)
+    }
+
+    /// Two cues for one argument: which one wins would depend on the engine (the trainer lists one).
+    @Test func anArgumentListedTwiceIsRefused() throws {
+        let twice = [
+            ["tool": "book_table", "key": "restaurant", "cue": "at"], ["tool": "book_table", "key": "restaurant", "cue": "in"],
+        ]
+        let directory = try Self.specialist("specialist-cue-values-twice", cues: ["arguments": twice, "counts": [:]])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect {
+            _ = try Specialist(directory: directory)
+        } throws: { error in
+            "\(error)".contains("cue_values.arguments") && "\(error)".contains("book_table.restaurant twice")
+        }
+    }
+
     @Test func malformedArgumentsAreRefusedNamingTheField() throws {
         for broken in [["counts": [:]], ["arguments": [["tool": "book_table", "key": "restaurant", "cue": "a t"]]]] as [Any] {
             let directory = try Self.specialist("specialist-cue-values-broken", cues: broken)

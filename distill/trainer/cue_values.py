@@ -10,45 +10,64 @@ conversation remembers keeps `remembered_keys`' value).
 
 The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Cue value* of a word W (ASCII letters) in a text: the first match of
-  `(?<![A-Za-z0-9_])W[ \\t'"=:]{1,3}([A-Za-z0-9_-]+)` with W's letters matched in either case;
-  the value is the group. The *question* is the last user message's content.
+  `(?<![A-Za-z0-9_])W[ \\t'"=:]{1,3}([A-Za-z0-9_-]+)(?![.@/:]?[A-Za-z0-9_-])` with W's letters
+  matched in either case; the value is the group. The value must end the word: "limit 1500.50",
+  "time: 19:30" or "id john@x.com" name no cue value (the pattern would cut 1500, 19, john out
+  of them). The *question* is the last user message's content.
 - *Candidates*: for each training call's string argument, the word right before the value's first
   occurrence in the question (`([A-Za-z]+)[ \\t'"=:]{1,3}` ending where the value starts, not
   preceded by a letter, digit or `_`), lowercased.
 - *Arguments* (specialist.json `cue_values`, chosen from the training answers): for each (tool,
   key) and candidate word, over the training calls to the tool that write the key, whose
   question has a cue value for the word and whose key `remembered_keys` would not fill, the cue
-  value equals the written value (as text) in at least `MIN_SHARE` of them and at least
+  value, typed as the fill types it, equals the written value (numbers by value) in at least
+  `MIN_SHARE` of them and at least
   `MIN_COUNT` times; of the qualifying words the one right most often (ties: the first in
-  alphabetical order) is listed.
+  alphabetical order) is listed. specialist.json keeps the counts of the listed words only (the
+  other candidates are words of the training users' messages).
 - *Fill*: after the answer is restored and optional arguments dropped, before `remembered_keys`:
   each top-level argument a call writes whose (tool, key) is listed gets the question's cue value,
   typed by the tool's schema as a slot of that text is (kind number when the text is a number).
-  Arguments the answer does not write are not added.
+  Arguments the answer does not write are not added, and a written value that equals the cue
+  value of any match of the cue in the question (as text, or typed) is kept: the model picked one
+  of the values the cue names.
 """
 
 from __future__ import annotations
 
 import re
 
-from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema, memory
+from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema, _same, memory
 from .retrieval import query_text
 from .slots import Slot, coerce, is_number_text
 
 FEATURE = "cue_values"
 _SEPARATOR = "[ \\t'\"=:]{1,3}"
-_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)" + _SEPARATOR + r"$")
+_WORD_BEFORE = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]+)" + _SEPARATOR + r"\Z")
+# A value ends the word: not followed by another value character, nor by `.@/:` and one
+# ("1500.50", "19:30", "john@x.com" are no cue values).
+_VALUE = r"([A-Za-z0-9_\-]+)(?![.@/:]?[A-Za-z0-9_\-])"
 
 
 def _cue_pattern(word: str) -> re.Pattern:
     letters = "".join(f"[{c.lower()}{c.upper()}]" for c in word)
-    return re.compile(r"(?<![A-Za-z0-9_])" + letters + _SEPARATOR + r"([A-Za-z0-9_\-]+)")
+    return re.compile(r"(?<![A-Za-z0-9_])" + letters + _SEPARATOR + _VALUE)
 
 
 def cue_value(text: str, word: str) -> str | None:
     """The value `text` names right after the cue `word`, or None."""
     match = _cue_pattern(word).search(text)
     return match.group(1) if match else None
+
+
+def cue_values(text: str, word: str) -> list[str]:
+    """Every value `text` names right after the cue `word`, in order."""
+    return [match.group(1) for match in _cue_pattern(word).finditer(text)]
+
+
+def typed(found: str, schema: dict | None):
+    """A cue value typed by the schema of the argument it fills, as a slot of that text is."""
+    return coerce(Slot(found, "number" if is_number_text(found) else "string"), schema)
 
 
 def word_before(text: str, value: str) -> str | None:
@@ -60,7 +79,7 @@ def word_before(text: str, value: str) -> str | None:
 
 def choose(examples, tools: list[dict], remembered: list[str] = ()) -> dict:
     """The (tool, key, cue) triples the training answers follow (module docstring), with the counts
-    of every candidate: {"arguments": [{"tool", "key", "cue"}], "counts": {"tool.key.cue": [right, seen]}}.
+    that chose them: {"arguments": [{"tool", "key", "cue"}], "counts": {"tool.key.cue": [right, seen]}}.
     `remembered`: `remembered_keys`' keys, which that feature fills instead where remembered."""
     candidates: dict[tuple[str, str], set[str]] = {}
     for example in examples:
@@ -82,14 +101,16 @@ def choose(examples, tools: list[dict], remembered: list[str] = ()) -> dict:
                     found = cue_value(question, word)
                     if found is not None:
                         tally = counts.setdefault((str(call.get("name")), key, word), [0, 0])
-                        tally[0] += found == (value if isinstance(value, str) else str(value))
+                        schema = _property_schema(tools, call.get("name"), key)
+                        tally[0] += _same(typed(found, schema), value)
                         tally[1] += 1
     best: dict[tuple[str, str], tuple[int, str]] = {}
     for (tool, key, word), (right, seen) in sorted(counts.items()):
         if right >= MIN_COUNT and right >= MIN_SHARE * seen and right > best.get((tool, key), (0, ""))[0]:
             best[(tool, key)] = (right, word)
-    return {"arguments": [{"tool": tool, "key": key, "cue": word} for (tool, key), (_, word) in sorted(best.items())],
-            "counts": {".".join(triple): tally for triple, tally in sorted(counts.items())}}
+    listed = sorted((tool, key, word) for (tool, key), (_, word) in best.items())
+    return {"arguments": [{"tool": tool, "key": key, "cue": word} for tool, key, word in listed],
+            "counts": {".".join(triple): counts[triple] for triple in listed}}
 
 
 def fill(response: dict, messages: list[dict], arguments: list[dict], tools: list[dict]) -> dict:
@@ -105,10 +126,11 @@ def fill(response: dict, messages: list[dict], arguments: list[dict], tools: lis
             filled = {}
             for key, value in values.items():
                 word = cues.get((call.get("name"), key))
-                found = cue_value(question, word) if word else None
-                if found is not None:
-                    slot = Slot(found, "number" if is_number_text(found) else "string")
-                    value = coerce(slot, _property_schema(tools, call.get("name"), key))
+                found = cue_values(question, word) if word else []
+                if found:
+                    schema = _property_schema(tools, call.get("name"), key)
+                    if not any(value == text or _same(typed(text, schema), value) for text in found):
+                        value = typed(found[0], schema)
                 filled[key] = value
             values = filled
         calls.append({**call, "arguments": values})

@@ -201,7 +201,7 @@ def remembered_keys_inputs() -> list[dict]:
                                                                          travel_from="JFK", travel_to="LAX")]},
              {"role": "tool", "content": '{"booking_id": "3426812", "transaction_id": "45451592"}'},
              {"role": "user", "content": "Cancel it please, order 99 was another one."}],
-         "response": _answer(_call("cancel_booking", access_token="JFK", booking_id="99"))},
+         "response": _answer(_call("cancel_booking", access_token="JFK", booking_id="45451592"))},
         {"name": "later_value_wins_and_numbers_are_typed", "keys": ["access_token", "budget_limit", "nights"],
          "messages": [
              login,
@@ -211,6 +211,13 @@ def remembered_keys_inputs() -> list[dict]:
              {"role": "user", "content": "Set the budget."}],
          "response": _answer(_call("set_budget_limit", access_token="abc123", budget_limit=12, nights=1),
                              _call("unknown_tool", budget_limit="x"))},
+        {"name": "values_the_question_names_are_overwritten_too", "keys": ["travel_from", "budget_limit", "access_token"],
+         "messages": [
+             {"role": "assistant", "content": None, "tool_calls": [_call("book_flight", access_token="abc123",
+                                                                         travel_from="JFK", budget_limit=1500)]},
+             {"role": "user", "content": "Fly from SFO instead, budget 900.0, same SFO2 token."}],
+         "response": _answer(_call("book_flight", travel_from="SFO", budget_limit=900, access_token="SFO"),
+                             _call("set_budget_limit", access_token="abc", budget_limit=90))},
         {"name": "unlisted_or_unwritten_keys_stay", "keys": ["booking_id"],
          "messages": [{"role": "tool", "content": '{"access_token": "abc123", "booking_id": 77}'},
                       {"role": "user", "content": "Which token?"}],
@@ -566,8 +573,9 @@ CUE_RULES = [{"tool": "book_flight", "key": "card_id", "cue": "id"},
 
 def cue_values_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: the first cue in either case, 1-3 separators, numbers
-    typed by the schema, a cue glued to a word or followed by too many separators, keys not written,
-    calls to other tools."""
+    typed by the schema and written as JSON text, values that do not end a word, a written value
+    the cue names later kept, a cue glued to a word or followed by too many separators, keys not
+    written, calls to other tools."""
     return [
         {"name": "first_cue_value_after_separators",
          "messages": [{"role": "user", "content": "Book it with card ID='card_3456', not id 99."}],
@@ -577,6 +585,22 @@ def cue_values_inputs() -> list[dict]:
          "messages": [{"role": "user", "content": "Set a LIMIT: 1500 please, card id 1432."}],
          "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=15),
                              _call("book_flight", access_token="t", travel_from="JFK"))},
+        {"name": "numbers_written_as_json_text",
+         "messages": [{"role": "user", "content": "Raise the limit 007 now."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=15),
+                             _call("set_budget_limit", access_token="t", budget_limit=16))},
+        {"name": "negative_zero_written_as_zero",
+         "messages": [{"role": "user", "content": "Set limit -0 for the test."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=15))},
+        {"name": "values_cut_short_are_no_cue_values",
+         "messages": [{"role": "user", "content": "Set the limit 1500.50 and pay with card id john@x.com at 19:30."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=1500.5),
+                             _call("book_flight", access_token="t", card_id="john@x.com"))},
+        {"name": "a_value_the_cue_names_later_is_kept",
+         "messages": [{"role": "user", "content": "Not card id 1432: use id 9876, or id 5555 (limit 20.0)."}],
+         "response": _answer(_call("book_flight", access_token="t", card_id="9876"),
+                             _call("book_flight", access_token="t", card_id="2026"),
+                             _call("set_budget_limit", access_token="t", budget_limit=20))},
         {"name": "glued_or_far_cues_do_not_count",
          "messages": [{"role": "user", "content": "My paid 42 and valid card; id  :  'x1' here."}],
          "response": _answer(_call("book_flight", access_token="t", card_id="c7"))},

@@ -6,10 +6,13 @@ The features change nothing but the restored answer, and all are chosen from the
 answers alone, so a specialist trained before a rule changed (a new feature, another threshold)
 gets the current choice without training its model again:
 
-    python -m distill.trainer.refit --run-dir distill/runs/RUN --cluster travel
+    python -m distill.trainer.refit --run-dir distill/runs/RUN --cluster travel [--features cue_values ...]
 
-Only clusters whose tools are constant get them (as in training); a feature is listed only when
-something qualifies, and dropped (with its specialist.json entry) when nothing does any more.
+Only the features named by `--features` are re-chosen: by default those the specialist's recipe
+turns on (as training would; a recipe override at training time is not recorded, so name the
+features then). Only clusters whose tools are constant get them (as in training); a feature is
+listed only when something qualifies, and dropped (with its specialist.json entry) when nothing
+does any more, or when `--features` leaves it out.
 """
 
 from __future__ import annotations
@@ -20,12 +23,23 @@ from pathlib import Path
 from . import cue_values, single_calls, tag_lists
 from .dataset import load_cluster
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
+from .run import load_recipe
+
+FEATURES = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE)
 
 
-def refit(run_dir: Path, cluster_id: str, specialist_dir: Path) -> dict:
-    """Writes the current choice of both features into specialist.json; returns it."""
+def recipe_features(spec: dict) -> list[str]:
+    """The four features the specialist's recipe file turns on."""
+    recipe = load_recipe(spec["recipe"])
+    return [feature for feature in FEATURES if recipe.get(feature)]
+
+
+def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[str] | None = None) -> dict:
+    """Writes the current choice of the four features into specialist.json, those not in
+    `features` (default: the recipe's) dropped; returns the choices."""
     spec_path = specialist_dir / "specialist.json"
     spec = json.loads(spec_path.read_text())
+    wanted = set(recipe_features(spec) if features is None else features)
     cluster = load_cluster(run_dir, cluster_id)
     if cluster.request_tools:
         raise ValueError(f"{run_dir}/{cluster_id}: these answer fills are for clusters whose tools are "
@@ -38,7 +52,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path) -> dict:
                single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
-        if choice[listed]:
+        if feature in wanted and choice[listed]:
             spec[feature] = choice
             if feature not in features:
                 features.append(feature)
@@ -47,7 +61,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path) -> dict:
             if feature in features:
                 features.remove(feature)
     spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n")
-    return {feature: choice for feature, (choice, _) in choices.items()}
+    return {feature: choice for feature, (choice, _) in choices.items() if feature in wanted}
 
 
 if __name__ == "__main__":
@@ -57,6 +71,9 @@ if __name__ == "__main__":
     parser.add_argument("--run-dir", required=True, type=Path)
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")
+    parser.add_argument("--features", nargs="*", choices=FEATURES,
+                        help="the features to re-choose; the others are dropped (default: those the recipe turns on)")
     arguments = parser.parse_args()
     print(json.dumps(refit(arguments.run_dir, arguments.cluster,
-                           arguments.specialist or arguments.run_dir / "specialists" / arguments.cluster)))
+                           arguments.specialist or arguments.run_dir / "specialists" / arguments.cluster,
+                           arguments.features)))

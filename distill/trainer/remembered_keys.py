@@ -22,7 +22,10 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Fill*: after the answer is restored (and optional arguments dropped), each top-level argument
   of each call whose key is listed and remembered gets the remembered value, typed by the tool's
   schema for that key exactly as a slot is (`slots.coerce`). Arguments the answer does not write
-  are not added.
+  are not added. A value the last user message names is overwritten too: keeping it where it
+  differs from the remembered one ("fly from SFO instead") cost travel 6 and 4 held-out answers,
+  whose users name a city where the answer writes the remembered airport code
+  (distill/MEASUREMENTS.md, engineer "fixes3").
 """
 
 from __future__ import annotations

@@ -9,9 +9,10 @@ file_system tools are), so the trainer lists those that never are, and after dec
 keeps only the first call to each listed tool.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"): specialist.json `single_calls`: `{"tools": [...]}`,
-the cluster's tools (in the cluster's order) that no training answer calls more than once; the
-feature is listed only when some tool qualifies and at least one training answer calls two or more
-tools. *Cut*: after the answer is restored, before the fills, a call to a listed tool is dropped
+the cluster's tools (in the cluster's order) that at least `MIN_COUNT` training answers call and
+no training answer calls more than once (a tool called once or never in training shows no habit);
+the feature is listed only when some tool qualifies and at least one training answer calls two or
+more tools. *Cut*: after the answer is restored, before the fills, a call to a listed tool is dropped
 when an earlier call of the answer names the same tool; the others keep their order.
 """
 
@@ -19,20 +20,25 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .remembered_keys import MIN_COUNT
+
 FEATURE = "single_calls"
 
 
 def choose(examples, tools: list[dict]) -> dict:
-    """The tools no training answer calls twice: {"tools": [...]} (empty when no training answer
-    has two calls: nothing shows that one tool call per answer is the agent's habit)."""
-    repeated, several = set(), False
+    """The tools at least `MIN_COUNT` training answers call and none calls twice: {"tools": [...]}
+    (empty when no training answer has two calls: nothing shows that one tool call per answer is
+    the agent's habit)."""
+    repeated, answers, several = set(), Counter(), False
     for example in examples:
         names = Counter(str(call.get("name")) for call in example.target.get("tool_calls") or [])
         several = several or sum(names.values()) >= 2
         repeated |= {name for name, count in names.items() if count > 1}
+        answers.update(names.keys())
     if not several:
         return {"tools": []}
-    return {"tools": [str(tool.get("name")) for tool in tools or [] if str(tool.get("name")) not in repeated]}
+    return {"tools": [name for name in (str(tool.get("name")) for tool in tools or [])
+                      if name not in repeated and answers[name] >= MIN_COUNT]}
 
 
 def cut(response: dict, tools: list[str]) -> dict:

@@ -140,7 +140,15 @@ public enum AnswerRestorer {
         return ["float": "number", "dict": "object", "tuple": "array"][kind ?? ""] ?? kind
     }
 
+    /// Values compared as exact match compares them (remembered_keys.py `_same`): numbers by value.
+    static func sameValue(_ a: OrderedJSON, _ b: OrderedJSON) -> Bool {
+        if case .number(let x) = a, case .number(let y) = b, let u = Double(x), let v = Double(y) { return u == v }
+        return a == b
+    }
+
     /// A slot's value typed by the schema of the place it is written to (PROMPT_FORMAT.md table).
+    /// Numbers are written as Python's `json.dumps(number_value(text))` writes them: a question's
+    /// "007" or "-0" is not JSON text as found, so it goes out as 7 or 0.
     static func coerce(_ slot: PromptSlotTable.Slot, _ schema: OrderedJSON?) -> OrderedJSON {
         let text = slot.text
         let isNumber = PromptSlotTable.isNumberText(text)
@@ -148,8 +156,8 @@ public enum AnswerRestorer {
         case "string": return .string(text)
         case "integer" where isNumber:
             if let v = Double(text), v == v.rounded(), abs(v) < 1e15 { return .number(String(Int64(v))) }
-            return .number(text)
-        case "number" where isNumber: return .number(text)
+            return .number(PromptRenderer.pythonNumberText(text))
+        case "number" where isNumber: return .number(PromptRenderer.pythonNumberText(text))
         case "boolean" where ["true", "false"].contains(text.lowercased()): return .bool(text.lowercased() == "true")
         case "array", "object":
             if let parsed = try? OrderedJSON.parse(text) {
@@ -159,7 +167,7 @@ public enum AnswerRestorer {
                 }
             }
             return .string(text)
-        case nil where slot.kind == "number" && isNumber: return .number(text)
+        case nil where slot.kind == "number" && isNumber: return .number(PromptRenderer.pythonNumberText(text))
         default: return .string(text)
         }
     }

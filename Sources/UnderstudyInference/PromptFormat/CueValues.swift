@@ -44,8 +44,7 @@ public struct CueValues: Sendable {
             throw InferenceError.invalidConfig(
                 path, field: "cue_values", "has no list 'arguments' (prompt_features lists cue_values)")
         }
-        self.init(
-            rules: try items.map { item in
+        let rules = try items.map { item in
                 guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"],
                     case .string(let cue)? = item["cue"], !cue.isEmpty,
                     cue.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic })
@@ -54,25 +53,43 @@ public struct CueValues: Sendable {
                         path, field: "cue_values.arguments", "holds \(item.jsonText), not {\"tool\", \"key\", \"cue\": ASCII letters}")
                 }
                 return Rule(tool: tool, key: key, cue: cue)
-            })
+            }
+        // The trainer lists each (tool, key) once; two cues for one argument have no order to pick by.
+        var listed = Set<[String]>()
+        for rule in rules where !listed.insert([rule.tool, rule.key]).inserted {
+            throw InferenceError.invalidConfig(
+                path, field: "cue_values.arguments", "lists \(rule.tool).\(rule.key) twice")
+        }
+        self.init(rules: rules)
     }
 
-    /// The cue, its letters in either case, after no letter, digit or `_`; then 1–3 separators and the value.
+    /// The cue, its letters in either case, after no letter, digit or `_`; then 1–3 separators and
+    /// the value, which must end its word ("limit 1500.50", "19:30", "john@x.com" give none).
     static func pattern(_ cue: String) -> NSRegularExpression {
-        let letters = cue.map { "[\($0.lowercased())\($0.uppercased())]" }.joined()
-        return try! NSRegularExpression(pattern: "(?<![A-Za-z0-9_])" + letters + "[ \\t'\"=:]{1,3}([A-Za-z0-9_\\-]+)")
+        // Each character escaped: `init(rules:)` takes any cue, and a `[` must match itself.
+        let letters = cue.map { c in
+            "(?:" + NSRegularExpression.escapedPattern(for: c.lowercased()) + "|"
+                + NSRegularExpression.escapedPattern(for: c.uppercased()) + ")"
+        }.joined()
+        return try! NSRegularExpression(
+            pattern: "(?<![A-Za-z0-9_])" + letters + "[ \\t'\"=:]{1,3}([A-Za-z0-9_\\-]+)(?![.@/:]?[A-Za-z0-9_\\-])")
     }
 
     /// The value `text` names right after `cue`, or nil.
     public static func value(in text: String, cue: String) -> String? {
-        value(in: text, pattern(cue))
+        values(in: text, pattern(cue)).first
     }
 
-    static func value(in text: String, _ regex: NSRegularExpression) -> String? {
-        guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)),
-            let range = Range(match.range(at: 1), in: text)
-        else { return nil }
-        return String(text[range])
+    /// Every value `text` names right after the cue, in order.
+    static func values(in text: String, _ regex: NSRegularExpression) -> [String] {
+        regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
+            Range(match.range(at: 1), in: text).map { String(text[$0]) }
+        }
+    }
+
+    /// A cue value typed by the schema of the argument it fills, as a slot of that text is.
+    static func typed(_ found: String, _ schema: OrderedJSON?) -> OrderedJSON {
+        AnswerRestorer.coerce(.init(text: found, kind: PromptSlotTable.isNumberText(found) ? "number" : "string"), schema)
     }
 
     /// The response with each listed argument a call writes set to the question's cue value, typed
@@ -82,11 +99,15 @@ public struct CueValues: Sendable {
     ) -> AnswerRestorer.Response {
         guard !rules.isEmpty, !response.toolCalls.isEmpty else { return response }
         let question = RetrievalHint.queryText(messages)
-        return response.replacingArguments(tools: tools) { tool, key in
-            guard let rule = rules.first(where: { $0.tool == tool && $0.key == key }), let regex = patterns[rule.cue],
-                let found = Self.value(in: question, regex)
+        return response.replacingArguments(tools: tools) { tool, key, written, schema in
+            guard let rule = rules.first(where: { $0.tool == tool && $0.key == key }), let regex = patterns[rule.cue]
             else { return nil }
-            return .init(text: found, kind: PromptSlotTable.isNumberText(found) ? "number" : "string")
+            let found = Self.values(in: question, regex)
+            // The model picked a value the cue names (not the first): keep it.
+            guard let first = found.first,
+                !found.contains(where: { written == .string($0) || AnswerRestorer.sameValue(Self.typed($0, schema), written) })
+            else { return nil }
+            return Self.typed(first, schema)
         }
     }
 }

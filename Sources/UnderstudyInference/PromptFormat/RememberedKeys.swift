@@ -69,27 +69,29 @@ public struct RememberedKeys: Sendable {
     }
 
     /// The response with each listed, remembered top-level argument set to the remembered value
-    /// (arguments the answer does not write are not added).
+    /// (arguments the answer does not write are not added; a value the question names is
+    /// overwritten too, see remembered_keys.py).
     /// - Parameter tools: each tool's `parameters` schema by name, for typing.
     public func fill(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         guard !keys.isEmpty, !response.toolCalls.isEmpty else { return response }
         let remembered = Self.memory(messages)
-        return response.replacingArguments(tools: tools) { _, key in
-            guard keys.contains(key) else { return nil }
-            return remembered[key]
+        return response.replacingArguments(tools: tools) { _, key, _, schema in
+            guard keys.contains(key), let slot = remembered[key] else { return nil }
+            return AnswerRestorer.coerce(slot, schema)
         }
     }
 }
 
 extension AnswerRestorer.Response {
-    /// The response with the top-level arguments its calls write replaced where `slot(tool, key)`
-    /// gives a value, typed by the tool's schema for the key as a slot is (the answer fills of
-    /// `remembered_keys` and `cue_values`; arguments the answer does not write are not added).
-    /// - Parameter tools: each tool's `parameters` schema by name.
+    /// The response with the top-level arguments its calls write replaced where
+    /// `value(tool, key, written, schema)` gives a value (the answer fills of `remembered_keys` and
+    /// `cue_values`; arguments the answer does not write are not added).
+    /// - Parameter tools: each tool's `parameters` schema by name; `schema` is the key's.
     func replacingArguments(
-        tools: [String: OrderedJSON], _ slot: (_ tool: String, _ key: String) -> PromptSlotTable.Slot?
+        tools: [String: OrderedJSON],
+        _ value: (_ tool: String, _ key: String, _ written: OrderedJSON, _ schema: OrderedJSON?) -> OrderedJSON?
     ) -> AnswerRestorer.Response {
         var replaced = self
         for index in replaced.toolCalls.indices {
@@ -98,8 +100,7 @@ extension AnswerRestorer.Response {
             let schema = tools[call.name]?["properties"]
             replaced.toolCalls[index].arguments = .object(
                 members.map { member in
-                    guard let value = slot(call.name, member.key) else { return member }
-                    return (member.key, AnswerRestorer.coerce(value, schema?[member.key]))
+                    (member.key, value(call.name, member.key, member.value, schema?[member.key]) ?? member.value)
                 })
         }
         return replaced

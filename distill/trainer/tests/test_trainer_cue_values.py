@@ -35,6 +35,11 @@ def test_fills_match_the_golden_file():
 def test_cue_values_and_the_word_before_a_value():
     assert cue_value("pay with card ID='c_1' or id 2", "id") == "c_1"
     assert cue_value("a valid card", "id") is None and cue_value("id  :  'x'", "id") is None
+    # a value must end its word: the pattern would cut these short
+    assert cue_value("limit 1500.50", "limit") is None and cue_value("time: 19:30", "time") is None
+    assert cue_value("id john@x.com", "id") is None and cue_value("id x_y.com", "id") is None
+    assert cue_value("Raise the limit 1500.", "limit") == "1500"
+    assert word_before("id \nx", "x") is None  # the word must be right before the value, not a line before
     assert word_before("charge card with id 'card1' now", "card1") == "id"
     assert word_before("card1 first", "card1") is None
 
@@ -44,9 +49,10 @@ def test_an_argument_is_chosen_when_training_answers_take_the_cue_value():
     choice = choose(right, TOOLS)
     assert choice["arguments"] == [{"tool": "book_flight", "key": "card_id", "cue": "id"}]
     assert choice["counts"]["book_flight.card_id.id"] == [MIN_COUNT + 1, MIN_COUNT + 1]
-    # the cue names another card in most answers: not chosen
-    assert choose(right[:2] + [booking(f"Card id card_{i}; no, the one I used last time", "card_last") for i in range(5)],
-                  TOOLS)["arguments"] == []
+    # the cue names another card in most answers: not chosen, and no user words kept in the counts
+    wrong = choose(right[:2] + [booking(f"Card id card_{i}; no, the one I used last time", "card_last")
+                                for i in range(5)], TOOLS)
+    assert wrong == {"arguments": [], "counts": {}}
     # where remembered_keys fills card_id, those answers do not count for the cue
     remembered = [booking(f"Book it, card id card_{i}.", f"card_{i}", earlier_card="x") for i in range(MIN_COUNT + 1)]
     assert choose(remembered, TOOLS, ["card_id"])["arguments"] == []
@@ -60,3 +66,19 @@ def test_the_fill_replaces_only_written_listed_arguments():
     assert fill(wrote, messages, rules, TOOLS)["tool_calls"][0]["arguments"] == {"card_id": "1432", "seats": 2}
     left_out = {"content": None, "tool_calls": [{"name": "book_flight", "arguments": {"seats": 2}}]}
     assert fill(left_out, messages, rules, TOOLS) == left_out
+
+
+def test_a_cue_value_is_right_only_when_the_fill_would_write_the_answers_value():
+    def limit(schema_type: str) -> dict:
+        tools = [{"name": "set_budget_limit", "parameters": {"type": "object", "properties": {
+            "budget_limit": {"type": schema_type}}}}]
+        # the agent writes the limit as a string; the fill types it by the schema
+        examples = [Example("e", [{"role": "user", "content": f"Set the limit {i}00 now."}],
+                            {"content": None, "tool_calls": [{"name": "set_budget_limit",
+                                                              "arguments": {"budget_limit": f"{i}00"}}]})
+                    for i in range(1, MIN_COUNT + 2)]
+        return choose(examples, tools)
+
+    assert limit("string")["arguments"] == [{"tool": "set_budget_limit", "key": "budget_limit", "cue": "limit"}]
+    # a number schema: the fill would write 100, not the answers' "100"
+    assert limit("number") == {"arguments": [], "counts": {}}

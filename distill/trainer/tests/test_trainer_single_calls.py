@@ -6,6 +6,7 @@ from pathlib import Path
 
 from distill.trainer.dataset import Example
 from distill.trainer.golden_features import single_calls_cases
+from distill.trainer.remembered_keys import MIN_COUNT
 from distill.trainer.single_calls import choose, cut
 
 GOLDEN = Path(__file__).parent / "golden" / "single_calls.jsonl"
@@ -26,8 +27,14 @@ def test_cuts_match_the_golden_file():
 
 
 def test_tools_called_twice_in_training_are_not_listed():
-    examples = [answer("get_zipcode", "get_zipcode", "create_ticket"), answer("close_ticket")]
+    examples = [answer("get_zipcode", "get_zipcode", "create_ticket")] + [answer("create_ticket", "close_ticket")] * MIN_COUNT
     assert choose(examples, TOOLS) == {"tools": ["create_ticket", "close_ticket"]}
+
+
+def test_tools_seldom_called_in_training_are_not_listed():
+    # close_ticket: one answer short of MIN_COUNT; get_zipcode never called: no habit shown either way
+    examples = [answer("create_ticket", "close_ticket")] * (MIN_COUNT - 1) + [answer("create_ticket")]
+    assert choose(examples, TOOLS) == {"tools": ["create_ticket"]}
     # no training answer has two calls: nothing is listed
     assert choose([answer("create_ticket"), answer("close_ticket")], TOOLS) == {"tools": []}
 

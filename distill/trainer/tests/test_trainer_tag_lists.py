@@ -70,9 +70,13 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     write_cluster(tmp_path, "c001", rows, tools=TWEET_TOOLS)
     specialist = tmp_path / "specialists" / "c001"
     specialist.mkdir(parents=True)
-    (specialist / "specialist.json").write_text(json.dumps({"prompt_features": ["retrieval_hint"]}))
-    refit(tmp_path, "c001", specialist)
+    (specialist / "specialist.json").write_text(json.dumps({"prompt_features": ["retrieval_hint"], "recipe": "scratch"}))
+    refit(tmp_path, "c001", specialist)  # the scratch recipe turns tag_lists on
     info = json.loads((specialist / "specialist.json").read_text())
     assert info["prompt_features"] == ["retrieval_hint", "tag_lists"]
     assert info["tag_lists"]["arguments"] == [{"tool": "post_tweet", "key": "tags", "sign": "#"}]
     assert "remembered_keys" not in info  # nothing remembered in one-message conversations
+    # a feature left out of --features is dropped, as training with it turned off would leave it
+    refit(tmp_path, "c001", specialist, features=["cue_values"])
+    info = json.loads((specialist / "specialist.json").read_text())
+    assert info["prompt_features"] == ["retrieval_hint"] and "tag_lists" not in info
