@@ -77,8 +77,11 @@ struct ChatChunkReaderTests {
             var members: [(String, String)] = []
             if random.chance(90) { members.append(("index", index())) }
             if random.chance(90) { members.append(("delta", delta())) }
-            members.append(("logprobs", random.pick(["null", #"{"content":[{"token":"a\\u0041","logprob":-0.1,"bytes":[97]}]}"#])))
-            if random.chance(80) { members.append(("finish_reason", random.pick(["null", "null", "\"stop\"", "\"tool_calls\"", "1"]))) }
+            members.append(
+                ("logprobs", random.pick(["null", #"{"content":[{"token":"a\\u0041","logprob":-0.1,"bytes":[97]}]}"#])))
+            if random.chance(80) {
+                members.append(("finish_reason", random.pick(["null", "null", "\"stop\"", "\"tool_calls\"", "1"])))
+            }
             return object(members.shuffled(using: &random))
         }
 
@@ -86,17 +89,25 @@ struct ChatChunkReaderTests {
             switch random.int(100) {
             case 0..<2: return random.pick(["[]", "\"text\"", "42", "null"])
             case 2..<4: return #"{"error":{"message":"overloaded","type":"server_error"}}"#
-            case 4..<6: return random.pick([#"{"choices":["#, #"{"id":"x"} trailing"#, #"{"id":"bad \x escape"}"#, "{\"id\":\"ctl\u{1}\"}"])
+            case 4..<6:
+                return random.pick([
+                    #"{"choices":["#, #"{"id":"x"} trailing"#, #"{"id":"bad \x escape"}"#, "{\"id\":\"ctl\u{1}\"}",
+                ])
             case 6..<8:
                 let depth = random.pick([100, 510, 511, 600])
-                return #"{"id":"c","nested":"# + String(repeating: "[", count: depth) + String(repeating: "]", count: depth) + "}"
+                return #"{"id":"c","nested":"# + String(repeating: "[", count: depth)
+                    + String(repeating: "]", count: depth) + "}"
             default: break
             }
             var members: [(String, String)] = []
             if random.chance(90) { members.append(("id", random.pick(["\"chatcmpl-1\"", "\"chatcmpl-2\"", "null"]))) }
             members.append(("object", "\"chat.completion.chunk\""))
-            if random.chance(90) { members.append(("created", random.pick(["1730000000", "1730000000.0", "null", "\"soon\""]))) }
-            if random.chance(90) { members.append(("model", random.pick(["\"gpt-4o\"", "\"gpt-4o-mini\"", "null", #""m\u006fdel""#]))) }
+            if random.chance(90) {
+                members.append(("created", random.pick(["1730000000", "1730000000.0", "null", "\"soon\""])))
+            }
+            if random.chance(90) {
+                members.append(("model", random.pick(["\"gpt-4o\"", "\"gpt-4o-mini\"", "null", #""m\u006fdel""#])))
+            }
             if random.chance(30) { members.append(("service_tier", random.pick(["\"default\"", "null", "\"flex\""]))) }
             if random.chance(30) { members.append(("system_fingerprint", random.pick(["\"fp_1\"", "null", "{}"]))) }
             if random.chance(5) {
@@ -106,7 +117,8 @@ struct ChatChunkReaderTests {
                 members.append(("choices", "[" + choices.joined(separator: ",") + "]"))
             }
             if random.chance(30) {
-                members.append(("usage", random.pick(["null", #"{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}"#])))
+                members.append(
+                    ("usage", random.pick(["null", #"{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}"#])))
             }
             return object(members.shuffled(using: &random))
         }
@@ -155,13 +167,15 @@ struct ChatChunkReaderTests {
             var space = random.chance(20) ? " " : ""
             if random.chance(50) {
                 // The real first chunk: the role with an empty content, or a tool call's head.
+                let call = #"{"index":0,"id":"call_1","type":"function","function":{"name":"get","arguments":""}}"#
+                let first =
+                    arguments
+                    ? #"{"role":"assistant","content":null,"tool_calls":["# + call + #"],"refusal":null}"#
+                    : #"{"role":"assistant","content":"","refusal":null}"#
                 chunks.append(
                     chunk(
                         id: id, model: model, created: created, fingerprint: fingerprint, late: late,
-                        choices: [(0, arguments
-                            ? #"{"role":"assistant","content":null,"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}],"refusal":null}"#
-                            : #"{"role":"assistant","content":"","refusal":null}"#)],
-                        space: space, obfuscated: obfuscated))
+                        choices: [(0, first)], space: space, obfuscated: obfuscated))
             }
             for _ in 0..<(2 + random.int(30)) {
                 if random.chance(8) { arguments.toggle() }
@@ -184,6 +198,9 @@ struct ChatChunkReaderTests {
                 var delta: String
                 if random.chance(4) {
                     delta = #"{"refusal":""# + token + #""}"#
+                } else if random.chance(4) {
+                    // Not a string: its quotes go, the bytes between stay plain.
+                    delta = #"{"content":"# + random.pick(["null", "5", "true"]) + "}"
                 } else if arguments {
                     delta = #"{"tool_calls":[{"index":0,"function":{"arguments":""# + token + #""}}]}"#
                     if nullContent { delta = #"{"content":null,"# + delta.dropFirst() }
@@ -192,7 +209,9 @@ struct ChatChunkReaderTests {
                 }
                 if let reasoning, random.chance(50) {
                     let thought = #""\#(reasoning)":""# + random.pick(Self.tokens) + #"""#
-                    delta = random.chance(50) ? "{" + thought + "," + delta.dropFirst() : String(delta.dropLast()) + "," + thought + "}"
+                    delta =
+                        random.chance(50)
+                        ? "{" + thought + "," + delta.dropFirst() : String(delta.dropLast()) + "," + thought + "}"
                 }
                 var choices = [(choice, delta)]
                 if twoChoices, random.chance(10) { choices.append((1 - choice, delta)) }
@@ -213,10 +232,14 @@ struct ChatChunkReaderTests {
             var members = [#""id":"\#(id)""#, #""object":"chat.completion.chunk""#, #""created":\#(created)"#]
             if !late { members.append(model) }
             members.append(#""system_fingerprint":\#(fingerprint)"#)
-            let choices = choices.map { #"{"index":\#($0.index),"delta":\#($0.delta),"logprobs":null,"finish_reason":\#(finish)}"# }
+            let choices = choices.map {
+                #"{"index":\#($0.index),"delta":\#($0.delta),"logprobs":null,"finish_reason":\#(finish)}"#
+            }
             members.append(#""choices":["# + choices.joined(separator: ",") + "]")
             if late { members.append(model) }
-            if random.chance(5) { members.append(#""usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}"#) }
+            if random.chance(5) {
+                members.append(#""usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}"#)
+            }
             if obfuscated {
                 // Random padding per chunk, as OpenAI sends unless include_obfuscation is false.
                 let padding = String((0..<(1 + random.int(12))).map { _ in random.pick(Array("abcdefXYZ0189")) })
@@ -251,13 +274,17 @@ struct ChatChunkReaderTests {
     /// arguments alike. With OpenAI's `obfuscation` padding, which changes every chunk after the
     /// text, none is (the reader's gain is on traffic without it).
     @Test func tokenChunksOfARealShapedStreamAreReadAsChanges() throws {
-        let head = #""id":"chatcmpl-9","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4o","service_tier":"default","system_fingerprint":null"#
+        let head =
+            #""id":"chatcmpl-9","object":"chat.completion.chunk","created":1730000000,"model":"gpt-4o","service_tier":"default","system_fingerprint":null"#
         func chunk(_ delta: String, finish: String = "null", padding: String?) -> String {
             let obfuscation = padding.map { #","obfuscation":"\#($0)""# } ?? ""
-            return "{" + head + #","choices":[{"index":0,"delta":\#(delta),"logprobs":null,"finish_reason":\#(finish)}],"usage":null"#
+            return "{" + head
+                + #","choices":[{"index":0,"delta":\#(delta),"logprobs":null,"finish_reason":\#(finish)}],"usage":null"#
                 + obfuscation + "}"
         }
-        let tokens = ["Hello", ",", " how", " can", " I", " help", " you", " today", "?", " Ünïcödé 😀", " and", " more"]
+        let tokens = [
+            "Hello", ",", " how", " can", " I", " help", " you", " today", "?", " Ünïcödé 😀", " and", " more",
+        ]
         let fragments = [#"{"#, #" "#, #"city"#, #": "#, #"Paris"#, #", "#, #"days"#, #": 3"#, #"}"#]
         for obfuscated in [false, true] {
             var paddings = ["q", "Zx1", "ab", "T0k9", "mm", "r", "8f3Q", "zz", "P", "k2", "Y7", "c", "W"].makeIterator()
@@ -272,7 +299,9 @@ struct ChatChunkReaderTests {
                     #"{"tool_calls":[{"index":0,"id":"call_1","type":"function","function":{"name":"get_weather","arguments":""}}]}"#,
                     padding: padding()),
             ]
-            call += fragments.map { chunk(#"{"tool_calls":[{"index":0,"function":{"arguments":"\#($0)"}}]}"#, padding: padding()) }
+            call += fragments.map {
+                chunk(#"{"tool_calls":[{"index":0,"function":{"arguments":"\#($0)"}}]}"#, padding: padding())
+            }
             call += [chunk("{}", finish: #""tool_calls""#, padding: padding()), "[DONE]"]
             for (chunks, texts) in [(content, tokens.count), (call, fragments.count)] {
                 var assembler = StreamAssembler(api: .chatCompletions)
@@ -337,7 +366,8 @@ struct ChatChunkReaderTests {
         for piece in pieces {
             assembler.consume(
                 event: nil,
-                data: #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":""#
+                data:
+                    #"{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":""#
                     + piece + #""},"finish_reason":null}]}"#)
         }
         let message = try #require(assembler.assembled?["choices"]?[0]?["message"])

@@ -110,13 +110,15 @@ package struct ChatChunkReader: Sendable {
     }
 
     /// Reads a chunk that differs from the previous one only inside that one's single text: the
-    /// next token of the same content or arguments, which is what nearly every chunk of a stream
-    /// is. Its other bytes are the previous chunk's, at the same offsets before the text and
-    /// shifted after it, so everything read from them stays as it was (no range of them is kept
-    /// after the text); only the text's range changes. The changed bytes must be what `text`
-    /// reads as plain string content (no quote, backslash or control byte); else, or when bytes
-    /// outside the text changed, the chunk is read whole. A walk of every member and value per
-    /// chunk was most of what recording a stream cost.
+    /// next token of the same content or arguments, which is what nearly every chunk of a stream is
+    /// when the upstream adds no padding per chunk. (OpenAI's default `obfuscation` member, random
+    /// per chunk after the choices, and tool-call arguments holding `\"` make every chunk a whole
+    /// read: see the Wire README, "Assembly cost".) Its other bytes are the previous chunk's, at
+    /// the same offsets before the text and shifted after it, so everything read from them stays as
+    /// it was (no range of them is kept after the text); only the text's range changes. The changed
+    /// bytes must be what `text` reads as plain string content (no quote, backslash or control
+    /// byte); else, or when bytes outside the text changed, the chunk is read whole. A walk of
+    /// every member and value per chunk was most of what recording a stream cost.
     private mutating func readChanged(
         _ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>
     ) -> Bool {

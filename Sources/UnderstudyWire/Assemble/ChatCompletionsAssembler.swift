@@ -89,7 +89,9 @@ struct ChatCompletionsAssembler: Sendable {
         return read
     }
 
-    private mutating func consume(data bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+    private mutating func consume(
+        data bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
         guard reader.read(bytes, previous: previous) else { return false }
         sawChunk = true
         for (slot, range) in reader.head.enumerated() {
