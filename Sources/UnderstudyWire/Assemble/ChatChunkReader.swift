@@ -11,10 +11,13 @@ import UnderstudyArchive
 /// object), and the caller then parses the data whole. Everything is validated as
 /// `JSONCursor.parseValue` would: skipped values by `skipValue`, and those holding a backslash
 /// also by `parseValue`, which is stricter about escapes.
-struct ChatChunkReader: Sendable {
+///
+/// `package`, not internal, so that the tests (a release build, not compiled for testing) can
+/// compare its state chunk by chunk.
+package struct ChatChunkReader: Sendable {
     /// A string member's text: a range of the chunk's bytes (between the quotes) when it has no
     /// escapes, the decoded string otherwise.
-    enum Text: Sendable {
+    package enum Text: Sendable, Equatable {
         case raw(Range<Int>)
         case decoded(String)
 
@@ -32,7 +35,7 @@ struct ChatChunkReader: Sendable {
         }
     }
 
-    struct Call: Sendable {
+    package struct Call: Sendable, Equatable {
         /// `index`, else the call's position in `tool_calls`.
         var index: Int
         var id: JSONValue?
@@ -41,7 +44,7 @@ struct ChatChunkReader: Sendable {
         var arguments: Text?
     }
 
-    struct Choice: Sendable {
+    package struct Choice: Sendable, Equatable {
         var index = 0
         var role: JSONValue?
         var content: Text?
@@ -56,9 +59,9 @@ struct ChatChunkReader: Sendable {
     }
 
     /// The non-null head members of the last chunk read, as raw value ranges, by `Slot`.
-    private(set) var head: [Range<Int>?] = Array(repeating: nil, count: Slot.allCases.count)
-    private(set) var usage: JSONValue?
-    private(set) var choices: [Choice] = []
+    package private(set) var head: [Range<Int>?] = Array(repeating: nil, count: Slot.allCases.count)
+    package private(set) var usage: JSONValue?
+    package private(set) var choices: [Choice] = []
 
     /// Where the last chunk read holds its one text, when the next chunk may be read as a change
     /// of that text alone (`readChanged`): one choice whose only text is its content, or whose
@@ -75,33 +78,54 @@ struct ChatChunkReader: Sendable {
     }
 
     private var previousText: TextPlace?
-    /// The length of the chunk `previousText` is in, to check the bytes passed as it.
+    /// The length of the chunk `previousText` is in: a cheap guard against `previous` being
+    /// another chunk. It cannot tell two chunks of one length apart; the caller's contract does
+    /// (`ChatCompletionsAssembler` keeps the chunk itself), and debug builds check the bytes.
     private var previousCount = 0
+    #if DEBUG
+        /// The chunk `previousText` is in, to check `previous` against (debug builds only: a
+        /// copy per chunk cost more than the comparison saves).
+        private var previousBytes: [UInt8] = []
+    #endif
+
+    /// How many chunks `readChanged` took (tests check that the shortcut is taken).
+    package private(set) var changedReads = 0
 
     private struct Unreadable: Error {}
 
     /// Reads `bytes` (one event's data) in place of the previous chunk; false when the JSON path
-    /// must do it (what was read is then meaningless). `previous`: the bytes of the last chunk
-    /// this reader read (true), or none; the caller keeps them (a copy per chunk cost more than
-    /// the comparison).
-    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
-        if readChanged(bytes, previous: previous) { return true }
-        let read = readWhole(bytes)
-        previousText = read ? onlyText() : nil
+    /// must do it (what was read is then meaningless). `previous` must be the bytes of the last
+    /// chunk this reader read (true), or empty; the caller keeps them (a copy per chunk cost
+    /// more than the comparison).
+    package init() {}
+
+    package mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+        let read = readChanged(bytes, previous: previous) || readWhole(bytes)
+        if !read { previousText = nil }
         previousCount = bytes.count
+        #if DEBUG
+            previousBytes = Array(bytes)
+        #endif
         return read
     }
 
     /// Reads a chunk that differs from the previous one only inside that one's single text: the
-    /// next token of the same content or arguments, which is what nearly every chunk of a stream
-    /// is. Its other bytes are the previous chunk's, at the same offsets before the text and
-    /// shifted after it, so everything read from them stays as it was (no range of them is kept
-    /// after the text); only the text's range changes. The changed bytes must be what `text`
-    /// reads as plain string content (no quote, backslash or control byte); else, or when bytes
-    /// outside the text changed, the chunk is read whole. A walk of every member and value per
-    /// chunk was most of what recording a stream cost.
-    private mutating func readChanged(_ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// next token of the same content or arguments, which is what nearly every chunk of a stream is
+    /// when the upstream adds no padding per chunk. (OpenAI's default `obfuscation` member, random
+    /// per chunk after the choices, and tool-call arguments holding `\"` make every chunk a whole
+    /// read: see the Wire README, "Assembly cost".) Its other bytes are the previous chunk's, at
+    /// the same offsets before the text and shifted after it, so everything read from them stays as
+    /// it was (no range of them is kept after the text); only the text's range changes. The changed
+    /// bytes must be what `text` reads as plain string content (no quote, backslash or control
+    /// byte); else, or when bytes outside the text changed, the chunk is read whole. A walk of
+    /// every member and value per chunk was most of what recording a stream cost.
+    private mutating func readChanged(
+        _ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
         guard let place = previousText, previous.count == previousCount else { return false }
+        #if DEBUG
+            assert(previous.elementsEqual(previousBytes), "`previous` is not the chunk read last")
+        #endif
         let text = place.range
         let (prefix, suffix) = SharedEnds.split(bytes, previous)
         // The previous text's opening quote is in the shared prefix, its closing quote in the
@@ -120,7 +144,7 @@ struct ChatChunkReader: Sendable {
             choices[0].calls[0].arguments = .raw(changed)
             previousText = .arguments(changed)
         }
-        previousCount = bytes.count
+        changedReads += 1
         return true
     }
 
@@ -178,7 +202,9 @@ struct ChatChunkReader: Sendable {
                 }
             }
             cursor.skipWhitespace()
-            return cursor.isAtEnd
+            guard cursor.isAtEnd else { return false }
+            previousText = onlyText()
+            return true
         } catch {
             return false
         }

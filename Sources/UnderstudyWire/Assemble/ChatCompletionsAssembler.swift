@@ -72,11 +72,26 @@ struct ChatCompletionsAssembler: Sendable {
     /// them, and equal bytes need no new value.
     private var headBytes: [[UInt8]?] = Array(repeating: nil, count: headNames.count)
     private var reader = ChatChunkReader()
+    /// The last event data `reader` read: the next chunk is compared with it
+    /// (`ChatChunkReader.read`'s `previous`). Kept as the event's string, not copied.
+    private var lastChunk = ""
+
+    /// How many chunks were read as a change of the previous chunk's text alone.
+    var chunksReadAsChanges: Int { reader.changedReads }
 
     /// Consumes one event's data read from its bytes; false when it is not read here and must be
-    /// parsed and passed to `consume(_:)` (nothing changed then). `previous`: the data of the
-    /// last event this returned true for (`ChatChunkReader.read`), or none.
-    mutating func consume(data bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// parsed and passed to `consume(_:)` (nothing changed then).
+    mutating func consume(data: String) -> Bool {
+        var data = data
+        var previous = lastChunk
+        let read = data.withUTF8 { bytes in previous.withUTF8 { consume(data: bytes, previous: $0) } }
+        if read { lastChunk = data }
+        return read
+    }
+
+    private mutating func consume(
+        data bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>
+    ) -> Bool {
         guard reader.read(bytes, previous: previous) else { return false }
         sawChunk = true
         for (slot, range) in reader.head.enumerated() {
@@ -89,8 +104,12 @@ struct ChatCompletionsAssembler: Sendable {
                 continue
             }
             var cursor = JSONCursor(bytes, position: range.lowerBound)
-            // Validated by the reader: this parse does not fail.
-            guard let value = try? cursor.parseValue(depth: 1) else { continue }
+            // Validated by the reader, so this parse does not fail; if it ever did (a stale
+            // range), debug builds stop here and a release recorder keeps the value it had.
+            guard let value = try? cursor.parseValue(depth: 1) else {
+                assertionFailure("a head value the chunk reader validated does not parse")
+                continue
+            }
             head.set(Self.headNames[slot], value)
             headBytes[slot] = Array(raw)
         }

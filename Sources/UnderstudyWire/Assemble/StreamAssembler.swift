@@ -14,14 +14,14 @@ public struct StreamAssembler: Sendable {
     // enum with an assembler per case this replaces had to copy its payload out and back for
     // every event (a retain and release of every field, ~10% of the recorder thread on streams).
     private var chat: ChatCompletionsAssembler?
-    /// The last event data `chat` read from its bytes: the next chunk is compared with it (kept
-    /// as the event's string, not copied).
-    private var lastChatChunk = ""
     private var responses: ResponsesAssembler?
     private var messages: AnthropicAssembler?
     private var gemini: GeminiAssembler?
     /// Events whose data was not JSON (besides OpenAI's `[DONE]`).
     public private(set) var skippedEvents = 0
+    /// Chat chunks read as a change of the previous chunk's text alone (tests check the
+    /// shortcut is taken).
+    package var chatChunksReadAsChanges: Int { chat?.chunksReadAsChanges ?? 0 }
 
     public init(api: LLMEndpoint.API) {
         switch api {
@@ -39,13 +39,7 @@ public struct StreamAssembler: Sendable {
         if chat != nil {
             // Chat chunks are read from their bytes, without a JSONValue tree per event; what
             // the reader does not take is parsed below, as every event was before.
-            var data = data
-            var previous = lastChatChunk
-            let read = data.withUTF8 { bytes in previous.withUTF8 { chat!.consume(data: bytes, previous: $0) } }
-            if read {
-                lastChatChunk = data
-                return
-            }
+            if chat!.consume(data: data) { return }
         }
         guard let json = try? JSONValue(parsing: data) else {
             skippedEvents += 1

@@ -2,6 +2,15 @@
 /// stream repeat the same JSON with a token changed, so both the archive writer (`SSEDelta`:
 /// only the changed middle is stored) and the stream assembler (`ChatChunkReader`: only the
 /// changed middle is read) work from this split.
+///
+/// ```swift
+/// let previous = Array(#"{"content":"Hello"}"#.utf8)
+/// let data = Array(#"{"content":" world"}"#.utf8)
+/// let (prefix, suffix) = data.withUnsafeBufferPointer { d in
+///     previous.withUnsafeBufferPointer { SharedEnds.split(d, $0) }
+/// }
+/// // prefix == 12 (`{"content":"`), suffix == 2 (`"}`): data[12..<(data.count - 2)] changed
+/// ```
 public enum SharedEnds {
     /// Common prefix and suffix lengths of `data` with `previous`, on UTF-8 character boundaries;
     /// they never overlap (prefix + suffix ≤ the shorter length).
