@@ -23,13 +23,20 @@ public struct RecorderConfiguration: Sendable {
     /// `--forward` mode: concurrent connections to one intercepted host before requests queue.
     /// (The reverse proxy opens one upstream connection per client connection.)
     public var upstreamPoolSize: Int
-    /// Event loop threads (default: one per core).
+    /// Event loop threads (default: `defaultThreads`).
     public var threads: Int
     /// `record --forward`: also act as an HTTP(S) forward proxy on the same listener (nil: off).
     public var forward: ForwardConfiguration? = nil
     /// Trusted besides the system trust store when verifying https upstreams (`--upstream-ca`;
     /// a private gateway's CA, or a test CA).
     public var upstreamTrustRoots: [NIOSSLCertificate] = []
+
+    /// One event loop per core less one, at least one: the recording threads (us-recorder,
+    /// us-archive) take a quarter to a third of the process's CPU (11 of 34 µs per JSON request, 76
+    /// of 260 per stream), and loops on every core made them compete with the loops for the last
+    /// one. On 2 cores one loop served streams at 2000/s with +0.30 ms added p50 where two added
+    /// +0.69 (3 pairs, all lower), at the same CPU per JSON request (MEASUREMENTS.md, 28 Nov).
+    public static var defaultThreads: Int { max(1, System.coreCount - 1) }
 
     public init(
         listen: ListenAddress = ListenAddress(host: "127.0.0.1", port: 8080),
@@ -42,7 +49,7 @@ public struct RecorderConfiguration: Sendable {
         upstreamConnectTimeoutSeconds: Double = 10,
         upstreamReadTimeoutSeconds: Double = 600,
         upstreamPoolSize: Int = 1024,
-        threads: Int = System.coreCount
+        threads: Int = RecorderConfiguration.defaultThreads
     ) {
         self.listen = listen
         self.upstreams = upstreams

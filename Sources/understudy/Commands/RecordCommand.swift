@@ -59,7 +59,7 @@ struct RecordCommand: AsyncParsableCommand {
     @Option(help: "Record at most this many MiB of each body (the agent still gets all of it). Default 32.")
     var bodyLimitMb: Double?
 
-    @Option(help: "Event loop threads (default: one per core).")
+    @Option(help: "Event loop threads (default: one per core less one for the recording threads, at least one).")
     var threads: Int?
 
     @Option(name: .customLong("upstream-ca"),

@@ -55,7 +55,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Settings file (default ./understudy.toml when present).") var config: String?
     @Option(name: .customLong("redact-header"), help: "Another header to redact; repeatable.") var redactHeaders: [String] = []
     @Option(help: "Record at most this many MiB of each body. Default 32.") var bodyLimitMb: Double?
-    @Option(help: "Event loop threads (default: one per core).") var threads: Int?
+    @Option(help: "Event loop threads (default: one per core less one for the recording threads, at least one).")
+    var threads: Int?
     @Flag(help: "On exit, print the summary as JSON.") var json = false
 
     func validate() throws {
