@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 
-from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema, _same, memory
+from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema, _same, memory, replacing_arguments
 from .retrieval import query_text
 from .slots import Slot, coerce, is_number_text
 
@@ -119,19 +119,16 @@ def fill(response: dict, messages: list[dict], arguments: list[dict], tools: lis
         return response
     question = query_text(messages)
     cues = {(rule["tool"], rule["key"]): rule["cue"] for rule in arguments}
-    calls = []
-    for call in response["tool_calls"]:
-        values = call.get("arguments")
-        if isinstance(values, dict):
-            filled = {}
-            for key, value in values.items():
-                word = cues.get((call.get("name"), key))
-                found = cue_values(question, word) if word else []
-                if found:
-                    schema = _property_schema(tools, call.get("name"), key)
-                    if not any(value == text or _same(typed(text, schema), value) for text in found):
-                        value = typed(found[0], schema)
-                filled[key] = value
-            values = filled
-        calls.append({**call, "arguments": values})
-    return {**response, "tool_calls": calls}
+
+    def value(tool, key, written):
+        word = cues.get((tool, key))
+        found = cue_values(question, word) if word else []
+        if not found:
+            return written
+        schema = _property_schema(tools, tool, key)
+        # The model picked a value the cue names (not the first): keep it.
+        if any(written == text or _same(typed(text, schema), written) for text in found):
+            return written
+        return typed(found[0], schema)
+
+    return replacing_arguments(response, value)

@@ -115,12 +115,22 @@ def fill(response: dict, messages: list[dict], keys: list[str], tools: list[dict
         return response
     remembered = memory(messages)
     listed = set(keys)
+
+    def value(tool, key, written):
+        if key in listed and key in remembered:
+            return coerce(remembered[key], _property_schema(tools, tool, key))
+        return written
+
+    return replacing_arguments(response, value)
+
+
+def replacing_arguments(response: dict, value) -> dict:
+    """The response with each top-level argument its calls write set to `value(tool, key, written)`
+    (the answer fills of `remembered_keys` and `cue_values`; arguments not written are not added)."""
     calls = []
     for call in response["tool_calls"]:
         arguments = call.get("arguments")
         if isinstance(arguments, dict):
-            arguments = {key: coerce(remembered[key], _property_schema(tools, call.get("name"), key))
-                         if key in listed and key in remembered else value
-                         for key, value in arguments.items()}
+            arguments = {key: value(call.get("name"), key, written) for key, written in arguments.items()}
         calls.append({**call, "arguments": arguments})
     return {**response, "tool_calls": calls}

@@ -40,20 +40,17 @@ public struct CueValues: Sendable {
 
     /// Reads `cue_values` of specialist.json (`{"arguments": [{"tool", "key", "cue"}], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        guard case .array(let items)? = value?["arguments"] else {
-            throw InferenceError.invalidConfig(
-                path, field: "cue_values", "has no list 'arguments' (prompt_features lists cue_values)")
-        }
+        let items = try RememberedKeys.items(value, list: "arguments", feature: Self.feature, path: path)
         let rules = try items.map { item in
-                guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"],
-                    case .string(let cue)? = item["cue"], !cue.isEmpty,
-                    cue.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic })
-                else {
-                    throw InferenceError.invalidConfig(
-                        path, field: "cue_values.arguments", "holds \(item.jsonText), not {\"tool\", \"key\", \"cue\": ASCII letters}")
-                }
-                return Rule(tool: tool, key: key, cue: cue)
+            guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"],
+                case .string(let cue)? = item["cue"], !cue.isEmpty,
+                cue.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic })
+            else {
+                throw InferenceError.invalidConfig(
+                    path, field: "cue_values.arguments", "holds \(item.jsonText), not {\"tool\", \"key\", \"cue\": ASCII letters}")
             }
+            return Rule(tool: tool, key: key, cue: cue)
+        }
         // The trainer lists each (tool, key) once; two cues for one argument have no order to pick by.
         var listed = Set<[String]>()
         for rule in rules where !listed.insert([rule.tool, rule.key]).inserted {

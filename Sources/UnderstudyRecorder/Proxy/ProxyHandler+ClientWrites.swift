@@ -132,26 +132,18 @@ extension ProxyHandler {
             responseChunked = false
             if chunked, promise == nil, gatheredResponse != nil,
                gatheredResponse!.readableBytes + 5 <= ByteBuffer.recycledLimit {
+                // The last chunk joins the gathered answer (a flush is already pending for it).
                 gatheredResponse!.writeStaticString("0\r\n\r\n")
-                clientFlushPending = true
-                // Flushing: the whole gathered answer leaves by one writeAndFlush (`flushClient`).
-                if flush { flushClient() } else { sendGatheredResponse() }
-                return
-            }
-            if chunked || promise != nil {
-                // Nothing stays held after a response's end (a pipelined request's answer, 100
-                // or 400, may be written next).
+            } else if chunked || promise != nil {
                 sendGatheredResponse()
                 // An empty write carries a promise after everything written before it.
                 context.write(NIOAny(chunked ? ClientResponseEncoder.lastChunk : ByteBuffer()), promise: promise)
                 clientFlushPending = true
-            } else if flush {
-                // Nothing is written after the gathered answer: it leaves by `flushClient`'s one
-                // writeAndFlush below, not a write and then an empty flush.
-                if gatheredResponse != nil { clientFlushPending = true }
-            } else {
-                sendGatheredResponse()
             }
+            // Nothing stays held after a response's end (a pipelined request's answer, 100 or 400,
+            // may be written next): flushing, the gathered answer leaves by `flushClient`'s one
+            // writeAndFlush below, not a write and then an empty flush.
+            if !flush { sendGatheredResponse() }
         } else {
             context.write(wrapOutboundOut(.end(nil)), promise: promise)
             clientFlushPending = true

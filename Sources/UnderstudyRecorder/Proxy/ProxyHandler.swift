@@ -65,7 +65,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     var clientFlushPending = false
     /// Raw mode: bytes not handed to the channel yet — the response head and the small body
     /// pieces (chunk-framed when the answer is) gathered after it until the upstream read ends
-    /// (see `writeResponseHead` and `ProxyHandler+ClientWrites`).
+    /// (see `writeResponseHead` and `ProxyHandler+ClientWrites`). Whatever gathers bytes here sets
+    /// `clientFlushPending`, so held bytes always have a flush coming.
     var gatheredResponse: ByteBuffer?
     /// Raw mode: the last response head buffer written, reused for the next (`ByteBuffer.recycled`).
     var responseScratch = ByteBuffer()
