@@ -33,6 +33,16 @@ def load_until(stop, port, prefix, finished, concurrency):
     return threads
 
 
+def wait_until_one_is_due(finished, grace_ms, limit_s=30.0):
+    """Hold the kill until some response finished more than the grace ago: on a loaded machine the
+    first responses can come late, and a kill before any is due would check nothing."""
+    deadline = time.monotonic() + limit_s
+    while time.monotonic() < deadline:
+        if any(end < time.monotonic() - grace_ms / 1000 for _, end in finished[:1]):
+            return
+        time.sleep(0.05)
+
+
 def verify(out: Path):
     run = subprocess.run([binary(), "archive", "verify", str(out), "--json"], capture_output=True, text=True, timeout=300)
     return run.returncode == 0, run.stdout + run.stderr
@@ -51,6 +61,7 @@ def run(work: Path, kills=50, concurrency=8, min_s=0.5, max_s=3.0, grace_ms=200.
             finished = []
             threads = load_until(stop, processes.port, f"k{iteration}", finished, concurrency)
             time.sleep(random.uniform(min_s, max_s))
+            wait_until_one_is_due(finished, grace_ms)
             killed_at = time.monotonic()
             processes.kill_recorder(9)
             stop.set()
