@@ -1,6 +1,7 @@
 """Training a cluster end to end with tiny settings: outputs, determinism, skipping, progress."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -146,14 +147,19 @@ def test_two_processes_under_torchrun_train_one_specialist(tmp_path):
     base = tiny_base_model(tmp_path / "base")
     write_cluster(tmp_path, "c001", booking_examples(40))
     torchrun = Path(sys.executable).parent / "torchrun"
+    scratch = tmp_path / "tmp"  # the run's temporary directory: whatever it leaves there would stay in /tmp
+    scratch.mkdir()
     result = subprocess.run(
-        [str(torchrun), "--nproc_per_node", "2", "-m", "distill.trainer", "--run-dir", str(tmp_path), "--recipe",
-         "lora", "--base", str(base), "--max-steps", "4", "--threads", "1", "--skip-eval"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        # --log-dir: without it torchrun leaves a torchelastic_* directory in the temporary directory.
+        [str(torchrun), "--nproc_per_node", "2", "--log-dir", str(tmp_path / "torchrun-logs"), "-m", "distill.trainer",
+         "--run-dir", str(tmp_path), "--recipe", "lora", "--base", str(base), "--max-steps", "4", "--threads", "1",
+         "--skip-eval"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
     assert result.returncode == 0, result.stderr[-2000:]
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [e["event"] for e in events].count("done") == 1  # only the main process reports and writes
     assert (tmp_path / "specialists" / "c001" / "model.safetensors").exists()
+    assert sorted(p.name for p in scratch.iterdir()) == [], "left in the temporary directory"
 
 
 def test_requests_with_their_own_tools_are_listed_in_the_prompt_and_named_by_slot(tmp_path):
