@@ -134,6 +134,16 @@ def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp
     assert good.returncode == 0, good.stderr[-2000:]
     info = json.loads((tmp_path / "specialists" / "c001" / "specialist.json").read_text())
     assert info["prompt_features"] == ["recent_slots", "cue_values", "distinct_calls"]
+    # specialist.json tells which settings trained the model: every one, and each the command line changed
+    recipe = json.loads((ROOT / "distill" / "recipes" / "scratch.json").read_text())
+    settings = info["recipe_settings"]
+    assert settings["retrieval_hint"] == 0 and settings["model"] == TINY["model"] and settings["max_steps"] == 1
+    assert settings["learning_rate"] == recipe["learning_rate"] and "notes" not in settings
+    assert info["recipe_overrides"] == {
+        "max_steps": {"used": 1, "recipe": recipe["max_steps"]},
+        "model": {"used": TINY["model"], "recipe": recipe["model"]},
+        "recent_slots": {"used": True, "recipe": recipe["recent_slots"]},
+        "retrieval_hint": {"used": 0, "recipe": recipe["retrieval_hint"]}}
 
 
 def test_cli_names_a_missing_run(tmp_path):
