@@ -127,6 +127,7 @@ let package = Package(
 
         // Shared by the test targets: locating the binary and .venv, running processes, free ports.
         .target(name: "UnderstudyTestSupport", path: "Tests/UnderstudyTestSupport"),
+        .testTarget(name: "UnderstudyTestSupportTests", dependencies: ["UnderstudyTestSupport"]),
         .testTarget(name: "UnderstudyArchiveTests", dependencies: ["UnderstudyArchive", "UnderstudyTestSupport"]),
         .testTarget(name: "UnderstudyWireTests", dependencies: ["UnderstudyWire", "UnderstudyTestSupport"]),
         .testTarget(

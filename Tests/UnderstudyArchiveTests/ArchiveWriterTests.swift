@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UnderstudyArchive
+import UnderstudyTestSupport
 
 struct ArchiveWriterTests {
     @Test func everyFieldRoundTrips() throws {
@@ -128,9 +129,10 @@ struct ArchiveWriterTests {
         let writer = try ArchiveWriter(
             configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(150)))
         writer.append(SampleExchanges.oddball())
-        Thread.sleep(forTimeInterval: 0.5)
+        #expect(eventually { writer.counters.written == 1 })
+        Thread.sleep(forTimeInterval: 0.5)  // the segment's age passes 150 ms (longer is fine)
         writer.append(SampleExchanges.oddball())
-        Thread.sleep(forTimeInterval: 0.1)
+        #expect(eventually { writer.counters.written == 2 })
         let first = try SampleExchanges.segments(in: directory)
         #expect(first.count == 2)
         #expect(try SegmentReader(url: first[0]).seekTable != nil, "the aged segment was closed")
@@ -144,13 +146,13 @@ struct ArchiveWriterTests {
         let writer = try ArchiveWriter(configuration: .init(directory: directory, flushInterval: .milliseconds(50)))
         let record = SampleExchanges.oddball()
         writer.append(record)
-        Thread.sleep(forTimeInterval: 0.4)
+        // Written by the 50 ms flush timer, not by close (the default flush is seconds away).
+        #expect(eventually { writer.counters.written == 1 })
         // Readable before close: the frame is on disk, only the seek table is missing.
         let reader = try ArchiveReader(path: directory)
         let (read, issues) = try reader.exchanges()
         #expect(read.map(\.id) == [record.id])
         #expect(issues.map(\.kind) == [.missingSeekTable])
-        #expect(writer.counters.written == 1)
         try writer.close()
     }
 
@@ -161,17 +163,19 @@ struct ArchiveWriterTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         func writer(_ clock: ArchiveWriterConfiguration.FlushClock) throws -> ArchiveWriter {
             try ArchiveWriter(configuration: .init(
-                directory: directory.appendingPathComponent("\(clock)"), flushInterval: .seconds(2), flushClock: clock))
+                directory: directory.appendingPathComponent("\(clock)"), flushInterval: .seconds(20), flushClock: clock))
         }
         let live = try writer(.exchangeEnd)
         let batch = try writer(.arrival)
         var late = SampleExchanges.oddball()
-        late.timing.startMicros = Exchange.Timing.nowMicros() - 3_000_000  // ended ~3 s ago
+        late.timing.startMicros = Exchange.Timing.nowMicros() - 30_000_000  // ended ~30 s ago
         late.timing.endMs = 500
         live.append(late)
         batch.append(late)
-        Thread.sleep(forTimeInterval: 0.4)
-        #expect(live.counters.written == 1, "an exchange that ended 2.5 s ago is past its 2 s flush interval")
+        // 20 s intervals leave a loaded machine room: the live write must come long before the
+        // batch writer's interval could end.
+        #expect(eventually(within: 10) { live.counters.written == 1 },
+                "an exchange that ended 29.5 s ago is past its 20 s flush interval")
         #expect(batch.counters.written == 0, "batch writers keep filling the frame for the full interval")
         try live.close()
         try batch.close()
@@ -206,12 +210,12 @@ struct ArchiveWriterTests {
         let writer = try ArchiveWriter(
             configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(50)))
         writer.append(SampleExchanges.oddball())
-        Thread.sleep(forTimeInterval: 0.3)
-        #expect(writer.counters.written == 1)
+        #expect(eventually { writer.counters.written == 1 })
+        Thread.sleep(forTimeInterval: 0.3)  // the segment's age passes 50 ms: the next record opens a new one
         // The directory vanishes (or the disk refuses): the record is dropped, nobody blocks.
         try FileManager.default.removeItem(at: directory)
         #expect(writer.append(SampleExchanges.oddball()))
-        Thread.sleep(forTimeInterval: 0.3)
+        #expect(eventually { writer.counters.dropped == 1 })
         let failed = writer.counters
         #expect(failed.dropped == 1)
         #expect(failed.writeErrors >= 1)

@@ -59,7 +59,8 @@ struct TrainCommandTests {
         let run = try makeRun()
         defer { try? FileManager.default.removeItem(at: run) }
         let result = try ProcessRunner.run(
-            TestEnvironment.binary, ["train", "--run", run.path, "--max-steps", "3", "--json"],
+            TestEnvironment.binary,
+            ["train", "--run", run.path, "--max-steps", "3", "--set", "learning_rate=0.002", "--json"],
             environment: ["UNDERSTUDY_HOME": TestEnvironment.repositoryRoot.path])
         #expect(result.status == 0, "stderr: \(result.stderr)")
         #expect(result.stderr.contains("[c001] step"))
@@ -83,6 +84,13 @@ struct TrainCommandTests {
                 with: Data(contentsOf: specialist.appendingPathComponent("specialist.json"))) as? [String: Any])
         #expect(info["prompt_format"] as? Int == 4)  // distill/trainer/PROMPT_FORMAT.md
         #expect(info["prefix_hash"] as? String == String(repeating: "cd", count: 32))
+        // What trained the model, --set and --max-steps included, each override beside the recipe's value.
+        let settings = try #require(info["recipe_settings"] as? [String: Any])
+        #expect(settings["learning_rate"] as? Double == 0.002 && settings["max_steps"] as? Int == 3)
+        let overrides = try #require(info["recipe_overrides"] as? [String: [String: Any]])
+        #expect(Set(overrides.keys) == ["learning_rate", "max_steps"])
+        #expect(overrides["learning_rate"]?["used"] as? Double == 0.002)
+        #expect(overrides["learning_rate"]?["recipe"] as? Double == 0.004)  // distill/recipes/scratch.json
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("specialists/c002").path) == false)
     }
 
@@ -97,6 +105,17 @@ struct TrainCommandTests {
         let lines = result.stdout.split(separator: "\n")
         #expect(lines.first?.hasPrefix("cluster") == true)
         #expect(lines.count == 2 && lines[1].hasPrefix("c002") && lines[1].contains("skipped"))
+    }
+
+    @Test func aSetValueThatIsNotJSONIsRefusedBeforeTraining() throws {
+        try requireEnvironment()
+        for bad in ["recent_slots=yes please", "retrieval_hint", "=3"] {
+            let result = try ProcessRunner.run(
+                TestEnvironment.binary, ["train", "--run", "r1", "--set", bad],
+                environment: ["UNDERSTUDY_HOME": TestEnvironment.repositoryRoot.path])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("--set \(bad)") && result.stderr.contains("KEY=JSON"), "\(result.stderr)")
+        }
     }
 
     @Test func aMissingVenvNamesTheFix() throws {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UnderstudyInference
+import UnderstudyTestSupport
 
 struct BPETokenizerTests {
     @Test(arguments: DecoderReference.variants.prefix(1))
@@ -36,9 +37,7 @@ struct BPETokenizerTests {
     }
 
     @Test func rejectsUnsupportedTokenizerNamingTheField() throws {
-        let directory = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"),
-            create: true)
+        let directory = try TestEnvironment.temporaryDirectory("bpe-tokenizer")
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("tokenizer.json")
         try Data(#"{"model":{"type":"BPE","vocab":{},"merges":[]},"pre_tokenizer":{"type":"Whitespace"}}"#.utf8).write(

@@ -26,7 +26,7 @@ struct DecoderReference: Sendable {
 
     static let variants = ["llama-f32", "qwen2-bf16", "llama-f16"]
 
-    /// The directory holding one folder per variant (kept for the test process's lifetime).
+    /// The directory holding one folder per variant (kept for the test process's lifetime, then removed).
     let root: URL
 
     func directory(_ variant: String) -> URL { root.appendingPathComponent(variant) }
@@ -38,6 +38,7 @@ struct DecoderReference: Sendable {
 
     static let shared: Result<DecoderReference, any Error> = Result {
         let root = try TestEnvironment.temporaryDirectory("decoder-reference")
+        TestEnvironment.removeAtExit(root)
         let script = TestEnvironment.repositoryRoot.appendingPathComponent(
             "Tests/UnderstudyInferenceTests/python/decoder_reference.py")
         let result = try ProcessRunner.run(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UnderstudyInference
+import UnderstudyTestSupport
 
 struct LlamaModelTests {
     @Test(arguments: DecoderReference.variants)
@@ -46,9 +47,7 @@ struct LlamaModelTests {
     @Test func missingTensorIsNamed() throws {
         let reference = try DecoderReference.shared.get()
         let source = reference.directory("llama-f32")
-        let directory = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"),
-            create: true)
+        let directory = try TestEnvironment.temporaryDirectory("llama-model")
         defer { try? FileManager.default.removeItem(at: directory) }
         // Qwen2 weights under a Llama config whose head is untied: lm_head.weight is missing.
         try FileManager.default.copyItem(

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UnderstudyInference
+import UnderstudyTestSupport
 
 struct MiniLMEmbedderTests {
     @Test func matchesSentenceTransformersOnThousandTexts() throws {
@@ -64,9 +65,7 @@ struct MiniLMEmbedderTests {
 
     @Test func missingWeightsNameTheFile() throws {
         let source = try #require(EmbeddingReference.modelDirectory)
-        let directory = try FileManager.default.url(
-            for: .itemReplacementDirectory, in: .userDomainMask, appropriateFor: URL(fileURLWithPath: "/tmp"),
-            create: true)
+        let directory = try TestEnvironment.temporaryDirectory("minilm-embedder")
         defer { try? FileManager.default.removeItem(at: directory) }
         for file in ["config.json", "tokenizer.json", "vocab.txt"] {
             try FileManager.default.copyItem(

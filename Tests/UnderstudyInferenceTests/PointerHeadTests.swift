@@ -56,6 +56,7 @@ struct PointerHeadTests {
     ])
     func aModelOptionThisBuildCannotServeIsRefusedByName(key: String, value: String, named: String) throws {
         let copy = try TestEnvironment.temporaryDirectory("pointer-head")
+        defer { try? FileManager.default.removeItem(at: copy) }
         for name in ["model.safetensors", "tokenizer.json"] {
             try FileManager.default.copyItem(
                 at: Self.directory.appendingPathComponent(name), to: copy.appendingPathComponent(name))

@@ -5,8 +5,15 @@ import UnderstudyRecorder
 import UnderstudyTestSupport
 
 /// Bad input: files that are not captures, captures cut short, packets cut by the snap length.
-struct PcapFileReaderTests {
+final class PcapFileReaderTests {
     let redactor = HeaderRedactor(key: RedactionKey(bytes: Array(repeating: 1, count: 32)))
+    /// Holds each test's input file; Swift Testing makes one instance per test, so `deinit` is
+    /// the test's cleanup.
+    let directory: URL
+
+    init() throws { directory = try TestEnvironment.temporaryDirectory("pcap-reader") }
+
+    deinit { try? FileManager.default.removeItem(at: directory) }
 
     func exchangeSegments(count: Int, responseSegmentSize: Int = 1400) -> [PcapTestSegment] {
         var flow = PcapTestFlow()
@@ -21,7 +28,7 @@ struct PcapFileReaderTests {
     }
 
     func temporaryFile(_ bytes: [UInt8]) throws -> URL {
-        let url = try TestEnvironment.temporaryDirectory("pcap-reader").appendingPathComponent("input.pcap")
+        let url = directory.appendingPathComponent("input.pcap")
         try Data(bytes).write(to: url)
         return url
     }

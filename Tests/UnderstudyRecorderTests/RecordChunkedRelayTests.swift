@@ -14,11 +14,13 @@ import UnderstudyArchive
         let connection = try RawConnection(port: harness.proxyPort)
         connection.send("GET /stream HTTP/1.1\r\nHost: x\r\n\r\n")
         // The first burst ends with its marker event; the upstream holds the rest until the
-        // client has it (or 5 s): the proxy must not wait for more upstream bytes to send it.
-        let first = connection.read(until: ChunkedUpstream.firstBurstEnd, timeout: 4)
+        // client has it (or 20 s): the proxy must not wait for more upstream bytes to send it. The
+        // client waits 15 s, less than the upstream's hold, so a proxy that waited fails here; a
+        // loaded machine only makes a right proxy slower.
+        let first = connection.read(until: ChunkedUpstream.firstBurstEnd, timeout: 15)
         #expect(first.contains(ChunkedUpstream.firstBurstEnd), "first burst not relayed before the rest: \(first.suffix(200))")
         upstream.release()
-        let rest = connection.read(until: "\r\n0\r\n\r\n", timeout: 8)
+        let rest = connection.read(until: "\r\n0\r\n\r\n", timeout: 15)
         let response = first + rest
         #expect(response.hasPrefix("HTTP/1.1 200 "))
         #expect(response.lowercased().contains("transfer-encoding: chunked\r\n"))
@@ -101,7 +103,7 @@ final class ChunkedUpstream: @unchecked Sendable {
             if head.hasPrefix("GET /stream ") {
                 send(connection, "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
                     + Self.firstBurst.map(Self.chunk).joined())
-                _ = released.wait(timeout: .now() + 5)
+                _ = released.wait(timeout: .now() + 20)
                 send(connection, Self.late.map(Self.chunk).joined() + "0\r\n\r\n")
             } else {
                 send(connection, "HTTP/1.1 200 OK\r\nContent-Length: 13\r\n\r\nsecond answer")

@@ -39,7 +39,7 @@ struct RecordCommandEndToEndTests {
             "-d", #"{"model":"m","stream":true,"messages":[{"role":"user","content":"[scenario:slow]"}]}"#,
         ])
         #expect(abort.stdout.contains("data: "))
-        Thread.sleep(forTimeInterval: 0.3)
+        #expect(try harness.waitForMetric("understudy_client_aborts_total", atLeast: 1) >= 1)
         let metrics = try harness.curl(["http://127.0.0.1:\(harness.adminPort)/metrics"])
         #expect(metrics.stdout.contains("understudy_requests_total{provider=\"openai\"}"))
 

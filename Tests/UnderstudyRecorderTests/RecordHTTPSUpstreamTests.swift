@@ -58,6 +58,7 @@ import UnderstudyTestSupport
 
     @Test func anHTTPSUpstreamTrustedThroughUpstreamCAIsProxiedAndRecorded() throws {
         let setup = try startTLSMock()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
         let (record, port, archive) = try startRecord(setup, extra: ["--upstream-ca", setup.caFile.path])
         let reply = try post(port: port)
         #expect(reply.stdout.hasSuffix("\n200"), "\(reply.stdout) \(reply.stderr)")
@@ -73,6 +74,7 @@ import UnderstudyTestSupport
 
     @Test func anUntrustedUpstreamCertificateIsA502NamingTheUpstream() throws {
         let setup = try startTLSMock()
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
         let (record, port, archive) = try startRecord(setup, extra: [])
         let reply = try post(port: port)
         #expect(reply.stdout.hasSuffix("\n502"), "\(reply.stdout) \(reply.stderr)")

@@ -66,6 +66,26 @@ final class RecorderHarness {
         try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["curl", "-s", "-S"] + arguments)
     }
 
+    /// Waits until the admin port's `/metrics` shows `metric` (summed over its labels) at `atLeast`
+    /// or more, at most `timeout` seconds; returns the last value read. For a test that must know
+    /// the recorder has seen something (a client's abort) before it stops it: a fixed sleep is too
+    /// short on a loaded machine.
+    @discardableResult
+    func waitForMetric(_ metric: String, atLeast: Double, timeout: TimeInterval = 20) throws -> Double {
+        let deadline = Date().addingTimeInterval(timeout)
+        var value = 0.0
+        repeat {
+            let text = try curl(["http://127.0.0.1:\(adminPort)/metrics"]).stdout
+            value = text.split(separator: "\n")
+                .filter { $0.hasPrefix(metric + " ") || $0.hasPrefix(metric + "{") }
+                .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+                .reduce(0, +)
+            if value >= atLeast { return value }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while Date() < deadline
+        return value
+    }
+
     deinit {
         recorder?.stop(signal: SIGKILL)
         mock?.stop()

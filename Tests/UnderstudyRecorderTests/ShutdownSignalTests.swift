@@ -46,7 +46,9 @@ struct ShutdownSignalTests {
     }
 
     @Test func mockUpstreamStopsOnASIGTERMRightAfterStart() throws {
-        let script = try TestEnvironment.temporaryDirectory("shutdown-script").appendingPathComponent("script.jsonl")
+        let scriptDirectory = try TestEnvironment.temporaryDirectory("shutdown-script")
+        defer { try? FileManager.default.removeItem(at: scriptDirectory) }
+        let script = scriptDirectory.appendingPathComponent("script.jsonl")
         try Data(#"{"match": {}, "response": {"content": "ok"}}"#.utf8).write(to: script)
         try Self.stopsOnAnEarlySIGTERM(
             ["mock-upstream", "--listen", "127.0.0.1:\(TestEnvironment.freePort())", "--script", script.path, "--threads", "1"],

@@ -67,10 +67,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         import torch
 
-        from .run import load_recipe
+        from .recipe import effective_recipe
 
-        # bf16 autocast on GPUs as the recipe asks; CPUs train in float32.
-        precision = load_recipe(args.recipe).get("mixed_precision", "no") if torch.cuda.is_available() else "no"
+        # bf16 autocast on GPUs as the recipe (and --set) asks; CPUs train in float32.
+        settings = effective_recipe(args.recipe, overrides).settings
+        precision = settings.get("mixed_precision", "no") if torch.cuda.is_available() else "no"
     except ValueError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -23,14 +23,14 @@ from pathlib import Path
 from . import cue_values, single_calls, tag_lists
 from .dataset import load_cluster
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
-from .run import load_recipe
+from .recipe import settings_of
 
 FEATURES = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE)
 
 
 def recipe_features(spec: dict) -> list[str]:
-    """The four features the specialist's recipe file turns on."""
-    recipe = load_recipe(spec["recipe"])
+    """The four features the specialist's recipe settings turn on (--set overrides included)."""
+    recipe = settings_of(spec)
     return [feature for feature in FEATURES if recipe.get(feature)]
 
 

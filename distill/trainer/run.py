@@ -29,6 +29,7 @@ from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
 from .prompt import END, PAD, RESPONSE_HEAD as CALL_PREFIX, special_tokens
+from .recipe import effective_recipe, load_recipe  # noqa: F401 (load_recipe lived here; scripts import it from run)
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex, query_text
 from .slot_order import FEATURE as RECENT_SLOTS
@@ -37,9 +38,6 @@ from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
 from .tool_choice import FEATURE as TOOL_CHOICE, ToolChoice
 from .unit_exponents import FEATURE as UNIT_EXPONENTS, copying_answers, exponent_tokens, user_text
-
-RECIPES = Path(__file__).resolve().parent.parent / "recipes"
-
 
 @dataclass
 class Options:
@@ -54,14 +52,6 @@ class Options:
     eval_examples: int = 200
     skip_eval: bool = False
     recipe_overrides: dict | None = None  # merged over the recipe file (tests, experiments)
-
-
-def load_recipe(name: str) -> dict:
-    path = RECIPES / f"{name}.json"
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in RECIPES.glob("*.json")))
-        raise ValueError(f"unknown recipe {name!r} (no {path}); recipes: {known}")
-    return json.loads(path.read_text())
 
 
 def seed_everything(seed: int, threads: int) -> None:
@@ -95,15 +85,14 @@ def _example_count(cluster: Cluster) -> int:
 def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                   progress: Callable[[dict], None]) -> dict:
     """Returns the cluster's entry for train.json (trained or skipped, with the reason)."""
-    recipe = {**load_recipe(options.recipe), **(options.recipe_overrides or {})}
+    effective = effective_recipe(options.recipe, options.recipe_overrides, {
+        "max_steps": options.max_steps, "max_minutes": options.max_minutes,
+        "min_examples": options.min_examples, "threads": options.threads or None})
+    recipe = effective.settings
     if recipe.get("optional_arguments", "model") not in optional.POLICIES:
         raise ValueError(f"recipe {options.recipe}: optional_arguments {recipe['optional_arguments']!r} is not one of "
                          f"{', '.join(optional.POLICIES)}")
-    if options.max_steps is not None:
-        recipe["max_steps"] = options.max_steps
-    max_minutes = options.max_minutes if options.max_minutes is not None else recipe["max_minutes"]
-    min_examples = options.min_examples if options.min_examples is not None else recipe["min_examples"]
-    threads = options.threads or recipe.get("threads", 2)
+    max_minutes, min_examples, threads = recipe["max_minutes"], recipe["min_examples"], recipe["threads"]
     cluster = load_cluster(run_dir, cluster_id)
     train_examples = cluster.splits["train"]
     if len(train_examples) < min_examples:
@@ -358,6 +347,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         "prompt_format": PROMPT_FORMAT_VERSION,
         "prompt_features": prompt_features,
         "recipe": options.recipe,
+        "recipe_settings": recipe,  # recipe.py: the file's settings with the command line's changes
+        "recipe_overrides": effective.overrides,
         "base": options.base,
         "train_loss": round(result.train_loss, 6),
         "val_loss": None if result.val_loss is None else round(result.val_loss, 6),

@@ -49,6 +49,14 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Random seed; the same seed gives the same model on CPU.")
     var seed: Int = 0
 
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Override a recipe setting for this run, e.g. --set retrieval_hint=0; repeatable. specialist.json "
+                + "records every setting used (recipe_settings) and the overridden ones (recipe_overrides).",
+            valueName: "key=json"))
+    var overrides: [String] = []
+
     @Flag(help: "Print the run's training summary (train.json) as JSON on stdout.")
     var json = false
 
@@ -61,6 +69,17 @@ struct TrainCommand: AsyncParsableCommand {
         }
         if let maxMinutes, maxMinutes <= 0 { throw ValidationError("--max-minutes must be positive") }
         if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive") }
+        for override in overrides {
+            // The trainer parses the value as JSON too; checking here names the mistake before it starts.
+            let parts = override.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            let value = Data((parts.count == 2 ? parts[1] : "").utf8)
+            let parses = (try? JSONSerialization.jsonObject(with: value, options: .fragmentsAllowed)) != nil
+            guard parts.count == 2, !parts[0].isEmpty, parses else {
+                throw ValidationError(
+                    "--set \(override): expected KEY=JSON, the value JSON: a number, true, false, a quoted "
+                        + "string, an object")
+            }
+        }
     }
 
     func run() async throws {
@@ -72,6 +91,7 @@ struct TrainCommand: AsyncParsableCommand {
         if let maxMinutes { arguments += ["--max-minutes", String(maxMinutes)] }
         if let maxSteps { arguments += ["--max-steps", String(maxSteps)] }
         if let minExamples { arguments += ["--min-examples", String(minExamples)] }
+        for override in overrides { arguments += ["--set", override] }
 
         var progress = TrainProgress()
         let outcome = try trainer.run(arguments) { event in

@@ -1,6 +1,7 @@
 """Training a cluster end to end with tiny settings: outputs, determinism, skipping, progress."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,16 @@ def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp
     assert good.returncode == 0, good.stderr[-2000:]
     info = json.loads((tmp_path / "specialists" / "c001" / "specialist.json").read_text())
     assert info["prompt_features"] == ["recent_slots", "cue_values", "distinct_calls"]
+    # specialist.json tells which settings trained the model: every one, and each the command line changed
+    recipe = json.loads((ROOT / "distill" / "recipes" / "scratch.json").read_text())
+    settings = info["recipe_settings"]
+    assert settings["retrieval_hint"] == 0 and settings["model"] == TINY["model"] and settings["max_steps"] == 1
+    assert settings["learning_rate"] == recipe["learning_rate"] and "notes" not in settings
+    assert info["recipe_overrides"] == {
+        "max_steps": {"used": 1, "recipe": recipe["max_steps"]},
+        "model": {"used": TINY["model"], "recipe": recipe["model"]},
+        "recent_slots": {"used": True, "recipe": recipe["recent_slots"]},
+        "retrieval_hint": {"used": 0, "recipe": recipe["retrieval_hint"]}}
 
 
 def test_cli_names_a_missing_run(tmp_path):
@@ -146,14 +157,19 @@ def test_two_processes_under_torchrun_train_one_specialist(tmp_path):
     base = tiny_base_model(tmp_path / "base")
     write_cluster(tmp_path, "c001", booking_examples(40))
     torchrun = Path(sys.executable).parent / "torchrun"
+    scratch = tmp_path / "tmp"  # the run's temporary directory: whatever it leaves there would stay in /tmp
+    scratch.mkdir()
     result = subprocess.run(
-        [str(torchrun), "--nproc_per_node", "2", "-m", "distill.trainer", "--run-dir", str(tmp_path), "--recipe",
-         "lora", "--base", str(base), "--max-steps", "4", "--threads", "1", "--skip-eval"],
-        cwd=ROOT, capture_output=True, text=True, timeout=300)
+        # --log-dir: without it torchrun leaves a torchelastic_* directory in the temporary directory.
+        [str(torchrun), "--nproc_per_node", "2", "--log-dir", str(tmp_path / "torchrun-logs"), "-m", "distill.trainer",
+         "--run-dir", str(tmp_path), "--recipe", "lora", "--base", str(base), "--max-steps", "4", "--threads", "1",
+         "--skip-eval"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, env={**os.environ, "TMPDIR": str(scratch)})
     assert result.returncode == 0, result.stderr[-2000:]
     events = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [e["event"] for e in events].count("done") == 1  # only the main process reports and writes
     assert (tmp_path / "specialists" / "c001" / "model.safetensors").exists()
+    assert sorted(p.name for p in scratch.iterdir()) == [], "left in the temporary directory"
 
 
 def test_requests_with_their_own_tools_are_listed_in_the_prompt_and_named_by_slot(tmp_path):

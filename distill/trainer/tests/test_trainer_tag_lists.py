@@ -80,3 +80,8 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     refit(tmp_path, "c001", specialist, features=["cue_values"])
     info = json.loads((specialist / "specialist.json").read_text())
     assert info["prompt_features"] == ["retrieval_hint"] and "tag_lists" not in info
+    # a specialist trained with --set tag_lists=false keeps it off: refit follows the recorded settings
+    info["recipe_settings"] = {**info.get("recipe_settings", {}), "tag_lists": False}
+    (specialist / "specialist.json").write_text(json.dumps(info))
+    refit(tmp_path, "c001", specialist)
+    assert "tag_lists" not in json.loads((specialist / "specialist.json").read_text())

@@ -56,8 +56,13 @@ def run(work: Path, requests_per_phase=300, concurrency=8, size="2m", log=print)
             return outcomes, markers
 
         full_outcomes, _ = phase("full")
-        time.sleep(1.0)  # a flush interval and more: the writer has met the full disk
+        # The writer meets the full disk at its next flush (one interval later; on a loaded machine,
+        # whenever its thread runs): wait for the drops to show, at most 30 s, instead of a fixed 1 s.
+        deadline = time.monotonic() + 30
         metrics = processes.metrics()
+        while metrics.get("understudy_archive_records_dropped", 0) <= 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+            metrics = processes.metrics()
         results["full_phase_client_outcomes"] = full_outcomes
         results["dropped_while_full"] = int(metrics.get("understudy_archive_records_dropped", -1))
         results["write_errors_while_full"] = int(metrics.get("understudy_archive_write_errors", -1))

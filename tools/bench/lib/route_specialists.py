@@ -26,7 +26,7 @@ from distill.trainer.hint_tools import FEATURE as HINT_TOOLS, banned_heads  # no
 from distill.trainer.optional import omit_optional  # noqa: E402
 from distill.trainer.prompt import END, parse_response  # noqa: E402
 from distill.trainer.retrieval import FEATURE as RETRIEVAL_HINT, Embedder, RetrievalIndex, query_text  # noqa: E402
-from distill.trainer.run import load_recipe  # noqa: E402
+from distill.trainer.recipe import settings_of  # noqa: E402
 from distill.trainer.slot_order import FEATURE as RECENT_SLOTS  # noqa: E402
 from distill.trainer.slots import restore_response  # noqa: E402
 from distill.trainer.spans import FEATURE as QUESTION_SPANS  # noqa: E402
@@ -43,7 +43,7 @@ class Specialist:
         self.tokenizer = PreTrainedTokenizerFast.from_pretrained(str(directory))
         self.model = LlamaForCausalLM.from_pretrained(str(directory)).eval()
         info = json.loads((directory / "specialist.json").read_text())
-        self.recipe = load_recipe(info.get("recipe") or "scratch")
+        self.recipe = settings_of(info)
         self.max_slots = int((info.get("slots") or {}).get("max_slots") or self.recipe["max_slots"])
         self.request_tools = bool(info.get("request_tools"))
         self.cluster_tools = info.get("tools") or []

@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import UnderstudyTestSupport
+
+/// The suites start hundreds of background children per run; each one's log must be gone once a
+/// test that went right lets go of it, and stay (for debugging) when the child misbehaved.
+struct BackgroundProcessCleanupTests {
+    /// Runs `script` under /bin/sh as a background child, lets `finish` end it, drops the child and
+    /// says where its log was.
+    func logAfterRelease(_ script: String, finish: (BackgroundProcess) -> Void) throws -> URL {
+        let child = try BackgroundProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
+        finish(child)
+        return child.logURL
+    }
+
+    func waitForExit(_ child: BackgroundProcess) {
+        let deadline = Date().addingTimeInterval(30)
+        while child.process.isRunning, Date() < deadline { usleep(10_000) }
+    }
+
+    @Test func theLogOfAChildThatExitedCleanlyIsRemoved() throws {
+        let log = try logAfterRelease("echo ready") { child in
+            waitForExit(child)
+            #expect(child.log.contains("ready"), "the log is readable until the test lets go")
+        }
+        #expect(!FileManager.default.fileExists(atPath: log.path), "left behind: \(log.path)")
+    }
+
+    @Test func theLogOfAChildEndedByTheSignalTheTestSentIsRemoved() throws {
+        // SIGKILL: a child of the test process may start with SIGTERM blocked (a plain `sleep` then
+        // outlives it), and the point here is the log, not the signal.
+        let log = try logAfterRelease("exec sleep 30") { child in
+            #expect(child.stop(signal: SIGKILL) == SIGKILL)
+        }
+        #expect(!FileManager.default.fileExists(atPath: log.path), "left behind: \(log.path)")
+    }
+
+    @Test func theLogOfAChildThatFailedIsKept() throws {
+        let log = try logAfterRelease("echo broken; exit 3") { child in waitForExit(child) }
+        defer { try? FileManager.default.removeItem(at: log) }
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("broken"))
+    }
+
+    @Test func theLogOfAChildThatIgnoredItsStopSignalIsKept() throws {
+        let log = try logAfterRelease("trap '' TERM; echo ignoring; exec sleep 30") { child in
+            let deadline = Date().addingTimeInterval(30)
+            while !child.log.contains("ignoring"), Date() < deadline { usleep(10_000) }
+            #expect(child.stop(signal: SIGTERM, timeout: 0.3) == -1)
+        }
+        defer { try? FileManager.default.removeItem(at: log) }
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("killed"))
+    }
+}
