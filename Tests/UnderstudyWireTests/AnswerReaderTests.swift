@@ -90,6 +90,27 @@ struct AnswerReaderTests {
         #expect(try read("/v1/responses", #"{"usage":{"input_tokens":1,"note":"\x"}}"#) == nil)
     }
 
+    /// Counts are read from their digits when they are plain integers: every spelling near that
+    /// fast path's edges (18 and 19 digits, `Int`'s limits, minus signs, zero, fractions and
+    /// exponents) must count as the parsed number's `intValue` does.
+    @Test func countsAreTheNumbersTheySpell() throws {
+        var spellings = ["0", "-0", "7", "-7", "12.0", "12.5", "1e3", "1E+2", "25e-1", "-3.0e0", "0.0"]
+        for digits in 1...21 {
+            let nines = String(repeating: "9", count: digits)
+            spellings += [nines, "-" + nines, "1" + String(repeating: "0", count: digits - 1)]
+        }
+        spellings += ["\(Int.max)", "\(Int.min)", "9223372036854775808", "-9223372036854775809", "123456789012345678"]
+        for text in spellings {
+            let body = #"{"usage":{"prompt_tokens":"# + text + #","completion_tokens":1}}"#
+            let info = try #require(
+                ExchangeInterpreter.interpret(
+                    request: .init(
+                        method: "POST", target: "/v1/chat/completions", body: HTTPBody(bytes: Array(#"{"model":"m"}"#.utf8))),
+                    response: .init(status: 200, body: HTTPBody(bytes: Array(body.utf8)))))
+            #expect(info.usage?.inputTokens == JSONValue.number(text).intValue, "\(text)")
+        }
+    }
+
     /// Token counts come from the upstream: sums that overflow saturate instead of trapping (a trap
     /// would take the recorder thread, and with it the proxy, down on one broken answer).
     @Test func overflowingTokenSumsSaturate() throws {

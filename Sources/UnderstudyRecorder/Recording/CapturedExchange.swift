@@ -30,7 +30,11 @@ public struct CapturedExchange: Sendable {
     public var responseHeaders: [HTTPHeaderField] = []
     public var responseBody: BodyAccumulator
     /// For each response body chunk: the body length after it and its arrival (ms since start).
+    /// Kept for event streams only (and when no response head was given, as pcap import fills
+    /// it itself): nothing reads a plain answer's, which cost an array per request on the loop.
     public var chunkTimes: [(end: Int, tMs: Double)] = []
+    /// Whether `appendResponseBody` notes arrival times (`chunkTimes`); set by `responseHead`.
+    private var notesChunkTimes = true
     public var firstByteMs: Double?
     public var endMs: Double?
     public var outcome: Exchange.Outcome = .ok
@@ -65,6 +69,8 @@ public struct CapturedExchange: Sendable {
     public mutating func responseHead(status: Int, headers: [HTTPHeaderField], at now: NIODeadline = .now()) {
         self.status = status
         self.responseHeaders = headers
+        // The recorder parses SSE (the one reader of the times) exactly for these headers.
+        notesChunkTimes = SSEParser.isEventStream(headers)
         if firstByteMs == nil { firstByteMs = elapsedMs(at: now) }
     }
 
@@ -74,6 +80,7 @@ public struct CapturedExchange: Sendable {
     /// feeds its SSE parser once per read, with the same times as piece by piece.
     public mutating func appendResponseBody(_ buffer: ByteBuffer, at now: NIODeadline = .now()) {
         responseBody.append(buffer)
+        guard notesChunkTimes else { return }
         let tMs = elapsedMs(at: now)
         if let last = chunkTimes.last, last.tMs == tMs {
             chunkTimes[chunkTimes.count - 1].end = responseBody.received
