@@ -69,6 +69,69 @@ struct MockScriptTests {
         #expect(reply.parts.count > 2)
         #expect(String(buffer: reply.parts.last!) == "data: [DONE]\n\n")
     }
+
+    /// OpenAI pads every streamed delta with a random `obfuscation` member unless the request sets
+    /// `stream_options.include_obfuscation: false`; the mock does as well (Chat Completions chunks,
+    /// Responses `….delta` events), other providers' streams carry none, and the padding never
+    /// reaches the assembled message.
+    @Test func openAIStreamsArePaddedAsOpenAIPadsThemUnlessTheRequestOptsOut() throws {
+        let responder = ScriptResponder(script: try MockScript(bytes: Array(script.utf8)))
+        func events(_ path: String, _ body: String) -> [(type: String?, data: String)] {
+            let reply = responder.reply(method: "POST", target: path, headers: [:], body: Array(body.utf8))
+            return reply.parts.map { part in
+                let lines = String(buffer: part).split(separator: "\n")
+                let type = lines.first { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+                let data = lines.first { $0.hasPrefix("data: ") }.map { String($0.dropFirst(6)) } ?? ""
+                return (type, data)
+            }
+        }
+        func padding(_ data: String) throws -> String? {
+            guard case .object(let members)? = try? JSONValue(parsing: Array(data.utf8)) else { return nil }
+            guard let last = members.last, last.key == "obfuscation" else {
+                #expect(!members.contains { $0.key == "obfuscation" }, "not the last member: \(data)")
+                return nil
+            }
+            return try #require(last.value.stringValue)
+        }
+        let chat = #"{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]"#
+        for (options, padded) in [
+            ("", true), (#","stream_options":{"include_usage":true}"#, true),
+            (#","stream_options":{"include_obfuscation":false}"#, false),
+        ] {
+            let chunks = events("/v1/chat/completions", chat + options + "}").map(\.data).filter { $0 != "[DONE]" }
+            let paddings = try chunks.map(padding)
+            #expect(paddings.allSatisfy { ($0 != nil) == padded }, "\(options): \(chunks)")
+            if padded {
+                let alphanumeric = { (byte: UInt8) in
+                    (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                }
+                #expect(paddings.allSatisfy { !$0!.isEmpty && $0!.utf8.allSatisfy(alphanumeric) })
+                // Random per chunk: a stream of several chunks does not repeat one value.
+                #expect(Set(paddings.map { $0! }).count > 1)
+            }
+            var assembler = StreamAssembler(api: .chatCompletions)
+            for data in chunks { assembler.consume(event: nil, data: data) }
+            let assembled = try #require(assembler.assembled)
+            #expect(assembled["choices"]?[0]?["message"]?["content"] == "fallback")
+            #expect(!assembled.serialized().contains("obfuscation"))
+        }
+        let responses = #"{"model":"gpt-4o","stream":true,"input":"hi""#
+        for (options, padded) in [("", true), (#","stream_options":{"include_obfuscation":false}"#, false)] {
+            let stream = events("/v1/responses", responses + options + "}")
+            let deltas = stream.filter { $0.type?.hasSuffix(".delta") == true }
+            #expect(!deltas.isEmpty)
+            for event in stream {
+                let isDelta = event.type?.hasSuffix(".delta") == true
+                let hasPadding = try padding(event.data) != nil
+                #expect(hasPadding == (padded && isDelta), "\(event)")
+            }
+            var assembler = StreamAssembler(api: .responses)
+            for event in stream { assembler.consume(event: event.type, data: event.data) }
+            #expect(!(try #require(assembler.assembled).serialized().contains("obfuscation")))
+        }
+        let anthropic = #"{"model":"claude","max_tokens":9,"stream":true,"messages":[{"role":"user","content":"hi"}]}"#
+        #expect(events("/v1/messages", anthropic).allSatisfy { !$0.data.contains("obfuscation") })
+    }
 }
 
 import NIOCore

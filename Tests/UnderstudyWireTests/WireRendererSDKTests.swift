@@ -56,7 +56,11 @@ struct WireRendererSDKTests {
                 let options = RenderOptions(
                     model: "test-model", usage: usage, includeUsage: true, maxDeltaCharacters: 5,
                     argumentFragmentCharacters: 3)
-                let rendered = WireRenderer.render(answer, for: endpoint, options: options)
+                // OpenAI's streams padded as OpenAI sends them by default (`obfuscation`, what
+                // mock-upstream plays), the incremental ones below not (as `serve` sends them).
+                var padded = options
+                padded.obfuscation = endpoint.provider == .openai
+                let rendered = WireRenderer.render(answer, for: endpoint, options: padded)
                 try Data(rendered.bytes).write(to: directory.appendingPathComponent("\(name)__\(kind).body"))
                 // The same answer streamed incrementally (as the router does), one delta per word.
                 guard endpoint.stream else { continue }

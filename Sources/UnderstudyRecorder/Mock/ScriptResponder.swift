@@ -17,6 +17,7 @@ public final class ScriptResponder: MockResponder {
         var stream: Bool
         var sse: Bool
         var includeUsage: Bool
+        var obfuscation: Bool
         var model: String?
     }
 
@@ -49,11 +50,17 @@ public final class ScriptResponder: MockResponder {
                                 provider: provider)
         }
         let includeUsage = json?["stream_options"]?["include_usage"]?.boolValue == true
+        // OpenAI pads every streamed delta unless asked not to (`include_obfuscation`, default
+        // true); only for provider openai (whether Azure pads was not checked). A cached reply
+        // replays the same padding: what differs is chunk from chunk, as in OpenAI's streams.
+        let obfuscation = endpoint.provider == .openai
+            && json?["stream_options"]?["include_obfuscation"]?.boolValue != false
         let key = CacheKey(entry: entry.index, api: endpoint.api, provider: endpoint.provider, stream: endpoint.stream,
-                           sse: endpoint.sse, includeUsage: includeUsage, model: endpoint.model)
+                           sse: endpoint.sse, includeUsage: includeUsage, obfuscation: obfuscation, model: endpoint.model)
         if let cached = cache.withLockedValue({ $0[key] }) { return cached }
         var options = RenderOptions()
         options.usage = entry.usage
+        options.obfuscation = obfuscation
         options.estimatedInputTokens = max(1, body.count / 4)
         let rendered = WireRenderer.render(response, answering: json, at: endpoint, options: options)
         let output = entry.usage?.outputTokens

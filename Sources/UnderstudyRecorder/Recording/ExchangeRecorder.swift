@@ -52,7 +52,7 @@ public final class ExchangeRecorder: Sendable {
     ///   - batchDelay: how long the worker lets exchanges gather after the first one wakes it.
     ///     10 ms: at 2000 JSON requests/s the recording threads took 26 µs per request with 2 ms
     ///     (batches of ~4, a wake-up of both threads per batch) and 15 with 10 (MEASUREMENTS.md,
-    ///     thirteenth session); records wait for their frame's deadline (200 ms) anyway.
+    ///     twelfth session); records wait for their frame's deadline (200 ms) anyway.
     public convenience init(
         sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics? = nil,
         logger: Logger = Logger(label: "understudy.recorder"), capacity: Int = 16384, dropLogInterval: Double = 10,

@@ -78,6 +78,11 @@ package struct ChatChunkReader: Sendable {
     }
 
     private var previousText: TextPlace?
+    /// The value (between its quotes) of the last chunk's padding: a string member that ends the
+    /// chunk, after its text, and holds no escape. OpenAI's `obfuscation` member, random in every
+    /// chunk unless the request sets `stream_options.include_obfuscation: false`; `readChanged`
+    /// finds the next chunk's from its end and leaves it out of the comparison.
+    private var previousPadding: Range<Int>?
     /// The length of the chunk `previousText` is in: a cheap guard against `previous` being
     /// another chunk. It cannot tell two chunks of one length apart; the caller's contract does
     /// (`ChatCompletionsAssembler` keeps the chunk itself), and debug builds check the bytes.
@@ -109,16 +114,16 @@ package struct ChatChunkReader: Sendable {
         return read
     }
 
-    /// Reads a chunk that differs from the previous one only inside that one's single text: the
-    /// next token of the same content or arguments, which is what nearly every chunk of a stream is
-    /// when the upstream adds no padding per chunk. (OpenAI's default `obfuscation` member, random
-    /// per chunk after the choices, and tool-call arguments holding `\"` make every chunk a whole
-    /// read: see the Wire README, "Assembly cost".) Its other bytes are the previous chunk's, at
-    /// the same offsets before the text and shifted after it, so everything read from them stays as
-    /// it was (no range of them is kept after the text); only the text's range changes. The changed
+    /// Reads a chunk that differs from the previous one only inside that one's single text (the
+    /// next token of the same content or arguments, which is what nearly every chunk of a stream
+    /// is) and, when the previous chunk ended with padding (`previousPadding`: OpenAI's random
+    /// `obfuscation`), in that padding's value. Its other bytes are the previous chunk's, at the
+    /// same offsets before the text and shifted after it, so everything read from them stays as it
+    /// was (no range of them is kept after the text); only the text's range changes. The changed
     /// bytes must be what `text` reads as plain string content (no quote, backslash or control
-    /// byte); else, or when bytes outside the text changed, the chunk is read whole. A walk of
-    /// every member and value per chunk was most of what recording a stream cost.
+    /// byte), the padding's too; else, or when other bytes changed, the chunk is read whole.
+    /// (Tool-call arguments holding `\"` are whole reads: see the Wire README, "Assembly cost".)
+    /// A walk of every member and value per chunk was most of what recording a stream cost.
     private mutating func readChanged(
         _ bytes: UnsafeBufferPointer<UInt8>, previous: UnsafeBufferPointer<UInt8>
     ) -> Bool {
@@ -127,15 +132,28 @@ package struct ChatChunkReader: Sendable {
             assert(previous.elementsEqual(previousBytes), "`previous` is not the chunk read last")
         #endif
         let text = place.range
-        let (prefix, suffix) = SharedEnds.split(bytes, previous)
+        // With padding, both chunks are compared up to their padding's value: what follows it
+        // must be the same bytes (its closing quote, the object's end).
+        var data = bytes
+        var last = previous
+        var padding: Range<Int>?
+        if let old = previousPadding {
+            guard let new = Self.padding(in: bytes, before: UnsafeBufferPointer(rebasing: previous[old.upperBound...]))
+            else { return false }
+            data = UnsafeBufferPointer(rebasing: bytes[..<new.lowerBound])
+            last = UnsafeBufferPointer(rebasing: previous[..<old.lowerBound])
+            padding = new
+        }
+        let (prefix, suffix) = SharedEnds.split(data, last)
         // The previous text's opening quote is in the shared prefix, its closing quote in the
         // shared suffix.
-        guard prefix >= text.lowerBound, previous.count - suffix <= text.upperBound else { return false }
-        for i in prefix..<(bytes.count - suffix) {
-            let byte = bytes[i]
+        guard prefix >= text.lowerBound, last.count - suffix <= text.upperBound else { return false }
+        for i in prefix..<(data.count - suffix) {
+            let byte = data[i]
             guard byte != UInt8(ascii: "\""), byte != UInt8(ascii: "\\"), byte >= 0x20 else { return false }
         }
-        let changed = text.lowerBound..<(bytes.count - (previous.count - text.upperBound))
+        let changed = text.lowerBound..<(data.count - (last.count - text.upperBound))
+        previousPadding = padding
         switch place {
         case .content:
             choices[0].content = .raw(changed)
@@ -146,6 +164,26 @@ package struct ChatChunkReader: Sendable {
         }
         changedReads += 1
         return true
+    }
+
+    /// Where the padding value of a chunk that ends with `tail` (the bytes after the previous
+    /// chunk's padding value) lies: back from `tail` to the value's opening quote, over plain
+    /// string bytes only. Nil when `bytes` do not end so.
+    private static func padding(in bytes: UnsafeBufferPointer<UInt8>, before tail: UnsafeBufferPointer<UInt8>)
+        -> Range<Int>?
+    {
+        guard bytes.count > tail.count, let base = bytes.baseAddress, let tailBase = tail.baseAddress,
+            memcmp(base + (bytes.count - tail.count), tailBase, tail.count) == 0
+        else { return nil }
+        let end = bytes.count - tail.count
+        var start = end
+        while start > 0 {
+            let byte = bytes[start - 1]
+            if byte == UInt8(ascii: "\"") { return start..<end }
+            guard byte != UInt8(ascii: "\\"), byte >= 0x20 else { return nil }
+            start -= 1
+        }
+        return nil
     }
 
     /// The chunk just read's one text, if `readChanged` can take the next chunk from it.
@@ -171,12 +209,16 @@ package struct ChatChunkReader: Sendable {
     private mutating func readWhole(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         for slot in head.indices { head[slot] = nil }
         usage = nil
+        previousPadding = nil
+        // The last member's value when it is an escape-free string named `obfuscation`.
+        var padding: Range<Int>?
         choices.removeAll(keepingCapacity: true)
         var cursor = JSONCursor(bytes)
         do {
             guard Self.peek(cursor) == UInt8(ascii: "{") else { return false }
             var seen: UInt32 = 0
             try Self.members(&cursor) { (c, key) throws in
+                padding = nil
                 if let slot = Self.headSlot(key) {
                     try Self.once(slot.rawValue, &seen)
                     let range = try Self.skip(&c, depth: 1)
@@ -198,12 +240,20 @@ package struct ChatChunkReader: Sendable {
                 } else if Self.equal(key, "error") {
                     throw Unreadable()
                 } else {
-                    _ = try Self.skip(&c, depth: 1)
+                    let range = try Self.skip(&c, depth: 1)
+                    if Self.equal(key, "obfuscation"), bytes[range.lowerBound] == UInt8(ascii: "\""),
+                        !Self.hasBackslash(bytes, range)
+                    {
+                        padding = (range.lowerBound + 1)..<(range.upperBound - 1)
+                    }
                 }
             }
             cursor.skipWhitespace()
             guard cursor.isAtEnd else { return false }
             previousText = onlyText()
+            if let text = previousText, let found = padding, found.lowerBound > text.range.upperBound {
+                previousPadding = found
+            }
             return true
         } catch {
             return false

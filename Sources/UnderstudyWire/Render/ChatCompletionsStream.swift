@@ -3,7 +3,8 @@ import UnderstudyArchive
 /// Incremental `chat.completion.chunk` stream: a role chunk (`content: ""` before text, `null`
 /// before tool calls), content deltas, per tool call a head chunk (index, id, type, name,
 /// `arguments: ""`) and argument fragments, the finish chunk, the usage chunk (`choices: []`)
-/// when `include_usage`, then `[DONE]`.
+/// when `include_usage`, then `[DONE]`. With `options.obfuscation` every chunk ends with OpenAI's
+/// random `obfuscation` member.
 struct ChatCompletionsStream: Sendable {
     private let options: RenderOptions
     private let id: String
@@ -44,7 +45,7 @@ struct ChatCompletionsStream: Sendable {
                 head() + [
                     JSONMember("choices", .array([])),
                     JSONMember("usage", ChatCompletionsRenderer.usage(tokens)),
-                ])
+                ] + padding())
             events.append(WireEvent(data: usageChunk.serialized()))
         }
         events.append(WireEvent(data: "[DONE]"))
@@ -68,6 +69,11 @@ struct ChatCompletionsStream: Sendable {
         ]
     }
 
+    /// OpenAI's per-chunk padding, the chunk's last member, when asked for.
+    private func padding() -> [JSONMember] {
+        options.obfuscation ? [JSONMember("obfuscation", .string(WireID.padding()))] : []
+    }
+
     private func chunk(_ delta: JSONValue, finish: JSONValue = .null) -> WireEvent {
         var members = head()
         let choice: JSONValue = .object([
@@ -77,6 +83,7 @@ struct ChatCompletionsStream: Sendable {
         members.append(JSONMember("choices", [choice]))
         // With include_usage every chunk carries "usage": null until the final usage chunk.
         if options.includeUsage { members.append(JSONMember("usage", .null)) }
+        members += padding()
         return WireEvent(data: JSONValue.object(members).serialized())
     }
 }

@@ -16,6 +16,11 @@ public struct RenderOptions: Sendable {
     public var estimatedInputTokens: Int
     /// OpenAI Chat Completions streams: send the final usage chunk (`stream_options.include_usage`).
     public var includeUsage: Bool
+    /// OpenAI streams (Chat Completions chunks, Responses `….delta` events): end each with an
+    /// `obfuscation` member of random padding, as OpenAI does unless the request sets
+    /// `stream_options.include_obfuscation: false`. Off by default: `understudy serve` answers as
+    /// OpenAI-compatible servers do, without it; `mock-upstream` turns it on as OpenAI would.
+    public var obfuscation: Bool
     /// Longest text delta in characters; text is cut at word boundaries up to this length.
     public var maxDeltaCharacters: Int
     /// Length of each tool-argument fragment in a stream, in characters.
@@ -30,6 +35,7 @@ public struct RenderOptions: Sendable {
         usage: Exchange.Usage? = nil,
         estimatedInputTokens: Int = 0,
         includeUsage: Bool = false,
+        obfuscation: Bool = false,
         maxDeltaCharacters: Int = 12,
         argumentFragmentCharacters: Int = 8,
         toolCallIDs: [String] = []
@@ -40,6 +46,7 @@ public struct RenderOptions: Sendable {
         self.usage = usage
         self.estimatedInputTokens = estimatedInputTokens
         self.includeUsage = includeUsage
+        self.obfuscation = obfuscation
         self.maxDeltaCharacters = max(1, maxDeltaCharacters)
         self.argumentFragmentCharacters = max(1, argumentFragmentCharacters)
         self.toolCallIDs = toolCallIDs

@@ -78,7 +78,8 @@ enum ResponsesRenderer {
 /// Incremental Responses API events: `response.created`, `response.in_progress`, per item
 /// `output_item.added`, (`content_part.added`, `output_text.delta`…, `output_text.done`,
 /// `content_part.done`) or (`function_call_arguments.delta`…, `.done`), `output_item.done`,
-/// and `response.completed` with the whole response. Every event has `sequence_number`.
+/// and `response.completed` with the whole response. Every event has `sequence_number`; with
+/// `options.obfuscation` the `….delta` events end with OpenAI's random `obfuscation` member.
 struct ResponsesStream: Sendable {
     private let options: RenderOptions
     private let id: String
@@ -96,6 +97,11 @@ struct ResponsesStream: Sendable {
             [JSONMember("type", .string(type)), JSONMember("sequence_number", .int(sequence))] + members)
         sequence += 1
         return WireEvent(event: type, data: object.serialized())
+    }
+
+    /// OpenAI's padding on `….delta` events, their last member, when asked for.
+    private func padding() -> [JSONMember] {
+        options.obfuscation ? [JSONMember("obfuscation", .string(WireID.padding()))] : []
     }
 
     private func location(_ index: Int) -> [JSONMember] {
@@ -134,7 +140,7 @@ struct ResponsesStream: Sendable {
                 "response.output_text.delta",
                 location(index) + [
                     JSONMember("content_index", 0), JSONMember("delta", .string(delta)), JSONMember("logprobs", []),
-                ]))
+                ] + padding()))
         return events
     }
 
@@ -164,7 +170,7 @@ struct ResponsesStream: Sendable {
         for fragment in TextChunker.fragments(call.argumentsText, size: options.argumentFragmentCharacters) {
             events.append(
                 event(
-                    "response.function_call_arguments.delta", location(index) + [JSONMember("delta", .string(fragment))]
+                    "response.function_call_arguments.delta", location(index) + [JSONMember("delta", .string(fragment))] + padding()
                 ))
         }
         events.append(
