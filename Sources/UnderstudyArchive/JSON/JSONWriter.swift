@@ -45,15 +45,9 @@ extension JSONValue {
     /// Writes `s` as a quoted JSON string.
     public static func writeString(_ s: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        writeEscaped(s, to: &out)
-        out.append(UInt8(ascii: "\""))
-    }
-
-    /// `writeString` without the quotes, for callers that write them as part of a longer literal.
-    @inline(__always)
-    static func writeEscaped(_ s: String, to out: inout [UInt8]) {
         var s = s
         s.withUTF8 { writeEscaped($0, to: &out) }
+        out.append(UInt8(ascii: "\""))
     }
 
     /// Appends UTF-8 text with JSON escapes, copying runs of plain bytes in bulk (the archive

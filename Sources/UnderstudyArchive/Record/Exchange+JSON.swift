@@ -165,17 +165,14 @@ extension Exchange {
     }
 
     static func writeHeaders(_ headers: [HTTPHeaderField], to out: inout [UInt8]) {
-        // `["name","value"]` per field with three literal appends around the two texts (it was
-        // seven single-byte appends, each checking the array's capacity and uniqueness).
         out.append(UInt8(ascii: "["))
-        var first = true
-        for header in headers {
-            out.append(literal: first ? #"[""# : #",[""#)
-            first = false
-            JSONValue.writeEscaped(header.name, to: &out)
-            out.append(literal: #"",""#)
-            JSONValue.writeEscaped(header.value, to: &out)
-            out.append(literal: #""]"#)
+        for (i, header) in headers.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(UInt8(ascii: "["))
+            JSONValue.writeString(header.name, to: &out)
+            out.append(UInt8(ascii: ","))
+            JSONValue.writeString(header.value, to: &out)
+            out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "]"))
     }
