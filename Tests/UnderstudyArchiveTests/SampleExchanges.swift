@@ -81,6 +81,25 @@ enum SampleExchanges {
             .sorted()
             .map { directory.appendingPathComponent($0) }
     }
+
+    /// A new directory holding `records` as one writer (default configuration) wrote them;
+    /// the caller removes it.
+    static func archive(_ records: [Exchange]) throws -> URL {
+        let directory = try temporaryDirectory()
+        let writer = try ArchiveWriter(configuration: .init(directory: directory))
+        for record in records { writer.append(record) }
+        try writer.close()
+        return directory
+    }
+
+    /// The decoded lines of the segments under `directory`, in order.
+    static func storedLines(in directory: URL) throws -> [String] {
+        var lines: [String] = []
+        for url in try segments(in: directory) {
+            _ = try SegmentReader(url: url).forEachLine { line, _ in lines.append(String(decoding: line, as: UTF8.self)) }
+        }
+        return lines
+    }
 }
 
 extension Exchange {

@@ -47,16 +47,9 @@ struct StreamBodyDedupTests {
         }
         #expect(expectedLeftOut.contains(true) && expectedLeftOut.contains(false))
 
-        let directory = try SampleExchanges.temporaryDirectory()
+        let directory = try SampleExchanges.archive(records)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try ArchiveWriter(configuration: .init(directory: directory))
-        for record in records { writer.append(record) }
-        try writer.close()
-        var lines: [String] = []
-        for url in try SampleExchanges.segments(in: directory) {
-            _ = try SegmentReader(url: url).forEachLine { line, _ in lines.append(String(decoding: line, as: UTF8.self))
-            }
-        }
+        let lines = try SampleExchanges.storedLines(in: directory)
         #expect(lines.count == records.count)
         for (i, line) in lines.enumerated() where i < expectedLeftOut.count {
             #expect(line.contains(#""sse_body":true"#) == expectedLeftOut[i], "record \(i)")

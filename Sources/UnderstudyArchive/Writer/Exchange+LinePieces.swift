@@ -6,9 +6,15 @@
 extension Exchange {
     /// The whole record line, without the newline.
     static func writeLine(_ e: Exchange, to out: inout [UInt8]) {
+        var startTime = StartTimeWriter()
+        writeLine(e, startTime: &startTime, to: &out)
+    }
+
+    /// The whole record line; `startTime` keeps the formatted second between the records of a writer.
+    static func writeLine(_ e: Exchange, startTime: inout StartTimeWriter, to out: inout [UInt8]) {
         out.append(literal: #"{"v":1,"id":"#)
         JSONValue.writeString(e.id, to: &out)
-        writeRecordHead(e, to: &out)
+        writeRecordHead(e, startTime: &startTime, to: &out)
         writeBody(e.request.body, to: &out)
         out.append(UInt8(ascii: "}"))
         out.append(literal: #","response":"#)
@@ -17,7 +23,7 @@ extension Exchange {
     }
 
     /// From `,"capture":` up to the request headers (inclusive).
-    static func writeRecordHead(_ e: Exchange, to out: inout [UInt8]) {
+    static func writeRecordHead(_ e: Exchange, startTime: inout StartTimeWriter, to out: inout [UInt8]) {
         out.append(literal: #","capture":{"mode":"#)
         JSONValue.writeString(e.capture.mode.rawValue, to: &out)
         out.append(literal: #","listener":"#)
@@ -27,7 +33,7 @@ extension Exchange {
         out.append(literal: #","upstream":"#)
         writeOptional(e.capture.upstream, to: &out)
         out.append(literal: #"},"t":{"start":"#)
-        RFC3339.writeQuoted(micros: e.timing.startMicros, to: &out)
+        startTime.writeQuoted(micros: e.timing.startMicros, to: &out)
         out.append(literal: #","first_byte_ms":"#)
         writeMillis(e.timing.firstByteMs, to: &out)
         out.append(literal: #","end_ms":"#)

@@ -23,6 +23,7 @@ struct SpanRef {
 struct LineEncoder {
     let scheme: LineScheme
     private var seen: [SpanHash: SpanRef] = [:]
+    private var startTime = StartTimeWriter()
     /// Values shorter than this are cheaper to repeat than to refer to.
     static let minimumSpan = 64
     static let marker = Array(#"{"$dup":""#.utf8)
@@ -49,7 +50,7 @@ struct LineEncoder {
         plainSize -= frame.count - lineStart - #"{"v":1,"#.utf8.count
         frame.append(literal: #""id":"#)
         JSONValue.writeString(exchange.id, to: &frame)
-        Exchange.writeRecordHead(exchange, to: &frame)
+        Exchange.writeRecordHead(exchange, startTime: &startTime, to: &frame)
         var registrations: [(SpanHash, SpanRef)] = []
         if plan.dedupable {
             frame.append(literal: #","body":"#)
@@ -95,9 +96,9 @@ struct LineEncoder {
         return plainSize + 1
     }
 
-    private func appendPlain(_ exchange: Exchange, into frame: inout [UInt8]) -> Int {
+    private mutating func appendPlain(_ exchange: Exchange, into frame: inout [UInt8]) -> Int {
         let start = frame.count
-        Exchange.writeLine(exchange, to: &frame)
+        Exchange.writeLine(exchange, startTime: &startTime, to: &frame)
         frame.append(0x0A)
         return frame.count - start
     }
