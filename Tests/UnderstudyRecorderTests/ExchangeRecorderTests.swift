@@ -130,8 +130,11 @@ struct ExchangeRecorderTests {
         let recorder = ExchangeRecorder(sink: sink, redactor: redactor, batchDelay: .seconds(5))
         var c = captured(body: "{}")
         c.finish(.ok)
+        // Submitted once the worker waits for work (one found at its first look is taken at
+        // once, without a gather), then closed while the gather runs.
+        try await Task.sleep(for: .milliseconds(50))
         recorder.submit(c)
-        try await Task.sleep(for: .milliseconds(50))  // the worker is woken and gathering
+        try await Task.sleep(for: .milliseconds(50))
         let closed = ContinuousClock().measure { recorder.close() }
         #expect(closed < .seconds(1), "close() took \(closed)")
         #expect(sink.exchanges.withLockedValue { $0.count } == 1)
