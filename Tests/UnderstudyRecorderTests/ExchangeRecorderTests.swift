@@ -73,6 +73,22 @@ struct ExchangeRecorderTests {
         #expect(exchange.llm?.assembled?["choices"]?[0]?["message"]?["content"]?.stringValue == "abcd")
     }
 
+    @Test func onlyAStreamedAnswerNotesItsChunkTimes() {
+        // The times are read only by the recorder's SSE parser; a JSON answer keeps none (one
+        // array append per read saved on the event loop), a stream keeps one per read.
+        let start = NIODeadline.now()
+        var json = captured(body: #"{"model":"gpt-4o","messages":[]}"#)
+        json.responseHead(status: 200, headers: [HTTPHeaderField("content-type", "application/json")], at: start)
+        json.appendResponseBody(ByteBuffer(string: #"{"id":"c","#), at: start + .milliseconds(5))
+        json.appendResponseBody(ByteBuffer(string: #""choices":[]}"#), at: start + .milliseconds(9))
+        #expect(json.chunkTimes.isEmpty)
+        var sse = captured(body: #"{"model":"gpt-4o","stream":true,"messages":[]}"#)
+        sse.responseHead(status: 200, headers: [HTTPHeaderField("content-type", "text/event-stream")], at: start)
+        sse.appendResponseBody(ByteBuffer(string: "data: {}\n\n"), at: start + .milliseconds(5))
+        sse.appendResponseBody(ByteBuffer(string: "data: [DONE]\n\n"), at: start + .milliseconds(9))
+        #expect(sse.chunkTimes.count == 2)
+    }
+
     @Test func bodiesOverTheLimitAreRecordedTruncatedWithTheFlag() {
         var c = captured(body: String(repeating: "x", count: 100), limit: 10)
         c.responseHead(status: 200, headers: [])
@@ -105,6 +121,23 @@ struct ExchangeRecorderTests {
         #expect(counters.submitted == 2)
         #expect(counters.dropped == 2)
         #expect(counters.written == 0)
+    }
+
+    @Test func closeCutsABatchGatherShort() async throws {
+        // A gather long enough that waiting it out would show: close() must end it at once and
+        // still hand the gathered exchange to the sink.
+        let sink = MemorySink()
+        let recorder = ExchangeRecorder(sink: sink, redactor: redactor, batchDelay: .seconds(5))
+        var c = captured(body: "{}")
+        c.finish(.ok)
+        // Submitted once the worker waits for work (one found at its first look is taken at
+        // once, without a gather), then closed while the gather runs.
+        try await Task.sleep(for: .milliseconds(50))
+        recorder.submit(c)
+        try await Task.sleep(for: .milliseconds(50))
+        let closed = ContinuousClock().measure { recorder.close() }
+        #expect(closed < .seconds(1), "close() took \(closed)")
+        #expect(sink.exchanges.withLockedValue { $0.count } == 1)
     }
 
     @Test func everySubmittedExchangeReachesTheSinkByClose() {

@@ -97,7 +97,8 @@ struct AnswerReaderTests {
         var spellings = ["0", "-0", "7", "-7", "12.0", "12.5", "1e3", "1E+2", "25e-1", "-3.0e0", "0.0"]
         for digits in 1...21 {
             let nines = String(repeating: "9", count: digits)
-            spellings += [nines, "-" + nines, "1" + String(repeating: "0", count: digits - 1)]
+            let power = "1" + String(repeating: "0", count: digits - 1)
+            spellings += [nines, "-" + nines, power, "-" + power]
         }
         spellings += ["\(Int.max)", "\(Int.min)", "9223372036854775808", "-9223372036854775809", "123456789012345678"]
         for text in spellings {

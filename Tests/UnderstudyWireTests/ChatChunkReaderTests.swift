@@ -243,7 +243,8 @@ struct ChatChunkReaderTests {
             if obfuscated {
                 // Random padding per chunk, as OpenAI sends unless include_obfuscation is false;
                 // now and then one the shortcut must refuse (an escape, a quote, a control byte,
-                // not a string, another name, a member after it).
+                // not a string, another name, a member after it) and, as a check that refusing
+                // is not all it does, multi-byte characters it takes as plain bytes (é, 😀).
                 var padding = String((0..<(random.int(13))).map { _ in random.pick(Array("abcdefXYZ0189")) })
                 if random.chance(8) { padding += random.pick([#"\""#, #"\u0041"#, "\u{1}", "é", "😀"]) }
                 members.append(

@@ -23,7 +23,7 @@ public final class ExchangeRecorder: Sendable {
     private let logger: Logger
     private let capacity: Int
     private let dropLogIntervalNanos: Int64
-    private let batchDelayMicros: UInt32
+    private let batchDelaySeconds: TimeInterval
     private let niceness: Int
     private let state: NIOLockedValueBox<QueueState>
     private let condition = NSCondition()
@@ -52,7 +52,7 @@ public final class ExchangeRecorder: Sendable {
     ///   - batchDelay: how long the worker lets exchanges gather after the first one wakes it.
     ///     10 ms: at 2000 JSON requests/s the recording threads took 26 µs per request with 2 ms
     ///     (batches of ~4, a wake-up of both threads per batch) and 15 with 10 (MEASUREMENTS.md,
-    ///     twelfth session); records wait for their frame's deadline (200 ms) anyway.
+    ///     twelfth session, engineer "json"); records wait for their frame's deadline (200 ms) anyway.
     public convenience init(
         sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics? = nil,
         logger: Logger = Logger(label: "understudy.recorder"), capacity: Int = 16384, dropLogInterval: Double = 10,
@@ -77,7 +77,7 @@ public final class ExchangeRecorder: Sendable {
         self.logger = logger
         self.capacity = capacity
         self.dropLogIntervalNanos = Int64(dropLogInterval * 1e9)
-        self.batchDelayMicros = UInt32(max(0, batchDelay / .microseconds(1)))
+        self.batchDelaySeconds = max(0, batchDelay / .seconds(1))
         self.niceness = niceness
         self.state = NIOLockedValueBox(QueueState())
         let thread = Thread { [self] in self.run() }
@@ -140,12 +140,8 @@ public final class ExchangeRecorder: Sendable {
                 if !batch.isEmpty || closing { break }
                 condition.wait()
                 // Woken by the first exchange after a quiet spell: let a batch gather, so under
-                // load the worker wakes a few hundred times a second, not once per request.
-                if batchDelayMicros > 0, !state.withLockedValue({ $0.closing }) {
-                    condition.unlock()
-                    usleep(batchDelayMicros)
-                    condition.lock()
-                }
+                // load the worker wakes at most ~100 times a second, not once per request.
+                gatherBatch()
             }
             condition.unlock()
             metrics?.queueDepth.record(batch.count)
@@ -188,6 +184,16 @@ public final class ExchangeRecorder: Sendable {
                 return
             }
         }
+    }
+
+    /// Waits, holding `condition`, until the batch delay has passed or `close()` was called.
+    /// A timed wait rather than a sleep, so that `close()`'s broadcast ends it at once. Nothing
+    /// else wakes it: `submit` signals only when the queue was empty, and it is not (the first
+    /// exchange woke the worker); a spurious or early wake-up just waits again until the deadline.
+    private func gatherBatch() {
+        guard batchDelaySeconds > 0 else { return }
+        let deadline = Date().addingTimeInterval(batchDelaySeconds)
+        while !state.withLockedValue({ $0.closing }), condition.wait(until: deadline) {}
     }
 
     /// Exchanges handed to the sink at once.

@@ -45,7 +45,7 @@ struct ChatCompletionsStream: Sendable {
                 head() + [
                     JSONMember("choices", .array([])),
                     JSONMember("usage", ChatCompletionsRenderer.usage(tokens)),
-                ] + padding())
+                ] + options.padding())
             events.append(WireEvent(data: usageChunk.serialized()))
         }
         events.append(WireEvent(data: "[DONE]"))
@@ -69,11 +69,6 @@ struct ChatCompletionsStream: Sendable {
         ]
     }
 
-    /// OpenAI's per-chunk padding, the chunk's last member, when asked for.
-    private func padding() -> [JSONMember] {
-        options.obfuscation ? [JSONMember("obfuscation", .string(WireID.padding()))] : []
-    }
-
     private func chunk(_ delta: JSONValue, finish: JSONValue = .null) -> WireEvent {
         var members = head()
         let choice: JSONValue = .object([
@@ -83,7 +78,7 @@ struct ChatCompletionsStream: Sendable {
         members.append(JSONMember("choices", [choice]))
         // With include_usage every chunk carries "usage": null until the final usage chunk.
         if options.includeUsage { members.append(JSONMember("usage", .null)) }
-        members += padding()
+        members += options.padding()
         return WireEvent(data: JSONValue.object(members).serialized())
     }
 }

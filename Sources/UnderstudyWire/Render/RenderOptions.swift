@@ -61,6 +61,12 @@ public struct RenderOptions: Sendable {
         return (usage?.inputTokens ?? estimatedInputTokens, usage?.outputTokens ?? estimatedOutput)
     }
 
+    /// The `obfuscation` member that ends an OpenAI stream's chunk (Chat Completions) or `….delta`
+    /// event (Responses) when `obfuscation` is on; nothing when it is off.
+    func padding() -> [JSONMember] {
+        obfuscation ? [JSONMember("obfuscation", .string(WireID.padding()))] : []
+    }
+
     var createdSeconds: Int { created ?? Int(Exchange.Timing.nowMicros() / 1_000_000) }
 
     func toolCallID(_ index: Int, prefix: String, length: Int) -> String {

@@ -99,11 +99,6 @@ struct ResponsesStream: Sendable {
         return WireEvent(event: type, data: object.serialized())
     }
 
-    /// OpenAI's padding on `….delta` events, their last member, when asked for.
-    private func padding() -> [JSONMember] {
-        options.obfuscation ? [JSONMember("obfuscation", .string(WireID.padding()))] : []
-    }
-
     private func location(_ index: Int) -> [JSONMember] {
         [JSONMember("item_id", .string(items[index].id)), JSONMember("output_index", .int(index))]
     }
@@ -140,7 +135,7 @@ struct ResponsesStream: Sendable {
                 "response.output_text.delta",
                 location(index) + [
                     JSONMember("content_index", 0), JSONMember("delta", .string(delta)), JSONMember("logprobs", []),
-                ] + padding()))
+                ] + options.padding()))
         return events
     }
 
@@ -170,8 +165,8 @@ struct ResponsesStream: Sendable {
         for fragment in TextChunker.fragments(call.argumentsText, size: options.argumentFragmentCharacters) {
             events.append(
                 event(
-                    "response.function_call_arguments.delta", location(index) + [JSONMember("delta", .string(fragment))] + padding()
-                ))
+                    "response.function_call_arguments.delta",
+                    location(index) + [JSONMember("delta", .string(fragment))] + options.padding()))
         }
         events.append(
             event(
