@@ -137,12 +137,13 @@ def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp
     # specialist.json tells which settings trained the model: every one, and each the command line changed
     recipe = json.loads((ROOT / "distill" / "recipes" / "scratch.json").read_text())
     settings = info["recipe_settings"]
-    assert settings["retrieval_hint"] == 0 and settings["model"] == TINY["model"] and settings["max_steps"] == 1
+    model = {**recipe["model"], **TINY["model"]}  # an object changes the file's key by key
+    assert settings["retrieval_hint"] == 0 and settings["model"] == model and settings["max_steps"] == 1
     assert settings["learning_rate"] == recipe["learning_rate"] and "notes" not in settings
+    assert recipe["recent_slots"] is True  # so --set recent_slots=true changed nothing, and is not listed
     assert info["recipe_overrides"] == {
         "max_steps": {"used": 1, "recipe": recipe["max_steps"]},
-        "model": {"used": TINY["model"], "recipe": recipe["model"]},
-        "recent_slots": {"used": True, "recipe": recipe["recent_slots"]},
+        "model": {"used": model, "recipe": recipe["model"]},
         "retrieval_hint": {"used": 0, "recipe": recipe["retrieval_hint"]}}
 
 
