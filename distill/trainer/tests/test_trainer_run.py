@@ -205,3 +205,13 @@ def test_traffic_weight_repeats_an_example_within_an_epoch_up_to_a_cap():
     epoch = batches([Feature("a", 1), Feature("b", 3), Feature("c", 50)], 2, random.Random(0))
     names = [f.name for batch in epoch for f in batch]
     assert names.count("a") == 1 and names.count("b") == 3 and names.count("c") == 4
+
+
+def test_a_nan_setting_is_never_written_into_specialist_json(tmp_path):
+    # --set refuses NaN; one that comes another way (Options in a script) must not produce a
+    # specialist.json that is not JSON, which the Swift engine would refuse to load.
+    write_cluster(tmp_path, "c001", booking_examples(60))
+    with pytest.raises(ValueError, match="JSON"):
+        _train(tmp_path, "c001", overrides={**TINY, "cpu_seconds_per_token": float("nan")})
+    written = tmp_path / "specialists" / "c001" / "specialist.json"
+    assert not written.exists() or "NaN" not in written.read_text()
