@@ -84,7 +84,8 @@ final class RecorderHarness {
             if value >= atLeast { return value }
             Thread.sleep(forTimeInterval: 0.05)
         } while Date() < deadline
-        Issue.record("\(metric) stayed at \(value), below \(atLeast), for \(timeout) s; last /metrics: \(text.suffix(1500))")
+        Issue.record(
+            "\(metric) stayed at \(value), below \(atLeast), for \(timeout) s; last /metrics: \(text.suffix(1500))")
         return value
     }
 

@@ -96,7 +96,8 @@ public final class BackgroundProcess: @unchecked Sendable {
         }
         let command = ([process.executableURL?.lastPathComponent ?? "?"] + (process.arguments ?? []).prefix(1))
             .joined(separator: " ")
-        TestEnvironment.noteKept(logURL, because: "`\(command)` \(ending ?? "ended as asked, UNDERSTUDY_KEEP_TEST_LOGS=1")")
+        let reason = ending ?? "ended as asked, UNDERSTUDY_KEEP_TEST_LOGS=1"
+        TestEnvironment.noteKept(logURL, because: "`\(command)` \(reason)")
     }
 
     /// Waits until a TCP connection to 127.0.0.1:`port` succeeds. With `process`, stops waiting

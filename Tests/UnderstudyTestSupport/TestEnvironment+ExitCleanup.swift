@@ -14,9 +14,9 @@ extension TestEnvironment {
         FileHandle.standardError.write(Data("[test] \(reason): kept \(url.path)\n".utf8))
     }
 
-    /// Removes `url` when the test process exits normally (kept with `UNDERSTUDY_KEEP_TEST_LOGS=1`). For fixtures made once per process and
-    /// shared by many tests (a `static let`), which no single test can remove. A process that
-    /// crashes keeps them, for whoever debugs the crash.
+    /// Removes `url` when the test process exits normally (kept with `UNDERSTUDY_KEEP_TEST_LOGS=1`).
+    /// For fixtures made once per process and shared by many tests (a `static let`), which no
+    /// single test can remove. A process that crashes keeps them, for whoever debugs the crash.
     public static func removeAtExit(_ url: URL) {
         pendingRemovals.withLock { pending in
             if !pending.registered {

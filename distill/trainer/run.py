@@ -388,7 +388,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:
-        (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+        # allow_nan=False: NaN is not JSON, and the Swift engine would refuse the specialist.
+        text = json.dumps(specialist, indent=1, ensure_ascii=False, allow_nan=False)
+        (out_dir / "specialist.json").write_text(text + "\n")
     accelerator.wait_for_everyone()
     summary = {k: specialist[k] for k in ("cluster", "recipe", "base", "train_loss", "val_loss", "tokens_seen",
                                           "wall_seconds", "train_cpu_seconds", "steps", "stopped_by",

@@ -23,7 +23,7 @@ def test_flags_win_over_set_which_wins_over_the_file_and_each_change_is_named():
     assert effective.settings["max_minutes"] == file["max_minutes"]  # a flag not given changes nothing
     assert effective.overrides == {"batch_size": {"used": 2, "recipe": file["batch_size"]},
                                    "max_steps": {"used": 7, "recipe": file["max_steps"]},
-                                   "mixed_precision": {"used": "bf16"}}  # a key the file lacks (lora.json has it): no recipe value
+                                   "mixed_precision": {"used": "bf16"}}  # a key scratch.json lacks: no recipe value
     assert effective.settings["recipe"] == "scratch"
     assert not {"description", "notes"} & effective.settings.keys()  # prose, not settings
 
