@@ -129,10 +129,12 @@ struct ArchiveWriterTests {
         let writer = try ArchiveWriter(
             configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(150)))
         writer.append(SampleExchanges.oddball())
-        #expect(eventually { writer.counters.written == 1 })
-        Thread.sleep(forTimeInterval: 0.5)  // the segment's age passes 150 ms (longer is fine)
+        #expect(eventually { writer.counters.written == 1 }, "\(writer.counters)")
+        // The writer thread closes the segment once its age passes 150 ms; a record appended
+        // before that (a loaded machine) would still join it, so wait for the close itself.
+        #expect(eventually { firstSegmentIsClosed(directory) }, "\(writer.counters)")
         writer.append(SampleExchanges.oddball())
-        #expect(eventually { writer.counters.written == 2 })
+        #expect(eventually { writer.counters.written == 2 }, "\(writer.counters)")
         let first = try SampleExchanges.segments(in: directory)
         #expect(first.count == 2)
         #expect(try SegmentReader(url: first[0]).seekTable != nil, "the aged segment was closed")
@@ -147,7 +149,7 @@ struct ArchiveWriterTests {
         let record = SampleExchanges.oddball()
         writer.append(record)
         // Written by the 50 ms flush timer, not by close (the default flush is seconds away).
-        #expect(eventually { writer.counters.written == 1 })
+        #expect(eventually { writer.counters.written == 1 }, "\(writer.counters)")
         // Readable before close: the frame is on disk, only the seek table is missing.
         let reader = try ArchiveReader(path: directory)
         let (read, issues) = try reader.exchanges()
@@ -175,7 +177,7 @@ struct ArchiveWriterTests {
         // 20 s intervals leave a loaded machine room: the live write must come long before the
         // batch writer's interval could end.
         #expect(eventually(within: 10) { live.counters.written == 1 },
-                "an exchange that ended 29.5 s ago is past its 20 s flush interval")
+                "an exchange that ended 29.5 s ago is past its 20 s flush interval: \(live.counters)")
         #expect(batch.counters.written == 0, "batch writers keep filling the frame for the full interval")
         try live.close()
         try batch.close()
@@ -210,12 +212,13 @@ struct ArchiveWriterTests {
         let writer = try ArchiveWriter(
             configuration: .init(directory: directory, flushInterval: .milliseconds(10), rotateAge: .milliseconds(50)))
         writer.append(SampleExchanges.oddball())
-        #expect(eventually { writer.counters.written == 1 })
-        Thread.sleep(forTimeInterval: 0.3)  // the segment's age passes 50 ms: the next record opens a new one
+        #expect(eventually { writer.counters.written == 1 }, "\(writer.counters)")
+        // The segment's age passes 50 ms and the writer closes it: the next record opens a new one.
+        #expect(eventually { firstSegmentIsClosed(directory) }, "\(writer.counters)")
         // The directory vanishes (or the disk refuses): the record is dropped, nobody blocks.
         try FileManager.default.removeItem(at: directory)
         #expect(writer.append(SampleExchanges.oddball()))
-        #expect(eventually { writer.counters.dropped == 1 })
+        #expect(eventually { writer.counters.dropped == 1 }, "\(writer.counters)")
         let failed = writer.counters
         #expect(failed.dropped == 1)
         #expect(failed.writeErrors >= 1)
@@ -289,4 +292,10 @@ struct ArchiveWriterTests {
             expectSameRecords([read], [record])
         }
     }
+}
+
+/// Whether the directory's first segment is closed: its seek table, written last, is there.
+private func firstSegmentIsClosed(_ directory: URL) -> Bool {
+    guard let first = try? SampleExchanges.segments(in: directory).first else { return false }
+    return (try? SegmentReader(url: first).seekTable) != nil
 }

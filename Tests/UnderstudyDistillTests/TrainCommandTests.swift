@@ -90,7 +90,10 @@ struct TrainCommandTests {
         let overrides = try #require(info["recipe_overrides"] as? [String: [String: Any]])
         #expect(Set(overrides.keys) == ["learning_rate", "max_steps"])
         #expect(overrides["learning_rate"]?["used"] as? Double == 0.002)
-        #expect(overrides["learning_rate"]?["recipe"] as? Double == 0.004)  // distill/recipes/scratch.json
+        let recipeFile = TestEnvironment.repositoryRoot.appendingPathComponent("distill/recipes/scratch.json")
+        let recipe = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: recipeFile)) as? [String: Any])
+        #expect(overrides["learning_rate"]?["recipe"] as? Double == recipe["learning_rate"] as? Double)
         #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("specialists/c002").path) == false)
     }
 
@@ -109,13 +112,27 @@ struct TrainCommandTests {
 
     @Test func aSetValueThatIsNotJSONIsRefusedBeforeTraining() throws {
         try requireEnvironment()
-        for bad in ["recent_slots=yes please", "retrieval_hint", "=3"] {
+        for bad in ["recent_slots=yes please", "retrieval_hint", "=3", "max_steps=null", "max_steps=NaN"] {
             let result = try ProcessRunner.run(
                 TestEnvironment.binary, ["train", "--run", "r1", "--set", bad],
                 environment: ["UNDERSTUDY_HOME": TestEnvironment.repositoryRoot.path])
             #expect(result.status != 0)
             #expect(result.stderr.contains("--set \(bad)") && result.stderr.contains("KEY=JSON"), "\(result.stderr)")
         }
+    }
+
+    @Test func aSetKeyNoRecipeHasIsRefusedNamingTheCloseOnes() throws {
+        try requireEnvironment()
+        let run = try makeRun()
+        defer { try? FileManager.default.removeItem(at: run) }
+        let result = try ProcessRunner.run(
+            TestEnvironment.binary, ["train", "--run", run.path, "--set", "pointer_heads=true"],
+            environment: ["UNDERSTUDY_HOME": TestEnvironment.repositoryRoot.path])
+        #expect(result.status != 0)
+        // The trainer's error event, not only its exit status, reaches the user.
+        #expect(result.stderr.contains("pointer_heads") && result.stderr.contains("did you mean pointer_head"),
+                "\(result.stderr)")
+        #expect(FileManager.default.fileExists(atPath: run.appendingPathComponent("specialists").path) == false)
     }
 
     @Test func aMissingVenvNamesTheFix() throws {

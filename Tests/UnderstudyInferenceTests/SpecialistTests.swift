@@ -28,6 +28,27 @@ struct SpecialistTests {
         #expect(finished > 0, "no answer reached <|end|> within max_new_tokens")
     }
 
+    /// specialist.json as the trainer writes it records what trained the model (`recipe_settings`:
+    /// the recipe file's numbers written as Python writes them, nested objects; `recipe_overrides`);
+    /// the specialist still loads and answers.
+    @Test func aSpecialistRecordingItsRecipeSettingsLoads() throws {
+        let directory = try Self.copy("specialist-recipe-settings", [:])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specURL = directory.appendingPathComponent("specialist.json")
+        let recipe = try String(
+            contentsOf: TestEnvironment.repositoryRoot.appendingPathComponent("distill/recipes/scratch.json"),
+            encoding: .utf8)
+        var text = try String(contentsOf: specURL, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(text.hasSuffix("}"))
+        text.removeLast()
+        text += #","recipe_settings":\#(recipe),"recipe_overrides":{"learning_rate":{"used":0.002,"recipe":0.004},"#
+            + #""pointer_head":{"used":"slots","recipe":false},"mixed_precision":{"used":"bf16"}}}"#
+        try Data(text.utf8).write(to: specURL)
+        let specialist = try Specialist(directory: directory)
+        let answer = try specialist.answer([.init(role: "user", content: "Drop booking BK-2231.")])
+        #expect(answer.tokens > 0)
+    }
+
     /// The tiny specialist copied with `request_tools` switched on and `prompt_format` set.
     static func requestToolsCopy(_ name: String, promptFormat: Int) throws -> URL {
         try copy(name, ["request_tools": true, "prompt_format": promptFormat])

@@ -37,7 +37,7 @@ struct BodySecretScrubbingTests {
         #expect(answers[1].contains("data: ") && answers[1].contains("sk-proj-BOD"), "streamed answer: \(answers[1])")
 
         let exchanges = try harness.stopAndRead()
-        #expect(exchanges.count == 2)
+        #expect(exchanges.count == 2, "\(harness.recorderLogTail)")
         let raw = try harness.archiveText()
         for key in [Self.openAI, Self.anthropic, Self.aws, Self.github] {
             #expect(!raw.contains(key), "\(key.prefix(10))… reached the archive segment")
@@ -109,7 +109,7 @@ struct BodySecretScrubbingTests {
             #expect(result.stdout.contains(escaped[0].json), "\(result.stdout.prefix(300))")
         }
         let exchanges = try harness.stopAndRead()
-        #expect(exchanges.count == 2)
+        #expect(exchanges.count == 2, "\(harness.recorderLogTail)")
         #expect(exchanges.allSatisfy { $0.redactedBodySecrets >= 2 * escaped.count }, "\(exchanges.map(\.redactedBodySecrets))")
         let streamed = exchanges.first { $0.llm?.stream == true }
         let message = streamed?.llm?.assembled?["choices"]?[0]?["message"]?["content"]?.stringValue ?? ""

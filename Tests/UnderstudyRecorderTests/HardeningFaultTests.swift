@@ -53,7 +53,7 @@ struct HardeningFaultTests {
             seen[item.fault] = got.body
         }
         let exchanges = try harness.stopAndRead()
-        #expect(exchanges.count == cases.count)
+        #expect(exchanges.count == cases.count, "\(harness.recorderLogTail)")
         for item in cases {
             let record = exchanges.first { $0.request.headers.first(named: "x-understudy-mock-fault") == item.fault }
             #expect(record?.response?.status == item.status, "\(item.fault): recorded status")
@@ -89,7 +89,7 @@ struct HardeningFaultTests {
         // The stalled stream's client gave up; stopping before the recorder saw it would record a drain.
         #expect(try harness.waitForMetric("understudy_client_aborts_total", atLeast: 1) >= 1)
         let exchanges = try harness.stopAndRead()
-        #expect(exchanges.count == 4)
+        #expect(exchanges.count == 4, "\(harness.recorderLogTail)")
         func record(_ fault: String?, stream: Bool = true) -> Exchange? {
             exchanges.first {
                 $0.request.headers.first(named: "x-understudy-mock-fault") == fault && ($0.llm?.stream ?? false) == stream

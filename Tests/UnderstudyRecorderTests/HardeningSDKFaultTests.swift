@@ -40,7 +40,7 @@ struct HardeningSDKFaultTests {
 
         let exchanges = try harness.stopAndRead()
         // 9 scenarios, the retried one twice.
-        #expect(exchanges.count == 10)
+        #expect(exchanges.count == 10, "\(harness.recorderLogTail)")
         #expect(exchanges.filter { $0.response?.status == 429 }.count == 3)
     }
 

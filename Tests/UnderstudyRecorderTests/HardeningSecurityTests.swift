@@ -38,7 +38,7 @@ struct HardeningSecurityTests {
             #expect(result.status == 0 && result.stdout.contains("Noted"), "request \(n): \(result.stdout)")
         }
         let exchanges = try harness.stopAndRead()
-        #expect(exchanges.count == cities.count)
+        #expect(exchanges.count == cities.count, "\(harness.recorderLogTail)")
         let archive = try harness.archiveText()
         let log = harness.recorder?.log ?? ""
         for secret in h {

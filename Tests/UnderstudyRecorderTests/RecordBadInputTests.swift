@@ -53,7 +53,7 @@ struct RecordBadInputTests {
         #expect(slowReply.closed, "the stalled connection must be closed by the header timeout")
 
         let exchanges = try harness.stopAndRead()
-        #expect(exchanges.count == 2)
+        #expect(exchanges.count == 2, "\(harness.recorderLogTail)")
         let raw = exchanges.first { $0.request.body.bytes == Array("this is not json".utf8) }
         #expect(raw != nil)
         #expect(raw?.error?.contains("not JSON") == true)

@@ -33,7 +33,7 @@ import UnderstudyArchive
         #expect(second.hasPrefix("HTTP/1.1 200 ") && second.hasSuffix("second answer"), "\(second)")
 
         let exchanges = try harness.stopAndRead()
-        #expect(exchanges.count == 2)
+        #expect(exchanges.count == 2, "\(harness.recorderLogTail)")
         let stream = exchanges.first { $0.request.target == "/stream" }
         #expect(stream?.outcome == .ok)
         #expect(stream?.response?.body.bytes == Array(ChunkedUpstream.body.utf8), "the record differs from what was sent")

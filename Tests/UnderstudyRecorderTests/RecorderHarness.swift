@@ -48,7 +48,7 @@ final class RecorderHarness {
     /// Stops the recorder with SIGTERM (it drains and closes the archive) and reads the archive.
     func stopAndRead() throws -> [Exchange] {
         let status = recorder?.stop() ?? -1
-        #expect(status == 0, "record exited with \(status): \(recorder?.log ?? "")")
+        #expect(status == 0, "record exited with \(status): \(recorderLogTail)")
         return try ArchiveReader(path: archive).exchanges().exchanges
     }
 
@@ -69,13 +69,14 @@ final class RecorderHarness {
     /// Waits until the admin port's `/metrics` shows `metric` (summed over its labels) at `atLeast`
     /// or more, at most `timeout` seconds; returns the last value read. For a test that must know
     /// the recorder has seen something (a client's abort) before it stops it: a fixed sleep is too
-    /// short on a loaded machine.
+    /// short on a loaded machine. A timeout records an issue naming the metric and the last /metrics.
     @discardableResult
     func waitForMetric(_ metric: String, atLeast: Double, timeout: TimeInterval = 20) throws -> Double {
         let deadline = Date().addingTimeInterval(timeout)
         var value = 0.0
+        var text = ""
         repeat {
-            let text = try curl(["http://127.0.0.1:\(adminPort)/metrics"]).stdout
+            text = try curl(["http://127.0.0.1:\(adminPort)/metrics"]).stdout
             value = text.split(separator: "\n")
                 .filter { $0.hasPrefix(metric + " ") || $0.hasPrefix(metric + "{") }
                 .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
@@ -83,13 +84,24 @@ final class RecorderHarness {
             if value >= atLeast { return value }
             Thread.sleep(forTimeInterval: 0.05)
         } while Date() < deadline
+        Issue.record(
+            "\(metric) stayed at \(value), below \(atLeast), for \(timeout) s; last /metrics: \(text.suffix(1500))")
         return value
+    }
+
+    /// The end of the recorder's log, for the message of an expectation about what it recorded.
+    var recorderLogTail: String {
+        "recorder log (\(recorder?.logURL.path ?? "none")): …\(recorder?.log.suffix(1500) ?? "")"
     }
 
     deinit {
         recorder?.stop(signal: SIGKILL)
         mock?.stop()
-        try? FileManager.default.removeItem(at: directory)
+        if TestEnvironment.keepsTestLogs() {
+            TestEnvironment.noteKept(directory, because: "UNDERSTUDY_KEEP_TEST_LOGS=1")
+        } else {
+            try? FileManager.default.removeItem(at: directory)
+        }
     }
 }
 

@@ -7,9 +7,12 @@ import Synchronization
 /// the log is removed if the child ended the way the test asked (it exited 0, or died of the
 /// signal `stop` sent it); otherwise the log is kept and its path printed on stderr, so a crash,
 /// an error exit, an ignored signal or a child the test never stopped can be read after the run.
+/// `keepsLog` (set by `UNDERSTUDY_KEEP_TEST_LOGS=1`) keeps it whatever the ending.
 public final class BackgroundProcess: @unchecked Sendable {
     public let process = Process()
     public let logURL: URL
+    /// Keep the log even when the child ended as asked (a test that failed for another reason).
+    public var keepsLog = TestEnvironment.keepsTestLogs()
     /// What `stop` did: the signal it sent, and whether the child outlived it and was killed.
     private let stopping = Mutex(Stopping())
 
@@ -87,13 +90,14 @@ public final class BackgroundProcess: @unchecked Sendable {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
-        guard let ending else {
+        if ending == nil, !keepsLog {
             try? FileManager.default.removeItem(at: logURL)
             return
         }
         let command = ([process.executableURL?.lastPathComponent ?? "?"] + (process.arguments ?? []).prefix(1))
             .joined(separator: " ")
-        FileHandle.standardError.write(Data("[test] `\(command)` \(ending): its log is kept at \(logURL.path)\n".utf8))
+        let reason = ending ?? "ended as asked, UNDERSTUDY_KEEP_TEST_LOGS=1"
+        TestEnvironment.noteKept(logURL, because: "`\(command)` \(reason)")
     }
 
     /// Waits until a TCP connection to 127.0.0.1:`port` succeeds. With `process`, stops waiting

@@ -14,8 +14,7 @@ struct BackgroundProcessCleanupTests {
     }
 
     func waitForExit(_ child: BackgroundProcess) {
-        let deadline = Date().addingTimeInterval(30)
-        while child.process.isRunning, Date() < deadline { usleep(10_000) }
+        #expect(eventually(within: 30) { !child.process.isRunning }, "\(child.log)")
     }
 
     @Test func theLogOfAChildThatExitedCleanlyIsRemoved() throws {
@@ -43,11 +42,37 @@ struct BackgroundProcessCleanupTests {
 
     @Test func theLogOfAChildThatIgnoredItsStopSignalIsKept() throws {
         let log = try logAfterRelease("trap '' TERM; echo ignoring; exec sleep 30") { child in
-            let deadline = Date().addingTimeInterval(30)
-            while !child.log.contains("ignoring"), Date() < deadline { usleep(10_000) }
+            #expect(eventually(within: 30) { child.log.contains("ignoring") })
             #expect(child.stop(signal: SIGTERM, timeout: 0.3) == -1)
         }
         defer { try? FileManager.default.removeItem(at: log) }
         #expect(try String(contentsOf: log, encoding: .utf8).contains("killed"))
+    }
+
+    @Test func theLogOfAChildThatExitedOnTheTermSignalItWasSentIsRemoved() throws {
+        // The path a server under test takes: SIGTERM, a clean exit. The trap is set before the
+        // child says it is ready, so the signal cannot arrive before it.
+        let log = try logAfterRelease("trap 'echo terminated; exit 0' TERM; echo ready; while :; do sleep 0.05; done") {
+            child in
+            #expect(eventually(within: 30) { child.log.contains("ready") })
+            #expect(child.stop() == 0, "\(child.log)")
+            #expect(child.log.contains("terminated"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: log.path), "left behind: \(log.path)")
+    }
+
+    @Test func keepingLogsKeepsTheLogOfAChildThatEndedAsAsked() throws {
+        let log = try logAfterRelease("echo ready") { child in
+            child.keepsLog = true  // what UNDERSTUDY_KEEP_TEST_LOGS=1 sets
+            waitForExit(child)
+        }
+        defer { try? FileManager.default.removeItem(at: log) }
+        #expect(try String(contentsOf: log, encoding: .utf8).contains("ready"))
+    }
+
+    @Test func keepingLogsIsAskedForWithUnderstudyKeepTestLogsOne() {
+        #expect(TestEnvironment.keepsTestLogs(["UNDERSTUDY_KEEP_TEST_LOGS": "1"]))
+        #expect(!TestEnvironment.keepsTestLogs(["UNDERSTUDY_KEEP_TEST_LOGS": "0"]))
+        #expect(!TestEnvironment.keepsTestLogs([:]))
     }
 }

@@ -42,13 +42,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=JSON",
                         help="override a recipe key for this run, e.g. --set retrieval_hint=0 (repeatable)")
     args = parser.parse_args(argv)
-    overrides = {}
-    for item in args.set:
-        key, _, value = item.partition("=")
-        try:
-            overrides[key] = json.loads(value)
-        except ValueError:
-            parser.error(f"--set {item}: the value after '=' must be JSON (a number, true, false, a quoted string)")
+    from .recipe import effective_recipe, parse_set  # no third-party imports: --help and bad usage stay fast
+
+    try:
+        # Checked before the slow imports; the error event is what `understudy train` shows its user.
+        overrides = parse_set(args.set)
+        settings = effective_recipe(args.recipe, overrides).settings
+    except ValueError as error:
+        _emit({"event": "error", "message": str(error)})
+        print(f"error: {error}", file=sys.stderr)
+        return 2
 
     # Imported late so that --help works, and missing packages get one clear message.
     try:
@@ -64,17 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     options = Options(recipe=args.recipe, base=args.base, max_minutes=args.max_minutes, max_steps=args.max_steps,
                       seed=args.seed, min_examples=args.min_examples, output=args.output, threads=args.threads,
                       eval_examples=args.eval_examples, skip_eval=args.skip_eval, recipe_overrides=overrides or None)
-    try:
-        import torch
+    import torch
 
-        from .recipe import effective_recipe
-
-        # bf16 autocast on GPUs as the recipe (and --set) asks; CPUs train in float32.
-        settings = effective_recipe(args.recipe, overrides).settings
-        precision = settings.get("mixed_precision", "no") if torch.cuda.is_available() else "no"
-    except ValueError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+    # bf16 autocast on GPUs as the recipe (and --set) asks; CPUs train in float32.
+    precision = settings.get("mixed_precision", "no") if torch.cuda.is_available() else "no"
     accelerator = Accelerator(mixed_precision=precision, cpu=not torch.cuda.is_available())
     emit = _emit if accelerator.is_main_process else (lambda event: None)
     try:

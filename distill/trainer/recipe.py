@@ -7,6 +7,7 @@ beside the one used, so the record stays exact after the recipe file is edited. 
 written before these keys existed read their settings from the recipe file (`settings_of`).
 """
 
+import difflib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,44 @@ def load_recipe(name: str) -> dict:
     return json.loads(path.read_text())
 
 
+def known_settings() -> set[str]:
+    """Every setting some recipe file gives: the keys the trainer reads (a test keeps them listed)."""
+    return {key for path in RECIPES.glob("*.json") for key in json.loads(path.read_text())} - set(PROSE_KEYS)
+
+
+def _refuse_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def parse_set(items: list[str]) -> dict:
+    """`--set KEY=JSON` items as {key: value}; a ValueError names the item that is not KEY=JSON
+    (`understudy train` checks the same before it starts the trainer, with the same message).
+    NaN and Infinity, which Python's json would take, are refused: specialist.json records the
+    value and JSON (and Swift's reader) has no such numbers. null is refused: no setting is null."""
+    values = {}
+    for item in items:
+        key, equals, text = item.partition("=")
+        try:
+            if not key or not equals:
+                raise ValueError("no KEY=")
+            values[key] = json.loads(text, parse_constant=_refuse_constant)
+            if values[key] is None:
+                raise ValueError("null: leave the --set out to use the recipe's value")
+        except ValueError as error:
+            raise ValueError(f"--set {item}: expected KEY=JSON, the value JSON: a number, true, false, a quoted "
+                             f"string, an object ({error})") from None
+    return values
+
+
+def _check_known(set_values: dict) -> None:
+    known = known_settings()
+    for key in set_values:
+        if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=3)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; settings: " + ", ".join(sorted(known))
+            raise ValueError(f"--set {key}: no recipe has a setting {key!r}{hint}")
+
+
 @dataclass
 class EffectiveRecipe:
     settings: dict  # every setting the run used (prose keys left out)
@@ -37,18 +76,25 @@ class EffectiveRecipe:
 def effective_recipe(name: str, set_values: dict | None = None, flags: dict | None = None) -> EffectiveRecipe:
     """The recipe file `name` with `set_values` (--set) applied, then the flags given (None: not given)."""
     file = load_recipe(name)
+    _check_known(set_values or {})
     changed = {**(set_values or {}), **{k: v for k, v in (flags or {}).items() if v is not None}}
+    # An object changes the file's object key by key (--set tokenizer='{"vocab_size":500}' keeps
+    # min_frequency), one level deep as the recipes nest.
+    changed = {k: {**file[k], **v} if isinstance(v, dict) and isinstance(file.get(k), dict) else v
+               for k, v in changed.items()}
     settings = {k: v for k, v in {**file, **changed}.items() if k not in PROSE_KEYS}
     settings.setdefault("threads", DEFAULT_THREADS)
+    # Only what differs from the file: a flag or --set that repeats the file's value changed nothing.
     overrides = {key: {"used": value, **({"recipe": file[key]} if key in file else {})}
-                 for key, value in sorted(changed.items())}
+                 for key, value in sorted(changed.items()) if key not in file or file[key] != value}
     return EffectiveRecipe(settings, overrides)
 
 
 def settings_of(specialist: dict) -> dict:
     """The settings that trained a specialist (its specialist.json): those it recorded, or for a
-    specialist written before they were recorded, its recipe file's (overrides unknown)."""
+    specialist written before they were recorded, its recipe file's as a run without changes would
+    use them (overrides unknown)."""
     recorded = specialist.get("recipe_settings")
     if recorded is not None:
         return recorded
-    return load_recipe(specialist.get("recipe") or "scratch")
+    return effective_recipe(specialist.get("recipe") or "scratch").settings

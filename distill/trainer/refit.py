@@ -8,10 +8,10 @@ gets the current choice without training its model again:
 
     python -m distill.trainer.refit --run-dir distill/runs/RUN --cluster travel [--features cue_values ...]
 
-Only the features named by `--features` are re-chosen: by default those the specialist's recipe
-turns on (as training would; a recipe override at training time is not recorded, so name the
-features then). Only clusters whose tools are constant get them (as in training); a feature is
-listed only when something qualifies, and dropped (with its specialist.json entry) when nothing
+Only the features named by `--features` are re-chosen: by default those the specialist's recorded
+settings turn on (as training would: specialist.json `recipe_settings`, --set included; a
+specialist written before they were recorded reads its recipe file's). Only clusters whose tools
+are constant get them (as in training); a feature is listed only when something qualifies, and dropped (with its specialist.json entry) when nothing
 does any more, or when `--features` leaves it out.
 """
 
@@ -72,7 +72,8 @@ if __name__ == "__main__":
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")
     parser.add_argument("--features", nargs="*", choices=FEATURES,
-                        help="the features to re-choose; the others are dropped (default: those the recipe turns on)")
+                        help="the features to re-choose; the others are dropped "
+                             "(default: those the specialist's recorded settings turn on)")
     arguments = parser.parse_args()
     print(json.dumps(refit(arguments.run_dir, arguments.cluster,
                            arguments.specialist or arguments.run_dir / "specialists" / arguments.cluster,

@@ -29,7 +29,7 @@ from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
 from .prompt import END, PAD, RESPONSE_HEAD as CALL_PREFIX, special_tokens
-from .recipe import effective_recipe, load_recipe  # noqa: F401 (load_recipe lived here; scripts import it from run)
+from .recipe import effective_recipe
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex, query_text
 from .slot_order import FEATURE as RECENT_SLOTS
@@ -388,7 +388,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:
-        (out_dir / "specialist.json").write_text(json.dumps(specialist, indent=1, ensure_ascii=False) + "\n")
+        # allow_nan=False: NaN is not JSON, and the Swift engine would refuse the specialist.
+        text = json.dumps(specialist, indent=1, ensure_ascii=False, allow_nan=False)
+        (out_dir / "specialist.json").write_text(text + "\n")
     accelerator.wait_for_everyone()
     summary = {k: specialist[k] for k in ("cluster", "recipe", "base", "train_loss", "val_loss", "tokens_seen",
                                           "wall_seconds", "train_cpu_seconds", "steps", "stopped_by",

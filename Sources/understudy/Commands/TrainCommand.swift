@@ -70,11 +70,12 @@ struct TrainCommand: AsyncParsableCommand {
         if let maxMinutes, maxMinutes <= 0 { throw ValidationError("--max-minutes must be positive") }
         if let maxSteps, maxSteps <= 0 { throw ValidationError("--max-steps must be positive") }
         for override in overrides {
-            // The trainer parses the value as JSON too; checking here names the mistake before it starts.
+            // The trainer checks the same (distill/trainer/recipe.py parse_set, the same message);
+            // checking here names the mistake before it starts. null is no setting's value.
             let parts = override.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let value = Data((parts.count == 2 ? parts[1] : "").utf8)
-            let parses = (try? JSONSerialization.jsonObject(with: value, options: .fragmentsAllowed)) != nil
-            guard parts.count == 2, !parts[0].isEmpty, parses else {
+            let parsed = try? JSONSerialization.jsonObject(with: value, options: .fragmentsAllowed)
+            guard parts.count == 2, !parts[0].isEmpty, let parsed, !(parsed is NSNull) else {
                 throw ValidationError(
                     "--set \(override): expected KEY=JSON, the value JSON: a number, true, false, a quoted "
                         + "string, an object")

@@ -137,12 +137,13 @@ def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp
     # specialist.json tells which settings trained the model: every one, and each the command line changed
     recipe = json.loads((ROOT / "distill" / "recipes" / "scratch.json").read_text())
     settings = info["recipe_settings"]
-    assert settings["retrieval_hint"] == 0 and settings["model"] == TINY["model"] and settings["max_steps"] == 1
+    model = {**recipe["model"], **TINY["model"]}  # an object changes the file's key by key
+    assert settings["retrieval_hint"] == 0 and settings["model"] == model and settings["max_steps"] == 1
     assert settings["learning_rate"] == recipe["learning_rate"] and "notes" not in settings
+    assert recipe["recent_slots"] is True  # so --set recent_slots=true changed nothing, and is not listed
     assert info["recipe_overrides"] == {
         "max_steps": {"used": 1, "recipe": recipe["max_steps"]},
-        "model": {"used": TINY["model"], "recipe": recipe["model"]},
-        "recent_slots": {"used": True, "recipe": recipe["recent_slots"]},
+        "model": {"used": model, "recipe": recipe["model"]},
         "retrieval_hint": {"used": 0, "recipe": recipe["retrieval_hint"]}}
 
 
@@ -204,3 +205,13 @@ def test_traffic_weight_repeats_an_example_within_an_epoch_up_to_a_cap():
     epoch = batches([Feature("a", 1), Feature("b", 3), Feature("c", 50)], 2, random.Random(0))
     names = [f.name for batch in epoch for f in batch]
     assert names.count("a") == 1 and names.count("b") == 3 and names.count("c") == 4
+
+
+def test_a_nan_setting_is_never_written_into_specialist_json(tmp_path):
+    # --set refuses NaN; one that comes another way (Options in a script) must not produce a
+    # specialist.json that is not JSON, which the Swift engine would refuse to load.
+    write_cluster(tmp_path, "c001", booking_examples(60))
+    with pytest.raises(ValueError, match="JSON"):
+        _train(tmp_path, "c001", overrides={**TINY, "cpu_seconds_per_token": float("nan")})
+    written = tmp_path / "specialists" / "c001" / "specialist.json"
+    assert not written.exists() or "NaN" not in written.read_text()

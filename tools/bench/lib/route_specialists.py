@@ -45,6 +45,8 @@ class Specialist:
         info = json.loads((directory / "specialist.json").read_text())
         self.recipe = settings_of(info)
         self.max_slots = int((info.get("slots") or {}).get("max_slots") or self.recipe["max_slots"])
+        # The prompt budget serving uses: specialist.json's own key, as the Swift engine reads it.
+        self.max_prompt_tokens = int(info.get("max_prompt_tokens") or self.recipe["max_prompt_tokens"])
         self.request_tools = bool(info.get("request_tools"))
         self.cluster_tools = info.get("tools") or []
         self.omit = info.get("optional_arguments") == "omit"
@@ -63,7 +65,7 @@ class Specialist:
     def feature(self, messages: list[dict], tools: list[dict]):
         example = Example("live", messages, {"content": None, "tool_calls": []})
         hint = self.retrieval.hint(self.embedder.embed([query_text(messages)])[0]) if self.retrieval else None
-        return build_features([example], self.tokenizer, self.recipe["max_prompt_tokens"],
+        return build_features([example], self.tokenizer, self.max_prompt_tokens,
                               self.recipe["max_target_tokens"], self.max_slots,
                               tools_of=lambda _: tools if self.request_tools else None,
                               hint_of=(lambda _: hint) if hint is not None else None,
