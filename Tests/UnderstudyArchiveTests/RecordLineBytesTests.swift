@@ -2,9 +2,9 @@ import Foundation
 import Testing
 import UnderstudyArchive
 
-/// The archive writer keeps the formatted second of the last start time between records and
-/// writes header pairs with literal runs around their texts: the bytes of every line must stay
-/// exactly those of the record written alone, whatever order the times come in.
+/// The archive writer keeps the formatted second of the last start time between records: the
+/// bytes of every line must stay exactly those of the record written alone, whatever order the
+/// times come in; header texts that need escaping are pinned as exact bytes.
 struct RecordLineBytesTests {
     /// Lines as the writer stored them, in order.
     static func storedLines(_ records: [Exchange]) throws -> [String] {
@@ -20,7 +20,9 @@ struct RecordLineBytesTests {
             1_790_000_000_500_000,  // an earlier second after a later one (starts finish out of order)
             -1, 0, 999_999, 1_000_000,  // the epoch from both sides
             253_402_300_799_999_999, 253_402_300_800_000_000,  // the last instant of year 9999, then 10000
-            1_790_000_001_000_002,  // back to a second seen before the long form
+            253_402_300_800_000_001,  // 10000 again: the long form must not have been kept
+            253_402_300_799_000_000,  // the kept second of 9999, after the long form
+            1_790_000_001_000_002,  // back to a second seen earlier
             -62_167_219_200_000_000, -62_167_219_200_000_001,  // year 0 begins; year −1
         ]
         let records = instants.map { micros in

@@ -135,6 +135,8 @@ struct ExchangeRecorderTests {
         try await Task.sleep(for: .milliseconds(50))
         recorder.submit(c)
         try await Task.sleep(for: .milliseconds(50))
+        // Still held in the gather (else the test would pass without one).
+        #expect(sink.exchanges.withLockedValue { $0.count } == 0, "no gather: the worker wrote at once")
         let closed = ContinuousClock().measure { recorder.close() }
         #expect(closed < .seconds(1), "close() took \(closed)")
         #expect(sink.exchanges.withLockedValue { $0.count } == 1)

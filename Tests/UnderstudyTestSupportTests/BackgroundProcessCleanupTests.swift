@@ -9,6 +9,7 @@ struct BackgroundProcessCleanupTests {
     /// says where its log was.
     func logAfterRelease(_ script: String, finish: (BackgroundProcess) -> Void) throws -> URL {
         let child = try BackgroundProcess(URL(fileURLWithPath: "/bin/sh"), ["-c", script])
+        child.keepsLog = false  // what is tested is the default, also when UNDERSTUDY_KEEP_TEST_LOGS=1 is set
         finish(child)
         return child.logURL
     }

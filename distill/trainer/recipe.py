@@ -9,6 +9,7 @@ written before these keys existed read their settings from the recipe file (`set
 
 import difflib
 import json
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +39,14 @@ def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
 
 
+def _finite_float(text: str) -> float:
+    # 1e999 parses to inf without passing through parse_constant.
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is not a finite number")
+    return value
+
+
 def parse_set(items: list[str]) -> dict:
     """`--set KEY=JSON` items as {key: value}; a ValueError names the item that is not KEY=JSON
     (`understudy train` checks the same before it starts the trainer, with the same message).
@@ -49,7 +58,7 @@ def parse_set(items: list[str]) -> dict:
         try:
             if not key or not equals:
                 raise ValueError("no KEY=")
-            values[key] = json.loads(text, parse_constant=_refuse_constant)
+            values[key] = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
             if values[key] is None:
                 raise ValueError("null: leave the --set out to use the recipe's value")
         except ValueError as error:
@@ -87,7 +96,20 @@ def effective_recipe(name: str, set_values: dict | None = None, flags: dict | No
     # Only what differs from the file: a flag or --set that repeats the file's value changed nothing.
     overrides = {key: {"used": value, **({"recipe": file[key]} if key in file else {})}
                  for key, value in sorted(changed.items()) if key not in file or file[key] != value}
+    try:  # whatever came in (--set, flags, a script's Options): specialist.json must be able to hold it
+        json.dumps(settings, allow_nan=False)
+    except ValueError:
+        bad = sorted(k for k, v in changed.items() if not _finite_json(v))
+        raise ValueError(f"recipe settings {', '.join(bad) or '?'}: not finite JSON numbers") from None
     return EffectiveRecipe(settings, overrides)
+
+
+def _finite_json(value) -> bool:
+    try:
+        json.dumps(value, allow_nan=False)
+        return True
+    except ValueError:
+        return False
 
 
 def settings_of(specialist: dict) -> dict:

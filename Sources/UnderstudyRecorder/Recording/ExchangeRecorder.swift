@@ -50,13 +50,15 @@ public final class ExchangeRecorder: Sendable {
     ///   - capacity: exchanges waiting for the worker before new ones are dropped.
     ///   - dropLogInterval: at most one "records dropped" log line per this many seconds.
     ///   - batchDelay: how long the worker lets exchanges gather after the first one wakes it.
-    ///     10 ms: at 2000 JSON requests/s the recording threads took 26 µs per request with 2 ms
-    ///     (batches of ~4, a wake-up of both threads per batch) and 15 with 10 (MEASUREMENTS.md,
-    ///     twelfth session, engineer "json"); records wait for their frame's deadline (200 ms) anyway.
+    ///     2 ms: 10 ms cut the recording threads' CPU (at 2000 JSON requests/s 26 → 15 µs per
+    ///     request, at max 11 → 10) but added latency to streams at 2000/s, +0.25 → +0.61 ms p50
+    ///     over direct in 3 of 3 alternated pairs: a longer gather makes a longer burst of
+    ///     recording work that competes with the event loop for the cores (MEASUREMENTS.md,
+    ///     twelfth session, the lead's final entry).
     public convenience init(
         sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics? = nil,
         logger: Logger = Logger(label: "understudy.recorder"), capacity: Int = 16384, dropLogInterval: Double = 10,
-        batchDelay: Duration = .milliseconds(10)
+        batchDelay: Duration = .milliseconds(2)
     ) {
         self.init(
             sink: sink, redactor: redactor, metrics: metrics, logger: logger, capacity: capacity,
@@ -69,7 +71,7 @@ public final class ExchangeRecorder: Sendable {
     public init(
         sink: any ExchangeSink, redactor: HeaderRedactor, metrics: RecorderMetrics?,
         logger: Logger, capacity: Int = 16384, dropLogInterval: Double = 10,
-        batchDelay: Duration = .milliseconds(10), niceness: Int
+        batchDelay: Duration = .milliseconds(2), niceness: Int
     ) {
         self.sink = sink
         self.redactor = redactor

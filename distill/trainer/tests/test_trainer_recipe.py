@@ -93,11 +93,18 @@ def test_set_refuses_a_key_no_recipe_has_naming_the_close_ones():
         effective_recipe("scratch", {"pointer_heads": True})
 
 
-@pytest.mark.parametrize("item", ["max_steps=NaN", "learning_rate=Infinity", "x=[1, -Infinity]", "=3", "max_steps",
+@pytest.mark.parametrize("item", ["max_steps=NaN", "learning_rate=Infinity", "x=[1, -Infinity]", "learning_rate=1e999",
+                                  "=3", "max_steps",
                                   "max_steps=null", "max_steps=seven"])
 def test_set_refuses_values_json_cannot_hold_and_items_without_a_key(item):
     with pytest.raises(ValueError, match=re.escape(f"--set {item}: expected KEY=JSON")):
         parse_set([item])
+
+
+def test_a_setting_that_is_not_a_finite_number_is_refused_however_it_came_in():
+    # A script's Options bypass parse_set; specialist.json could not hold the value.
+    with pytest.raises(ValueError, match="learning_rate: not finite"):
+        effective_recipe("scratch", flags={"learning_rate": float("inf")})
 
 
 def test_set_parses_json_values():
