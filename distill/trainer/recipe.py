@@ -96,11 +96,10 @@ def effective_recipe(name: str, set_values: dict | None = None, flags: dict | No
     # Only what differs from the file: a flag or --set that repeats the file's value changed nothing.
     overrides = {key: {"used": value, **({"recipe": file[key]} if key in file else {})}
                  for key, value in sorted(changed.items()) if key not in file or file[key] != value}
-    try:  # whatever came in (--set, flags, a script's Options): specialist.json must be able to hold it
-        json.dumps(settings, allow_nan=False)
-    except ValueError:
-        bad = sorted(k for k, v in changed.items() if not _finite_json(v))
-        raise ValueError(f"recipe settings {', '.join(bad) or '?'}: not finite JSON numbers") from None
+    # Whatever came in (--set, flags, a script's Options): specialist.json must be able to hold it.
+    bad = sorted(k for k, v in changed.items() if not _finite_json(v))
+    if bad:
+        raise ValueError(f"recipe settings {', '.join(bad)}: not finite JSON numbers")
     return EffectiveRecipe(settings, overrides)
 
 
