@@ -40,7 +40,7 @@ public struct CueValues: Sendable {
 
     /// Reads `cue_values` of specialist.json (`{"arguments": [{"tool", "key", "cue"}], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        let items = try RememberedKeys.items(value, list: "arguments", feature: Self.feature, path: path)
+        let items = try PromptFeatureList.items(value, list: "arguments", feature: Self.feature, path: path)
         let rules = try items.map { item in
             guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"],
                 case .string(let cue)? = item["cue"], !cue.isEmpty,

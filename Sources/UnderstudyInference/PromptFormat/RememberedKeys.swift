@@ -23,29 +23,7 @@ public struct RememberedKeys: Sendable {
 
     /// Reads `remembered_keys` of specialist.json (`{"keys": [...], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        keys = try Self.strings(value, list: "keys", feature: Self.feature, path: path)
-    }
-
-    /// The items of list `list` of a feature's specialist.json entry (`value`), refusing a missing
-    /// list, naming the feature (`remembered_keys`, `single_calls`, `cue_values`, `tag_lists`).
-    static func items(_ value: OrderedJSON?, list: String, feature: String, path: String) throws -> [OrderedJSON] {
-        guard case .array(let items)? = value?[list] else {
-            throw InferenceError.invalidConfig(
-                path, field: feature, "has no list '\(list)' (prompt_features lists \(feature))")
-        }
-        return items
-    }
-
-    /// The strings of list `list` of a feature's specialist.json entry (`value`), refusing a missing
-    /// list or an item that is not a string, naming the field (`remembered_keys`, `single_calls`).
-    static func strings(_ value: OrderedJSON?, list: String, feature: String, path: String) throws -> Set<String> {
-        Set(
-            try items(value, list: list, feature: feature, path: path).map { item in
-                guard case .string(let text) = item else {
-                    throw InferenceError.invalidConfig(path, field: "\(feature).\(list)", "holds \(item.jsonText), not a string")
-                }
-                return text
-            })
+        keys = try PromptFeatureList.strings(value, list: "keys", feature: Self.feature, path: path)
     }
 
     /// The latest value under each key of the conversation's calls and JSON tool results:

@@ -18,7 +18,7 @@ public struct SingleCalls: Sendable {
 
     /// Reads `single_calls` of specialist.json (`{"tools": [...]}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        tools = try RememberedKeys.strings(value, list: "tools", feature: Self.feature, path: path)
+        tools = try PromptFeatureList.strings(value, list: "tools", feature: Self.feature, path: path)
     }
 
     /// The response without the second and later calls to each listed tool (the others keep their order).

@@ -37,7 +37,7 @@ public struct TagLists: Sendable {
 
     /// Reads `tag_lists` of specialist.json (`{"arguments": [{"tool", "key", "sign"}], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        let items = try RememberedKeys.items(value, list: "arguments", feature: Self.feature, path: path)
+        let items = try PromptFeatureList.items(value, list: "arguments", feature: Self.feature, path: path)
         rules = try items.map { item in
             guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"],
                 case .string(let sign)? = item["sign"], sign == "#" || sign == "@"
