@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # GPU smoke test for the lora and full recipes (run on a machine with CUDA, from the repo root):
 # builds a tiny local base model and a synthetic cluster, then trains through the CLI and torchrun.
+# GPU_SMOKE_DIR keeps the run (models, specialist.json) in that folder instead of a temporary one.
 set -euo pipefail
 py=${PYTHON:-.venv/bin/python}
-work=$(mktemp -d)
+work=${GPU_SMOKE_DIR:-$(mktemp -d)}
+mkdir -p "$work"
 $py - "$work" <<'PY'
 import sys
 from pathlib import Path
