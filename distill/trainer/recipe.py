@@ -67,13 +67,33 @@ def parse_set(items: list[str]) -> dict:
     return values
 
 
+def known_nested_settings() -> dict[str, set[str]]:
+    """The keys of each object setting (`model`, `tokenizer`, `lora`) over every recipe file."""
+    nested: dict[str, set[str]] = {}
+    for path in RECIPES.glob("*.json"):
+        for key, value in json.loads(path.read_text()).items():
+            if isinstance(value, dict):
+                nested.setdefault(key, set()).update(value)
+    return nested
+
+
+def _refuse_unknown(name: str, key: str, known: set[str]) -> None:
+    close = difflib.get_close_matches(key, sorted(known), n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; settings: " + ", ".join(sorted(known))
+    raise ValueError(f"--set {name}: no recipe has a setting {name!r}{hint}")
+
+
 def _check_known(set_values: dict) -> None:
-    known = known_settings()
-    for key in set_values:
+    known, nested = known_settings(), known_nested_settings()
+    for key, value in set_values.items():
         if key not in known:
-            close = difflib.get_close_matches(key, sorted(known), n=3)
-            hint = f"; did you mean {', '.join(close)}?" if close else "; settings: " + ", ".join(sorted(known))
-            raise ValueError(f"--set {key}: no recipe has a setting {key!r}{hint}")
+            _refuse_unknown(key, key, known)
+        # An object is merged into the recipe's object key by key: a misspelt inner key would be
+        # recorded in specialist.json and read by nobody.
+        if isinstance(value, dict) and key in nested:
+            for inner in value:
+                if inner not in nested[key]:
+                    _refuse_unknown(f"{key}.{inner}", inner, nested[key])
 
 
 @dataclass

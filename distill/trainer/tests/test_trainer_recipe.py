@@ -93,6 +93,15 @@ def test_set_refuses_a_key_no_recipe_has_naming_the_close_ones():
         effective_recipe("scratch", {"pointer_heads": True})
 
 
+def test_set_refuses_a_key_inside_an_object_setting_no_recipe_has():
+    # tokenizer={"vocab_sise": 500} would merge into the recipe's tokenizer and change nothing.
+    with pytest.raises(ValueError, match=r"--set tokenizer.vocab_sise: no recipe has a setting "
+                                         r"'tokenizer.vocab_sise'; did you mean vocab_size"):
+        effective_recipe("scratch", {"tokenizer": {"vocab_sise": 500}})
+    merged = effective_recipe("scratch", {"tokenizer": {"vocab_size": 500}}).settings["tokenizer"]
+    assert merged["vocab_size"] == 500 and "min_frequency" in merged
+
+
 @pytest.mark.parametrize("item", ["max_steps=NaN", "learning_rate=Infinity", "x=[1, -Infinity]", "learning_rate=1e999",
                                   "=3", "max_steps",
                                   "max_steps=null", "max_steps=seven"])
