@@ -23,6 +23,7 @@ from .prompt import ANSWER, ASSISTANT, BOS, PAD, TOOL, TOOLS, USER, parse_respon
 from .remembered_keys import fill
 from .tag_lists import fill as fill_tag_lists
 from .cue_values import fill as fill_cue_values
+from .named_values import fill as fill_named_values
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -109,7 +110,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             max_new_tokens: int, omit: bool = False, also_banned: list[int] = (),
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
             clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
-            cue_values: list[dict] = (), single_calls: list[str] = ()) -> Prediction:
+            cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -119,10 +120,13 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     at most the calls its question asks for (call_limit.py); `tag_lists`: list arguments set to the
     question's #hashtags / @handles (tag_lists.py); `cue_values`: arguments set to the value the
     question names after a cue word (cue_values.py), before the `remembered` fill; `single_calls`:
-    tools whose second and later calls are dropped (single_calls.py), before the fills."""
+    tools whose second and later calls are dropped (single_calls.py), before the fills; `named_values`:
+    arguments set to the quoted span or number the question names for them (named_values.py), after
+    the cut and before the other fills."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
-                         remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls)
+                         remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
+                         named_values)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -146,6 +150,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             response = omit_optional(response, feature.tools or tools)
         if single_calls:
             response = cut_single(response, single_calls)
+        if named_values:
+            response = fill_named_values(response, feature.example.messages, named_values, feature.tools or tools)
         if cue_values:
             response = fill_cue_values(response, feature.example.messages, cue_values, feature.tools or tools)
         if remembered:
@@ -178,18 +184,19 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              omit: bool = False, banned_for=None, remembered: list[str] = (),
              distinct: bool = False, distinct_slots: bool = False, clauses_for=None,
              call_limit: bool = False, tag_lists: list[dict] = (),
-             cue_values: list[dict] = (), single_calls: list[str] = ()) -> tuple[dict, list[Prediction]]:
+             cue_values: list[dict] = (), single_calls: list[str] = (),
+             named_values: list[dict] = ()) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
-    prompt feature `call_limit`; `tag_lists` / `cue_values`: those prompt features' arguments;
+    prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
-                           call_limit, tag_lists, cue_values, single_calls)
+                           call_limit, tag_lists, cue_values, single_calls, named_values)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

@@ -29,6 +29,8 @@
 - `cue_values` (cue_values.py): conversations, listed arguments, the question's cue values and an
   answer before and after the fill;
 - `single_calls` (single_calls.py): listed tools and answers before and after the cut;
+- `named_values` (named_values.py): conversations, tools, listed arguments, the question's quoted
+  spans with the keys claiming them, named numbers and an answer before and after the fill;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -55,7 +57,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import cue_values, single_calls, tag_lists
+from . import cue_values, named_values, single_calls, tag_lists
 
 K = 2
 
@@ -626,6 +628,79 @@ def write_cue_values_goldens(out: Path) -> Path:
     return write_jsonl(out / "cue_values.jsonl", cue_values_cases())
 
 
+TICKET_TOOLS = [
+    {"name": "ticket_login", "parameters": {"type": "object", "properties": {
+        "username": {"type": "string"}, "password": {"type": "string"}}, "required": ["username", "password"]}},
+    {"name": "create_ticket", "parameters": {"type": "object", "properties": {
+        "title": {"type": "string"}, "description": {"type": "string"}, "priority": {"type": "integer"}},
+        "required": ["title"]}},
+    {"name": "resolve_ticket", "parameters": {"type": "object", "properties": {
+        "ticket_id": {"type": "integer"}, "resolution": {"type": "string"}}, "required": ["ticket_id", "resolution"]}},
+]
+NAMED_RULES = [{"tool": "create_ticket", "key": "description"}, {"tool": "create_ticket", "key": "priority"},
+               {"tool": "create_ticket", "key": "title"}]
+
+
+def named_values_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: spans named by their key's word in any order, the
+    others in schema order, spans another tool's key claims, the nearest name word, a comma before
+    the closing quote, empty and unwritten arguments, numbers too far or behind a quote, mixed and
+    curly quotes, only the last user message, unlisted tools."""
+    return [
+        {"name": "named_spans_and_number_in_any_order",
+         "messages": [{"role": "user", "content": "Draft a ticket with description 'Initial plan.' at a priority "
+                                                  "level of 3. Title 'emergency' and use it."}],
+         "response": _answer(_call("create_ticket", title="Initial plan.", description="emergency", priority=5))},
+        {"name": "unnamed_spans_in_schema_order",
+         "messages": [{"role": "user", "content": "Open a ticket labeled 'Platform Error' with this message "
+                                                  "'Issue with AAPL.' and priority-2."}],
+         "response": _answer(_call("create_ticket", description="Made up.", title="Platform Error", priority=2))},
+        {"name": "another_keys_span_and_a_comma_before_the_quote",
+         "messages": [{"role": "user", "content": "Generate a ticket named 'Alert,' detailing 'Request to cancel.'. "
+                                                  "My username is `mthompson` and password is `pw1`."}],
+         "response": _answer(_call("ticket_login", username="u", password="p"),
+                             _call("create_ticket", title="mthompson", description="pw1"))},
+        {"name": "the_nearest_name_word_claims_the_span",
+         "messages": [{"role": "user", "content": "Create a new ticket with same title and description "
+                                                  "'Additional insights.' but now with priority to a level 5."}],
+         "response": _answer(_call("create_ticket", title="emergency", description="emergency", priority=3))},
+        {"name": "empty_and_unwritten_arguments_kept",
+         "messages": [{"role": "user", "content": "A ticket titled 'Outage', leave the description empty, "
+                                                  "priority 4."}],
+         "response": _answer(_call("create_ticket", title="Invented", description=""))},
+        {"name": "far_numbers_and_quotes_between_name_none",
+         "messages": [{"role": "user", "content": "Priority matters more than anything else, 5. A high-priority "
+                                                  "'Budget' ticket for 2 days."}],
+         "response": _answer(_call("create_ticket", title="Budget", priority=4))},
+        {"name": "mixed_quotes_only_the_last_user_message",
+         "messages": [{"role": "user", "content": "Title it 'Old' please."},
+                      {"role": "assistant", "content": "Anything else?", "tool_calls": []},
+                      {"role": "user", "content": "I\u2019d call it \u2018Urgent Change\u2019, details "
+                                                  "\u201cCancel my trip's booking.\u201d and 'x' too"}],
+         "response": _answer(_call("create_ticket", title="Old", description="Invented."))},
+        {"name": "unlisted_tools_unchanged",
+         "messages": [{"role": "user", "content": "Resolve it with resolution 'Fixed' and username 'bob'."}],
+         "response": _answer(_call("resolve_ticket", ticket_id=1, resolution="Invented."),
+                             _call("ticket_login", username="x", password="y"))},
+    ]
+
+
+def named_values_cases() -> list[dict]:
+    cases = []
+    for case in named_values_inputs():
+        question = query_text(case["messages"])
+        cases.append({**case, "arguments": NAMED_RULES, "tools": TICKET_TOOLS,
+                      "spans": [{"key": key, "span": span}
+                                for key, span in named_values.claimed_spans(question, named_values.string_keys(TICKET_TOOLS))],
+                      "numbers": {"priority": named_values.named_number(question, "priority")},
+                      "filled": named_values.fill(case["response"], case["messages"], NAMED_RULES, TICKET_TOOLS)})
+    return cases
+
+
+def write_named_values_goldens(out: Path) -> Path:
+    return write_jsonl(out / "named_values.jsonl", named_values_cases())
+
+
 def single_calls_cases() -> list[dict]:
     """Answers whose cut pins the rule: later calls to a listed tool dropped whatever their
     arguments, calls to other tools kept in order, text answers unchanged."""
@@ -669,6 +744,7 @@ def main() -> None:
     print(write_tag_lists_goldens(out))
     print(write_cue_values_goldens(out))
     print(write_single_calls_goldens(out))
+    print(write_named_values_goldens(out))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import clause_calls, cue_values, single_calls, tag_lists, tag_slots
+from . import clause_calls, cue_values, named_values, single_calls, tag_lists, tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -218,6 +218,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         else None
     if singles is not None and singles["tools"]:
         prompt_features.append(single_calls.FEATURE)
+    # Prompt feature named_values (named_values.py): arguments the question names by a quoted span
+    # or a number after the argument's name.
+    named = named_values.choose(train_examples, cluster.tools) if recipe.get(named_values.FEATURE) and multi_turn \
+        else None
+    if named is not None and named["arguments"]:
+        prompt_features.append(named_values.FEATURE)
     # Prompt feature distinct_calls (distinct_calls.py): only where no training answer repeats a call.
     distinct = bool(recipe.get("distinct_calls")) and multi_turn and not repeating_answers(
         [e.target for e in train_examples])
@@ -333,7 +339,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           call_limit=limit_calls,
                                           tag_lists=listed_tags["arguments"] if listed_tags else (),
                                           cue_values=cues["arguments"] if cues else (),
-                                          single_calls=singles["tools"] if singles else ())
+                                          single_calls=singles["tools"] if singles else (),
+                                          named_values=named["arguments"] if named else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -385,6 +392,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["cue_values"] = cues
     if singles is not None and singles["tools"]:
         specialist["single_calls"] = singles
+    if named is not None and named["arguments"]:
+        specialist["named_values"] = named
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:

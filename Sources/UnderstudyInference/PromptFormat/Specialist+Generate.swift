@@ -66,6 +66,10 @@ extension Specialist {
         do {
             answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
             if let singleCalls, let response = answer.response { answer.response = singleCalls.cut(response) }
+            // named_values before the other fills, which set values from cues and memory instead.
+            if let namedValues, let response = answer.response {
+                answer.response = namedValues.fill(response, messages: messages, tools: grammar.schemas)
+            }
             // cue_values first: a key the conversation remembers keeps remembered_keys' value.
             if let cueValues, let response = answer.response {
                 answer.response = cueValues.fill(response, messages: messages, tools: grammar.schemas)

@@ -49,7 +49,8 @@ public final class Specialist: @unchecked Sendable {
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
-    /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values` and `single_calls`.
+    /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls` and
+    /// `named_values`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -62,6 +63,8 @@ public final class Specialist: @unchecked Sendable {
     public let singleCalls: SingleCalls?
     /// Prompt feature `cue_values`: arguments set to the value the question names after a cue word.
     public let cueValues: CueValues?
+    /// Prompt feature `named_values`: arguments set to the quoted span or number the question names for them.
+    public let namedValues: NamedValues?
     /// Prompt feature `tag_lists`: list arguments set to the question's `#hashtags` / `@handles`.
     public let tagLists: TagLists?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
@@ -119,6 +122,9 @@ public final class Specialist: @unchecked Sendable {
             promptFeatures.contains(CueValues.feature) ? try CueValues(spec["cue_values"], path: specURL.path) : nil
         tagLists =
             promptFeatures.contains(TagLists.feature) ? try TagLists(spec["tag_lists"], path: specURL.path) : nil
+        namedValues =
+            promptFeatures.contains(NamedValues.feature)
+            ? try NamedValues(spec["named_values"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -178,7 +184,7 @@ public final class Specialist: @unchecked Sendable {
         RememberedKeys.feature, ClauseTools.feature, DistinctCalls.feature, tagSlotsFeature,
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
-        ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature,
+        ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -71,9 +71,11 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     specialist = tmp_path / "specialists" / "c001"
     specialist.mkdir(parents=True)
     (specialist / "specialist.json").write_text(json.dumps({"prompt_features": ["retrieval_hint"], "recipe": "scratch"}))
-    refit(tmp_path, "c001", specialist)  # the scratch recipe turns tag_lists on
+    refit(tmp_path, "c001", specialist)  # the scratch recipe turns tag_lists (and named_values) on
     info = json.loads((specialist / "specialist.json").read_text())
-    assert info["prompt_features"] == ["retrieval_hint", "tag_lists"]
+    # the quoted 'hi i' is each answer's content: named_values lists it too
+    assert info["prompt_features"] == ["retrieval_hint", "tag_lists", "named_values"]
+    assert info["named_values"]["arguments"] == [{"tool": "post_tweet", "key": "content"}]
     assert info["tag_lists"]["arguments"] == [{"tool": "post_tweet", "key": "tags", "sign": "#"}]
     assert "remembered_keys" not in info  # nothing remembered in one-message conversations
     # a feature left out of --features is dropped, as training with it turned off would leave it
