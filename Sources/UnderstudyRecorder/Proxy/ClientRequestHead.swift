@@ -117,6 +117,9 @@ public struct ClientRequestHead: Sendable, Equatable {
         keepAlive = head.isKeepAlive
     }
 
+    /// Whether the first `Host` field's value is `value` (nil: there is none), without a copy of it.
+    func hasHost(_ value: String?) -> Bool { storedHost.holds(value) }
+
     /// The request has a body to forward (chunked, or a length above zero).
     public var hasBody: Bool { chunked || (contentLength ?? 0) > 0 }
 

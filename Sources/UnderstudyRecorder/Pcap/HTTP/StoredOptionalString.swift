@@ -14,4 +14,11 @@ struct StoredOptionalString: Sendable, Equatable {
     }
 
     var value: String? { isPresent ? text : nil }
+
+    /// Whether the value is `other`, compared where it lies (`value` hands out a copy: a retain
+    /// and a release).
+    func holds(_ other: String?) -> Bool {
+        guard let other else { return !isPresent }
+        return isPresent && text == other
+    }
 }
