@@ -94,7 +94,12 @@ final class ClientBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        proxy.bytesContext = context
         if context.channel.isActive { deadlines.connectionActive(context.channel) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        proxy.bytesContext = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
