@@ -82,6 +82,28 @@ struct ClientRequestFramerTests {
         #expect(head10.keepAlive)
     }
 
+    @Test func anEmptyHostOrExpectIsToldApartFromNone() throws {
+        func head(_ text: String) throws -> ClientRequestHead? {
+            var framer = ClientRequestFramer(maxHeadBytes: 1024)
+            var bytes = ByteBuffer(string: text)
+            guard case .head(let head) = try framer.next(&bytes) else { return nil }
+            return head
+        }
+        let empty = try #require(try head("GET / HTTP/1.1\r\nHost:\r\nExpect: \r\n\r\n"))
+        let none = try #require(try head("GET / HTTP/1.1\r\n\r\n"))
+        #expect(empty.host == "")
+        #expect(empty.expect == "")
+        #expect(empty.framingError == nil)
+        #expect(none.host == nil)
+        #expect(none.expect == nil)
+        #expect(empty != none)
+        var set = none
+        set.host = "api.example"
+        #expect(set.host == "api.example")
+        set.host = nil
+        #expect(set == none)
+    }
+
     @Test func malformedRequestsAreRefusedWithWhatBrokeAndWhere() {
         #expect(frame("THIS IS NOT HTTP\r\n\r\n") == ["failed 400: request 1's head: bad start line \"THIS IS NOT HTTP\""])
         #expect(frame("GARBAGE\0 / HTTP/1.1\r\n\r\n").first?.hasPrefix("failed 400: request 1's head") == true)

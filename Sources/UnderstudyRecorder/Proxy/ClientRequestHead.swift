@@ -20,23 +20,34 @@ public struct ClientRequestHead: Sendable, Equatable {
     /// `Transfer-Encoding`'s last coding is `chunked`.
     public var chunked: Bool
     /// The `Expect` field's value.
-    public var expect: String?
+    public var expect: String? {
+        get { storedExpect.value }
+        set { storedExpect = StoredOptionalString(newValue) }
+    }
     /// The `Connection` field's tokens, lowercased (empty when there is none).
     public var connectionTokens: [String]
     /// The first `Host` field's value (nil: none).
-    public var host: String?
+    public var host: String? {
+        get { storedHost.value }
+        set { storedHost = StoredOptionalString(newValue) }
+    }
     /// An `api-key` field is present (Azure's credential header; `LLMEndpoint.classify` asks).
     public var hasAPIKey: Bool
     /// Why this head cannot be framed (nil: it can): conflicting or invalid lengths, a
     /// transfer coding that does not end in chunked (RFC 9112 §6.3: 400, then close).
-    public var framingError: String?
+    public var framingError: String? {
+        get { storedFramingError.value }
+        set { storedFramingError = StoredOptionalString(newValue) }
+    }
+    // Stored without an optional payload: see `StoredOptionalString`.
+    private var storedExpect: StoredOptionalString
+    private var storedHost: StoredOptionalString
+    private var storedFramingError: StoredOptionalString
 
     public var isHEAD: Bool { method == "HEAD" }
 
     public init(method: String, target: String, version: HTTPVersion, fields: [HTTPHeaderField]) {
-        // The facts are gathered in locals and set on `self` once at the end, an attempt to stop
-        // the compiler building the head twice and copying it; the copy remains (MEASUREMENTS.md,
-        // eleventh session).
+        // The facts are gathered in locals and set on `self` once at the end.
         var close = false
         var keepAliveToken = false
         var host: String?
@@ -82,10 +93,8 @@ public struct ClientRequestHead: Sendable, Equatable {
             if contentLength != nil { framingError = "both Transfer-Encoding and Content-Length" }
             if !chunked { framingError = "Transfer-Encoding whose last coding is not chunked" }
         }
-        // Each stored property set once, here, with no delegation to another initializer: an
-        // attempt to avoid the copy a delegating `self.init(…)` made (a retain and release per
-        // string in it, per request, by uprobe count). Attempted; the copy remains
-        // (MEASUREMENTS.md, eleventh session).
+        // Each stored property set once, here, with no delegation to another initializer (a
+        // delegating `self.init(…)` copied the head).
         self.method = method
         self.target = target
         self.version = version
@@ -94,11 +103,11 @@ public struct ClientRequestHead: Sendable, Equatable {
         self.contentLength = contentLength
         self.hasTransferEncoding = hasTransferEncoding
         self.chunked = chunked
-        self.expect = expect
+        storedExpect = StoredOptionalString(expect)
         self.connectionTokens = connectionTokens
-        self.host = host
+        storedHost = StoredOptionalString(host)
         self.hasAPIKey = hasAPIKey
-        self.framingError = framingError
+        storedFramingError = StoredOptionalString(framingError)
     }
 
     /// From NIO's parsed head (forward mode keeps NIO's HTTP/1.1 server codec).
@@ -107,6 +116,9 @@ public struct ClientRequestHead: Sendable, Equatable {
                   fields: head.headers.map { HTTPHeaderField($0.name, $0.value) })
         keepAlive = head.isKeepAlive
     }
+
+    /// Whether the first `Host` field's value is `value` (nil: there is none), without a copy of it.
+    func hasHost(_ value: String?) -> Bool { storedHost.holds(value) }
 
     /// The request has a body to forward (chunked, or a length above zero).
     public var hasBody: Bool { chunked || (contentLength ?? 0) > 0 }

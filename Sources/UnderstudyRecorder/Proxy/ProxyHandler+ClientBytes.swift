@@ -94,7 +94,12 @@ final class ClientBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
+        proxy.bytesContext = context
         if context.channel.isActive { deadlines.connectionActive(context.channel) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        proxy.bytesContext = nil
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -110,5 +115,15 @@ final class ClientBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         deadlines.bytesReceived()
         proxy.receive(unwrapInboundIn(data))
+    }
+
+    /// The end of a read burst, handled here rather than fired on through the proxy handler and
+    /// the pipeline's tail; the next read is asked for from here, which reaches the socket at
+    /// once. Left to NIO, that request started at the proxy handler (its `read` holds reads back):
+    /// two passes more per client read. When the proxy holds reads back, NIO's own request still
+    /// comes, and the proxy handler withholds it as before.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        proxy.clientReadComplete()
+        if proxy.takesClientBytes { context.read() }
     }
 }

@@ -50,17 +50,19 @@ extension ProxyHandler {
     /// Writes the bytes held back since `writeResponseHead` (the head and any small body pieces
     /// gathered after it), before anything else is written.
     func sendGatheredResponse(flush: Bool = false) {
+        guard let context else { return }
+        let out = bytesContext ?? context
         guard let buffer = gatheredResponse else {
-            if flush { context?.flush() }
+            if flush { out.flush() }
             return
         }
         gatheredResponse = nil
         keepForReuse(buffer)
         // Written and flushed in one pass down the pipeline when the flush follows at once.
         if flush {
-            context?.writeAndFlush(NIOAny(buffer), promise: nil)
+            out.writeAndFlush(NIOAny(buffer), promise: nil)
         } else {
-            context?.write(NIOAny(buffer), promise: nil)
+            out.write(NIOAny(buffer), promise: nil)
         }
     }
 

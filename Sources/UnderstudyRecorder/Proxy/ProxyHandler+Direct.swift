@@ -59,9 +59,15 @@ extension ProxyHandler {
 
     // MARK: client channel events for the direct path
 
+    /// Forward mode's end of a client read burst (raw mode's comes from `ClientBytesHandler`).
     func channelReadComplete(context: ChannelHandlerContext) {
-        direct?.flush()
+        clientReadComplete()
         context.fireChannelReadComplete()
+    }
+
+    /// The end of a client read burst: the request bytes it brought go upstream now.
+    func clientReadComplete() {
+        direct?.flush()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

@@ -68,6 +68,10 @@ extension ProxyHandler {
         context.read()
     }
 
+    /// Whether the client may be read now (raw mode asks for its next read itself, see
+    /// `ClientBytesHandler.channelReadComplete`).
+    var takesClientBytes: Bool { !bodyPathFull }
+
     /// Whether the client is not to be read now: the request body's way upstream (pipe or direct
     /// connection) takes no more, or a pipelined request waits for the response before it.
     private var bodyPathFull: Bool {

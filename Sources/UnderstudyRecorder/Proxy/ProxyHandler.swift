@@ -68,6 +68,11 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// (see `writeResponseHead` and `ProxyHandler+ClientWrites`). Whatever gathers bytes here sets
     /// `clientFlushPending`, so held bytes always have a flush coming.
     var gatheredResponse: ByteBuffer?
+    /// Raw mode: `ClientBytesHandler`'s context, next to the socket, which the gathered response
+    /// is written from. NIO hands an outbound event to every context on its way, an inbound-only
+    /// one too: written from this handler's own context, the answer passed `ClientBytesHandler`'s
+    /// as well.
+    var bytesContext: ChannelHandlerContext?
     /// Raw mode: the last response head buffer written, reused for the next (`ByteBuffer.recycled`).
     var responseScratch = ByteBuffer()
     // `serve`: an LLM request held until its body is complete, and the route header to send.

@@ -36,6 +36,6 @@ final class RouteCache: Sendable {
 
     /// Whether `head` would be classified and routed as the cached request was.
     func matches(_ head: ClientRequestHead) -> Bool {
-        head.target == target && head.method == method && head.host == host && head.hasAPIKey == hasAPIKey
+        head.target == target && head.method == method && head.hasHost(host) && head.hasAPIKey == hasAPIKey
     }
 }

@@ -32,7 +32,16 @@ final class UpstreamConnection: UpstreamRequestSink {
     /// then removes the handlers).
     private let clientChannel: (any Channel)?
     private var state = State.none
-    private var channel: (any Channel)?
+    private var channel: (any Channel)? {
+        didSet {
+            let pipeline = channel?.pipeline.syncOperations
+            writer = try? pipeline?.context(handlerType: UpstreamResponseHandler.self)
+        }
+    }
+    /// The context of the channel's `UpstreamResponseHandler`: requests are written from it, so
+    /// they go straight to the socket (or TLS). Written to the channel, a write started at that
+    /// handler, which passes writes through: a pass more per request.
+    private var writer: ChannelHandlerContext?
     /// The route (upstream) the connection goes to while it may be reused; nil: not reusable.
     /// Compared by identity first: the same `RouteCache` comes back for every request of a
     /// connection that repeats its route (a value comparison copied the `Upstream` each time).
@@ -170,20 +179,20 @@ final class UpstreamConnection: UpstreamRequestSink {
     /// `UpstreamRequestSink`: the bytes go to the upstream channel, and are kept for a replay
     /// while the request may be sent again.
     func send(_ buffer: ByteBuffer, flush: Bool) {
-        guard let channel else { return }
+        guard let writer else { return }
         if replayable {
             replayBytes += buffer.readableBytes
             if replayBytes > replayLimit { dropReplay() } else { replay.append(buffer) }
         }
         if flush {
-            channel.writeAndFlush(buffer, promise: nil)
+            writer.writeAndFlush(NIOAny(buffer), promise: nil)
         } else {
-            channel.write(buffer, promise: nil)
+            writer.write(NIOAny(buffer), promise: nil)
         }
     }
 
     func flushWritten() {
-        channel?.flush()
+        writer?.flush()
     }
 
     /// The request can no longer be sent again (its response started, or it was too long).
@@ -289,8 +298,10 @@ final class UpstreamConnection: UpstreamRequestSink {
 
     // MARK: events from the upstream channel
 
-    func received(_ bytes: ByteBuffer, from channel: any Channel) {
-        guard channel === self.channel else { return }
+    /// Bytes read by the upstream channel whose handler context is `context` (compared with
+    /// `writer`, not by channel: `context.channel` cost a retain and release per read).
+    func received(_ bytes: ByteBuffer, from context: ChannelHandlerContext) {
+        guard context === writer else { return }
         guard state == .busy else {
             // Bytes outside a response (an idle connection's upstream talking out of turn): the
             // framing is lost, so this connection is not reused.
@@ -334,8 +345,8 @@ final class UpstreamConnection: UpstreamRequestSink {
         }
     }
 
-    func readComplete(from channel: any Channel) {
-        guard channel === self.channel else { return }
+    func readComplete(from context: ChannelHandlerContext) {
+        guard context === writer else { return }
         owner?.upstreamReadComplete()
     }
 
@@ -401,11 +412,16 @@ final class UpstreamResponseHandler: ChannelDuplexHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        connection.received(unwrapInboundIn(data), from: context.channel)
+        connection.received(unwrapInboundIn(data), from: context)
     }
 
+    /// The end of an upstream read burst; the next read is asked for from here (straight to the
+    /// socket, or TLS), so NIO's own request, which would start at this handler's `read`, is not
+    /// needed: a pass less per upstream read. While the client takes no more, NIO's request
+    /// still comes and `read` holds it back.
     func channelReadComplete(context: ChannelHandlerContext) {
-        connection.readComplete(from: context.channel)
+        connection.readComplete(from: context)
+        if connection.clientWritable { context.read() }
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {

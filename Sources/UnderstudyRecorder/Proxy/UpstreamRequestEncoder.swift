@@ -73,6 +73,10 @@ public enum UpstreamRequestEncoder {
     }
 
     /// Whether a client header goes upstream as it is (framing fields are written separately).
+    /// Declared read-only (it only compares bytes): otherwise the compiler copied each field's
+    /// name around the call, a retain and a release per field and request (MEASUREMENTS.md,
+    /// thirteenth session, engineer "loop3").
+    @_effects(readonly)
     private static func keep(_ name: String, dropAcceptEncoding: Bool, named: [String]) -> Bool {
         // Compared by length first and without a lowercase copy (most names are kept).
         switch name.utf8.count {

@@ -74,7 +74,8 @@ enum HTTP1HeadParser {
 
     /// The value moved out of the closure's result: returning it from inside the closure, or
     /// binding it out of a `switch`, copied the head (a retain and a release per string in it).
-    /// Attempted; a copy of the head remains inside `parse` (MEASUREMENTS.md, eleventh session).
+    /// The copy that remained inside `parse` came from the head's `String?` fields (see
+    /// `StoredOptionalString`).
     private static func taken<T>(_ result: inout Result<T, Failure>?) throws(Failure) -> T {
         switch result.take()! {
         case .success(let value): return value
