@@ -19,11 +19,13 @@ struct SpanRef {
 }
 
 /// Turns records into the lines of a segment. Holds the per-segment table of values already
-/// written, so it lives exactly as long as its `SegmentWriter`.
-struct LineEncoder {
+/// written, so it lives exactly as long as its `SegmentWriter`. Each line is written into `line`
+/// (memory kept from record to record, raw stores) and then copied to the frame in one piece.
+struct LineEncoder: ~Copyable {
     let scheme: LineScheme
     private var seen: [SpanHash: SpanRef] = [:]
     private var startTime = StartTimeWriter()
+    private var line = LineBytes()
     /// Values shorter than this are cheaper to repeat than to refer to.
     static let minimumSpan = 64
     static let marker = Array(#"{"$dup":""#.utf8)
@@ -34,73 +36,79 @@ struct LineEncoder {
     /// will be written at file offset `frameOffset`); returns the size of the plain line with its
     /// newline, i.e. what the record costs uncompressed in a plain JSONL file.
     mutating func encode(_ exchange: Exchange, frameOffset: Int, into frame: inout [UInt8]) -> Int {
-        guard scheme == .dedup else { return appendPlain(exchange, into: &frame) }
+        line.removeAll()
+        let plainSize = writeLine(exchange, frameOffset: frameOffset, lineStart: frame.count)
+        line.append(0x0A)
+        frame.append(contentsOf: line.bytes)
+        return plainSize + 1
+    }
+
+    /// Writes the record's line (no newline) into `line`; returns the size of its plain form.
+    /// `lineStart`: where in the frame the line will start (references name frame offsets).
+    private mutating func writeLine(_ exchange: Exchange, frameOffset: Int, lineStart: Int) -> Int {
+        guard scheme == .dedup else { return writePlain(exchange) }
         let plan = Self.plan(exchange.request.body, seen: seen)
         let refs = plan.units.count
         let derivedBody = Self.isDerivedSSEBody(exchange.response)
         let sseDelta = (exchange.response?.sse?.count ?? 0) >= 2
-        guard refs > 0 || derivedBody || sseDelta else { return appendPlain(exchange, into: &frame) }
+        guard refs > 0 || derivedBody || sseDelta else { return writePlain(exchange) }
 
-        let lineStart = frame.count
         var plainSize = 0
-        frame.append(literal: #"{"v":1,"$dedup":{"refs":"#)
-        Exchange.writeInteger(refs, to: &frame)
-        frame.append(literal: derivedBody ? #","sse_body":true"# : #","sse_body":false"#)
-        frame.append(literal: sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#)
-        plainSize -= frame.count - lineStart - #"{"v":1,"#.utf8.count
-        frame.append(literal: #""id":"#)
-        JSONValue.writeString(exchange.id, to: &frame)
-        Exchange.writeRecordHead(exchange, startTime: &startTime, to: &frame)
+        line.append(literal: #"{"v":1,"$dedup":{"refs":"#)
+        Exchange.writeInteger(refs, to: &line)
+        line.append(literal: derivedBody ? #","sse_body":true"# : #","sse_body":false"#)
+        line.append(literal: sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#)
+        plainSize -= line.count - #"{"v":1,"#.utf8.count
+        line.append(literal: #""id":"#)
+        JSONValue.writeString(exchange.id, into: &line)
+        Exchange.writeRecordHead(exchange, startTime: &startTime, to: &line)
         var registrations: [(SpanHash, SpanRef)] = []
         if plan.dedupable {
-            frame.append(literal: #","body":"#)
+            line.append(literal: #","body":"#)
             plainSize += Self.writeBody(
-                exchange.request.body.bytes, plan, frameOffset: frameOffset, into: &frame,
+                exchange.request.body.bytes, plan, frameOffset: frameOffset, lineStart: lineStart, into: &line,
                 registrations: &registrations)
-            frame.append(literal: #","body_b64":null,"truncated":false"#)
+            line.append(literal: #","body_b64":null,"truncated":false"#)
         } else {
-            Exchange.writeBody(exchange.request.body, to: &frame)
+            Exchange.writeBody(exchange.request.body, to: &line)
         }
-        frame.append(literal: "}")
+        line.append(literal: "}")
         if let response = exchange.response {
-            frame.append(literal: #","response":{"status":"#)
-            Exchange.writeInteger(response.status, to: &frame)
-            frame.append(literal: #","headers":"#)
-            Exchange.writeHeaders(response.headers, to: &frame)
+            line.append(literal: #","response":{"status":"#)
+            Exchange.writeInteger(response.status, to: &line)
+            line.append(literal: #","headers":"#)
+            Exchange.writeHeaders(response.headers, to: &line)
             if derivedBody {
-                frame.append(literal: #","body":null,"body_b64":null,"truncated":false"#)
+                line.append(literal: #","body":null,"body_b64":null,"truncated":false"#)
                 plainSize += 4 * ((response.body.bytes.count + 2) / 3) + 2 - 4
             } else {
-                Exchange.writeBody(response.body, to: &frame)
+                Exchange.writeBody(response.body, to: &line)
             }
             if sseDelta, let sse = response.sse {
-                let before = frame.count
-                let plainTail = SSEDelta.write(sse, to: &frame)
-                frame.append(UInt8(ascii: "}"))
-                plainSize += plainTail + 1 - (frame.count - before)
+                let before = line.count
+                let plainTail = SSEDelta.write(sse, to: &line)
+                line.append(UInt8(ascii: "}"))
+                plainSize += plainTail + 1 - (line.count - before)
             } else {
-                Exchange.writeResponseTail(response, to: &frame)
+                Exchange.writeResponseTail(response, to: &line)
             }
         } else {
-            frame.append(literal: #","response":null"#)
+            line.append(literal: #","response":null"#)
         }
-        Exchange.writeRecordTail(exchange, to: &frame)
+        Exchange.writeRecordTail(exchange, to: &line)
         // A record whose own content holds the reference marker would be misread: store it plain.
-        if refs > 0, Self.count(Self.marker, in: frame, from: lineStart) != refs {
-            frame.removeLast(frame.count - lineStart)
-            return appendPlain(exchange, into: &frame)
+        if refs > 0, Self.count(Self.marker, in: UnsafeRawBufferPointer(line.bytes), from: 0) != refs {
+            line.removeAll()
+            return writePlain(exchange)
         }
-        plainSize += frame.count - lineStart
-        frame.append(0x0A)
+        plainSize += line.count
         for (hash, ref) in registrations where seen[hash] == nil { seen[hash] = ref }
-        return plainSize + 1
+        return plainSize
     }
 
-    private mutating func appendPlain(_ exchange: Exchange, into frame: inout [UInt8]) -> Int {
-        let start = frame.count
-        Exchange.writeLine(exchange, startTime: &startTime, to: &frame)
-        frame.append(0x0A)
-        return frame.count - start
+    private mutating func writePlain(_ exchange: Exchange) -> Int {
+        Exchange.writeLine(exchange, startTime: &startTime, to: &line)
+        return line.count
     }
 
     static func isDerivedSSEBody(_ response: Exchange.Response?) -> Bool {
@@ -179,17 +187,18 @@ struct LineEncoder {
         return plan
     }
 
-    /// Writes `body` with the plan's references; returns how many bytes shorter than the body it is.
+    /// Writes `body` with the plan's references into `line` (which starts at `lineStart` of the
+    /// frame); returns how many bytes shorter than the body it is.
     static func writeBody(
-        _ body: [UInt8], _ plan: Plan, frameOffset: Int, into frame: inout [UInt8],
+        _ body: [UInt8], _ plan: Plan, frameOffset: Int, lineStart: Int, into line: inout LineBytes,
         registrations: inout [(SpanHash, SpanRef)]
     ) -> Int {
         var saved = 0
         var copied = 0
         var next = 0  // index into plan.register
         func copy(upTo end: Int) {
-            let at = frame.count
-            frame += body[copied..<end]
+            let at = lineStart + line.count
+            line.append(contentsOf: body[copied..<end])
             while next < plan.register.count, plan.register[next].range.upperBound <= end {
                 let r = plan.register[next]
                 if r.range.lowerBound >= copied {
@@ -206,11 +215,11 @@ struct LineEncoder {
         for unit in plan.units {
             copy(upTo: unit.range.lowerBound)
             while next < plan.register.count, plan.register[next].range.lowerBound < unit.range.upperBound { next += 1 }
-            let before = frame.count
-            frame.append(literal: #"{"$dup":""#)
-            frame += "\(unit.ref.frame):\(unit.ref.offset):\(unit.ref.length)".utf8
-            frame.append(literal: #""}"#)
-            saved += unit.range.count - (frame.count - before)
+            let before = line.count
+            line.append(literal: #"{"$dup":""#)
+            line.append(utf8: "\(unit.ref.frame):\(unit.ref.offset):\(unit.ref.length)")
+            line.append(literal: #""}"#)
+            saved += unit.range.count - (line.count - before)
             copied = unit.range.upperBound
         }
         copy(upTo: body.count)
@@ -218,14 +227,16 @@ struct LineEncoder {
     }
 
     static func count(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int {
+        haystack.withUnsafeBytes { count(needle, in: $0, from: start) }
+    }
+
+    static func count(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int {
         var found = 0
-        haystack.withUnsafeBytes { h in
-            needle.withUnsafeBytes { n in
-                var position = start
-                while let hit = ByteSearch.find(n, in: h, from: position) {
-                    found += 1
-                    position = hit + n.count
-                }
+        needle.withUnsafeBytes { n in
+            var position = start
+            while let hit = ByteSearch.find(n, in: haystack, from: position) {
+                found += 1
+                position = hit + n.count
             }
         }
         return found
