@@ -1,18 +1,18 @@
-/// A record's line as the archive writer builds it, in memory of its own: each piece (literal,
-/// escaped text, body, digit) is stored with a raw copy after one capacity test, and the finished
-/// line goes to the frame with one copy (`LineEncoder`). Appending every piece to the frame's
+/// Bytes of record lines as the archive writer builds them: the frame being filled
+/// (`SegmentWriter`), a line alone (`Exchange.jsonLine()`). Each piece (literal, escaped text,
+/// body, digit) is stored with a raw copy after one capacity test. Appending every piece to a
 /// `[UInt8]` paid, per piece, a uniqueness test, a capacity test and a call into the array's
 /// generic append: the line writer was ~2 µs per JSON request, spread over its dozens of appends
 /// (Recorder MEASUREMENTS.md, twelfth session, engineer "json2"). The event loops' `HeadBytes`
 /// does the same for HTTP heads.
 ///
-/// Non-copyable: it owns its memory, which grows (doubling) when a line needs more and is kept
-/// from line to line (`removeAll()`).
+/// Non-copyable: it owns its memory, which grows (doubling) when the bytes need more and is
+/// kept when they are cleared (`removeAll()`), so a segment's frames reuse it.
 ///
 /// ```swift
 /// var line = LineBytes()
 /// line.append(literal: #"{"v":1}"#)
-/// frame += line.bytes   // or line.array
+/// let copy = line.array
 /// ```
 struct LineBytes: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
@@ -32,8 +32,14 @@ struct LineBytes: ~Copyable {
     /// The bytes written, as an array.
     var array: [UInt8] { Array(bytes) }
 
-    /// Forgets the bytes written; the memory stays for the next line.
+    /// Forgets the bytes written; the memory stays for the next ones.
     mutating func removeAll() { count = 0 }
+
+    /// Forgets the last `n` bytes written.
+    mutating func removeLast(_ n: Int) {
+        precondition(n >= 0 && n <= count)
+        count -= n
+    }
 
     /// Where the next `n` bytes go; `count` already counts them.
     @inline(__always)

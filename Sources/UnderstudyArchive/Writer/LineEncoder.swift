@@ -19,13 +19,11 @@ struct SpanRef {
 }
 
 /// Turns records into the lines of a segment. Holds the per-segment table of values already
-/// written, so it lives exactly as long as its `SegmentWriter`. Each line is written into `line`
-/// (memory kept from record to record, raw stores) and then copied to the frame in one piece.
-struct LineEncoder: ~Copyable {
+/// written, so it lives exactly as long as its `SegmentWriter`.
+struct LineEncoder {
     let scheme: LineScheme
     private var seen: [SpanHash: SpanRef] = [:]
     private var startTime = StartTimeWriter()
-    private var line = LineBytes()
     /// Values shorter than this are cheaper to repeat than to refer to.
     static let minimumSpan = 64
     static let marker = Array(#"{"$dup":""#.utf8)
@@ -35,80 +33,74 @@ struct LineEncoder: ~Copyable {
     /// Appends the record's line and a newline to `frame` (the decoded content of the frame that
     /// will be written at file offset `frameOffset`); returns the size of the plain line with its
     /// newline, i.e. what the record costs uncompressed in a plain JSONL file.
-    mutating func encode(_ exchange: Exchange, frameOffset: Int, into frame: inout [UInt8]) -> Int {
-        line.removeAll()
-        let plainSize = writeLine(exchange, frameOffset: frameOffset, lineStart: frame.count)
-        line.append(0x0A)
-        frame.append(contentsOf: line.bytes)
-        return plainSize + 1
-    }
-
-    /// Writes the record's line (no newline) into `line`; returns the size of its plain form.
-    /// `lineStart`: where in the frame the line will start (references name frame offsets).
-    private mutating func writeLine(_ exchange: Exchange, frameOffset: Int, lineStart: Int) -> Int {
-        guard scheme == .dedup else { return writePlain(exchange) }
+    mutating func encode(_ exchange: Exchange, frameOffset: Int, into frame: inout LineBytes) -> Int {
+        guard scheme == .dedup else { return appendPlain(exchange, into: &frame) }
         let plan = Self.plan(exchange.request.body, seen: seen)
         let refs = plan.units.count
         let derivedBody = Self.isDerivedSSEBody(exchange.response)
         let sseDelta = (exchange.response?.sse?.count ?? 0) >= 2
-        guard refs > 0 || derivedBody || sseDelta else { return writePlain(exchange) }
+        guard refs > 0 || derivedBody || sseDelta else { return appendPlain(exchange, into: &frame) }
 
+        let lineStart = frame.count
         var plainSize = 0
-        line.append(literal: #"{"v":1,"$dedup":{"refs":"#)
-        Exchange.writeInteger(refs, to: &line)
-        line.append(literal: derivedBody ? #","sse_body":true"# : #","sse_body":false"#)
-        line.append(literal: sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#)
-        plainSize -= line.count - #"{"v":1,"#.utf8.count
-        line.append(literal: #""id":"#)
-        JSONValue.writeString(exchange.id, into: &line)
-        Exchange.writeRecordHead(exchange, startTime: &startTime, to: &line)
+        frame.append(literal: #"{"v":1,"$dedup":{"refs":"#)
+        Exchange.writeInteger(refs, to: &frame)
+        frame.append(literal: derivedBody ? #","sse_body":true"# : #","sse_body":false"#)
+        frame.append(literal: sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#)
+        plainSize -= frame.count - lineStart - #"{"v":1,"#.utf8.count
+        frame.append(literal: #""id":"#)
+        JSONValue.writeString(exchange.id, into: &frame)
+        Exchange.writeRecordHead(exchange, startTime: &startTime, to: &frame)
         var registrations: [(SpanHash, SpanRef)] = []
         if plan.dedupable {
-            line.append(literal: #","body":"#)
+            frame.append(literal: #","body":"#)
             plainSize += Self.writeBody(
-                exchange.request.body.bytes, plan, frameOffset: frameOffset, lineStart: lineStart, into: &line,
+                exchange.request.body.bytes, plan, frameOffset: frameOffset, into: &frame,
                 registrations: &registrations)
-            line.append(literal: #","body_b64":null,"truncated":false"#)
+            frame.append(literal: #","body_b64":null,"truncated":false"#)
         } else {
-            Exchange.writeBody(exchange.request.body, to: &line)
+            Exchange.writeBody(exchange.request.body, to: &frame)
         }
-        line.append(literal: "}")
+        frame.append(literal: "}")
         if let response = exchange.response {
-            line.append(literal: #","response":{"status":"#)
-            Exchange.writeInteger(response.status, to: &line)
-            line.append(literal: #","headers":"#)
-            Exchange.writeHeaders(response.headers, to: &line)
+            frame.append(literal: #","response":{"status":"#)
+            Exchange.writeInteger(response.status, to: &frame)
+            frame.append(literal: #","headers":"#)
+            Exchange.writeHeaders(response.headers, to: &frame)
             if derivedBody {
-                line.append(literal: #","body":null,"body_b64":null,"truncated":false"#)
+                frame.append(literal: #","body":null,"body_b64":null,"truncated":false"#)
                 plainSize += 4 * ((response.body.bytes.count + 2) / 3) + 2 - 4
             } else {
-                Exchange.writeBody(response.body, to: &line)
+                Exchange.writeBody(response.body, to: &frame)
             }
             if sseDelta, let sse = response.sse {
-                let before = line.count
-                let plainTail = SSEDelta.write(sse, to: &line)
-                line.append(UInt8(ascii: "}"))
-                plainSize += plainTail + 1 - (line.count - before)
+                let before = frame.count
+                let plainTail = SSEDelta.write(sse, to: &frame)
+                frame.append(UInt8(ascii: "}"))
+                plainSize += plainTail + 1 - (frame.count - before)
             } else {
-                Exchange.writeResponseTail(response, to: &line)
+                Exchange.writeResponseTail(response, to: &frame)
             }
         } else {
-            line.append(literal: #","response":null"#)
+            frame.append(literal: #","response":null"#)
         }
-        Exchange.writeRecordTail(exchange, to: &line)
+        Exchange.writeRecordTail(exchange, to: &frame)
         // A record whose own content holds the reference marker would be misread: store it plain.
-        if refs > 0, Self.count(Self.marker, in: UnsafeRawBufferPointer(line.bytes), from: 0) != refs {
-            line.removeAll()
-            return writePlain(exchange)
+        if refs > 0, Self.count(Self.marker, in: UnsafeRawBufferPointer(frame.bytes), from: lineStart) != refs {
+            frame.removeLast(frame.count - lineStart)
+            return appendPlain(exchange, into: &frame)
         }
-        plainSize += line.count
+        plainSize += frame.count - lineStart
+        frame.append(0x0A)
         for (hash, ref) in registrations where seen[hash] == nil { seen[hash] = ref }
-        return plainSize
+        return plainSize + 1
     }
 
-    private mutating func writePlain(_ exchange: Exchange) -> Int {
-        Exchange.writeLine(exchange, startTime: &startTime, to: &line)
-        return line.count
+    private mutating func appendPlain(_ exchange: Exchange, into frame: inout LineBytes) -> Int {
+        let start = frame.count
+        Exchange.writeLine(exchange, startTime: &startTime, to: &frame)
+        frame.append(0x0A)
+        return frame.count - start
     }
 
     static func isDerivedSSEBody(_ response: Exchange.Response?) -> Bool {
@@ -187,18 +179,17 @@ struct LineEncoder: ~Copyable {
         return plan
     }
 
-    /// Writes `body` with the plan's references into `line` (which starts at `lineStart` of the
-    /// frame); returns how many bytes shorter than the body it is.
+    /// Writes `body` with the plan's references; returns how many bytes shorter than the body it is.
     static func writeBody(
-        _ body: [UInt8], _ plan: Plan, frameOffset: Int, lineStart: Int, into line: inout LineBytes,
+        _ body: [UInt8], _ plan: Plan, frameOffset: Int, into frame: inout LineBytes,
         registrations: inout [(SpanHash, SpanRef)]
     ) -> Int {
         var saved = 0
         var copied = 0
         var next = 0  // index into plan.register
         func copy(upTo end: Int) {
-            let at = lineStart + line.count
-            line.append(contentsOf: body[copied..<end])
+            let at = frame.count
+            frame.append(contentsOf: body[copied..<end])
             while next < plan.register.count, plan.register[next].range.upperBound <= end {
                 let r = plan.register[next]
                 if r.range.lowerBound >= copied {
@@ -215,11 +206,11 @@ struct LineEncoder: ~Copyable {
         for unit in plan.units {
             copy(upTo: unit.range.lowerBound)
             while next < plan.register.count, plan.register[next].range.lowerBound < unit.range.upperBound { next += 1 }
-            let before = line.count
-            line.append(literal: #"{"$dup":""#)
-            line.append(utf8: "\(unit.ref.frame):\(unit.ref.offset):\(unit.ref.length)")
-            line.append(literal: #""}"#)
-            saved += unit.range.count - (line.count - before)
+            let before = frame.count
+            frame.append(literal: #"{"$dup":""#)
+            frame.append(utf8: "\(unit.ref.frame):\(unit.ref.offset):\(unit.ref.length)")
+            frame.append(literal: #""}"#)
+            saved += unit.range.count - (frame.count - before)
             copied = unit.range.upperBound
         }
         copy(upTo: body.count)
