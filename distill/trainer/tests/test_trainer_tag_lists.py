@@ -63,18 +63,25 @@ def test_arguments_are_chosen_only_when_training_answers_follow_the_rule():
     assert choose(right[: MIN_COUNT - 1], TWEET_TOOLS)["arguments"] == []
 
 
-def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
+def tweet_specialist(tmp_path: Path, spec: dict) -> Path:
+    """A cluster of eight tweets with hashtags in `tmp_path` and a specialist directory holding
+    `spec` as its specialist.json (no model: refit needs none)."""
     rows = [{"format": 1, "id": f"t{i}", "messages": e.messages, "target": e.target}
             for i, e in enumerate(tweet(f"Say 'hi {i}' #Tag{i}", content=f"hi {i}", tags=[f"#Tag{i}"])
                                   for i in range(8))]
     write_cluster(tmp_path, "c001", rows, tools=TWEET_TOOLS)
     specialist = tmp_path / "specialists" / "c001"
     specialist.mkdir(parents=True)
-    (specialist / "specialist.json").write_text(json.dumps({"prompt_features": ["retrieval_hint"], "recipe": "scratch"}))
+    (specialist / "specialist.json").write_text(json.dumps(spec))
+    return specialist
+
+
+def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
+    specialist = tweet_specialist(tmp_path, {"prompt_features": ["retrieval_hint"], "recipe": "scratch"})
     refit(tmp_path, "c001", specialist)  # the scratch recipe turns tag_lists (and named_values) on
     info = json.loads((specialist / "specialist.json").read_text())
     # the quoted 'hi i' is each answer's content: named_values lists it too
-    assert info["prompt_features"] == ["retrieval_hint", "tag_lists", "named_values"]
+    assert info["prompt_features"] == ["retrieval_hint", "tag_lists", "named_values", "complete_calls"]
     assert info["named_values"]["arguments"] == [{"tool": "post_tweet", "key": "content"}]
     assert info["tag_lists"]["arguments"] == [{"tool": "post_tweet", "key": "tags", "sign": "#"}]
     assert "remembered_keys" not in info  # nothing remembered in one-message conversations
