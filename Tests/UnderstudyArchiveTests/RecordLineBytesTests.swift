@@ -69,4 +69,30 @@ struct RecordLineBytesTests {
             expectSameRecords([try Exchange(jsonLine: Array(line.utf8))], [written])
         }
     }
+
+    /// Lines are written into memory that starts small and grows (`LineBytes`: the frame starts
+    /// at 64 KiB, a line alone at an estimate from its bodies): records far larger than either,
+    /// among small ones, keep every byte, in the frame and alone, and read back as written.
+    @Test func recordsLargerThanTheWritersFirstMemoryKeepTheirBytes() throws {
+        let small = RecordLineTests.record(llm: nil, capture: .init(mode: .reverse), error: nil)
+        var large = small
+        // Headers whose escapes make them several times longer written than held (`\u0000` for
+        // each NUL): beyond the alone-estimate, which counts bodies only.
+        large.request.headers = (0..<200).map {
+            HTTPHeaderField("x-\($0)", String(repeating: "\u{0}\"", count: 300))
+        }
+        let content = String(repeating: "ab\\\"é😀 ", count: 20_000)  // ~200 KB answer
+        large.response?.body = HTTPBody(bytes: JSONValue.object([JSONMember("content", .string(content))]).serializedBytes())
+        large.llm = .init(
+            provider: "openai", api: "chat.completions", model: "m", stream: false,
+            assembled: .object([JSONMember("content", .string(content + "\u{1}"))]), usage: nil)
+        let records = [small, large, small, large, small]
+        let lines = try Self.storedLines(records)
+        #expect(lines.count == records.count)
+        #expect(lines[1].utf8.count > 3 * 65_536)
+        for (line, written) in zip(lines, records) {
+            #expect(line == String(decoding: written.jsonLine(), as: UTF8.self))
+            expectSameRecords([try Exchange(jsonLine: Array(line.utf8))], [written])
+        }
+    }
 }

@@ -40,7 +40,7 @@ struct AnswerReaderTests {
             // What the request alone says (its body's or path's model), as the old walk started from.
             var expected = try #require(ExchangeInterpreter.interpret(request: request, response: nil))
             if let members = Self.oldAnswerMembers(body) {
-                expected.setAssembled(json: body, validated: true)
+                expected.setAssembled(json: body)  // the separate compact-form check, as before
                 expected.usage = Self.oldUsage(in: members, api: api)
                 if expected.model == nil { expected.model = Self.oldModel(in: members) }
                 valid += 1
@@ -57,6 +57,55 @@ struct AnswerReaderTests {
         #expect(valid > 1800 && valid < 5400, "valid: \(valid)")
         #expect(withUsage > 200, "with usage: \(withUsage)")
         #expect(withResponseModel > 150, "with the response's model: \(withResponseModel)")
+    }
+
+    /// Whether an answer is kept as its own bytes (compact form) is learnt in the walk that reads
+    /// usage and model, not in a second pass: for each body, byte for byte what the separate
+    /// check (`JSONValue.isCompactForm`) says, and the same message either way. Bytes no Swift
+    /// string holds (invalid UTF-8) and whitespace or escapes in every place the walk reads
+    /// differently (names, usage, model, skipped values, nested arrays).
+    @Test func compactFormIsLearntInTheWalk() throws {
+        let texts: [String] = [
+            #"{"id":"x","model":"m","usage":{"prompt_tokens":1,"completion_tokens":2},"a":[[1,[2]],{"b":null}]}"#,
+            #"{"id":"x", "usage":{"prompt_tokens":1}}"#, #"{"id" :"x"}"#, #"{"usage":{"prompt_tokens": 1}}"#,
+            #"{"a":[[1, 2]]}"#, #"{"a":[[1,2] ]}"#, #"{"a":{"b":[true,false,null]}} "#, "\n{\"a\":1}",
+            #"{"model":"gpt\u002d4"}"#, #"{"model":"gpt-\u00e9"}"#, #"{"model":"gpt-é\n"}"#,
+            #"{"model":"\u001f"}"#, #"{"model":"\u001F"}"#, #"{"mod\u0065l":"m"}"#, #"{"é":"\/"}"#,
+            #"{"usage":{"prompt_tokens":1,"x\ty":"\u0000"}}"#, #"{"usage":{"prompt_tokens":1,"x":"\u000a"}}"#,
+            #"{"a":"\ud83d\ude00"}"#, #"{"a":"😀"}"#, #"{"a":"\x"}"#, #"{"a":"\u12G4"}"#, #"{"a":[1,"b"],}"#,
+        ]
+        var bodies: [[UInt8]] = texts.map { Array($0.utf8) }
+        // Invalid UTF-8 (a parse repairs it, so it is not compact), in a value, a name and the model.
+        let sequences: [[UInt8]] = [
+            [0xC3, 0x28], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xFF],
+            [0xF0, 0x9F, 0x99, 0x82], [0xC3, 0xA9],
+        ]
+        for raw in sequences {
+            let (before, after): ([UInt8], [UInt8]) = (Array(#"{"a":""#.utf8), Array(#""}"#.utf8))
+            bodies.append(before + raw + after)
+            let (nameBefore, nameAfter): ([UInt8], [UInt8]) = (Array(#"{""#.utf8), Array(#"":1}"#.utf8))
+            bodies.append(nameBefore + raw + nameAfter)
+            let model: [UInt8] = Array(#"{"model":""#.utf8)
+            let usage: [UInt8] = Array(#"","usage":{"prompt_tokens":3}}"#.utf8)
+            bodies.append(model + raw + usage)
+        }
+        var compact = 0
+        var parsed = 0
+        for body in bodies {
+            for requestModel in [true, false] {  // the model is parsed only when the request named none
+                let info = try #require(
+                    ExchangeInterpreter.interpret(
+                        request: .init(
+                            method: "POST", target: "/v1/chat/completions",
+                            body: HTTPBody(bytes: Array((requestModel ? #"{"model":"m"}"# : "{}").utf8))),
+                        response: .init(status: 200, body: HTTPBody(bytes: body))))
+                let text = String(decoding: body, as: UTF8.self)
+                #expect(info.assembledJSON == (JSONValue.isCompactForm(body) ? body : nil), "\(text)")
+                #expect(info.assembled == (try? JSONValue(parsing: body)), "\(text)")
+                if info.assembledJSON != nil { compact += 1 } else if info.assembled != nil { parsed += 1 }
+            }
+        }
+        #expect(compact >= 20 && parsed >= 40, "compact \(compact), parsed \(parsed)")
     }
 
     @Test func countsFromEachAPIsUsageMember() throws {
@@ -212,6 +261,8 @@ private struct AnswerGenerator {
     private static let strings = [
         #""gpt-4o""#, #""""#, #""a\"b\\c\/d\n\u00e9\ud83d\ude00""#, #""\x""#, #""\u12G4""#, #""\ud800\u0041""#,
         "\"tab\there\"", #""é🙂""#, #""unterminated"#, #""gemini-2.0""#,
+        // Escapes the writer writes (compact) and their spellings it does not.
+        #""\u001f\n\"\\""#, #""\u001F""#, #""\u0009""#, #""\b\f""#, #""a b""#,
     ]
 
     init(random: SeededRandom) { self.random = random }

@@ -33,6 +33,8 @@
   spans with the keys claiming them, named numbers and an answer before and after the fill;
 - `quoted_pairs` (quoted_pairs.py): conversations, listed pairs, the question's quoted spans and
   an answer before and after the fill;
+- `complete_calls` (complete_calls.py): answer texts cut at max_new_tokens and the texts the rule
+  leaves (the finished calls, closed);
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -47,6 +49,7 @@ import numpy as np
 
 from .dataset import Example
 from .call_limit import cut as cut_to_limit, limit
+from .complete_calls import keep_complete
 from .distinct_calls import cut_repeats
 from .distinct_slots import SlotMemory
 from .golden import CASE_TOOLS, golden_cases
@@ -392,6 +395,29 @@ def distinct_calls_cases() -> list[dict]:
         "content_before_calls_stays": '{"content":"ok","tool_calls":[' + ls + "," + ls + "]}",
     }
     return [{"name": name, "text": text, "cut": cut_repeats(text)} for name, text in texts.items()]
+
+
+def complete_calls_cases() -> list[dict]:
+    """Answer texts as a specialist generates them (slot tokens, cut at max_new_tokens) and what
+    `complete_calls` leaves: a cut answer keeps its finished calls, closed (braces and escaped
+    quotes inside strings and nested objects do not finish a call); a finished answer, a cut
+    answer without a finished call and a text answer stay."""
+    head = RESPONSE_HEAD
+    login = '{"name":"ticket_login","arguments":{"password":<S0>,"username":<S1>}}'
+    create = '{"name":"create_ticket","arguments":{"description":"a } ] \\" {[","priority":5,"title":<S2>}}'
+    texts = {
+        "cut_inside_the_second_call": head + login + "," + create + ',{"name":"create_ticket","arguments":{"descr',
+        "cut_after_a_comma": head + login + ",",
+        "cut_inside_a_string_with_braces": head + login + ',{"name":"create_ticket","arguments":{"title":"a } ]',
+        "cut_inside_nested_arguments": head + '{"name":"lockDoors","arguments":{"door":["driver"],"unlock":false}}'
+                                       + ',{"name":"lockDoors","arguments":{"door":["driver",',
+        "cut_before_the_close": head + login + "]",
+        "finished_answer_stays": head + login + "," + create + "]}",
+        "cut_without_a_finished_call_stays": head + '{"name":"ticket_login","arguments":{"pass',
+        "text_answer_stays": '{"content":"Done.","tool_calls":[]}',
+        "cut_text_answer_stays": '{"content":"Before I do that, I need one more de',
+    }
+    return [{"name": name, "text": text, "cut": keep_complete(text)} for name, text in texts.items()]
 
 
 def call_limit_cases() -> list[dict]:
@@ -783,6 +809,10 @@ def write_quoted_pairs_goldens(out: Path) -> Path:
     return write_jsonl(out / "quoted_pairs.jsonl", quoted_pairs_cases())
 
 
+def write_complete_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "complete_calls.jsonl", complete_calls_cases())
+
+
 def write_distinct_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "distinct_calls.jsonl", distinct_calls_cases())
 
@@ -808,6 +838,7 @@ def main() -> None:
     print(write_single_calls_goldens(out))
     print(write_named_values_goldens(out))
     print(write_quoted_pairs_goldens(out))
+    print(write_complete_calls_goldens(out))
 
 
 if __name__ == "__main__":

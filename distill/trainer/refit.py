@@ -1,6 +1,7 @@
 """Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
-`cue_values`, `tag_lists`, `single_calls`, `named_values` and `quoted_pairs`) from its cluster's training answers, as training
-would choose them now.
+`cue_values`, `tag_lists`, `single_calls`, `named_values` and `quoted_pairs`) from its cluster's training answers,
+as training would choose them now, and lists or drops `complete_calls` (a cut answer keeps its
+complete calls), which has nothing to choose.
 
 The features change nothing but the restored answer, and all are chosen from the training
 answers alone, so a specialist trained before a rule changed (a new feature, another threshold)
@@ -20,13 +21,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import cue_values, named_values, quoted_pairs, single_calls, tag_lists
+from . import complete_calls, cue_values, named_values, quoted_pairs, single_calls, tag_lists
 from .dataset import load_cluster
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .recipe import settings_of
 
-FEATURES = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE,
-            quoted_pairs.FEATURE)
+CHOSEN = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE,
+          quoted_pairs.FEATURE)
+FEATURES = CHOSEN + (complete_calls.FEATURE,)
 
 
 def recipe_features(spec: dict) -> list[str]:
@@ -63,14 +65,20 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
             spec.pop(feature, None)
             if feature in features:
                 features.remove(feature)
+    # complete_calls has no choice and no entry of its own: listed when wanted, else dropped.
+    if complete_calls.FEATURE in wanted and complete_calls.FEATURE not in features:
+        features.append(complete_calls.FEATURE)
+    elif complete_calls.FEATURE not in wanted and complete_calls.FEATURE in features:
+        features.remove(complete_calls.FEATURE)
     spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n")
-    return {feature: choice for feature, (choice, _) in choices.items() if feature in wanted}
+    chosen = {feature: choice for feature, (choice, _) in choices.items() if feature in wanted}
+    return chosen | ({complete_calls.FEATURE: True} if complete_calls.FEATURE in wanted else {})
 
 
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls, named_values and quoted_pairs for a trained specialist")
+    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls, named_values and quoted_pairs (and list complete_calls) for a trained specialist")
     parser.add_argument("--run-dir", required=True, type=Path)
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")

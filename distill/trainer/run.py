@@ -24,7 +24,7 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import clause_calls, cue_values, named_values, quoted_pairs, single_calls, tag_lists, tag_slots
+from . import clause_calls, complete_calls, cue_values, named_values, quoted_pairs, single_calls, tag_lists, tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -235,6 +235,11 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         [e.target for e in train_examples])
     if distinct:
         prompt_features.append(DISTINCT_CALLS)
+    # Prompt feature complete_calls (complete_calls.py): an answer cut at max_new_tokens keeps its
+    # complete calls; nothing to learn, so every cluster lists it when the recipe turns it on.
+    complete = bool(recipe.get(complete_calls.FEATURE))
+    if complete:
+        prompt_features.append(complete_calls.FEATURE)
     # Prompt feature distinct_slots (distinct_slots.py): only where no training call repeats a value
     # (and not with pointer_head, whose decoding evaluate.py does not track).
     distinct_values = bool(recipe.get(DISTINCT_SLOTS)) and multi_turn and not pointer_head and not repeating_calls(
@@ -347,7 +352,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           cue_values=cues["arguments"] if cues else (),
                                           single_calls=singles["tools"] if singles else (),
                                           named_values=named["arguments"] if named else (),
-                                          quoted_pairs=pairs["pairs"] if pairs else ())
+                                          quoted_pairs=pairs["pairs"] if pairs else (),
+                                          complete=complete)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,

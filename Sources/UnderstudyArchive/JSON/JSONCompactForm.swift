@@ -22,7 +22,8 @@ extension JSONValue {
 
     /// The spelling half of `isCompactForm`, for bytes already known to be one valid JSON value:
     /// validity settles the structure, so only string contents and the bytes between tokens need
-    /// looking at.
+    /// looking at. (A reader that walks the bytes anyway learns the same in its walk: `JSONCursor`'s
+    /// `checkingCompactSpelling`; this separate pass is for callers that only validate.)
     static func hasCompactSpelling(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = bytes.count
         var i = 0
@@ -31,29 +32,39 @@ extension JSONValue {
             case 0x20, 0x09, 0x0A, 0x0D:
                 return false
             case 0x22:
-                i += 1
-                while true {
-                    i = plainRunEnd(bytes, from: i, orNonASCII: true)
-                    guard i < count else { return false }
-                    let byte = bytes[i]
-                    if byte == 0x22 {
-                        i += 1
-                        break
-                    } else if byte == 0x5C {
-                        guard let length = compactEscapeLength(bytes, at: i) else { return false }
-                        i += length
-                    } else if byte >= 0x80 {
-                        guard let length = utf8SequenceLength(bytes, at: i) else { return false }
-                        i += length
-                    } else {
-                        return false  // a raw control byte: not valid JSON in the first place
-                    }
-                }
+                guard let (end, _) = compactStringEnd(bytes, from: i + 1) else { return false }
+                i = end
             default:
                 i += 1
             }
         }
         return true
+    }
+
+    /// For the string whose contents start at `from` (after its opening quote): the offset past
+    /// its closing quote, and whether it is plain (no escape, no non-ASCII byte), when it is
+    /// written as `writeString` would write it (valid UTF-8, only the writer's escapes, no raw
+    /// control byte, terminated); else nil. Such a string is also valid for a strict parse.
+    static func compactStringEnd(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> (end: Int, plain: Bool)? {
+        let count = bytes.count
+        var i = from
+        var plain = true
+        while true {
+            i = plainRunEnd(bytes, from: i, orNonASCII: true)
+            guard i < count else { return nil }
+            let byte = bytes[i]
+            if byte == 0x22 { return (i + 1, plain) }
+            plain = false
+            if byte == 0x5C {
+                guard let length = compactEscapeLength(bytes, at: i) else { return nil }
+                i += length
+            } else if byte >= 0x80 {
+                guard let length = utf8SequenceLength(bytes, at: i) else { return nil }
+                i += length
+            } else {
+                return nil  // a raw control byte: not valid JSON in the first place
+            }
+        }
     }
 
     /// The length of the escape at `at` when `writeEscaped` writes it that way, else nil.

@@ -52,6 +52,7 @@ extension JSONCursor {
     /// Returns whether it held no escape and no non-ASCII byte.
     @discardableResult
     mutating func skipStringStrictly() throws(JSONParseError) -> Bool {
+        if let plain = skipCompactString() { return plain }  // compact strings are valid ones
         let start = position
         position += 1
         var plain = true

@@ -6,6 +6,8 @@
 public struct JSONCursor {
     public let bytes: UnsafeBufferPointer<UInt8>
     public internal(set) var position: Int
+    /// Whether what was read is in compact form, when asked (`JSONCursor+CompactSpelling.swift`).
+    var spelling = CompactSpelling.unchecked
     /// Nesting deeper than this is refused, so hostile input cannot exhaust the stack.
     public static let maximumDepth = 512
 
@@ -21,7 +23,9 @@ public struct JSONCursor {
     public mutating func skipWhitespace() {
         while position < bytes.count {
             switch bytes[position] {
-            case 0x20, 0x0A, 0x0D, 0x09: position += 1
+            case 0x20, 0x0A, 0x0D, 0x09:
+                position += 1
+                noteWhitespace()
             default: return
             }
         }
@@ -217,6 +221,7 @@ public struct JSONCursor {
     }
 
     private mutating func skipString() throws(JSONParseError) {
+        if skipCompactString() != nil { return }
         let start = position
         position += 1
         while position < bytes.count {
@@ -239,6 +244,7 @@ public struct JSONCursor {
 
     /// Parses a string starting at the opening quote.
     public mutating func parseString() throws(JSONParseError) -> String {
+        checkCompactString()
         let start = position
         position += 1
         let contentStart = position

@@ -15,26 +15,29 @@ extension JSONValue {
         return out
     }
 
-    public func write(to out: inout [UInt8]) {
+    public func write(to out: inout [UInt8]) { write(into: &out) }
+
+    /// `write(to:)` into any `JSONOutput` (the archive writer's `LineBytes` too).
+    func write<Out: JSONOutput & ~Copyable>(into out: inout Out) {
         switch self {
-        case .null: out.append(contentsOf: [0x6E, 0x75, 0x6C, 0x6C])
-        case .bool(let b): out.append(contentsOf: b ? Array("true".utf8) : Array("false".utf8))
-        case .number(let n): out.append(contentsOf: n.utf8)
-        case .string(let s): JSONValue.writeString(s, to: &out)
+        case .null: out.append(literal: "null")
+        case .bool(let b): out.append(literal: b ? "true" : "false")
+        case .number(var n): n.withUTF8 { out.append(bytes: $0) }
+        case .string(let s): JSONValue.writeString(s, into: &out)
         case .array(let elements):
             out.append(UInt8(ascii: "["))
             for (i, element) in elements.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                element.write(to: &out)
+                element.write(into: &out)
             }
             out.append(UInt8(ascii: "]"))
         case .object(let members):
             out.append(UInt8(ascii: "{"))
             for (i, member) in members.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
-                JSONValue.writeString(member.key, to: &out)
+                JSONValue.writeString(member.key, into: &out)
                 out.append(UInt8(ascii: ":"))
-                member.value.write(to: &out)
+                member.value.write(into: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -43,7 +46,10 @@ extension JSONValue {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Writes `s` as a quoted JSON string.
-    public static func writeString(_ s: String, to out: inout [UInt8]) {
+    public static func writeString(_ s: String, to out: inout [UInt8]) { writeString(s, into: &out) }
+
+    /// `writeString(_:to:)` into any `JSONOutput`.
+    static func writeString<Out: JSONOutput & ~Copyable>(_ s: String, into out: inout Out) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { writeEscaped($0, to: &out) }
@@ -52,7 +58,7 @@ extension JSONValue {
 
     /// Appends UTF-8 text with JSON escapes, copying runs of plain bytes in bulk (the archive
     /// writer spends much of its time here on SSE event data full of quotes).
-    static func writeEscaped(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func writeEscaped<Out: JSONOutput & ~Copyable>(_ bytes: UnsafeBufferPointer<UInt8>, to out: inout Out) {
         var runStart = 0
         var i = 0
         let count = bytes.count
@@ -60,7 +66,7 @@ extension JSONValue {
             i = plainRunEnd(bytes, from: i)
             guard i < count else { break }
             let byte = bytes[i]
-            if i > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
+            if i > runStart { out.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart..<i])) }
             out.append(0x5C)
             switch byte {
             case 0x22: out.append(0x22)
@@ -78,7 +84,7 @@ extension JSONValue {
             i += 1
             runStart = i
         }
-        if count > runStart { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<count])) }
+        if count > runStart { out.append(bytes: UnsafeBufferPointer(rebasing: bytes[runStart..<count])) }
     }
 
     /// The first offset at or after `from` that needs an escape (`"`, `\`, a control byte),

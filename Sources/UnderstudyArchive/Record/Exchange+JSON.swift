@@ -14,10 +14,9 @@ extension Exchange {
     /// `body`, so `jq` sees them as JSON and the bytes come back unchanged; any other body is
     /// written as `body_b64`.
     public func jsonLine() -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(512 + request.body.bytes.count + (response?.body.bytes.count ?? 0) * 2)
+        var out = LineBytes(capacity: 512 + request.body.bytes.count + (response?.body.bytes.count ?? 0) * 2)
         Self.writeLine(self, to: &out)
-        return out
+        return out.array
     }
 
     /// Decodes one record line. Unknown members are ignored (records from newer writers that only
@@ -133,16 +132,16 @@ extension Exchange {
         }
     }
 
-    static func writeBody(_ body: HTTPBody, to out: inout [UInt8]) {
+    static func writeBody(_ body: HTTPBody, to out: inout LineBytes) {
         if body.bytes.isEmpty {
             out.append(literal: #","body":null,"body_b64":null"#)
         } else if !body.truncated, isVerbatimJSON(body) {
             out.append(literal: #","body":"#)
-            out += body.bytes
+            out.append(contentsOf: body.bytes)
             out.append(literal: #","body_b64":null"#)
         } else {
             out.append(literal: #","body":null,"body_b64":""#)
-            out += Data(body.bytes).base64EncodedString().utf8
+            out.append(utf8: Data(body.bytes).base64EncodedString())
             out.append(UInt8(ascii: "\""))
         }
         out.append(literal: body.truncated ? #","truncated":true"# : #","truncated":false"#)
@@ -164,14 +163,14 @@ extension Exchange {
         byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D
     }
 
-    static func writeHeaders(_ headers: [HTTPHeaderField], to out: inout [UInt8]) {
+    static func writeHeaders(_ headers: [HTTPHeaderField], to out: inout LineBytes) {
         out.append(UInt8(ascii: "["))
         for (i, header) in headers.enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(UInt8(ascii: "["))
-            JSONValue.writeString(header.name, to: &out)
+            JSONValue.writeString(header.name, into: &out)
             out.append(UInt8(ascii: ","))
-            JSONValue.writeString(header.value, to: &out)
+            JSONValue.writeString(header.value, into: &out)
             out.append(UInt8(ascii: "]"))
         }
         out.append(UInt8(ascii: "]"))
@@ -186,13 +185,13 @@ extension Exchange {
 
     /// Milliseconds with at most three decimals, `null` when absent.
     static func formatMillis(_ ms: Double?) -> String {
-        var out: [UInt8] = []
+        var out = LineBytes(capacity: 32)
         writeMillis(ms, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        return String(decoding: out.bytes, as: UTF8.self)
     }
 
     /// `formatMillis` appended as bytes, building no strings: every SSE event of a record has one.
-    static func writeMillis(_ ms: Double?, to out: inout [UInt8]) {
+    static func writeMillis(_ ms: Double?, to out: inout LineBytes) {
         guard let ms, ms.isFinite else {
             out.append(literal: "null")
             return
@@ -220,12 +219,12 @@ extension Exchange {
     }
 
     /// `String(value)`'s digits, appended without building the string.
-    static func writeInteger(_ value: Int, to out: inout [UInt8]) {
+    static func writeInteger(_ value: Int, to out: inout LineBytes) {
         if value < 0 { out.append(UInt8(ascii: "-")) }
         writeDecimal(UInt64(value.magnitude), to: &out)
     }
 
-    static func writeDecimal(_ value: UInt64, to out: inout [UInt8]) {
+    static func writeDecimal(_ value: UInt64, to out: inout LineBytes) {
         guard value >= 10 else {
             out.append(UInt8(ascii: "0") + UInt8(value))
             return

@@ -169,23 +169,27 @@ public struct Exchange: Sendable, Equatable {
         /// var info = Exchange.LLMInfo(provider: "openai", api: "chat.completions")
         /// info.setAssembled(json: response.body.bytes)
         /// ```
-        ///
-        /// `validated`: the caller has just checked that `bytes` are one valid JSON value (the
-        /// recorder's pass for usage and model does), so only their spelling is looked at here,
-        /// not their structure a second time.
         @discardableResult
-        public mutating func setAssembled(json bytes: [UInt8], validated: Bool = false) -> Bool {
-            let compact =
-                validated
-                ? !bytes.isEmpty && bytes.withUnsafeBufferPointer { JSONValue.hasCompactSpelling($0) }
-                : JSONValue.isCompactForm(bytes)
-            if compact {
-                assembledValue = nil
-                assembledJSON = bytes
+        public mutating func setAssembled(json bytes: [UInt8]) -> Bool {
+            if JSONValue.isCompactForm(bytes) {
+                setAssembled(validJSON: bytes, compact: true)
                 return true
             }
             assembled = try? JSONValue(parsing: bytes)
             return assembledValue != nil
+        }
+
+        /// `setAssembled(json:)` for bytes the caller has just read as one valid JSON value and
+        /// whose spelling it learnt in the same walk (`JSONCursor(_:checkingCompactSpelling:)`,
+        /// as the recorder's `AnswerReader` reads an unstreamed answer): neither their structure
+        /// nor their spelling is looked at again here.
+        public mutating func setAssembled(validJSON bytes: [UInt8], compact: Bool) {
+            if compact {
+                assembledValue = nil
+                assembledJSON = bytes
+            } else {
+                assembled = try? JSONValue(parsing: bytes)
+            }
         }
 
         public static func == (a: LLMInfo, b: LLMInfo) -> Bool {

@@ -32,7 +32,7 @@ final class ZstdCompressor {
     /// for every frame (that was ~7% of the archive thread). `flushPoints` are ascending offsets
     /// into `input` at which a block must end. `level`: this frame's level (nil: as before).
     func compressFrame(
-        _ input: [UInt8], flushPoints: [Int], level: Int32? = nil, into scratch: inout [UInt8]
+        _ input: UnsafeBufferPointer<UInt8>, flushPoints: [Int], level: Int32? = nil, into scratch: inout [UInt8]
     ) throws(ArchiveError) -> Int {
         ZSTD_CCtx_reset(context, ZSTD_reset_session_only)
         if let level, level != self.level {
@@ -45,29 +45,28 @@ final class ZstdCompressor {
         let room = scratch.count
         var written = 0
         var failure: ArchiveError?
-        input.withUnsafeBytes { src in
-            scratch.withUnsafeMutableBytes { dst in
-                var out = ZSTD_outBuffer(dst: dst.baseAddress!, size: room, pos: 0)
-                var consumed = 0
-                var points = flushPoints
-                if points.last != input.count { points.append(input.count) }
-                for (i, point) in points.enumerated() where point > consumed || i == points.count - 1 {
-                    let last = i == points.count - 1
-                    var inBuf = ZSTD_inBuffer(
-                        src: src.baseAddress.map { $0 + consumed }, size: point - consumed, pos: 0)
-                    while true {
-                        let remaining = ZSTD_compressStream2(context, &out, &inBuf, last ? ZSTD_e_end : ZSTD_e_flush)
-                        if ZSTD_isError(remaining) != 0 {
-                            failure = .zstd(
-                                operation: "compress", message: String(cString: ZSTD_getErrorName(remaining)))
-                            return
-                        }
-                        if remaining == 0 && inBuf.pos == inBuf.size { break }
+        let src = UnsafeRawBufferPointer(input)
+        scratch.withUnsafeMutableBytes { dst in
+            var out = ZSTD_outBuffer(dst: dst.baseAddress!, size: room, pos: 0)
+            var consumed = 0
+            var points = flushPoints
+            if points.last != input.count { points.append(input.count) }
+            for (i, point) in points.enumerated() where point > consumed || i == points.count - 1 {
+                let last = i == points.count - 1
+                var inBuf = ZSTD_inBuffer(
+                    src: src.baseAddress.map { $0 + consumed }, size: point - consumed, pos: 0)
+                while true {
+                    let remaining = ZSTD_compressStream2(context, &out, &inBuf, last ? ZSTD_e_end : ZSTD_e_flush)
+                    if ZSTD_isError(remaining) != 0 {
+                        failure = .zstd(
+                            operation: "compress", message: String(cString: ZSTD_getErrorName(remaining)))
+                        return
                     }
-                    consumed = point
+                    if remaining == 0 && inBuf.pos == inBuf.size { break }
                 }
-                written = out.pos
+                consumed = point
             }
+            written = out.pos
         }
         if let failure { throw failure }
         return written

@@ -1,19 +1,19 @@
-/// `Exchange.jsonLine()` written in pieces, straight into the caller's buffer, so that
+/// `Exchange.jsonLine()` written in pieces, straight into the caller's `LineBytes`, so that
 /// `LineEncoder` can change the pieces in between and the writer thread builds no intermediate
 /// `JSONValue` or array per record (it used to: the record's line was ~12% of the proxy's CPU).
 /// The pieces produce exactly the bytes the `JSONValue` forms of `capture` and `llm` serialise
 /// to (tests compare lines with them).
 extension Exchange {
     /// The whole record line, without the newline.
-    static func writeLine(_ e: Exchange, to out: inout [UInt8]) {
+    static func writeLine(_ e: Exchange, to out: inout LineBytes) {
         var startTime = StartTimeWriter()
         writeLine(e, startTime: &startTime, to: &out)
     }
 
     /// The whole record line; `startTime` keeps the formatted second between the records of a writer.
-    static func writeLine(_ e: Exchange, startTime: inout StartTimeWriter, to out: inout [UInt8]) {
+    static func writeLine(_ e: Exchange, startTime: inout StartTimeWriter, to out: inout LineBytes) {
         out.append(literal: #"{"v":1,"id":"#)
-        JSONValue.writeString(e.id, to: &out)
+        JSONValue.writeString(e.id, into: &out)
         writeRecordHead(e, startTime: &startTime, to: &out)
         writeBody(e.request.body, to: &out)
         out.append(UInt8(ascii: "}"))
@@ -23,9 +23,9 @@ extension Exchange {
     }
 
     /// From `,"capture":` up to the request headers (inclusive).
-    static func writeRecordHead(_ e: Exchange, startTime: inout StartTimeWriter, to out: inout [UInt8]) {
+    static func writeRecordHead(_ e: Exchange, startTime: inout StartTimeWriter, to out: inout LineBytes) {
         out.append(literal: #","capture":{"mode":"#)
-        JSONValue.writeString(e.capture.mode.rawValue, to: &out)
+        JSONValue.writeString(e.capture.mode.rawValue, into: &out)
         out.append(literal: #","listener":"#)
         writeOptional(e.capture.listener, to: &out)
         out.append(literal: #","client":"#)
@@ -39,15 +39,15 @@ extension Exchange {
         out.append(literal: #","end_ms":"#)
         writeMillis(e.timing.endMs, to: &out)
         out.append(literal: #"},"request":{"method":"#)
-        JSONValue.writeString(e.request.method, to: &out)
+        JSONValue.writeString(e.request.method, into: &out)
         out.append(literal: #","target":"#)
-        JSONValue.writeString(e.request.target, to: &out)
+        JSONValue.writeString(e.request.target, into: &out)
         out.append(literal: #","headers":"#)
         writeHeaders(e.request.headers, to: &out)
     }
 
     /// The whole response object.
-    static func writeResponse(_ response: Response, to out: inout [UInt8]) {
+    static func writeResponse(_ response: Response, to out: inout LineBytes) {
         out.append(literal: #"{"status":"#)
         writeInteger(response.status, to: &out)
         out.append(literal: #","headers":"#)
@@ -57,7 +57,7 @@ extension Exchange {
     }
 
     /// `,"sse":…}`: the events and the end of the response object.
-    static func writeResponseTail(_ response: Response, to out: inout [UInt8]) {
+    static func writeResponseTail(_ response: Response, to out: inout LineBytes) {
         out.append(literal: #","sse":"#)
         if let sse = response.sse {
             out.append(UInt8(ascii: "["))
@@ -68,7 +68,7 @@ extension Exchange {
                 out.append(literal: #","event":"#)
                 writeOptional(event.event, to: &out)
                 out.append(literal: #","data":"#)
-                JSONValue.writeString(event.data, to: &out)
+                JSONValue.writeString(event.data, into: &out)
                 out.append(UInt8(ascii: "}"))
             }
             out.append(UInt8(ascii: "]"))
@@ -79,15 +79,15 @@ extension Exchange {
     }
 
     /// From `,"llm":` to the closing brace of the record.
-    static func writeRecordTail(_ e: Exchange, to out: inout [UInt8]) {
+    static func writeRecordTail(_ e: Exchange, to out: inout LineBytes) {
         out.append(literal: #","llm":"#)
         if let llm = e.llm { writeLLM(llm, to: &out) } else { out.append(literal: "null") }
         out.append(literal: #","outcome":"#)
-        JSONValue.writeString(e.outcome.rawValue, to: &out)
+        JSONValue.writeString(e.outcome.rawValue, into: &out)
         out.append(literal: #","error":"#)
         writeOptional(e.error, to: &out)
         out.append(literal: #","route":"#)
-        if let route = e.route { route.write(to: &out) } else { out.append(literal: "null") }
+        if let route = e.route { route.write(into: &out) } else { out.append(literal: "null") }
         if e.redactedBodySecrets > 0 {
             out.append(literal: #","redacted_body_secrets":"#)
             writeInteger(e.redactedBodySecrets, to: &out)
@@ -96,18 +96,18 @@ extension Exchange {
     }
 
     /// `LLMInfo.jsonValue`, serialised without building it.
-    static func writeLLM(_ llm: LLMInfo, to out: inout [UInt8]) {
+    static func writeLLM(_ llm: LLMInfo, to out: inout LineBytes) {
         out.append(literal: #"{"provider":"#)
-        JSONValue.writeString(llm.provider, to: &out)
+        JSONValue.writeString(llm.provider, into: &out)
         out.append(literal: #","api":"#)
-        JSONValue.writeString(llm.api, to: &out)
+        JSONValue.writeString(llm.api, into: &out)
         out.append(literal: #","model":"#)
         writeOptional(llm.model, to: &out)
         out.append(literal: llm.stream ? #","stream":true,"assembled":"# : #","stream":false,"assembled":"#)
         if let bytes = llm.assembledJSON {
-            out += bytes  // the compact form of the value (`setAssembled(json:)`): what `write` would give
+            out.append(contentsOf: bytes)  // the compact form of the value (`setAssembled(json:)`): what `write` would give
         } else if let assembled = llm.assembled {
-            assembled.write(to: &out)
+            assembled.write(into: &out)
         } else {
             out.append(literal: "null")
         }
@@ -124,11 +124,11 @@ extension Exchange {
         out.append(UInt8(ascii: "}"))
     }
 
-    private static func writeOptional(_ text: String?, to out: inout [UInt8]) {
-        if let text { JSONValue.writeString(text, to: &out) } else { out.append(literal: "null") }
+    private static func writeOptional(_ text: String?, to out: inout LineBytes) {
+        if let text { JSONValue.writeString(text, into: &out) } else { out.append(literal: "null") }
     }
 
-    private static func writeOptional(_ number: Int?, to out: inout [UInt8]) {
+    private static func writeOptional(_ number: Int?, to out: inout LineBytes) {
         if let number { writeInteger(number, to: &out) } else { out.append(literal: "null") }
     }
 }

@@ -33,7 +33,7 @@ struct LineEncoder {
     /// Appends the record's line and a newline to `frame` (the decoded content of the frame that
     /// will be written at file offset `frameOffset`); returns the size of the plain line with its
     /// newline, i.e. what the record costs uncompressed in a plain JSONL file.
-    mutating func encode(_ exchange: Exchange, frameOffset: Int, into frame: inout [UInt8]) -> Int {
+    mutating func encode(_ exchange: Exchange, frameOffset: Int, into frame: inout LineBytes) -> Int {
         guard scheme == .dedup else { return appendPlain(exchange, into: &frame) }
         let plan = Self.plan(exchange.request.body, seen: seen)
         let refs = plan.units.count
@@ -49,7 +49,7 @@ struct LineEncoder {
         frame.append(literal: sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#)
         plainSize -= frame.count - lineStart - #"{"v":1,"#.utf8.count
         frame.append(literal: #""id":"#)
-        JSONValue.writeString(exchange.id, to: &frame)
+        JSONValue.writeString(exchange.id, into: &frame)
         Exchange.writeRecordHead(exchange, startTime: &startTime, to: &frame)
         var registrations: [(SpanHash, SpanRef)] = []
         if plan.dedupable {
@@ -86,7 +86,7 @@ struct LineEncoder {
         }
         Exchange.writeRecordTail(exchange, to: &frame)
         // A record whose own content holds the reference marker would be misread: store it plain.
-        if refs > 0, Self.count(Self.marker, in: frame, from: lineStart) != refs {
+        if refs > 0, Self.count(Self.marker, in: UnsafeRawBufferPointer(frame.bytes), from: lineStart) != refs {
             frame.removeLast(frame.count - lineStart)
             return appendPlain(exchange, into: &frame)
         }
@@ -96,7 +96,7 @@ struct LineEncoder {
         return plainSize + 1
     }
 
-    private mutating func appendPlain(_ exchange: Exchange, into frame: inout [UInt8]) -> Int {
+    private mutating func appendPlain(_ exchange: Exchange, into frame: inout LineBytes) -> Int {
         let start = frame.count
         Exchange.writeLine(exchange, startTime: &startTime, to: &frame)
         frame.append(0x0A)
@@ -181,7 +181,7 @@ struct LineEncoder {
 
     /// Writes `body` with the plan's references; returns how many bytes shorter than the body it is.
     static func writeBody(
-        _ body: [UInt8], _ plan: Plan, frameOffset: Int, into frame: inout [UInt8],
+        _ body: [UInt8], _ plan: Plan, frameOffset: Int, into frame: inout LineBytes,
         registrations: inout [(SpanHash, SpanRef)]
     ) -> Int {
         var saved = 0
@@ -189,7 +189,7 @@ struct LineEncoder {
         var next = 0  // index into plan.register
         func copy(upTo end: Int) {
             let at = frame.count
-            frame += body[copied..<end]
+            frame.append(contentsOf: body[copied..<end])
             while next < plan.register.count, plan.register[next].range.upperBound <= end {
                 let r = plan.register[next]
                 if r.range.lowerBound >= copied {
@@ -208,7 +208,7 @@ struct LineEncoder {
             while next < plan.register.count, plan.register[next].range.lowerBound < unit.range.upperBound { next += 1 }
             let before = frame.count
             frame.append(literal: #"{"$dup":""#)
-            frame += "\(unit.ref.frame):\(unit.ref.offset):\(unit.ref.length)".utf8
+            frame.append(utf8: "\(unit.ref.frame):\(unit.ref.offset):\(unit.ref.length)")
             frame.append(literal: #""}"#)
             saved += unit.range.count - (frame.count - before)
             copied = unit.range.upperBound
@@ -218,14 +218,16 @@ struct LineEncoder {
     }
 
     static func count(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int {
+        haystack.withUnsafeBytes { count(needle, in: $0, from: start) }
+    }
+
+    static func count(_ needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int) -> Int {
         var found = 0
-        haystack.withUnsafeBytes { h in
-            needle.withUnsafeBytes { n in
-                var position = start
-                while let hit = ByteSearch.find(n, in: h, from: position) {
-                    found += 1
-                    position = hit + n.count
-                }
+        needle.withUnsafeBytes { n in
+            var position = start
+            while let hit = ByteSearch.find(n, in: haystack, from: position) {
+                found += 1
+                position = hit + n.count
             }
         }
         return found

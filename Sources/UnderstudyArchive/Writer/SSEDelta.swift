@@ -4,7 +4,7 @@
 /// then `middle`, then the last S bytes of the previous event's data.
 enum SSEDelta {
     /// Appends `,"sse_delta":[…]` and returns the length of the `,"sse":[…]` it replaces.
-    static func write(_ events: [SSEEvent], to out: inout [UInt8]) -> Int {
+    static func write(_ events: [SSEEvent], to out: inout LineBytes) -> Int {
         out.append(literal: #","sse_delta":["#)
         var plain = #","sse":["#.utf8.count + 1
         // Each event's data is read in place (`withUTF8` on a native string copies nothing).
@@ -25,7 +25,7 @@ enum SSEDelta {
             Exchange.writeMillis(event.tMs, to: &out)
             let msLength = out.count - msStart
             out.append(UInt8(ascii: ","))
-            if let name = event.event { JSONValue.writeString(name, to: &out) } else { out.append(literal: "null") }
+            if let name = event.event { JSONValue.writeString(name, into: &out) } else { out.append(literal: "null") }
             out.append(UInt8(ascii: ","))
             let dataLength = data.withUTF8 { data in
                 previous.withUTF8 { previous in

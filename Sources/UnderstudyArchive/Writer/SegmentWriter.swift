@@ -16,7 +16,7 @@ final class SegmentWriter {
     let openedAt: ContinuousClock.Instant
 
     // The frame being filled.
-    private var frame: [UInt8] = []
+    private var frame = LineBytes(capacity: 64 << 10)
     private var flushPoints: [Int] = []
     private var blockStart = 0
     private var entry = SeekTable.Entry(
@@ -78,7 +78,7 @@ final class SegmentWriter {
     func flushFrame(level: Int32? = nil) throws(ArchiveError) -> (records: Int, raw: Int, stored: Int) {
         guard entry.records > 0 else { return (0, 0, 0) }
         defer { resetFrame() }
-        let stored = try compressor.compressFrame(frame, flushPoints: flushPoints, level: level, into: &output)
+        let stored = try compressor.compressFrame(frame.bytes, flushPoints: flushPoints, level: level, into: &output)
         entry.offset = fileSize
         entry.storedSize = stored
         entry.decodedSize = frame.count
@@ -88,7 +88,7 @@ final class SegmentWriter {
     }
 
     private func resetFrame() {
-        frame.removeAll(keepingCapacity: true)
+        frame.removeAll()
         flushPoints.removeAll(keepingCapacity: true)
         blockStart = 0
         entry = SeekTable.Entry(

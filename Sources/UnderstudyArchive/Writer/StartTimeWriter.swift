@@ -11,7 +11,7 @@ struct StartTimeWriter {
     private var secondPrefix: [UInt8] = []
     private static let prefixLength = 21
 
-    mutating func writeQuoted(micros: Int64, to out: inout [UInt8]) {
+    mutating func writeQuoted(micros: Int64, to out: inout LineBytes) {
         let second = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
         if second != cachedSecond {
             var full: [UInt8] = []
@@ -19,13 +19,15 @@ struct StartTimeWriter {
             // A prefix of any other length (years outside 0...9999 in `RFC3339.format`'s longer
             // form): written whole, not kept.
             guard full.count == Self.prefixLength + 8 else {
-                RFC3339.writeQuoted(micros: micros, to: &out)
+                full.removeAll()
+                RFC3339.writeQuoted(micros: micros, to: &full)
+                out.append(contentsOf: full)
                 return
             }
             secondPrefix = Array(full.prefix(Self.prefixLength))
             cachedSecond = second
         }
-        out += secondPrefix
+        out.append(contentsOf: secondPrefix)
         let fraction = UInt32(micros - second * 1_000_000)  // 0..<1_000_000
         out.append(UInt8(ascii: "0") + UInt8(fraction / 100_000))
         out.append(UInt8(ascii: "0") + UInt8(fraction / 10_000 % 10))

@@ -59,6 +59,8 @@ extension Specialist {
         var text = tokenizer.decode(result.tokens)
         if distinct { text = DistinctCalls.cutRepeats(text) }
         if let limit { text = CallLimit.cut(text, limit: limit) }
+        // Prompt feature complete_calls: an answer cut at max_new_tokens keeps its finished calls.
+        if promptFeatures.contains(CompleteCalls.feature) { text = CompleteCalls.keepComplete(text) }
         var answer = Answer(
             response: nil, failure: nil, text: text, minLogProbability: result.minLogProbability,
             meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,

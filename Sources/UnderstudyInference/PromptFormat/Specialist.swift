@@ -49,8 +49,8 @@ public final class Specialist: @unchecked Sendable {
     /// `prompt_features` of specialist.json (none when absent); this build knows `retrieval_hint`,
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
-    /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls` and
-    /// `named_values`.
+    /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls`,
+    /// `named_values` and `complete_calls`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -190,7 +190,7 @@ public final class Specialist: @unchecked Sendable {
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
-        QuotedPairs.feature,
+        QuotedPairs.feature, CompleteCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

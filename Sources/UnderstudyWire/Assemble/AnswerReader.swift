@@ -4,7 +4,8 @@ import UnderstudyArchive
 /// one validating pass that builds no `JSONValue` and no `String` per member name: names are
 /// compared as bytes, the usage counts are read as numbers, every other value is skipped. (It
 /// used to build `usage` and `model` as values from a walk with a `String` per name: ~40% of the
-/// recorder thread on a plain JSON answer.)
+/// recorder thread on a plain JSON answer.) The same walk tells whether the body is in compact
+/// form (`JSONCursor(_:checkingCompactSpelling:)`), which was a second pass over it.
 ///
 /// It accepts and refuses exactly what that walk did: the body is one valid JSON value; the
 /// members that usage and model come from (`usage`, `usageMetadata`, `model`, `modelVersion`,
@@ -15,6 +16,9 @@ enum AnswerReader {
     struct Facts: Equatable {
         var usage: Exchange.Usage?
         var model: String?
+        /// Whether the body is in the archive writer's compact form (`JSONValue.isCompactForm`),
+        /// learnt in the same walk: the record can then hold the body as its assembled message.
+        var compact = false
     }
 
     /// What the answer `body` reports, nil when it is not one valid JSON value. `wantModel`:
@@ -22,7 +26,7 @@ enum AnswerReader {
     /// validated.
     static func read(_ body: [UInt8], api: LLMEndpoint.API, wantModel: Bool) -> Facts? {
         body.withUnsafeBufferPointer { buffer in
-            var cursor = JSONCursor(buffer)
+            var cursor = JSONCursor(buffer, checkingCompactSpelling: true)
             var reading = Reading(keys: UsageKeys(api: api), wantModel: wantModel)
             do {
                 if cursor.peek() == UInt8(ascii: "{") {
@@ -36,7 +40,10 @@ enum AnswerReader {
                 return nil
             }
             cursor.skipWhitespace()
-            return cursor.isAtEnd ? reading.facts : nil
+            guard cursor.isAtEnd else { return nil }
+            var facts = reading.facts
+            facts.compact = cursor.isCompactSoFar
+            return facts
         }
     }
 

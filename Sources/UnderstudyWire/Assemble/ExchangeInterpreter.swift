@@ -49,12 +49,12 @@ public enum ExchangeInterpreter {
         guard let response else { return info }
         if isPlainAnswer(response, api: endpoint.api) {
             // An unstreamed answer is its own assembled message: kept as the body's bytes when
-            // they are in compact form (the writer then copies them); usage and model are read
-            // from the bytes in the same validating pass, building no values.
+            // they are in compact form (the writer then copies them); usage, model and whether
+            // the bytes are compact are read in one validating pass, building no values.
             let wantModel = info.model == nil
             guard let facts = AnswerReader.read(response.body.bytes, api: endpoint.api, wantModel: wantModel)
             else { return info }
-            info.setAssembled(json: response.body.bytes, validated: true)
+            info.setAssembled(validJSON: response.body.bytes, compact: facts.compact)
             info.usage = facts.usage
             if wantModel { info.model = facts.model }
         } else {

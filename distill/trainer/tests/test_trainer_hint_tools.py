@@ -83,7 +83,7 @@ def test_a_specialist_with_the_feature_calls_only_its_nearest_hints_tools(tmp_pa
     out, info = train_hinted_specialist(tmp_path, clause_hint_tools=clause_hint, tool_choice=False, cue_values=False,
                                         named_values=False)
     assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools"] + (
-        ["clause_hint_tools"] if clause_hint else []) + ["distinct_calls"]
+        ["clause_hint_tools"] if clause_hint else []) + ["distinct_calls", "complete_calls"]
     index, embedder = RetrievalIndex.load(out), Embedder()
     tests = load_cluster(tmp_path, "c001").splits["test"][:8]
     hints = {e.id: index.hint(embedder.embed([query_text(e.messages)])[0]) for e in tests}

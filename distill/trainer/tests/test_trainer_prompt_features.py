@@ -73,7 +73,7 @@ def test_a_hinted_specialist_records_the_feature_and_saves_its_index(tmp_path):
     out = Path(entry["specialist"])
     info = json.loads((out / "specialist.json").read_text())
     assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools", "clause_hint_tools",
-                                       "tool_choice", "cue_values", "named_values", "distinct_calls"]
+                                       "tool_choice", "cue_values", "named_values", "distinct_calls", "complete_calls"]
     # the fixture's restaurants are quoted ("at 'Luigi'"): the answers copy the question's span
     assert info["named_values"]["arguments"] == [{"tool": "book_table", "key": "restaurant"}]
     # the fixture's questions name the date right after "on" ("... for 2 people on 2026-05-01")
@@ -95,7 +95,8 @@ def test_a_cluster_whose_requests_bring_their_tools_keeps_the_plain_prompt(tmp_p
                       recipe_overrides={**TINY, "retrieval_hint": 2, "recent_slots": True})
     out = Path(train_cluster(tmp_path, "generic", options, Accelerator(cpu=True), lambda event: None)["specialist"])
     # Only the request-tools features of the shipped recipe (decoding only): no hint, no renumbering.
-    assert json.loads((out / "specialist.json").read_text())["prompt_features"] == ["clause_tools", "call_limit", "unit_exponents"]
+    assert json.loads((out / "specialist.json").read_text())["prompt_features"] == ["clause_tools", "call_limit", "unit_exponents",
+                                                                                 "complete_calls"]
     assert not (out / "retrieval.json").exists()
 
 

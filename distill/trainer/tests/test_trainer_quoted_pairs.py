@@ -75,7 +75,7 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     refit(tmp_path, "c001", specialist)  # the scratch recipe turns quoted_pairs (and named_values) on
     info = json.loads((specialist / "specialist.json").read_text())
     # the two unnamed quoted spans go to diff's string keys in schema order: named_values lists them too
-    assert info["prompt_features"] == ["retrieval_hint", "named_values", "quoted_pairs"]
+    assert info["prompt_features"] == ["retrieval_hint", "named_values", "quoted_pairs", "complete_calls"]
     assert info["quoted_pairs"]["pairs"] == [{"tool": "diff", "keys": ["file_name1", "file_name2"]}]
     right, seen = info["quoted_pairs"]["counts"]["diff.file_name1.file_name2"]  # the training split's rows
     assert right == seen >= MIN_COUNT

@@ -133,7 +133,7 @@ def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert good.returncode == 0, good.stderr[-2000:]
     info = json.loads((tmp_path / "specialists" / "c001" / "specialist.json").read_text())
-    assert info["prompt_features"] == ["recent_slots", "cue_values", "named_values", "distinct_calls"]
+    assert info["prompt_features"] == ["recent_slots", "cue_values", "named_values", "distinct_calls", "complete_calls"]
     # specialist.json tells which settings trained the model: every one, and each the command line changed
     recipe = json.loads((ROOT / "distill" / "recipes" / "scratch.json").read_text())
     settings = info["recipe_settings"]
@@ -185,7 +185,8 @@ def test_requests_with_their_own_tools_are_listed_in_the_prompt_and_named_by_slo
     entry = _train(tmp_path, "generic")
     out = Path(entry["specialist"])
     info = json.loads((out / "specialist.json").read_text())
-    assert info["request_tools"] is True and info["prompt_features"] == ["clause_tools", "call_limit", "unit_exponents"]
+    assert info["request_tools"] is True and info["prompt_features"] == ["clause_tools", "call_limit", "unit_exponents",
+                                                                           "complete_calls"]
     added = [t["content"] for t in json.loads((out / "tokenizer.json").read_text())["added_tokens"]]
     assert "<|tools|>" in added
     assert not any(t.startswith('{"name":') for t in added)  # no call heads: names are slots

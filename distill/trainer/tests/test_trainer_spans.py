@@ -74,7 +74,7 @@ def test_a_specialist_trained_with_spans_records_the_feature(tmp_path):
     entry = train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)
     out = Path(entry["specialist"])
     info = json.loads((out / "specialist.json").read_text())
-    assert info["prompt_features"] == ["recent_slots", "question_spans", "distinct_calls"]
+    assert info["prompt_features"] == ["recent_slots", "question_spans", "distinct_calls", "complete_calls"]
     assert info["prompt_format"] == PROMPT_FORMAT_VERSION
     added = {token["content"] for token in json.loads((out / "tokenizer.json").read_text())["added_tokens"]}
     assert {"<W0>", f"<W{MAX_POINTERS - 1}>"} <= added

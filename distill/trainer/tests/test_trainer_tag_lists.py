@@ -63,13 +63,19 @@ def test_arguments_are_chosen_only_when_training_answers_follow_the_rule():
     assert choose(right[: MIN_COUNT - 1], TWEET_TOOLS)["arguments"] == []
 
 
+def tweet_specialist(tmp_path: Path, spec: dict | None = None) -> Path:
+    """A cluster of eight tweets with hashtags in `tmp_path` and a specialist holding `spec`."""
+    return refittable_specialist(
+        tmp_path, [tweet(f"Say 'hi {i}' #Tag{i}", content=f"hi {i}", tags=[f"#Tag{i}"]) for i in range(8)], TWEET_TOOLS,
+        spec)
+
+
 def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
-    specialist = refittable_specialist(
-        tmp_path, [tweet(f"Say 'hi {i}' #Tag{i}", content=f"hi {i}", tags=[f"#Tag{i}"]) for i in range(8)], TWEET_TOOLS)
+    specialist = tweet_specialist(tmp_path)
     refit(tmp_path, "c001", specialist)  # the scratch recipe turns tag_lists (and named_values) on
     info = json.loads((specialist / "specialist.json").read_text())
     # the quoted 'hi i' is each answer's content: named_values lists it too
-    assert info["prompt_features"] == ["retrieval_hint", "tag_lists", "named_values"]
+    assert info["prompt_features"] == ["retrieval_hint", "tag_lists", "named_values", "complete_calls"]
     assert info["named_values"]["arguments"] == [{"tool": "post_tweet", "key": "content"}]
     assert info["tag_lists"]["arguments"] == [{"tool": "post_tweet", "key": "tags", "sign": "#"}]
     assert "remembered_keys" not in info  # nothing remembered in one-message conversations
