@@ -695,7 +695,8 @@ def named_values_inputs() -> list[dict]:
         {"name": "two_calls_to_one_tool_kept_as_written",
          "messages": [{"role": "user", "content": "Create a ticket titled 'A' with priority 3 and another "
                                                   "titled 'B' with priority 5."}],
-         "response": _answer(_call("create_ticket", title="A", priority=3), _call("create_ticket", title="B", priority=5))},
+         "response": _answer(_call("create_ticket", title="A", priority=3),
+                             _call("create_ticket", title="B", priority=5))},
         {"name": "spans_other_calls_write_are_not_in_order",
          "messages": [{"role": "user", "content": "Log in with 'bob' and 'pw1', then open a ticket 'Outage'."}],
          "response": _answer(_call("ticket_login", username="bob", password="pw1"),
@@ -716,7 +717,8 @@ def named_values_inputs() -> list[dict]:
         {"name": "signed_decimal_and_thousands_numbers",
          "messages": [{"role": "user", "content": "Open 'Late' at priority -3; refund amount 1,000 or the "
                                                   "amount 12.50 instead."}],
-         "response": _answer(_call("create_ticket", title="Late", priority=3), _call("refund", amount=1000, desc="Late"))},
+         "response": _answer(_call("create_ticket", title="Late", priority=3),
+                             _call("refund", amount=1000, desc="Late"))},
         {"name": "no_number_across_a_sentence_end",
          "messages": [{"role": "user", "content": "Keep the priority. Also add 2 tickets titled 'A'."}],
          "response": _answer(_call("create_ticket", title="A", priority=1))},
@@ -732,7 +734,8 @@ def named_values_inputs() -> list[dict]:
          "response": _answer(_call("create_ticket", title="Fire", description="Invented", priority=1))},
         {"name": "written_bool_and_null_kept",
          "messages": [{"role": "user", "content": "Ticket titled 'A' at priority 2, refund amount 5 paid true."}],
-         "response": _answer(_call("create_ticket", title="A", priority=None), _call("refund", amount=True, paid=False))},
+         "response": _answer(_call("create_ticket", title="A", priority=None),
+                             _call("refund", amount=True, paid=False))},
     ]
 
 

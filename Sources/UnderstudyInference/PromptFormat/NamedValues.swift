@@ -132,7 +132,8 @@ public struct NamedValues: Sendable {
             for end in nameWords(text, key: key) { words.append((end: end, key: key)) }
         }
         words.sort { first, second in
-            first.end != second.end ? first.end < second.end : Array(first.key.utf8).lexicographicallyPrecedes(second.key.utf8)
+            first.end != second.end
+                ? first.end < second.end : Array(first.key.utf8).lexicographicallyPrecedes(second.key.utf8)
         }
         return quotedSpans(text).map { quote -> (key: String?, span: String) in
             let naming = words.last { word in names(text, wordEnd: word.end, valueStart: quote.start) }
@@ -179,7 +180,8 @@ public struct NamedValues: Sendable {
                 guard case .object(let otherMembers) = otherCall.arguments else { continue }
                 for member in otherMembers { if case .string(let text) = member.value { taken.insert(text) } }
             }
-            let values = fill(members, properties: properties, tool: call.name, question: question, claimed: claimed, taken: taken)
+            let values = fill(
+                members, properties: properties, tool: call.name, question: question, claimed: claimed, taken: taken)
             guard !values.isEmpty else { continue }
             filled.toolCalls[index].arguments = .object(members.map { ($0.key, values[$0.key] ?? $0.value) })
         }
