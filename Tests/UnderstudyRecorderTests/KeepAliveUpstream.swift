@@ -47,9 +47,7 @@ final class KeepAliveUpstream: @unchecked Sendable {
             pending.removeSubrange(..<headEnd.upperBound)
             requests += 1
             if index == 1 && requests == 2 { return }
-            let body = "answer-\(index)-\(requests)"
-            let reply = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
-            _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            sendAnswer("answer-\(index)-\(requests)", on: connection)
         }
     }
 

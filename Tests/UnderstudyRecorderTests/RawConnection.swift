@@ -24,12 +24,36 @@ func listenOnLoopback(port: Int) throws -> Int32 {
     return fd
 }
 
+/// Receives on `connection` until `pending` holds the end of a request head; returns where the
+/// head ends (nil: the peer left first).
+func receiveHead(_ connection: Int32, into pending: inout [UInt8]) -> Range<Int>? {
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let end = Array("\r\n\r\n".utf8)
+    while true {
+        if let headEnd = pending.firstRange(of: end) { return headEnd }
+        let n = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+        guard n > 0 else { return nil }
+        pending += buffer[0..<n]
+    }
+}
+
+/// Sends `body` as a 200 answer with a `Content-Length` on `connection`.
+func sendAnswer(_ body: String, on connection: Int32) {
+    let reply = Array("HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+    _ = reply.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+}
+
 /// A plain TCP connection to 127.0.0.1 for sending bytes HTTP clients refuse to send.
 final class RawConnection {
     private let fd: Int32
 
-    init(port: Int) throws {
+    /// - Parameter receiveBuffer: the socket's receive buffer in bytes (set before connecting;
+    ///   small for a client that is to fall behind quickly), nil: the kernel's default.
+    init(port: Int, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         let result = withLoopbackAddress(port: port) { connect(fd, $0, $1) }
         guard result == 0 else { throw HarnessError("cannot connect to 127.0.0.1:\(port)") }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
@@ -68,19 +92,25 @@ final class RawConnection {
 
     /// Reads until the peer closes or `timeout` passes; returns the text and whether it closed.
     func readAll(timeout: TimeInterval = 5) -> (text: String, closed: Bool) {
+        let reply = readAllBytes(timeout: timeout)
+        return (String(decoding: reply.bytes, as: UTF8.self), reply.closed)
+    }
+
+    /// `readAll` as bytes, for a comparison byte for byte.
+    func readAllBytes(timeout: TimeInterval = 5) -> (bytes: [UInt8], closed: Bool) {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65536)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n == 0 { return (String(decoding: out, as: UTF8.self), true) }
+            if n == 0 { return (out, true) }
             if n < 0 {
                 if errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR { continue }
-                return (String(decoding: out, as: UTF8.self), true)
+                return (out, true)
             }
             out += buffer[0..<n]
         }
-        return (String(decoding: out, as: UTF8.self), false)
+        return (out, false)
     }
 
     /// Reads until what came so far contains `marker`, the peer closes, or `timeout` passes.

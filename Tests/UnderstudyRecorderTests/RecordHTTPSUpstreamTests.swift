@@ -15,10 +15,10 @@ import UnderstudyTestSupport
         let mockPort: Int
     }
 
-    func startTLSMock() throws -> Setup {
+    func startTLSMock(content: String = "over TLS") throws -> Setup {
         let directory = try TestEnvironment.temporaryDirectory("https-upstream")
         let script = directory.appendingPathComponent("script.jsonl")
-        try Data(#"{"response": {"content": "over TLS", "tool_calls": []}}"#.utf8).write(to: script)
+        try Data(#"{"response": {"content": "\#(content)", "tool_calls": []}}"#.utf8).write(to: script)
         let authority = try CertificateAuthority.create(commonName: "Understudy Test Upstream CA")
         let leaf = try authority.mintLeaf(for: "localhost")
         let caFile = directory.appendingPathComponent("upstream-ca.pem")
@@ -83,5 +83,51 @@ import UnderstudyTestSupport
         let exchanges = try ArchiveReader(path: archive).exchanges().exchanges
         #expect(exchanges.first?.outcome == .upstreamError)
         _ = setup.mock.stop()
+    }
+
+    @Test func twoRequestsOnOneClientConnectionShareTheUpstreamTLSConnectionAndALongStreamArrivesWhole() throws {
+        // Over 16 KiB: the streamed answer spans several TLS records.
+        let content = (0..<3000).map { "w\($0)" }.joined(separator: " ")
+        let setup = try startTLSMock(content: content)
+        defer { try? FileManager.default.removeItem(at: setup.directory) }
+        let (record, port, archive) = try startRecord(setup, extra: ["--upstream-ca", setup.caFile.path])
+        let plain = setup.directory.appendingPathComponent("plain.json")
+        let streamed = setup.directory.appendingPathComponent("streamed.txt")
+        let url = "http://127.0.0.1:\(port)/v1/chat/completions"
+        // Connections to the mock before the requests (waiting for its port made one).
+        let earlier = LoopbackSockets.peerPorts(of: setup.mockPort)
+        let common = ["-s", "--max-time", "20", "-w", "%{http_code} %{num_connects}\n", "-H", "content-type: application/json"]
+        // One curl, two requests on one client connection (`--next`; num_connects 1, then 0).
+        let reply = try ProcessRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["curl"] + common + [
+            "-o", plain.path, "-d", #"{"model":"gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}"#, url,
+            "--next",
+        ] + common + [
+            "-o", streamed.path, "-d", #"{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"#, url,
+        ], timeout: 30)
+        #expect(reply.stdout == "200 1\n200 0\n", "\(reply.stdout) \(reply.stderr)")
+        // The proxy opened one connection to the upstream and sent the second request on it.
+        let opened = LoopbackSockets.peerPorts(of: setup.mockPort).subtracting(earlier)
+        #expect(opened.count == 1, "connections from the ports \(opened.sorted())")
+        #expect(try String(contentsOf: plain, encoding: .utf8).contains(content))
+        let stream = try String(contentsOf: streamed, encoding: .utf8)
+        #expect(stream.utf8.count > 16 << 10)
+        #expect(Self.streamedContent(stream) == content, "the streamed answer arrived changed")
+        #expect(record.stop() == 0, "\(record.log)")
+        let exchanges = try ArchiveReader(path: archive).exchanges().exchanges
+        #expect(exchanges.count == 2)
+        #expect(exchanges.allSatisfy { $0.outcome == .ok })
+        _ = setup.mock.stop()
+    }
+
+    /// The text of an OpenAI chat completion event stream: its deltas' content, in order.
+    static func streamedContent(_ stream: String) -> String {
+        stream.split(separator: "\n")
+            .filter { $0.hasPrefix("data: {") }
+            .compactMap { line -> String? in
+                let event = try? JSONSerialization.jsonObject(with: Data(line.dropFirst(6).utf8)) as? [String: Any]
+                let choice = (event?["choices"] as? [[String: Any]])?.first
+                return (choice?["delta"] as? [String: Any])?["content"] as? String
+            }
+            .joined()
     }
 }

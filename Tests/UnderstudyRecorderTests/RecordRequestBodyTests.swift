@@ -53,12 +53,12 @@ struct RecordRequestBodyTests {
         _ = try harness.stopAndRead()
     }
 
-    @Test func aStalledUpstreamStopsTheUploadInsteadOfFillingMemory() throws {
+    @Test func aStalledUpstreamStopsTheUploadInsteadOfFillingMemoryAndItResumesOnceItDrains() throws {
         let harness = try RecorderHarness(script: Self.script)
-        // The default upstream accepts connections and never reads from them.
-        let upstream = try SilentListener(port: harness.deadPort)
+        // The default upstream accepts connections and reads nothing from them until drained.
+        let upstream = try PausedUpstream(port: harness.deadPort)
         let client = try RawConnection(port: harness.proxyPort)
-        let total = 512 << 20
+        let total = 128 << 20
         client.send("POST /upload HTTP/1.1\r\nHost: x\r\nContent-Length: \(total)\r\n\r\n")
         let taken = client.sendUntilStalled(total: total, stall: 1.5, timeout: 30)
         // Without back pressure the proxy reads the whole body into memory as fast as it comes.
@@ -70,7 +70,14 @@ struct RecordRequestBodyTests {
         // The proxy is not stuck: other requests are still served.
         let other = try harness.curl(["-H", "content-type: application/json", "-d", "{}", "\(harness.base)/v1/chat/completions"])
         #expect(other.stdout.contains("got it"))
+
+        // Once the upstream reads, the proxy reads the client again: the rest of the body goes
+        // through and the upstream got every byte of it.
+        upstream.drain()
+        let rest = client.sendUntilStalled(total: total - taken, stall: 10, timeout: 60)
+        #expect(rest == total - taken, "the upload stopped at \((taken + rest) >> 20) of \(total >> 20) MiB after the upstream drained")
+        let reply = client.read(until: "changed 0", timeout: 20)
+        #expect(reply.hasPrefix("HTTP/1.1 200") && reply.hasSuffix("received \(total) changed 0"), "\(reply.prefix(300))")
         withExtendedLifetime(upstream) {}
-        withExtendedLifetime(client) {}
     }
 }

@@ -40,7 +40,8 @@ struct AnswerReaderTests {
             // What the request alone says (its body's or path's model), as the old walk started from.
             var expected = try #require(ExchangeInterpreter.interpret(request: request, response: nil))
             if let members = Self.oldAnswerMembers(body) {
-                expected.setAssembled(json: body)  // the separate compact-form check, as before
+                // Kept as its bytes exactly when the writer would write them unchanged.
+                expected.setAssembled(validJSON: body, compact: Self.writerKeepsUnchanged(body))
                 expected.usage = Self.oldUsage(in: members, api: api)
                 if expected.model == nil { expected.model = Self.oldModel(in: members) }
                 valid += 1
@@ -60,10 +61,11 @@ struct AnswerReaderTests {
     }
 
     /// Whether an answer is kept as its own bytes (compact form) is learnt in the walk that reads
-    /// usage and model, not in a second pass: for each body, byte for byte what the separate
-    /// check (`JSONValue.isCompactForm`) says, and the same message either way. Bytes no Swift
-    /// string holds (invalid UTF-8) and whitespace or escapes in every place the walk reads
-    /// differently (names, usage, model, skipped values, nested arrays).
+    /// usage and model, not in a second pass: for each body, kept as its bytes exactly when a
+    /// parse and the compact writer give them back unchanged, and the same message either way.
+    /// Not `JSONValue.isCompactForm` as the reference: it shares its string scan with the walk.
+    /// Bytes no Swift string holds (invalid UTF-8) and whitespace or escapes in every place the
+    /// walk reads differently (names, usage, model, skipped values, nested arrays).
     @Test func compactFormIsLearntInTheWalk() throws {
         let texts: [String] = [
             #"{"id":"x","model":"m","usage":{"prompt_tokens":1,"completion_tokens":2},"a":[[1,[2]],{"b":null}]}"#,
@@ -100,7 +102,7 @@ struct AnswerReaderTests {
                             body: HTTPBody(bytes: Array((requestModel ? #"{"model":"m"}"# : "{}").utf8))),
                         response: .init(status: 200, body: HTTPBody(bytes: body))))
                 let text = String(decoding: body, as: UTF8.self)
-                #expect(info.assembledJSON == (JSONValue.isCompactForm(body) ? body : nil), "\(text)")
+                #expect(info.assembledJSON == (Self.writerKeepsUnchanged(body) ? body : nil), "\(text)")
                 #expect(info.assembled == (try? JSONValue(parsing: body)), "\(text)")
                 if info.assembledJSON != nil { compact += 1 } else if info.assembled != nil { parsed += 1 }
             }
@@ -179,6 +181,11 @@ struct AnswerReaderTests {
             let usage = try #require(info.usage, "\(target)")
             #expect([usage.inputTokens, usage.outputTokens].contains(Int.max), "\(target): \(usage)")
         }
+    }
+
+    /// The compact form by its definition: a parse, serialised by the writer, gives the same bytes.
+    private static func writerKeepsUnchanged(_ body: [UInt8]) -> Bool {
+        (try? JSONValue(parsing: body)).map { $0.serializedBytes() == body } ?? false
     }
 
     // MARK: The walk this replaced (ExchangeInterpreter before AnswerReader), kept as the reference.

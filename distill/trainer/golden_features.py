@@ -665,15 +665,25 @@ TICKET_TOOLS = [
     {"name": "resolve_ticket", "parameters": {"type": "object", "properties": {
         "ticket_id": {"type": "integer"}, "resolution": {"type": "string"}}, "required": ["ticket_id", "resolution"]}},
 ]
+# The ticket tools and a refund tool whose keys pin a number-typed key, a written bool and keys
+# sharing a prefix ("desc" and "description": the name word "description" is both keys').
+NAMED_TOOLS = TICKET_TOOLS + [
+    {"name": "refund", "parameters": {"type": "object", "properties": {
+        "amount": {"type": "number"}, "desc": {"type": "string"}, "paid": {"type": "boolean"}}}},
+]
 NAMED_RULES = [{"tool": "create_ticket", "key": "description"}, {"tool": "create_ticket", "key": "priority"},
-               {"tool": "create_ticket", "key": "title"}]
+               {"tool": "create_ticket", "key": "title"}, {"tool": "refund", "key": "amount"},
+               {"tool": "refund", "key": "desc"}, {"tool": "refund", "key": "paid"}]
 
 
 def named_values_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: spans named by their key's word in any order, the
     others in schema order, spans another tool's key claims, the nearest name word, a comma before
     the closing quote, empty and unwritten arguments, numbers too far or behind a quote, mixed and
-    curly quotes, only the last user message, unlisted tools."""
+    curly quotes, only the last user message, unlisted tools; a tool called twice, spans other calls
+    write, quote kinds that close each other, line breaks, ',' and '', name words inside spans,
+    signed, decimal and thousands numbers, sentence ends, another noun's number (taken: a known
+    limit), keys sharing a prefix, UTF-16 offsets, written booleans and nulls."""
     return [
         {"name": "named_spans_and_number_in_any_order",
          "messages": [{"role": "user", "content": "Draft a ticket with description 'Initial plan.' at a priority "
@@ -710,6 +720,50 @@ def named_values_inputs() -> list[dict]:
          "messages": [{"role": "user", "content": "Resolve it with resolution 'Fixed' and username 'bob'."}],
          "response": _answer(_call("resolve_ticket", ticket_id=1, resolution="Invented."),
                              _call("ticket_login", username="x", password="y"))},
+        {"name": "two_calls_to_one_tool_kept_as_written",
+         "messages": [{"role": "user", "content": "Create a ticket titled 'A' with priority 3 and another "
+                                                  "titled 'B' with priority 5."}],
+         "response": _answer(_call("create_ticket", title="A", priority=3),
+                             _call("create_ticket", title="B", priority=5))},
+        {"name": "spans_other_calls_write_are_not_in_order",
+         "messages": [{"role": "user", "content": "Log in with 'bob' and 'pw1', then open a ticket 'Outage'."}],
+         "response": _answer(_call("ticket_login", username="bob", password="pw1"),
+                             _call("create_ticket", title="bob"))},
+        {"name": "double_quotes_close_only_double_quotes",
+         "messages": [{"role": "user", "content": "Open \"Fix the users' login page\" with description \u201cIt's "
+                                                  "down.\u201d now."}],
+         "response": _answer(_call("create_ticket", title="Fix the users", description="It"))},
+        {"name": "no_span_across_a_line_break",
+         "messages": [{"role": "user", "content": "Title 'Line one\nline two' and description 'Ok'."}],
+         "response": _answer(_call("create_ticket", title="Invented", description="Made up"))},
+        {"name": "comma_and_empty_pairs_are_no_spans",
+         "messages": [{"role": "user", "content": "Title ',' and description '' for 'x'."}],
+         "response": _answer(_call("create_ticket", title="Made up", description="Invented"))},
+        {"name": "name_words_inside_a_span_do_not_count",
+         "messages": [{"role": "user", "content": "Create a ticket titled 'Priority 1 outage' with priority 3."}],
+         "response": _answer(_call("create_ticket", title="Priority 1 outage", priority=1))},
+        {"name": "signed_decimal_and_thousands_numbers",
+         "messages": [{"role": "user", "content": "Open 'Late' at priority -3; refund amount 1,000 or the "
+                                                  "amount 12.50 instead."}],
+         "response": _answer(_call("create_ticket", title="Late", priority=3),
+                             _call("refund", amount=1000, desc="Late"))},
+        {"name": "no_number_across_a_sentence_end",
+         "messages": [{"role": "user", "content": "Keep the priority. Also add 2 tickets titled 'A'."}],
+         "response": _answer(_call("create_ticket", title="A", priority=1))},
+        {"name": "another_nouns_number_is_taken",
+         "messages": [{"role": "user", "content": "Change the priority of ticket 12 to 3 for 'Outage'."}],
+         "response": _answer(_call("create_ticket", title="Outage", priority=3))},
+        {"name": "keys_sharing_a_prefix_the_longer_claims",
+         "messages": [{"role": "user", "content": "Refund with description 'Broken item' and desc 'Short'."}],
+         "response": _answer(_call("refund", desc="Broken item"), _call("create_ticket", title="T", description="D"))},
+        {"name": "utf16_offsets_after_an_emoji",
+         "messages": [{"role": "user", "content": "\U0001F6A8\U0001F6A8 Ticket titled '\U0001F525 Fire' "
+                                                  "priority 2, description '\u00e9t\u00e9 \U0001F30A'."}],
+         "response": _answer(_call("create_ticket", title="Fire", description="Invented", priority=1))},
+        {"name": "written_bool_and_null_kept",
+         "messages": [{"role": "user", "content": "Ticket titled 'A' at priority 2, refund amount 5 paid true."}],
+         "response": _answer(_call("create_ticket", title="A", priority=None),
+                             _call("refund", amount=True, paid=False))},
     ]
 
 
@@ -717,11 +771,11 @@ def named_values_cases() -> list[dict]:
     cases = []
     for case in named_values_inputs():
         question = query_text(case["messages"])
-        cases.append({**case, "arguments": NAMED_RULES, "tools": TICKET_TOOLS,
+        cases.append({**case, "arguments": NAMED_RULES, "tools": NAMED_TOOLS,
                       "spans": [{"key": key, "span": span}
-                                for key, span in named_values.claimed_spans(question, named_values.string_keys(TICKET_TOOLS))],
-                      "numbers": {"priority": named_values.named_number(question, "priority")},
-                      "filled": named_values.fill(case["response"], case["messages"], NAMED_RULES, TICKET_TOOLS)})
+                                for key, span in named_values.claimed_spans(question, named_values.string_keys(NAMED_TOOLS))],
+                      "numbers": {key: named_values.named_number(question, key) for key in ("priority", "amount")},
+                      "filled": named_values.fill(case["response"], case["messages"], NAMED_RULES, NAMED_TOOLS)})
     return cases
 
 

@@ -73,12 +73,17 @@ def memory(messages: list[dict]) -> dict[str, Slot]:
     return remembered
 
 
-def _property_schema(tools: list[dict], name: str, key: str) -> dict | None:
+def _properties(tools: list[dict], name: str) -> dict:
+    """The top-level properties of tool `name`'s parameters schema, in schema order ({} if none)."""
     for tool in tools or []:
         if tool.get("name") == name:
             properties = (tool.get("parameters") or {}).get("properties")
-            return properties.get(key) if isinstance(properties, dict) else None
-    return None
+            return properties if isinstance(properties, dict) else {}
+    return {}
+
+
+def _property_schema(tools: list[dict], name: str, key: str) -> dict | None:
+    return _properties(tools, name).get(key)
 
 
 def _same(a: Any, b: Any) -> bool:

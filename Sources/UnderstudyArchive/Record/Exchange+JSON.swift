@@ -187,7 +187,7 @@ extension Exchange {
     static func formatMillis(_ ms: Double?) -> String {
         var out = LineBytes(capacity: 32)
         writeMillis(ms, to: &out)
-        return String(decoding: out.bytes, as: UTF8.self)
+        return out.withBytes { String(decoding: $0, as: UTF8.self) }
     }
 
     /// `formatMillis` appended as bytes, building no strings: every SSE event of a record has one.

@@ -184,6 +184,8 @@ public struct Exchange: Sendable, Equatable {
         /// as the recorder's `AnswerReader` reads an unstreamed answer): neither their structure
         /// nor their spelling is looked at again here.
         public mutating func setAssembled(validJSON bytes: [UInt8], compact: Bool) {
+            // The walk's verdict against the separate check (debug builds only: it is a second pass).
+            assert(compact == JSONValue.isCompactForm(bytes), "compact form learnt in the walk differs")
             if compact {
                 assembledValue = nil
                 assembledJSON = bytes

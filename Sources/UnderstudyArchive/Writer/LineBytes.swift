@@ -26,11 +26,16 @@ struct LineBytes: ~Copyable {
 
     deinit { base.deallocate() }
 
-    /// The bytes written, valid until the next append or `removeAll()`.
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    /// Calls `body` with the bytes written. The pointer is valid only inside `body`: the memory
+    /// moves when it grows and is freed with the `LineBytes`. Typed throws, so a caller that
+    /// throws one error type (`SegmentWriter.flushFrame`) keeps it; otherwise as `rethrows`.
+    @inline(__always)
+    borrowing func withBytes<R, E: Error>(_ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
 
     /// The bytes written, as an array.
-    var array: [UInt8] { Array(bytes) }
+    var array: [UInt8] { withBytes { Array($0) } }
 
     /// Forgets the bytes written; the memory stays for the next ones.
     mutating func removeAll() { count = 0 }

@@ -86,7 +86,8 @@ struct LineEncoder {
         }
         Exchange.writeRecordTail(exchange, to: &frame)
         // A record whose own content holds the reference marker would be misread: store it plain.
-        if refs > 0, Self.count(Self.marker, in: UnsafeRawBufferPointer(frame.bytes), from: lineStart) != refs {
+        if refs > 0,
+           frame.withBytes({ Self.count(Self.marker, in: UnsafeRawBufferPointer($0), from: lineStart) }) != refs {
             frame.removeLast(frame.count - lineStart)
             return appendPlain(exchange, into: &frame)
         }

@@ -78,7 +78,9 @@ final class SegmentWriter {
     func flushFrame(level: Int32? = nil) throws(ArchiveError) -> (records: Int, raw: Int, stored: Int) {
         guard entry.records > 0 else { return (0, 0, 0) }
         defer { resetFrame() }
-        let stored = try compressor.compressFrame(frame.bytes, flushPoints: flushPoints, level: level, into: &output)
+        let stored = try frame.withBytes { (bytes) throws(ArchiveError) in
+            try compressor.compressFrame(bytes, flushPoints: flushPoints, level: level, into: &output)
+        }
         entry.offset = fileSize
         entry.storedSize = stored
         entry.decodedSize = frame.count

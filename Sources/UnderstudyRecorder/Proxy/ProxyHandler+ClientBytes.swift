@@ -120,10 +120,15 @@ final class ClientBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The end of a read burst, handled here rather than fired on through the proxy handler and
     /// the pipeline's tail; the next read is asked for from here, which reaches the socket at
     /// once. Left to NIO, that request started at the proxy handler (its `read` holds reads back):
-    /// two passes more per client read. When the proxy holds reads back, NIO's own request still
-    /// comes, and the proxy handler withholds it as before.
+    /// two passes more per client read. When the proxy holds reads back the read is marked
+    /// withheld at once (NIO's own request, with autoRead on, reaches the proxy handler's `read`
+    /// too, which withholds it the same way), and `resumeReading` asks for it.
     func channelReadComplete(context: ChannelHandlerContext) {
         proxy.clientReadComplete()
-        if proxy.takesClientBytes { context.read() }
+        if proxy.takesClientBytes {
+            context.read()
+        } else {
+            proxy.withholdClientRead()
+        }
     }
 }

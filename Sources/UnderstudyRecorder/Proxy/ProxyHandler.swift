@@ -71,7 +71,8 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     /// Raw mode: `ClientBytesHandler`'s context, next to the socket, which the gathered response
     /// is written from. NIO hands an outbound event to every context on its way, an inbound-only
     /// one too: written from this handler's own context, the answer passed `ClientBytesHandler`'s
-    /// as well.
+    /// as well. Assumes the order `ReverseProxy.configure` sets: `ClientBytesHandler` first, this
+    /// handler right behind it. Nil (forward mode): the answer is written from this handler's.
     var bytesContext: ChannelHandlerContext?
     /// Raw mode: the last response head buffer written, reused for the next (`ByteBuffer.recycled`).
     var responseScratch = ByteBuffer()

@@ -86,6 +86,10 @@ public final class ReverseProxy: Sendable {
         guard let forward = services.forward else {
             // Raw mode: the client's bytes are framed by the proxy handler itself, and the
             // timeouts run in the handler that receives them (no stage of their own).
+            // This order, and nothing between the two: the answer is written from
+            // `ClientBytesHandler`'s context (`ProxyHandler.bytesContext`) straight to the socket,
+            // so a handler put in front of it would see none of the answer's bytes, and one put
+            // between them would see them only in one direction.
             let proxy = ProxyHandler(services: services, raw: true, deadlines: deadlines)
             try pipeline.addHandler(ClientBytesHandler(proxy: proxy, deadlines: deadlines))
             try pipeline.addHandler(proxy)

@@ -7,8 +7,8 @@ import UnderstudyWire
 /// connection, and classifying plus the upstream table lookup (string hashing, copies of the
 /// `Upstream`) ran for every request on the event loop (~4% of the loops' CPU by perf). A class:
 /// reading the cached fields out of a struct copied it whole (a retain and release per string in
-/// it and in its `Upstream`, per request).
-final class RouteCache: Sendable {
+/// it and in its `Upstream`, per request). Package-visible for its tests.
+package final class RouteCache: Sendable {
     let method: String
     let target: String
     let host: String?
@@ -22,7 +22,7 @@ final class RouteCache: Sendable {
     let basePath: String
     let isLLMRoute: Bool
 
-    init(_ head: ClientRequestHead, endpoint: LLMEndpoint?, upstream: Upstream, requests: CoreMetrics.Counter?) {
+    package init(_ head: ClientRequestHead, endpoint: LLMEndpoint?, upstream: Upstream, requests: CoreMetrics.Counter?) {
         method = head.method
         target = head.target
         host = head.host
@@ -35,7 +35,7 @@ final class RouteCache: Sendable {
     }
 
     /// Whether `head` would be classified and routed as the cached request was.
-    func matches(_ head: ClientRequestHead) -> Bool {
+    package func matches(_ head: ClientRequestHead) -> Bool {
         head.target == target && head.method == method && head.hasHost(host) && head.hasAPIKey == hasAPIKey
     }
 }

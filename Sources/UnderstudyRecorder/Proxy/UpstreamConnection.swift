@@ -16,7 +16,9 @@ import NIOSSL
 ///
 /// Back pressure both ways: `isFull` (upstream socket not writable, or too much waiting for the
 /// connection) makes the handler stop reading the client; while the client socket is not
-/// writable, reads from the upstream are held back (`UpstreamResponseHandler.read`).
+/// writable, reads from the upstream are held back: `UpstreamResponseHandler.channelReadComplete`
+/// asks for the next read only while the client is writable, and its `read` withholds NIO's own
+/// request meanwhile (`clientDrained` asks again).
 ///
 /// A request sent on a reused connection that the upstream closed meanwhile (its keep-alive
 /// timeout raced the request) is sent again once on a fresh connection, as long as no response
@@ -40,7 +42,9 @@ final class UpstreamConnection: UpstreamRequestSink {
     }
     /// The context of the channel's `UpstreamResponseHandler`: requests are written from it, so
     /// they go straight to the socket (or TLS). Written to the channel, a write started at that
-    /// handler, which passes writes through: a pass more per request.
+    /// handler, which passes writes through: a pass more per request. Found once per channel;
+    /// `connect`'s initializer adds the handler, so the lookup only fails for a channel built
+    /// elsewhere, and `connected` asserts it did not (without a writer `send` drops the bytes).
     private var writer: ChannelHandlerContext?
     /// The route (upstream) the connection goes to while it may be reused; nil: not reusable.
     /// Compared by identity first: the same `RouteCache` comes back for every request of a
@@ -222,6 +226,9 @@ final class UpstreamConnection: UpstreamRequestSink {
                         let isIP = (try? SocketAddress(ipAddress: host, port: 0)) != nil
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: isIP ? nil : host))
                     }
+                    // Last, behind TLS for https: `writer` is this handler's context, and what
+                    // is written from it passes only the handlers in front of it (TLS) to the
+                    // socket. A handler added behind it would see none of the requests.
                     try pipeline.addHandler(UpstreamResponseHandler(connection: bound.value))
                 }
             }
@@ -245,6 +252,7 @@ final class UpstreamConnection: UpstreamRequestSink {
             }
         case .success(let channel):
             self.channel = channel
+            assert(writer != nil, "the upstream channel has no UpstreamResponseHandler: requests would be dropped")
             state = .busy
             let wasFull = isFull
             let buffers = pending

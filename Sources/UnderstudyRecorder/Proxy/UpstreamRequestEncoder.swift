@@ -75,7 +75,11 @@ public enum UpstreamRequestEncoder {
     /// Whether a client header goes upstream as it is (framing fields are written separately).
     /// Declared read-only (it only compares bytes): otherwise the compiler copied each field's
     /// name around the call, a retain and a release per field and request (MEASUREMENTS.md,
-    /// thirteenth session, engineer "loop3").
+    /// thirteenth session, engineer "loop3"). The declaration is a promise the compiler does not
+    /// check: this function and what it calls (`HeaderName.equals`,
+    /// `HopByHopHeaders.isStaticHopByHop`) must stay free of side effects. Logging, a metric, or
+    /// a stored copy of the name added to any of them would break it (the compiler may drop or
+    /// reorder the call), so such a change removes the attribute.
     @_effects(readonly)
     private static func keep(_ name: String, dropAcceptEncoding: Bool, named: [String]) -> Bool {
         // Compared by length first and without a lowercase copy (most names are kept).

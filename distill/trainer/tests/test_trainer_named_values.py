@@ -63,3 +63,27 @@ def test_arguments_are_chosen_when_the_training_answers_follow_the_rule():
     # values the answers write but the question does not quote are never candidates
     invented = [ticket(f"A ticket titled 'Issue {i}'", title=f"Issue {i}", description="Invented") for i in range(6)]
     assert {"tool": "create_ticket", "key": "description"} not in choose(invented, TICKET_TOOLS)["arguments"]
+
+
+def test_the_limits_of_listing():
+    def right(count):
+        return [ticket(f"A ticket titled 'Issue {i}'", title=f"Issue {i}") for i in range(count)]
+
+    # the answer writes another quoted span of the question as the title: a candidate the fill gets wrong
+    wrong = [ticket(f"A ticket titled 'Issue {i}' for 'Team'", title="Team") for i in range(4)]
+    title = [{"tool": "create_ticket", "key": "title"}]
+    assert choose(right(MIN_COUNT - 1), TICKET_TOOLS)["arguments"] == []
+    assert choose(right(MIN_COUNT), TICKET_TOOLS) == {"arguments": title, "counts": {"create_ticket.title": [5, 5]}}
+    assert choose(right(17) + wrong[:3], TICKET_TOOLS) == {"arguments": title, "counts": {"create_ticket.title": [17, 20]}}
+    assert choose(right(16) + wrong, TICKET_TOOLS)["arguments"] == []
+
+
+def test_the_counts_recorded_are_those_of_the_listed_set():
+    # With title and description listed the spans in order fill both on the 7 quoted titles; title
+    # takes 'B' on the 2 unquoted ones (7/9) and drops out, leaving description unfilled there
+    # ([7, 7]). Listed alone, description is rescored: the title's written span is held, so it
+    # takes 'B' on all 9 ([9, 9], the counts of the rule that ships).
+    quoted = [ticket(f"Open 'A{i}' about 'B{i}'", title=f"A{i}", description=f"B{i}") for i in range(7)]
+    unquoted = [ticket(f"Open Outage ticket about 'B{i}'", title="Outage", description=f"B{i}") for i in range(2)]
+    assert choose(quoted + unquoted, TICKET_TOOLS) == {
+        "arguments": [{"tool": "create_ticket", "key": "description"}], "counts": {"create_ticket.description": [9, 9]}}
