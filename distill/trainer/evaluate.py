@@ -25,6 +25,7 @@ from .remembered_keys import fill
 from .tag_lists import fill as fill_tag_lists
 from .cue_values import fill as fill_cue_values
 from .named_values import fill as fill_named_values
+from .quoted_pairs import fill as fill_quoted_pairs
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -112,7 +113,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
             clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
-            complete: bool = False) -> Prediction:
+            quoted_pairs: list[dict] = (), complete: bool = False) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -124,12 +125,13 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     question names after a cue word (cue_values.py), before the `remembered` fill; `single_calls`:
     tools whose second and later calls are dropped (single_calls.py), before the fills; `named_values`:
     arguments set to the quoted span or number the question names for them (named_values.py), after
-    the cut and before the other fills; `complete`: an answer cut at max_new_tokens keeps its complete
-    calls (complete_calls.py)."""
+    the cut and before the other fills; `quoted_pairs`: two-argument tools set to the question's two
+    quoted spans (quoted_pairs.py), after `cue_values`; `complete`: an answer cut at max_new_tokens
+    keeps its complete calls (complete_calls.py)."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
-                         named_values, complete)
+                         named_values, quoted_pairs, complete)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -159,6 +161,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             response = fill_named_values(response, feature.example.messages, named_values, feature.tools or tools)
         if cue_values:
             response = fill_cue_values(response, feature.example.messages, cue_values, feature.tools or tools)
+        if quoted_pairs:
+            response = fill_quoted_pairs(response, feature.example.messages, quoted_pairs, feature.tools or tools)
         if remembered:
             response = fill(response, feature.example.messages, remembered, feature.tools or tools)
         if tag_lists:
@@ -190,18 +194,20 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              distinct: bool = False, distinct_slots: bool = False, clauses_for=None,
              call_limit: bool = False, tag_lists: list[dict] = (),
              cue_values: list[dict] = (), single_calls: list[str] = (),
-             named_values: list[dict] = (), complete: bool = False) -> tuple[dict, list[Prediction]]:
+             named_values: list[dict] = (), quoted_pairs: list[dict] = (),
+             complete: bool = False) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
-    `single_calls`: that prompt feature's tools; `complete`: prompt feature `complete_calls`."""
+    `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
+    prompt feature `complete_calls`."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
-                           call_limit, tag_lists, cue_values, single_calls, named_values, complete)
+                           call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

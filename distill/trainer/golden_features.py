@@ -31,6 +31,8 @@
 - `single_calls` (single_calls.py): listed tools and answers before and after the cut;
 - `named_values` (named_values.py): conversations, tools, listed arguments, the question's quoted
   spans with the keys claiming them, named numbers and an answer before and after the fill;
+- `quoted_pairs` (quoted_pairs.py): conversations, listed pairs, the question's quoted spans and
+  an answer before and after the fill;
 - `complete_calls` (complete_calls.py): answer texts cut at max_new_tokens and the texts the rule
   leaves (the finished calls, closed);
 
@@ -60,7 +62,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import cue_values, named_values, single_calls, tag_lists
+from . import cue_values, named_values, quoted_pairs, single_calls, tag_lists
 
 K = 2
 
@@ -801,6 +803,66 @@ def write_single_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "single_calls.jsonl", single_calls_cases())
 
 
+FILE_TOOLS = [
+    {"name": "diff", "parameters": {"type": "object", "properties": {
+        "file_name1": {"type": "string"}, "file_name2": {"type": "string"}}, "required": ["file_name1", "file_name2"]}},
+    {"name": "cp", "parameters": {"type": "object", "properties": {
+        "source": {"type": "string"}, "destination": {"type": "string"}}, "required": ["source", "destination"]}},
+    {"name": "tail", "parameters": {"type": "object", "properties": {
+        "file_name": {"type": "string"}, "lines": {"type": "integer"}}, "required": ["file_name"]}},
+]
+PAIR_RULES = [{"tool": "diff", "keys": ["file_name1", "file_name2"]}, {"tool": "tail", "keys": ["lines", "file_name"]}]
+
+
+def quoted_pairs_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: either quote kind, an apostrophe after a letter opening
+    or closing none, a quote followed by a letter closing none, a span repeated counting once, no span across a
+    line feed, two spans only (one or three leave the answer), a call writing one key of the pair,
+    other tools, the listed keys in the rule's order (not the schema's), typed by the schema, and
+    only the last user message."""
+    same = _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"))
+    return [
+        {"name": "two_spans_in_order", "messages": [{"role": "user", "content": "Compare 'a.txt' and \"b.txt\"."}],
+         "response": _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"), _call("cp", source="x", destination="y"))},
+        {"name": "apostrophes_after_letters_open_and_close_none",
+         "messages": [{"role": "user", "content": "Kelly's notes: diff 'it's.md' with 'log.txt', don't wait."}],
+         "response": same},
+        {"name": "a_quote_before_a_letter_closes_no_span",
+         "messages": [{"role": "user", "content": "Diff 'o'neil.txt' and 'b.txt'"}], "response": same},
+        {"name": "a_repeated_span_counts_once",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' with 'b.txt', yes 'a.txt' first."}],
+         "response": same},
+        {"name": "no_span_across_a_line_feed",
+         "messages": [{"role": "user", "content": "Diff 'a.txt\nand' the 'b.txt' and 'c.txt'"}], "response": same},
+        {"name": "three_spans_leave_the_answer",
+         "messages": [{"role": "user", "content": "Diff 'a.txt', 'b.txt' and 'c.txt'."}], "response": same},
+        {"name": "one_span_leaves_the_answer",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' with the other one."}], "response": same},
+        {"name": "a_call_writing_one_key_is_left",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' and 'b.txt'."}],
+         "response": _answer(_call("diff", file_name1="c.txt"), _call("diff", file_name2="c.txt", file_name1="d.txt"))},
+        {"name": "keys_in_the_rules_order_typed_by_the_schema",
+         "messages": [{"role": "user", "content": "Show the last \"3\" lines of 'notes.md'."}],
+         "response": _answer(_call("tail", file_name="x.md", lines=1))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' and 'b.txt'."},
+                      {"role": "assistant", "content": "Which folder?", "tool_calls": []},
+                      {"role": "user", "content": "The 'docs' one."}],
+         "response": same},
+    ]
+
+
+def quoted_pairs_cases() -> list[dict]:
+    return [{**case, "pairs": PAIR_RULES, "tools": FILE_TOOLS,
+             "spans": quoted_pairs.quoted_spans(query_text(case["messages"])),
+             "filled": quoted_pairs.fill(case["response"], case["messages"], PAIR_RULES, FILE_TOOLS)}
+            for case in quoted_pairs_inputs()]
+
+
+def write_quoted_pairs_goldens(out: Path) -> Path:
+    return write_jsonl(out / "quoted_pairs.jsonl", quoted_pairs_cases())
+
+
 def write_complete_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "complete_calls.jsonl", complete_calls_cases())
 
@@ -829,6 +891,7 @@ def main() -> None:
     print(write_cue_values_goldens(out))
     print(write_single_calls_goldens(out))
     print(write_named_values_goldens(out))
+    print(write_quoted_pairs_goldens(out))
     print(write_complete_calls_goldens(out))
 
 

@@ -1,7 +1,7 @@
 """Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
-`cue_values`, `tag_lists`, `single_calls` and `named_values`) from its cluster's training answers, as training
-would choose them now, and lists or drops `complete_calls` (a cut answer keeps its complete calls),
-which has nothing to choose.
+`cue_values`, `tag_lists`, `single_calls`, `named_values` and `quoted_pairs`) from its cluster's training answers,
+as training would choose them now, and lists or drops `complete_calls` (a cut answer keeps its
+complete calls), which has nothing to choose.
 
 The features change nothing but the restored answer, and all are chosen from the training
 answers alone, so a specialist trained before a rule changed (a new feature, another threshold)
@@ -21,23 +21,24 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import complete_calls, cue_values, named_values, single_calls, tag_lists
+from . import complete_calls, cue_values, named_values, quoted_pairs, single_calls, tag_lists
 from .dataset import load_cluster
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .recipe import settings_of
 
-CHOSEN = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE)
+CHOSEN = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE,
+          quoted_pairs.FEATURE)
 FEATURES = CHOSEN + (complete_calls.FEATURE,)
 
 
 def recipe_features(spec: dict) -> list[str]:
-    """The answer features the specialist's recipe settings turn on (--set overrides included)."""
+    """The features of FEATURES the specialist's recipe settings turn on (--set overrides included)."""
     recipe = settings_of(spec)
     return [feature for feature in FEATURES if recipe.get(feature)]
 
 
 def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[str] | None = None) -> dict:
-    """Writes the current choice of the answer features into specialist.json, those not in
+    """Writes the current choice of the features of FEATURES into specialist.json, those not in
     `features` (default: the recipe's) dropped; returns the choices."""
     spec_path = specialist_dir / "specialist.json"
     spec = json.loads(spec_path.read_text())
@@ -52,7 +53,8 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                cue_values.FEATURE: (cue_values.choose(train, cluster.tools, remembered["keys"]), "arguments"),
                tag_lists.FEATURE: (tag_lists.choose(train, cluster.tools), "arguments"),
                single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools"),
-               named_values.FEATURE: (named_values.choose(train, cluster.tools), "arguments")}
+               named_values.FEATURE: (named_values.choose(train, cluster.tools), "arguments"),
+               quoted_pairs.FEATURE: (quoted_pairs.choose(train, cluster.tools), "pairs")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
         if feature in wanted and choice[listed]:
@@ -76,7 +78,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls and named_values (and list complete_calls) for a trained specialist")
+    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls, named_values and quoted_pairs (and list complete_calls) for a trained specialist")
     parser.add_argument("--run-dir", required=True, type=Path)
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")

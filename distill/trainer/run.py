@@ -24,7 +24,7 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import clause_calls, complete_calls, cue_values, named_values, single_calls, tag_lists, tag_slots
+from . import clause_calls, complete_calls, cue_values, named_values, quoted_pairs, single_calls, tag_lists, tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -213,6 +213,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         if recipe.get(cue_values.FEATURE) and multi_turn else None
     if cues is not None and cues["arguments"]:
         prompt_features.append(cue_values.FEATURE)
+    # Prompt feature quoted_pairs (quoted_pairs.py): two-argument tools that take the question's two
+    # quoted spans in order.
+    pairs = quoted_pairs.choose(train_examples, cluster.tools) if recipe.get(quoted_pairs.FEATURE) and multi_turn \
+        else None
+    if pairs is not None and pairs["pairs"]:
+        prompt_features.append(quoted_pairs.FEATURE)
     # Prompt feature single_calls (single_calls.py): tools no training answer calls twice, called once.
     singles = single_calls.choose(train_examples, cluster.tools) if recipe.get(single_calls.FEATURE) and multi_turn \
         else None
@@ -346,6 +352,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           cue_values=cues["arguments"] if cues else (),
                                           single_calls=singles["tools"] if singles else (),
                                           named_values=named["arguments"] if named else (),
+                                          quoted_pairs=pairs["pairs"] if pairs else (),
                                           complete=complete)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
@@ -400,6 +407,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["single_calls"] = singles
     if named is not None and named["arguments"]:
         specialist["named_values"] = named
+    if pairs is not None and pairs["pairs"]:
+        specialist["quoted_pairs"] = pairs
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:

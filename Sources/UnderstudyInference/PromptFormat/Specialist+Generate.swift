@@ -76,6 +76,9 @@ extension Specialist {
             if let cueValues, let response = answer.response {
                 answer.response = cueValues.fill(response, messages: messages, tools: grammar.schemas)
             }
+            if let quotedPairs, let response = answer.response {
+                answer.response = quotedPairs.fill(response, messages: messages, tools: grammar.schemas)
+            }
             if let rememberedKeys, let response = answer.response {
                 answer.response = rememberedKeys.fill(response, messages: messages, tools: grammar.schemas)
             }

@@ -67,6 +67,8 @@ public final class Specialist: @unchecked Sendable {
     public let namedValues: NamedValues?
     /// Prompt feature `tag_lists`: list arguments set to the question's `#hashtags` / `@handles`.
     public let tagLists: TagLists?
+    /// Prompt feature `quoted_pairs`: two-argument tools that take the question's two quoted spans in order.
+    public let quotedPairs: QuotedPairs?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -125,6 +127,9 @@ public final class Specialist: @unchecked Sendable {
         namedValues =
             promptFeatures.contains(NamedValues.feature)
             ? try NamedValues(spec["named_values"], path: specURL.path) : nil
+        quotedPairs =
+            promptFeatures.contains(QuotedPairs.feature)
+            ? try QuotedPairs(spec["quoted_pairs"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -185,7 +190,7 @@ public final class Specialist: @unchecked Sendable {
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
-        CompleteCalls.feature,
+        QuotedPairs.feature, CompleteCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -10,7 +10,7 @@ from distill.trainer.golden_features import tag_lists_cases
 from distill.trainer.refit import refit
 from distill.trainer.remembered_keys import MIN_COUNT
 from distill.trainer.tag_lists import choose, fill, words
-from distill.trainer.tests.trainer_fixtures import write_cluster
+from distill.trainer.tests.trainer_fixtures import refittable_specialist
 
 GOLDEN = Path(__file__).parent / "golden" / "tag_lists.jsonl"
 TWEET_TOOLS = [{"name": "post_tweet", "parameters": {"type": "object", "properties": {
@@ -63,21 +63,15 @@ def test_arguments_are_chosen_only_when_training_answers_follow_the_rule():
     assert choose(right[: MIN_COUNT - 1], TWEET_TOOLS)["arguments"] == []
 
 
-def tweet_specialist(tmp_path: Path, spec: dict) -> Path:
-    """A cluster of eight tweets with hashtags in `tmp_path` and a specialist directory holding
-    `spec` as its specialist.json (no model: refit needs none)."""
-    rows = [{"format": 1, "id": f"t{i}", "messages": e.messages, "target": e.target}
-            for i, e in enumerate(tweet(f"Say 'hi {i}' #Tag{i}", content=f"hi {i}", tags=[f"#Tag{i}"])
-                                  for i in range(8))]
-    write_cluster(tmp_path, "c001", rows, tools=TWEET_TOOLS)
-    specialist = tmp_path / "specialists" / "c001"
-    specialist.mkdir(parents=True)
-    (specialist / "specialist.json").write_text(json.dumps(spec))
-    return specialist
+def tweet_specialist(tmp_path: Path, spec: dict | None = None) -> Path:
+    """A cluster of eight tweets with hashtags in `tmp_path` and a specialist holding `spec`."""
+    return refittable_specialist(
+        tmp_path, [tweet(f"Say 'hi {i}' #Tag{i}", content=f"hi {i}", tags=[f"#Tag{i}"]) for i in range(8)], TWEET_TOOLS,
+        spec)
 
 
 def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
-    specialist = tweet_specialist(tmp_path, {"prompt_features": ["retrieval_hint"], "recipe": "scratch"})
+    specialist = tweet_specialist(tmp_path)
     refit(tmp_path, "c001", specialist)  # the scratch recipe turns tag_lists (and named_values) on
     info = json.loads((specialist / "specialist.json").read_text())
     # the quoted 'hi i' is each answer's content: named_values lists it too

@@ -64,6 +64,19 @@ def write_cluster(run_dir: Path, cluster_id: str, rows: list[dict], tools: list[
     return path
 
 
+def refittable_specialist(run_dir: Path, examples: list, tools: list[dict], spec: dict | None = None) -> Path:
+    """A cluster "c001" of `examples` (dataset.Example) and a specialist for it holding `spec` as its
+    specialist.json (default: a bare scratch one with prompt feature `retrieval_hint` only), for
+    `refit` to add the answer fills to (no model: refit needs none)."""
+    rows = [{"format": 1, "id": f"r{i}", "messages": e.messages, "target": e.target} for i, e in enumerate(examples)]
+    write_cluster(run_dir, "c001", rows, tools=tools)
+    specialist = run_dir / "specialists" / "c001"
+    specialist.mkdir(parents=True)
+    spec = spec or {"prompt_features": ["retrieval_hint"], "recipe": "scratch"}
+    (specialist / "specialist.json").write_text(json.dumps(spec))
+    return specialist
+
+
 def tiny_base_model(directory: Path) -> Path:
     """A randomly initialised 2-layer Llama with a small byte-level BPE tokenizer, saved locally."""
     import torch

@@ -1,0 +1,97 @@
+import Foundation
+
+/// Prompt feature `quoted_pairs` (distill/trainer/quoted_pairs.py, PROMPT_FORMAT.md "Prompt
+/// features"): two-argument tools whose arguments are the question's two quoted spans, in the
+/// order the question names them ("compare 'History101.txt' and 'History202.txt'" → `diff`
+/// `file_name1`, `file_name2` on BFCL file_system). A small model with recency-numbered slots writes
+/// one of the two spans twice; after decoding, each call to a listed tool that writes both keys gets
+/// the spans in order when the question quotes exactly two. Applied after `cue_values`, before
+/// `remembered_keys`. Nothing is added to the prompt.
+///
+/// ```swift
+/// let pairs = QuotedPairs(rules: [.init(tool: "diff", keys: ("file_name1", "file_name2"))])
+/// let filled = pairs.fill(response, messages: messages, tools: specialist.tools)
+/// ```
+public struct QuotedPairs: Sendable {
+    /// The feature's name in specialist.json `prompt_features`.
+    public static let feature = "quoted_pairs"
+
+    /// One listed tool: its calls writing `first` and `second` get the question's two spans in order.
+    public struct Rule: Sendable, Equatable {
+        public let tool: String
+        public let first: String
+        public let second: String
+
+        public init(tool: String, first: String, second: String) {
+            self.tool = tool
+            self.first = first
+            self.second = second
+        }
+    }
+
+    /// The listed tools (specialist.json `quoted_pairs.pairs`).
+    public let rules: [Rule]
+
+    public init(rules: [Rule]) {
+        self.rules = rules
+    }
+
+    /// Reads `quoted_pairs` of specialist.json (`{"pairs": [{"tool", "keys": [k1, k2]}], "counts": {...}}`).
+    init(_ value: OrderedJSON?, path: String) throws {
+        let items = try PromptFeatureList.items(value, list: "pairs", feature: Self.feature, path: path)
+        let rules = try items.map { item in
+            guard case .string(let tool)? = item["tool"], case .array(let keys)? = item["keys"], keys.count == 2,
+                case .string(let first) = keys[0], case .string(let second) = keys[1], first != second
+            else {
+                throw InferenceError.invalidConfig(
+                    path, field: "quoted_pairs.pairs", "holds \(item.jsonText), not {\"tool\", \"keys\": [two distinct keys]}")
+            }
+            return Rule(tool: tool, first: first, second: second)
+        }
+        // The trainer lists one pair per tool; two would have no order to apply in.
+        var listed = Set<String>()
+        for rule in rules where !listed.insert(rule.tool).inserted {
+            throw InferenceError.invalidConfig(path, field: "quoted_pairs.pairs", "lists \(rule.tool) twice")
+        }
+        self.init(rules: rules)
+    }
+
+    /// A `'` or `"` after no ASCII letter or digit (the apostrophe of "it's" opens none), the
+    /// shortest run without a line feed, the same quote followed by no ASCII letter or digit.
+    static let quoted = try! NSRegularExpression(pattern: "(?<![A-Za-z0-9])(['\"])([^\\n]+?)\\1(?![A-Za-z0-9])")
+
+    /// The distinct quoted spans of `text`, in the order they first occur.
+    public static func spans(in text: String) -> [String] {
+        var spans: [String] = []
+        for match in quoted.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let range = Range(match.range(at: 2), in: text) else { continue }
+            let span = String(text[range])
+            if !spans.contains(span) { spans.append(span) }
+        }
+        return spans
+    }
+
+    /// The response with each listed pair a call writes set to the question's two quoted spans,
+    /// typed by `tools` (each tool's `parameters` schema by name) as a cue value is.
+    public func fill(
+        _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
+    ) -> AnswerRestorer.Response {
+        guard !rules.isEmpty, !response.toolCalls.isEmpty else { return response }
+        let spans = Self.spans(in: RetrievalHint.queryText(messages))
+        guard spans.count == 2 else { return response }
+        var filled = response
+        for index in filled.toolCalls.indices {
+            let call = filled.toolCalls[index]
+            guard let rule = rules.first(where: { $0.tool == call.name }), case .object(let members) = call.arguments,
+                members.contains(where: { $0.key == rule.first }), members.contains(where: { $0.key == rule.second })
+            else { continue }
+            let schema = tools[call.name]?["properties"]
+            filled.toolCalls[index].arguments = .object(
+                members.map { member in
+                    let span = member.key == rule.first ? spans[0] : member.key == rule.second ? spans[1] : nil
+                    return (member.key, span.map { CueValues.typed($0, schema?[member.key]) } ?? member.value)
+                })
+        }
+        return filled
+    }
+}

@@ -1,0 +1,101 @@
+"""Prompt feature `quoted_pairs`: a two-argument tool takes the question's two quoted spans in order.
+
+On the BFCL file_system suite "compare 'History101.txt' and 'History202.txt'" is `diff` with
+`file_name1` the first span and `file_name2` the second, in every training answer whose last user
+message quotes exactly two distinct spans; the scratch specialist, with recency-numbered slots,
+wrote one of them twice (seeds 0 and 1: four of file_system's wrong-value misses). Which tools read
+their two arguments from the question's two quoted spans, and in which order, is a property of the
+agent, visible in its training answers, so it is learnt at training time and applied after
+decoding, as `cue_values` is.
+
+The rule (PROMPT_FORMAT.md, "Prompt features"):
+- *Quoted spans* of a text: the group 2 of each match of `QUOTED` (a `'` or `"`, not after an ASCII
+  letter or digit, so the apostrophe of "it's" opens none; the shortest run of characters other
+  than a line feed up to the same quote not followed by an ASCII letter or digit), distinct, in the
+  order they first occur. The *question* is the last user message's content.
+- *Pairs* (specialist.json `quoted_pairs`, chosen from the training answers): for each tool of the
+  cluster and each two of its string parameters (k1 before k2 in the schema), over the training
+  calls to the tool that write both as strings and whose question has exactly two quoted spans,
+  (k1, k2) equal (span 1, span 2) in at least `MIN_SHARE` of them and at least `MIN_COUNT` times;
+  of a tool's qualifying pairs the one right most often (ties: the earlier in schema order) is
+  listed. specialist.json keeps the counts of the listed pairs.
+- *Fill*: after `cue_values`, before `remembered_keys`: each call to a listed tool that writes
+  both keys, when the question has exactly two quoted spans, gets k1 = span 1 and k2 = span 2,
+  typed by the tool's schema as a cue value is. Arguments the answer does not write are not added.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cue_values import typed
+from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema
+from .retrieval import query_text
+
+FEATURE = "quoted_pairs"
+QUOTED = re.compile(r"(?<![A-Za-z0-9])(['\"])([^\n]+?)\1(?![A-Za-z0-9])")
+
+
+def quoted_spans(text: str) -> list[str]:
+    """The distinct quoted spans of `text`, in the order they first occur."""
+    spans: list[str] = []
+    for match in QUOTED.finditer(text):
+        if match.group(2) not in spans:
+            spans.append(match.group(2))
+    return spans
+
+
+def _string_keys(tool: dict) -> list[str]:
+    properties = (tool.get("parameters") or {}).get("properties") or {}
+    return [key for key, schema in properties.items() if isinstance(schema, dict) and schema.get("type") == "string"]
+
+
+def choose(examples, tools: list[dict]) -> dict:
+    """The (tool, k1, k2) the training answers follow (module docstring), with the counts that
+    chose them: {"pairs": [{"tool", "keys": [k1, k2]}], "counts": {"tool.k1.k2": [right, seen]}}."""
+    counts: dict[tuple[str, str, str], list[int]] = {}
+    keys_of = {str(tool.get("name")): _string_keys(tool) for tool in tools or []}
+    for example in examples:
+        spans = quoted_spans(query_text(example.messages))
+        if len(spans) != 2:
+            continue
+        for call in example.target.get("tool_calls") or []:
+            arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
+            keys = keys_of.get(str(call.get("name")), [])
+            for i, first in enumerate(keys):
+                for second in keys[i + 1:]:
+                    if isinstance(arguments.get(first), str) and isinstance(arguments.get(second), str):
+                        tally = counts.setdefault((str(call.get("name")), first, second), [0, 0])
+                        tally[0] += [arguments[first], arguments[second]] == spans
+                        tally[1] += 1
+    listed = []
+    for name, keys in keys_of.items():
+        pairs = [(first, second) for i, first in enumerate(keys) for second in keys[i + 1:]]
+        best = None
+        for pair in pairs:
+            right, seen = counts.get((name, *pair), (0, 0))
+            if right >= MIN_COUNT and right >= MIN_SHARE * seen and (best is None or right > counts[(name, *best)][0]):
+                best = pair
+        if best is not None:
+            listed.append((name, *best))
+    return {"pairs": [{"tool": tool, "keys": [first, second]} for tool, first, second in listed],
+            "counts": {".".join(triple): counts[triple] for triple in listed}}
+
+
+def fill(response: dict, messages: list[dict], pairs: list[dict], tools: list[dict]) -> dict:
+    """The restored response with each listed pair a call writes set to the question's two quoted spans."""
+    if not pairs or not response.get("tool_calls"):
+        return response
+    spans = quoted_spans(query_text(messages))
+    if len(spans) != 2:
+        return response
+    keys_of = {rule["tool"]: rule["keys"] for rule in pairs}
+    calls = []
+    for call in response["tool_calls"]:
+        arguments, keys = call.get("arguments"), keys_of.get(call.get("name"))
+        if isinstance(arguments, dict) and keys and all(key in arguments for key in keys):
+            spans_of = dict(zip(keys, spans))
+            arguments = {key: typed(spans_of[key], _property_schema(tools, call.get("name"), key)) if key in spans_of
+                         else written for key, written in arguments.items()}
+        calls.append({**call, "arguments": arguments})
+    return {**response, "tool_calls": calls}
