@@ -105,9 +105,11 @@ import UnderstudyTestSupport
             "-o", streamed.path, "-d", #"{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"hi"}]}"#, url,
         ], timeout: 30)
         #expect(reply.stdout == "200 1\n200 0\n", "\(reply.stdout) \(reply.stderr)")
-        // The proxy opened one connection to the upstream and sent the second request on it.
+        // The proxy opened one connection to the upstream and sent the second request on it: a
+        // second connection would show as a second port. (Fewer than one can show: on loopback the
+        // kernel may give the new connection the port of an earlier one in TIME_WAIT.)
         let opened = LoopbackSockets.peerPorts(of: setup.mockPort).subtracting(earlier)
-        #expect(opened.count == 1, "connections from the ports \(opened.sorted())")
+        #expect(opened.count <= 1, "connections from the ports \(opened.sorted())")
         #expect(try String(contentsOf: plain, encoding: .utf8).contains(content))
         let stream = try String(contentsOf: streamed, encoding: .utf8)
         #expect(stream.utf8.count > 16 << 10)
