@@ -849,6 +849,25 @@ def quoted_pairs_inputs() -> list[dict]:
                       {"role": "assistant", "content": "Which folder?", "tool_calls": []},
                       {"role": "user", "content": "The 'docs' one."}],
          "response": same},
+        # named_values' quoted spans (one definition for the fill chain): curly and mixed quotes, no
+        # empty pair, a last comma dropped, a backslash no escape, spans distinct whatever their quotes
+        {"name": "curly_quotes_open_and_close_spans",
+         "messages": [{"role": "user", "content": "Compare \u2018a.txt\u2019 and \u201cb.txt\u201d."}], "response": same},
+        {"name": "mixed_quotes_close_a_span",
+         "messages": [{"role": "user", "content": "Diff 'a.txt\u2019 and 'b.txt' then 'c.txt'"}], "response": same},
+        {"name": "a_curly_pair_counts_beside_straight_ones",
+         "messages": [{"role": "user", "content": "Compare 'a.txt' and \u2018b.txt\u2019 with 'c.txt'"}],
+         "response": same},
+        {"name": "an_empty_pair_is_no_span",
+         "messages": [{"role": "user", "content": "Diff '' and 'b.txt' with 'c.txt'"}], "response": same},
+        {"name": "a_last_comma_is_the_sentences",
+         "messages": [{"role": "user", "content": "Diff 'notes,' and 'b.txt'."}], "response": same},
+        {"name": "a_backslash_before_a_quote_escapes_nothing",
+         "messages": [{"role": "user", "content": "Diff 'a\\' and 'b.txt'"}], "response": same},
+        {"name": "one_span_in_two_quote_kinds_counts_once",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' with \"a.txt\" and 'b.txt'"}], "response": same},
+        {"name": "spans_differing_in_normalisation_are_two",
+         "messages": [{"role": "user", "content": "Diff '\u00e9.txt' and 'e\u0301.txt'"}], "response": same},
     ]
 
 

@@ -9,10 +9,10 @@ agent, visible in its training answers, so it is learnt at training time and app
 decoding, as `cue_values` is.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"):
-- *Quoted spans* of a text: the group 2 of each match of `QUOTED` (a `'` or `"`, not after an ASCII
-  letter or digit, so the apostrophe of "it's" opens none; the shortest run of characters other
-  than a line feed up to the same quote not followed by an ASCII letter or digit), distinct, in the
-  order they first occur. The *question* is the last user message's content.
+- *Quoted spans* of a text: named_values' quoted spans (straight or curly quotes, no empty pair, a
+  last comma dropped; one definition for the whole fill chain, so the two fills never read a
+  question differently), distinct (code point by code point), in the order they first occur. The
+  *question* is the last user message's content.
 - *Pairs* (specialist.json `quoted_pairs`, chosen from the training answers): for each tool of the
   cluster and each two of its string parameters (k1 before k2 in the schema), over the training
   calls to the tool that write both as strings and whose question has exactly two quoted spans,
@@ -26,23 +26,17 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
 
 from __future__ import annotations
 
-import re
-
 from .cue_values import typed
+from .named_values import quoted_spans as _all_quoted_spans
 from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema
 from .retrieval import query_text
 
 FEATURE = "quoted_pairs"
-QUOTED = re.compile(r"(?<![A-Za-z0-9])(['\"])([^\n]+?)\1(?![A-Za-z0-9])")
 
 
 def quoted_spans(text: str) -> list[str]:
-    """The distinct quoted spans of `text`, in the order they first occur."""
-    spans: list[str] = []
-    for match in QUOTED.finditer(text):
-        if match.group(2) not in spans:
-            spans.append(match.group(2))
-    return spans
+    """The distinct quoted spans of `text` (named_values.quoted_spans), in the order they first occur."""
+    return list(dict.fromkeys(span for _, span in _all_quoted_spans(text)))
 
 
 def _string_keys(tool: dict) -> list[str]:

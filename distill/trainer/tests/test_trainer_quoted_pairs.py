@@ -37,6 +37,9 @@ def test_quoted_spans():
     assert quoted_spans("diff 'a.txt' and \"b c\" then 'a.txt'") == ["a.txt", "b c"]
     assert quoted_spans("Kelly's report and Tom's") == []  # an apostrophe after a letter opens none
     assert quoted_spans("'x\ny' 'z'") == ["z"]  # no span across a line feed
+    # named_values' spans: curly or mixed quotes close, an empty pair is none, a last comma is dropped
+    assert quoted_spans("diff 'a.txt’ and “b.txt” then 'notes,'") == ["a.txt", "b.txt", "notes"]
+    assert quoted_spans("diff '' and 'b.txt'") == ["b.txt"]
 
 
 def test_a_pair_is_chosen_when_training_answers_take_the_spans_in_order():
@@ -82,3 +85,4 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     refit(tmp_path, "c001", specialist, features=["cue_values"])  # left out of --features: dropped
     info = json.loads((specialist / "specialist.json").read_text())
     assert info["prompt_features"] == ["retrieval_hint"] and "quoted_pairs" not in info
+
