@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from .cue_values import typed
 from .named_values import quoted_spans as _all_quoted_spans
-from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema
+from .remembered_keys import MIN_COUNT, MIN_SHARE, _properties, _property_schema
 from .retrieval import query_text
 
 FEATURE = "quoted_pairs"
@@ -39,16 +39,17 @@ def quoted_spans(text: str) -> list[str]:
     return list(dict.fromkeys(span for _, span in _all_quoted_spans(text)))
 
 
-def _string_keys(tool: dict) -> list[str]:
-    properties = (tool.get("parameters") or {}).get("properties") or {}
-    return [key for key, schema in properties.items() if isinstance(schema, dict) and schema.get("type") == "string"]
+def _string_keys(tools: list[dict], name: str) -> list[str]:
+    """Tool `name`'s `"type": "string"` parameters, in schema order."""
+    return [key for key, schema in _properties(tools, name).items()
+            if isinstance(schema, dict) and schema.get("type") == "string"]
 
 
 def choose(examples, tools: list[dict]) -> dict:
     """The (tool, k1, k2) the training answers follow (module docstring), with the counts that
     chose them: {"pairs": [{"tool", "keys": [k1, k2]}], "counts": {"tool.k1.k2": [right, seen]}}."""
     counts: dict[tuple[str, str, str], list[int]] = {}
-    keys_of = {str(tool.get("name")): _string_keys(tool) for tool in tools or []}
+    keys_of = {str(tool.get("name")): _string_keys(tools, tool.get("name")) for tool in tools or []}
     for example in examples:
         spans = quoted_spans(query_text(example.messages))
         if len(spans) != 2:
@@ -68,7 +69,8 @@ def choose(examples, tools: list[dict]) -> dict:
         best = None
         for pair in pairs:
             right, seen = counts.get((name, *pair), (0, 0))
-            if right >= MIN_COUNT and right >= MIN_SHARE * seen and (best is None or right > counts[(name, *best)][0]):
+            qualifies = right >= MIN_COUNT and right >= MIN_SHARE * seen
+            if qualifies and (best is None or right > counts[(name, *best)][0]):  # a tie keeps the earlier
                 best = pair
         if best is not None:
             listed.append((name, *best))
