@@ -823,7 +823,8 @@ def quoted_pairs_inputs() -> list[dict]:
     same = _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"))
     return [
         {"name": "two_spans_in_order", "messages": [{"role": "user", "content": "Compare 'a.txt' and \"b.txt\"."}],
-         "response": _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"), _call("cp", source="x", destination="y"))},
+         "response": _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"),
+                             _call("cp", source="x", destination="y"))},
         {"name": "apostrophes_after_letters_open_and_close_none",
          "messages": [{"role": "user", "content": "Kelly's notes: diff 'it's.md' with 'log.txt', don't wait."}],
          "response": same},
@@ -852,7 +853,8 @@ def quoted_pairs_inputs() -> list[dict]:
         # named_values' quoted spans (one definition for the fill chain): curly and mixed quotes, no
         # empty pair, a last comma dropped, a backslash no escape, spans distinct whatever their quotes
         {"name": "curly_quotes_open_and_close_spans",
-         "messages": [{"role": "user", "content": "Compare \u2018a.txt\u2019 and \u201cb.txt\u201d."}], "response": same},
+         "messages": [{"role": "user", "content": "Compare \u2018a.txt\u2019 and \u201cb.txt\u201d."}],
+         "response": same},
         {"name": "mixed_quotes_close_a_span",
          "messages": [{"role": "user", "content": "Diff 'a.txt\u2019 and 'b.txt' then 'c.txt'"}], "response": same},
         {"name": "a_curly_pair_counts_beside_straight_ones",
