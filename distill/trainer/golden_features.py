@@ -416,6 +416,11 @@ def complete_calls_cases() -> list[dict]:
         "cut_without_a_finished_call_stays": head + '{"name":"ticket_login","arguments":{"pass',
         "text_answer_stays": '{"content":"Done.","tool_calls":[]}',
         "cut_text_answer_stays": '{"content":"Before I do that, I need one more de',
+        # a string ending in an escaped backslash ("a\\") closes at its next quote
+        "cut_after_a_string_ending_in_a_backslash": head + '{"name":"create_ticket","arguments":{"title":"a\\\\"}}'
+                                                    + ',{"name":"ticket_login","arguments":{"pass',
+        # content before the calls: not the response head, so the cut answer stays
+        "cut_answer_with_content_stays": '{"content":"x","tool_calls":[' + login + ',{"name":"ticket_lo',
     }
     return [{"name": name, "text": text, "cut": keep_complete(text)} for name, text in texts.items()]
 
