@@ -873,6 +873,9 @@ def quoted_pairs_inputs() -> list[dict]:
          "messages": [{"role": "user", "content": "Diff 'a\\' and 'b.txt'"}], "response": same},
         {"name": "one_span_in_two_quote_kinds_counts_once",
          "messages": [{"role": "user", "content": "Diff 'a.txt' with \"a.txt\" and 'b.txt'"}], "response": same},
+        {"name": "a_written_null_or_empty_string_is_kept",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' and 'b.txt'."}],
+         "response": _answer(_call("diff", file_name1=None, file_name2="x"), _call("diff", file_name1="y", file_name2=""))},
         {"name": "spans_differing_in_normalisation_are_two",
          "messages": [{"role": "user", "content": "Diff '\u00e9.txt' and 'e\u0301.txt'"}], "response": same},
     ]

@@ -21,7 +21,8 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
   listed. specialist.json keeps the counts of the listed pairs.
 - *Fill*: after `cue_values`, before `remembered_keys`: each call to a listed tool that writes
   both keys, when the question has exactly two quoted spans, gets k1 = span 1 and k2 = span 2,
-  typed by the tool's schema as a cue value is. Arguments the answer does not write are not added.
+  typed by the tool's schema as a cue value is; a key written as null or "" keeps it (as in
+  named_values). Arguments the answer does not write are not added.
 """
 
 from __future__ import annotations
@@ -91,7 +92,9 @@ def fill(response: dict, messages: list[dict], pairs: list[dict], tools: list[di
         arguments, keys = call.get("arguments"), keys_of.get(call.get("name"))
         if isinstance(arguments, dict) and keys and all(key in arguments for key in keys):
             spans_of = dict(zip(keys, spans))
-            arguments = {key: typed(spans_of[key], _property_schema(tools, call.get("name"), key)) if key in spans_of
-                         else written for key, written in arguments.items()}
+            # a written null or "" is kept, as named_values keeps it: the user asked for none
+            arguments = {key: typed(spans_of[key], _property_schema(tools, call.get("name"), key))
+                         if key in spans_of and written not in (None, "") else written
+                         for key, written in arguments.items()}
         calls.append({**call, "arguments": arguments})
     return {**response, "tool_calls": calls}

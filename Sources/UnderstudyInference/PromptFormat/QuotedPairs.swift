@@ -86,7 +86,10 @@ public struct QuotedPairs: Sendable {
             let schema = tools[call.name]?["properties"]
             filled.toolCalls[index].arguments = .object(
                 members.map { member in
-                    let span = member.key == rule.first ? spans[0] : member.key == rule.second ? spans[1] : nil
+                    // A written null or "" is kept, as NamedValues keeps it: the user asked for none.
+                    let kept = member.value == .null || member.value == .string("")
+                    let span =
+                        kept ? nil : member.key == rule.first ? spans[0] : member.key == rule.second ? spans[1] : nil
                     return (member.key, span.map { CueValues.typed($0, schema?[member.key]) } ?? member.value)
                 })
         }
