@@ -10,7 +10,8 @@ treat it as any finished answer.
 The rule works on the generated text, before slot restoration (PROMPT_FORMAT.md, "Prompt
 features"), like `distinct_calls`: when the text starts with the response head
 `{"content":null,"tool_calls":[`, the text becomes the head, its complete calls
-(`distinct_calls.calls_of`) joined by `,`, and `]}` — a finished answer is exactly that already. A text without a complete call, a finished answer and a text answer stay as they are.
+(`distinct_calls.calls_of`) joined by `,`, and `]}` — a finished answer is exactly that already.
+A text without a complete call, a finished answer and a text answer stay as they are.
 No choice is learnt: a cut answer is never right as written, so keeping its finished calls can
 only help; the feature is listed whenever the recipe turns it on.
 """

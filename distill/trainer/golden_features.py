@@ -416,6 +416,11 @@ def complete_calls_cases() -> list[dict]:
         "cut_without_a_finished_call_stays": head + '{"name":"ticket_login","arguments":{"pass',
         "text_answer_stays": '{"content":"Done.","tool_calls":[]}',
         "cut_text_answer_stays": '{"content":"Before I do that, I need one more de',
+        # a string ending in an escaped backslash ("a\\") closes at its next quote
+        "cut_after_a_string_ending_in_a_backslash": head + '{"name":"create_ticket","arguments":{"title":"a\\\\"}}'
+                                                    + ',{"name":"ticket_login","arguments":{"pass',
+        # content before the calls: not the response head, so the cut answer stays
+        "cut_answer_with_content_stays": '{"content":"x","tool_calls":[' + login + ',{"name":"ticket_lo',
     }
     return [{"name": name, "text": text, "cut": keep_complete(text)} for name, text in texts.items()]
 
@@ -823,7 +828,8 @@ def quoted_pairs_inputs() -> list[dict]:
     same = _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"))
     return [
         {"name": "two_spans_in_order", "messages": [{"role": "user", "content": "Compare 'a.txt' and \"b.txt\"."}],
-         "response": _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"), _call("cp", source="x", destination="y"))},
+         "response": _answer(_call("diff", file_name1="b.txt", file_name2="b.txt"),
+                             _call("cp", source="x", destination="y"))},
         {"name": "apostrophes_after_letters_open_and_close_none",
          "messages": [{"role": "user", "content": "Kelly's notes: diff 'it's.md' with 'log.txt', don't wait."}],
          "response": same},
@@ -849,6 +855,29 @@ def quoted_pairs_inputs() -> list[dict]:
                       {"role": "assistant", "content": "Which folder?", "tool_calls": []},
                       {"role": "user", "content": "The 'docs' one."}],
          "response": same},
+        # named_values' quoted spans (one definition for the fill chain): curly and mixed quotes, no
+        # empty pair, a last comma dropped, a backslash no escape, spans distinct whatever their quotes
+        {"name": "curly_quotes_open_and_close_spans",
+         "messages": [{"role": "user", "content": "Compare \u2018a.txt\u2019 and \u201cb.txt\u201d."}],
+         "response": same},
+        {"name": "mixed_quotes_close_a_span",
+         "messages": [{"role": "user", "content": "Diff 'a.txt\u2019 and 'b.txt' then 'c.txt'"}], "response": same},
+        {"name": "a_curly_pair_counts_beside_straight_ones",
+         "messages": [{"role": "user", "content": "Compare 'a.txt' and \u2018b.txt\u2019 with 'c.txt'"}],
+         "response": same},
+        {"name": "an_empty_pair_is_no_span",
+         "messages": [{"role": "user", "content": "Diff '' and 'b.txt' with 'c.txt'"}], "response": same},
+        {"name": "a_last_comma_is_the_sentences",
+         "messages": [{"role": "user", "content": "Diff 'notes,' and 'b.txt'."}], "response": same},
+        {"name": "a_backslash_before_a_quote_escapes_nothing",
+         "messages": [{"role": "user", "content": "Diff 'a\\' and 'b.txt'"}], "response": same},
+        {"name": "one_span_in_two_quote_kinds_counts_once",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' with \"a.txt\" and 'b.txt'"}], "response": same},
+        {"name": "a_written_null_or_empty_string_is_kept",
+         "messages": [{"role": "user", "content": "Diff 'a.txt' and 'b.txt'."}],
+         "response": _answer(_call("diff", file_name1=None, file_name2="x"), _call("diff", file_name1="y", file_name2=""))},
+        {"name": "spans_differing_in_normalisation_are_two",
+         "messages": [{"role": "user", "content": "Diff '\u00e9.txt' and 'e\u0301.txt'"}], "response": same},
     ]
 
 

@@ -9,10 +9,10 @@ agent, visible in its training answers, so it is learnt at training time and app
 decoding, as `cue_values` is.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"):
-- *Quoted spans* of a text: the group 2 of each match of `QUOTED` (a `'` or `"`, not after an ASCII
-  letter or digit, so the apostrophe of "it's" opens none; the shortest run of characters other
-  than a line feed up to the same quote not followed by an ASCII letter or digit), distinct, in the
-  order they first occur. The *question* is the last user message's content.
+- *Quoted spans* of a text: named_values' quoted spans (straight or curly quotes, no empty pair, a
+  last comma dropped; one definition for the whole fill chain, so the two fills never read a
+  question differently), distinct (code point by code point), in the order they first occur. The
+  *question* is the last user message's content.
 - *Pairs* (specialist.json `quoted_pairs`, chosen from the training answers): for each tool of the
   cluster and each two of its string parameters (k1 before k2 in the schema), over the training
   calls to the tool that write both as strings and whose question has exactly two quoted spans,
@@ -21,40 +21,36 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
   listed. specialist.json keeps the counts of the listed pairs.
 - *Fill*: after `cue_values`, before `remembered_keys`: each call to a listed tool that writes
   both keys, when the question has exactly two quoted spans, gets k1 = span 1 and k2 = span 2,
-  typed by the tool's schema as a cue value is. Arguments the answer does not write are not added.
+  typed by the tool's schema as a cue value is; a key written as null or "" keeps it (as in
+  named_values). Arguments the answer does not write are not added.
 """
 
 from __future__ import annotations
 
-import re
-
 from .cue_values import typed
-from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema
+from .named_values import quoted_spans as _all_quoted_spans
+from .remembered_keys import MIN_COUNT, MIN_SHARE, _properties, _property_schema
 from .retrieval import query_text
 
 FEATURE = "quoted_pairs"
-QUOTED = re.compile(r"(?<![A-Za-z0-9])(['\"])([^\n]+?)\1(?![A-Za-z0-9])")
 
 
 def quoted_spans(text: str) -> list[str]:
-    """The distinct quoted spans of `text`, in the order they first occur."""
-    spans: list[str] = []
-    for match in QUOTED.finditer(text):
-        if match.group(2) not in spans:
-            spans.append(match.group(2))
-    return spans
+    """The distinct quoted spans of `text` (named_values.quoted_spans), in the order they first occur."""
+    return list(dict.fromkeys(span for _, span in _all_quoted_spans(text)))
 
 
-def _string_keys(tool: dict) -> list[str]:
-    properties = (tool.get("parameters") or {}).get("properties") or {}
-    return [key for key, schema in properties.items() if isinstance(schema, dict) and schema.get("type") == "string"]
+def _string_keys(tools: list[dict], name: str) -> list[str]:
+    """Tool `name`'s `"type": "string"` parameters, in schema order."""
+    return [key for key, schema in _properties(tools, name).items()
+            if isinstance(schema, dict) and schema.get("type") == "string"]
 
 
 def choose(examples, tools: list[dict]) -> dict:
     """The (tool, k1, k2) the training answers follow (module docstring), with the counts that
     chose them: {"pairs": [{"tool", "keys": [k1, k2]}], "counts": {"tool.k1.k2": [right, seen]}}."""
     counts: dict[tuple[str, str, str], list[int]] = {}
-    keys_of = {str(tool.get("name")): _string_keys(tool) for tool in tools or []}
+    keys_of = {str(tool.get("name")): _string_keys(tools, tool.get("name")) for tool in tools or []}
     for example in examples:
         spans = quoted_spans(query_text(example.messages))
         if len(spans) != 2:
@@ -74,7 +70,8 @@ def choose(examples, tools: list[dict]) -> dict:
         best = None
         for pair in pairs:
             right, seen = counts.get((name, *pair), (0, 0))
-            if right >= MIN_COUNT and right >= MIN_SHARE * seen and (best is None or right > counts[(name, *best)][0]):
+            qualifies = right >= MIN_COUNT and right >= MIN_SHARE * seen
+            if qualifies and (best is None or right > counts[(name, *best)][0]):  # a tie keeps the earlier
                 best = pair
         if best is not None:
             listed.append((name, *best))
@@ -95,7 +92,9 @@ def fill(response: dict, messages: list[dict], pairs: list[dict], tools: list[di
         arguments, keys = call.get("arguments"), keys_of.get(call.get("name"))
         if isinstance(arguments, dict) and keys and all(key in arguments for key in keys):
             spans_of = dict(zip(keys, spans))
-            arguments = {key: typed(spans_of[key], _property_schema(tools, call.get("name"), key)) if key in spans_of
-                         else written for key, written in arguments.items()}
+            # a written null or "" is kept, as named_values keeps it: the user asked for none
+            arguments = {key: typed(spans_of[key], _property_schema(tools, call.get("name"), key))
+                         if key in spans_of and written not in (None, "") else written
+                         for key, written in arguments.items()}
         calls.append({**call, "arguments": arguments})
     return {**response, "tool_calls": calls}

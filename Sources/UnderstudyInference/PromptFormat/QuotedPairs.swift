@@ -9,7 +9,7 @@ import Foundation
 /// `remembered_keys`. Nothing is added to the prompt.
 ///
 /// ```swift
-/// let pairs = QuotedPairs(rules: [.init(tool: "diff", keys: ("file_name1", "file_name2"))])
+/// let pairs = QuotedPairs(rules: [.init(tool: "diff", first: "file_name1", second: "file_name2")])
 /// let filled = pairs.fill(response, messages: messages, tools: specialist.tools)
 /// ```
 public struct QuotedPairs: Sendable {
@@ -44,7 +44,8 @@ public struct QuotedPairs: Sendable {
                 case .string(let first) = keys[0], case .string(let second) = keys[1], first != second
             else {
                 throw InferenceError.invalidConfig(
-                    path, field: "quoted_pairs.pairs", "holds \(item.jsonText), not {\"tool\", \"keys\": [two distinct keys]}")
+                    path, field: "quoted_pairs.pairs",
+                    "holds \(item.jsonText), not {\"tool\", \"keys\": [two distinct keys]}")
             }
             return Rule(tool: tool, first: first, second: second)
         }
@@ -56,17 +57,14 @@ public struct QuotedPairs: Sendable {
         self.init(rules: rules)
     }
 
-    /// A `'` or `"` after no ASCII letter or digit (the apostrophe of "it's" opens none), the
-    /// shortest run without a line feed, the same quote followed by no ASCII letter or digit.
-    static let quoted = try! NSRegularExpression(pattern: "(?<![A-Za-z0-9])(['\"])([^\\n]+?)\\1(?![A-Za-z0-9])")
-
-    /// The distinct quoted spans of `text`, in the order they first occur.
+    /// The distinct quoted spans of `text` (`NamedValues.quotedSpans`: one definition for the whole
+    /// fill chain), in the order they first occur; spans compare scalar by scalar, as the trainer's
+    /// code points do (String == would call NFC and NFD spellings equal).
     public static func spans(in text: String) -> [String] {
         var spans: [String] = []
-        for match in quoted.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            guard let range = Range(match.range(at: 2), in: text) else { continue }
-            let span = String(text[range])
-            if !spans.contains(span) { spans.append(span) }
+        for (_, span) in NamedValues.quotedSpans(text as NSString)
+        where !spans.contains(where: { $0.unicodeScalars.elementsEqual(span.unicodeScalars) }) {
+            spans.append(span)
         }
         return spans
     }
@@ -88,7 +86,10 @@ public struct QuotedPairs: Sendable {
             let schema = tools[call.name]?["properties"]
             filled.toolCalls[index].arguments = .object(
                 members.map { member in
-                    let span = member.key == rule.first ? spans[0] : member.key == rule.second ? spans[1] : nil
+                    // A written null or "" is kept, as NamedValues keeps it: the user asked for none.
+                    let kept = member.value == .null || member.value == .string("")
+                    let span =
+                        kept ? nil : member.key == rule.first ? spans[0] : member.key == rule.second ? spans[1] : nil
                     return (member.key, span.map { CueValues.typed($0, schema?[member.key]) } ?? member.value)
                 })
         }

@@ -48,4 +48,5 @@ def test_refit_lists_and_drops_the_feature(tmp_path):
     info = json.loads((specialist / "specialist.json").read_text())
     assert info["prompt_features"] == ["retrieval_hint", "tag_lists", FEATURE] and FEATURE not in info
     refit(tmp_path, "c001", specialist, features=["tag_lists"])
-    assert json.loads((specialist / "specialist.json").read_text())["prompt_features"] == ["retrieval_hint", "tag_lists"]
+    info = json.loads((specialist / "specialist.json").read_text())
+    assert info["prompt_features"] == ["retrieval_hint", "tag_lists"]

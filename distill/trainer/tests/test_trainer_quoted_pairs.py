@@ -37,6 +37,9 @@ def test_quoted_spans():
     assert quoted_spans("diff 'a.txt' and \"b c\" then 'a.txt'") == ["a.txt", "b c"]
     assert quoted_spans("Kelly's report and Tom's") == []  # an apostrophe after a letter opens none
     assert quoted_spans("'x\ny' 'z'") == ["z"]  # no span across a line feed
+    # named_values' spans: curly or mixed quotes close, an empty pair is none, a last comma is dropped
+    assert quoted_spans("diff 'a.txt’ and “b.txt” then 'notes,'") == ["a.txt", "b.txt", "notes"]
+    assert quoted_spans("diff '' and 'b.txt'") == ["b.txt"]
 
 
 def test_a_pair_is_chosen_when_training_answers_take_the_spans_in_order():
@@ -82,3 +85,23 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     refit(tmp_path, "c001", specialist, features=["cue_values"])  # left out of --features: dropped
     info = json.loads((specialist / "specialist.json").read_text())
     assert info["prompt_features"] == ["retrieval_hint"] and "quoted_pairs" not in info
+
+
+def test_a_pair_needs_the_share_and_of_a_tools_pairs_the_earlier_wins_a_tie():
+    def answers(right: int, wrong: int) -> list[Example]:
+        return ([call_answer(f"Compare 'r{i}.txt' and 'o{i}.txt'.", "diff", file_name1=f"r{i}.txt",
+                             file_name2=f"o{i}.txt") for i in range(right)]
+                + [call_answer(f"Compare 'r{i}.txt' and 'o{i}.txt'.", "diff", file_name1=f"o{i}.txt",
+                               file_name2=f"r{i}.txt") for i in range(wrong)])
+    # MIN_SHARE is 85%: five of six (83%) is too few, six of seven (86%) enough
+    assert choose(answers(5, 1), TOOLS) == {"pairs": [], "counts": {}}
+    assert choose(answers(6, 1), TOOLS)["counts"] == {"diff.file_name1.file_name2": [6, 7]}
+    # mv's source and destination, and source and note, are each right five times: source, destination listed
+    tools = [{"name": "mv", "parameters": {"type": "object", "properties": {
+        "source": {"type": "string"}, "destination": {"type": "string"}, "note": {"type": "string"}}}}]
+    tied = [call_answer(f"Move 'f{i}.txt' to 'd{i}'.", "mv", source=f"f{i}.txt", destination=f"d{i}", note=f"d{i}")
+            for i in range(MIN_COUNT)]
+    assert choose(tied, tools)["pairs"] == [{"tool": "mv", "keys": ["source", "destination"]}]
+    reordered = [{"name": "mv", "parameters": {"type": "object", "properties": {
+        "source": {"type": "string"}, "note": {"type": "string"}, "destination": {"type": "string"}}}}]
+    assert choose(tied, reordered)["pairs"] == [{"tool": "mv", "keys": ["source", "note"]}]
