@@ -125,10 +125,6 @@ final class ClientBytesHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// too, which withholds it the same way), and `resumeReading` asks for it.
     func channelReadComplete(context: ChannelHandlerContext) {
         proxy.clientReadComplete()
-        if proxy.takesClientBytes {
-            context.read()
-        } else {
-            proxy.withholdClientRead()
-        }
+        proxy.readOrWithhold(from: context)
     }
 }

@@ -9,9 +9,8 @@ import NIOHTTP1
 /// sent. The `Expect` field is not forwarded (AsyncHTTPClient streams the body at once anyway).
 ///
 /// Back pressure: while the body pipe is full (upstream socket not writable, or the upstream
-/// connection not ready), the handler holds back `read`, and in raw mode
-/// `ClientBytesHandler.channelReadComplete` asks for no next read (`takesClientBytes`) but marks
-/// the read withheld; so the kernel's buffers fill and the agent's upload slows to the
+/// connection not ready), `readOrWithhold` holds reads back (NIO's in `read`, and in raw mode the
+/// one `ClientBytesHandler.channelReadComplete` asks for); so the kernel's buffers fill and the agent's upload slows to the
 /// upstream's pace; the proxy never buffers an unbounded body. `resumeReading` reads again.
 extension ProxyHandler {
     /// Checks the request's `Expect` field; answers 417 (and returns false) for an expectation
@@ -63,22 +62,19 @@ extension ProxyHandler {
     }
 
     func read(context: ChannelHandlerContext) {
+        readOrWithhold(from: context)
+    }
+
+    /// Asks `context` for the next client read, or, while the client is not to be read, marks the
+    /// read withheld so `resumeReading` asks for it later. NIO's own read request comes here
+    /// (`read`); raw mode also calls it at the end of each read burst from `ClientBytesHandler`'s
+    /// context, next to the socket (which does not depend on autoRead being on).
+    func readOrWithhold(from context: ChannelHandlerContext) {
         if bodyPathFull {
             readWithheld = true
             return
         }
         context.read()
-    }
-
-    /// Whether the client may be read now (raw mode asks for its next read itself, see
-    /// `ClientBytesHandler.channelReadComplete`).
-    var takesClientBytes: Bool { !bodyPathFull }
-
-    /// Raw mode's end of a read burst while the client is not to be read: the read is marked
-    /// withheld here, so `resumeReading` asks for it later. Not left to NIO's own read request
-    /// reaching `read`, which only comes while the channel's autoRead is on.
-    func withholdClientRead() {
-        readWithheld = true
     }
 
     /// Whether the client is not to be read now: the request body's way upstream (pipe or direct
