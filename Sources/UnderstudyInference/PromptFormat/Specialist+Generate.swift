@@ -66,25 +66,8 @@ extension Specialist {
             meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,
             finishReason: result.finishReason)
         do {
-            answer.response = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
-            if let singleCalls, let response = answer.response { answer.response = singleCalls.cut(response) }
-            // named_values before the other fills, which set values from cues and memory instead.
-            if let namedValues, let response = answer.response {
-                answer.response = namedValues.fill(response, messages: messages, tools: grammar.schemas)
-            }
-            // cue_values first: a key the conversation remembers keeps remembered_keys' value.
-            if let cueValues, let response = answer.response {
-                answer.response = cueValues.fill(response, messages: messages, tools: grammar.schemas)
-            }
-            if let quotedPairs, let response = answer.response {
-                answer.response = quotedPairs.fill(response, messages: messages, tools: grammar.schemas)
-            }
-            if let rememberedKeys, let response = answer.response {
-                answer.response = rememberedKeys.fill(response, messages: messages, tools: grammar.schemas)
-            }
-            if let tagLists, let response = answer.response {
-                answer.response = tagLists.fill(response, messages: messages)
-            }
+            let restored = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
+            answer.response = filled(restored, messages: messages, tools: grammar.schemas)
         } catch {
             answer.failure =
                 result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
@@ -102,5 +85,21 @@ extension Specialist {
         let names = prompt.slots.nameOnlySlots
         guard unitExponents else { return names }
         return names.union(UnitExponents.slots(prompt.slots, userText: UnitExponents.userText(messages)))
+    }
+
+    /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
+    /// `named_values` (before the fills that set values from cues and memory), `cue_values`,
+    /// `quoted_pairs`, `remembered_keys` (after `cue_values`: a key the conversation remembers
+    /// keeps its value) and `tag_lists`.
+    func filled(
+        _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
+    ) -> AnswerRestorer.Response {
+        var response = singleCalls?.cut(response) ?? response
+        if let namedValues { response = namedValues.fill(response, messages: messages, tools: tools) }
+        if let cueValues { response = cueValues.fill(response, messages: messages, tools: tools) }
+        if let quotedPairs { response = quotedPairs.fill(response, messages: messages, tools: tools) }
+        if let rememberedKeys { response = rememberedKeys.fill(response, messages: messages, tools: tools) }
+        if let tagLists { response = tagLists.fill(response, messages: messages) }
+        return response
     }
 }
