@@ -58,6 +58,11 @@ struct TagListsTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let specialist = try Specialist(directory: directory)
         #expect(specialist.tagLists?.rules.count == 3)
+        try Self.expectTheQuestionsHashtags(specialist, tools: tools)
+    }
+
+    /// Asks for a booking with two hashtags and expects every call to `tools` to carry them as `tags`.
+    static func expectTheQuestionsHashtags(_ specialist: Specialist, tools: [String]) throws {
         let messages: [PromptRenderer.Message] = [
             .init(role: "user", content: "Book a table at 'Luigi' for 4 people on 2026-05-01 at 19:30 #dinner #family")
         ]

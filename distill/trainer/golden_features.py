@@ -35,6 +35,8 @@
   an answer before and after the fill;
 - `complete_calls` (complete_calls.py): answer texts cut at max_new_tokens and the texts the rule
   leaves (the finished calls, closed);
+- `copied_items` (copied_items.py): conversations, tools, listed arguments, per written item
+  whether the user messages hold it, and an answer before and after the fill;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -63,6 +65,7 @@ from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
 from . import cue_values, named_values, quoted_pairs, single_calls, tag_lists
+from . import copied_items
 
 K = 2
 
@@ -896,6 +899,75 @@ def write_complete_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "complete_calls.jsonl", complete_calls_cases())
 
 
+COPIED_TOOLS = [
+    {"name": "post_tweet", "parameters": {"type": "object", "properties": {
+        "content": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+        "mentions": {"type": "array", "items": {"type": "string"}}}, "required": ["content"]}},
+    {"name": "mention", "parameters": {"type": "object", "properties": {
+        "tweet_id": {"type": "integer"}, "mentioned_usernames": {"type": "array", "items": {"type": "string"}}},
+        "required": ["tweet_id", "mentioned_usernames"]}},
+    {"name": "share", "parameters": {"type": "object", "properties": {
+        "tags": {"type": "array", "items": {"type": "string"}}}}}]
+COPIED_RULES = [{"tool": "mention", "key": "mentioned_usernames"}, {"tool": "post_tweet", "key": "mentions"},
+                {"tool": "post_tweet", "key": "tags"}]
+
+
+def copied_items_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: invented items dropped in order, a list left empty
+    removed unless required, any user message counts (an item with its sign dropped too), the
+    assistant's and tools' texts do not, items compared code point by code point, unlisted calls
+    and empty lists unchanged."""
+    tweet = lambda **arguments: _call("post_tweet", **arguments)  # noqa: E731
+    return [
+        {"name": "invented_items_dropped_in_order",
+         "messages": [{"role": "user", "content": "Tweet 'Off we go!' #RoadTrip #Adventure and tag @TravelBuddy."}],
+         "response": _answer(tweet(content="Off we go!", tags=["#CarMaintenance", "#RoadTrip", "#Adventure"],
+                                   mentions=["@TravelBuddy", "@technewsworld"]))},
+        {"name": "emptied_optional_list_removed_required_kept_empty",
+         "messages": [{"role": "user", "content": "Post 'Quiet day' and mention it in tweet 3."}],
+         "response": _answer(tweet(content="Quiet day", mentions=["@technewsworld"], tags=[]),
+                             _call("mention", tweet_id=3, mentioned_usernames=["@someone"]))},
+        {"name": "earlier_user_message_and_unsigned_form_count",
+         "messages": [{"role": "user", "content": "Post 'Hi' with #Hello, and tag my friend."},
+                      {"role": "assistant", "content": "What is the handle?", "tool_calls": []},
+                      {"role": "user", "content": "His handle is 'huanzhimao01'."}],
+         "response": _answer(tweet(content="Hi", tags=["#Hello"], mentions=["@huanzhimao01", "huanzhimao01"]))},
+        {"name": "assistant_and_tool_texts_do_not_count",
+         "messages": [{"role": "user", "content": "Tweet it."},
+                      {"role": "assistant", "content": None,
+                       "tool_calls": [{"name": "post_tweet", "arguments": {"content": "x", "tags": ["#Called"]}}]},
+                      {"role": "tool", "content": "{\"tags\": [\"#FromTool\"]}"},
+                      {"role": "assistant", "content": "Posted with @assistant_said.", "tool_calls": []},
+                      {"role": "user", "content": "Again, same tags."}],
+         "response": _answer(tweet(content="x", tags=["#Called", "#FromTool"], mentions=["@assistant_said"]))},
+        {"name": "exact_code_points_and_non_strings",
+         "messages": [{"role": "user", "content": "Post 'Caf\u00e9 time' #RoadTrip #Caf\u00e9 @ and #"}],
+         "response": _answer(tweet(content="Caf\u00e9 time", tags=["#roadtrip", "#Cafe\u0301", "#Caf\u00e9", 7, "", "#", "@"]))},
+        {"name": "unlisted_tools_and_keys_unchanged",
+         "messages": [{"role": "user", "content": "Share it."}],
+         "response": _answer(_call("share", tags=["#Invented"]), tweet(content="Invented text", tags="#NotAList"))},
+        {"name": "text_answer",
+         "messages": [{"role": "user", "content": "#Hello @there"}],
+         "response": {"content": "Hi!", "tool_calls": []}},
+    ]
+
+
+def copied_items_cases() -> list[dict]:
+    cases = []
+    for case in copied_items_inputs():
+        texts = copied_items.user_texts(case["messages"])
+        written = [item for call in case["response"]["tool_calls"] for value in call["arguments"].values()
+                   if isinstance(value, list) for item in value]
+        cases.append({**case, "tools": COPIED_TOOLS, "arguments": COPIED_RULES,
+                      "held": [[item, copied_items.held(item, texts)] for item in written],
+                      "filled": copied_items.fill(case["response"], case["messages"], COPIED_RULES, COPIED_TOOLS)})
+    return cases
+
+
+def write_copied_items_goldens(out: Path) -> Path:
+    return write_jsonl(out / "copied_items.jsonl", copied_items_cases())
+
+
 def write_distinct_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "distinct_calls.jsonl", distinct_calls_cases())
 
@@ -922,6 +994,7 @@ def main() -> None:
     print(write_named_values_goldens(out))
     print(write_quoted_pairs_goldens(out))
     print(write_complete_calls_goldens(out))
+    print(write_copied_items_goldens(out))
 
 
 if __name__ == "__main__":

@@ -24,7 +24,7 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import clause_calls, complete_calls, cue_values, named_values, quoted_pairs, single_calls, tag_lists, tag_slots
+from . import clause_calls, complete_calls, copied_items, cue_values, named_values, quoted_pairs, single_calls, tag_lists, tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -208,6 +208,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         else None
     if listed_tags is not None and listed_tags["arguments"]:
         prompt_features.append(tag_lists.FEATURE)
+    # Prompt feature copied_items (copied_items.py): list arguments whose items the user wrote keep
+    # only such items; listed only when some argument qualifies.
+    copied = copied_items.choose(train_examples, cluster.tools) if recipe.get(copied_items.FEATURE) and multi_turn \
+        else None
+    if copied is not None and copied["arguments"]:
+        prompt_features.append(copied_items.FEATURE)
     # Prompt feature cue_values (cue_values.py): arguments the question names after a cue word.
     cues = cue_values.choose(train_examples, cluster.tools, remembered["keys"] if remembered else ()) \
         if recipe.get(cue_values.FEATURE) and multi_turn else None
@@ -353,7 +359,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           single_calls=singles["tools"] if singles else (),
                                           named_values=named["arguments"] if named else (),
                                           quoted_pairs=pairs["pairs"] if pairs else (),
-                                          complete=complete)
+                                          complete=complete,
+                                          copied_items=copied["arguments"] if copied else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -401,6 +408,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["remembered_keys"] = remembered
     if listed_tags is not None and listed_tags["arguments"]:
         specialist["tag_lists"] = listed_tags
+    if copied is not None and copied["arguments"]:
+        specialist["copied_items"] = copied
     if cues is not None and cues["arguments"]:
         specialist["cue_values"] = cues
     if singles is not None and singles["tools"]:
