@@ -90,7 +90,8 @@ extension Specialist {
     /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
     /// `named_values` (before the fills that set values from cues and memory), `cue_values`,
     /// `quoted_pairs`, `remembered_keys` (after `cue_values`: a key the conversation remembers
-    /// keeps its value) and `tag_lists`.
+    /// keeps its value), `tag_lists` and `previous_files` (the last word on a file the question does
+    /// not name).
     func filled(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
@@ -100,6 +101,7 @@ extension Specialist {
         if let quotedPairs { response = quotedPairs.fill(response, messages: messages, tools: tools) }
         if let rememberedKeys { response = rememberedKeys.fill(response, messages: messages, tools: tools) }
         if let tagLists { response = tagLists.fill(response, messages: messages) }
+        if let previousFiles { response = previousFiles.fill(response, messages: messages, tools: tools) }
         return response
     }
 }
