@@ -12,10 +12,10 @@ applied after decoding, as `remembered_keys` is; `remembered_keys` itself does n
 `file_name`, since most calls take a file the question names.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"); the *question* is the last user message's content:
-- *File names* of a text: the matches of `FILE_NAME` (ASCII: a name or path of letters, digits,
-  `_`, `.`, `-`, `/` ending in `.` and an extension of 2-8 letters and digits, the first a letter:
-  `notes.txt`, `Project_Guide_1.md`, `/temp/a.csv`; not `growth.`, `v1.2`, `e.g.`). A value *is* a
-  file name when the pattern matches it whole.
+- *File names* of a text: the matches of `FILE_NAME` (a name or path of letters of any script,
+  digits, `_`, `.`, `-`, `/` ending in `.` and an ASCII extension of 2-8 letters and digits, the
+  first a letter: `notes.txt`, `Project_Guide_1.md`, `/temp/a.csv`, `café.txt`; not `growth.`,
+  `v1.2`, `e.g.`). A value *is* a file name when the pattern matches it whole.
 - *Arguments* (specialist.json `previous_files`, chosen from the training answers): candidates are
   the (tool, key) pairs with a `"type": "string"` schema whose non-empty string values are file
   names in at least `MIN_SHARE` of the training calls that write them and at least `MIN_COUNT`
@@ -40,13 +40,14 @@ from .retrieval import query_text
 from .slots import coerce
 
 FEATURE = "previous_files"
-# A file name: letters, digits, `_`, `.`, `-`, `/` (a path), then `.` and an extension of 2-8
-# letters and digits starting with a letter; not inside a longer word (no letter, digit, `_`, `.`
-# or `-` right before it, no such character or `/` or `.` + letter or digit right after). Two
-# letters at least, so "e.g." and "U.S." are none (nor "main.c"); a sentence's last word ("growth.")
-# has no extension, a version ("v1.2") none starting with a letter.
-FILE_NAME = re.compile(r"(?<![A-Za-z0-9_.\-])[A-Za-z0-9_/][A-Za-z0-9_./\-]*\.[A-Za-z][A-Za-z0-9]{1,7}"
-                       r"(?![A-Za-z0-9_/\-]|\.[A-Za-z0-9])")
+# A file name: letters (any script), digits, `_`, `.`, `-`, `/` (a path), then `.` and an ASCII
+# extension of 2-8 letters and digits starting with a letter; not inside a longer word (no letter,
+# digit, `_`, `.` or `-` right before it, no such character or `/` or `.` + letter or digit right
+# after). Two letters at least, so "e.g." and "U.S." are none (nor "main.c"); a sentence's last word
+# ("growth.") has no extension, a version ("v1.2") none starting with a letter.
+_NAME = r"A-Za-z0-9_\u0080-\U0010FFFF"
+FILE_NAME = re.compile(rf"(?<![{_NAME}.\-])[{_NAME}/][{_NAME}./\-]*\.[A-Za-z][A-Za-z0-9]{{1,7}}"
+                       rf"(?![{_NAME}/\-]|\.[{_NAME}])")
 
 
 def names_a_file(text: str) -> bool:

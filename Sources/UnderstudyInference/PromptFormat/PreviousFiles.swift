@@ -28,12 +28,16 @@ public struct PreviousFiles: Sendable {
         self.init(rules: try NamedValues.rules(value, feature: Self.feature, path: path))
     }
 
-    /// A file name: letters, digits, `_`, `.`, `-`, `/` (a path), then `.` and an extension of 2-8
-    /// letters and digits starting with a letter, not inside a longer word ("notes.txt",
-    /// "/temp/a.csv"; not "growth." at a sentence's end, "v1.2", "e.g." or "main.c").
-    static let fileName = try! NSRegularExpression(
-        pattern: "(?<![A-Za-z0-9_.\\-])[A-Za-z0-9_/][A-Za-z0-9_./\\-]*\\.[A-Za-z][A-Za-z0-9]{1,7}"
-            + "(?![A-Za-z0-9_/\\-]|\\.[A-Za-z0-9])")
+    /// A file name: letters (any script), digits, `_`, `.`, `-`, `/` (a path), then `.` and an ASCII
+    /// extension of 2-8 letters and digits starting with a letter, not inside a longer word
+    /// ("notes.txt", "/temp/a.csv", "café.txt"; not "growth." at a sentence's end, "v1.2", "e.g." or
+    /// "main.c"). ICU matches the classes by code point, as Python's `re` does.
+    static let fileName: NSRegularExpression = {
+        let name = "A-Za-z0-9_\\u0080-\\U0010FFFF"
+        return try! NSRegularExpression(
+            pattern: "(?<![\(name).\\-])[\(name)/][\(name)./\\-]*\\.[A-Za-z][A-Za-z0-9]{1,7}"
+                + "(?![\(name)/\\-]|\\.[\(name)])")
+    }()
 
     /// Whether `text` holds a file name.
     public static func namesAFile(_ text: String) -> Bool {
