@@ -27,6 +27,7 @@ from .cue_values import fill as fill_cue_values
 from .named_values import fill as fill_named_values
 from .quoted_pairs import fill as fill_quoted_pairs
 from .copied_items import fill as fill_copied_items
+from .previous_files import fill as fill_previous_files
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -114,7 +115,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
             clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
-            quoted_pairs: list[dict] = (), complete: bool = False, copied_items: list[dict] = ()) -> Prediction:
+            quoted_pairs: list[dict] = (), complete: bool = False, copied_items: list[dict] = (),
+            previous_files: list[dict] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -129,11 +131,12 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     the cut and before the other fills; `quoted_pairs`: two-argument tools set to the question's two
     quoted spans (quoted_pairs.py), after `cue_values`; `complete`: an answer cut at max_new_tokens
     keeps its complete calls (complete_calls.py); `copied_items`: list arguments cut to the items the
-    user wrote (copied_items.py), after `tag_lists`."""
+    user wrote (copied_items.py), after `tag_lists`; `previous_files`: file arguments set to the
+    conversation's previous file when the question names none (previous_files.py), after every other fill."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
-                         named_values, quoted_pairs, complete, copied_items)
+                         named_values, quoted_pairs, complete, copied_items, previous_files)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -171,6 +174,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             response = fill_tag_lists(response, feature.example.messages, tag_lists)
         if copied_items:
             response = fill_copied_items(response, feature.example.messages, copied_items, feature.tools or tools)
+        if previous_files:
+            response = fill_previous_files(response, feature.example.messages, previous_files, feature.tools or tools)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
@@ -199,20 +204,21 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              call_limit: bool = False, tag_lists: list[dict] = (),
              cue_values: list[dict] = (), single_calls: list[str] = (),
              named_values: list[dict] = (), quoted_pairs: list[dict] = (),
-             complete: bool = False, copied_items: list[dict] = ()) -> tuple[dict, list[Prediction]]:
+             complete: bool = False, copied_items: list[dict] = (),
+             previous_files: list[dict] = ()) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
-    prompt feature `complete_calls`; `copied_items`: that prompt feature's arguments."""
+    prompt feature `complete_calls`; `copied_items` / `previous_files`: those prompt features' arguments."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
                            call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
-                           copied_items)
+                           copied_items, previous_files)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

@@ -37,6 +37,8 @@
   leaves (the finished calls, closed);
 - `copied_items` (copied_items.py): conversations, tools, listed arguments, per written item
   whether the user messages hold it, and an answer before and after the fill;
+- `previous_files` (previous_files.py): conversations, tools, listed arguments, whether the question
+  names a file, and an answer before and after the fill;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -64,8 +66,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import cue_values, named_values, quoted_pairs, single_calls, tag_lists
-from . import copied_items
+from . import copied_items, cue_values, named_values, previous_files, quoted_pairs, single_calls, tag_lists
 
 K = 2
 
@@ -895,6 +896,95 @@ def write_quoted_pairs_goldens(out: Path) -> Path:
     return write_jsonl(out / "quoted_pairs.jsonl", quoted_pairs_cases())
 
 
+ECHO_TOOLS = [
+    {"name": "touch", "parameters": {"type": "object", "properties": {"file_name": {"type": "string"}},
+                                     "required": ["file_name"]}},
+    {"name": "echo", "parameters": {"type": "object", "properties": {
+        "content": {"type": "string"}, "file_name": {"type": "string"}}, "required": ["content"]}},
+    {"name": "wc", "parameters": {"type": "object", "properties": {
+        "file_name": {"type": "string"}, "mode": {"type": "string"}}, "required": ["file_name"]}},
+]
+PREVIOUS_FILE_RULES = [{"tool": "echo", "key": "file_name"}, {"tool": "wc", "key": "mode"}]
+
+
+def previous_files_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: the file an earlier call wrote, the question's file
+    names (quoted or not, paths, several dots) leaving the answer, words that are no file names
+    (a sentence's end, "e.g.", a version, a one-letter extension), only the last user message read,
+    an earlier call of the same answer, a JSON tool result remembered, a tool called twice, a
+    written null or "", nothing remembered, an unlisted argument, typing by the schema."""
+    touched = [{"role": "user", "content": "Create 'TeamNotes.txt' please."},
+               {"role": "assistant", "content": None,
+                "tool_calls": [{"name": "touch", "arguments": {"file_name": "TeamNotes.txt"}}]},
+               {"role": "tool", "content": "null"}]
+
+    def asked(question: str) -> list[dict]:
+        return touched + [{"role": "user", "content": question}]
+
+    wrong = _answer(_call("echo", content="Innovation ignites growth.", file_name="Simona"))
+    return [
+        {"name": "the_file_an_earlier_call_wrote",
+         "messages": asked("Jot down 'Innovation ignites growth.' from Simona into the previous file."),
+         "response": wrong},
+        {"name": "a_quoted_file_name_leaves_the_answer", "messages": asked("Write 'hi' into 'notes.md'."),
+         "response": wrong},
+        {"name": "an_unquoted_file_name_leaves_the_answer", "messages": asked("Store it in a new file diff.txt."),
+         "response": wrong},
+        {"name": "a_path_and_several_dots_are_file_names",
+         "messages": asked("Put it in /temp/report.final.txt, thanks."), "response": wrong},
+        {"name": "no_file_names_a_sentence_end_eg_a_version_a_one_letter_extension",
+         "messages": asked("Write v1.2 of main.c there, e.g. the U.S. draft. It ends here."), "response": wrong},
+        {"name": "file_names_in_any_script", "messages": asked("Écris-le dans café.txt, s’il te plaît."),
+         "response": wrong},
+        {"name": "an_emoji_is_a_name_letter_a_non_ascii_extension_none",
+         "messages": asked("Put it in 📄plan.md or notes.txté."), "response": wrong},
+        {"name": "a_non_ascii_extension_names_no_file", "messages": asked("Put it in notes.txté please."),
+         "response": wrong},
+        {"name": "only_the_last_user_message_counts",
+         "messages": touched + [{"role": "user", "content": "Compare 'a.txt' and 'b.txt'."},
+                                {"role": "assistant", "content": "Which one?", "tool_calls": []},
+                                {"role": "user", "content": "Write 'hello' in the previous file."}],
+         "response": wrong},
+        {"name": "an_earlier_call_of_the_answer_wins",
+         "messages": asked("Make a file named after the count and write 'hi' in it."),
+         "response": _answer(_call("touch", file_name="3.txt"), _call("echo", content="hi", file_name="hi"))},
+        {"name": "a_json_tool_result_is_remembered",
+         "messages": asked("Show me.")[:-1] + [{"role": "tool", "content": "{\"file_name\": \"log.csv\"}"},
+                                                {"role": "user", "content": "Append 'done' to it."}],
+         "response": wrong},
+        {"name": "a_tool_called_twice_keeps_its_calls", "messages": asked("Write 'a' and 'b' to the file."),
+         "response": _answer(_call("echo", content="a", file_name="x"), _call("echo", content="b", file_name="y"))},
+        {"name": "a_written_null_is_kept", "messages": asked("Write 'a' there."),
+         "response": _answer(_call("echo", content="a", file_name=None))},
+        {"name": "a_written_empty_string_is_kept", "messages": asked("Write 'a' there."),
+         "response": _answer(_call("echo", content="a", file_name=""))},
+        {"name": "nothing_remembered_keeps_the_value",
+         "messages": [{"role": "user", "content": "Write 'a' into the previous file."}], "response": wrong},
+        {"name": "unlisted_arguments_and_tools_are_left",
+         "messages": asked("Count the lines of the previous file."),
+         "response": _answer(_call("wc", file_name="x", mode="l"), _call("touch", file_name="y"))},
+        {"name": "a_remembered_number_typed_by_the_schema",
+         "messages": [{"role": "user", "content": "Count it."},
+                      {"role": "assistant", "content": None,
+                       "tool_calls": [{"name": "wc", "arguments": {"file_name": "a.txt", "mode": 7}}]},
+                      {"role": "user", "content": "Again, the same way."}],
+         "response": _answer(_call("wc", file_name="a.txt", mode="w"))},
+        {"name": "a_text_answer_is_left", "messages": asked("Write 'a' there."),
+         "response": {"content": "Which file?", "tool_calls": []}},
+    ]
+
+
+def previous_files_cases() -> list[dict]:
+    return [{**case, "arguments": PREVIOUS_FILE_RULES, "tools": ECHO_TOOLS,
+             "names_a_file": previous_files.names_a_file(query_text(case["messages"])),
+             "filled": previous_files.fill(case["response"], case["messages"], PREVIOUS_FILE_RULES, ECHO_TOOLS)}
+            for case in previous_files_inputs()]
+
+
+def write_previous_files_goldens(out: Path) -> Path:
+    return write_jsonl(out / "previous_files.jsonl", previous_files_cases())
+
+
 def write_complete_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "complete_calls.jsonl", complete_calls_cases())
 
@@ -995,6 +1085,7 @@ def main() -> None:
     print(write_quoted_pairs_goldens(out))
     print(write_complete_calls_goldens(out))
     print(write_copied_items_goldens(out))
+    print(write_previous_files_goldens(out))
 
 
 if __name__ == "__main__":

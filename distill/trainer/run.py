@@ -24,7 +24,7 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import clause_calls, complete_calls, copied_items, cue_values, named_values, quoted_pairs, single_calls, tag_lists, tag_slots
+from . import clause_calls, complete_calls, copied_items, cue_values, named_values, previous_files, quoted_pairs, single_calls, tag_lists, tag_slots
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -225,6 +225,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         else None
     if pairs is not None and pairs["pairs"]:
         prompt_features.append(quoted_pairs.FEATURE)
+    # Prompt feature previous_files (previous_files.py): file arguments that take the conversation's
+    # previous file when the question names none.
+    prior_files = previous_files.choose(train_examples, cluster.tools) \
+        if recipe.get(previous_files.FEATURE) and multi_turn else None
+    if prior_files is not None and prior_files["arguments"]:
+        prompt_features.append(previous_files.FEATURE)
     # Prompt feature single_calls (single_calls.py): tools no training answer calls twice, called once.
     singles = single_calls.choose(train_examples, cluster.tools) if recipe.get(single_calls.FEATURE) and multi_turn \
         else None
@@ -359,6 +365,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           single_calls=singles["tools"] if singles else (),
                                           named_values=named["arguments"] if named else (),
                                           quoted_pairs=pairs["pairs"] if pairs else (),
+                                          previous_files=prior_files["arguments"] if prior_files else (),
                                           complete=complete,
                                           copied_items=copied["arguments"] if copied else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
@@ -418,6 +425,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["named_values"] = named
     if pairs is not None and pairs["pairs"]:
         specialist["quoted_pairs"] = pairs
+    if prior_files is not None and prior_files["arguments"]:
+        specialist["previous_files"] = prior_files
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:

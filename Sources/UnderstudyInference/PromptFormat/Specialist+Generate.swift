@@ -90,7 +90,8 @@ extension Specialist {
     /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
     /// `named_values` (before the fills that set values from cues and memory), `cue_values`,
     /// `quoted_pairs`, `remembered_keys` (after `cue_values`: a key the conversation remembers
-    /// keeps its value), `tag_lists` and `copied_items` (last: it drops what no user message holds).
+    /// keeps its value), `tag_lists`, `copied_items` (it drops what no message holds) and
+    /// `previous_files` (the last word on a file the question does not name).
     func filled(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
@@ -101,6 +102,7 @@ extension Specialist {
         if let rememberedKeys { response = rememberedKeys.fill(response, messages: messages, tools: tools) }
         if let tagLists { response = tagLists.fill(response, messages: messages) }
         if let copiedItems { response = copiedItems.fill(response, messages: messages, tools: tools) }
+        if let previousFiles { response = previousFiles.fill(response, messages: messages, tools: tools) }
         return response
     }
 }

@@ -50,7 +50,7 @@ public final class Specialist: @unchecked Sendable {
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
     /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls`,
-    /// `named_values`, `complete_calls` and `copied_items`.
+    /// `named_values`, `quoted_pairs`, `complete_calls`, `copied_items` and `previous_files`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -71,6 +71,9 @@ public final class Specialist: @unchecked Sendable {
     public let quotedPairs: QuotedPairs?
     /// Prompt feature `copied_items`: list arguments that keep only the items the user wrote.
     public let copiedItems: CopiedItems?
+    /// Prompt feature `previous_files`: file arguments set to the conversation's previous file when
+    /// the question names none.
+    public let previousFiles: PreviousFiles?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -135,6 +138,9 @@ public final class Specialist: @unchecked Sendable {
         copiedItems =
             promptFeatures.contains(CopiedItems.feature)
             ? try CopiedItems(spec["copied_items"], path: specURL.path) : nil
+        previousFiles =
+            promptFeatures.contains(PreviousFiles.feature)
+            ? try PreviousFiles(spec["previous_files"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -195,7 +201,7 @@ public final class Specialist: @unchecked Sendable {
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
-        QuotedPairs.feature, CompleteCalls.feature, CopiedItems.feature,
+        QuotedPairs.feature, CompleteCalls.feature, CopiedItems.feature, PreviousFiles.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -1,6 +1,6 @@
 """The answer fills run in the documented order after decoding (evaluate.predict; the Swift engine
-runs the same chain, SpecialistTests): named_values, then quoted_pairs, then remembered_keys, each
-later fill overwriting the key an earlier one wrote; and a text cut at max_new_tokens keeps its
+runs the same chain, SpecialistTests): named_values, then quoted_pairs, then remembered_keys, then
+(after tag_lists) previous_files, each later fill overwriting the key an earlier one wrote; and a text cut at max_new_tokens keeps its
 finished calls when complete_calls is on. Decoding is stubbed: the chain is what is under test."""
 
 from types import SimpleNamespace
@@ -41,6 +41,17 @@ def test_later_fills_overwrite_earlier_ones(monkeypatch):
     assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs)) == "s"
     assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs,
                                  remembered=["destination"])) == "m"
+
+
+def test_previous_files_fills_last(monkeypatch):
+    # the question names no file (no extension): the earlier copy's source "n" is the previous file
+    text = HEAD + CALL + "]}"
+    pairs = [{"tool": "cp", "keys": ["source", "destination"]}]
+    previous = [{"tool": "cp", "key": "source"}]
+    source = predicted(monkeypatch, text, quoted_pairs=pairs).response["tool_calls"][0]["arguments"]["source"]
+    assert source == "d"
+    filled = predicted(monkeypatch, text, quoted_pairs=pairs, previous_files=previous)
+    assert filled.response["tool_calls"][0]["arguments"] == {"source": "n", "destination": "s"}
 
 
 def test_a_cut_answer_keeps_its_finished_calls_only_with_complete_calls(monkeypatch):
