@@ -18,7 +18,19 @@ public enum SharedEnds {
         prefix: Int, suffix: Int
     ) {
         let n = min(data.count, previous.count)
-        var p = prefixLength(data, previous)
+        var p = 0
+        if n > 0, let a = data.baseAddress, let b = previous.baseAddress {
+            // Eight bytes per step while they agree, then byte by byte.
+            let ra = UnsafeRawPointer(a)
+            let rb = UnsafeRawPointer(b)
+            while p + 8 <= n,
+                ra.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+                    == rb.loadUnaligned(fromByteOffset: p, as: UInt64.self)
+            {
+                p += 8
+            }
+        }
+        while p < n, data[p] == previous[p] { p += 1 }
         while p > 0, p < data.count, data[p] & 0xC0 == 0x80 { p -= 1 }
         var s = 0
         if let a = data.baseAddress, let b = previous.baseAddress {
@@ -36,24 +48,5 @@ public enum SharedEnds {
         while s < n - p, data[data.count - 1 - s] == previous[previous.count - 1 - s] { s += 1 }
         while s > 0, data[data.count - s] & 0xC0 == 0x80 { s -= 1 }
         return (p, s)
-    }
-
-    /// How many bytes `data` and `previous` share at their start (not adjusted to a UTF-8
-    /// character boundary): eight bytes per step while they agree, then byte by byte.
-    public static func prefixLength(_ data: UnsafeBufferPointer<UInt8>, _ previous: UnsafeBufferPointer<UInt8>) -> Int {
-        let n = min(data.count, previous.count)
-        var p = 0
-        if n > 0, let a = data.baseAddress, let b = previous.baseAddress {
-            let ra = UnsafeRawPointer(a)
-            let rb = UnsafeRawPointer(b)
-            while p + 8 <= n,
-                ra.loadUnaligned(fromByteOffset: p, as: UInt64.self)
-                    == rb.loadUnaligned(fromByteOffset: p, as: UInt64.self)
-            {
-                p += 8
-            }
-        }
-        while p < n, data[p] == previous[p] { p += 1 }
-        return p
     }
 }

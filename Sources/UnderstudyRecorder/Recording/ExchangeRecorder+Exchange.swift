@@ -25,8 +25,7 @@ extension ExchangeRecorder {
             var r = Exchange.Response(
                 status: status, headers: redactor.redact(captured.responseHeaders), body: captured.responseBody.httpBody)
             if SSEParser.isEventStream(captured.responseHeaders) { r.sse = sseEvents(captured) }
-            // An event stream's body is read where its lines change (`scrubSecrets(inStream:)`).
-            let (body, inBody) = r.sse == nil ? redactor.scrubSecrets(in: r.body) : redactor.scrubSecrets(inStream: r.body)
+            let (body, inBody) = redactor.scrubSecrets(in: r.body)
             r.body = body
             secrets += inBody
             // The events' data are pieces of the body just scanned (each line's value after

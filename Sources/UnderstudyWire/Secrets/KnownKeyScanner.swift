@@ -66,7 +66,7 @@ public enum KnownKeyScanner {
     /// shortest body, or `-----BEGIN` before its space. So a match can start only where that
     /// many key bytes follow, and a byte that is not one rules out every start before it within
     /// that distance: the scan looks for such runs eight bytes per step.
-    public static let shortestMatchRun: Int = {
+    static let shortestMatchRun: Int = {
         let keys = prefixes.map { prefix, minBody in
             precondition(prefix.allSatisfy(isKeyByte), "a prefix with a byte keys are not made of")
             return prefix.count + minBody
