@@ -65,6 +65,15 @@ struct LineBytes: ~Copyable {
         capacity = newCapacity
     }
 
+    /// Lets `body` write up to `n` bytes at the end, in place; `body` returns how many it wrote.
+    @inline(__always)
+    mutating func write(upTo n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        if capacity - count < n { grow(toHold: count + n) }
+        let written = body(base + count)
+        precondition(written >= 0 && written <= n)
+        count += written
+    }
+
     @inline(__always)
     mutating func append(_ byte: UInt8) {
         reserve(1).pointee = byte
