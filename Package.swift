@@ -128,7 +128,8 @@ let package = Package(
         // Shared by the test targets: locating the binary and .venv, running processes, free ports.
         .target(name: "UnderstudyTestSupport", path: "Tests/UnderstudyTestSupport"),
         .testTarget(name: "UnderstudyTestSupportTests", dependencies: ["UnderstudyTestSupport"]),
-        .testTarget(name: "UnderstudyArchiveTests", dependencies: ["UnderstudyArchive", "UnderstudyTestSupport"]),
+        .testTarget(
+            name: "UnderstudyArchiveTests", dependencies: ["UnderstudyArchive", "UnderstudyTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "UnderstudyWireTests", dependencies: ["UnderstudyWire", "UnderstudyTestSupport"]),
         .testTarget(
             name: "UnderstudyRecorderTests",

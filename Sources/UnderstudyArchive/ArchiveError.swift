@@ -4,6 +4,8 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable, Equatable {
     case notASegment(path: String, reason: String)
     /// The segment's format version is unknown to this reader.
     case unsupportedVersion(path: String, version: Int)
+    /// The segment's line scheme is unknown to this reader (written by a newer writer).
+    case unsupportedScheme(path: String, scheme: String)
     /// A system call failed.
     case io(path: String, operation: String, errno: Int32)
     /// zstd reported an error.
@@ -20,6 +22,9 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable, Equatable {
         case .unsupportedVersion(let path, let version):
             return
                 "\(path) has archive format version \(version); this reader knows version \(SegmentFormat.version) — upgrade understudy to read it"
+        case .unsupportedScheme(let path, let scheme):
+            let known = LineScheme.readable.sorted().joined(separator: ", ")
+            return "\(path) has line scheme \(scheme); this reader knows \(known) — upgrade understudy to read it"
         case .io(let path, let operation, let code):
             return "\(operation) \(path) failed: \(String(cString: strerror(code))) (errno \(code))"
         case .zstd(let operation, let message):

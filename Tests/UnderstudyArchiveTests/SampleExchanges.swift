@@ -85,11 +85,22 @@ enum SampleExchanges {
     /// A new directory holding `records` as one writer (default configuration) wrote them;
     /// the caller removes it.
     static func archive(_ records: [Exchange]) throws -> URL {
+        try archiveCountingRawBytes(records).directory
+    }
+
+    /// `archive(_:)`, also returning the plain size the writer counted (`counters.bytesRaw`, the
+    /// seek table's raw size that `archive ls` reports), which must be the records' plain lines.
+    static func archiveCountingRawBytes(_ records: [Exchange]) throws -> (directory: URL, rawBytes: Int) {
         let directory = try temporaryDirectory()
         let writer = try ArchiveWriter(configuration: .init(directory: directory))
         for record in records { writer.append(record) }
         try writer.close()
-        return directory
+        return (directory, writer.counters.bytesRaw)
+    }
+
+    /// The length of the records' plain lines (`Exchange.jsonLine()`), newlines included.
+    static func plainSize(_ records: [Exchange]) -> Int {
+        records.reduce(0) { $0 + $1.jsonLine().count + 1 }
     }
 
     /// The decoded lines of the segments under `directory`, in order.

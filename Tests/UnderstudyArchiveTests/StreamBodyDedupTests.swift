@@ -82,12 +82,9 @@ struct StreamBodyDedupTests {
             record.response?.sse = events
             records.append(record)
         }
-        let directory = try SampleExchanges.temporaryDirectory()
+        let (directory, rawBytes) = try SampleExchanges.archiveCountingRawBytes(records)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let writer = try ArchiveWriter(configuration: .init(directory: directory))
-        for record in records { writer.append(record) }
-        try writer.close()
-        #expect(writer.counters.bytesRaw == records.reduce(0) { $0 + $1.jsonLine().count + 1 })
+        #expect(rawBytes == SampleExchanges.plainSize(records))
         let read = try ArchiveReader(path: directory).exchanges().exchanges
         #expect(read.map { $0.response?.sse } == records.map { $0.response?.sse })
     }

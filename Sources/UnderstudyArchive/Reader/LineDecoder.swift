@@ -5,8 +5,9 @@
 #endif
 
 /// Turns a stored line back into the full record, undoing the segment's line scheme: it
-/// replaces each `{"$dup":"FRAME:OFFSET:LENGTH"}` by the bytes it points at and re-renders an
-/// SSE body that was left out (README.md, "Line scheme").
+/// replaces each `{"$dup":"FRAME:OFFSET:LENGTH"}` by the bytes it points at, re-renders an
+/// SSE body that was left out and takes an assembled message left out for being the response
+/// body (README.md, "Line scheme").
 struct LineDecoder {
     let scheme: String
     unowned let segment: SegmentReader
@@ -24,15 +25,24 @@ struct LineDecoder {
         guard needsFrames, line.count > Self.prefix.count,
             memcmp(line.baseAddress!, Self.prefix, Self.prefix.count) == 0
         else { return try Exchange(jsonLine: line) }
-        let (plain, derivedBody, sseDelta) = try resolve(line)
+        let (plain, flags) = try resolve(line)
         var exchange = try Exchange(jsonLine: plain)
-        if sseDelta, var response = exchange.response {
+        if flags.sseDelta, var response = exchange.response {
             response.sse = try Self.sseDelta(plain)
             exchange.response = response
         }
-        if derivedBody, var response = exchange.response, let sse = response.sse {
+        if flags.sseBody, var response = exchange.response, let sse = response.sse {
             response.body = HTTPBody(bytes: SSERendering.render(sse))
             exchange.response = response
+        }
+        if flags.answerBody {
+            // Left out for being the body, so read as the inline message would be: parsed (the
+            // writer kept the body's bytes only in compact form, which serialises back to them).
+            guard var llm = exchange.llm, let body = exchange.response?.body,
+                let answer = try? JSONValue(parsing: body.bytes)
+            else { throw ArchiveError.invalid("a line says its assembled message is its response body, which is not JSON") }
+            llm.assembled = answer
+            exchange.llm = llm
         }
         return exchange
     }
@@ -65,9 +75,18 @@ struct LineDecoder {
         return events
     }
 
-    /// The line with references replaced and the `$dedup` member removed, whether the SSE
-    /// body must be re-rendered, and whether the events are in `sse_delta` form.
-    func resolve(_ line: UnsafeBufferPointer<UInt8>) throws -> ([UInt8], Bool, Bool) {
+    /// What a line's `$dedup` member says was left out of it.
+    struct Flags {
+        /// The SSE body is the rendering of the events.
+        var sseBody = false
+        /// The events are in `sse_delta` form.
+        var sseDelta = false
+        /// `llm.assembled` is the response body (scheme `dedup-2`; never in `dedup-1`).
+        var answerBody = false
+    }
+
+    /// The line with references replaced and the `$dedup` member removed, and what its flags say.
+    func resolve(_ line: UnsafeBufferPointer<UInt8>) throws -> ([UInt8], Flags) {
         var i = Self.prefix.count
         var refs = 0
         while i < line.count, (48...57).contains(line[i]) {
@@ -84,8 +103,10 @@ struct LineDecoder {
             }
             throw ArchiveError.invalid("malformed $dedup member at the start of a line (\(name))")
         }
-        let derived = try flag("sse_body")
-        let delta = try flag("sse_delta")
+        var flags = Flags()
+        flags.sseBody = try flag("sse_body")
+        flags.sseDelta = try flag("sse_delta")
+        if scheme != "dedup-1" { flags.answerBody = try flag("answer_body") }
         guard i + 2 <= line.count, line[i] == UInt8(ascii: "}"), line[i + 1] == UInt8(ascii: ",") else {
             throw ArchiveError.invalid("malformed $dedup member at the start of a line")
         }
@@ -130,6 +151,6 @@ struct LineDecoder {
             throw ArchiveError.invalid("a line announces \(refs) references but holds \(found)")
         }
         out += line[copied...]
-        return (out, derived, delta)
+        return (out, flags)
     }
 }

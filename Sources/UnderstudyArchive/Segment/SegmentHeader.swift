@@ -5,7 +5,8 @@ public struct SegmentHeader: Sendable, Equatable {
     public var writer: String
     public var createdMicros: Int64
     /// The line scheme: `"plain"` (Exchange lines as `Exchange.jsonLine()` writes them) or
-    /// `"dedup-1"` (lines that refer back to earlier lines of the segment; see README.md).
+    /// `"dedup-2"` (lines that refer back to earlier lines of the segment and leave out what can
+    /// be derived; see README.md), or `"dedup-1"`, its earlier form, still read.
     public var scheme: String
 
     public init(version: Int = SegmentFormat.version, writer: String, createdMicros: Int64, scheme: String) {
@@ -40,9 +41,11 @@ public struct SegmentHeader: Sendable, Equatable {
         guard version == SegmentFormat.version else {
             throw .unsupportedVersion(path: path, version: version)
         }
+        let scheme = value["scheme"]?.stringValue ?? "plain"
+        // A scheme this reader does not know would be misread line by line: refuse the segment.
+        guard LineScheme.readable.contains(scheme) else { throw .unsupportedScheme(path: path, scheme: scheme) }
         self.init(
             version: version, writer: value["writer"]?.stringValue ?? "",
-            createdMicros: value["created"]?.stringValue.flatMap(RFC3339.parse) ?? 0,
-            scheme: value["scheme"]?.stringValue ?? "plain")
+            createdMicros: value["created"]?.stringValue.flatMap(RFC3339.parse) ?? 0, scheme: scheme)
     }
 }

@@ -78,10 +78,15 @@ extension Exchange {
         out.append(UInt8(ascii: "}"))
     }
 
-    /// From `,"llm":` to the closing brace of the record.
-    static func writeRecordTail(_ e: Exchange, to out: inout LineBytes) {
+    /// From `,"llm":` to the closing brace of the record. `assembledAsNull`: `llm.assembled` is
+    /// written as null, for a line that says where it is instead (`LineEncoder`, `answer_body`).
+    static func writeRecordTail(_ e: Exchange, assembledAsNull: Bool = false, to out: inout LineBytes) {
         out.append(literal: #","llm":"#)
-        if let llm = e.llm { writeLLM(llm, to: &out) } else { out.append(literal: "null") }
+        if let llm = e.llm {
+            writeLLM(llm, assembledAsNull: assembledAsNull, to: &out)
+        } else {
+            out.append(literal: "null")
+        }
         out.append(literal: #","outcome":"#)
         JSONValue.writeString(e.outcome.rawValue, into: &out)
         out.append(literal: #","error":"#)
@@ -96,7 +101,7 @@ extension Exchange {
     }
 
     /// `LLMInfo.jsonValue`, serialised without building it.
-    static func writeLLM(_ llm: LLMInfo, to out: inout LineBytes) {
+    static func writeLLM(_ llm: LLMInfo, assembledAsNull: Bool = false, to out: inout LineBytes) {
         out.append(literal: #"{"provider":"#)
         JSONValue.writeString(llm.provider, into: &out)
         out.append(literal: #","api":"#)
@@ -104,7 +109,9 @@ extension Exchange {
         out.append(literal: #","model":"#)
         writeOptional(llm.model, to: &out)
         out.append(literal: llm.stream ? #","stream":true,"assembled":"# : #","stream":false,"assembled":"#)
-        if let bytes = llm.assembledJSON {
+        if assembledAsNull {
+            out.append(literal: "null")
+        } else if let bytes = llm.assembledJSON {
             out.append(contentsOf: bytes)  // the compact form of the value (`setAssembled(json:)`): what `write` would give
         } else if let assembled = llm.assembled {
             assembled.write(into: &out)

@@ -5,9 +5,15 @@ enum LineScheme: String, Sendable {
     /// Each record is exactly `Exchange.jsonLine()`.
     case plain
     /// Lines that do not repeat what the segment already holds (README.md, "Line scheme"):
-    /// large request-body values seen earlier become `{"$dup":"FRAME:OFFSET:LENGTH"}`, and an SSE
-    /// body that is the canonical rendering of its events is left out.
-    case dedup = "dedup-1"
+    /// large request-body values seen earlier become `{"$dup":"FRAME:OFFSET:LENGTH"}`, an SSE
+    /// body that is the canonical rendering of its events is left out, and so is an unstreamed
+    /// answer's assembled message when it is the response body itself (`answer_body`). The
+    /// writer writes this scheme; readers also read `dedup-1` (`readable`), its form before
+    /// `answer_body`, in which every other rule is the same.
+    case dedup = "dedup-2"
+
+    /// The schemes a reader decodes: what the writer writes, and what earlier writers wrote.
+    static let readable: Set<String> = [LineScheme.plain.rawValue, "dedup-1", LineScheme.dedup.rawValue]
 }
 
 /// Where a value already sits in the segment: the data frame starting at file offset `frame`,
@@ -39,14 +45,16 @@ struct LineEncoder {
         let refs = plan.units.count
         let derivedBody = Self.isDerivedSSEBody(exchange.response)
         let sseDelta = (exchange.response?.sse?.count ?? 0) >= 2
-        guard refs > 0 || derivedBody || sseDelta else { return appendPlain(exchange, into: &frame) }
+        let answerBody = Self.isAnswerBody(exchange)
+        guard refs > 0 || derivedBody || sseDelta || answerBody else { return appendPlain(exchange, into: &frame) }
 
         let lineStart = frame.count
         var plainSize = 0
         frame.append(literal: #"{"v":1,"$dedup":{"refs":"#)
         Exchange.writeInteger(refs, to: &frame)
         frame.append(literal: derivedBody ? #","sse_body":true"# : #","sse_body":false"#)
-        frame.append(literal: sseDelta ? #","sse_delta":true},"# : #","sse_delta":false},"#)
+        frame.append(literal: sseDelta ? #","sse_delta":true"# : #","sse_delta":false"#)
+        frame.append(literal: answerBody ? #","answer_body":true},"# : #","answer_body":false},"#)
         plainSize -= frame.count - lineStart - #"{"v":1,"#.utf8.count
         frame.append(literal: #""id":"#)
         JSONValue.writeString(exchange.id, into: &frame)
@@ -84,7 +92,12 @@ struct LineEncoder {
         } else {
             frame.append(literal: #","response":null"#)
         }
-        Exchange.writeRecordTail(exchange, to: &frame)
+        if answerBody, let answer = exchange.llm?.assembledJSON {
+            Exchange.writeRecordTail(exchange, assembledAsNull: true, to: &frame)
+            plainSize += answer.count - "null".utf8.count
+        } else {
+            Exchange.writeRecordTail(exchange, to: &frame)
+        }
         // A record whose own content holds the reference marker would be misread: store it plain.
         if refs > 0,
            frame.withBytes({ Self.count(Self.marker, in: UnsafeRawBufferPointer($0), from: lineStart) }) != refs {
@@ -102,6 +115,18 @@ struct LineEncoder {
         Exchange.writeLine(exchange, startTime: &startTime, to: &frame)
         frame.append(0x0A)
         return frame.count - start
+    }
+
+    /// Whether the assembled message is the response body's own bytes, as the recorder holds an
+    /// unstreamed answer's (`LLMInfo.setAssembled(json:)`) and the line writes the body as it is:
+    /// then the line leaves `llm.assembled` null and the reader takes the body (`answer_body`).
+    /// The two arrays are usually one storage, so the comparison is a pointer test. An answer
+    /// shorter than `minimumSpan` is cheaper to repeat.
+    static func isAnswerBody(_ exchange: Exchange) -> Bool {
+        guard let answer = exchange.llm?.assembledJSON, answer.count >= minimumSpan,
+            let body = exchange.response?.body, !body.truncated
+        else { return false }
+        return answer == body.bytes
     }
 
     static func isDerivedSSEBody(_ response: Exchange.Response?) -> Bool {
