@@ -88,6 +88,58 @@ struct StreamBodyDedupTests {
         let read = try ArchiveReader(path: directory).exchanges().exchanges
         #expect(read.map { $0.response?.sse } == records.map { $0.response?.sse })
     }
+
+    /// Middles at the edges of the writer's one-pass escaping (`SSEDelta.writeEscapedMiddle`:
+    /// up to 256 bytes, twice that written at most): 255, 256 and 257 bytes, 256 quotes (512
+    /// bytes out), 257 backslashes, 128 two-byte characters, each as the stream's first event
+    /// (its whole data) and as the changed middle of a later one. The archive stores the same
+    /// text the plain line holds (`bytesRaw` counts the plain lines) and reads it back.
+    @Test(arguments: [
+        String(repeating: "a", count: 255), String(repeating: "a", count: 256), String(repeating: "a", count: 257),
+        String(repeating: "\"", count: 256), String(repeating: "\\", count: 257), String(repeating: "é", count: 128),
+        String(repeating: "\"a\\", count: 85) + "b",
+    ])
+    func middlesAtTheOnePassLimitsAreStoredAsThePlainLineHasThem(middle: String) throws {
+        let events = [
+            SSEEvent(tMs: 0, data: middle),
+            SSEEvent(tMs: 1, data: #"{"c":"x"}"#),
+            SSEEvent(tMs: 2, data: #"{"c":""# + middle + #""}"#),
+        ]
+        var record = SampleExchanges.conversation(0, turns: 1)[0]
+        record.response?.sse = events
+        try expectStoredAsPlain([record])
+    }
+
+    /// A frame whose memory must grow while a middle is written into it (`LineBytes.write(upTo:)`
+    /// reserves twice the middle's length): request bodies of every length in steps of 61 bytes
+    /// put the middle at each offset up to 4 KiB before the end of a fresh segment's 64 KiB
+    /// frame, so several land in the 512 bytes where 256 quotes do not fit.
+    @Test func aMiddleWrittenAcrossTheFramesGrowthIsStoredAsThePlainLineHasIt() throws {
+        for bodyLength in stride(from: (64 << 10) - (4 << 10), through: 64 << 10, by: 61) {
+            var record = SampleExchanges.conversation(0, turns: 1)[0]
+            record.request.body = HTTPBody(bytes: Array(repeating: UInt8(ascii: "q"), count: bodyLength))
+            record.response?.sse = [
+                SSEEvent(tMs: 0, data: String(repeating: "\"", count: 256)), SSEEvent(tMs: 1, data: "{}"),
+            ]
+            try expectStoredAsPlain([record], "request body \(bodyLength) bytes")
+        }
+    }
+
+    /// Writes `records` to a fresh archive: its raw size is that of their plain lines and their
+    /// events come back as they were.
+    func expectStoredAsPlain(_ records: [Exchange], _ comment: Comment? = nil) throws {
+        let directory = try SampleExchanges.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try ArchiveWriter(configuration: .init(directory: directory))
+        for record in records { writer.append(record) }
+        try writer.close()
+        #expect(writer.counters.bytesRaw == records.reduce(0) { $0 + $1.jsonLine().count + 1 }, comment)
+        let lines = try SampleExchanges.storedLines(in: directory)
+        #expect(lines.allSatisfy { $0.contains(#""sse_delta":["#) }, comment)
+        let read = try ArchiveReader(path: directory).exchanges().exchanges
+        #expect(read.map { $0.response?.sse } == records.map { $0.response?.sse }, comment)
+        #expect(read.map { $0.request.body } == records.map { $0.request.body }, comment)
+    }
 }
 
 /// xorshift64, seeded: a failure names a stream the same seed reproduces.

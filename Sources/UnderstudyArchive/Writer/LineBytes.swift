@@ -66,6 +66,9 @@ struct LineBytes: ~Copyable {
     }
 
     /// Lets `body` write up to `n` bytes at the end, in place; `body` returns how many it wrote.
+    /// `body` must not write more than `n` bytes: only `n` are reserved, and the precondition on
+    /// what it returns runs after the fact, once bytes past them may already have overwritten
+    /// the heap.
     @inline(__always)
     mutating func write(upTo n: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
         if capacity - count < n { grow(toHold: count + n) }
