@@ -90,8 +90,8 @@ extension Specialist {
     /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
     /// `named_values` (before the fills that set values from cues and memory), `cue_values`,
     /// `quoted_pairs`, `remembered_keys` (after `cue_values`: a key the conversation remembers
-    /// keeps its value), `tag_lists` and `copied_items` (last: it drops what no user message holds).
-    func filled(
+    /// keeps its value), `tag_lists` and `copied_items` (last: it drops what the request does not hold).
+    public func filled(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         var response = singleCalls?.cut(response) ?? response
