@@ -36,7 +36,7 @@
 - `complete_calls` (complete_calls.py): answer texts cut at max_new_tokens and the texts the rule
   leaves (the finished calls, closed);
 - `copied_items` (copied_items.py): conversations, tools, listed arguments, per written item
-  whether the user messages hold it, and an answer before and after the fill;
+  whether the request's texts hold it, and an answer before and after the fill;
 - `previous_files` (previous_files.py): conversations, tools, listed arguments, whether the question
   names a file, and an answer before and after the fill;
 
@@ -58,6 +58,7 @@ from .distinct_calls import cut_repeats
 from .distinct_slots import SlotMemory
 from .golden import CASE_TOOLS, golden_cases
 from .hint_tools import allowed_tools, nearest_tools
+from .population import message_texts
 from .prompt import RESPONSE_HEAD, call_head, parse_response, render_prompt, render_target
 from .clause_calls import clause_prompts
 from .clause_tools import best_score, clauses, picked_tools, tool_text
@@ -1004,9 +1005,9 @@ COPIED_RULES = [{"tool": "mention", "key": "mentioned_usernames"}, {"tool": "pos
 
 def copied_items_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: invented items dropped in order, a list left empty
-    removed unless required, any user message counts (an item with its sign dropped too), the
-    assistant's and tools' texts do not, items compared code point by code point, unlisted calls
-    and empty lists unchanged."""
+    removed unless required, any message text counts (user, assistant content and call arguments,
+    tool results; an item with its sign dropped too), whole words only, items compared code point
+    by code point, unlisted calls and empty lists unchanged."""
     tweet = lambda **arguments: _call("post_tweet", **arguments)  # noqa: E731
     return [
         {"name": "invented_items_dropped_in_order",
@@ -1022,14 +1023,21 @@ def copied_items_inputs() -> list[dict]:
                       {"role": "assistant", "content": "What is the handle?", "tool_calls": []},
                       {"role": "user", "content": "His handle is 'huanzhimao01'."}],
          "response": _answer(tweet(content="Hi", tags=["#Hello"], mentions=["@huanzhimao01", "huanzhimao01"]))},
-        {"name": "assistant_and_tool_texts_do_not_count",
+        {"name": "assistant_call_and_tool_texts_count",
          "messages": [{"role": "user", "content": "Tweet it."},
                       {"role": "assistant", "content": None,
-                       "tool_calls": [{"name": "post_tweet", "arguments": {"content": "x", "tags": ["#Called"]}}]},
-                      {"role": "tool", "content": "{\"tags\": [\"#FromTool\"]}"},
+                       "tool_calls": [{"name": "post_tweet", "arguments": {"content": "x", "tags": ["#Called"],
+                                                                          "extra": {"deep": ["@nested_handle"]}}}]},
+                      {"role": "tool", "content": "{\"tags\": [\"#FromTool\"], \"username\": \"tool_user\"}"},
                       {"role": "assistant", "content": "Posted with @assistant_said.", "tool_calls": []},
                       {"role": "user", "content": "Again, same tags."}],
-         "response": _answer(tweet(content="x", tags=["#Called", "#FromTool"], mentions=["@assistant_said"]))},
+         "response": _answer(tweet(content="x", tags=["#Called", "#FromTool", "#Invented"],
+                                   mentions=["@assistant_said", "@tool_user", "@nested_handle", "@nobody"]))},
+        {"name": "whole_words_only",
+         "messages": [{"role": "user", "content": "Tweet 'Go' #AdventureTime for Johnson, cc @Ann_Lee and user42x."},
+                      {"role": "tool", "content": "{\"user\": \"@Bob.\", \"tag\": \"(#Trip)\"}"}],
+         "response": _answer(tweet(content="Go", tags=["#Adventure", "#AdventureTime", "#Trip", "#Tri"],
+                                   mentions=["@John", "@Ann", "@Ann_Lee", "@user42", "@Bob", "@Bo"]))},
         {"name": "exact_code_points_and_non_strings",
          "messages": [{"role": "user", "content": "Post 'Caf\u00e9 time' #RoadTrip #Caf\u00e9 @ and #"}],
          "response": _answer(tweet(content="Caf\u00e9 time", tags=["#roadtrip", "#Cafe\u0301", "#Caf\u00e9", 7, "", "#", "@"]))},
@@ -1045,7 +1053,7 @@ def copied_items_inputs() -> list[dict]:
 def copied_items_cases() -> list[dict]:
     cases = []
     for case in copied_items_inputs():
-        texts = copied_items.user_texts(case["messages"])
+        texts = message_texts(case["messages"])
         written = [item for call in case["response"]["tool_calls"] for value in call["arguments"].values()
                    if isinstance(value, list) for item in value]
         cases.append({**case, "tools": COPIED_TOOLS, "arguments": COPIED_RULES,

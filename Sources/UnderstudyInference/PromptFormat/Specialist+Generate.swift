@@ -90,9 +90,9 @@ extension Specialist {
     /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
     /// `named_values` (before the fills that set values from cues and memory), `cue_values`,
     /// `quoted_pairs`, `remembered_keys` (after `cue_values`: a key the conversation remembers
-    /// keeps its value), `tag_lists`, `copied_items` (it drops what no message holds) and
+    /// keeps its value), `tag_lists`, `copied_items` (it drops what the request does not hold) and
     /// `previous_files` (the last word on a file the question does not name).
-    func filled(
+    public func filled(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         var response = singleCalls?.cut(response) ?? response
