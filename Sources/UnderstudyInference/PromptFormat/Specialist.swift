@@ -69,6 +69,8 @@ public final class Specialist: @unchecked Sendable {
     public let tagLists: TagLists?
     /// Prompt feature `quoted_pairs`: two-argument tools that take the question's two quoted spans in order.
     public let quotedPairs: QuotedPairs?
+    /// Prompt feature `named_calls`: tools whose call is added first when the question names their required arguments.
+    public let namedCalls: NamedCalls?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -130,6 +132,9 @@ public final class Specialist: @unchecked Sendable {
         quotedPairs =
             promptFeatures.contains(QuotedPairs.feature)
             ? try QuotedPairs(spec["quoted_pairs"], path: specURL.path) : nil
+        namedCalls =
+            promptFeatures.contains(NamedCalls.feature)
+            ? try NamedCalls(spec["named_calls"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -190,7 +195,7 @@ public final class Specialist: @unchecked Sendable {
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
-        QuotedPairs.feature, CompleteCalls.feature,
+        QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -1,21 +1,25 @@
-"""The answer fills run in the documented order after decoding (evaluate.predict; the Swift engine
-runs the same chain, SpecialistTests): named_values, then quoted_pairs, then remembered_keys, each
-later fill overwriting the key an earlier one wrote; and a text cut at max_new_tokens keeps its
-finished calls when complete_calls is on. Decoding is stubbed: the chain is what is under test."""
+"""The answer fills run in the documented order after decoding (evaluate.FILL_ORDER, pinned by the
+golden file fill_order.jsonl that the Swift engine's FillOrderTests read): each case fails when its
+two fills run the other way round; predict runs that chain; and a text cut at max_new_tokens keeps
+its finished calls when complete_calls is on. Decoding is stubbed: the chain is what is under test."""
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 from distill.trainer import evaluate
 from distill.trainer.dataset import Example
 from distill.trainer.features import Feature
+from distill.trainer.golden_features import fill_order_cases
 from distill.trainer.slots import SlotTable
 
+GOLDEN = Path(__file__).parent / "golden" / "fill_order.jsonl"
 TOOLS = [{"name": "cp", "parameters": {"type": "object", "properties": {
     "source": {"type": "string"}, "destination": {"type": "string"}}, "required": ["source", "destination"]}}]
 HEAD = '{"content":null,"tool_calls":['
 CALL = '{"name":"cp","arguments":{"source":"x","destination":"y"}}'
 # a copy earlier in the conversation remembers destination "m"; the question names destination 'd'
-# and quotes two spans, which quoted_pairs reads as (source, destination) = ('d', 's')
+# and quotes two spans, which quoted_pairs would read as (source, destination) = ('d', 's')
 MESSAGES = [{"role": "user", "content": "Copy it to 'm' please."},
             {"role": "assistant", "content": None,
              "tool_calls": [{"name": "cp", "arguments": {"source": "n", "destination": "m"}}]},
@@ -33,12 +37,40 @@ def destination(prediction: evaluate.Prediction) -> str:
     return prediction.response["tool_calls"][0]["arguments"]["destination"]
 
 
-def test_later_fills_overwrite_earlier_ones(monkeypatch):
+def test_the_fill_order_matches_the_golden_file():
+    lines = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    assert lines == fill_order_cases()
+    assert lines[0]["order"] == list(evaluate.FILL_ORDER)
+
+
+def swapped(first: str, second: str) -> tuple[str, ...]:
+    order = list(evaluate.FILL_ORDER)
+    i, j = order.index(first), order.index(second)
+    order[i], order[j] = order[j], order[i]
+    return tuple(order)
+
+
+def test_each_golden_case_changes_when_its_two_fills_swap():
+    """So an engine running any two fills the other way round fails a golden case (the Swift
+    engine's FillOrderTests read the same file); single_calls and named_calls commute."""
+    pinned = set()
+    for case in fill_order_cases():
+        first, second = [feature for feature in evaluate.FILL_ORDER if feature in case["fills"]]
+        other = evaluate.filled(case["response"], case["messages"], case["tools"], case["fills"], swapped(first, second))
+        assert other != case["filled"], case["name"]
+        pinned.add((first, second))
+    neighbours = set(zip(evaluate.FILL_ORDER, evaluate.FILL_ORDER[1:]))
+    assert neighbours - pinned == {("single_calls", "named_calls")}
+
+
+def test_predict_runs_the_fills_in_order(monkeypatch):
     text = HEAD + CALL + "]}"
+    # quoted_pairs after named_values: 'd' is claimed by destination, so the pair (source,
+    # destination) = ('d', 's') is not put; remembered_keys last sets the remembered 'm'
     named = [{"tool": "cp", "key": "destination"}]
     pairs = [{"tool": "cp", "keys": ["source", "destination"]}]
     assert destination(predicted(monkeypatch, text, named_values=named)) == "d"
-    assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs)) == "s"
+    assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs)) == "d"
     assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs,
                                  remembered=["destination"])) == "m"
 
