@@ -49,7 +49,8 @@ struct NamedCallsTests {
 
     @Test func aMalformedEntryIsRefusedNamingTheField() throws {
         for value: Any in [["counts": [:]], ["tools": [3]]] {
-            let directory = try RememberedKeysTests.copy("specialist-named-calls-broken", feature: "named_calls", value: value)
+            let directory = try RememberedKeysTests.copy(
+                "specialist-named-calls-broken", feature: "named_calls", value: value)
             defer { try? FileManager.default.removeItem(at: directory) }
             #expect {
                 _ = try Specialist(directory: directory)

@@ -27,6 +27,7 @@ from .cue_values import fill as fill_cue_values
 from .named_values import fill as fill_named_values
 from .quoted_pairs import fill as fill_quoted_pairs
 from .named_calls import fill as fill_named_calls
+from .named_optional import fill as fill_named_optional
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -114,7 +115,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
             clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
-            quoted_pairs: list[dict] = (), complete: bool = False, named_calls: list[str] = ()) -> Prediction:
+            quoted_pairs: list[dict] = (), complete: bool = False, named_calls: list[str] = (),
+            named_optional: list[dict] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -129,12 +131,13 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     the cut and before the other fills; `quoted_pairs`: two-argument tools set to the question's two
     quoted spans (quoted_pairs.py), after `cue_values`; `complete`: an answer cut at max_new_tokens
     keeps its complete calls (complete_calls.py); `named_calls`: tools whose call is added when the
-    question names their required arguments (named_calls.py), after the cut; the fills run in
-    `filled`, in FILL_ORDER."""
+    question names their required arguments (named_calls.py), after the cut; `named_optional`:
+    optional arguments dropped where the question does not name them (named_optional.py); the
+    fills run in `filled`, in FILL_ORDER."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
-                         named_values, quoted_pairs, complete, named_calls)
+                         named_values, quoted_pairs, complete, named_calls, named_optional)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -159,7 +162,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
         if omit:
             response = omit_optional(response, feature.tools or tools)
         response = filled(response, feature.example.messages, feature.tools or tools, {
-            "single_calls": single_calls, "named_calls": named_calls, "named_values": named_values,
+            "single_calls": single_calls, "named_calls": named_calls, "named_optional": named_optional,
+            "named_values": named_values,
             "cue_values": cue_values, "quoted_pairs": quoted_pairs, "remembered_keys": remembered,
             "tag_lists": tag_lists})
         error = None
@@ -169,15 +173,16 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
 
 
 # The answer fills in PROMPT_FORMAT.md's order (the Swift engine's `Specialist.filled` runs the
-# same): the `single_calls` cut, `named_calls` (calls added before values are set), `named_values`,
+# same): the `single_calls` cut, `named_calls` (calls added before values are set), `named_optional`
+# (optional arguments the question does not name dropped), `named_values`,
 # `cue_values`, `quoted_pairs`, `remembered_keys` (a key the conversation remembers keeps its value
 # over a cue's) and `tag_lists`; each later fill overwrites a key an earlier one set. The golden file
 # `fill_order.jsonl` pins the order for both engines.
-FILL_ORDER = ("single_calls", "named_calls", "named_values", "cue_values", "quoted_pairs", "remembered_keys",
-              "tag_lists")
+FILL_ORDER = ("single_calls", "named_calls", "named_optional", "named_values", "cue_values", "quoted_pairs",
+              "remembered_keys", "tag_lists")
 _FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(response, listed),
-          "named_calls": fill_named_calls, "named_values": fill_named_values, "cue_values": fill_cue_values,
-          "quoted_pairs": fill_quoted_pairs, "remembered_keys": fill,
+          "named_calls": fill_named_calls, "named_optional": fill_named_optional, "named_values": fill_named_values,
+          "cue_values": fill_cue_values, "quoted_pairs": fill_quoted_pairs, "remembered_keys": fill,
           "tag_lists": lambda response, messages, listed, tools: fill_tag_lists(response, messages, listed)}
 
 
@@ -214,20 +219,22 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              call_limit: bool = False, tag_lists: list[dict] = (),
              cue_values: list[dict] = (), single_calls: list[str] = (),
              named_values: list[dict] = (), quoted_pairs: list[dict] = (),
-             complete: bool = False, named_calls: list[str] = ()) -> tuple[dict, list[Prediction]]:
+             complete: bool = False, named_calls: list[str] = (),
+             named_optional: list[dict] = ()) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
-    prompt feature `complete_calls`; `named_calls`: that prompt feature's tools."""
+    prompt feature `complete_calls`; `named_calls`: that prompt feature's tools; `named_optional`: that
+    prompt feature's arguments."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
                            call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
-                           named_calls)
+                           named_calls, named_optional)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

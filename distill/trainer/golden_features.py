@@ -37,6 +37,8 @@
   leaves (the finished calls, closed);
 - `named_calls` (named_calls.py): conversations, listed tools, which the question names, the named
   values of their required keys and an answer before and after the fill;
+- `named_optional` (named_optional.py): conversations, listed arguments and an answer before and
+  after the fill;
 - `fill_order` (evaluate.FILL_ORDER): per two fills next in the order, their listings, a
   conversation and an answer before and after the whole chain;
 
@@ -66,7 +68,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import cue_values, named_calls, named_values, quoted_pairs, single_calls, tag_lists
+from . import cue_values, named_calls, named_optional, named_values, quoted_pairs, single_calls, tag_lists
 from .evaluate import FILL_ORDER, filled
 
 K = 2
@@ -979,6 +981,48 @@ def write_named_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "named_calls.jsonl", named_calls_cases())
 
 
+OPTIONAL_RULES = [{"tool": "create_ticket", "key": "description"}, {"tool": "create_ticket", "key": "priority"}]
+
+
+def named_optional_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: a listed key dropped where no word of the question
+    starts with it, kept where one does (in either case, "high-priority"), a name word inside a
+    quoted span, unlisted keys and tools, only the last user message, a text answer."""
+    ticket = _answer(_call("create_ticket", title="Outage", description="Down.", priority=5))
+    return [
+        {"name": "unnamed_keys_dropped",
+         "messages": [{"role": "user", "content": "Open a ticket titled 'Outage', it is down."}], "response": ticket},
+        {"name": "named_keys_kept_in_either_case",
+         "messages": [{"role": "user", "content": "A high-priority ticket 'Outage', Description 'Down.'"}],
+         "response": ticket},
+        {"name": "a_name_word_inside_a_quoted_span_does_not_count",
+         "messages": [{"role": "user", "content": "Open 'Priority outage' with description 'Down.'"}],
+         "response": ticket},
+        {"name": "unlisted_keys_and_tools_kept",
+         "messages": [{"role": "user", "content": "Resolve 7 and open 'Outage'."}],
+         "response": _answer(_call("resolve_ticket", ticket_id=7, resolution="ok"),
+                             _call("create_ticket", title="Outage", priority=1))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "Priority 3 and description 'Down.' please."},
+                      {"role": "assistant", "content": "Which title?", "tool_calls": []},
+                      {"role": "user", "content": "Title 'Outage'."}],
+         "response": ticket},
+        {"name": "a_text_answer_is_unchanged",
+         "messages": [{"role": "user", "content": "Open a ticket."}],
+         "response": {"content": "Which title?", "tool_calls": []}},
+    ]
+
+
+def named_optional_cases() -> list[dict]:
+    return [{**case, "tools": TICKET_TOOLS, "arguments": OPTIONAL_RULES,
+             "filled": named_optional.fill(case["response"], case["messages"], OPTIONAL_RULES, TICKET_TOOLS)}
+            for case in named_optional_inputs()]
+
+
+def write_named_optional_goldens(out: Path) -> Path:
+    return write_jsonl(out / "named_optional.jsonl", named_optional_cases())
+
+
 ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + [
     {"name": "post", "parameters": {"type": "object", "properties": {
         "content": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}, "required": ["content"]}},
@@ -986,8 +1030,9 @@ ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + [
 
 
 def fill_order_inputs() -> list[dict]:
-    """One case per two fills next in the order (evaluate.FILL_ORDER; single_calls and named_calls
-    commute: the cut never drops a tool's first call and the added call is a tool's only one): each
+    """One case per two fills next in the order (evaluate.FILL_ORDER; single_calls, named_calls and
+    named_optional commute: the cut never drops a tool's first call, the added call is a tool's
+    only one and holds required keys only, which named_optional never drops): each
     lists the two fills and a conversation where they set one argument, or one cuts what the other
     reads, so the answer differs when the two run the other way round."""
     copy = _call("cp", source="x", destination="y")
@@ -1000,6 +1045,11 @@ def fill_order_inputs() -> list[dict]:
          "fills": {"named_calls": ["ticket_login"], "named_values": [{"tool": "ticket_login", "key": "password"}]},
          "messages": [{"role": "user", "content": "Use user name tech_guru, password securePass123, note 'X'."}],
          "response": _answer(_call("create_ticket", title="Outage"))},
+        {"name": "named_optional_before_named_values",
+         "fills": {"named_optional": [{"tool": "create_ticket", "key": "description"}],
+                   "named_values": [{"tool": "create_ticket", "key": "title"}]},
+         "messages": [{"role": "user", "content": "Open it as 'A' now."}],
+         "response": _answer(_call("create_ticket", title="x", description="A"))},
         {"name": "named_values_before_cue_values",
          "fills": {"named_values": [{"tool": "cp", "key": "destination"}],
                    "cue_values": [{"tool": "cp", "key": "destination", "cue": "dir"}]},
@@ -1028,8 +1078,9 @@ def fill_order_inputs() -> list[dict]:
 
 
 # The list each fill's specialist.json entry holds its listing in.
-FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_values": "arguments", "cue_values": "arguments",
-              "quoted_pairs": "pairs", "remembered_keys": "keys", "tag_lists": "arguments"}
+FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional": "arguments",
+              "named_values": "arguments", "cue_values": "arguments", "quoted_pairs": "pairs",
+              "remembered_keys": "keys", "tag_lists": "arguments"}
 
 
 def fill_order_cases() -> list[dict]:
@@ -1077,6 +1128,7 @@ def main() -> None:
     print(write_quoted_pairs_goldens(out))
     print(write_complete_calls_goldens(out))
     print(write_named_calls_goldens(out))
+    print(write_named_optional_goldens(out))
     print(write_fill_order_goldens(out))
 
 

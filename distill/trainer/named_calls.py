@@ -29,7 +29,7 @@ last user message's content:
   the tool in at least `MIN_SHARE` of them; the tools so listed must together hold at least
   `MIN_COUNT` such questions (the habit is the agent's, so its evidence is pooled over the tools
   that show it: ticket's `ticket_login` alone has 4).
-- *Fill* (after `single_calls`, before `named_values`): for each listed tool, in file order, an
+- *Fill* (after `single_calls`, before `named_optional`): for each listed tool, in file order, an
   answer with calls, none to the tool, whose question names the tool and gives every required key
   a named value, gets a call to the tool with those values (in the schema's key order, typed by
   the schema as a slot of that text is) before its first call.
@@ -136,8 +136,8 @@ def choose(examples, tools: list[dict]) -> dict:
                 tally = counts.setdefault(name, [0, 0])
                 tally[0] += bool(calls) and calls[0].get("name") == name
                 tally[1] += 1
-    listed = [str(tool.get("name")) for tool in tools or []
-              if str(tool.get("name")) in counts and counts[str(tool.get("name"))][0] >= MIN_SHARE * counts[str(tool.get("name"))][1]]
+    # counts is filled in the tools' order, so the listed tools keep it
+    listed = [name for name, (first, named) in counts.items() if first >= MIN_SHARE * named]
     if sum(counts[name][0] for name in listed) < MIN_COUNT:
         listed = []
     return {"tools": listed, "counts": {name: counts[name] for name in listed}}

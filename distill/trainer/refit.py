@@ -1,5 +1,5 @@
 """Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
-`cue_values`, `tag_lists`, `single_calls`, `named_values`, `quoted_pairs` and `named_calls`) from its cluster's training answers,
+`cue_values`, `tag_lists`, `single_calls`, `named_values`, `quoted_pairs`, `named_calls` and `named_optional`) from its cluster's training answers,
 as training would choose them now, and lists or drops `complete_calls` (a cut answer keeps its
 complete calls), which has nothing to choose.
 
@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import complete_calls, cue_values, named_calls, named_values, quoted_pairs, single_calls, tag_lists
+from . import complete_calls, cue_values, named_calls, named_optional, named_values, quoted_pairs, single_calls, tag_lists
 from .dataset import load_cluster
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .recipe import settings_of
 
 CHOSEN = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE,
-          quoted_pairs.FEATURE, named_calls.FEATURE)
+          quoted_pairs.FEATURE, named_calls.FEATURE, named_optional.FEATURE)
 FEATURES = CHOSEN + (complete_calls.FEATURE,)
 
 
@@ -55,7 +55,8 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools"),
                named_values.FEATURE: (named_values.choose(train, cluster.tools), "arguments"),
                quoted_pairs.FEATURE: (quoted_pairs.choose(train, cluster.tools), "pairs"),
-               named_calls.FEATURE: (named_calls.choose(train, cluster.tools), "tools")}
+               named_calls.FEATURE: (named_calls.choose(train, cluster.tools), "tools"),
+               named_optional.FEATURE: (named_optional.choose(train, cluster.tools), "arguments")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
         if feature in wanted and choice[listed]:
@@ -79,7 +80,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls, named_values, quoted_pairs and named_calls (and list complete_calls) for a trained specialist")
+    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls, named_values, quoted_pairs, named_calls and named_optional (and list complete_calls) for a trained specialist")
     parser.add_argument("--run-dir", required=True, type=Path)
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")

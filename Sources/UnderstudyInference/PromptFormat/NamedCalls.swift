@@ -6,7 +6,7 @@ import Foundation
 /// A small model writes the second call and leaves the first out; after decoding, an answer with
 /// calls, none to a listed tool the question names, gets that call first, its required arguments
 /// set to the values the question names for them. Applied after `single_calls`, before
-/// `named_values`. Nothing is added to the prompt.
+/// `named_optional`. Nothing is added to the prompt.
 ///
 /// ```swift
 /// let named = NamedCalls(tools: ["ticket_login"])
@@ -27,7 +27,8 @@ public struct NamedCalls: Sendable {
     init(_ value: OrderedJSON?, path: String) throws {
         tools = try PromptFeatureList.items(value, list: "tools", feature: Self.feature, path: path).map { item in
             guard case .string(let name) = item else {
-                throw InferenceError.invalidConfig(path, field: "named_calls.tools", "holds \(item.jsonText), not a string")
+                throw InferenceError.invalidConfig(
+                    path, field: "named_calls.tools", "holds \(item.jsonText), not a string")
             }
             return name
         }
@@ -52,11 +53,15 @@ public struct NamedCalls: Sendable {
     /// Where each name phrase of `key` ends (outside every quoted span); none for a key that is not
     /// ASCII letters.
     public static func namePhrases(_ text: NSString, key: String) -> [Int] {
-        guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic }) else { return [] }
+        guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic }) else {
+            return []
+        }
         let quoted = NamedValues.quotes(text).map(\.range)
         return phrase(key).matches(in: text as String, range: NamedValues.whole(text)).compactMap { match in
             let start = match.range.location
-            guard !quoted.contains(where: { start >= $0.location && start < $0.location + $0.length }) else { return nil }
+            guard !quoted.contains(where: { start >= $0.location && start < $0.location + $0.length }) else {
+                return nil
+            }
             return start + match.range.length
         }
     }
@@ -68,7 +73,8 @@ public struct NamedCalls: Sendable {
         var properties: [String] = []
         if case .object(let members)? = parameters?["properties"] { properties = members.map(\.key) }
         let rank = { (key: String) in properties.firstIndex(of: key) ?? properties.count }
-        return required.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
+        return required.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
+            \.element)
     }
 
     /// The value the question names for `key`: the first quoted span the key claims
@@ -85,7 +91,9 @@ public struct NamedCalls: Sendable {
             let rest = NSRange(location: end, length: question.length - end)
             for match in token.matches(in: question as String, options: [.withTransparentBounds], range: rest) {
                 let text = question.substring(with: match.range)
-                guard valueMark.firstMatch(in: text, range: NamedValues.whole(text as NSString)) != nil else { continue }
+                guard valueMark.firstMatch(in: text, range: NamedValues.whole(text as NSString)) != nil else {
+                    continue
+                }
                 let start = match.range.location
                 if NamedValues.names(question, wordEnd: end, valueStart: start),
                     !others.contains(where: { end < $0 && $0 <= start })

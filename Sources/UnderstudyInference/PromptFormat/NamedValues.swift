@@ -35,15 +35,19 @@ public struct NamedValues: Sendable {
 
     /// Reads `named_values` of specialist.json (`{"arguments": [{"tool", "key"}], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        let items = try PromptFeatureList.items(value, list: "arguments", feature: Self.feature, path: path)
-        self.init(
-            rules: try items.map { item in
-                guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"] else {
-                    throw InferenceError.invalidConfig(
-                        path, field: "named_values.arguments", "holds \(item.jsonText), not {\"tool\", \"key\"}")
-                }
-                return Rule(tool: tool, key: key)
-            })
+        self.init(rules: try Self.rules(value, feature: Self.feature, path: path))
+    }
+
+    /// The `{"tool", "key"}` items of a feature's `arguments` list (`named_values`, `named_optional`),
+    /// refusing another item, naming the field.
+    static func rules(_ value: OrderedJSON?, feature: String, path: String) throws -> [Rule] {
+        try PromptFeatureList.items(value, list: "arguments", feature: feature, path: path).map { item in
+            guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"] else {
+                throw InferenceError.invalidConfig(
+                    path, field: "\(feature).arguments", "holds \(item.jsonText), not {\"tool\", \"key\"}")
+            }
+            return Rule(tool: tool, key: key)
+        }
     }
 
     static let anyQuote = "'\"`\u{2018}\u{2019}\u{201C}\u{201D}"

@@ -88,7 +88,8 @@ extension Specialist {
     }
 
     /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
-    /// `named_calls` (calls added before values are set), `named_values` (before the fills that set
+    /// `named_calls` (calls added before values are set), `named_optional` (optional arguments the
+    /// question does not name dropped), `named_values` (before the fills that set
     /// values from cues and memory), `cue_values`, `quoted_pairs`, `remembered_keys` (after
     /// `cue_values`: a key the conversation remembers keeps its value) and `tag_lists`; each later
     /// fill overwrites a key an earlier one set. The golden file `fill_order.jsonl` pins the order
@@ -98,6 +99,7 @@ extension Specialist {
     ) -> AnswerRestorer.Response {
         var response = singleCalls?.cut(response) ?? response
         if let namedCalls { response = namedCalls.fill(response, messages: messages, tools: tools) }
+        if let namedOptional { response = namedOptional.fill(response, messages: messages) }
         if let namedValues { response = namedValues.fill(response, messages: messages, tools: tools) }
         if let cueValues { response = cueValues.fill(response, messages: messages, tools: tools) }
         if let quotedPairs { response = quotedPairs.fill(response, messages: messages, tools: tools) }

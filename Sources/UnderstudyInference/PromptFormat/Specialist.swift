@@ -71,6 +71,8 @@ public final class Specialist: @unchecked Sendable {
     public let quotedPairs: QuotedPairs?
     /// Prompt feature `named_calls`: tools whose call is added first when the question names their required arguments.
     public let namedCalls: NamedCalls?
+    /// Prompt feature `named_optional`: optional arguments dropped where the question does not name them.
+    public let namedOptional: NamedOptional?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -135,6 +137,9 @@ public final class Specialist: @unchecked Sendable {
         namedCalls =
             promptFeatures.contains(NamedCalls.feature)
             ? try NamedCalls(spec["named_calls"], path: specURL.path) : nil
+        namedOptional =
+            promptFeatures.contains(NamedOptional.feature)
+            ? try NamedOptional(spec["named_optional"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -195,7 +200,7 @@ public final class Specialist: @unchecked Sendable {
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
-        QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature,
+        QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature, NamedOptional.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
