@@ -28,6 +28,8 @@ from .named_values import fill as fill_named_values
 from .quoted_pairs import fill as fill_quoted_pairs
 from .copied_items import fill as fill_copied_items
 from .previous_files import fill as fill_previous_files
+from .named_calls import fill as fill_named_calls
+from .named_optional import fill as fill_named_optional
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -115,7 +117,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
             clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
-            quoted_pairs: list[dict] = (), complete: bool = False, copied_items: list[dict] = (),
+            quoted_pairs: list[dict] = (), complete: bool = False, named_calls: list[str] = (),
+            named_optional: list[dict] = (), copied_items: list[dict] = (),
             previous_files: list[dict] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
@@ -130,13 +133,17 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     arguments set to the quoted span or number the question names for them (named_values.py), after
     the cut and before the other fills; `quoted_pairs`: two-argument tools set to the question's two
     quoted spans (quoted_pairs.py), after `cue_values`; `complete`: an answer cut at max_new_tokens
-    keeps its complete calls (complete_calls.py); `copied_items`: list arguments cut to the items the
-    user wrote (copied_items.py), after `tag_lists`; `previous_files`: file arguments set to the
-    conversation's previous file when the question names none (previous_files.py), after every other fill."""
+    keeps its complete calls (complete_calls.py); `named_calls`: tools whose call is added when the
+    question names their required arguments (named_calls.py), after the cut; `named_optional`:
+    optional arguments dropped where the question does not name them (named_optional.py);
+    `copied_items`: list arguments cut to the items the request's texts hold (copied_items.py);
+    `previous_files`: file arguments set to the conversation's previous file when the question names
+    none (previous_files.py); the fills run in `filled`, in FILL_ORDER."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
-                         named_values, quoted_pairs, complete, copied_items, previous_files)
+                         named_values, quoted_pairs, complete, named_calls, named_optional, copied_items,
+                         previous_files)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -160,26 +167,42 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
         response = restore_response(parse_response(text), feature.slots, feature.tools or tools)
         if omit:
             response = omit_optional(response, feature.tools or tools)
-        if single_calls:
-            response = cut_single(response, single_calls)
-        if named_values:
-            response = fill_named_values(response, feature.example.messages, named_values, feature.tools or tools)
-        if cue_values:
-            response = fill_cue_values(response, feature.example.messages, cue_values, feature.tools or tools)
-        if quoted_pairs:
-            response = fill_quoted_pairs(response, feature.example.messages, quoted_pairs, feature.tools or tools)
-        if remembered:
-            response = fill(response, feature.example.messages, remembered, feature.tools or tools)
-        if tag_lists:
-            response = fill_tag_lists(response, feature.example.messages, tag_lists)
-        if copied_items:
-            response = fill_copied_items(response, feature.example.messages, copied_items, feature.tools or tools)
-        if previous_files:
-            response = fill_previous_files(response, feature.example.messages, previous_files, feature.tools or tools)
+        response = filled(response, feature.example.messages, feature.tools or tools, {
+            "single_calls": single_calls, "named_calls": named_calls, "named_optional": named_optional,
+            "named_values": named_values,
+            "cue_values": cue_values, "quoted_pairs": quoted_pairs, "remembered_keys": remembered,
+            "tag_lists": tag_lists, "copied_items": copied_items, "previous_files": previous_files})
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
     return Prediction(feature.example.id, text, response, error, exact_match(response, feature.example.target))
+
+
+# The answer fills in PROMPT_FORMAT.md's order (the Swift engine's `Specialist.filled` runs the
+# same): the `single_calls` cut, `named_calls` (calls added before values are set), `named_optional`
+# (optional arguments the question does not name dropped), `named_values`,
+# `cue_values`, `quoted_pairs`, `remembered_keys` (a key the conversation remembers keeps its value
+# over a cue's), `tag_lists`, `copied_items` (it drops what the request does not hold) and
+# `previous_files` (the last word on a file the question does not name); each later fill overwrites
+# a key an earlier one set. The golden file `fill_order.jsonl` pins the order for both engines.
+FILL_ORDER = ("single_calls", "named_calls", "named_optional", "named_values", "cue_values", "quoted_pairs",
+              "remembered_keys", "tag_lists", "copied_items", "previous_files")
+_FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(response, listed),
+          "named_calls": fill_named_calls, "named_optional": fill_named_optional, "named_values": fill_named_values,
+          "cue_values": fill_cue_values, "quoted_pairs": fill_quoted_pairs, "remembered_keys": fill,
+          "tag_lists": lambda response, messages, listed, tools: fill_tag_lists(response, messages, listed),
+          "copied_items": fill_copied_items, "previous_files": fill_previous_files}
+
+
+def filled(response: dict, messages: list[dict], tools: list[dict], fills: dict[str, list],
+           order: tuple[str, ...] = FILL_ORDER) -> dict:
+    """The restored response with the answer fills applied in `order`; `fills`: each feature's
+    listing (specialist.json `single_calls.tools`, `named_values.arguments`, `quoted_pairs.pairs`,
+    `remembered_keys.keys`, ...), a feature absent or listing nothing is skipped."""
+    for feature in order:
+        if fills.get(feature):
+            response = _FILLS[feature](response, messages, fills[feature], tools)
+    return response
 
 
 def is_copyable(feature: Feature, seen_literals: set[str], seen_contents: set) -> bool:
@@ -204,7 +227,8 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              call_limit: bool = False, tag_lists: list[dict] = (),
              cue_values: list[dict] = (), single_calls: list[str] = (),
              named_values: list[dict] = (), quoted_pairs: list[dict] = (),
-             complete: bool = False, copied_items: list[dict] = (),
+             complete: bool = False, named_calls: list[str] = (),
+             named_optional: list[dict] = (), copied_items: list[dict] = (),
              previous_files: list[dict] = ()) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
@@ -212,13 +236,14 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
-    prompt feature `complete_calls`; `copied_items` / `previous_files`: those prompt features' arguments."""
+    prompt feature `complete_calls`; `named_calls`: that prompt feature's tools; `named_optional` /
+    `copied_items` / `previous_files`: those prompt features' arguments."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
                            call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
-                           copied_items, previous_files)
+                           named_calls, named_optional, copied_items, previous_files)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

@@ -36,9 +36,15 @@
 - `complete_calls` (complete_calls.py): answer texts cut at max_new_tokens and the texts the rule
   leaves (the finished calls, closed);
 - `copied_items` (copied_items.py): conversations, tools, listed arguments, per written item
-  whether the user messages hold it, and an answer before and after the fill;
+  whether the request's texts hold it, and an answer before and after the fill;
 - `previous_files` (previous_files.py): conversations, tools, listed arguments, whether the question
   names a file, and an answer before and after the fill;
+- `named_calls` (named_calls.py): conversations, listed tools, which the question names, the named
+  values of their required keys and an answer before and after the fill;
+- `named_optional` (named_optional.py): conversations, listed arguments and an answer before and
+  after the fill;
+- `fill_order` (evaluate.FILL_ORDER): per two fills next in the order, their listings, a
+  conversation and an answer before and after the whole chain;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -58,6 +64,7 @@ from .distinct_calls import cut_repeats
 from .distinct_slots import SlotMemory
 from .golden import CASE_TOOLS, golden_cases
 from .hint_tools import allowed_tools, nearest_tools
+from .population import message_texts
 from .prompt import RESPONSE_HEAD, call_head, parse_response, render_prompt, render_target
 from .clause_calls import clause_prompts
 from .clause_tools import best_score, clauses, picked_tools, tool_text
@@ -66,7 +73,9 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import copied_items, cue_values, named_values, previous_files, quoted_pairs, single_calls, tag_lists
+from . import (copied_items, cue_values, named_calls, named_optional, named_values, previous_files, quoted_pairs,
+               single_calls, tag_lists)
+from .evaluate import FILL_ORDER, filled
 
 K = 2
 
@@ -820,7 +829,8 @@ FILE_TOOLS = [
     {"name": "tail", "parameters": {"type": "object", "properties": {
         "file_name": {"type": "string"}, "lines": {"type": "integer"}}, "required": ["file_name"]}},
 ]
-PAIR_RULES = [{"tool": "diff", "keys": ["file_name1", "file_name2"]}, {"tool": "tail", "keys": ["lines", "file_name"]}]
+PAIR_RULES = [{"tool": "diff", "keys": ["file_name1", "file_name2"]}, {"tool": "tail", "keys": ["lines", "file_name"]},
+              {"tool": "cp", "keys": ["source", "destination"]}]
 
 
 def quoted_pairs_inputs() -> list[dict]:
@@ -882,6 +892,13 @@ def quoted_pairs_inputs() -> list[dict]:
          "response": _answer(_call("diff", file_name1=None, file_name2="x"), _call("diff", file_name1="y", file_name2=""))},
         {"name": "spans_differing_in_normalisation_are_two",
          "messages": [{"role": "user", "content": "Diff '\u00e9.txt' and 'e\u0301.txt'"}], "response": same},
+        # named_values' claim: a span a name word names for another key ("destination 'a.txt'") is
+        # never put by order; a span its own pair key's word claims is
+        {"name": "a_span_another_key_claims_is_left",
+         "messages": [{"role": "user", "content": "Diff destination 'a.txt' with 'b.txt'."}], "response": same},
+        {"name": "a_span_claimed_by_the_pairs_own_key_is_put",
+         "messages": [{"role": "user", "content": "Copy 'a.txt' to destination 'b.txt'."}],
+         "response": _answer(_call("cp", source="x", destination="y"))},
     ]
 
 
@@ -985,6 +1002,219 @@ def write_previous_files_goldens(out: Path) -> Path:
     return write_jsonl(out / "previous_files.jsonl", previous_files_cases())
 
 
+# The ticket tools and a tool with an integer required key, for named_calls.
+CALL_TOOLS = TICKET_TOOLS + [
+    {"name": "set_level", "parameters": {"type": "object", "properties": {
+        "level": {"type": "integer"}}, "required": ["level"]}},
+]
+CALL_RULES = ["ticket_login", "create_ticket", "set_level"]
+
+
+def named_calls_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: a name phrase split by a space, value tokens and
+    quoted spans, a lower-case word that is no value, a value another key's phrase names, a value too far, a phrase inside a quoted
+    span, a required key not named, a tool already called, a text answer, an integer typed by the
+    schema, two tools added in the listed order, only the last user message."""
+    ticket = _answer(_call("create_ticket", title="Outage"))
+    return [
+        {"name": "login_added_first_from_value_tokens",
+         "messages": [{"role": "user", "content": "Title 'Outage'. Please use it user name tech_guru, password "
+                                                  "securePass123"}],
+         "response": ticket},
+        {"name": "quoted_spans_the_keys_claim",
+         "messages": [{"role": "user", "content": "My ticket Username is `mthompson` and password is 'pw1'."}],
+         "response": _answer(_call("resolve_ticket", ticket_id=1, resolution="x"))},
+        {"name": "a_lower_case_word_is_no_value",
+         "messages": [{"role": "user", "content": "My username is mzhang and password is SecurePass123"}],
+         "response": ticket},
+        {"name": "a_value_another_keys_phrase_names_is_not_taken",
+         "messages": [{"role": "user", "content": "Close it: user name ann, password p_1"}],
+         "response": ticket},
+        {"name": "a_value_too_far_is_none",
+         "messages": [{"role": "user", "content": "The username for the account that I gave you is tech_guru, "
+                                                  "password pw_1"}],
+         "response": ticket},
+        {"name": "a_phrase_inside_a_quoted_span_does_not_count",
+         "messages": [{"role": "user", "content": "Open 'Reset username' now, password Pw_1"}],
+         "response": ticket},
+        {"name": "a_required_key_not_named_adds_nothing",
+         "messages": [{"role": "user", "content": "oh, my password is SecurePass123"}],
+         "response": ticket},
+        {"name": "a_tool_already_called_is_not_added",
+         "messages": [{"role": "user", "content": "username u_1 and password p_1, ticket titled 'Outage'"}],
+         "response": _answer(_call("create_ticket", title="Outage"), _call("ticket_login", username="a", password="b"))},
+        {"name": "a_text_answer_is_unchanged",
+         "messages": [{"role": "user", "content": "username u_1 and password p_1"}],
+         "response": {"content": "Which ticket?", "tool_calls": []}},
+        {"name": "an_integer_typed_by_the_schema_and_two_tools_in_listed_order",
+         "messages": [{"role": "user", "content": "Set the Level: 7 and a ticket titled 'Outage', with "
+                                                  "USERNAME a.b@x.org, password 007"}],
+         "response": _answer(_call("close_ticket", ticket_id=3))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "username u_1 and password p_1"},
+                      {"role": "assistant", "content": "Which ticket?", "tool_calls": []},
+                      {"role": "user", "content": "The one titled 'Outage'."}],
+         "response": _answer(_call("close_ticket", ticket_id=3))},
+    ]
+
+
+def named_calls_cases() -> list[dict]:
+    cases = []
+    for case in named_calls_inputs():
+        question = query_text(case["messages"])
+        keys = {name: named_values.string_keys(CALL_TOOLS) + named_calls.required_keys(CALL_TOOLS, name)
+                for name in CALL_RULES}
+        cases.append({**case, "tools": CALL_TOOLS, "listed": CALL_RULES,
+                      "named": {name: named_calls.names_tool(question, CALL_TOOLS, name) for name in CALL_RULES},
+                      "values": {name: {key: named_calls.named_value(question, key, keys[name])
+                                        for key in named_calls.required_keys(CALL_TOOLS, name)} for name in CALL_RULES},
+                      "filled": named_calls.fill(case["response"], case["messages"], CALL_RULES, CALL_TOOLS)})
+    return cases
+
+
+def write_named_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "named_calls.jsonl", named_calls_cases())
+
+
+OPTIONAL_RULES = [{"tool": "create_ticket", "key": "description"}, {"tool": "create_ticket", "key": "priority"}]
+
+
+def named_optional_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: a listed key dropped where no word of the question
+    starts with it, kept where one does (in either case, "high-priority"), a name word inside a
+    quoted span, unlisted keys and tools, only the last user message, a text answer."""
+    ticket = _answer(_call("create_ticket", title="Outage", description="Down.", priority=5))
+    return [
+        {"name": "unnamed_keys_dropped",
+         "messages": [{"role": "user", "content": "Open a ticket titled 'Outage', it is down."}], "response": ticket},
+        {"name": "named_keys_kept_in_either_case",
+         "messages": [{"role": "user", "content": "A high-priority ticket 'Outage', Description 'Down.'"}],
+         "response": ticket},
+        {"name": "a_name_word_inside_a_quoted_span_does_not_count",
+         "messages": [{"role": "user", "content": "Open 'Priority outage' with description 'Down.'"}],
+         "response": ticket},
+        {"name": "unlisted_keys_and_tools_kept",
+         "messages": [{"role": "user", "content": "Resolve 7 and open 'Outage'."}],
+         "response": _answer(_call("resolve_ticket", ticket_id=7, resolution="ok"),
+                             _call("create_ticket", title="Outage", priority=1))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "Priority 3 and description 'Down.' please."},
+                      {"role": "assistant", "content": "Which title?", "tool_calls": []},
+                      {"role": "user", "content": "Title 'Outage'."}],
+         "response": ticket},
+        {"name": "a_text_answer_is_unchanged",
+         "messages": [{"role": "user", "content": "Open a ticket."}],
+         "response": {"content": "Which title?", "tool_calls": []}},
+    ]
+
+
+def named_optional_cases() -> list[dict]:
+    return [{**case, "tools": TICKET_TOOLS, "arguments": OPTIONAL_RULES,
+             "filled": named_optional.fill(case["response"], case["messages"], OPTIONAL_RULES, TICKET_TOOLS)}
+            for case in named_optional_inputs()]
+
+
+def write_named_optional_goldens(out: Path) -> Path:
+    return write_jsonl(out / "named_optional.jsonl", named_optional_cases())
+
+
+ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + ECHO_TOOLS + [
+    {"name": "post", "parameters": {"type": "object", "properties": {
+        "content": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}, "required": ["content"]}},
+    # a list of file names, so an item copied_items drops is no previous file for previous_files
+    {"name": "attach", "parameters": {"type": "object", "properties": {
+        "file_name": {"type": "array", "items": {"type": "string"}}}, "required": []}},
+]
+
+
+def fill_order_inputs() -> list[dict]:
+    """One case per two fills next in the order (evaluate.FILL_ORDER; single_calls, named_calls and
+    named_optional commute: the cut never drops a tool's first call, the added call is a tool's
+    only one and holds required keys only, which named_optional never drops): each
+    lists the two fills and a conversation where they set one argument, or one cuts what the other
+    reads, so the answer differs when the two run the other way round. tag_lists and copied_items
+    differ in the answer's text only, by argument order: every word tag_lists sets is a whole word
+    of the question, which copied_items keeps, so the values are the same either way; but a list
+    copied_items removes first comes back from tag_lists after the call's other arguments.
+    copied_items and previous_files act on different keys' types (arrays, strings) but meet through
+    the answer's earlier calls, which previous_files remembers: an item copied_items drops is no
+    previous file."""
+    copy = _call("cp", source="x", destination="y")
+    return [
+        {"name": "single_calls_before_named_values",
+         "fills": {"single_calls": ["cp"], "named_values": [{"tool": "cp", "key": "destination"}]},
+         "messages": [{"role": "user", "content": "Now copy to destination 'd' please."}],
+         "response": _answer(copy, _call("cp", source="x2", destination="y2"))},
+        {"name": "named_calls_before_named_values",
+         "fills": {"named_calls": ["ticket_login"], "named_values": [{"tool": "ticket_login", "key": "password"}]},
+         "messages": [{"role": "user", "content": "Use user name tech_guru, password securePass123, note 'X'."}],
+         "response": _answer(_call("create_ticket", title="Outage"))},
+        {"name": "named_optional_before_named_values",
+         "fills": {"named_optional": [{"tool": "create_ticket", "key": "description"}],
+                   "named_values": [{"tool": "create_ticket", "key": "title"}]},
+         "messages": [{"role": "user", "content": "Open it as 'A' now."}],
+         "response": _answer(_call("create_ticket", title="x", description="A"))},
+        {"name": "named_values_before_cue_values",
+         "fills": {"named_values": [{"tool": "cp", "key": "destination"}],
+                   "cue_values": [{"tool": "cp", "key": "destination", "cue": "dir"}]},
+         "messages": [{"role": "user", "content": "Copy it to destination 'd', dir q7."}],
+         "response": _answer(copy)},
+        {"name": "cue_values_before_quoted_pairs",
+         "fills": {"cue_values": [{"tool": "cp", "key": "source", "cue": "dir"}],
+                   "quoted_pairs": [{"tool": "cp", "keys": ["source", "destination"]}]},
+         "messages": [{"role": "user", "content": "Copy 'a.txt' into 'b.txt', dir q7."}],
+         "response": _answer(copy)},
+        {"name": "quoted_pairs_before_remembered_keys",
+         "fills": {"quoted_pairs": [{"tool": "cp", "keys": ["source", "destination"]}],
+                   "remembered_keys": ["destination"]},
+         "messages": [{"role": "user", "content": "Copy it to 'm' please."},
+                      {"role": "assistant", "content": None, "tool_calls": [_call("cp", source="n", destination="m")]},
+                      {"role": "user", "content": "Copy 'a.txt' into 'b.txt'."}],
+         "response": _answer(copy)},
+        {"name": "remembered_keys_before_tag_lists",
+         "fills": {"remembered_keys": ["tags"], "tag_lists": [{"tool": "post", "key": "tags", "sign": "#"}]},
+         "messages": [{"role": "user", "content": "Post 'hi' with #old."},
+                      {"role": "assistant", "content": None,
+                       "tool_calls": [_call("post", content="hi", tags=["#old"])]},
+                      {"role": "user", "content": "Post it again with #new"}],
+         "response": _answer(_call("post", content="hi", tags=["#x"]))},
+        {"name": "tag_lists_before_copied_items",
+         "fills": {"tag_lists": [{"tool": "post", "key": "tags", "sign": "#"}],
+                   "copied_items": [{"tool": "post", "key": "tags"}]},
+         "messages": [{"role": "user", "content": "Post 'hi' with #new"}],
+         "response": _answer(_call("post", tags=["#x"], content="hi"))},
+        {"name": "copied_items_before_previous_files",
+         "fills": {"copied_items": [{"tool": "attach", "key": "file_name"}],
+                   "previous_files": [{"tool": "echo", "key": "file_name"}]},
+         "messages": [{"role": "user", "content": "Create 'TeamNotes.txt' please."},
+                      {"role": "assistant", "content": None, "tool_calls": [_call("touch", file_name="TeamNotes.txt")]},
+                      {"role": "tool", "content": "null"},
+                      {"role": "user", "content": "Attach it, then jot down 'hi' into the previous file."}],
+         "response": _answer(_call("attach", file_name=["ghost.txt"]), _call("echo", content="hi", file_name="x"))},
+    ]
+
+
+# The list each fill's specialist.json entry holds its listing in.
+FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional": "arguments",
+              "named_values": "arguments", "cue_values": "arguments", "quoted_pairs": "pairs",
+              "remembered_keys": "keys", "tag_lists": "arguments", "copied_items": "arguments",
+              "previous_files": "arguments"}
+
+
+def fill_order_cases() -> list[dict]:
+    """The cases with their specialist.json entries (`specialist`: feature → entry, which an engine
+    loads) and the answer the chain in FILL_ORDER leaves."""
+    return [{**case, "tools": ORDER_TOOLS, "order": list(FILL_ORDER),
+             "specialist": {feature: {FILL_LISTS[feature]: listing, "counts": {}}
+                            for feature, listing in case["fills"].items()},
+             "filled": filled(case["response"], case["messages"], ORDER_TOOLS, case["fills"])}
+            for case in fill_order_inputs()]
+
+
+def write_fill_order_goldens(out: Path) -> Path:
+    return write_jsonl(out / "fill_order.jsonl", fill_order_cases())
+
+
 def write_complete_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "complete_calls.jsonl", complete_calls_cases())
 
@@ -1004,9 +1234,9 @@ COPIED_RULES = [{"tool": "mention", "key": "mentioned_usernames"}, {"tool": "pos
 
 def copied_items_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: invented items dropped in order, a list left empty
-    removed unless required, any user message counts (an item with its sign dropped too), the
-    assistant's and tools' texts do not, items compared code point by code point, unlisted calls
-    and empty lists unchanged."""
+    removed unless required, any message text counts (user, assistant content and call arguments,
+    tool results; an item with its sign dropped too), whole words only, items compared code point
+    by code point, unlisted calls and empty lists unchanged."""
     tweet = lambda **arguments: _call("post_tweet", **arguments)  # noqa: E731
     return [
         {"name": "invented_items_dropped_in_order",
@@ -1022,14 +1252,21 @@ def copied_items_inputs() -> list[dict]:
                       {"role": "assistant", "content": "What is the handle?", "tool_calls": []},
                       {"role": "user", "content": "His handle is 'huanzhimao01'."}],
          "response": _answer(tweet(content="Hi", tags=["#Hello"], mentions=["@huanzhimao01", "huanzhimao01"]))},
-        {"name": "assistant_and_tool_texts_do_not_count",
+        {"name": "assistant_call_and_tool_texts_count",
          "messages": [{"role": "user", "content": "Tweet it."},
                       {"role": "assistant", "content": None,
-                       "tool_calls": [{"name": "post_tweet", "arguments": {"content": "x", "tags": ["#Called"]}}]},
-                      {"role": "tool", "content": "{\"tags\": [\"#FromTool\"]}"},
+                       "tool_calls": [{"name": "post_tweet", "arguments": {"content": "x", "tags": ["#Called"],
+                                                                          "extra": {"deep": ["@nested_handle"]}}}]},
+                      {"role": "tool", "content": "{\"tags\": [\"#FromTool\"], \"username\": \"tool_user\"}"},
                       {"role": "assistant", "content": "Posted with @assistant_said.", "tool_calls": []},
                       {"role": "user", "content": "Again, same tags."}],
-         "response": _answer(tweet(content="x", tags=["#Called", "#FromTool"], mentions=["@assistant_said"]))},
+         "response": _answer(tweet(content="x", tags=["#Called", "#FromTool", "#Invented"],
+                                   mentions=["@assistant_said", "@tool_user", "@nested_handle", "@nobody"]))},
+        {"name": "whole_words_only",
+         "messages": [{"role": "user", "content": "Tweet 'Go' #AdventureTime for Johnson, cc @Ann_Lee and user42x."},
+                      {"role": "tool", "content": "{\"user\": \"@Bob.\", \"tag\": \"(#Trip)\"}"}],
+         "response": _answer(tweet(content="Go", tags=["#Adventure", "#AdventureTime", "#Trip", "#Tri"],
+                                   mentions=["@John", "@Ann", "@Ann_Lee", "@user42", "@Bob", "@Bo"]))},
         {"name": "exact_code_points_and_non_strings",
          "messages": [{"role": "user", "content": "Post 'Caf\u00e9 time' #RoadTrip #Caf\u00e9 @ and #"}],
          "response": _answer(tweet(content="Caf\u00e9 time", tags=["#roadtrip", "#Cafe\u0301", "#Caf\u00e9", 7, "", "#", "@"]))},
@@ -1045,7 +1282,7 @@ def copied_items_inputs() -> list[dict]:
 def copied_items_cases() -> list[dict]:
     cases = []
     for case in copied_items_inputs():
-        texts = copied_items.user_texts(case["messages"])
+        texts = message_texts(case["messages"])
         written = [item for call in case["response"]["tool_calls"] for value in call["arguments"].values()
                    if isinstance(value, list) for item in value]
         cases.append({**case, "tools": COPIED_TOOLS, "arguments": COPIED_RULES,
@@ -1086,6 +1323,9 @@ def main() -> None:
     print(write_complete_calls_goldens(out))
     print(write_copied_items_goldens(out))
     print(write_previous_files_goldens(out))
+    print(write_named_calls_goldens(out))
+    print(write_named_optional_goldens(out))
+    print(write_fill_order_goldens(out))
 
 
 if __name__ == "__main__":

@@ -18,6 +18,11 @@ from __future__ import annotations
 POLICIES = ("model", "omit", "auto")
 
 
+def required_keys(parameters) -> set:
+    """The keys a tool's `parameters` schema lists in `required` (none for a missing schema)."""
+    return set((parameters or {}).get("required") or []) if isinstance(parameters, dict) else set()
+
+
 def omit_optional(response: dict | None, tools: list[dict]) -> dict | None:
     """The response with each call's top-level arguments cut to its tool's required ones (calls of
     tools the list lacks are left alone)."""
@@ -28,7 +33,7 @@ def omit_optional(response: dict | None, tools: list[dict]) -> dict | None:
     for call in response.get("tool_calls") or []:
         schema, arguments = schemas.get(call.get("name")), call.get("arguments")
         if isinstance(schema, dict) and isinstance(arguments, dict):
-            required = set(schema.get("required") or [])
+            required = required_keys(schema)
             arguments = {key: value for key, value in arguments.items() if key in required}
         calls.append({**call, "arguments": arguments})
     return {**response, "tool_calls": calls}
@@ -43,7 +48,7 @@ def optional_share(examples, tools_of) -> tuple[int, int]:
             schema, arguments = schemas.get(call.get("name")), call.get("arguments") or {}
             if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
                 continue
-            optional = [key for key in schema["properties"] if key not in set(schema.get("required") or [])]
+            optional = [key for key in schema["properties"] if key not in required_keys(schema)]
             possible += len(optional)
             used += sum(key in arguments for key in optional)
     return used, possible

@@ -40,14 +40,21 @@ def answer_leaves(response: dict) -> list:
     return [leaf for call in response.get("tool_calls") or [] for leaf in leaves(call.get("arguments") or {})]
 
 
-def request_texts(messages: list[dict], tools: list[dict] | None) -> list[str]:
-    """The request's value-bearing texts, escaped as the prompt renders them."""
+def message_texts(messages: list[dict]) -> list[str]:
+    """Every text the request's messages hold, in order: each message's content (user, assistant,
+    tool result) and the string leaves of the assistant's tool-call arguments."""
     texts = []
     for message in messages:
         if isinstance(message.get("content"), str):
             texts.append(message["content"])
         for call in message.get("tool_calls") or []:
-            texts += [str(leaf) for leaf in leaves(call.get("arguments") or {}) if isinstance(leaf, str)]
+            texts += [leaf for leaf in leaves(call.get("arguments") or {}) if isinstance(leaf, str)]
+    return texts
+
+
+def request_texts(messages: list[dict], tools: list[dict] | None) -> list[str]:
+    """The request's value-bearing texts, escaped as the prompt renders them."""
+    texts = message_texts(messages)
     for tool in tools or []:
         properties = (tool.get("parameters") or {}).get("properties") or {}
         for schema in properties.values() if isinstance(properties, dict) else []:

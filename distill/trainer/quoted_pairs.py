@@ -28,7 +28,7 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
 from __future__ import annotations
 
 from .cue_values import typed
-from .named_values import quoted_spans as _all_quoted_spans
+from .named_values import claimed_spans, quoted_spans as _all_quoted_spans, string_keys
 from .remembered_keys import MIN_COUNT, MIN_SHARE, _properties, _property_schema
 from .retrieval import query_text
 
@@ -44,6 +44,15 @@ def _string_keys(tools: list[dict], name: str) -> list[str]:
     """Tool `name`'s `"type": "string"` parameters, in schema order."""
     return [key for key, schema in _properties(tools, name).items()
             if isinstance(schema, dict) and schema.get("type") == "string"]
+
+
+def claimers_of(question: str, tools: list[dict]) -> dict[str, str | None]:
+    """The key that claims each distinct quoted span where it first occurs (named_values' claim: the
+    name word before it, "description 'X'"); a pair never puts a span claimed by another key."""
+    claimed: dict[str, str | None] = {}
+    for key, span in claimed_spans(question, string_keys(tools)):
+        claimed.setdefault(span, key)
+    return claimed
 
 
 def choose(examples, tools: list[dict]) -> dict:
@@ -87,10 +96,12 @@ def fill(response: dict, messages: list[dict], pairs: list[dict], tools: list[di
     if len(spans) != 2:
         return response
     keys_of = {rule["tool"]: rule["keys"] for rule in pairs}
+    claimers = claimers_of(query_text(messages), tools)
     calls = []
     for call in response["tool_calls"]:
         arguments, keys = call.get("arguments"), keys_of.get(call.get("name"))
-        if isinstance(arguments, dict) and keys and all(key in arguments for key in keys):
+        if (isinstance(arguments, dict) and keys and all(key in arguments for key in keys)
+                and all(claimers.get(span) in (None, key) for span, key in zip(spans, keys))):
             spans_of = dict(zip(keys, spans))
             # a written null or "" is kept, as named_values keeps it: the user asked for none
             arguments = {key: typed(spans_of[key], _property_schema(tools, call.get("name"), key))

@@ -1,5 +1,6 @@
 """Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
-`cue_values`, `tag_lists`, `single_calls`, `named_values`, `quoted_pairs`, `copied_items` and `previous_files`) from its cluster's training answers,
+`cue_values`, `tag_lists`, `single_calls`, `named_values`, `quoted_pairs`, `named_calls`, `named_optional`,
+`copied_items` and `previous_files`) from its cluster's training answers,
 as training would choose them now, and lists or drops `complete_calls` (a cut answer keeps its
 complete calls), which has nothing to choose.
 
@@ -21,13 +22,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import complete_calls, copied_items, cue_values, named_values, previous_files, quoted_pairs, single_calls, tag_lists
+from . import (complete_calls, copied_items, cue_values, named_calls, named_optional, named_values, previous_files,
+               quoted_pairs, single_calls, tag_lists)
 from .dataset import load_cluster
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .recipe import settings_of
 
 CHOSEN = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE,
-          quoted_pairs.FEATURE, copied_items.FEATURE, previous_files.FEATURE)
+          quoted_pairs.FEATURE, named_calls.FEATURE, named_optional.FEATURE, copied_items.FEATURE,
+          previous_files.FEATURE)
 FEATURES = CHOSEN + (complete_calls.FEATURE,)
 
 
@@ -55,6 +58,8 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools"),
                named_values.FEATURE: (named_values.choose(train, cluster.tools), "arguments"),
                quoted_pairs.FEATURE: (quoted_pairs.choose(train, cluster.tools), "pairs"),
+               named_calls.FEATURE: (named_calls.choose(train, cluster.tools), "tools"),
+               named_optional.FEATURE: (named_optional.choose(train, cluster.tools), "arguments"),
                copied_items.FEATURE: (copied_items.choose(train, cluster.tools), "arguments"),
                previous_files.FEATURE: (previous_files.choose(train, cluster.tools), "arguments")}
     features = spec.setdefault("prompt_features", [])
@@ -80,7 +85,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls, named_values, quoted_pairs, copied_items and previous_files (and list complete_calls) for a trained specialist")
+    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, tag_lists, single_calls, named_values, quoted_pairs, named_calls, named_optional, copied_items and previous_files (and list complete_calls) for a trained specialist")
     parser.add_argument("--run-dir", required=True, type=Path)
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")

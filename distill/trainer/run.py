@@ -24,7 +24,8 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import clause_calls, complete_calls, copied_items, cue_values, named_values, previous_files, quoted_pairs, single_calls, tag_lists, tag_slots
+from . import (clause_calls, complete_calls, copied_items, cue_values, named_calls, named_optional, named_values,
+               previous_files, quoted_pairs, single_calls, tag_lists, tag_slots)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -231,6 +232,18 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         if recipe.get(previous_files.FEATURE) and multi_turn else None
     if prior_files is not None and prior_files["arguments"]:
         prompt_features.append(previous_files.FEATURE)
+    # Prompt feature named_calls (named_calls.py): tools the training questions that name their
+    # required arguments call first.
+    added = named_calls.choose(train_examples, cluster.tools) if recipe.get(named_calls.FEATURE) and multi_turn \
+        else None
+    if added is not None and added["tools"]:
+        prompt_features.append(named_calls.FEATURE)
+    # Prompt feature named_optional (named_optional.py): optional arguments written exactly when the
+    # question names them.
+    optional_named = named_optional.choose(train_examples, cluster.tools) \
+        if recipe.get(named_optional.FEATURE) and multi_turn else None
+    if optional_named is not None and optional_named["arguments"]:
+        prompt_features.append(named_optional.FEATURE)
     # Prompt feature single_calls (single_calls.py): tools no training answer calls twice, called once.
     singles = single_calls.choose(train_examples, cluster.tools) if recipe.get(single_calls.FEATURE) and multi_turn \
         else None
@@ -365,8 +378,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           single_calls=singles["tools"] if singles else (),
                                           named_values=named["arguments"] if named else (),
                                           quoted_pairs=pairs["pairs"] if pairs else (),
+                                          complete=complete, named_calls=added["tools"] if added else (),
+                                          named_optional=optional_named["arguments"] if optional_named else (),
                                           previous_files=prior_files["arguments"] if prior_files else (),
-                                          complete=complete,
                                           copied_items=copied["arguments"] if copied else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
@@ -427,6 +441,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["quoted_pairs"] = pairs
     if prior_files is not None and prior_files["arguments"]:
         specialist["previous_files"] = prior_files
+    if added is not None and added["tools"]:
+        specialist["named_calls"] = added
+    if optional_named is not None and optional_named["arguments"]:
+        specialist["named_optional"] = optional_named
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if accelerator.is_main_process:

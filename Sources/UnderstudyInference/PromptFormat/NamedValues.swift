@@ -35,19 +35,7 @@ public struct NamedValues: Sendable {
 
     /// Reads `named_values` of specialist.json (`{"arguments": [{"tool", "key"}], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        self.init(rules: try Self.rules(value, feature: Self.feature, path: path))
-    }
-
-    /// The `arguments` list (`[{"tool", "key"}]`) of a feature's specialist.json entry (`named_values`,
-    /// `previous_files`), refusing a missing list or a malformed item, naming the feature's field.
-    static func rules(_ value: OrderedJSON?, feature: String, path: String) throws -> [Rule] {
-        try PromptFeatureList.items(value, list: "arguments", feature: feature, path: path).map { item in
-            guard case .string(let tool)? = item["tool"], case .string(let key)? = item["key"] else {
-                throw InferenceError.invalidConfig(
-                    path, field: "\(feature).arguments", "holds \(item.jsonText), not {\"tool\", \"key\"}")
-            }
-            return Rule(tool: tool, key: key)
-        }
+        self.init(rules: try PromptFeatureList.toolKeys(value, feature: Self.feature, path: path))
     }
 
     static let anyQuote = "'\"`\u{2018}\u{2019}\u{201C}\u{201D}"

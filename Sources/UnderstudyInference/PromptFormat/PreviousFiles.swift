@@ -25,7 +25,7 @@ public struct PreviousFiles: Sendable {
 
     /// Reads `previous_files` of specialist.json (`{"arguments": [{"tool", "key"}], "counts": {...}}`).
     init(_ value: OrderedJSON?, path: String) throws {
-        self.init(rules: try NamedValues.rules(value, feature: Self.feature, path: path))
+        self.init(rules: try PromptFeatureList.toolKeys(value, feature: Self.feature, path: path))
     }
 
     /// A file name: letters (any script), digits, `_`, `.`, `-`, `/` (a path), then `.` and an ASCII

@@ -69,19 +69,34 @@ public struct QuotedPairs: Sendable {
         return spans
     }
 
+    /// The key that claims each distinct span where it first occurs (`NamedValues.claimedSpans`:
+    /// the name word before it, "description 'X'"; nil: none), in `spans(in:)`'s order.
+    static func claimers(_ question: String, tools: [String: OrderedJSON]) -> [String?] {
+        var claimers: [(span: String, key: String?)] = []
+        for (key, span) in NamedValues.claimedSpans(question as NSString, keys: NamedValues.stringKeys(tools))
+        where !claimers.contains(where: { $0.span.unicodeScalars.elementsEqual(span.unicodeScalars) }) {
+            claimers.append((span, key))
+        }
+        return claimers.map(\.key)
+    }
+
     /// The response with each listed pair a call writes set to the question's two quoted spans,
-    /// typed by `tools` (each tool's `parameters` schema by name) as a cue value is.
+    /// typed by `tools` (each tool's `parameters` schema by name) as a cue value is; a pair never
+    /// puts a span that a name word claims for another key ("description 'X' … Title 'Y'").
     public func fill(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         guard !rules.isEmpty, !response.toolCalls.isEmpty else { return response }
-        let spans = Self.spans(in: RetrievalHint.queryText(messages))
+        let question = RetrievalHint.queryText(messages)
+        let spans = Self.spans(in: question)
         guard spans.count == 2 else { return response }
+        let claimers = Self.claimers(question, tools: tools)
         var filled = response
         for index in filled.toolCalls.indices {
             let call = filled.toolCalls[index]
             guard let rule = rules.first(where: { $0.tool == call.name }), case .object(let members) = call.arguments,
-                members.contains(where: { $0.key == rule.first }), members.contains(where: { $0.key == rule.second })
+                members.contains(where: { $0.key == rule.first }), members.contains(where: { $0.key == rule.second }),
+                claimers[0] == nil || claimers[0] == rule.first, claimers[1] == nil || claimers[1] == rule.second
             else { continue }
             let schema = tools[call.name]?["properties"]
             filled.toolCalls[index].arguments = .object(

@@ -88,14 +88,20 @@ extension Specialist {
     }
 
     /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
-    /// `named_values` (before the fills that set values from cues and memory), `cue_values`,
-    /// `quoted_pairs`, `remembered_keys` (after `cue_values`: a key the conversation remembers
-    /// keeps its value), `tag_lists`, `copied_items` (it drops what no message holds) and
-    /// `previous_files` (the last word on a file the question does not name).
-    func filled(
+    /// `named_calls` (calls added before values are set), `named_optional` (optional arguments the
+    /// question does not name dropped), `named_values` (before the fills that set
+    /// values from cues and memory), `cue_values`, `quoted_pairs`, `remembered_keys` (after
+    /// `cue_values`: a key the conversation remembers keeps its value), `tag_lists`, `copied_items`
+    /// (it drops what the request does not hold) and `previous_files` (the last word on a file the
+    /// question does not name); each later fill overwrites a key an earlier one set. The golden file
+    /// `fill_order.jsonl` pins the order for both engines (evaluate.py's `filled`). `tools`: each
+    /// tool's `parameters` schema by name.
+    public func filled(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         var response = singleCalls?.cut(response) ?? response
+        if let namedCalls { response = namedCalls.fill(response, messages: messages, tools: tools) }
+        if let namedOptional { response = namedOptional.fill(response, messages: messages) }
         if let namedValues { response = namedValues.fill(response, messages: messages, tools: tools) }
         if let cueValues { response = cueValues.fill(response, messages: messages, tools: tools) }
         if let quotedPairs { response = quotedPairs.fill(response, messages: messages, tools: tools) }

@@ -29,16 +29,21 @@ extension Specialist {
         /// ```
         public func apply(_ tool: PromptRenderer.Tool) -> PromptRenderer.Tool {
             guard self == .omit, case .object(let members)? = tool.parameters else { return tool }
-            var required: Set<String> = []
-            if case .array(let names)? = tool.parameters?["required"] {
-                for case .string(let name) in names { required.insert(name) }
-            }
+            let required = Self.requiredKeys(tool.parameters)
             var kept = members.filter { $0.key != "properties" && $0.key != "additionalProperties" }
             if case .object(let properties)? = tool.parameters?["properties"] {
                 kept.append(("properties", .object(properties.filter { required.contains($0.key) })))
             }
             kept.append(("additionalProperties", .bool(false)))
             return (tool.name, .object(kept))
+        }
+
+        /// The keys a tool's `parameters` schema lists in `required` (none for a missing schema).
+        public static func requiredKeys(_ parameters: OrderedJSON?) -> Set<String> {
+            guard case .array(let names)? = parameters?["required"] else { return [] }
+            var required: Set<String> = []
+            for case .string(let name) in names { required.insert(name) }
+            return required
         }
     }
 }

@@ -69,7 +69,11 @@ public final class Specialist: @unchecked Sendable {
     public let tagLists: TagLists?
     /// Prompt feature `quoted_pairs`: two-argument tools that take the question's two quoted spans in order.
     public let quotedPairs: QuotedPairs?
-    /// Prompt feature `copied_items`: list arguments that keep only the items the user wrote.
+    /// Prompt feature `named_calls`: tools whose call is added first when the question names their required arguments.
+    public let namedCalls: NamedCalls?
+    /// Prompt feature `named_optional`: optional arguments dropped where the question does not name them.
+    public let namedOptional: NamedOptional?
+    /// Prompt feature `copied_items`: list arguments that keep only the items the request's texts hold.
     public let copiedItems: CopiedItems?
     /// Prompt feature `previous_files`: file arguments set to the conversation's previous file when
     /// the question names none.
@@ -135,6 +139,12 @@ public final class Specialist: @unchecked Sendable {
         quotedPairs =
             promptFeatures.contains(QuotedPairs.feature)
             ? try QuotedPairs(spec["quoted_pairs"], path: specURL.path) : nil
+        namedCalls =
+            promptFeatures.contains(NamedCalls.feature)
+            ? try NamedCalls(spec["named_calls"], path: specURL.path) : nil
+        namedOptional =
+            promptFeatures.contains(NamedOptional.feature)
+            ? try NamedOptional(spec["named_optional"], path: specURL.path) : nil
         copiedItems =
             promptFeatures.contains(CopiedItems.feature)
             ? try CopiedItems(spec["copied_items"], path: specURL.path) : nil
@@ -201,7 +211,8 @@ public final class Specialist: @unchecked Sendable {
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
-        QuotedPairs.feature, CompleteCalls.feature, CopiedItems.feature, PreviousFiles.feature,
+        QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature, NamedOptional.feature, CopiedItems.feature,
+        PreviousFiles.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -1,4 +1,4 @@
-"""Prompt feature copied_items: list arguments whose training items the user messages hold keep
+"""Prompt feature copied_items: list arguments whose training items the request's texts hold keep
 only such items after decoding (the Swift engine applies the same rule to the same golden file,
 CopiedItemsTests); chosen only where the training answers follow the rule."""
 
@@ -32,6 +32,28 @@ def test_a_handle_given_without_its_sign_in_an_earlier_turn_is_held():
     assert held("@huanzhimao01", texts) and held("huanzhimao01", texts)
     assert not held("@huanzhimao02", texts) and not held("@Huanzhimao01", texts)
     assert not held("", texts) and not held(None, texts) and not held(["@huanzhimao01"], texts)
+
+
+def test_only_whole_words_are_held():
+    """A longer word of the request holds no shorter item: "Johnson" is no `@John`."""
+    texts = ["Thanks Johnson, see #AdventureTime and @Ann_Lee.", "(#Trip)"]
+    assert not held("@John", texts) and not held("#Adventure", texts) and not held("@Ann", texts)
+    assert held("#AdventureTime", texts) and held("@Ann_Lee", texts) and held("#Trip", texts)
+    assert held("Johnson", texts) and not held("ohnson", texts)
+
+
+def test_handles_of_earlier_calls_and_tool_results_are_kept():
+    """The review's case: "Again, same tags." holds no tag, the earlier call and tool result do."""
+    messages = [{"role": "user", "content": "Post 'x' #Called."},
+                {"role": "assistant", "content": None,
+                 "tool_calls": [{"name": "post_tweet", "arguments": {"content": "x", "tags": ["#Called"]}}]},
+                {"role": "tool", "content": '{"followers": ["tool_user"]}'},
+                {"role": "user", "content": "Again, same tags."}]
+    written = {"content": None, "tool_calls": [{"name": "post_tweet", "arguments": {
+        "content": "x", "tags": ["#Called"], "mentions": ["@tool_user", "@technewsworld"]}}]}
+    rules = [{"tool": "post_tweet", "key": "mentions"}, {"tool": "post_tweet", "key": "tags"}]
+    assert fill(written, messages, rules, COPIED_TOOLS)["tool_calls"][0]["arguments"] == {
+        "content": "x", "tags": ["#Called"], "mentions": ["@tool_user"]}
 
 
 def test_an_invented_mention_is_dropped_and_the_right_answer_results():
@@ -80,16 +102,19 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
 
 
 def test_predict_cuts_the_lists_after_tag_lists(monkeypatch):
-    """evaluate.predict's chain (decoding stubbed): tag_lists sets the question's hashtags, then
-    copied_items drops the invented handle and the emptied optional list with it."""
+    """evaluate.predict's chain (decoding stubbed): tag_lists sets the question's hashtags in place
+    of the written ones, then copied_items drops the invented handle. The other order is visible in
+    the answer: copied_items would first remove the invented `tags`, and tag_lists would append the
+    question's hashtags after `content` instead of where the model wrote them."""
     from types import SimpleNamespace
 
     from distill.trainer import evaluate
     from distill.trainer.features import Feature
     from distill.trainer.slots import SlotTable
+    from distill.trainer.tag_lists import fill as fill_tag_lists
 
     text = ('{"content":null,"tool_calls":[{"name":"post_tweet","arguments":'
-            '{"content":"Hi","mentions":["@technewsworld"],"tags":["#CarMaintenance"]}}]}')
+            '{"tags":["#CarMaintenance"],"content":"Hi","mentions":["@technewsworld"]}}]}')
     monkeypatch.setattr(evaluate, "greedy", lambda *args, **kwargs: [0])
     tokenizer = SimpleNamespace(get_vocab=dict, backend_tokenizer=SimpleNamespace(decode=lambda ids, **_: text))
     messages = [{"role": "user", "content": "Tweet 'Hi' #Trip"}]
@@ -98,6 +123,8 @@ def test_predict_cuts_the_lists_after_tag_lists(monkeypatch):
     copied = [{"tool": "post_tweet", "key": "mentions"}, {"tool": "post_tweet", "key": "tags"}]
     predicted = evaluate.predict(object(), tokenizer, feature, COPIED_TOOLS, 0, 8, 64, tag_lists=tags,
                                  copied_items=copied)
-    assert predicted.response["tool_calls"][0]["arguments"] == {"content": "Hi", "tags": ["#Trip"]}
+    assert list(predicted.response["tool_calls"][0]["arguments"].items()) == [("tags", ["#Trip"]), ("content", "Hi")]
+    copied_first = fill_tag_lists(fill(json.loads(text), messages, copied, COPIED_TOOLS), messages, tags)
+    assert list(copied_first["tool_calls"][0]["arguments"].items()) == [("content", "Hi"), ("tags", ["#Trip"])]
     as_written = evaluate.predict(object(), tokenizer, feature, COPIED_TOOLS, 0, 8, 64, tag_lists=tags)
     assert as_written.response["tool_calls"][0]["arguments"]["mentions"] == ["@technewsworld"]

@@ -1,31 +1,35 @@
-"""The answer fills run in the documented order after decoding (evaluate.predict; the Swift engine
-runs the same chain, SpecialistTests): named_values, then quoted_pairs, then remembered_keys, then
-(after tag_lists) previous_files, each later fill overwriting the key an earlier one wrote; and a text cut at max_new_tokens keeps its
-finished calls when complete_calls is on. Decoding is stubbed: the chain is what is under test."""
+"""The answer fills run in the documented order after decoding (evaluate.FILL_ORDER, pinned by the
+golden file fill_order.jsonl that the Swift engine's FillOrderTests read): each case fails when its
+two fills run the other way round; predict runs that chain; and a text cut at max_new_tokens keeps
+its finished calls when complete_calls is on. Decoding is stubbed: the chain is what is under test."""
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 from distill.trainer import evaluate
 from distill.trainer.dataset import Example
 from distill.trainer.features import Feature
+from distill.trainer.golden_features import fill_order_cases
 from distill.trainer.slots import SlotTable
 
+GOLDEN = Path(__file__).parent / "golden" / "fill_order.jsonl"
 TOOLS = [{"name": "cp", "parameters": {"type": "object", "properties": {
     "source": {"type": "string"}, "destination": {"type": "string"}}, "required": ["source", "destination"]}}]
 HEAD = '{"content":null,"tool_calls":['
 CALL = '{"name":"cp","arguments":{"source":"x","destination":"y"}}'
 # a copy earlier in the conversation remembers destination "m"; the question names destination 'd'
-# and quotes two spans, which quoted_pairs reads as (source, destination) = ('d', 's')
+# and quotes two spans, which quoted_pairs would read as (source, destination) = ('d', 's')
 MESSAGES = [{"role": "user", "content": "Copy it to 'm' please."},
             {"role": "assistant", "content": None,
              "tool_calls": [{"name": "cp", "arguments": {"source": "n", "destination": "m"}}]},
             {"role": "user", "content": "Now copy to destination 'd' the file 's'."}]
 
 
-def predicted(monkeypatch, text: str, **fills) -> evaluate.Prediction:
+def predicted(monkeypatch, text: str, messages: list[dict] = MESSAGES, **fills) -> evaluate.Prediction:
     monkeypatch.setattr(evaluate, "greedy", lambda *args, **kwargs: [0])
     tokenizer = SimpleNamespace(get_vocab=dict, backend_tokenizer=SimpleNamespace(decode=lambda ids, **_: text))
-    feature = Feature(Example("e", MESSAGES, {"content": None, "tool_calls": []}), [0], [], SlotTable(), TOOLS)
+    feature = Feature(Example("e", messages, {"content": None, "tool_calls": []}), [0], [], SlotTable(), TOOLS)
     return evaluate.predict(object(), tokenizer, feature, TOOLS, 0, 8, 64, **fills)
 
 
@@ -33,24 +37,56 @@ def destination(prediction: evaluate.Prediction) -> str:
     return prediction.response["tool_calls"][0]["arguments"]["destination"]
 
 
-def test_later_fills_overwrite_earlier_ones(monkeypatch):
+def test_the_fill_order_matches_the_golden_file():
+    lines = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    assert lines == fill_order_cases()
+    assert lines[0]["order"] == list(evaluate.FILL_ORDER)
+
+
+def swapped(first: str, second: str) -> tuple[str, ...]:
+    order = list(evaluate.FILL_ORDER)
+    i, j = order.index(first), order.index(second)
+    order[i], order[j] = order[j], order[i]
+    return tuple(order)
+
+
+def test_each_golden_case_changes_when_its_two_fills_swap():
+    """So an engine running any two fills the other way round fails a golden case (the Swift
+    engine's FillOrderTests read the same file); single_calls, named_calls and named_optional commute.
+    Compared as the answer's text, argument order included: tag_lists and copied_items differ there
+    only (golden_features.fill_order_inputs)."""
+    pinned = set()
+    for case in fill_order_cases():
+        first, second = [feature for feature in evaluate.FILL_ORDER if feature in case["fills"]]
+        other = evaluate.filled(case["response"], case["messages"], case["tools"], case["fills"], swapped(first, second))
+        assert json.dumps(other) != json.dumps(case["filled"]), case["name"]
+        pinned.add((first, second))
+    neighbours = set(zip(evaluate.FILL_ORDER, evaluate.FILL_ORDER[1:]))
+    assert neighbours - pinned == {("single_calls", "named_calls"), ("named_calls", "named_optional")}
+
+
+def test_predict_runs_the_fills_in_order(monkeypatch):
     text = HEAD + CALL + "]}"
+    # quoted_pairs after named_values: 'd' is claimed by destination, so the pair (source,
+    # destination) = ('d', 's') is not put; remembered_keys last sets the remembered 'm'
     named = [{"tool": "cp", "key": "destination"}]
     pairs = [{"tool": "cp", "keys": ["source", "destination"]}]
     assert destination(predicted(monkeypatch, text, named_values=named)) == "d"
-    assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs)) == "s"
+    assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs)) == "d"
     assert destination(predicted(monkeypatch, text, named_values=named, quoted_pairs=pairs,
                                  remembered=["destination"])) == "m"
 
 
 def test_previous_files_fills_last(monkeypatch):
-    # the question names no file (no extension): the earlier copy's source "n" is the previous file
+    # the question names no file (no extension) and quotes two unclaimed spans, which quoted_pairs
+    # puts as (source, destination); previous_files, last, sets the earlier copy's source "n"
     text = HEAD + CALL + "]}"
+    messages = MESSAGES[:2] + [{"role": "user", "content": "Now copy 'd' over 's'."}]
     pairs = [{"tool": "cp", "keys": ["source", "destination"]}]
     previous = [{"tool": "cp", "key": "source"}]
-    source = predicted(monkeypatch, text, quoted_pairs=pairs).response["tool_calls"][0]["arguments"]["source"]
-    assert source == "d"
-    filled = predicted(monkeypatch, text, quoted_pairs=pairs, previous_files=previous)
+    paired = predicted(monkeypatch, text, messages, quoted_pairs=pairs)
+    assert paired.response["tool_calls"][0]["arguments"] == {"source": "d", "destination": "s"}
+    filled = predicted(monkeypatch, text, messages, quoted_pairs=pairs, previous_files=previous)
     assert filled.response["tool_calls"][0]["arguments"] == {"source": "n", "destination": "s"}
 
 

@@ -75,8 +75,11 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     refit(tmp_path, "c001", specialist)  # the scratch recipe turns tag_lists (and named_values) on
     info = json.loads((specialist / "specialist.json").read_text())
     # the quoted 'hi i' is each answer's content: named_values lists it too; the tags are the
-    # user's words, so copied_items lists them as well
-    assert info["prompt_features"] == ["retrieval_hint", "tag_lists", "named_values", "copied_items", "complete_calls"]
+    # user's words, so copied_items lists them as well; no question names mentions and no answer
+    # writes it: named_optional lists it
+    assert info["prompt_features"] == ["retrieval_hint", "tag_lists", "named_values", "named_optional",
+                                       "copied_items", "complete_calls"]
+    assert info["named_optional"]["arguments"] == [{"tool": "post_tweet", "key": "mentions"}]
     assert info["named_values"]["arguments"] == [{"tool": "post_tweet", "key": "content"}]
     assert info["tag_lists"]["arguments"] == [{"tool": "post_tweet", "key": "tags", "sign": "#"}]
     assert "remembered_keys" not in info  # nothing remembered in one-message conversations

@@ -1,0 +1,137 @@
+import Foundation
+
+/// Prompt feature `named_calls` (distill/trainer/named_calls.py, PROMPT_FORMAT.md "Prompt
+/// features"): a call the question asks for by naming every required argument of its tool ("user
+/// name tech_guru, password securePass123" → BFCL ticket's `ticket_login` before `create_ticket`).
+/// A small model writes the second call and leaves the first out; after decoding, an answer with
+/// calls, none to a listed tool the question names, gets that call first, its required arguments
+/// set to the values the question names for them. Applied after `single_calls`, before
+/// `named_optional`. Nothing is added to the prompt.
+///
+/// ```swift
+/// let named = NamedCalls(tools: ["ticket_login"])
+/// let filled = named.fill(response, messages: messages, tools: grammar.schemas)
+/// ```
+public struct NamedCalls: Sendable {
+    /// The feature's name in specialist.json `prompt_features`.
+    public static let feature = "named_calls"
+
+    /// The listed tools, in file order (specialist.json `named_calls.tools`).
+    public let tools: [String]
+
+    public init(tools: [String]) {
+        self.tools = tools
+    }
+
+    /// Reads `named_calls` of specialist.json (`{"tools": [...], "counts": {...}}`).
+    init(_ value: OrderedJSON?, path: String) throws {
+        tools = try PromptFeatureList.items(value, list: "tools", feature: Self.feature, path: path).map { item in
+            guard case .string(let name) = item else {
+                throw InferenceError.invalidConfig(
+                    path, field: "named_calls.tools", "holds \(item.jsonText), not a string")
+            }
+            return name
+        }
+    }
+
+    /// The bare-token alternative of the value-slot pattern (PROMPT_FORMAT.md, "Value slots").
+    static let token = try! NSRegularExpression(
+        pattern: "(?<![A-Za-z0-9_.@/:+\\-])-?[A-Za-z0-9_](?:[A-Za-z0-9_.@/:+\\-]*[A-Za-z0-9_])?")
+    /// What makes a bare token a value, as in the slot rules: a digit or one of `_ @ . /`.
+    static let valueMark = try! NSRegularExpression(pattern: "[0-9_@./]")
+
+    /// A word starting with `key` (letters in either case), the key split by at most one space
+    /// ("user name" for `username`).
+    static func phrase(_ key: String) -> NSRegularExpression {
+        let letters = key.map { "[\($0.lowercased())\($0.uppercased())]" }
+        let splits =
+            [letters.joined()]
+            + (1..<max(key.count, 1)).map { letters[..<$0].joined() + " " + letters[$0...].joined() }
+        return try! NSRegularExpression(pattern: "(?<![A-Za-z0-9_])(?:\(splits.joined(separator: "|")))[A-Za-z]*")
+    }
+
+    /// Where each name phrase of `key` ends (outside every quoted span); none for a key that is not
+    /// ASCII letters.
+    public static func namePhrases(_ text: NSString, key: String) -> [Int] {
+        guard !key.isEmpty, key.unicodeScalars.allSatisfy({ $0.isASCII && $0.properties.isAlphabetic }) else {
+            return []
+        }
+        let quoted = NamedValues.quotes(text).map(\.range)
+        return phrase(key).matches(in: text as String, range: NamedValues.whole(text)).compactMap { match in
+            let start = match.range.location
+            guard !quoted.contains(where: { start >= $0.location && start < $0.location + $0.length }) else {
+                return nil
+            }
+            return start + match.range.length
+        }
+    }
+
+    /// The tool's required keys, in the schema's key order (keys the properties lack last).
+    static func requiredKeys(_ parameters: OrderedJSON?) -> [String] {
+        guard case .array(let list)? = parameters?["required"] else { return [] }
+        let required = list.compactMap { item -> String? in if case .string(let key) = item { key } else { nil } }
+        var properties: [String] = []
+        if case .object(let members)? = parameters?["properties"] { properties = members.map(\.key) }
+        let rank = { (key: String) in properties.firstIndex(of: key) ?? properties.count }
+        return required.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(
+            \.element)
+    }
+
+    /// The value the question names for `key`: the first quoted span the key claims
+    /// (`NamedValues.claimedSpans` over `keys`), else the first value token after one of its name
+    /// phrases that the phrase names (`NamedValues`' gap) with no name phrase of another of `keys`
+    /// between ("user name ann, password p_1" names no username).
+    public static func namedValue(_ question: NSString, key: String, keys: [String]) -> String? {
+        if let claimed = NamedValues.claimedSpans(question, keys: keys).first(where: { $0.key == key }) {
+            return claimed.span
+        }
+        let others = Set(keys).subtracting([key]).flatMap { namePhrases(question, key: $0) }
+        for end in namePhrases(question, key: key) {
+            // Transparent bounds: the token's look-behind sees the text before the phrase's end.
+            let rest = NSRange(location: end, length: question.length - end)
+            for match in token.matches(in: question as String, options: [.withTransparentBounds], range: rest) {
+                let text = question.substring(with: match.range)
+                guard valueMark.firstMatch(in: text, range: NamedValues.whole(text as NSString)) != nil else {
+                    continue
+                }
+                let start = match.range.location
+                if NamedValues.names(question, wordEnd: end, valueStart: start),
+                    !others.contains(where: { end < $0 && $0 <= start })
+                {
+                    return text
+                }
+                break
+            }
+        }
+        return nil
+    }
+
+    /// The response with a call to each listed tool the question names (every required key has a
+    /// name phrase and a named value) and the response leaves out, before its first call; a text
+    /// answer is unchanged. `tools`: each tool's `parameters` schema by name.
+    public func fill(
+        _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
+    ) -> AnswerRestorer.Response {
+        guard !self.tools.isEmpty, !response.toolCalls.isEmpty else { return response }
+        let question = RetrievalHint.queryText(messages) as NSString
+        var added: [AnswerRestorer.Response.ToolCall] = []
+        for name in self.tools where !response.toolCalls.contains(where: { $0.name == name }) {
+            let required = Self.requiredKeys(tools[name])
+            guard !required.isEmpty, required.allSatisfy({ !Self.namePhrases(question, key: $0).isEmpty }) else {
+                continue
+            }
+            let keys = NamedValues.stringKeys(tools) + required
+            let values = required.map { Self.namedValue(question, key: $0, keys: keys) }
+            guard values.allSatisfy({ $0 != nil }) else { continue }
+            let schema = tools[name]?["properties"]
+            added.append(
+                .init(
+                    name: name,
+                    arguments: .object(zip(required, values).map { ($0, CueValues.typed($1!, schema?[$0])) })))
+        }
+        guard !added.isEmpty else { return response }
+        var filled = response
+        filled.toolCalls = added + response.toolCalls
+        return filled
+    }
+}

@@ -1,0 +1,90 @@
+"""Prompt feature named_calls: a tool whose required arguments the question names ("user name
+tech_guru, password securePass123" → ticket_login) is called first, added after decoding when the
+answer leaves it out (the Swift engine applies the same rule to the same golden file,
+NamedCallsTests); chosen only where the training answers call such tools first."""
+
+import json
+from pathlib import Path
+
+from distill.trainer.dataset import Example
+from distill.trainer.golden_features import named_calls_cases
+from distill.trainer.named_calls import choose, fill, name_phrases, named_value
+from distill.trainer.refit import refit
+from distill.trainer.remembered_keys import MIN_COUNT
+from distill.trainer.tests.trainer_fixtures import refittable_specialist
+
+GOLDEN = Path(__file__).parent / "golden" / "named_calls.jsonl"
+TOOLS = [{"name": "login", "parameters": {"type": "object", "properties": {
+    "username": {"type": "string"}, "password": {"type": "string"}}, "required": ["username", "password"]}},
+    {"name": "open_ticket", "parameters": {"type": "object", "properties": {
+        "title": {"type": "string"}, "priority": {"type": "integer"}}, "required": ["title"]}},
+    {"name": "close_ticket", "parameters": {"type": "object", "properties": {
+        "ticket_id": {"type": "integer"}}, "required": ["ticket_id"]}}]
+
+
+def answer(question: str, *calls: tuple[str, dict]) -> Example:
+    return Example("e", [{"role": "user", "content": question}],
+                   {"content": None, "tool_calls": [{"name": name, "arguments": arguments} for name, arguments in calls]})
+
+
+def logins(count: int, first: bool = True) -> list[Example]:
+    """Training answers to questions naming username and password; the login first or second."""
+    calls = [("login", {"username": "u_1", "password": "p_1"}), ("open_ticket", {"title": "T"})]
+    return [answer(f"Open ticket 'T{i}', my username is u_1 and password p_1.", *(calls if first else calls[::-1]))
+            for i in range(count)]
+
+
+def test_fills_match_the_golden_file():
+    lines = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    assert lines == named_calls_cases()
+    first = lines[0]["filled"]["tool_calls"]
+    assert [call["name"] for call in first] == ["ticket_login", "create_ticket"]
+    assert first[0]["arguments"] == {"username": "tech_guru", "password": "securePass123"}
+    unchanged = [line["name"] for line in lines if line["filled"] == line["response"]]
+    assert "a_lower_case_word_is_no_value" in unchanged and "a_text_answer_is_unchanged" in unchanged
+
+
+def test_name_phrases_and_named_values():
+    assert name_phrases("user name x_1, Usernames and USERNAME", "username") == [9, 24, 37]
+    assert name_phrases("'my username' only", "username") == []  # inside a quoted span
+    assert name_phrases("us er name", "username") == []  # split once at most
+    keys = ["username", "password", "title"]
+    assert named_value("username is `bob` and password: Pw_1", "username", keys) == "bob"
+    assert named_value("username is `bob` and password: Pw_1", "password", keys) == "Pw_1"
+    assert named_value("username is bob and password is Pw_1", "username", keys) is None  # "bob" is no value
+    assert named_value("password. It is Pw_1", "password", keys) is None  # a sentence end between
+    assert named_value("user name ann, password p_1", "username", keys) is None  # the nearer phrase names it
+
+
+def test_a_tool_is_chosen_when_the_questions_naming_it_call_it_first():
+    assert choose(logins(MIN_COUNT), TOOLS) == {"tools": ["login"], "counts": {"login": [MIN_COUNT, MIN_COUNT]}}
+    # called second: not chosen (the fill puts the call first)
+    assert choose(logins(MIN_COUNT, first=False), TOOLS)["tools"] == []
+    # below the share: 5 of 6 is 83%
+    assert choose(logins(MIN_COUNT) + logins(1, first=False), TOOLS)["tools"] == []
+    # too few questions show the habit, unless another tool's questions add to the count
+    assert choose(logins(MIN_COUNT - 1), TOOLS)["tools"] == []
+    titled = [answer(f"A ticket titled 'T{i}'.", ("open_ticket", {"title": f"T{i}"})) for i in range(2)]
+    assert choose(logins(MIN_COUNT - 1) + titled, TOOLS) == {
+        "tools": ["login", "open_ticket"], "counts": {"login": [MIN_COUNT - 1, MIN_COUNT - 1], "open_ticket": [2, 2]}}
+
+
+def test_the_fill_adds_the_call_first_only_where_every_value_is_named():
+    messages = [{"role": "user", "content": "Close 12, user name u_1, password p_1"}]
+    closing = {"content": None, "tool_calls": [{"name": "close_ticket", "arguments": {"ticket_id": 12}}]}
+    assert fill(closing, messages, ["login"], TOOLS)["tool_calls"] == [
+        {"name": "login", "arguments": {"username": "u_1", "password": "p_1"}}, closing["tool_calls"][0]]
+    unnamed = [{"role": "user", "content": "Close 12, user name ann, password p_1"}]
+    assert fill(closing, unnamed, ["login"], TOOLS) == closing
+
+
+def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
+    specialist = refittable_specialist(tmp_path, logins(12), TOOLS)
+    refit(tmp_path, "c001", specialist)  # the scratch recipe turns named_calls on
+    info = json.loads((specialist / "specialist.json").read_text())
+    assert "named_calls" in info["prompt_features"] and info["named_calls"]["tools"] == ["login"]
+    first, named = info["named_calls"]["counts"]["login"]  # the training split's rows
+    assert first == named >= MIN_COUNT
+    refit(tmp_path, "c001", specialist, features=["cue_values"])  # left out of --features: dropped
+    info = json.loads((specialist / "specialist.json").read_text())
+    assert "named_calls" not in info["prompt_features"] and "named_calls" not in info
