@@ -14,7 +14,7 @@ struct PreviousFilesTests {
         let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
             try OrderedJSON.parse(String($0))
         }
-        #expect(golden.count >= 18)
+        #expect(golden.count >= 30)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"
             guard case .array(let list)? = item["messages"], case .array(let tools)? = item["tools"],

@@ -924,12 +924,23 @@ ECHO_TOOLS = [
 PREVIOUS_FILE_RULES = [{"tool": "echo", "key": "file_name"}, {"tool": "wc", "key": "mode"}]
 
 
+# Punctuation and spaces around a file name are no part of it: each question names notes.txt.
+PUNCTUATED_FILE_NAMES = [
+    ("curly_single_quotes", "Write 'x' into ‘notes.txt’."), ("curly_double_quotes", "Write 'x' into “notes.txt”."),
+    ("an_ellipsis", "Write 'x' into notes.txt…"), ("an_em_dash", "Write 'x' into notes.txt—it is new."),
+    ("guillemets", "Write 'x' into «notes.txt»."), ("a_curly_possessive", "Write 'x' into notes.txt’s end."),
+    ("a_no_break_space", "Write 'x' into notes.txt\u00a0now."), ("cjk_punctuation", "把'x'写入notes.txt。"),
+]
+
+
 def previous_files_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: the file an earlier call wrote, the question's file
     names (quoted or not, paths, several dots) leaving the answer, words that are no file names
     (a sentence's end, "e.g.", a version, a one-letter extension), only the last user message read,
-    an earlier call of the same answer, a JSON tool result remembered, a tool called twice, a
-    written null or "", nothing remembered, an unlisted argument, typing by the schema."""
+    punctuation and spaces around a file name (curly quotes, NBSP, …, —, «», 。) no part of it, a
+    quoted name without a file extension kept unless another argument holds it, an earlier call
+    of the same answer, a JSON tool result remembered, a tool called twice, a written null or "",
+    nothing remembered, an unlisted argument, a listed key the memory lacks, typing by the schema."""
     touched = [{"role": "user", "content": "Create 'TeamNotes.txt' please."},
                {"role": "assistant", "content": None,
                 "tool_calls": [{"name": "touch", "arguments": {"file_name": "TeamNotes.txt"}}]},
@@ -957,6 +968,17 @@ def previous_files_inputs() -> list[dict]:
          "messages": asked("Put it in 📄plan.md or notes.txté."), "response": wrong},
         {"name": "a_non_ascii_extension_names_no_file", "messages": asked("Put it in notes.txté please."),
          "response": wrong},
+        *[{"name": f"a_file_name_with_{name}", "messages": asked(question),
+           "response": _answer(_call("echo", content="x", file_name="notes.txt"))}
+          for name, question in PUNCTUATED_FILE_NAMES],
+        {"name": "a_quoted_name_without_an_extension_is_kept", "messages": asked("Append 'x' to 'README'."),
+         "response": _answer(_call("echo", content="x", file_name="README"))},
+        {"name": "a_quoted_name_with_a_one_letter_extension_is_kept", "messages": asked("Write 'x' into 'main.c'."),
+         "response": _answer(_call("echo", content="x", file_name="main.c"))},
+        {"name": "a_quoted_span_another_argument_holds_is_filled",
+         "messages": asked("Jot down 'Innovation ignites growth.' into the previous file."),
+         "response": _answer(_call("echo", content="Innovation ignites growth.",
+                                   file_name="Innovation ignites growth."))},
         {"name": "only_the_last_user_message_counts",
          "messages": touched + [{"role": "user", "content": "Compare 'a.txt' and 'b.txt'."},
                                 {"role": "assistant", "content": "Which one?", "tool_calls": []},
@@ -979,7 +1001,10 @@ def previous_files_inputs() -> list[dict]:
          "messages": [{"role": "user", "content": "Write 'a' into the previous file."}], "response": wrong},
         {"name": "unlisted_arguments_and_tools_are_left",
          "messages": asked("Count the lines of the previous file."),
-         "response": _answer(_call("wc", file_name="x", mode="l"), _call("touch", file_name="y"))},
+         "response": _answer(_call("wc", file_name="x"), _call("touch", file_name="y"))},
+        {"name": "a_listed_key_the_memory_lacks_keeps_its_value",
+         "messages": asked("Count the lines of the previous file."),
+         "response": _answer(_call("wc", file_name="x", mode="l"))},
         {"name": "a_remembered_number_typed_by_the_schema",
          "messages": [{"role": "user", "content": "Count it."},
                       {"role": "assistant", "content": None,

@@ -28,12 +28,17 @@ public struct PreviousFiles: Sendable {
         self.init(rules: try PromptFeatureList.toolKeys(value, feature: Self.feature, path: path))
     }
 
-    /// A file name: letters (any script), digits, `_`, `.`, `-`, `/` (a path), then `.` and an ASCII
+    /// A file name: name letters, digits, `_`, `.`, `-`, `/` (a path), then `.` and an ASCII
     /// extension of 2-8 letters and digits starting with a letter, not inside a longer word
-    /// ("notes.txt", "/temp/a.csv", "café.txt"; not "growth." at a sentence's end, "v1.2", "e.g." or
-    /// "main.c"). ICU matches the classes by code point, as Python's `re` does.
+    /// ("notes.txt", "/temp/a.csv", "café.txt", "📄plan.md"; not "growth." at a sentence's end,
+    /// "v1.2", "e.g." or "main.c"). Name letters are code point ranges, as in previous_files.py
+    /// (ICU and Python's `re` agree on those exactly, not on `\w`): every script's letters and
+    /// symbols such as emoji, but no punctuation or space (NBSP, «», curly quotes, "…", "—", "。"):
+    /// not U+0080-U+00BF, U+2000-U+206F, U+2E00-U+2E7F, U+3000-U+303F, U+FEFF, fullwidth and
+    /// halfwidth punctuation.
     static let fileName: NSRegularExpression = {
-        let name = "A-Za-z0-9_\\u0080-\\U0010FFFF"
+        let name = "A-Za-z0-9_\\u00C0-\\u1FFF\\u2070-\\u2DFF\\u2E80-\\u2FFF\\u3040-\\uFEFE"
+            + "\\uFF10-\\uFF19\\uFF21-\\uFF3A\\uFF41-\\uFF5A\\uFF66-\\U0010FFFF"
         return try! NSRegularExpression(
             pattern: "(?<![\(name).\\-])[\(name)/][\(name)./\\-]*\\.[A-Za-z][A-Za-z0-9]{1,7}"
                 + "(?![\(name)/\\-]|\\.[\(name)])")
@@ -44,15 +49,28 @@ public struct PreviousFiles: Sendable {
         fileName.firstMatch(in: text, range: NSRange(location: 0, length: (text as NSString).length)) != nil
     }
 
+    /// Whether the call's value under `member.key` is a quoted span of the question that no other
+    /// argument of the call holds: a file the user named without an extension ('README',
+    /// 'main.c'), kept. A span another argument holds ("jot down 'x' into the previous file"
+    /// written as content 'x' and file 'x') is the model copying a slot, filled.
+    static func quotedAlone(
+        _ member: (key: String, value: OrderedJSON), in members: [(key: String, value: OrderedJSON)], quoted: Set<String>
+    ) -> Bool {
+        guard case .string(let value) = member.value, quoted.contains(value) else { return false }
+        return !members.contains { $0.key != member.key && $0.value == member.value }
+    }
+
     /// The response with each listed argument of a once-called tool set to the latest value under
     /// its key of the conversation followed by the answer's calls before it, when the question
-    /// names no file; a written null or "" and a key nothing remembered keep their values.
+    /// names no file; a written null or "", a quoted span of the question no other argument holds
+    /// and a key nothing remembered keep their values.
     /// - Parameter tools: each tool's `parameters` schema by name, for typing.
     public func fill(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
-        guard !rules.isEmpty, !response.toolCalls.isEmpty, !Self.namesAFile(RetrievalHint.queryText(messages))
-        else { return response }
+        let question = RetrievalHint.queryText(messages)
+        guard !rules.isEmpty, !response.toolCalls.isEmpty, !Self.namesAFile(question) else { return response }
+        let quoted = Set(NamedValues.quotedSpans(question as NSString).map(\.span))
         let calls = response.toolCalls
         var filled = response
         for (index, call) in calls.enumerated() {
@@ -66,6 +84,7 @@ public struct PreviousFiles: Sendable {
             filled.toolCalls[index].arguments = .object(
                 members.map { member in
                     let kept = member.value == .null || member.value == .string("")
+                        || Self.quotedAlone(member, in: members, quoted: quoted)
                     guard !kept, rules.contains(.init(tool: call.name, key: member.key)),
                         let slot = remembered[member.key]
                     else { return (member.key, member.value) }

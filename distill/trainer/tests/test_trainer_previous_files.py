@@ -35,13 +35,25 @@ def test_fills_match_the_golden_file():
     assert lines == previous_files_cases()
     first = lines[0]["filled"]["tool_calls"][0]["arguments"]
     assert first == {"content": "Innovation ignites growth.", "file_name": "TeamNotes.txt"}
-    kept = next(line for line in lines if line["name"] == "a_quoted_file_name_leaves_the_answer")
+    by_name = {line["name"]: line for line in lines}
+    kept = by_name["a_quoted_file_name_leaves_the_answer"]
     assert kept["filled"] == kept["response"]
+    # curly quotes, NBSP, "…", "—", «», "。" around notes.txt: the question names it, the answer stays
+    punctuated = [line for line in lines if line["name"].startswith("a_file_name_with_")]
+    assert len(punctuated) == 8 and all(line["names_a_file"] and line["filled"] == line["response"]
+                                        for line in punctuated)
+    # a quoted name without a file extension is the user's file; a span the content holds too is not
+    for name in ("a_quoted_name_without_an_extension_is_kept", "a_quoted_name_with_a_one_letter_extension_is_kept"):
+        assert not by_name[name]["names_a_file"] and by_name[name]["filled"] == by_name[name]["response"]
+    copied = by_name["a_quoted_span_another_argument_holds_is_filled"]["filled"]["tool_calls"][0]["arguments"]
+    assert copied["file_name"] == "TeamNotes.txt"
 
 
 def test_file_names():
     assert names_a_file("put it in report_2024.txt please") and names_a_file("in '/temp/a.csv'")
     assert not names_a_file("Innovation ignites growth. Thanks, e.g. v1.2 of main.c")
+    assert names_a_file("“notes.txt”") and names_a_file("写入notes.txt。") and names_a_file("see notes.txt—it")
+    assert names_a_file("café.txt") and names_a_file("📄plan.md") and not names_a_file("notes.txté")
     assert is_file_name("TeamNotes.txt") and not is_file_name("Simona") and not is_file_name("a.txt b")
 
 
