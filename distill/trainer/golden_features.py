@@ -1032,14 +1032,17 @@ CALL_TOOLS = TICKET_TOOLS + [
     {"name": "set_level", "parameters": {"type": "object", "properties": {
         "level": {"type": "integer"}}, "required": ["level"]}},
 ]
-CALL_RULES = ["ticket_login", "create_ticket", "set_level"]
+# create_ticket is not listed: its training answers call it alone (the replay recreates none), and
+# listed it would put a create_ticket before a right close_ticket ("The one titled 'Outage'.").
+CALL_RULES = ["ticket_login", "set_level"]
 
 
 def named_calls_inputs() -> list[dict]:
-    """Conversations whose fill pins the rule: a name phrase split by a space, value tokens and
-    quoted spans, a lower-case word that is no value, a value another key's phrase names, a value too far, a phrase inside a quoted
-    span, a required key not named, a tool already called, a text answer, an integer typed by the
-    schema, two tools added in the listed order, only the last user message."""
+    """Conversations whose fill pins the rule: a name phrase split by a space, value words and
+    quoted spans, a lower-case word that is no value, a value another key's phrase names, a value
+    not right after its phrase, a phrase inside a quoted span, a required key not named, a tool
+    already called, a text answer, an integer typed by the schema, two tools added in the listed
+    order, a whole word after a colon, only the last user message."""
     ticket = _answer(_call("create_ticket", title="Outage"))
     return [
         {"name": "login_added_first_from_value_tokens",
@@ -1075,6 +1078,13 @@ def named_calls_inputs() -> list[dict]:
          "messages": [{"role": "user", "content": "Set the Level: 7 and a ticket titled 'Outage', with "
                                                   "USERNAME a.b@x.org, password 007"}],
          "response": _answer(_call("close_ticket", ticket_id=3))},
+        {"name": "a_whole_word_after_the_phrase_is_the_value",
+         "messages": [{"role": "user", "content": "Log in: username:tech_guru password:Pa$$w0rd, then the "
+                                                  "ticket titled 'Outage'."}],
+         "response": _answer(_call("close_ticket", ticket_id=3))},
+        {"name": "a_word_after_is_or_a_colon_or_none",
+         "messages": [{"role": "user", "content": "The username for ticket 42 is tech_guru, password Secure#2024"}],
+         "response": ticket},
         {"name": "only_the_last_user_message_counts",
          "messages": [{"role": "user", "content": "username u_1 and password p_1"},
                       {"role": "assistant", "content": "Which ticket?", "tool_calls": []},
@@ -1107,7 +1117,8 @@ OPTIONAL_RULES = [{"tool": "create_ticket", "key": "description"}, {"tool": "cre
 def named_optional_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: a listed key dropped where no word of the question
     starts with it, kept where one does (in either case, "high-priority"), a name word inside a
-    quoted span, unlisted keys and tools, only the last user message, a text answer."""
+    quoted span, unlisted keys and tools, an earlier turn a clarification follows, turns before the
+    last answer with calls, a text answer."""
     ticket = _answer(_call("create_ticket", title="Outage", description="Down.", priority=5))
     return [
         {"name": "unnamed_keys_dropped",
@@ -1122,10 +1133,15 @@ def named_optional_inputs() -> list[dict]:
          "messages": [{"role": "user", "content": "Resolve 7 and open 'Outage'."}],
          "response": _answer(_call("resolve_ticket", ticket_id=7, resolution="ok"),
                              _call("create_ticket", title="Outage", priority=1))},
-        {"name": "only_the_last_user_message_counts",
-         "messages": [{"role": "user", "content": "Priority 3 and description 'Down.' please."},
+        {"name": "a_clarification_turn_keeps_the_earlier_name_words",
+         "messages": [{"role": "user", "content": "A high-priority ticket please, description 'Down.'"},
                       {"role": "assistant", "content": "Which title?", "tool_calls": []},
                       {"role": "user", "content": "Title 'Outage'."}],
+         "response": ticket},
+        {"name": "turns_before_the_last_answer_with_calls_do_not_count",
+         "messages": [{"role": "user", "content": "Priority 3 and description 'Down.' please."},
+                      {"role": "assistant", "content": None, "tool_calls": [_call("create_ticket", title="Old")]},
+                      {"role": "user", "content": "Now one titled 'Outage'."}],
          "response": ticket},
         {"name": "a_text_answer_is_unchanged",
          "messages": [{"role": "user", "content": "Open a ticket."}],

@@ -4,31 +4,32 @@ its tool, added first when the answer leaves it out.
 On the BFCL multi-turn ticket suite a question that gives credentials ("My ticket username is
 `mthompson` and password is `securePass123`", "Please use it user name tech_guru, password
 securePass123") is answered with `ticket_login` first, then `create_ticket`; the scratch
-specialist writes `create_ticket` alone (the login is in 4 of its 49 training answers). That a
-question naming a tool's required arguments calls the tool is a habit of the agent, visible in
-its training answers (ticket: `ticket_login` 4 of 4 questions naming username and password,
-`create_ticket` 5 of 5 naming its title), so it is learnt at training time and applied after
-decoding, as `named_values` is.
+specialist writes `create_ticket` alone. That a question naming a tool's required arguments calls
+the tool is a habit of the agent, visible in its training answers, so it is learnt at training
+time, per tool, and applied after decoding, as `named_values` is. On ticket too few training
+questions show it (`ticket_login`: 4 questions, 3 distinct, the fill recreates 1 call), so ticket
+lists nothing; posting lists `authenticate_twitter` (18 of 18 recreated, 16 distinct questions).
 
 The rule (PROMPT_FORMAT.md, "Prompt features", holds the exact patterns); the *question* is the
 last user message's content:
-- A *name phrase* of a key made of ASCII letters is a word starting with the key in either case,
-  where the key may be split once by one space ("user name" for `username`, "Password", "titled"),
-  outside every quoted span (`named_values`' spans); other keys have none. A question *names* a
-  tool when every required key of its schema (at least one) has a name phrase in it.
+- A *name phrase* of a key made of ASCII letters, outside every quoted span (`named_values`'
+  spans), is a word starting with the key in either case ("Password", "titled"), or the key split
+  once into two whole words ("user name" for `username`; "I deleted" is none of `id`); other keys
+  have none. A question *names* a tool when every required key of its schema (at least one) has a
+  name phrase in it.
 - The *named value* of a required key: the first quoted span the key claims (`named_values`'
-  claim: the nearest name word before the span names it), else, for the key's name phrases in
-  order, the first *value token* after the phrase when the phrase names it (`named_values`' gap:
-  at most three letter words, no digit, quote, line break or sentence end between) and no name
-  phrase of another string key of the tools (or of the tool's required keys) ends between them. A
-  value token is a match of `TOKEN` (the bare-token pattern of the value slots) holding a digit or
-  one of `_ @ . /` ("tech_guru", "SecurePass123", not "mzhang": a lower-case word is no value by
-  the slot rules either).
-- specialist.json `named_calls`: `{"tools": [...], "counts": {TOOL: [first, named]}}`, chosen by
-  the trainer: per tool, over the training questions that name it, the answer's first call is to
-  the tool in at least `MIN_SHARE` of them; the tools so listed must together hold at least
-  `MIN_COUNT` such questions (the habit is the agent's, so its evidence is pooled over the tools
-  that show it: ticket's `ticket_login` alone has 4).
+  claim, the keys' name phrases standing for their name words), else, for the key's name phrases
+  in order, the whole space-delimited word right after the phrase, or after "is" or ":" there
+  (trailing `.,;)` stripped), when it is a value token (`slots.is_value_token`: a digit or one of
+  `_ @ . /`): "password Pa$$w0rd" gives `Pa$$w0rd`, "username:tech_guru" `tech_guru`, "username
+  for ticket 42 is tech_guru" and "username is mzhang" none.
+- specialist.json `named_calls`: `{"tools": [...], "counts": {TOOL: [right, replayed, right
+  questions, replayed questions]}}`, chosen by the trainer by replaying the fill: per tool, each
+  training answer with calls whose question names the tool loses its calls to the tool and the fill
+  runs with the tool alone listed; a replay counts where the answer calls the tool or the fill adds
+  it, and is right where the fill gives the answer back (the call, its values and its place). The
+  tool is listed when at least `MIN_SHARE` of its replays are right and the right ones hold at
+  least `MIN_COUNT` distinct questions (per tool, never pooled).
 - *Fill* (after `single_calls`, before `named_optional`): for each listed tool, in file order, an
   answer with calls, none to the tool, whose question names the tool and gives every required key
   a named value, gets a call to the tool with those values (in the schema's key order, typed by
@@ -40,22 +41,23 @@ from __future__ import annotations
 import re
 
 from .cue_values import typed
-from .named_values import _quotes, claimed_spans, names, string_keys
+from .named_values import _KEY, _quotes, claimed_spans, string_keys
 from .remembered_keys import MIN_COUNT, MIN_SHARE, _properties
 from .retrieval import query_text
+from .slots import is_value_token
 
 FEATURE = "named_calls"
-# The bare-token alternative of the value-slot pattern (PROMPT_FORMAT.md, "Value slots").
-TOKEN = re.compile(r"(?<![A-Za-z0-9_.@/:+\-])-?[A-Za-z0-9_](?:[A-Za-z0-9_.@/:+\-]*[A-Za-z0-9_])?")
-_VALUE_MARK = re.compile(r"[0-9_@./]")
-_KEY = re.compile(r"[A-Za-z]+\Z")
+# What may stand between a name phrase and its value: a space, "is" or a colon ("username:tech_guru").
+_BEFORE_VALUE = re.compile(r"\s*:\s*|\s+is\s+|\s+")
+_WORD_END = ".,;)"
 
 
 def _phrase_pattern(key: str) -> re.Pattern:
-    """A word starting with `key` (letters in either case), the key split by at most one space."""
+    """A word starting with `key` (letters in either case), or the key split once into two whole
+    words ("user name"; "I deleted" is no phrase of `id`)."""
     letters = ["[" + c.lower() + c.upper() + "]" for c in key]
-    splits = ["".join(letters)] + ["".join(letters[:i]) + " " + "".join(letters[i:]) for i in range(1, len(key))]
-    return re.compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(splits) + r")[A-Za-z]*")
+    splits = ["".join(letters[:i]) + " " + "".join(letters[i:]) + "(?![A-Za-z])" for i in range(1, len(key))]
+    return re.compile(r"(?<![A-Za-z0-9_])(?:" + "|".join(splits + ["".join(letters) + "[A-Za-z]*"]) + ")")
 
 
 def name_phrases(text: str, key: str) -> list[int]:
@@ -87,18 +89,15 @@ def names_tool(question: str, tools: list[dict], name: str) -> bool:
 
 def named_value(question: str, key: str, keys: list[str]) -> str | None:
     """The value the question names for `key` (module docstring); `keys`: the string keys that
-    claim quoted spans."""
-    for claimer, span in claimed_spans(question, keys):
+    claim quoted spans (by their name phrases)."""
+    for claimer, span in claimed_spans(question, keys, name_phrases):
         if claimer == key:
             return span
-    others = [end for other in dict.fromkeys(keys) if other != key for end in name_phrases(question, other)]
     for end in name_phrases(question, key):
-        for match in TOKEN.finditer(question, end):
-            if _VALUE_MARK.search(match.group()):
-                # the nearest name phrase names it: "user name ann, password p_1" gives username none
-                if names(question, end, match.start()) and not any(end < other <= match.start() for other in others):
-                    return match.group()
-                break
+        gap = _BEFORE_VALUE.match(question, end)
+        word = question[gap.end():].split(maxsplit=1)[0].rstrip(_WORD_END) if gap and gap.end() < len(question) else ""
+        if word and is_value_token(word):
+            return word
     return None
 
 
@@ -124,20 +123,30 @@ def fill(response: dict, messages: list[dict], listed: list[str], tools: list[di
 
 
 def choose(examples, tools: list[dict]) -> dict:
-    """The tools the training questions that name them call first (module docstring), with the
-    counts: {"tools": [...], "counts": {tool: [first, named]}}."""
+    """The tools whose calls the fill recreates in the training answers (module docstring), with the
+    counts: {"tools": [...], "counts": {tool: [right, replayed, right questions, replayed questions]}}.
+    Each training answer with calls whose question names the tool is replayed: its calls to the tool
+    removed, the fill run with the tool alone listed. A replay counts where the answer calls the tool
+    or the fill adds it; it is right where the fill gives the answer back."""
     counts: dict[str, list[int]] = {}
-    for example in examples:
-        question = query_text(example.messages)
-        calls = example.target.get("tool_calls") or []
-        for tool in tools or []:
-            name = str(tool.get("name"))
-            if names_tool(question, tools, name):
-                tally = counts.setdefault(name, [0, 0])
-                tally[0] += bool(calls) and calls[0].get("name") == name
-                tally[1] += 1
-    # counts is filled in the tools' order, so the listed tools keep it
-    listed = [name for name, (first, named) in counts.items() if first >= MIN_SHARE * named]
-    if sum(counts[name][0] for name in listed) < MIN_COUNT:
-        listed = []
+    for tool in tools or []:
+        name = str(tool.get("name"))
+        right, replayed = [], []
+        for example in examples:
+            calls = example.target.get("tool_calls") or []
+            question = query_text(example.messages)
+            if not calls or not names_tool(question, tools, name):
+                continue
+            others = [call for call in calls if call.get("name") != name]
+            filled = fill({**example.target, "tool_calls": others}, example.messages, [name], tools)["tool_calls"]
+            if filled == others == calls:
+                continue  # neither called nor added: the fill leaves this answer alone
+            replayed.append(question)
+            if filled == calls:
+                right.append(question)
+        if replayed:
+            counts[name] = [len(right), len(replayed), len(set(right)), len(set(replayed))]
+    # the bars are per tool; the count is of distinct questions (a repeated question is no new evidence)
+    listed = [name for name, (right, seen, distinct, _) in counts.items()
+              if right >= MIN_SHARE * seen and distinct >= MIN_COUNT]
     return {"tools": listed, "counts": {name: counts[name] for name in listed}}

@@ -2,28 +2,32 @@
 question names it, dropped after decoding from a call whose question does not.
 
 On the BFCL multi-turn ticket suite `create_ticket`'s `priority` (optional, default 1) is written
-in the 9 training calls whose question has a word starting with "priority" ("priority 5",
-"priority-2", "high-priority", "max priority") and left out of the 4 whose question has none; the
-scratch specialist writes priority 5 or 1 either way. Whether an optional argument follows its
-naming is a habit of the agent, visible in its training answers, so it is learnt at training time
-and applied after decoding, as `named_values` is.
+in the training calls whose question has a word starting with "priority" ("priority 5",
+"priority-2", "high-priority") and left out of those whose question has none; the scratch
+specialist writes priority 5 or 1 either way. Whether an optional argument is left out where the
+user does not name it is a habit of the agent, visible in its training answers, so it is learnt at
+training time and applied after decoding, as `named_values` is. Only the calls without a name word
+are evidence (the drop acts on no other): on ticket they are 4 (3 distinct questions), too few, so
+no suite lists the feature now.
 
-The rule (PROMPT_FORMAT.md, "Prompt features"); the *question* is the last user message's content
-and a key's *name words* are `named_values`' (a word outside the quoted spans that starts with the
-key, either case; keys that are not ASCII letters have none and are never listed):
+The rule (PROMPT_FORMAT.md, "Prompt features"); the *user turns* are the user messages since the
+last assistant message with calls (a clarification's text answer does not end them: "…a
+high-priority ticket…", "which password?", "Password is …"), and a key's *name words* are
+`named_values`' (a word outside the quoted spans that starts with the key, either case; keys that
+are not ASCII letters have none and are never listed):
 - specialist.json `named_optional`: `{"arguments": [{"tool", "key"}, ...], "counts": {"TOOL.KEY":
-  [right, seen]}}`, chosen by the trainer: per tool and top-level key of its schema's `properties`
-  not in its `required`, over the training calls to the tool, the key is written exactly when the
-  question has a name word of it in at least `MIN_SHARE` and at least `MIN_COUNT` of the calls.
-- *Fill* (after `named_calls`, before `named_values`): each call to a listed tool whose question
-  has no name word of a listed key of that tool loses the key; the other arguments keep their order.
+  [left out, unnamed, left-out questions, unnamed questions]}}`, chosen by the trainer: per tool
+  and top-level key of its schema's `properties` not in its `required`, over the training calls to
+  the tool whose user turns have no name word of the key, the key is left out in at least
+  `MIN_SHARE` of them and in at least `MIN_COUNT` distinct questions (per argument, never pooled).
+- *Fill* (after `named_calls`, before `named_values`): each call to a listed tool whose user turns
+  have no name word of a listed key of that tool loses the key; the other arguments keep their order.
 """
 
 from __future__ import annotations
 
 from .named_values import _KEY, name_words
 from .remembered_keys import MIN_COUNT, MIN_SHARE, _properties
-from .retrieval import query_text
 
 FEATURE = "named_optional"
 
@@ -37,12 +41,28 @@ def _optional_keys(tools: list[dict], name: str) -> list[str]:
     return []
 
 
+def turns(messages: list[dict]) -> list[str]:
+    """The user messages' contents since the last assistant message with calls ("…a high-priority
+    ticket…", a text answer asking for the password, "Password is …": both turns)."""
+    since = []
+    for message in reversed(messages):
+        if message.get("role") == "assistant" and message.get("tool_calls"):
+            break
+        if message.get("role") == "user":
+            since.append(message.get("content") or "")
+    return since[::-1]
+
+
+def named(messages: list[dict], key: str) -> bool:
+    """Whether a user turn since the last answer with calls has a name word of `key`."""
+    return any(name_words(turn, key) for turn in turns(messages))
+
+
 def fill(response: dict, messages: list[dict], arguments: list[dict], tools: list[dict]) -> dict:
-    """The restored response without the listed arguments its question does not name."""
+    """The restored response without the listed arguments its user turns do not name."""
     if not arguments or not response.get("tool_calls"):
         return response
-    question = query_text(messages)
-    unnamed = {(rule["tool"], rule["key"]) for rule in arguments if not name_words(question, rule["key"])}
+    unnamed = {(rule["tool"], rule["key"]) for rule in arguments if not named(messages, rule["key"])}
     calls = []
     for call in response["tool_calls"]:
         if isinstance(call.get("arguments"), dict):
@@ -53,18 +73,25 @@ def fill(response: dict, messages: list[dict], arguments: list[dict], tools: lis
 
 
 def choose(examples, tools: list[dict]) -> dict:
-    """The optional arguments the training answers write exactly when their question names them
-    (module docstring), with the counts: {"arguments": [{"tool", "key"}], "counts": {"tool.key": [right, seen]}}."""
-    counts: dict[tuple[str, str], list[int]] = {}
+    """The optional arguments the training answers leave out when their user turns do not name them
+    (module docstring), with the counts: {"arguments": [{"tool", "key"}], "counts": {"tool.key": [left
+    out, unnamed, left-out questions, unnamed questions]}}. Only the calls the drop acts on count."""
+    counts: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     for example in examples:
-        question = query_text(example.messages)
         for call in example.target.get("tool_calls") or []:
             name = str(call.get("name"))
             arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
             for key in _optional_keys(tools, name):
-                tally = counts.setdefault((name, key), [0, 0])
-                tally[0] += (key in arguments) == bool(name_words(question, key))
-                tally[1] += 1
-    listed = sorted(pair for pair, (right, seen) in counts.items() if right >= MIN_COUNT and right >= MIN_SHARE * seen)
+                if named(example.messages, key):
+                    continue
+                left_out, unnamed = counts.setdefault((name, key), ([], []))
+                question = "\n".join(turns(example.messages))
+                unnamed.append(question)
+                if key not in arguments:
+                    left_out.append(question)
+    tallies = {pair: [len(left), len(seen), len(set(left)), len(set(seen))] for pair, (left, seen) in counts.items()}
+    # the bars are per argument; the count is of distinct questions
+    listed = sorted(pair for pair, (left, seen, distinct, _) in tallies.items()
+                    if left >= MIN_SHARE * seen and distinct >= MIN_COUNT)
     return {"arguments": [{"tool": tool, "key": key} for tool, key in listed],
-            "counts": {".".join(pair): counts[pair] for pair in listed}}
+            "counts": {".".join(pair): tallies[pair] for pair in listed}}

@@ -122,11 +122,12 @@ def named_number(text: str, key: str) -> str | None:
     return None
 
 
-def claimed_spans(text: str, keys: list[str]) -> list[tuple[str | None, str]]:
+def claimed_spans(text: str, keys: list[str], words_of=None) -> list[tuple[str | None, str]]:
     """Each quoted span with the key that claims it (None: no key), in order: the key of the nearest
     name word before the span that names it; of keys sharing a prefix ("desc", "description") whose
-    name word is the same word, the one last in code-point order (the longer) claims."""
-    words = sorted((end, key) for key in dict.fromkeys(keys) for end in name_words(text, key))
+    name word is the same word, the one last in code-point order (the longer) claims. `words_of`:
+    where a key's name words end (default `name_words`; named_calls passes its name phrases)."""
+    words = sorted((end, key) for key in dict.fromkeys(keys) for end in (words_of or name_words)(text, key))
     claimed = []
     for start, span in quoted_spans(text):
         naming = [(end, key) for end, key in words if names(text, end, start)]

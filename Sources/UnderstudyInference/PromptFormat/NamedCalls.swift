@@ -34,20 +34,20 @@ public struct NamedCalls: Sendable {
         }
     }
 
-    /// The bare-token alternative of the value-slot pattern (PROMPT_FORMAT.md, "Value slots").
-    static let token = try! NSRegularExpression(
-        pattern: "(?<![A-Za-z0-9_.@/:+\\-])-?[A-Za-z0-9_](?:[A-Za-z0-9_.@/:+\\-]*[A-Za-z0-9_])?")
-    /// What makes a bare token a value, as in the slot rules: a digit or one of `_ @ . /`.
-    static let valueMark = try! NSRegularExpression(pattern: "[0-9_@./]")
+    /// What may stand between a name phrase and its value: a space, "is" or a colon ("username:tech_guru").
+    static let beforeValue = try! NSRegularExpression(pattern: "\\s*:\\s*|\\s+is\\s+|\\s+")
+    /// Characters stripped from the end of a value word ("tech_guru," → "tech_guru").
+    static let wordEnd: Set<Character> = [".", ",", ";", ")"]
 
-    /// A word starting with `key` (letters in either case), the key split by at most one space
-    /// ("user name" for `username`).
+    /// A word starting with `key` (letters in either case), or the key split once into two whole
+    /// words ("user name" for `username`; "I deleted" is no phrase of `id`).
     static func phrase(_ key: String) -> NSRegularExpression {
         let letters = key.map { "[\($0.lowercased())\($0.uppercased())]" }
-        let splits =
-            [letters.joined()]
-            + (1..<max(key.count, 1)).map { letters[..<$0].joined() + " " + letters[$0...].joined() }
-        return try! NSRegularExpression(pattern: "(?<![A-Za-z0-9_])(?:\(splits.joined(separator: "|")))[A-Za-z]*")
+        let splits = (1..<max(key.count, 1)).map {
+            letters[..<$0].joined() + " " + letters[$0...].joined() + "(?![A-Za-z])"
+        }
+        let alternatives = splits + [letters.joined() + "[A-Za-z]*"]
+        return try! NSRegularExpression(pattern: "(?<![A-Za-z0-9_])(?:\(alternatives.joined(separator: "|")))")
     }
 
     /// Where each name phrase of `key` ends (outside every quoted span); none for a key that is not
@@ -78,30 +78,25 @@ public struct NamedCalls: Sendable {
     }
 
     /// The value the question names for `key`: the first quoted span the key claims
-    /// (`NamedValues.claimedSpans` over `keys`), else the first value token after one of its name
-    /// phrases that the phrase names (`NamedValues`' gap) with no name phrase of another of `keys`
-    /// between ("user name ann, password p_1" names no username).
+    /// (`NamedValues.claimedSpans` over `keys`, by their name phrases), else the whole
+    /// space-delimited word right after one of its name phrases or after "is" / ":" there (trailing
+    /// `.,;)` stripped) when it is a value token (`SlotScanner.isValueToken`): "password Pa$$w0rd",
+    /// not "username for ticket 42".
     public static func namedValue(_ question: NSString, key: String, keys: [String]) -> String? {
-        if let claimed = NamedValues.claimedSpans(question, keys: keys).first(where: { $0.key == key }) {
+        if let claimed = NamedValues.claimedSpans(question, keys: keys, wordsOf: namePhrases).first(where: {
+            $0.key == key
+        }) {
             return claimed.span
         }
-        let others = Set(keys).subtracting([key]).flatMap { namePhrases(question, key: $0) }
         for end in namePhrases(question, key: key) {
-            // Transparent bounds: the token's look-behind sees the text before the phrase's end.
             let rest = NSRange(location: end, length: question.length - end)
-            for match in token.matches(in: question as String, options: [.withTransparentBounds], range: rest) {
-                let text = question.substring(with: match.range)
-                guard valueMark.firstMatch(in: text, range: NamedValues.whole(text as NSString)) != nil else {
-                    continue
-                }
-                let start = match.range.location
-                if NamedValues.names(question, wordEnd: end, valueStart: start),
-                    !others.contains(where: { end < $0 && $0 <= start })
-                {
-                    return text
-                }
-                break
+            guard let gap = beforeValue.firstMatch(in: question as String, options: [.anchored], range: rest) else {
+                continue
             }
+            let after = question.substring(from: gap.range.location + gap.range.length)
+            var word = String(after.prefix { !$0.isWhitespace })
+            while let last = word.last, wordEnd.contains(last) { word.removeLast() }
+            if !word.isEmpty, SlotScanner.isValueToken(word) { return word }
         }
         return nil
     }

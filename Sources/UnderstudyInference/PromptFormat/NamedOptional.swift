@@ -1,11 +1,11 @@
 import Foundation
 
 /// Prompt feature `named_optional` (distill/trainer/named_optional.py, PROMPT_FORMAT.md "Prompt
-/// features"): optional arguments the training answers write exactly when the question names them
-/// (BFCL ticket's `create_ticket` `priority`: written after "priority 5", "high-priority", left
-/// out where no word starts with "priority"). A small model writes priority 5 either way; after
-/// decoding, a call to a listed tool whose question has no name word of a listed key loses the
-/// key. Applied after `named_calls`, before `named_values`. Nothing is added to the prompt.
+/// features"): optional arguments the training answers leave out where the user does not name them
+/// (learnt from the calls the drop acts on: those whose user turns since the last answer with
+/// calls have no word starting with the key). After decoding, a call to a listed tool whose user
+/// turns since the last answer with calls have no name word of a listed key loses the key.
+/// Applied after `named_calls`, before `named_values`. Nothing is added to the prompt.
 ///
 /// ```swift
 /// let optional = NamedOptional(rules: [.init(tool: "create_ticket", key: "priority")])
@@ -27,13 +27,24 @@ public struct NamedOptional: Sendable {
         self.init(rules: try PromptFeatureList.toolKeys(value, feature: Self.feature, path: path))
     }
 
-    /// The response without the listed arguments whose key the last user message has no name word
-    /// of (`NamedValues.nameWords`); the other arguments keep their order.
+    /// The user messages' contents since the last assistant message with calls ("…a high-priority
+    /// ticket…", a text answer asking for the password, "Password is …": both turns).
+    public static func turns(_ messages: [PromptRenderer.Message]) -> [String] {
+        let start = (messages.lastIndex { $0.role == "assistant" && !$0.toolCalls.isEmpty }).map { $0 + 1 } ?? 0
+        return messages[start...].filter { $0.role == "user" }.map { $0.content ?? "" }
+    }
+
+    /// Whether a user turn since the last answer with calls has a name word of `key`.
+    public static func named(_ messages: [PromptRenderer.Message], key: String) -> Bool {
+        turns(messages).contains { !NamedValues.nameWords($0 as NSString, key: key).isEmpty }
+    }
+
+    /// The response without the listed arguments whose key no user turn since the last answer with
+    /// calls has a name word of (`NamedValues.nameWords`); the other arguments keep their order.
     public func fill(_ response: AnswerRestorer.Response, messages: [PromptRenderer.Message]) -> AnswerRestorer.Response
     {
         guard !rules.isEmpty, !response.toolCalls.isEmpty else { return response }
-        let question = RetrievalHint.queryText(messages) as NSString
-        let unnamed = rules.filter { NamedValues.nameWords(question, key: $0.key).isEmpty }
+        let unnamed = rules.filter { !Self.named(messages, key: $0.key) }
         var filled = response
         for index in filled.toolCalls.indices {
             guard case .object(let members) = filled.toolCalls[index].arguments else { continue }

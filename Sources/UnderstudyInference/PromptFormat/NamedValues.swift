@@ -118,10 +118,13 @@ public struct NamedValues: Sendable {
     /// Each quoted span with the key that claims it (nil: none): the key of the nearest name word
     /// before the span that names it; of keys sharing a prefix ("desc", "description") whose name
     /// word is the same word, the one last in code-point order (the longer) claims.
-    public static func claimedSpans(_ text: NSString, keys: [String]) -> [(key: String?, span: String)] {
+    /// `wordsOf`: where a key's name words end (`NamedCalls` passes its name phrases).
+    public static func claimedSpans(
+        _ text: NSString, keys: [String], wordsOf: (NSString, String) -> [Int] = { nameWords($0, key: $1) }
+    ) -> [(key: String?, span: String)] {
         var words: [(end: Int, key: String)] = []
         for key in Set(keys) {
-            for end in nameWords(text, key: key) { words.append((end: end, key: key)) }
+            for end in wordsOf(text, key) { words.append((end: end, key: key)) }
         }
         words.sort { first, second in
             first.end != second.end

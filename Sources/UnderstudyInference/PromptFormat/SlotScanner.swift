@@ -6,6 +6,11 @@ import Foundation
 /// The regexes are the trainer's, in ASCII mode.
 enum SlotScanner {
     static let word = "[A-Za-z0-9_]"
+
+    /// A bare token is a value when it holds a digit, or `_ @ . /` (ids, file names, emails).
+    static func isValueToken(_ token: String) -> Bool {
+        token.contains { $0.isASCII && $0.isNumber } || token.contains { "_@./".contains($0) }
+    }
     nonisolated(unsafe) static let span = try! NSRegularExpression(
         pattern: "(?<!\(word))'([^'\\n]{1,100})'(?!\(word))"
             + "|\"([^\"\\n]{1,100})\""
@@ -58,8 +63,7 @@ enum SlotScanner {
                         token = ns.substring(
                             with: NSRange(location: match.range.location, length: end - match.range.location))
                     }
-                } else if !(token.contains { $0.isASCII && $0.isNumber } || token.contains { "_@./".contains($0) }
-                    || fullMatch(allCaps, token))
+                } else if !(isValueToken(token) || fullMatch(allCaps, token))
                 {
                     continue
                 }

@@ -54,19 +54,40 @@ def test_name_phrases_and_named_values():
     assert named_value("username is bob and password is Pw_1", "username", keys) is None  # "bob" is no value
     assert named_value("password. It is Pw_1", "password", keys) is None  # a sentence end between
     assert named_value("user name ann, password p_1", "username", keys) is None  # the nearer phrase names it
+    # a whole space-delimited word right after the phrase, "is" or ":" (trailing .,;) stripped)
+    assert named_value("password Secure#2024", "password", keys) == "Secure#2024"
+    assert named_value("password Pa$$w0rd.", "password", keys) == "Pa$$w0rd"
+    assert named_value("password P@ss!23", "password", keys) == "P@ss!23"
+    assert named_value("username for ticket 42 is tech_guru", "username", keys) is None
+    assert named_value("username:tech_guru password:pw_1", "username", keys) == "tech_guru"
+    assert named_value("username:tech_guru password:pw_1", "password", keys) == "pw_1"
+    # a split phrase is two whole words, and claims quoted spans as a name word does
+    assert name_phrases("I deleted 3 files", "id") == []
+    assert named_value("user name 'ann b' and password 'x y'", "username", keys) == "ann b"
 
 
-def test_a_tool_is_chosen_when_the_questions_naming_it_call_it_first():
-    assert choose(logins(MIN_COUNT), TOOLS) == {"tools": ["login"], "counts": {"login": [MIN_COUNT, MIN_COUNT]}}
-    # called second: not chosen (the fill puts the call first)
+def test_a_tool_is_chosen_when_the_fill_recreates_its_calls_in_enough_distinct_questions():
+    assert choose(logins(MIN_COUNT), TOOLS) == {"tools": ["login"],
+                                                "counts": {"login": [MIN_COUNT] * 4}}
+    # called second: not recreated (the fill puts the call first)
     assert choose(logins(MIN_COUNT, first=False), TOOLS)["tools"] == []
     # below the share: 5 of 6 is 83%
     assert choose(logins(MIN_COUNT) + logins(1, first=False), TOOLS)["tools"] == []
-    # too few questions show the habit, unless another tool's questions add to the count
+    # too few distinct questions: a repeated question is no new evidence
     assert choose(logins(MIN_COUNT - 1), TOOLS)["tools"] == []
-    titled = [answer(f"A ticket titled 'T{i}'.", ("open_ticket", {"title": f"T{i}"})) for i in range(2)]
-    assert choose(logins(MIN_COUNT - 1) + titled, TOOLS) == {
-        "tools": ["login", "open_ticket"], "counts": {"login": [MIN_COUNT - 1, MIN_COUNT - 1], "open_ticket": [2, 2]}}
+    assert choose(logins(1) * MIN_COUNT, TOOLS)["tools"] == []
+    # the bar is per tool: another tool's questions do not make up the count
+    titled = [answer(f"A ticket titled 'T{i}'.", ("open_ticket", {"title": f"T{i}"}),
+                     ("close_ticket", {"ticket_id": 1})) for i in range(MIN_COUNT)]
+    assert choose(logins(MIN_COUNT - 1) + titled, TOOLS)["tools"] == ["open_ticket"]
+    # the values the fill writes must be the answer's: "P@ss!23" taken whole, not "P@ss"
+    other_value = [answer(f"Open ticket 'T{i}', my username is u_1 and password p_1.",
+                          ("login", {"username": "u_1", "password": "secret"}), ("open_ticket", {"title": "T"}))
+                   for i in range(MIN_COUNT)]
+    assert choose(other_value, TOOLS)["tools"] == []
+    # an answer the fill would add the call to counts against the tool
+    left_out = [answer("Open ticket 'U', my username is u_1 and password p_1.", ("open_ticket", {"title": "U"}))]
+    assert choose(logins(MIN_COUNT) + left_out, TOOLS)["tools"] == []
 
 
 def test_the_fill_adds_the_call_first_only_where_every_value_is_named():
@@ -83,8 +104,8 @@ def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
     refit(tmp_path, "c001", specialist)  # the scratch recipe turns named_calls on
     info = json.loads((specialist / "specialist.json").read_text())
     assert "named_calls" in info["prompt_features"] and info["named_calls"]["tools"] == ["login"]
-    first, named = info["named_calls"]["counts"]["login"]  # the training split's rows
-    assert first == named >= MIN_COUNT
+    right, replayed, distinct, _ = info["named_calls"]["counts"]["login"]  # the training split's rows
+    assert right == replayed >= distinct >= MIN_COUNT
     refit(tmp_path, "c001", specialist, features=["cue_values"])  # left out of --features: dropped
     info = json.loads((specialist / "specialist.json").read_text())
     assert "named_calls" not in info["prompt_features"] and "named_calls" not in info

@@ -37,17 +37,17 @@ def test_fills_match_the_golden_file():
     assert lines[1]["filled"] == lines[1]["response"]
 
 
-def test_an_argument_is_chosen_when_written_exactly_when_named():
-    # deadline is never named and never written: the habit holds for it too
-    assert choose(habit(MIN_COUNT + 1), TOOLS) == {
+def test_an_argument_is_chosen_when_left_out_of_enough_unnamed_calls():
+    # deadline is never named and never written; only the calls without a name word count
+    assert choose(habit(2 * MIN_COUNT), TOOLS) == {
         "arguments": [{"tool": "open_ticket", "key": "deadline"}, {"tool": "open_ticket", "key": "priority"}],
-        "counts": {"open_ticket.deadline": [MIN_COUNT + 1, MIN_COUNT + 1],
-                   "open_ticket.priority": [MIN_COUNT + 1, MIN_COUNT + 1]}}
-    # priority written where the question does not name it (2 of 6): not the habit
-    assert choose(habit(4) + [answer(f"Open 'U{i}'.", title=f"U{i}", priority=5) for i in range(2)],
-                  TOOLS)["arguments"] == [{"tool": "open_ticket", "key": "deadline"}]
-    # too few calls show it
-    assert choose(habit(MIN_COUNT - 1), TOOLS)["arguments"] == []
+        "counts": {"open_ticket.deadline": [2 * MIN_COUNT] * 4, "open_ticket.priority": [MIN_COUNT] * 4}}
+    # priority written where the question does not name it (1 of 6): below the share
+    written = [answer("Open 'U'.", title="U", priority=5)]
+    assert choose(habit(2 * MIN_COUNT) + written, TOOLS)["arguments"] == [{"tool": "open_ticket", "key": "deadline"}]
+    # too few unnamed calls, or the same question repeated: not chosen however many named calls agree
+    assert choose(habit(2 * MIN_COUNT - 2) + habit(8)[:4], TOOLS)["counts"].get("open_ticket.priority") is None
+    assert choose([answer("Open 'T'.", title="T")] * 6, TOOLS)["counts"].get("open_ticket.priority") is None
 
 
 def test_the_fill_drops_only_unnamed_listed_arguments():
@@ -56,10 +56,17 @@ def test_the_fill_drops_only_unnamed_listed_arguments():
     assert fill(response, [{"role": "user", "content": "Open 'A'."}], listed, TOOLS)["tool_calls"][0]["arguments"] == {
         "title": "A"}
     assert fill(response, [{"role": "user", "content": "Open 'A', top Priority."}], listed, TOOLS) == response
+    # the name word in a turn before a clarification counts; one before an answer with calls does not
+    asked = [{"role": "user", "content": "A high-priority ticket."}, {"role": "assistant", "content": "Title?"},
+             {"role": "user", "content": "Title 'A'."}]
+    assert fill(response, asked, listed, TOOLS) == response
+    calls = [{"name": "open_ticket", "arguments": {}}]
+    called = [asked[0], {"role": "assistant", "content": None, "tool_calls": calls}, asked[2]]
+    assert fill(response, called, listed, TOOLS)["tool_calls"][0]["arguments"] == {"title": "A"}
 
 
 def test_refit_lists_the_feature_in_a_trained_specialist(tmp_path):
-    specialist = refittable_specialist(tmp_path, habit(12), TOOLS)
+    specialist = refittable_specialist(tmp_path, habit(24), TOOLS)
     refit(tmp_path, "c001", specialist)  # the scratch recipe turns named_optional on
     info = json.loads((specialist / "specialist.json").read_text())
     assert "named_optional" in info["prompt_features"]
