@@ -26,6 +26,7 @@ from .tag_lists import fill as fill_tag_lists
 from .cue_values import fill as fill_cue_values
 from .named_values import fill as fill_named_values
 from .quoted_pairs import fill as fill_quoted_pairs
+from .sibling_calls import expand as expand_siblings
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -113,7 +114,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
             clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
-            quoted_pairs: list[dict] = (), complete: bool = False) -> Prediction:
+            quoted_pairs: list[dict] = (), complete: bool = False, sibling_calls: int | None = None) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -127,11 +128,12 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     arguments set to the quoted span or number the question names for them (named_values.py), after
     the cut and before the other fills; `quoted_pairs`: two-argument tools set to the question's two
     quoted spans (quoted_pairs.py), after `cue_values`; `complete`: an answer cut at max_new_tokens
-    keeps its complete calls (complete_calls.py)."""
+    keeps its complete calls (complete_calls.py); `sibling_calls`: the context size of a one-tool
+    answer's expansion into one call per sibling value set (sibling_calls.py), after every fill."""
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
-                         named_values, quoted_pairs, complete)
+                         named_values, quoted_pairs, complete, sibling_calls)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -167,6 +169,9 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             response = fill(response, feature.example.messages, remembered, feature.tools or tools)
         if tag_lists:
             response = fill_tag_lists(response, feature.example.messages, tag_lists)
+        if sibling_calls:
+            response = expand_siblings(response, feature.example.messages, [s.text for s in feature.slots.slots],
+                                       sibling_calls, feature.tools or tools)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
@@ -195,19 +200,20 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              call_limit: bool = False, tag_lists: list[dict] = (),
              cue_values: list[dict] = (), single_calls: list[str] = (),
              named_values: list[dict] = (), quoted_pairs: list[dict] = (),
-             complete: bool = False) -> tuple[dict, list[Prediction]]:
+             complete: bool = False, sibling_calls: int | None = None) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
-    prompt feature `complete_calls`."""
+    prompt feature `complete_calls`; `sibling_calls`: that prompt feature's context size."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
-                           call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete)
+                           call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
+                           sibling_calls)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

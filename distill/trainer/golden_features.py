@@ -35,6 +35,8 @@
   an answer before and after the fill;
 - `complete_calls` (complete_calls.py): answer texts cut at max_new_tokens and the texts the rule
   leaves (the finished calls, closed);
+- `sibling_calls` (sibling_calls.py): requests with their tools, the prompt's slot texts, the
+  context size and an answer before and after the expansion;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -62,7 +64,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import cue_values, named_values, quoted_pairs, single_calls, tag_lists
+from . import cue_values, named_values, quoted_pairs, sibling_calls, single_calls, tag_lists
 
 K = 2
 
@@ -892,6 +894,90 @@ def write_quoted_pairs_goldens(out: Path) -> Path:
     return write_jsonl(out / "quoted_pairs.jsonl", quoted_pairs_cases())
 
 
+SIBLING_TOOLS = [
+    {"name": "final_velocity", "parameters": {"type": "object", "properties": {
+        "acceleration": {"type": "integer"}, "distance": {"type": "number"}}, "required": ["acceleration", "distance"]}},
+    {"name": "genotype_frequency", "parameters": {"type": "object", "properties": {
+        "allele_frequency": {"type": "number"}, "genotype": {"type": "string", "enum": ["AA", "Aa", "aa"]}},
+        "required": ["allele_frequency", "genotype"]}},
+    {"name": "exchange_rate", "parameters": {"type": "object", "properties": {
+        "base_currency": {"type": "string"}, "target_currency": {"type": "string"}},
+        "required": ["base_currency", "target_currency"]}},
+    {"name": "weather", "parameters": {"type": "object", "properties": {
+        "city": {"type": "string"}, "days": {"type": "integer"}}, "required": ["city"]}},
+]
+
+
+def sibling_calls_inputs() -> list[dict]:
+    """Requests whose expansion pins the rule: two numbers varying together, enum values as
+    candidates, a value repeated across the calls staying, the model's other calls dropped, mixed
+    tools, unequal sibling counts and a text answer left, a context shorter than K, occurrences
+    inside a longer number or after a point not counted, a number taking number siblings only, a
+    value another argument holds never a sibling, the context compared in ASCII lower case (a
+    quote one token), non-ASCII text, only the last user message."""
+    speed = "A car accelerates at a rate of 5 m/s^2 over a distance of 100 m; another at a rate of 10 m/s^2 over a distance of 200.5 m."
+    return [
+        {"name": "two_numbers_vary_together", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100))},
+        {"name": "the_models_other_calls_are_dropped", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100),
+                             _call("final_velocity", acceleration=200.5, distance=5))},
+        {"name": "a_wrong_first_call_is_expanded_as_written", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=10, distance=100))},
+        {"name": "enum_values_are_candidates", "context": 2,
+         "question": "The allele frequency is 0.7: give the frequency of genotype (AA), genotype (Aa) and genotype (aa).",
+         "response": _answer(_call("genotype_frequency", allele_frequency=0.7, genotype="AA"))},
+        {"name": "a_shared_value_stays", "context": 2, "question": "Get the rates of USD to AUD and USD to CAD?",
+         "response": _answer(_call("exchange_rate", base_currency="USD", target_currency="AUD"))},
+        {"name": "one_word_of_context", "context": 1, "question": "Get the rates of USD to AUD and USD to CAD?",
+         "response": _answer(_call("exchange_rate", base_currency="USD", target_currency="AUD"))},
+        {"name": "mixed_tools_are_left", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100),
+                             _call("weather", city="Paris"))},
+        {"name": "unequal_sibling_counts_are_left", "context": 1,
+         "question": "Weather in Paris for 3 days, weather in Rome for 4 days, weather in Oslo.",
+         "response": _answer(_call("weather", city="Paris", days=3))},
+        {"name": "a_text_answer_is_left", "context": 2, "question": speed,
+         "response": {"content": "I cannot.", "tool_calls": []}},
+        {"name": "a_context_shorter_than_k_has_no_siblings", "context": 3, "question": "Paris weather, and Rome weather",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "occurrences_inside_numbers_do_not_count", "context": 1,
+         "question": "Weather for 15 days at 1.5 and in Oslo for 5 days, or for 6 days",
+         "response": _answer(_call("weather", city="Oslo", days=5))},
+        {"name": "a_number_takes_number_siblings_only", "context": 1,
+         "question": "Weather in Oslo for 4 days, and in Rome for Tuesday",
+         "response": _answer(_call("weather", city="Oslo", days=4))},
+        {"name": "a_value_another_argument_holds_is_no_sibling", "context": 2,
+         "question": "At a rate of 5 and a rate of 10, then at a rate of 3",
+         "response": _answer(_call("final_velocity", acceleration=5, distance=10))},
+        {"name": "context_compares_in_ascii_lower_case", "context": 2,
+         "question": "What is the weather in Paris today? And WEATHER IN Rome, weather in 'Zürich'.",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "non_ascii_context_tokens", "context": 2,
+         "question": "Météo à 'Paris' puis météo à 'Genève' — météo à 'Lyon'",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "only_the_last_user_message_counts", "context": 2, "question": "And the weather in Rome?",
+         "earlier": "Weather in Paris, weather in Oslo.", "response": _answer(_call("weather", city="Paris"))},
+    ]
+
+
+def sibling_calls_cases() -> list[dict]:
+    cases = []
+    for case in sibling_calls_inputs():
+        messages = ([{"role": "user", "content": case["earlier"]}, {"role": "assistant", "content": "Done."}]
+                    if "earlier" in case else []) + [{"role": "user", "content": case["question"]}]
+        slots = [s.text for s in render_prompt(messages, 64, SIBLING_TOOLS).slots.slots]
+        cases.append({"name": case["name"], "messages": messages, "tools": SIBLING_TOOLS, "slots": slots,
+                      "context": case["context"], "response": case["response"],
+                      "expanded": sibling_calls.expand(case["response"], messages, slots, case["context"],
+                                                       SIBLING_TOOLS)})
+    return cases
+
+
+def write_sibling_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "sibling_calls.jsonl", sibling_calls_cases())
+
+
 def write_complete_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "complete_calls.jsonl", complete_calls_cases())
 
@@ -922,6 +1008,7 @@ def main() -> None:
     print(write_named_values_goldens(out))
     print(write_quoted_pairs_goldens(out))
     print(write_complete_calls_goldens(out))
+    print(write_sibling_calls_goldens(out))
 
 
 if __name__ == "__main__":

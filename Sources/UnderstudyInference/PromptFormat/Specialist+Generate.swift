@@ -68,6 +68,11 @@ extension Specialist {
         do {
             let restored = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
             answer.response = filled(restored, messages: messages, tools: grammar.schemas)
+            // Prompt feature sibling_calls, after every fill: it reads the prompt's slot texts.
+            if let siblingCalls, let response = answer.response {
+                answer.response = siblingCalls.expand(
+                    response, messages: messages, slotTexts: prompt.slots.slots.map(\.text), tools: grammar.schemas)
+            }
         } catch {
             answer.failure =
                 result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"

@@ -50,7 +50,7 @@ public final class Specialist: @unchecked Sendable {
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
     /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls`,
-    /// `named_values` and `complete_calls`.
+    /// `named_values`, `quoted_pairs`, `complete_calls` and `sibling_calls`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -69,6 +69,8 @@ public final class Specialist: @unchecked Sendable {
     public let tagLists: TagLists?
     /// Prompt feature `quoted_pairs`: two-argument tools that take the question's two quoted spans in order.
     public let quotedPairs: QuotedPairs?
+    /// Prompt feature `sibling_calls` (request tools): a one-tool answer repeated per sibling value set.
+    public let siblingCalls: SiblingCalls?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -130,6 +132,9 @@ public final class Specialist: @unchecked Sendable {
         quotedPairs =
             promptFeatures.contains(QuotedPairs.feature)
             ? try QuotedPairs(spec["quoted_pairs"], path: specURL.path) : nil
+        siblingCalls =
+            promptFeatures.contains(SiblingCalls.feature)
+            ? try SiblingCalls(spec["sibling_calls"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -190,7 +195,7 @@ public final class Specialist: @unchecked Sendable {
         ClauseTools.unmatchedTextFeature, HintTools.clauseFeature, DistinctSlots.feature, ClauseCalls.feature,
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
-        QuotedPairs.feature, CompleteCalls.feature,
+        QuotedPairs.feature, CompleteCalls.feature, SiblingCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

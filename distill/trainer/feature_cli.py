@@ -1,0 +1,23 @@
+"""The command line of the modules that add a prompt feature to a trained specialist without
+retraining it (`python -m distill.trainer.tool_choice`, `python -m distill.trainer.sibling_calls`):
+
+    python -m distill.trainer.MODULE --run-dir RUN --cluster ID [--specialist DIR]
+
+prints the feature's choice as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def main(feature: str, add_to_specialist) -> None:
+    """Parses the command line and prints `add_to_specialist(run_dir, cluster, specialist_dir)`."""
+    parser = argparse.ArgumentParser(description=f"add prompt feature {feature} to a trained specialist")
+    parser.add_argument("--run-dir", required=True, type=Path)
+    parser.add_argument("--cluster", required=True)
+    parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")
+    arguments = parser.parse_args()
+    print(json.dumps(add_to_specialist(arguments.run_dir, arguments.cluster,
+                                       arguments.specialist or arguments.run_dir / "specialists" / arguments.cluster)))
