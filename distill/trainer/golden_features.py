@@ -910,7 +910,9 @@ SIBLING_TOOLS = [
 
 def sibling_calls_inputs() -> list[dict]:
     """Requests whose expansion pins the rule: two numbers varying together, enum values as
-    candidates, a value repeated across the calls staying, the model's other calls dropped, mixed
+    candidates, a value repeated across the calls staying, the model's other calls dropped, the
+    template the call with the most copied arguments (the earliest of a tie), whichever value set
+    it holds, mixed
     tools, unequal sibling counts and a text answer left, a context shorter than K, occurrences
     inside a longer number or after a point not counted, a number taking number siblings only, a
     value another argument holds never a sibling, the context compared in ASCII lower case (a
@@ -922,7 +924,13 @@ def sibling_calls_inputs() -> list[dict]:
         {"name": "the_models_other_calls_are_dropped", "context": 2, "question": speed,
          "response": _answer(_call("final_velocity", acceleration=5, distance=100),
                              _call("final_velocity", acceleration=200.5, distance=5))},
-        {"name": "a_wrong_first_call_is_expanded_as_written", "context": 2, "question": speed,
+        {"name": "the_template_need_not_hold_the_first_value_set", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=10, distance=200.5))},
+        {"name": "the_call_with_most_copied_arguments_is_the_template", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=0),
+                             _call("final_velocity", acceleration=10, distance=100),
+                             _call("final_velocity", acceleration=10, distance=200.5))},
+        {"name": "a_template_mixing_value_sets_is_regrouped", "context": 2, "question": speed,
          "response": _answer(_call("final_velocity", acceleration=10, distance=100))},
         {"name": "enum_values_are_candidates", "context": 2,
          "question": "The allele frequency is 0.7: give the frequency of genotype (AA), genotype (Aa) and genotype (aa).",
@@ -942,7 +950,7 @@ def sibling_calls_inputs() -> list[dict]:
         {"name": "a_context_shorter_than_k_has_no_siblings", "context": 3, "question": "Paris weather, and Rome weather",
          "response": _answer(_call("weather", city="Paris"))},
         {"name": "occurrences_inside_numbers_do_not_count", "context": 1,
-         "question": "Weather for 15 days at 1.5 and in Oslo for 5 days, or for 6 days",
+         "question": "Weather at 15 or 1.5 and in Oslo for 5 days, or for 6 days",
          "response": _answer(_call("weather", city="Oslo", days=5))},
         {"name": "a_number_takes_number_siblings_only", "context": 1,
          "question": "Weather in Oslo for 4 days, and in Rome for Tuesday",

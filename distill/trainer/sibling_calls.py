@@ -1,13 +1,13 @@
-"""Prompt feature `sibling_calls`: a one-tool answer gets one call per value the question writes in
-the same words as the call's own.
+"""Prompt feature `sibling_calls`: a one-tool answer gets one call per value set the question writes
+in the same words.
 
 A parallel request ("the final velocity of an object accelerated at a rate of 5 m/s^2 over a
 distance of 100 meters, and of one accelerated at a rate of 10 m/s^2 over a distance of 200
-meters") wants one call per value set. The scratch specialist of the BFCL generic agent writes the
-first call, then stops or repeats values (parallel 0/21 in-request held out, seeds 0 and 1). The
-question itself says which values belong together: the later values stand after the same words as
-the first call's ("rate of 5" / "rate of 10", "distance of 100" / "distance of 200",
-"genotype (AA)" / "genotype (Aa)"). How many words of context mark a sibling is learnt from the
+meters") wants one call per value set. The scratch specialist of the BFCL generic agent writes
+several calls with shuffled values, or one call and stops (parallel 0/21 and 1/21 in-request held
+out, seeds 0 and 1). The question itself says which values go together: the values of one argument
+stand after the same words ("rate of 5" / "rate of 10", "distance of 100" / "distance of 200",
+"genotype (AA)" / "genotype (Aa)"). How many words of context mark them is learnt from the
 training answers.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"):
@@ -21,22 +21,22 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
   (none when fewer than K tokens precede it).
 - A call argument's *slot text*: for a non-empty string, the candidate equal to it; for a number
   (not a boolean), the first candidate that is a number text (`-?[0-9]+(\\.[0-9]+)?`) of the same
-  value; none otherwise. Its *siblings*: the candidates other than its slot text whose first
-  occurrence lies after the slot text's first occurrence and has the same context, that are number
-  texts when the argument is a number, and that are no argument's slot text; ordered by first
-  occurrence, ties by code points.
-- *Expansion*: when every call of the restored answer names one tool (at least one call), its first
-  call is the template; the top-level arguments with siblings vary. When some vary and all have
-  the same number N of siblings, the answer becomes the template followed by N calls, call j the
-  template with each varying argument set to its j-th sibling, typed by the tool's schema as a slot
-  of that text is; the model's other calls are dropped. Otherwise the answer is unchanged. Applied
-  last, after every other fill.
+  value; none otherwise. Its *value group*: its slot text and the other candidates whose first
+  occurrence has the same context as the slot text's first occurrence, number texts only for a
+  number, none that another argument of the call was copied from; ordered by first occurrence,
+  ties by code points; empty when no other candidate qualifies.
+- *Expansion*: when every call of the restored answer names one tool (at least one call), the
+  *template* is the call with the most arguments that have a slot text (the earliest of a tie);
+  its arguments with a value group vary. When some vary and all their groups hold the same number N
+  of texts, the answer's calls become N calls, call j the template with each varying argument set
+  to the j-th text of its group, typed by the tool's schema as a slot of that text is (the model's
+  calls are replaced). Otherwise the answer is unchanged. Applied last, after every other fill.
 - *Choice* (specialist.json `sibling_calls`: `{"context": K, "counts": {"1": [gained, lost], ...}}`):
   for K = 1, 2, 3, over the training answers whose calls all name one tool, the expansion of their
-  first call is *gained* when it equals the answer (calls compared as exact match does, in any
-  order) and the answer has two or more calls, *lost* when the answer is its first call alone and
-  the expansion adds calls. The K with the most gained minus lost is listed (ties: the smaller K)
-  when that margin is at least `MIN_COUNT`; otherwise the feature is not listed.
+  first call alone is *gained* when it equals the answer (calls compared as exact match does, in
+  any order) and the answer has two or more calls, *lost* when the answer is that call alone and the
+  expansion changes it. The K with the most gained minus lost is listed (ties: the smaller K) when
+  that margin is at least `MIN_COUNT`; otherwise the feature is not listed.
 """
 
 from __future__ import annotations
@@ -86,48 +86,53 @@ def slot_text(value, candidates: list[str]) -> str | None:
     return None
 
 
-def siblings(question: str, text: str, number: bool, candidates: list[str], held: set[str], size: int) -> list[str]:
-    """The candidates the question writes after `text` with the same context (module docstring)."""
+def value_group(question: str, text: str, number: bool, candidates: list[str], held: set[str],
+                size: int) -> list[str]:
+    """`text` and the candidates the question writes with the same context, by first occurrence
+    (module docstring); empty when none but `text` has that context."""
     start = first_occurrence(question, text)
     if start is None:
         return []
     wanted = context(question, start, size)
     if wanted is None:
         return []
-    found = []
+    found = [(start, text)]
     for candidate in dict.fromkeys(candidates):
         if candidate == text or candidate in held or (number and not is_number_text(candidate)):
             continue
         at = first_occurrence(question, candidate)
-        if at is not None and at > start and context(question, at, size) == wanted:
+        if at is not None and context(question, at, size) == wanted:
             found.append((at, candidate))
-    return [candidate for _, candidate in sorted(found)]
+    return [candidate for _, candidate in sorted(found)] if len(found) > 1 else []
 
 
 def expand(response: dict, messages: list[dict], candidates: list[str], size: int, tools: list[dict]) -> dict:
-    """The response with its one tool's first call repeated once per sibling value set."""
+    """The response with its one tool's calls replaced by one call per value set of the question."""
     calls = response.get("tool_calls") or []
     if not calls or len({call.get("name") for call in calls}) != 1:
         return response
-    template = calls[0]
-    arguments = template.get("arguments") if isinstance(template.get("arguments"), dict) else {}
+
+    def copied(call: dict) -> tuple[dict, dict]:
+        arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
+        return arguments, {key: slot_text(value, candidates) for key, value in arguments.items()}
+
+    # the template: the call with the most arguments copied from a slot (the earliest of a tie)
+    template = max(calls, key=lambda call: sum(text is not None for text in copied(call)[1].values()))
+    arguments, texts = copied(template)
     question = query_text(messages)
-    texts = {key: slot_text(value, candidates) for key, value in arguments.items()}
-    held = {text for text in texts.values() if text is not None}
     varying = {}
     for key, text in texts.items():
         if text is not None:
-            found = siblings(question, text, not isinstance(arguments[key], str), candidates, held, size)
-            if found:
-                varying[key] = found
-    counts = {len(found) for found in varying.values()}
+            held = {other for name, other in texts.items() if other is not None and name != key}
+            group = value_group(question, text, not isinstance(arguments[key], str), candidates, held, size)
+            if group:
+                varying[key] = group
+    counts = {len(group) for group in varying.values()}
     if len(counts) != 1:
         return response
-    expanded = [template]
-    for j in range(counts.pop()):
-        expanded.append({**template, "arguments": {
-            key: typed(varying[key][j], _property_schema(tools, template.get("name"), key)) if key in varying else value
-            for key, value in arguments.items()}})
+    expanded = [{**template, "arguments": {
+        key: typed(varying[key][j], _property_schema(tools, template.get("name"), key)) if key in varying else value
+        for key, value in arguments.items()}} for j in range(counts.pop())]
     return {**response, "tool_calls": expanded}
 
 
@@ -145,7 +150,7 @@ def choose(examples, candidates_of, tools_of) -> dict:
         first = {"content": None, "tool_calls": calls[:1]}
         for size in CONTEXTS:
             expanded = expand(first, example.messages, candidates, size, tools)
-            if len(expanded["tool_calls"]) == 1:
+            if expanded == first:
                 continue
             if len(calls) == 1:
                 counts[size][1] += 1

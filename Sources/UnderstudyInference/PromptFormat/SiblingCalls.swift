@@ -2,12 +2,12 @@ import Foundation
 
 /// Prompt feature `sibling_calls` (distill/trainer/sibling_calls.py, PROMPT_FORMAT.md "Prompt
 /// features"; requests that bring their own tools): an answer whose calls all name one tool becomes
-/// its first call followed by one call per value set the question writes after the same words as
-/// the first call's values ("a rate of 5 … a distance of 100 … a rate of 10 … a distance of 200":
-/// a second call with 10 and 200). A scratch specialist writes the first call of a parallel request
-/// and then stops or repeats values; the question shows the rest. How many words of context mark a
-/// sibling (K) is learnt from the training answers. Applied after every other fill; nothing is
-/// added to the prompt.
+/// one call per value set the question writes in the same words ("a rate of 5 … a distance of 100
+/// … a rate of 10 … a distance of 200": calls with 5, 100 and 10, 200). A scratch specialist writes
+/// a parallel request's calls with shuffled values, or one call and stops; the question shows the
+/// sets. The template is the call with the most values copied from slots; each of its values groups
+/// with the slot texts written after the same K tokens (K learnt from the training answers). Applied
+/// after every other fill; nothing is added to the prompt.
 ///
 /// ```swift
 /// let siblings = SiblingCalls(context: 2)
@@ -33,43 +33,53 @@ public struct SiblingCalls: Sendable {
         self.init(context: size)
     }
 
-    /// The response with its one tool's first call followed by one call per sibling value set;
-    /// unchanged unless every call names one tool and the varying arguments have equally many
-    /// siblings. `slotTexts`: the prompt's slot table texts; `tools`: each tool's `parameters`.
+    /// The response with its one tool's calls replaced by one call per value set of the question;
+    /// unchanged unless every call names one tool and the template's varying arguments have equally
+    /// large value groups. `slotTexts`: the prompt's slot table texts; `tools`: each tool's `parameters`.
     public func expand(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], slotTexts: [String],
         tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
-        guard let template = response.toolCalls.first,
-            response.toolCalls.allSatisfy({ $0.name == template.name }), case .object(let members) = template.arguments
+        guard let first = response.toolCalls.first, response.toolCalls.allSatisfy({ $0.name == first.name })
         else { return response }
-        let question = Array(RetrievalHint.queryText(messages).unicodeScalars)
         let candidates = slotTexts.map { Array($0.unicodeScalars) }
-        let texts = members.map { Self.slotText($0.value, candidates) }
-        let held = texts.compactMap { $0 }
+        typealias Copied = (key: String, value: OrderedJSON, text: [Unicode.Scalar]?)
+        func copied(_ call: AnswerRestorer.Response.ToolCall) -> [Copied] {
+            guard case .object(let members) = call.arguments else { return [] }
+            return members.map { ($0.key, $0.value, Self.slotText($0.value, candidates)) }
+        }
+        // The template: the call with the most arguments copied from a slot (the earliest of a tie).
+        var template = first
+        var best = -1
+        for call in response.toolCalls {
+            let count = copied(call).filter { $0.text != nil }.count
+            if count > best { (template, best) = (call, count) }
+        }
+        let arguments = copied(template)
+        let question = Array(RetrievalHint.queryText(messages).unicodeScalars)
         var varying: [Int: [[Unicode.Scalar]]] = [:]
-        for (index, text) in texts.enumerated() {
-            guard let text else { continue }
+        for (index, argument) in arguments.enumerated() {
+            guard let text = argument.text else { continue }
+            let held = arguments.enumerated().compactMap { $0.offset == index ? nil : $0.element.text }
             let isNumber: Bool
-            if case .string = members[index].value { isNumber = false } else { isNumber = true }
-            let found = siblings(question, text, number: isNumber, candidates, held: held)
-            if !found.isEmpty { varying[index] = found }
+            if case .string = argument.value { isNumber = false } else { isNumber = true }
+            let group = valueGroup(question, text, number: isNumber, candidates, held: held)
+            if !group.isEmpty { varying[index] = group }
         }
         let counts = Set(varying.values.map(\.count))
         guard counts.count == 1, let count = counts.first else { return response }
         let schema = tools[template.name]?["properties"]
         var expanded = response
-        expanded.toolCalls = [template]
-        for j in 0..<count {
+        expanded.toolCalls = (0..<count).map { j in
             var call = template
             call.arguments = .object(
-                members.enumerated().map { index, member in
-                    guard let found = varying[index] else { return (member.key, member.value) }
+                arguments.enumerated().map { index, argument in
+                    guard let group = varying[index] else { return (argument.key, argument.value) }
                     var text = ""
-                    text.unicodeScalars.append(contentsOf: found[j])
-                    return (member.key, CueValues.typed(text, schema?[member.key]))
+                    text.unicodeScalars.append(contentsOf: group[j])
+                    return (argument.key, CueValues.typed(text, schema?[argument.key]))
                 })
-            expanded.toolCalls.append(call)
+            return call
         }
         return expanded
     }
@@ -92,26 +102,28 @@ public struct SiblingCalls: Sendable {
         }
     }
 
-    /// The candidates the question writes after `text` with the same context, by first occurrence
-    /// (ties by code points); number texts only for a number; none that an argument was copied from.
-    func siblings(
+    /// `text` and the candidates the question writes with the same context, by first occurrence
+    /// (ties by code points); number texts only for a number; none another argument was copied
+    /// from; empty when no candidate but `text` has that context.
+    func valueGroup(
         _ question: [Unicode.Scalar], _ text: [Unicode.Scalar], number: Bool, _ candidates: [[Unicode.Scalar]],
         held: [[Unicode.Scalar]]
     ) -> [[Unicode.Scalar]] {
         guard let start = Self.firstOccurrence(of: text, in: question),
             let wanted = Self.context(question, before: start, size: context)
         else { return [] }
-        var found: [(at: Int, text: [Unicode.Scalar])] = []
+        var found: [(at: Int, text: [Unicode.Scalar])] = [(start, text)]
         var seen: [[Unicode.Scalar]] = []
         for candidate in candidates where !seen.contains(candidate) {
             seen.append(candidate)
             guard candidate != text, !held.contains(candidate),
                 !number || PromptSlotTable.isNumberText(String(String.UnicodeScalarView(candidate))),
-                let at = Self.firstOccurrence(of: candidate, in: question), at > start,
+                let at = Self.firstOccurrence(of: candidate, in: question),
                 Self.context(question, before: at, size: context) == wanted
             else { continue }
             found.append((at, candidate))
         }
+        guard found.count > 1 else { return [] }
         return found.sorted { a, b in
             if a.at != b.at { return a.at < b.at }
             return a.text.lexicographicallyPrecedes(b.text, by: { $0.value < $1.value })
