@@ -26,7 +26,7 @@ from .tag_lists import fill as fill_tag_lists
 from .cue_values import fill as fill_cue_values
 from .named_values import fill as fill_named_values
 from .quoted_pairs import fill as fill_quoted_pairs
-from .sibling_calls import expand as expand_siblings
+from .sibling_calls import candidates as sibling_candidates, expand as expand_siblings
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -130,13 +130,19 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     quoted spans (quoted_pairs.py), after `cue_values`; `complete`: an answer cut at max_new_tokens
     keeps its complete calls (complete_calls.py); `sibling_calls`: the context size of a one-tool
     answer's expansion into one call per sibling value set (sibling_calls.py), after every fill."""
+    def siblings(response: dict) -> dict:
+        messages = feature.example.messages
+        return expand_siblings(response, messages, sibling_candidates(feature.slots, messages), sibling_calls,
+                               feature.tools or tools, call_limit) if sibling_calls else response
+
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
-                         named_values, quoted_pairs, complete, sibling_calls)
+                         named_values, quoted_pairs, complete)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
+            response = siblings(response)  # the merged answer, expanded once against the whole question
             text = "\n".join(p.text for p in parts)
             return Prediction(feature.example.id, text, response, None, exact_match(response, feature.example.target))
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
@@ -169,9 +175,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             response = fill(response, feature.example.messages, remembered, feature.tools or tools)
         if tag_lists:
             response = fill_tag_lists(response, feature.example.messages, tag_lists)
-        if sibling_calls:
-            response = expand_siblings(response, feature.example.messages, [s.text for s in feature.slots.slots],
-                                       sibling_calls, feature.tools or tools)
+        response = siblings(response)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)

@@ -35,8 +35,9 @@
   an answer before and after the fill;
 - `complete_calls` (complete_calls.py): answer texts cut at max_new_tokens and the texts the rule
   leaves (the finished calls, closed);
-- `sibling_calls` (sibling_calls.py): requests with their tools, the prompt's slot texts, the
-  context size and an answer before and after the expansion;
+- `sibling_calls` (sibling_calls.py): requests with their tools, the prompt's slot texts and
+  candidates, the context size, call_limit listed or not and an answer before and after the
+  expansion;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -910,30 +911,38 @@ SIBLING_TOOLS = [
 
 def sibling_calls_inputs() -> list[dict]:
     """Requests whose expansion pins the rule: two numbers varying together, enum values as
-    candidates, a value repeated across the calls staying, the model's other calls dropped, the
-    template the call with the most copied arguments (the earliest of a tie), whichever value set
-    it holds, mixed
-    tools, unequal sibling counts and a text answer left, a context shorter than K, occurrences
-    inside a longer number or after a point not counted, a number taking number siblings only, a
-    value another argument holds never a sibling, the context compared in ASCII lower case (a
-    quote one token), non-ASCII text, only the last user message."""
+    candidates, a value repeated across the calls staying, the model's repeated calls replaced, as
+    many distinct calls as value sets kept, the template the call with the most copied arguments
+    (the earliest of a tie), whichever value set it holds, mixed tools, unequal sibling counts and a
+    text answer left, no more calls than call_limit's limit, a context shorter than K, occurrences
+    inside a longer number, after a point or before a point and a digit not counted, a number
+    taking number siblings only, a value another argument holds never a sibling, name-only and
+    exponent slots no candidates, the context compared in ASCII lower case (a quote one token),
+    non-ASCII, astral and decomposed text, only the last user message."""
     speed = "A car accelerates at a rate of 5 m/s^2 over a distance of 100 m; another at a rate of 10 m/s^2 over a distance of 200.5 m."
+    genotypes = "The allele frequency is 0.7: give the frequency of genotype (AA), genotype (Aa) and genotype (aa)."
     return [
         {"name": "two_numbers_vary_together", "context": 2, "question": speed,
          "response": _answer(_call("final_velocity", acceleration=5, distance=100))},
-        {"name": "the_models_other_calls_are_dropped", "context": 2, "question": speed,
+        {"name": "the_models_repeated_calls_are_replaced", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100),
+                             _call("final_velocity", acceleration=5, distance=100))},
+        {"name": "as_many_distinct_calls_as_value_sets_stay", "context": 2, "question": speed,
          "response": _answer(_call("final_velocity", acceleration=5, distance=100),
                              _call("final_velocity", acceleration=200.5, distance=5))},
         {"name": "the_template_need_not_hold_the_first_value_set", "context": 2, "question": speed,
          "response": _answer(_call("final_velocity", acceleration=10, distance=200.5))},
-        {"name": "the_call_with_most_copied_arguments_is_the_template", "context": 2, "question": speed,
-         "response": _answer(_call("final_velocity", acceleration=5, distance=0),
-                             _call("final_velocity", acceleration=10, distance=100),
-                             _call("final_velocity", acceleration=10, distance=200.5))},
+        {"name": "the_call_with_most_copied_arguments_is_the_template", "context": 2, "question": genotypes,
+         "response": _answer(_call("genotype_frequency", allele_frequency=0.5, genotype="AA"),
+                             _call("genotype_frequency", allele_frequency=0.7, genotype="Aa"))},
+        {"name": "no_more_calls_than_the_call_limit", "context": 2, "call_limit": True,
+         "question": "Frequency at 0.7 of genotype (AA) genotype (Aa) genotype (aa)",
+         "response": _answer(_call("genotype_frequency", allele_frequency=0.7, genotype="AA"))},
+        {"name": "the_call_limit_lets_as_many_as_the_question_asks", "context": 2, "call_limit": True,
+         "question": genotypes, "response": _answer(_call("genotype_frequency", allele_frequency=0.7, genotype="AA"))},
         {"name": "a_template_mixing_value_sets_is_regrouped", "context": 2, "question": speed,
          "response": _answer(_call("final_velocity", acceleration=10, distance=100))},
-        {"name": "enum_values_are_candidates", "context": 2,
-         "question": "The allele frequency is 0.7: give the frequency of genotype (AA), genotype (Aa) and genotype (aa).",
+        {"name": "enum_values_are_candidates", "context": 2, "question": genotypes,
          "response": _answer(_call("genotype_frequency", allele_frequency=0.7, genotype="AA"))},
         {"name": "a_shared_value_stays", "context": 2, "question": "Get the rates of USD to AUD and USD to CAD?",
          "response": _answer(_call("exchange_rate", base_currency="USD", target_currency="AUD"))},
@@ -964,6 +973,21 @@ def sibling_calls_inputs() -> list[dict]:
         {"name": "non_ascii_context_tokens", "context": 2,
          "question": "Météo à 'Paris' puis météo à 'Genève' — météo à 'Lyon'",
          "response": _answer(_call("weather", city="Paris"))},
+        {"name": "astral_characters_count_as_one", "context": 2,
+         "question": "Weather in 😀 'Paris', weather in 😀 'Rome'",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "decomposed_text_matches_by_code_points", "context": 2,
+         "question": "Weather in 'Zu\u0308rich', weather in 'Bern'",
+         "response": _answer(_call("weather", city="Zu\u0308rich"))},
+        {"name": "a_number_before_a_point_and_digit_is_no_occurrence", "context": 2,
+         "question": "At a rate of 5.5 and 5, then at a rate of 7",
+         "response": _answer(_call("final_velocity", acceleration=5, distance=7))},
+        {"name": "name_only_slots_are_no_candidates", "context": 2,
+         "question": "Weather in Paris today? Weather in days gone by was milder.",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "exponent_slots_are_no_candidates", "context": 1,
+         "question": "Powers x^3 and x^2, repeated 3 times",
+         "response": _answer(_call("final_velocity", acceleration=3, distance=0))},
         {"name": "only_the_last_user_message_counts", "context": 2, "question": "And the weather in Rome?",
          "earlier": "Weather in Paris, weather in Oslo.", "response": _answer(_call("weather", city="Paris"))},
     ]
@@ -974,11 +998,14 @@ def sibling_calls_cases() -> list[dict]:
     for case in sibling_calls_inputs():
         messages = ([{"role": "user", "content": case["earlier"]}, {"role": "assistant", "content": "Done."}]
                     if "earlier" in case else []) + [{"role": "user", "content": case["question"]}]
-        slots = [s.text for s in render_prompt(messages, 64, SIBLING_TOOLS).slots.slots]
-        cases.append({"name": case["name"], "messages": messages, "tools": SIBLING_TOOLS, "slots": slots,
-                      "context": case["context"], "response": case["response"],
-                      "expanded": sibling_calls.expand(case["response"], messages, slots, case["context"],
-                                                       SIBLING_TOOLS)})
+        table = render_prompt(messages, 64, SIBLING_TOOLS).slots
+        candidates = sibling_calls.candidates(table, messages)
+        limit = case.get("call_limit", False)
+        cases.append({"name": case["name"], "messages": messages, "tools": SIBLING_TOOLS,
+                      "slots": [s.text for s in table.slots], "candidates": candidates, "context": case["context"],
+                      "call_limit": limit, "response": case["response"],
+                      "expanded": sibling_calls.expand(case["response"], messages, candidates, case["context"],
+                                                       SIBLING_TOOLS, limit)})
     return cases
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from . import complete_calls, cue_values, named_values, quoted_pairs, single_calls, tag_lists
 from .dataset import load_cluster
+from .feature_cli import set_listed
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .recipe import settings_of
 
@@ -57,14 +58,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                quoted_pairs.FEATURE: (quoted_pairs.choose(train, cluster.tools), "pairs")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
-        if feature in wanted and choice[listed]:
-            spec[feature] = choice
-            if feature not in features:
-                features.append(feature)
-        else:
-            spec.pop(feature, None)
-            if feature in features:
-                features.remove(feature)
+        set_listed(spec, feature, choice if feature in wanted and choice[listed] else None)
     # complete_calls has no choice and no entry of its own: listed when wanted, else dropped.
     if complete_calls.FEATURE in wanted and complete_calls.FEATURE not in features:
         features.append(complete_calls.FEATURE)

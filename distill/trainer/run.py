@@ -201,8 +201,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # Prompt feature sibling_calls (sibling_calls.py): a one-tool answer gets one call per value set
     # the question writes after the same words; the context size comes from the training answers.
     siblings = sibling_calls.choose(
-        train_examples, lambda e: [s.text for s in render_prompt(e.messages, max_slots, cluster.tools_of(e)).slots.slots],
-        cluster.tools_of) if recipe.get(sibling_calls.FEATURE) and cluster.request_tools else None
+        train_examples, sibling_calls.training_candidates(cluster, max_slots, prompt_features), cluster.tools_of,
+        limit_calls) if recipe.get(sibling_calls.FEATURE) and cluster.request_tools else None
     if siblings is not None and siblings["context"] is not None:
         prompt_features.append(sibling_calls.FEATURE)
     # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;

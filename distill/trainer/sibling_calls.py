@@ -12,13 +12,15 @@ training answers.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Question*: the last user message's content. *Candidates*: the prompt's slot texts (every entry
-  of the slot table: the messages' values, the listed tools' names, parameter names and enum
-  values). An *occurrence* of a text in the question is a match whose preceding character is no
-  ASCII letter, digit or `.` and whose following character is no ASCII letter or digit
-  (unit_exponents' rule); the *first occurrence* is the leftmost. The *tokens* of a text are its
-  runs of `[A-Za-z0-9_]` and its other characters that are not ASCII whitespace, one token each;
-  the *context* of a position is the last K tokens of the question before it, ASCII-lowercased
-  (none when fewer than K tokens precede it).
+  of the slot table: the messages' values, enum values) but a name-only slot (a listed tool's name
+  or parameter name that is no value: the grammar never lets a value copy it) and an exponent slot
+  (unit_exponents.py: a number the user text writes only after `^`, listed or not). An *occurrence* of a text in the question is a match
+  whose preceding character is no ASCII letter, digit or `.` and whose following characters are no
+  ASCII letter or digit and no `.` then a digit (unit_exponents' rule, and the `5` of `5.5` is no
+  occurrence); the *first occurrence* is the leftmost. The *tokens* of a text are its runs of
+  `[A-Za-z0-9_]` and its other characters that are not ASCII whitespace, one token each; the
+  *context* of a position is the last K tokens of the question before it, ASCII-lowercased (none
+  when fewer than K tokens precede it).
 - A call argument's *slot text*: for a non-empty string, the candidate equal to it; for a number
   (not a boolean), the first candidate that is a number text (`-?[0-9]+(\\.[0-9]+)?`) of the same
   value; none otherwise. Its *value group*: its slot text and the other candidates whose first
@@ -27,16 +29,21 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
   ties by code points; empty when no other candidate qualifies.
 - *Expansion*: when every call of the restored answer names one tool (at least one call), the
   *template* is the call with the most arguments that have a slot text (the earliest of a tie);
-  its arguments with a value group vary. When some vary and all their groups hold the same number N
-  of texts, the answer's calls become N calls, call j the template with each varying argument set
-  to the j-th text of its group, typed by the tool's schema as a slot of that text is (the model's
-  calls are replaced). Otherwise the answer is unchanged. Applied last, after every other fill.
+  its arguments with a value group vary. When some vary, all their groups hold the same number N
+  of texts, N is larger than the number of distinct calls of the answer (a model that wrote as
+  many calls as the question has value sets keeps them: expanding a right answer of two calls
+  can only spoil it) and, with prompt feature `call_limit`, N is at most the question's limit,
+  the answer's calls become N calls, call j the template with each varying argument set to the
+  j-th text of its group, typed by the tool's schema as a slot of that text is (the model's calls
+  are replaced). Otherwise the answer is unchanged. Applied last, after every other fill (with
+  `clause_calls`, once, on the merged answer against the whole question).
 - *Choice* (specialist.json `sibling_calls`: `{"context": K, "counts": {"1": [gained, lost], ...}}`):
-  for K = 1, 2, 3, over the training answers whose calls all name one tool, the expansion of their
-  first call alone is *gained* when it equals the answer (calls compared as exact match does, in
-  any order) and the answer has two or more calls, *lost* when the answer is that call alone and the
-  expansion changes it. The K with the most gained minus lost is listed (ties: the smaller K) when
-  that margin is at least `MIN_COUNT`; otherwise the feature is not listed.
+  for K = 1, 2, 3, over the training answers whose calls all name one tool, the candidates taken
+  from the prompt as decoding renders it: the expansion of an answer's first call alone is
+  *gained* when it equals the answer (calls compared as exact match does, in any order) and the
+  answer has two or more calls; the answer is *lost* when its own expansion differs from it. The
+  K with the most gained minus lost is listed (ties: the smaller K) when that margin is at least
+  `MIN_COUNT`; otherwise the feature is not listed.
 """
 
 from __future__ import annotations
@@ -45,10 +52,12 @@ import json
 import re
 from pathlib import Path
 
+from .call_limit import FEATURE as CALL_LIMIT, limit as call_limit
 from .cue_values import typed
 from .remembered_keys import MIN_COUNT, _property_schema
 from .retrieval import query_text
-from .slots import is_number_text
+from .slots import SlotTable, is_number_text
+from .unit_exponents import exponent_slots, user_text
 
 FEATURE = "sibling_calls"
 CONTEXTS = (1, 2, 3)
@@ -56,15 +65,17 @@ _TOKEN = re.compile(r"[A-Za-z0-9_]+|[^ \t\n\r\v\fA-Za-z0-9_]")
 
 
 def first_occurrence(question: str, text: str) -> int | None:
-    """The leftmost occurrence of `text` in `question` (module docstring), or None."""
-    at = question.find(text) if text else -1
-    while at >= 0:
-        before = question[at - 1] if at > 0 else ""
-        after = question[at + len(text)] if at + len(text) < len(question) else ""
-        if not (before.isascii() and (before.isalnum() or before == ".")) and not (after.isascii() and after.isalnum()):
-            return at
-        at = question.find(text, at + 1)
-    return None
+    """The leftmost occurrence of `text` in `question` (module docstring), or None: unit_exponents'
+    occurrence, and no `.` then a digit after it."""
+    found = re.search(r"(?<![0-9A-Za-z.])" + re.escape(text) + r"(?![0-9A-Za-z]|\.[0-9])", question) if text else None
+    return found.start() if found else None
+
+
+def candidates(table: SlotTable, messages: list[dict]) -> list[str]:
+    """The slot texts an argument value may be copied from: every slot's but the name-only ones and
+    the exponent slots (unit_exponents.py)."""
+    banned = set(exponent_slots(table, user_text(messages)))
+    return [slot.text for index, slot in enumerate(table.slots) if index not in banned and not table.name_only(index)]
 
 
 def context(question: str, position: int, size: int) -> tuple[str, ...] | None:
@@ -82,7 +93,8 @@ def slot_text(value, candidates: list[str]) -> str | None:
     if isinstance(value, str):
         return value if value and value in candidates else None
     if isinstance(value, (int, float)):
-        return next((text for text in candidates if is_number_text(text) and float(text) == value), None)
+        # float on both sides, as the Swift engine's Double compares (ints above 2^53 round alike)
+        return next((text for text in candidates if is_number_text(text) and float(text) == float(value)), None)
     return None
 
 
@@ -106,8 +118,10 @@ def value_group(question: str, text: str, number: bool, candidates: list[str], h
     return [candidate for _, candidate in sorted(found)] if len(found) > 1 else []
 
 
-def expand(response: dict, messages: list[dict], candidates: list[str], size: int, tools: list[dict]) -> dict:
-    """The response with its one tool's calls replaced by one call per value set of the question."""
+def expand(response: dict, messages: list[dict], candidates: list[str], size: int, tools: list[dict],
+           limit: bool = False) -> dict:
+    """The response with its one tool's calls replaced by one call per value set of the question;
+    `limit`: prompt feature `call_limit` (no more calls than the question's limit)."""
     calls = response.get("tool_calls") or []
     if not calls or len({call.get("name") for call in calls}) != 1:
         return response
@@ -130,16 +144,25 @@ def expand(response: dict, messages: list[dict], candidates: list[str], size: in
     counts = {len(group) for group in varying.values()}
     if len(counts) != 1:
         return response
+    count = counts.pop()
+    written = []  # the distinct calls (dict equality: key order aside, numbers by value)
+    for call in calls:
+        if call not in written:
+            written.append(call)
+    allowed = call_limit(question) if limit else None
+    if count <= len(written) or (allowed is not None and count > allowed):
+        return response
     expanded = [{**template, "arguments": {
         key: typed(varying[key][j], _property_schema(tools, template.get("name"), key)) if key in varying else value
-        for key, value in arguments.items()}} for j in range(counts.pop())]
+        for key, value in arguments.items()}} for j in range(count)]
     return {**response, "tool_calls": expanded}
 
 
-def choose(examples, candidates_of, tools_of) -> dict:
+def choose(examples, candidates_of, tools_of, limit: bool = False) -> dict:
     """The context size the training answers favour (module docstring): {"context": K or None,
-    "counts": {"K": [gained, lost]}}. `candidates_of(example)`: the prompt's slot texts;
-    `tools_of(example)`: the request's tools."""
+    "counts": {"K": [gained, lost]}}. `candidates_of(example)`: its prompt's candidates
+    (`training_candidates`); `tools_of(example)`: the request's tools; `limit`: prompt feature
+    `call_limit`."""
     from .evaluate import response_key  # evaluate.py applies this module's expansion
     counts = {size: [0, 0] for size in CONTEXTS}
     for example in examples:
@@ -147,14 +170,13 @@ def choose(examples, candidates_of, tools_of) -> dict:
         if not calls or len({call.get("name") for call in calls}) != 1:
             continue
         candidates, tools = candidates_of(example), tools_of(example)
-        first = {"content": None, "tool_calls": calls[:1]}
+        first, target = {"content": None, "tool_calls": calls[:1]}, {"content": None, "tool_calls": calls}
         for size in CONTEXTS:
-            expanded = expand(first, example.messages, candidates, size, tools)
-            if expanded == first:
-                continue
-            if len(calls) == 1:
+            # a right answer the expansion changes is lost, whatever its number of calls
+            if response_key(expand(target, example.messages, candidates, size, tools, limit)) != response_key(target):
                 counts[size][1] += 1
-            elif response_key(expanded) == response_key(example.target):
+            expanded = expand(first, example.messages, candidates, size, tools, limit)
+            if len(calls) > 1 and expanded != first and response_key(expanded) == response_key(target):
                 counts[size][0] += 1
     best = max(CONTEXTS, key=lambda size: (counts[size][0] - counts[size][1], -size))
     margin = counts[best][0] - counts[best][1]
@@ -162,32 +184,36 @@ def choose(examples, candidates_of, tools_of) -> dict:
             "counts": {str(size): counts[size] for size in CONTEXTS}}
 
 
+def training_candidates(cluster, max_slots: int, features) -> callable:
+    """`candidates_of(example)` for `choose`: the candidates of the example's prompt rendered as
+    decoding renders it (build_features: `question_spans`, `tag_slots`), for a specialist that
+    lists `features`."""
+    from .prompt import render_prompt
+    from .spans import FEATURE as QUESTION_SPANS
+    from .tag_slots import FEATURE as TAG_SLOTS
+
+    def candidates_of(example) -> list[str]:
+        prompt = render_prompt(example.messages, max_slots, cluster.tools_of(example), QUESTION_SPANS in features,
+                               TAG_SLOTS in features)
+        return candidates(prompt.slots, example.messages)
+    return candidates_of
+
+
 def add_to_specialist(run_dir: Path, cluster_id: str, specialist_dir: Path) -> dict:
     """Chooses the feature for a trained specialist of a request-tools cluster from its training
     answers (no retraining: it changes the restored answer only) and lists it in specialist.json,
     or drops it when nothing qualifies."""
     from .dataset import load_cluster
-    from .prompt import render_prompt
+    from .feature_cli import read_specialist, write_listed
 
-    spec_path = specialist_dir / "specialist.json"
-    spec = json.loads(spec_path.read_text())
+    spec = read_specialist(specialist_dir)
     cluster = load_cluster(run_dir, cluster_id)
     if not cluster.request_tools:
         raise ValueError(f"{run_dir}/{cluster_id}: sibling_calls is for clusters whose requests bring their own tools")
-    max_slots = spec["slots"]["max_slots"]
-    choice = choose(cluster.splits["train"],
-                    lambda e: [s.text for s in render_prompt(e.messages, max_slots, cluster.tools_of(e)).slots.slots],
-                    cluster.tools_of)
-    features = spec.setdefault("prompt_features", [])
-    if choice["context"] is not None:
-        spec[FEATURE] = choice
-        if FEATURE not in features:
-            features.append(FEATURE)
-    else:
-        spec.pop(FEATURE, None)
-        if FEATURE in features:
-            features.remove(FEATURE)
-    spec_path.write_text(json.dumps(spec, indent=1, ensure_ascii=False) + "\n")
+    features = spec.get("prompt_features") or []
+    choice = choose(cluster.splits["train"], training_candidates(cluster, spec["slots"]["max_slots"], features),
+                    cluster.tools_of, CALL_LIMIT in features)
+    write_listed(specialist_dir, spec, FEATURE, choice if choice["context"] is not None else None)
     return choice
 
 

@@ -11,8 +11,8 @@ import Foundation
 ///
 /// ```swift
 /// let siblings = SiblingCalls(context: 2)
-/// let texts = prompt.slots.slots.map(\.text)
-/// let expanded = siblings.expand(response, messages: messages, slotTexts: texts, tools: tools)
+/// let candidates = SiblingCalls.candidates(prompt.slots, messages: messages)
+/// let expanded = siblings.expand(response, messages: messages, candidates: candidates, tools: tools, limit: nil)
 /// ```
 public struct SiblingCalls: Sendable {
     /// The feature's name in specialist.json `prompt_features`.
@@ -33,12 +33,23 @@ public struct SiblingCalls: Sendable {
         self.init(context: size)
     }
 
+    /// The slot texts an argument value may be copied from: every slot's but the name-only ones
+    /// (`PromptSlotTable.nameOnlySlots`, which the grammar never lets a value copy) and the
+    /// exponent slots (`UnitExponents.slots`).
+    public static func candidates(_ table: PromptSlotTable, messages: [PromptRenderer.Message]) -> [String] {
+        let banned = table.nameOnlySlots.union(UnitExponents.slots(table, userText: UnitExponents.userText(messages)))
+        return table.slots.indices.filter { !banned.contains($0) }.map { table.slots[$0].text }
+    }
+
     /// The response with its one tool's calls replaced by one call per value set of the question;
-    /// unchanged unless every call names one tool and the template's varying arguments have equally
-    /// large value groups. `slotTexts`: the prompt's slot table texts; `tools`: each tool's `parameters`.
+    /// unchanged unless every call names one tool, the template's varying arguments have equally
+    /// large value groups, more than the answer's distinct calls (a model that wrote as many calls
+    /// as the question has value sets keeps them) and no more than `limit` (prompt feature
+    /// `call_limit`, nil without it). `candidates`: `candidates(_:messages:)`; `tools`: each tool's
+    /// `parameters`.
     public func expand(
-        _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], slotTexts: [String],
-        tools: [String: OrderedJSON]
+        _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], candidates slotTexts: [String],
+        tools: [String: OrderedJSON], limit: Int?
     ) -> AnswerRestorer.Response {
         guard let first = response.toolCalls.first, response.toolCalls.allSatisfy({ $0.name == first.name })
         else { return response }
@@ -67,7 +78,9 @@ public struct SiblingCalls: Sendable {
             if !group.isEmpty { varying[index] = group }
         }
         let counts = Set(varying.values.map(\.count))
-        guard counts.count == 1, let count = counts.first else { return response }
+        guard counts.count == 1, let count = counts.first, count > Self.distinctCount(response.toolCalls),
+            count <= limit ?? count
+        else { return response }
         let schema = tools[template.name]?["properties"]
         var expanded = response
         expanded.toolCalls = (0..<count).map { j in
@@ -82,6 +95,24 @@ public struct SiblingCalls: Sendable {
             return call
         }
         return expanded
+    }
+
+    /// How many distinct calls the answer holds, compared as the trainer's dicts are (key order
+    /// aside, numbers by value).
+    static func distinctCount(_ calls: [AnswerRestorer.Response.ToolCall]) -> Int {
+        func unordered(_ value: OrderedJSON) -> OrderedJSON {
+            switch value {
+            case .object(let members): return .object(members.map { ($0.key, unordered($0.value)) }.sorted { $0.0 < $1.0 })
+            case .array(let items): return .array(items.map(unordered))
+            default: return value
+            }
+        }
+        var distinct: [AnswerRestorer.Response.ToolCall] = []
+        for call in calls {
+            let plain = AnswerRestorer.Response.ToolCall(name: call.name, arguments: unordered(call.arguments))
+            if !distinct.contains(plain) { distinct.append(plain) }
+        }
+        return distinct.count
     }
 
     /// The slot text an argument value was copied from: a non-empty string equal to a candidate,
@@ -131,7 +162,9 @@ public struct SiblingCalls: Sendable {
     }
 
     /// The leftmost position of `text` in `question` whose scalar before is no ASCII letter, digit
-    /// or `.` and whose scalar after is no ASCII letter or digit (unit_exponents' occurrence).
+    /// or `.` and whose scalars after are no ASCII letter or digit and no `.` then a digit
+    /// (unit_exponents' occurrence, whose byte offsets and regular expression do not fit the scalar
+    /// positions the contexts count in).
     static func firstOccurrence(of text: [Unicode.Scalar], in question: [Unicode.Scalar]) -> Int? {
         guard !text.isEmpty, text.count <= question.count else { return nil }
         for at in 0...(question.count - text.count) where question[at..<(at + text.count)].elementsEqual(text) {
@@ -139,6 +172,10 @@ public struct SiblingCalls: Sendable {
             let after = at + text.count < question.count ? question[at + text.count] : nil
             if let before, isASCIIAlphanumeric(before) || before == "." { continue }
             if let after, isASCIIAlphanumeric(after) { continue }
+            // the `5` of `5.5` is no occurrence: a `.` then a digit follows it
+            if after == ".", at + text.count + 1 < question.count, ("0"..."9").contains(question[at + text.count + 1]) {
+                continue
+            }
             return at
         }
         return nil

@@ -68,16 +68,28 @@ extension Specialist {
         do {
             let restored = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
             answer.response = filled(restored, messages: messages, tools: grammar.schemas)
-            // Prompt feature sibling_calls, after every fill: it reads the prompt's slot texts.
-            if let siblingCalls, let response = answer.response {
-                answer.response = siblingCalls.expand(
-                    response, messages: messages, slotTexts: prompt.slots.slots.map(\.text), tools: grammar.schemas)
-            }
         } catch {
             answer.failure =
                 result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
         }
         return answer
+    }
+
+    /// Prompt feature sibling_calls, after every fill (and after clause_calls' merge, against the
+    /// whole question): a one-tool answer becomes one call per value set the question writes.
+    func withSiblings(
+        _ answer: Answer, _ prompt: PromptRenderer.Prompt, _ messages: [PromptRenderer.Message],
+        tools: [String: OrderedJSON]
+    ) -> Answer {
+        guard let siblingCalls, let response = answer.response else { return answer }
+        let limit =
+            promptFeatures.contains(CallLimit.feature)
+            ? CallLimit.limit(question: RetrievalHint.queryText(messages)) : nil
+        var expanded = answer
+        expanded.response = siblingCalls.expand(
+            response, messages: messages, candidates: SiblingCalls.candidates(prompt.slots, messages: messages),
+            tools: tools, limit: limit)
+        return expanded
     }
 
     /// The slots no argument value may copy: with request tools, the listed tools' names and

@@ -1,7 +1,8 @@
 """The answer fills run in the documented order after decoding (evaluate.predict; the Swift engine
 runs the same chain, SpecialistTests): named_values, then quoted_pairs, then remembered_keys, each
 later fill overwriting the key an earlier one wrote; and a text cut at max_new_tokens keeps its
-finished calls when complete_calls is on. Decoding is stubbed: the chain is what is under test."""
+finished calls when complete_calls is on; sibling_calls expands the answer the fills left. Decoding
+is stubbed: the chain is what is under test."""
 
 from types import SimpleNamespace
 
@@ -22,10 +23,11 @@ MESSAGES = [{"role": "user", "content": "Copy it to 'm' please."},
             {"role": "user", "content": "Now copy to destination 'd' the file 's'."}]
 
 
-def predicted(monkeypatch, text: str, **fills) -> evaluate.Prediction:
+def predicted(monkeypatch, text: str, messages: list[dict] = MESSAGES, table: SlotTable | None = None,
+              **fills) -> evaluate.Prediction:
     monkeypatch.setattr(evaluate, "greedy", lambda *args, **kwargs: [0])
     tokenizer = SimpleNamespace(get_vocab=dict, backend_tokenizer=SimpleNamespace(decode=lambda ids, **_: text))
-    feature = Feature(Example("e", MESSAGES, {"content": None, "tool_calls": []}), [0], [], SlotTable(), TOOLS)
+    feature = Feature(Example("e", messages, {"content": None, "tool_calls": []}), [0], [], table or SlotTable(), TOOLS)
     return evaluate.predict(object(), tokenizer, feature, TOOLS, 0, 8, 64, **fills)
 
 
@@ -48,3 +50,19 @@ def test_a_cut_answer_keeps_its_finished_calls_only_with_complete_calls(monkeypa
     assert predicted(monkeypatch, cut).response is None
     kept = predicted(monkeypatch, cut, complete=True)
     assert kept.response["tool_calls"] == [{"name": "cp", "arguments": {"source": "x", "destination": "y"}}]
+
+
+def test_sibling_calls_expands_the_answer_the_fills_left(monkeypatch):
+    # the model writes destination "y", no slot; named_values sets the quoted 'd' the question names,
+    # and only then is the call a template whose destination groups with 'e' (same two tokens before)
+    messages = [{"role": "user", "content": "Copy the file to destination 'd' and to destination 'e'."}]
+    table = SlotTable()
+    for text in ("d", "e"):
+        table.add(text, "string")
+    text = HEAD + CALL + "]}"
+    named = [{"tool": "cp", "key": "destination"}]
+    assert predicted(monkeypatch, text, messages, table, sibling_calls=2).response["tool_calls"] == [
+        {"name": "cp", "arguments": {"source": "x", "destination": "y"}}]
+    expanded = predicted(monkeypatch, text, messages, table, named_values=named, sibling_calls=2)
+    assert [c["arguments"] for c in expanded.response["tool_calls"]] == [
+        {"source": "x", "destination": "d"}, {"source": "x", "destination": "e"}]
