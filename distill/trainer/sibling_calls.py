@@ -14,10 +14,10 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Question*: the last user message's content. *Candidates*: the prompt's slot texts (every entry
   of the slot table: the messages' values, enum values) but a name-only slot (a listed tool's name
   or parameter name that is no value: the grammar never lets a value copy it) and an exponent slot
-  (unit_exponents.py: a number the user text writes only after `^`, listed or not). An *occurrence* of a text in the question is a match
-  whose preceding character is no ASCII letter, digit or `.` and whose following characters are no
-  ASCII letter or digit and no `.` then a digit (unit_exponents' rule, and the `5` of `5.5` is no
-  occurrence); the *first occurrence* is the leftmost. The *tokens* of a text are its runs of
+  (unit_exponents.py: a number the user text writes only after `^`, listed or not). An
+  *occurrence* of a text in the question is a match whose preceding character is no ASCII letter,
+  digit or `.` and whose following characters are no ASCII letter or digit and no `.` then a digit
+  (unit_exponents' rule, and the `5` of `5.5` is no occurrence); the *first occurrence* is the leftmost. The *tokens* of a text are its runs of
   `[A-Za-z0-9_]` and its other characters that are not ASCII whitespace, one token each; the
   *context* of a position is the last K tokens of the question before it, ASCII-lowercased (none
   when fewer than K tokens precede it).

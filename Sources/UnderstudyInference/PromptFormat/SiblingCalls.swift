@@ -102,7 +102,8 @@ public struct SiblingCalls: Sendable {
     static func distinctCount(_ calls: [AnswerRestorer.Response.ToolCall]) -> Int {
         func unordered(_ value: OrderedJSON) -> OrderedJSON {
             switch value {
-            case .object(let members): return .object(members.map { ($0.key, unordered($0.value)) }.sorted { $0.0 < $1.0 })
+            case .object(let members):
+                return .object(members.map { ($0.key, unordered($0.value)) }.sorted { $0.0 < $1.0 })
             case .array(let items): return .array(items.map(unordered))
             default: return value
             }

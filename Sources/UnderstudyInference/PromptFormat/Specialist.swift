@@ -324,9 +324,12 @@ public final class Specialist: @unchecked Sendable {
                 return try generate(
                     clausePrompt, clauseGrammar, messages, listed: true, temperature: temperature, seed: seed)
             }
-            if let merged = ClauseCalls.merged(answers) { return withSiblings(merged, prompt, messages, tools: schemas) }
+            if let merged = ClauseCalls.merged(answers) {
+                return withSiblings(merged, prompt, messages, tools: schemas)
+            }
         }
-        let answer = try generate(prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
+        let answer = try generate(
+            prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
         return withSiblings(answer, prompt, messages, tools: schemas)
     }
 

@@ -66,3 +66,18 @@ def test_sibling_calls_expands_the_answer_the_fills_left(monkeypatch):
     expanded = predicted(monkeypatch, text, messages, table, named_values=named, sibling_calls=2)
     assert [c["arguments"] for c in expanded.response["tool_calls"]] == [
         {"source": "x", "destination": "d"}, {"source": "x", "destination": "e"}]
+
+
+def test_clause_calls_answers_are_merged_before_one_expansion(monkeypatch):
+    # two clauses, each answered with the call to 'd' (the stub decodes the same text for both):
+    # the merged answer is expanded once against the whole question, so 'd' and 'e' once each
+    # (each clause expanded on its own and then merged would give four calls)
+    messages = [{"role": "user", "content": "Copy the file to destination 'd'. Copy it to destination 'e'."}]
+    table = SlotTable()
+    for text in ("d", "e"):
+        table.add(text, "string")
+    clause = Feature(Example("e", messages, {"content": None, "tool_calls": []}), [0], [], table, TOOLS)
+    call = '{"name":"cp","arguments":{"source":"x","destination":"d"}}'
+    answer = predicted(monkeypatch, HEAD + call + "]}", messages, table, sibling_calls=2,
+                       clauses=[(clause, []), (clause, [])])
+    assert [c["arguments"]["destination"] for c in answer.response["tool_calls"]] == ["d", "e"]
