@@ -30,6 +30,7 @@ from .copied_items import fill as fill_copied_items
 from .previous_files import fill as fill_previous_files
 from .named_calls import fill as fill_named_calls
 from .named_optional import fill as fill_named_optional
+from .sibling_calls import candidates as sibling_candidates, expand as expand_siblings
 from .single_calls import cut as cut_single
 from .clause_calls import CLAUSE, merged
 from .retrieval import HINT, query_text
@@ -119,7 +120,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
             quoted_pairs: list[dict] = (), complete: bool = False, named_calls: list[str] = (),
             named_optional: list[dict] = (), copied_items: list[dict] = (),
-            previous_files: list[dict] = ()) -> Prediction:
+            previous_files: list[dict] = (), sibling_calls: int | None = None) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -138,7 +139,14 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     optional arguments dropped where the question does not name them (named_optional.py);
     `copied_items`: list arguments cut to the items the request's texts hold (copied_items.py);
     `previous_files`: file arguments set to the conversation's previous file when the question names
-    none (previous_files.py); the fills run in `filled`, in FILL_ORDER."""
+    none (previous_files.py); the fills run in `filled`, in FILL_ORDER;
+    `sibling_calls`: the context size of a one-tool answer's expansion into one call per sibling value
+    set (sibling_calls.py), after every fill."""
+    def siblings(response: dict) -> dict:
+        messages = feature.example.messages
+        return expand_siblings(response, messages, sibling_candidates(feature.slots, messages), sibling_calls,
+                               feature.tools or tools, call_limit) if sibling_calls else response
+
     if clauses:
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
@@ -147,6 +155,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
+            response = siblings(response)  # the merged answer, expanded once against the whole question
             text = "\n".join(p.text for p in parts)
             return Prediction(feature.example.id, text, response, None, exact_match(response, feature.example.target))
     units = len(feature.slots.units.units) if feature.slots.units is not None else 0
@@ -172,6 +181,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             "named_values": named_values,
             "cue_values": cue_values, "quoted_pairs": quoted_pairs, "remembered_keys": remembered,
             "tag_lists": tag_lists, "copied_items": copied_items, "previous_files": previous_files})
+        response = siblings(response)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
         response, error = None, str(problem)
@@ -229,7 +239,7 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              named_values: list[dict] = (), quoted_pairs: list[dict] = (),
              complete: bool = False, named_calls: list[str] = (),
              named_optional: list[dict] = (), copied_items: list[dict] = (),
-             previous_files: list[dict] = ()) -> tuple[dict, list[Prediction]]:
+             previous_files: list[dict] = (), sibling_calls: int | None = None) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
@@ -237,13 +247,14 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
     prompt feature `complete_calls`; `named_calls`: that prompt feature's tools; `named_optional` /
-    `copied_items` / `previous_files`: those prompt features' arguments."""
+    `copied_items` / `previous_files`: those prompt features' arguments; `sibling_calls`: that prompt
+    feature's context size."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
                            call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
-                           named_calls, named_optional, copied_items, previous_files)
+                           named_calls, named_optional, copied_items, previous_files, sibling_calls)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

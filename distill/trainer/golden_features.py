@@ -45,6 +45,9 @@
   after the fill;
 - `fill_order` (evaluate.FILL_ORDER): per two fills next in the order, their listings, a
   conversation and an answer before and after the whole chain;
+- `sibling_calls` (sibling_calls.py): requests with their tools, the prompt's slot texts and
+  candidates, the context size, call_limit listed or not and an answer before and after the
+  expansion;
 
     python -m distill.trainer.golden_features --out distill/trainer/tests/golden
 """
@@ -74,7 +77,7 @@ from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
 from . import (copied_items, cue_values, named_calls, named_optional, named_values, previous_files, quoted_pairs,
-               single_calls, tag_lists)
+               sibling_calls, single_calls, tag_lists)
 from .evaluate import FILL_ORDER, filled
 
 K = 2
@@ -1256,6 +1259,124 @@ def write_fill_order_goldens(out: Path) -> Path:
     return write_jsonl(out / "fill_order.jsonl", fill_order_cases())
 
 
+SIBLING_TOOLS = [
+    {"name": "final_velocity", "parameters": {"type": "object", "properties": {
+        "acceleration": {"type": "integer"}, "distance": {"type": "number"}}, "required": ["acceleration", "distance"]}},
+    {"name": "genotype_frequency", "parameters": {"type": "object", "properties": {
+        "allele_frequency": {"type": "number"}, "genotype": {"type": "string", "enum": ["AA", "Aa", "aa"]}},
+        "required": ["allele_frequency", "genotype"]}},
+    {"name": "exchange_rate", "parameters": {"type": "object", "properties": {
+        "base_currency": {"type": "string"}, "target_currency": {"type": "string"}},
+        "required": ["base_currency", "target_currency"]}},
+    {"name": "weather", "parameters": {"type": "object", "properties": {
+        "city": {"type": "string"}, "days": {"type": "integer"}}, "required": ["city"]}},
+]
+
+
+def sibling_calls_inputs() -> list[dict]:
+    """Requests whose expansion pins the rule: two numbers varying together, enum values as
+    candidates, a value repeated across the calls staying, the model's repeated calls replaced, as
+    many distinct calls as value sets kept, the template the call with the most copied arguments
+    (the earliest of a tie), whichever value set it holds, mixed tools, unequal sibling counts and a
+    text answer left, no more calls than call_limit's limit, a context shorter than K, occurrences
+    inside a longer number, after a point or before a point and a digit not counted, a number
+    taking number siblings only, a value another argument holds never a sibling, name-only and
+    exponent slots no candidates, the context compared in ASCII lower case (a quote one token),
+    non-ASCII, astral and decomposed text, only the last user message."""
+    speed = "A car accelerates at a rate of 5 m/s^2 over a distance of 100 m; another at a rate of 10 m/s^2 over a distance of 200.5 m."
+    genotypes = "The allele frequency is 0.7: give the frequency of genotype (AA), genotype (Aa) and genotype (aa)."
+    return [
+        {"name": "two_numbers_vary_together", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100))},
+        {"name": "the_models_repeated_calls_are_replaced", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100),
+                             _call("final_velocity", acceleration=5, distance=100))},
+        {"name": "as_many_distinct_calls_as_value_sets_stay", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100),
+                             _call("final_velocity", acceleration=200.5, distance=5))},
+        {"name": "the_template_need_not_hold_the_first_value_set", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=10, distance=200.5))},
+        {"name": "the_call_with_most_copied_arguments_is_the_template", "context": 2, "question": genotypes,
+         "response": _answer(_call("genotype_frequency", allele_frequency=0.5, genotype="AA"),
+                             _call("genotype_frequency", allele_frequency=0.7, genotype="Aa"))},
+        {"name": "no_more_calls_than_the_call_limit", "context": 2, "call_limit": True,
+         "question": "Frequency at 0.7 of genotype (AA) genotype (Aa) genotype (aa)",
+         "response": _answer(_call("genotype_frequency", allele_frequency=0.7, genotype="AA"))},
+        {"name": "the_call_limit_lets_as_many_as_the_question_asks", "context": 2, "call_limit": True,
+         "question": genotypes, "response": _answer(_call("genotype_frequency", allele_frequency=0.7, genotype="AA"))},
+        {"name": "a_template_mixing_value_sets_is_regrouped", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=10, distance=100))},
+        {"name": "enum_values_are_candidates", "context": 2, "question": genotypes,
+         "response": _answer(_call("genotype_frequency", allele_frequency=0.7, genotype="AA"))},
+        {"name": "a_shared_value_stays", "context": 2, "question": "Get the rates of USD to AUD and USD to CAD?",
+         "response": _answer(_call("exchange_rate", base_currency="USD", target_currency="AUD"))},
+        {"name": "one_word_of_context", "context": 1, "question": "Get the rates of USD to AUD and USD to CAD?",
+         "response": _answer(_call("exchange_rate", base_currency="USD", target_currency="AUD"))},
+        {"name": "mixed_tools_are_left", "context": 2, "question": speed,
+         "response": _answer(_call("final_velocity", acceleration=5, distance=100),
+                             _call("weather", city="Paris"))},
+        {"name": "unequal_sibling_counts_are_left", "context": 1,
+         "question": "Weather in Paris for 3 days, weather in Rome for 4 days, weather in Oslo.",
+         "response": _answer(_call("weather", city="Paris", days=3))},
+        {"name": "a_text_answer_is_left", "context": 2, "question": speed,
+         "response": {"content": "I cannot.", "tool_calls": []}},
+        {"name": "a_context_shorter_than_k_has_no_siblings", "context": 3, "question": "Paris weather, and Rome weather",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "occurrences_inside_numbers_do_not_count", "context": 1,
+         "question": "Weather at 15 or 1.5 and in Oslo for 5 days, or for 6 days",
+         "response": _answer(_call("weather", city="Oslo", days=5))},
+        {"name": "a_number_takes_number_siblings_only", "context": 1,
+         "question": "Weather in Oslo for 4 days, and in Rome for Tuesday",
+         "response": _answer(_call("weather", city="Oslo", days=4))},
+        {"name": "a_value_another_argument_holds_is_no_sibling", "context": 2,
+         "question": "At a rate of 5 and a rate of 10, then at a rate of 3",
+         "response": _answer(_call("final_velocity", acceleration=5, distance=10))},
+        {"name": "context_compares_in_ascii_lower_case", "context": 2,
+         "question": "What is the weather in Paris today? And WEATHER IN Rome, weather in 'Zürich'.",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "non_ascii_context_tokens", "context": 2,
+         "question": "Météo à 'Paris' puis météo à 'Genève' — météo à 'Lyon'",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "astral_characters_count_as_one", "context": 2,
+         "question": "Weather in 😀 'Paris', weather in 😀 'Rome'",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "decomposed_text_matches_by_code_points", "context": 2,
+         "question": "Weather in 'Zu\u0308rich', weather in 'Bern'",
+         "response": _answer(_call("weather", city="Zu\u0308rich"))},
+        {"name": "a_number_before_a_point_and_digit_is_no_occurrence", "context": 2,
+         "question": "At a rate of 5.5 and 5, then at a rate of 7",
+         "response": _answer(_call("final_velocity", acceleration=5, distance=7))},
+        {"name": "name_only_slots_are_no_candidates", "context": 2,
+         "question": "Weather in Paris today? Weather in days gone by was milder.",
+         "response": _answer(_call("weather", city="Paris"))},
+        {"name": "exponent_slots_are_no_candidates", "context": 1,
+         "question": "Powers x^3 and x^2, repeated 3 times",
+         "response": _answer(_call("final_velocity", acceleration=3, distance=0))},
+        {"name": "only_the_last_user_message_counts", "context": 2, "question": "And the weather in Rome?",
+         "earlier": "Weather in Paris, weather in Oslo.", "response": _answer(_call("weather", city="Paris"))},
+    ]
+
+
+def sibling_calls_cases() -> list[dict]:
+    cases = []
+    for case in sibling_calls_inputs():
+        messages = ([{"role": "user", "content": case["earlier"]}, {"role": "assistant", "content": "Done."}]
+                    if "earlier" in case else []) + [{"role": "user", "content": case["question"]}]
+        table = render_prompt(messages, 64, SIBLING_TOOLS).slots
+        candidates = sibling_calls.candidates(table, messages)
+        limit = case.get("call_limit", False)
+        cases.append({"name": case["name"], "messages": messages, "tools": SIBLING_TOOLS,
+                      "slots": [s.text for s in table.slots], "candidates": candidates, "context": case["context"],
+                      "call_limit": limit, "response": case["response"],
+                      "expanded": sibling_calls.expand(case["response"], messages, candidates, case["context"],
+                                                       SIBLING_TOOLS, limit)})
+    return cases
+
+
+def write_sibling_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "sibling_calls.jsonl", sibling_calls_cases())
+
+
 def write_complete_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "complete_calls.jsonl", complete_calls_cases())
 
@@ -1367,6 +1488,7 @@ def main() -> None:
     print(write_named_calls_goldens(out))
     print(write_named_optional_goldens(out))
     print(write_fill_order_goldens(out))
+    print(write_sibling_calls_goldens(out))
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pathlib import Path
 from . import (complete_calls, copied_items, cue_values, named_calls, named_optional, named_values, previous_files,
                quoted_pairs, single_calls, tag_lists)
 from .dataset import load_cluster
+from .feature_cli import set_listed
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .recipe import settings_of
 
@@ -64,14 +65,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                previous_files.FEATURE: (previous_files.choose(train, cluster.tools), "arguments")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
-        if feature in wanted and choice[listed]:
-            spec[feature] = choice
-            if feature not in features:
-                features.append(feature)
-        else:
-            spec.pop(feature, None)
-            if feature in features:
-                features.remove(feature)
+        set_listed(spec, feature, choice if feature in wanted and choice[listed] else None)
     # complete_calls has no choice and no entry of its own: listed when wanted, else dropped.
     if complete_calls.FEATURE in wanted and complete_calls.FEATURE not in features:
         features.append(complete_calls.FEATURE)

@@ -25,11 +25,11 @@ from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import (clause_calls, complete_calls, copied_items, cue_values, named_calls, named_optional, named_values,
-               previous_files, quoted_pairs, single_calls, tag_lists, tag_slots)
+               previous_files, quoted_pairs, sibling_calls, single_calls, tag_lists, tag_slots)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
-from .prompt import END, PAD, RESPONSE_HEAD as CALL_PREFIX, special_tokens
+from .prompt import END, PAD, RESPONSE_HEAD as CALL_PREFIX, render_prompt, special_tokens
 from .recipe import effective_recipe
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
 from .retrieval import FEATURE as RETRIEVAL_HINT, HINT, Embedder, RetrievalIndex, query_text
@@ -198,6 +198,13 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         train_examples, cluster.tools_of, max_slots)
     if exponents:
         prompt_features.append(UNIT_EXPONENTS)
+    # Prompt feature sibling_calls (sibling_calls.py): a one-tool answer gets one call per value set
+    # the question writes after the same words; the context size comes from the training answers.
+    siblings = sibling_calls.choose(
+        train_examples, sibling_calls.training_candidates(cluster, max_slots, prompt_features), cluster.tools_of,
+        limit_calls) if recipe.get(sibling_calls.FEATURE) and cluster.request_tools else None
+    if siblings is not None and siblings["context"] is not None:
+        prompt_features.append(sibling_calls.FEATURE)
     # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;
     # listed only when some key qualifies, so other specialists stay readable by older engines.
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
@@ -381,7 +388,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           complete=complete, named_calls=added["tools"] if added else (),
                                           named_optional=optional_named["arguments"] if optional_named else (),
                                           previous_files=prior_files["arguments"] if prior_files else (),
-                                          copied_items=copied["arguments"] if copied else ())
+                                          copied_items=copied["arguments"] if copied else (),
+                                          sibling_calls=siblings["context"] if siblings else None)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -447,6 +455,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["named_optional"] = optional_named
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
+    if siblings is not None and siblings["context"] is not None:
+        specialist["sibling_calls"] = siblings
     if accelerator.is_main_process:
         # allow_nan=False: NaN is not JSON, and the Swift engine would refuse the specialist.
         text = json.dumps(specialist, indent=1, ensure_ascii=False, allow_nan=False)

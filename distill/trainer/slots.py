@@ -71,8 +71,12 @@ class SlotTable:
     units: Any = None
     # prompt feature tag_slots: `#hashtag` and `@mention` words of free text are value slots too
     tags: bool = False
+    # the texts added as values, not only as names (a name slot may be a value too; Swift valueTexts)
+    value_texts: set[str] = field(default_factory=set)
 
     def add(self, text: str, kind: str, tool_name: bool = False, key: bool = False) -> int | None:
+        if not tool_name and not key:
+            self.value_texts.add(text)
         for index, slot in enumerate(self.slots):
             if slot.text == text:
                 slot.tool_name = slot.tool_name or tool_name
@@ -82,6 +86,12 @@ class SlotTable:
             return None
         self.slots.append(Slot(text, kind, tool_name, key))
         return len(self.slots) - 1
+
+    def name_only(self, index: int) -> bool:
+        """Whether the slot is a listed tool's name or parameter name and never a value (the Swift
+        grammar never lets an argument value copy it: `PromptSlotTable.nameOnlySlots`)."""
+        slot = self.slots[index]
+        return (slot.tool_name or slot.key) and slot.text not in self.value_texts
 
     def find_key(self, key: str) -> int | None:
         """The slot of a parameter name (v3), if it got one."""

@@ -202,12 +202,6 @@ def add_to_specialist(run_dir: Path, cluster_id: str, specialist_dir: Path) -> d
 
 
 if __name__ == "__main__":
-    import argparse
+    from .feature_cli import main
 
-    parser = argparse.ArgumentParser(description="add prompt feature tool_choice to a trained specialist")
-    parser.add_argument("--run-dir", required=True, type=Path)
-    parser.add_argument("--cluster", required=True)
-    parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")
-    arguments = parser.parse_args()
-    print(json.dumps(add_to_specialist(arguments.run_dir, arguments.cluster,
-                                       arguments.specialist or arguments.run_dir / "specialists" / arguments.cluster)))
+    main(FEATURE, add_to_specialist)

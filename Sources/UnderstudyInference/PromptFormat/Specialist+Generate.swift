@@ -75,6 +75,23 @@ extension Specialist {
         return answer
     }
 
+    /// Prompt feature sibling_calls, after every fill (and after clause_calls' merge, against the
+    /// whole question): a one-tool answer becomes one call per value set the question writes.
+    func withSiblings(
+        _ answer: Answer, _ prompt: PromptRenderer.Prompt, _ messages: [PromptRenderer.Message],
+        tools: [String: OrderedJSON]
+    ) -> Answer {
+        guard let siblingCalls, let response = answer.response else { return answer }
+        let limit =
+            promptFeatures.contains(CallLimit.feature)
+            ? CallLimit.limit(question: RetrievalHint.queryText(messages)) : nil
+        var expanded = answer
+        expanded.response = siblingCalls.expand(
+            response, messages: messages, candidates: SiblingCalls.candidates(prompt.slots, messages: messages),
+            tools: tools, limit: limit)
+        return expanded
+    }
+
     /// The slots no argument value may copy: with request tools, the listed tools' names and
     /// parameter names that are never values and, with prompt feature `unit_exponents`, numbers the
     /// user text writes only as units' exponents; none without request tools.

@@ -50,7 +50,8 @@ public final class Specialist: @unchecked Sendable {
     /// `recent_slots`, `question_spans` (v4), `hint_tools`, `remembered_keys`, `clause_tools`,
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
     /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls`,
-    /// `named_values`, `quoted_pairs`, `complete_calls`, `copied_items` and `previous_files`.
+    /// `named_values`, `quoted_pairs`, `complete_calls`, `named_calls`, `named_optional`, `copied_items`,
+    /// `previous_files` and `sibling_calls`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -78,6 +79,8 @@ public final class Specialist: @unchecked Sendable {
     /// Prompt feature `previous_files`: file arguments set to the conversation's previous file when
     /// the question names none.
     public let previousFiles: PreviousFiles?
+    /// Prompt feature `sibling_calls` (request tools): a one-tool answer repeated per sibling value set.
+    public let siblingCalls: SiblingCalls?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -151,6 +154,9 @@ public final class Specialist: @unchecked Sendable {
         previousFiles =
             promptFeatures.contains(PreviousFiles.feature)
             ? try PreviousFiles(spec["previous_files"], path: specURL.path) : nil
+        siblingCalls =
+            promptFeatures.contains(SiblingCalls.feature)
+            ? try SiblingCalls(spec["sibling_calls"], path: specURL.path) : nil
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -212,7 +218,7 @@ public final class Specialist: @unchecked Sendable {
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
         QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature, NamedOptional.feature, CopiedItems.feature,
-        PreviousFiles.feature,
+        PreviousFiles.feature, SiblingCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -341,9 +347,13 @@ public final class Specialist: @unchecked Sendable {
                 return try generate(
                     clausePrompt, clauseGrammar, messages, listed: true, temperature: temperature, seed: seed)
             }
-            if let merged = ClauseCalls.merged(answers) { return merged }
+            if let merged = ClauseCalls.merged(answers) {
+                return withSiblings(merged, prompt, messages, tools: schemas)
+            }
         }
-        return try generate(prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
+        let answer = try generate(
+            prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
+        return withSiblings(answer, prompt, messages, tools: schemas)
     }
 
     /// Tool names paired with their descriptions by position (a missing description is nil).

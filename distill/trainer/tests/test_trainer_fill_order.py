@@ -1,7 +1,8 @@
 """The answer fills run in the documented order after decoding (evaluate.FILL_ORDER, pinned by the
 golden file fill_order.jsonl that the Swift engine's FillOrderTests read): each case fails when its
-two fills run the other way round; predict runs that chain; and a text cut at max_new_tokens keeps
-its finished calls when complete_calls is on. Decoding is stubbed: the chain is what is under test."""
+two fills run the other way round; predict runs that chain; a text cut at max_new_tokens keeps
+its finished calls when complete_calls is on; and sibling_calls expands the answer the fills left.
+Decoding is stubbed: the chain is what is under test."""
 
 import json
 from pathlib import Path
@@ -26,10 +27,11 @@ MESSAGES = [{"role": "user", "content": "Copy it to 'm' please."},
             {"role": "user", "content": "Now copy to destination 'd' the file 's'."}]
 
 
-def predicted(monkeypatch, text: str, messages: list[dict] = MESSAGES, **fills) -> evaluate.Prediction:
+def predicted(monkeypatch, text: str, messages: list[dict] = MESSAGES, table: SlotTable | None = None,
+              **fills) -> evaluate.Prediction:
     monkeypatch.setattr(evaluate, "greedy", lambda *args, **kwargs: [0])
     tokenizer = SimpleNamespace(get_vocab=dict, backend_tokenizer=SimpleNamespace(decode=lambda ids, **_: text))
-    feature = Feature(Example("e", messages, {"content": None, "tool_calls": []}), [0], [], SlotTable(), TOOLS)
+    feature = Feature(Example("e", messages, {"content": None, "tool_calls": []}), [0], [], table or SlotTable(), TOOLS)
     return evaluate.predict(object(), tokenizer, feature, TOOLS, 0, 8, 64, **fills)
 
 
@@ -95,3 +97,34 @@ def test_a_cut_answer_keeps_its_finished_calls_only_with_complete_calls(monkeypa
     assert predicted(monkeypatch, cut).response is None
     kept = predicted(monkeypatch, cut, complete=True)
     assert kept.response["tool_calls"] == [{"name": "cp", "arguments": {"source": "x", "destination": "y"}}]
+
+
+def test_sibling_calls_expands_the_answer_the_fills_left(monkeypatch):
+    # the model writes destination "y", no slot; named_values sets the quoted 'd' the question names,
+    # and only then is the call a template whose destination groups with 'e' (same two tokens before)
+    messages = [{"role": "user", "content": "Copy the file to destination 'd' and to destination 'e'."}]
+    table = SlotTable()
+    for text in ("d", "e"):
+        table.add(text, "string")
+    text = HEAD + CALL + "]}"
+    named = [{"tool": "cp", "key": "destination"}]
+    assert predicted(monkeypatch, text, messages, table, sibling_calls=2).response["tool_calls"] == [
+        {"name": "cp", "arguments": {"source": "x", "destination": "y"}}]
+    expanded = predicted(monkeypatch, text, messages, table, named_values=named, sibling_calls=2)
+    assert [c["arguments"] for c in expanded.response["tool_calls"]] == [
+        {"source": "x", "destination": "d"}, {"source": "x", "destination": "e"}]
+
+
+def test_clause_calls_answers_are_merged_before_one_expansion(monkeypatch):
+    # two clauses, each answered with the call to 'd' (the stub decodes the same text for both):
+    # the merged answer is expanded once against the whole question, so 'd' and 'e' once each
+    # (each clause expanded on its own and then merged would give four calls)
+    messages = [{"role": "user", "content": "Copy the file to destination 'd'. Copy it to destination 'e'."}]
+    table = SlotTable()
+    for text in ("d", "e"):
+        table.add(text, "string")
+    clause = Feature(Example("e", messages, {"content": None, "tool_calls": []}), [0], [], table, TOOLS)
+    call = '{"name":"cp","arguments":{"source":"x","destination":"d"}}'
+    answer = predicted(monkeypatch, HEAD + call + "]}", messages, table, sibling_calls=2,
+                       clauses=[(clause, []), (clause, [])])
+    assert [c["arguments"]["destination"] for c in answer.response["tool_calls"]] == ["d", "e"]
