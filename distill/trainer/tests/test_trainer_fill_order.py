@@ -79,17 +79,21 @@ def test_predict_runs_the_fills_in_order(monkeypatch):
                                  remembered=["destination"])) == "m"
 
 
-def test_previous_files_fills_last(monkeypatch):
-    # the question names no file (no extension) and quotes two unclaimed spans, which quoted_pairs
-    # puts as (source, destination); previous_files, last, sets the earlier copy's source "n"
+def test_previous_files_fills_last_and_keeps_the_questions_quoted_spans(monkeypatch):
+    # a question naming no file: previous_files, last, sets the earlier copy's source "n"; a question
+    # quoting two unclaimed spans: quoted_pairs puts them as (source, destination) and previous_files
+    # keeps a value that is a quoted span of the question no other argument holds
     text = HEAD + CALL + "]}"
-    messages = MESSAGES[:2] + [{"role": "user", "content": "Now copy 'd' over 's'."}]
     pairs = [{"tool": "cp", "keys": ["source", "destination"]}]
     previous = [{"tool": "cp", "key": "source"}]
-    paired = predicted(monkeypatch, text, messages, quoted_pairs=pairs)
+    unnamed = MESSAGES[:2] + [{"role": "user", "content": "Now copy it over there."}]
+    assert predicted(monkeypatch, text, unnamed, quoted_pairs=pairs, previous_files=previous) \
+        .response["tool_calls"][0]["arguments"] == {"source": "n", "destination": "y"}
+    quoted = MESSAGES[:2] + [{"role": "user", "content": "Now copy 'd' over 's'."}]
+    paired = predicted(monkeypatch, text, quoted, quoted_pairs=pairs)
     assert paired.response["tool_calls"][0]["arguments"] == {"source": "d", "destination": "s"}
-    filled = predicted(monkeypatch, text, messages, quoted_pairs=pairs, previous_files=previous)
-    assert filled.response["tool_calls"][0]["arguments"] == {"source": "n", "destination": "s"}
+    filled = predicted(monkeypatch, text, quoted, quoted_pairs=pairs, previous_files=previous)
+    assert filled.response["tool_calls"][0]["arguments"] == {"source": "d", "destination": "s"}
 
 
 def test_a_cut_answer_keeps_its_finished_calls_only_with_complete_calls(monkeypatch):
