@@ -21,7 +21,7 @@ public enum ArchiveError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(path) is not an Understudy archive segment: \(reason)"
         case .unsupportedVersion(let path, let version):
             return
-                "\(path) has archive format version \(version); this reader knows version \(SegmentFormat.version) — upgrade understudy to read it"
+                "\(path) has archive format version \(version); this reader knows versions \(SegmentFormat.readableVersions.map(String.init).joined(separator: " and ")) — upgrade understudy to read it"
         case .unsupportedScheme(let path, let scheme):
             let known = LineScheme.readable.sorted().joined(separator: ", ")
             return "\(path) has line scheme \(scheme); this reader knows \(known) — upgrade understudy to read it"

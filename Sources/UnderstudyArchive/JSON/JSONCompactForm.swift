@@ -11,11 +11,13 @@ extension JSONValue {
     /// JSONValue.isCompactForm(Array(#"{"a": 1}"#.utf8))          // false: a space
     /// JSONValue.isCompactForm(Array(#"{"a":"\/"}"#.utf8))        // false: the writer writes "/"
     /// ```
-    public static func isCompactForm(_ bytes: [UInt8]) -> Bool {
+    ///
+    /// `depth`: the nesting the value will sit at (as for `JSONValue(parsing:depth:)`).
+    public static func isCompactForm(_ bytes: [UInt8], depth: Int = 0) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
             guard !buffer.isEmpty else { return false }
             var cursor = JSONCursor(buffer)
-            guard (try? cursor.skipValue()) != nil, cursor.position == buffer.count else { return false }
+            guard (try? cursor.skipValue(depth: depth)) != nil, cursor.position == buffer.count else { return false }
             return hasCompactSpelling(buffer)
         }
     }

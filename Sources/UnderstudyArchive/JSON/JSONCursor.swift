@@ -332,19 +332,22 @@ public struct JSONCursor {
 
 extension JSONValue {
     /// Parses a complete JSON text; trailing non-whitespace is an error.
-    public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
+    /// `depth`: the nesting the value will sit at where it is used (an assembled message is a
+    /// member of a record line's `llm`: `Exchange.LLMInfo.assembledDepth`), so a value accepted
+    /// here also parses there.
+    public init(parsing bytes: some Collection<UInt8>, depth: Int = 0) throws(JSONParseError) {
         // Contiguous input (arrays, native strings' UTF-8: every recorded SSE event) is parsed
         // in place, without a copy per call.
         let result =
-            bytes.withContiguousStorageIfAvailable(Self.parseWhole(buffer:))
-            ?? Array(bytes).withUnsafeBufferPointer(Self.parseWhole(buffer:))
+            bytes.withContiguousStorageIfAvailable { Self.parseWhole(buffer: $0, depth: depth) }
+            ?? Array(bytes).withUnsafeBufferPointer { Self.parseWhole(buffer: $0, depth: depth) }
         self = try result.get()
     }
 
-    private static func parseWhole(buffer: UnsafeBufferPointer<UInt8>) -> Result<JSONValue, JSONParseError> {
+    private static func parseWhole(buffer: UnsafeBufferPointer<UInt8>, depth: Int) -> Result<JSONValue, JSONParseError> {
         var cursor = JSONCursor(buffer)
         do {
-            let value = try cursor.parseValue()
+            let value = try cursor.parseValue(depth: depth)
             cursor.skipWhitespace()
             if !cursor.isAtEnd { return .failure(cursor.error("trailing characters after JSON value")) }
             return .success(value)

@@ -36,12 +36,19 @@ struct LineDecoder {
             exchange.response = response
         }
         if flags.answerBody {
-            // Left out for being the body, so read as the inline message would be: parsed (the
-            // writer kept the body's bytes only in compact form, which serialises back to them).
-            guard var llm = exchange.llm, let body = exchange.response?.body,
-                let answer = try? JSONValue(parsing: body.bytes)
-            else { throw ArchiveError.invalid("a line says its assembled message is its response body, which is not JSON") }
-            llm.assembled = answer
+            // Left out for being the body: held as the body's bytes again, as the recorder held
+            // it (the writer left it out only for compact bytes), so `Exchange.jsonLine()` repeats
+            // them and a re-encoding (`repair`) stores the answer once again. Checked with the
+            // depth budget of an inline `assembled`, so the record's own line reads back.
+            guard var llm = exchange.llm, let body = exchange.response?.body else {
+                throw ArchiveError.invalid("a line says its assembled message is its response body, but it has none")
+            }
+            do {
+                try llm.setAssembled(checking: body.bytes)
+            } catch {
+                throw ArchiveError.invalid(
+                    "a line says its assembled message is its response body, which is not JSON (\(error))")
+            }
             exchange.llm = llm
         }
         return exchange
@@ -106,7 +113,7 @@ struct LineDecoder {
         var flags = Flags()
         flags.sseBody = try flag("sse_body")
         flags.sseDelta = try flag("sse_delta")
-        if scheme != "dedup-1" { flags.answerBody = try flag("answer_body") }
+        if scheme != LineScheme.dedupBeforeAnswerBody { flags.answerBody = try flag("answer_body") }
         guard i + 2 <= line.count, line[i] == UInt8(ascii: "}"), line[i + 1] == UInt8(ascii: ",") else {
             throw ArchiveError.invalid("malformed $dedup member at the start of a line")
         }

@@ -36,13 +36,7 @@ extension SegmentReader {
         func find(in decoded: UnsafeBufferPointer<UInt8>, frameOffset: Int) throws -> Exchange? {
             var found: Exchange?
             try splitLines(decoded) { line in
-                // The id is the first member after `v` (and `$dedup`), so it sits near the start.
-                guard found == nil,
-                    needle.withUnsafeBytes({
-                        ByteSearch.find(
-                            $0, in: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(line).prefix(160)), from: 0)
-                    }) != nil
-                else { return }
+                guard found == nil, Self.line(line, hasID: needle) else { return }
                 found = try decoder.decode(line, frameOffset: frameOffset)
             }
             return found
@@ -64,6 +58,30 @@ extension SegmentReader {
         }
         return result
     }
+
+    /// Whether `line` is the record whose `"id":"…"` member is `needle`. The id is the first
+    /// member after `v`, or after the `$dedup` member, whose flags hold no `}`: so it is compared
+    /// where it starts, whatever its length (a fixed window at the line's start missed long ids
+    /// behind `$dedup`).
+    static func line(_ line: UnsafeBufferPointer<UInt8>, hasID needle: [UInt8]) -> Bool {
+        let raw = UnsafeRawBufferPointer(line)
+        let start: Int
+        if raw.starts(with: plainLineStart) {
+            start = #"{"v":1,"#.utf8.count
+        } else if raw.starts(with: storedLineStart),
+            let end = storedLineIDStart.withUnsafeBytes({ ByteSearch.find($0, in: raw, from: storedLineStart.count) })
+        {
+            start = end + 2  // past `},`
+        } else {
+            return needle.withUnsafeBytes { ByteSearch.find($0, in: raw, from: 0) } != nil
+        }
+        return start + needle.count <= raw.count
+            && needle.withUnsafeBytes { memcmp($0.baseAddress!, raw.baseAddress! + start, needle.count) == 0 }
+    }
+
+    private static let plainLineStart = Array(#"{"v":1,"id":"#.utf8)
+    private static let storedLineStart = Array(#"{"v":1,"$dedup":"#.utf8)
+    private static let storedLineIDStart = Array(#"},"id":"#.utf8)
 
     /// Offsets of frames the seek table shows to hold no record in the range.
     private func framesOutside(_ range: ClosedRange<Int64>?) -> Set<Int> {

@@ -96,6 +96,12 @@ extension Exchange {
                 let value = try c.parseValue()
                 route = value.isNull ? JSONValue?.none : value  // a bare `nil` here would be JSONValue.null
             case "redacted_body_secrets": redactedBodySecrets = try c.parseValue().intValue ?? 0
+            case "$dedup":
+                // A line as a segment stores it (what `zstdcat` prints): its references, left-out
+                // bodies and answer only resolve inside its segment. Read as a record, it would
+                // lose them silently (an answer-body line has `"assembled":null`).
+                throw c.error(
+                    "a stored segment line (it has a \"$dedup\" member); use `understudy archive cat` to get its records")
             default: _ = try c.skipValue()
             }
         }

@@ -171,13 +171,24 @@ public struct Exchange: Sendable, Equatable {
         /// ```
         @discardableResult
         public mutating func setAssembled(json bytes: [UInt8]) -> Bool {
-            if JSONValue.isCompactForm(bytes) {
-                setAssembled(validJSON: bytes, compact: true)
-                return true
-            }
-            assembled = try? JSONValue(parsing: bytes)
-            return assembledValue != nil
+            (try? setAssembled(checking: bytes)) != nil
         }
+
+        /// `setAssembled(json:)` that says why `bytes` are not an assembled message.
+        public mutating func setAssembled(checking bytes: [UInt8]) throws(JSONParseError) {
+            if JSONValue.isCompactForm(bytes, depth: Self.assembledDepth) {
+                setAssembled(validJSON: bytes, compact: true)
+                return
+            }
+            assembled = nil
+            assembled = try JSONValue(parsing: bytes, depth: Self.assembledDepth)
+        }
+
+        /// The nesting at which `Exchange(jsonLine:)` parses `assembled` (the line's `llm` member
+        /// is parsed at depth 0): an answer is accepted as assembled only with this depth budget,
+        /// so an answer nested 512 levels deep, valid on its own, is not taken and then
+        /// unreadable in the record line (JSONCursor.maximumDepth).
+        public static let assembledDepth = 1
 
         /// `setAssembled(json:)` for bytes the caller has just read as one valid JSON value and
         /// whose spelling it learnt in the same walk (`JSONCursor(_:checkingCompactSpelling:)`,
@@ -185,12 +196,12 @@ public struct Exchange: Sendable, Equatable {
         /// nor their spelling is looked at again here.
         public mutating func setAssembled(validJSON bytes: [UInt8], compact: Bool) {
             // The walk's verdict against the separate check (debug builds only: it is a second pass).
-            assert(compact == JSONValue.isCompactForm(bytes), "compact form learnt in the walk differs")
+            assert(compact == JSONValue.isCompactForm(bytes, depth: Self.assembledDepth), "compact form learnt in the walk differs")
             if compact {
                 assembledValue = nil
                 assembledJSON = bytes
             } else {
-                assembled = try? JSONValue(parsing: bytes)
+                assembled = try? JSONValue(parsing: bytes, depth: Self.assembledDepth)
             }
         }
 

@@ -1,4 +1,4 @@
-/// Constants and small helpers of the segment file format (format version 1).
+/// Constants and small helpers of the segment file format (format versions 1 and 2).
 ///
 /// A segment `*.jsonl.zst` is a sequence of zstd frames:
 ///
@@ -11,8 +11,15 @@
 /// 8-byte footer (its frame size, then the magic `USEK`) so a reader finds it from the file's end.
 /// README.md in this folder's parent describes the line scheme inside the frames.
 public enum SegmentFormat {
-    /// The format version this code writes and reads.
-    public static let version = 1
+    /// The format version a segment of `scheme` gets: 2 for `dedup-2`, 1 for the rest. Builds
+    /// before `dedup-2` read every scheme but `plain` as `dedup-1`, misread `answer_body` lines as
+    /// malformed, and their `archive repair` would rewrite such a segment without those records;
+    /// they refuse any version but 1 when opening a segment (`SegmentHeader`), before a scan or a
+    /// repair, so the new version keeps them off these segments. Plain segments stay at 1: every
+    /// build reads them alike.
+    public static func version(for scheme: String) -> Int { scheme == LineScheme.dedup.rawValue ? 2 : 1 }
+    /// The format versions this code reads.
+    public static let readableVersions = [1, 2]
     /// The `format` member of the header that identifies an Understudy segment.
     public static let formatName = "understudy-archive"
     /// File name suffix of segments.

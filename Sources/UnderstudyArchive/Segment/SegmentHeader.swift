@@ -9,8 +9,9 @@ public struct SegmentHeader: Sendable, Equatable {
     /// be derived; see README.md), or `"dedup-1"`, its earlier form, still read.
     public var scheme: String
 
-    public init(version: Int = SegmentFormat.version, writer: String, createdMicros: Int64, scheme: String) {
-        self.version = version
+    /// `version`: nil for the version `scheme` calls for (`SegmentFormat.version(for:)`).
+    public init(version: Int? = nil, writer: String, createdMicros: Int64, scheme: String) {
+        self.version = version ?? SegmentFormat.version(for: scheme)
         self.writer = writer
         self.createdMicros = createdMicros
         self.scheme = scheme
@@ -38,7 +39,7 @@ public struct SegmentHeader: Sendable, Equatable {
         guard let version = value["version"]?.intValue else {
             throw .notASegment(path: path, reason: "its header has no format version")
         }
-        guard version == SegmentFormat.version else {
+        guard SegmentFormat.readableVersions.contains(version) else {
             throw .unsupportedVersion(path: path, version: version)
         }
         let scheme = value["scheme"]?.stringValue ?? "plain"

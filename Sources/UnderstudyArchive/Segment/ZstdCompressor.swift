@@ -2,12 +2,21 @@ import CZstd
 
 /// Owns a zstd compression context and turns a buffer of JSON lines into one zstd frame with a
 /// content checksum. Blocks end at the given line boundaries (see `SegmentFormat.blockSize`).
-final class ZstdCompressor {
+/// Public for its tests (the in-place fallback); the writer is its only user.
+public final class ZstdCompressor {
     private let context: OpaquePointer
     /// The level of the next frame; frames are independent, so it may change between them.
     private(set) var level: Int32
 
-    init(level: Int32, windowLog: Int32 = 0) throws(ArchiveError) {
+    /// Whether zstd reads the frame's lines and writes its output in place (`stableBuffers`
+    /// accepted); otherwise it copies them through its own buffers, as before zstd 1.4.4.
+    public private(set) var inPlace = false
+
+    /// `stableBuffers`: the numbers of the parameters that keep zstd's buffers in place; tests
+    /// pass one libzstd refuses, to take the path of a libzstd older than 1.4.4.
+    public init(
+        level: Int32, windowLog: Int32 = 0, stableBuffers: [UInt32] = ZstdCompressor.stableBufferParameters
+    ) throws(ArchiveError) {
         guard let context = ZSTD_createCCtx() else {
             throw .zstd(operation: "create context", message: "out of memory")
         }
@@ -19,17 +28,18 @@ final class ZstdCompressor {
         // The whole frame's input lies in one buffer that stays put until the frame is done, and
         // the output goes to one buffer of zstd's bound: zstd reads and writes them in place
         // instead of copying the input into its window buffer and the output out of its own
-        // (those copies were ~6% of the archive thread at max JSON load).
-        try check(ZSTD_CCtx_setParameter(context, Self.stableInBuffer, 1), "keep the input in place")
-        try check(ZSTD_CCtx_setParameter(context, Self.stableOutBuffer, 1), "write the output in place")
+        // (those copies were ~6% of the archive thread at max JSON load). Best effort: a libzstd
+        // older than 1.4.4 refuses these parameters, and then copies as it always did.
+        let parameters = stableBuffers.map(ZSTD_cParameter.init(rawValue:))
+        inPlace = parameters.allSatisfy { ZSTD_isError(ZSTD_CCtx_setParameter(context, $0, 1)) == 0 }
+        if !inPlace { for parameter in parameters { _ = ZSTD_CCtx_setParameter(context, parameter, 0) } }
     }
 
     deinit { ZSTD_freeCCtx(context) }
 
     /// zstd.h's `ZSTD_c_stableInBuffer` and `ZSTD_c_stableOutBuffer` (since zstd 1.4.4), macros
     /// for these experimental parameters that Swift does not import.
-    private static let stableInBuffer = ZSTD_c_experimentalParam9
-    private static let stableOutBuffer = ZSTD_c_experimentalParam10
+    public static let stableBufferParameters = [ZSTD_c_experimentalParam9.rawValue, ZSTD_c_experimentalParam10.rawValue]
 
     private func check(_ code: Int, _ operation: String) throws(ArchiveError) {
         if ZSTD_isError(code) != 0 {
@@ -42,7 +52,7 @@ final class ZstdCompressor {
     /// and otherwise reused as it is: keep it between frames, so its bytes are not zeroed again
     /// for every frame (that was ~7% of the archive thread). `flushPoints` are ascending offsets
     /// into `input` at which a block must end. `level`: this frame's level (nil: as before).
-    func compressFrame(
+    public func compressFrame(
         _ input: UnsafeBufferPointer<UInt8>, flushPoints: [Int], level: Int32? = nil, into scratch: inout [UInt8]
     ) throws(ArchiveError) -> Int {
         ZSTD_CCtx_reset(context, ZSTD_reset_session_only)

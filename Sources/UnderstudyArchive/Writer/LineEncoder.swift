@@ -13,7 +13,11 @@ enum LineScheme: String, Sendable {
     case dedup = "dedup-2"
 
     /// The schemes a reader decodes: what the writer writes, and what earlier writers wrote.
-    static let readable: Set<String> = [LineScheme.plain.rawValue, "dedup-1", LineScheme.dedup.rawValue]
+    static let readable: Set<String> = [LineScheme.plain.rawValue, dedupBeforeAnswerBody, LineScheme.dedup.rawValue]
+
+    /// The name of the scheme before `answer_body` (segments written before 28 Nov 2026): read,
+    /// no longer written.
+    static let dedupBeforeAnswerBody = "dedup-1"
 }
 
 /// Where a value already sits in the segment: the data frame starting at file offset `frame`,

@@ -21,6 +21,10 @@ enum AnswerReader {
         var compact = false
     }
 
+    /// The depth of the answer itself: where a record line holds it as `llm.assembled`, so an
+    /// answer this walk accepts is one the line's reader parses too.
+    static let top = Exchange.LLMInfo.assembledDepth
+
     /// What the answer `body` reports, nil when it is not one valid JSON value. `wantModel`:
     /// whether the model is needed (the request usually named it already); when not, it is only
     /// validated.
@@ -34,7 +38,7 @@ enum AnswerReader {
                         try reading.member(&c, name: name, plain: plain)
                     }
                 } else {
-                    _ = try cursor.skipValue()
+                    _ = try cursor.skipValue(depth: top)
                 }
             } catch {
                 return nil
@@ -131,19 +135,19 @@ enum AnswerReader {
             let name = try Name(c, range, plain: plain)
             switch name {
             case .other:
-                _ = try c.skipValue(depth: 1)
+                _ = try c.skipValue(depth: top + 1)
             case .usage, .usageMetadata:
                 if !usageSeen, (name == .usage) == keys.containerIsUsage {
                     usageSeen = true
                     try readUsage(&c)
                 } else {
-                    try c.skipValueStrictly(depth: 1)
+                    try c.skipValueStrictly(depth: top + 1)
                 }
             case .model, .modelVersion:
                 let first = name == .model ? !modelSeen : !versionSeen
                 if name == .model { modelSeen = true } else { versionSeen = true }
                 guard wantModel, first, c.peek() == UInt8(ascii: "\"") else {
-                    try c.skipValueStrictly(depth: 1)
+                    try c.skipValueStrictly(depth: top + 1)
                     return
                 }
                 let text = try c.parseString()
@@ -151,31 +155,31 @@ enum AnswerReader {
             }
         }
 
-        /// The usage member's value (depth 1): counts from an object, nothing from anything else.
+        /// The usage member's value (depth `top + 1`): counts from an object, nothing from anything else.
         private mutating func readUsage(_ c: inout JSONCursor) throws(JSONParseError) {
             switch c.peek() {
             case UInt8(ascii: "{"):
                 var seen = 0  // bit i: key i was met (its first occurrence counts, number or not)
                 try c.forEachMemberName { (c, range, plain) throws(JSONParseError) in
                     guard let index = try keys.index(c, range, plain: plain), seen & (1 << index) == 0 else {
-                        try c.skipValueStrictly(depth: 2)
+                        try c.skipValueStrictly(depth: top + 2)
                         return
                     }
                     seen |= 1 << index
                     switch c.peek() {
                     case UInt8(ascii: "{"), UInt8(ascii: "["), UInt8(ascii: "\""), UInt8(ascii: "t"), UInt8(ascii: "f"),
                         UInt8(ascii: "n"), nil:
-                        try c.skipValueStrictly(depth: 2)
+                        try c.skipValueStrictly(depth: top + 2)
                     default:
-                        let span = try c.skipValue(depth: 2)
+                        let span = try c.skipValue(depth: top + 2)
                         counts[index] = AnswerReader.count(UnsafeBufferPointer(rebasing: c.bytes[span]))
                     }
                 }
             case UInt8(ascii: "n"):
-                try c.skipValueStrictly(depth: 1)
+                try c.skipValueStrictly(depth: top + 1)
                 usageIsNull = true
             default:
-                try c.skipValueStrictly(depth: 1)
+                try c.skipValueStrictly(depth: top + 1)
             }
         }
     }
