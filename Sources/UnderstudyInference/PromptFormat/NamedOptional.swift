@@ -22,11 +22,6 @@ public struct NamedOptional: Sendable {
         self.rules = Set(rules)
     }
 
-    /// Reads `named_optional` of specialist.json (`{"arguments": [{"tool", "key"}], "counts": {...}}`).
-    init(_ value: OrderedJSON?, path: String) throws {
-        self.init(rules: try PromptFeatureList.toolKeys(value, feature: Self.feature, path: path))
-    }
-
     /// The user messages' contents since the last assistant message with calls ("…a high-priority
     /// ticket…", a text answer asking for the password, "Password is …": both turns).
     public static func turns(_ messages: [PromptRenderer.Message]) -> [String] {

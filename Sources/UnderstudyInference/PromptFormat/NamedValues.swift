@@ -33,11 +33,6 @@ public struct NamedValues: Sendable {
         self.rules = Set(rules)
     }
 
-    /// Reads `named_values` of specialist.json (`{"arguments": [{"tool", "key"}], "counts": {...}}`).
-    init(_ value: OrderedJSON?, path: String) throws {
-        self.init(rules: try PromptFeatureList.toolKeys(value, feature: Self.feature, path: path))
-    }
-
     static let anyQuote = "'\"`\u{2018}\u{2019}\u{201C}\u{201D}"
     /// A quoted span: the opening quote after no letter, digit or quote (not the apostrophe of
     /// "I've", not the second quote of an empty pair), the closing one before no letter or digit; a

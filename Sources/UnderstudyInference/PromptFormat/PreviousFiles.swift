@@ -23,11 +23,6 @@ public struct PreviousFiles: Sendable {
         self.rules = Set(rules)
     }
 
-    /// Reads `previous_files` of specialist.json (`{"arguments": [{"tool", "key"}], "counts": {...}}`).
-    init(_ value: OrderedJSON?, path: String) throws {
-        self.init(rules: try PromptFeatureList.toolKeys(value, feature: Self.feature, path: path))
-    }
-
     /// A file name: name letters, digits, `_`, `.`, `-`, `/` (a path), then `.` and an ASCII
     /// extension of 2-8 letters and digits starting with a letter, not inside a longer word
     /// ("notes.txt", "/temp/a.csv", "café.txt", "📄plan.md"; not "growth." at a sentence's end,

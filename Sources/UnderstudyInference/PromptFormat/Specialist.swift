@@ -126,37 +126,18 @@ public final class Specialist: @unchecked Sendable {
             throw InferenceError.invalidConfig(
                 specURL.path, field: "prompt_features", "lists question_spans with prompt_format \(version); it needs 4")
         }
-        rememberedKeys =
-            promptFeatures.contains(RememberedKeys.feature)
-            ? try RememberedKeys(spec["remembered_keys"], path: specURL.path) : nil
-        singleCalls =
-            promptFeatures.contains(SingleCalls.feature)
-            ? try SingleCalls(spec["single_calls"], path: specURL.path) : nil
-        cueValues =
-            promptFeatures.contains(CueValues.feature) ? try CueValues(spec["cue_values"], path: specURL.path) : nil
-        tagLists =
-            promptFeatures.contains(TagLists.feature) ? try TagLists(spec["tag_lists"], path: specURL.path) : nil
-        namedValues =
-            promptFeatures.contains(NamedValues.feature)
-            ? try NamedValues(spec["named_values"], path: specURL.path) : nil
-        quotedPairs =
-            promptFeatures.contains(QuotedPairs.feature)
-            ? try QuotedPairs(spec["quoted_pairs"], path: specURL.path) : nil
-        namedCalls =
-            promptFeatures.contains(NamedCalls.feature)
-            ? try NamedCalls(spec["named_calls"], path: specURL.path) : nil
-        namedOptional =
-            promptFeatures.contains(NamedOptional.feature)
-            ? try NamedOptional(spec["named_optional"], path: specURL.path) : nil
-        copiedItems =
-            promptFeatures.contains(CopiedItems.feature)
-            ? try CopiedItems(spec["copied_items"], path: specURL.path) : nil
-        previousFiles =
-            promptFeatures.contains(PreviousFiles.feature)
-            ? try PreviousFiles(spec["previous_files"], path: specURL.path) : nil
-        siblingCalls =
-            promptFeatures.contains(SiblingCalls.feature)
-            ? try SiblingCalls(spec["sibling_calls"], path: specURL.path) : nil
+        // The answer fills, each read from its own entry when prompt_features lists it (ListedFeature).
+        rememberedKeys = try RememberedKeys.load(from: spec, listed: promptFeatures, path: specURL.path)
+        singleCalls = try SingleCalls.load(from: spec, listed: promptFeatures, path: specURL.path)
+        cueValues = try CueValues.load(from: spec, listed: promptFeatures, path: specURL.path)
+        tagLists = try TagLists.load(from: spec, listed: promptFeatures, path: specURL.path)
+        namedValues = try NamedValues.load(from: spec, listed: promptFeatures, path: specURL.path)
+        quotedPairs = try QuotedPairs.load(from: spec, listed: promptFeatures, path: specURL.path)
+        namedCalls = try NamedCalls.load(from: spec, listed: promptFeatures, path: specURL.path)
+        namedOptional = try NamedOptional.load(from: spec, listed: promptFeatures, path: specURL.path)
+        copiedItems = try CopiedItems.load(from: spec, listed: promptFeatures, path: specURL.path)
+        previousFiles = try PreviousFiles.load(from: spec, listed: promptFeatures, path: specURL.path)
+        siblingCalls = try SiblingCalls.load(from: spec, listed: promptFeatures, path: specURL.path)
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
