@@ -205,6 +205,14 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         limit_calls) if recipe.get(sibling_calls.FEATURE) and cluster.request_tools else None
     if siblings is not None and siblings["context"] is not None:
         prompt_features.append(sibling_calls.FEATURE)
+    def chosen(module, listed: str, on) -> dict | None:
+        """A constant-tool fill's choice from the training answers (`module.choose`) when `on` (its
+        recipe key), listed in prompt_features when it lists something under `listed`."""
+        choice = module.choose(train_examples, cluster.tools) if on and multi_turn else None
+        if choice is not None and choice[listed]:
+            prompt_features.append(module.FEATURE)
+        return choice
+
     # Prompt feature remembered_keys (remembered_keys.py): arguments that repeat an earlier value;
     # listed only when some key qualifies, so other specialists stay readable by older engines.
     remembered = choose_keys(train_examples, cluster.tools) if recipe.get("remembered_keys") and multi_turn else None
@@ -212,16 +220,10 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         prompt_features.append(REMEMBERED_KEYS)
     # Prompt feature tag_lists (tag_lists.py): list arguments that are the question's #hashtags /
     # @handles; listed only when some argument qualifies.
-    listed_tags = tag_lists.choose(train_examples, cluster.tools) if recipe.get(tag_lists.FEATURE) and multi_turn \
-        else None
-    if listed_tags is not None and listed_tags["arguments"]:
-        prompt_features.append(tag_lists.FEATURE)
+    listed_tags = chosen(tag_lists, "arguments", recipe.get(tag_lists.FEATURE))
     # Prompt feature copied_items (copied_items.py): list arguments whose items the user wrote keep
     # only such items; listed only when some argument qualifies.
-    copied = copied_items.choose(train_examples, cluster.tools) if recipe.get(copied_items.FEATURE) and multi_turn \
-        else None
-    if copied is not None and copied["arguments"]:
-        prompt_features.append(copied_items.FEATURE)
+    copied = chosen(copied_items, "arguments", recipe.get(copied_items.FEATURE))
     # Prompt feature cue_values (cue_values.py): arguments the question names after a cue word.
     cues = cue_values.choose(train_examples, cluster.tools, remembered["keys"] if remembered else ()) \
         if recipe.get(cue_values.FEATURE) and multi_turn else None
@@ -229,39 +231,21 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         prompt_features.append(cue_values.FEATURE)
     # Prompt feature quoted_pairs (quoted_pairs.py): two-argument tools that take the question's two
     # quoted spans in order.
-    pairs = quoted_pairs.choose(train_examples, cluster.tools) if recipe.get(quoted_pairs.FEATURE) and multi_turn \
-        else None
-    if pairs is not None and pairs["pairs"]:
-        prompt_features.append(quoted_pairs.FEATURE)
+    pairs = chosen(quoted_pairs, "pairs", recipe.get(quoted_pairs.FEATURE))
     # Prompt feature previous_files (previous_files.py): file arguments that take the conversation's
     # previous file when the question names none.
-    prior_files = previous_files.choose(train_examples, cluster.tools) \
-        if recipe.get(previous_files.FEATURE) and multi_turn else None
-    if prior_files is not None and prior_files["arguments"]:
-        prompt_features.append(previous_files.FEATURE)
+    prior_files = chosen(previous_files, "arguments", recipe.get(previous_files.FEATURE))
     # Prompt feature named_calls (named_calls.py): tools the training questions that name their
     # required arguments call first.
-    added = named_calls.choose(train_examples, cluster.tools) if recipe.get(named_calls.FEATURE) and multi_turn \
-        else None
-    if added is not None and added["tools"]:
-        prompt_features.append(named_calls.FEATURE)
+    added = chosen(named_calls, "tools", recipe.get(named_calls.FEATURE))
     # Prompt feature named_optional (named_optional.py): optional arguments written exactly when the
     # question names them.
-    optional_named = named_optional.choose(train_examples, cluster.tools) \
-        if recipe.get(named_optional.FEATURE) and multi_turn else None
-    if optional_named is not None and optional_named["arguments"]:
-        prompt_features.append(named_optional.FEATURE)
+    optional_named = chosen(named_optional, "arguments", recipe.get(named_optional.FEATURE))
     # Prompt feature single_calls (single_calls.py): tools no training answer calls twice, called once.
-    singles = single_calls.choose(train_examples, cluster.tools) if recipe.get(single_calls.FEATURE) and multi_turn \
-        else None
-    if singles is not None and singles["tools"]:
-        prompt_features.append(single_calls.FEATURE)
+    singles = chosen(single_calls, "tools", recipe.get(single_calls.FEATURE))
     # Prompt feature named_values (named_values.py): arguments the question names by a quoted span
     # or a number after the argument's name.
-    named = named_values.choose(train_examples, cluster.tools) if recipe.get(named_values.FEATURE) and multi_turn \
-        else None
-    if named is not None and named["arguments"]:
-        prompt_features.append(named_values.FEATURE)
+    named = chosen(named_values, "arguments", recipe.get(named_values.FEATURE))
     # Prompt feature distinct_calls (distinct_calls.py): only where no training answer repeats a call.
     distinct = bool(recipe.get("distinct_calls")) and multi_turn and not repeating_answers(
         [e.target for e in train_examples])
