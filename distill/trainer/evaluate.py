@@ -28,6 +28,7 @@ from .named_values import fill as fill_named_values
 from .quoted_pairs import fill as fill_quoted_pairs
 from .copied_items import fill as fill_copied_items
 from .previous_files import fill as fill_previous_files
+from .chosen_calls import fill as fill_chosen_calls
 from .named_calls import fill as fill_named_calls
 from .named_optional import fill as fill_named_optional
 from .sibling_calls import candidates as sibling_candidates, expand as expand_siblings
@@ -120,7 +121,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
             quoted_pairs: list[dict] = (), complete: bool = False, named_calls: list[str] = (),
             named_optional: list[dict] = (), copied_items: list[dict] = (),
-            previous_files: list[dict] = (), sibling_calls: int | None = None) -> Prediction:
+            previous_files: list[dict] = (), sibling_calls: int | None = None,
+            chosen_calls: list[dict] = (), chosen: list[str] | None = None) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -139,7 +141,9 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     optional arguments dropped where the question does not name them (named_optional.py);
     `copied_items`: list arguments cut to the items the request's texts hold (copied_items.py);
     `previous_files`: file arguments set to the conversation's previous file when the question names
-    none (previous_files.py); the fills run in `filled`, in FILL_ORDER;
+    none (previous_files.py); the fills run in `filled`, in FILL_ORDER; `chosen_calls`: argument-less
+    tools called when `chosen` (tool_choice's choice, None when it restricted nothing) holds them
+    and the answer leaves them out (chosen_calls.py), after every fill;
     `sibling_calls`: the context size of a one-tool answer's expansion into one call per sibling value
     set (sibling_calls.py), after every fill."""
     def siblings(response: dict) -> dict:
@@ -181,6 +185,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             "named_values": named_values,
             "cue_values": cue_values, "quoted_pairs": quoted_pairs, "remembered_keys": remembered,
             "tag_lists": tag_lists, "copied_items": copied_items, "previous_files": previous_files})
+        if chosen_calls:
+            response = fill_chosen_calls(response, chosen, chosen_calls)
         response = siblings(response)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
@@ -239,7 +245,8 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              named_values: list[dict] = (), quoted_pairs: list[dict] = (),
              complete: bool = False, named_calls: list[str] = (),
              named_optional: list[dict] = (), copied_items: list[dict] = (),
-             previous_files: list[dict] = (), sibling_calls: int | None = None) -> tuple[dict, list[Prediction]]:
+             previous_files: list[dict] = (), sibling_calls: int | None = None,
+             chosen_calls: list[dict] = (), chosen_for=None) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
@@ -248,13 +255,15 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
     prompt feature `complete_calls`; `named_calls`: that prompt feature's tools; `named_optional` /
     `copied_items` / `previous_files`: those prompt features' arguments; `sibling_calls`: that prompt
-    feature's context size."""
+    feature's context size; `chosen_calls`: that prompt feature's tools, `chosen_for(feature)` the
+    tools tool_choice chose for its answer (None: it restricted nothing)."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
                            call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
-                           named_calls, named_optional, copied_items, previous_files, sibling_calls)
+                           named_calls, named_optional, copied_items, previous_files, sibling_calls,
+                           chosen_calls, chosen_for(f) if chosen_for else None)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

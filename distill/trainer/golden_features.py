@@ -29,6 +29,7 @@
 - `cue_values` (cue_values.py): conversations, listed arguments, the question's cue values and an
   answer before and after the fill;
 - `single_calls` (single_calls.py): listed tools and answers before and after the cut;
+- `chosen_calls` (chosen_calls.py): listed rules, chosen tools and answers before and after the fill;
 - `named_values` (named_values.py): conversations, tools, listed arguments, the question's quoted
   spans with the keys claiming them, named numbers and an answer before and after the fill;
 - `quoted_pairs` (quoted_pairs.py): conversations, listed pairs, the question's quoted spans and
@@ -76,7 +77,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import (copied_items, cue_values, named_calls, named_optional, named_values, previous_files, quoted_pairs,
+from . import (chosen_calls, copied_items, cue_values, named_calls, named_optional, named_values, previous_files, quoted_pairs,
                sibling_calls, single_calls, tag_lists)
 from .evaluate import FILL_ORDER, filled
 
@@ -824,6 +825,33 @@ def write_single_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "single_calls.jsonl", single_calls_cases())
 
 
+def chosen_calls_cases() -> list[dict]:
+    """Answers whose fill pins the rule: a chosen listed tool left out inserted after the last call
+    of its `after` list (first when the answer has none), one the answer calls or that was not
+    chosen left out, nothing chosen (`tool_choice` restricted nothing) or a text answer unchanged."""
+    rules = [{"tool": "check_tire_pressure", "after": ["lockDoors", "startEngine"]},
+             {"tool": "find_nearest_tire_shop", "after": ["check_tire_pressure"]}]
+    both = ["check_tire_pressure", "find_nearest_tire_shop", "set_navigation"]
+    cases = {
+        "left_out_after_its_predecessor": (both, _answer(_call("check_tire_pressure"),
+                                                         _call("set_navigation", destination="X"))),
+        "after_the_last_predecessor": (["check_tire_pressure", "lockDoors", "startEngine"],
+                                       _answer(_call("lockDoors", door=["driver"]), _call("startEngine", mode="START"),
+                                               _call("lockDoors", door=["passenger"]), _call("displayCarStatus"))),
+        "first_without_predecessor": (both, _answer(_call("set_navigation", destination="X"))),
+        "already_called": (both, _answer(_call("find_nearest_tire_shop"), _call("check_tire_pressure"))),
+        "not_chosen": (["set_navigation"], _answer(_call("set_navigation", destination="X"))),
+        "nothing_chosen": (None, _answer(_call("set_navigation", destination="X"))),
+        "text_answer": (both, {"content": "Done.", "tool_calls": []}),
+    }
+    return [{"name": name, "rules": rules, "chosen": chosen, "response": response,
+             "filled": chosen_calls.fill(response, chosen, rules)} for name, (chosen, response) in cases.items()]
+
+
+def write_chosen_calls_goldens(out: Path) -> Path:
+    return write_jsonl(out / "chosen_calls.jsonl", chosen_calls_cases())
+
+
 FILE_TOOLS = [
     {"name": "diff", "parameters": {"type": "object", "properties": {
         "file_name1": {"type": "string"}, "file_name2": {"type": "string"}}, "required": ["file_name1", "file_name2"]}},
@@ -1480,6 +1508,7 @@ def main() -> None:
     print(write_tag_lists_goldens(out))
     print(write_cue_values_goldens(out))
     print(write_single_calls_goldens(out))
+    print(write_chosen_calls_goldens(out))
     print(write_named_values_goldens(out))
     print(write_quoted_pairs_goldens(out))
     print(write_complete_calls_goldens(out))

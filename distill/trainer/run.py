@@ -23,8 +23,8 @@ from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
-from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
-from . import (clause_calls, complete_calls, copied_items, cue_values, named_calls, named_optional, named_values,
+from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads, nearest_tools
+from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, named_calls, named_optional, named_values,
                previous_files, quoted_pairs, sibling_calls, single_calls, tag_lists, tag_slots)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
@@ -241,6 +241,14 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # Prompt feature named_optional (named_optional.py): optional arguments written exactly when the
     # question names them.
     optional_named = chosen(named_optional, "arguments", recipe.get(named_optional.FEATURE))
+    # Prompt feature chosen_calls (chosen_calls.py): argument-less tools the training answers call
+    # whenever tool_choice chooses them (the retrieval index holds the examples' query embeddings).
+    called_when_chosen = None
+    if choice is not None and recipe.get(chosen_calls.FEATURE):
+        on_training = {id(e): choice.chosen(q, e.messages) for e, q in zip(train_examples, retrieval.embeddings)}
+        called_when_chosen = chosen_calls.choose(train_examples, cluster.tools, lambda e: on_training[id(e)])
+        if called_when_chosen["tools"]:
+            prompt_features.append(chosen_calls.FEATURE)
     # Prompt feature single_calls (single_calls.py): tools no training answer calls twice, called once.
     singles = chosen(single_calls, "tools", recipe.get(single_calls.FEATURE))
     # Prompt feature named_values (named_values.py): arguments the question names by a quoted span
@@ -332,7 +340,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         choice_info = choice.save(out_dir) if choice is not None else None
         if not options.skip_eval and cluster.splits["test"]:
             test_features = build(cluster.splits["test"][: options.eval_examples])
-            banned_for = None
+            banned_for, chosen_for = None, None
+            if called_when_chosen is not None and called_when_chosen["tools"]:
+                # tool_choice's choice where it restricts decoding: the nearest hint calls a tool
+                chosen_for = lambda f: choice.chosen(  # noqa: E731
+                    embed([query_text(f.example.messages)])[0], f.example.messages) \
+                    if nearest_tools(hint_of(f.example), [t.get("name") for t in cluster.tools]) else None
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),
@@ -373,7 +386,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           named_optional=optional_named["arguments"] if optional_named else (),
                                           previous_files=prior_files["arguments"] if prior_files else (),
                                           copied_items=copied["arguments"] if copied else (),
-                                          sibling_calls=siblings["context"] if siblings else None)
+                                          sibling_calls=siblings["context"] if siblings else None,
+                                          chosen_calls=called_when_chosen["tools"] if called_when_chosen else (),
+                                          chosen_for=chosen_for)
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -437,6 +452,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["named_calls"] = added
     if optional_named is not None and optional_named["arguments"]:
         specialist["named_optional"] = optional_named
+    if called_when_chosen is not None and called_when_chosen["tools"]:
+        specialist["chosen_calls"] = called_when_chosen
     if unmatched is not None:
         specialist["unmatched_text"] = unmatched
     if siblings is not None and siblings["context"] is not None:

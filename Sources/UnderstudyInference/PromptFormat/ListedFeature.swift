@@ -36,6 +36,7 @@ extension QuotedPairs: ListedFeature {}
 extension NamedCalls: ListedFeature {}
 extension CopiedItems: ListedFeature {}
 extension SiblingCalls: ListedFeature {}
+extension ChosenCalls: ListedFeature {}
 extension NamedValues: ToolKeyFeature {}
 extension NamedOptional: ToolKeyFeature {}
 extension PreviousFiles: ToolKeyFeature {}

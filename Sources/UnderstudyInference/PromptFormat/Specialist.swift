@@ -81,6 +81,8 @@ public final class Specialist: @unchecked Sendable {
     public let previousFiles: PreviousFiles?
     /// Prompt feature `sibling_calls` (request tools): a one-tool answer repeated per sibling value set.
     public let siblingCalls: SiblingCalls?
+    /// Prompt feature `chosen_calls` (with `tool_choice`): argument-less chosen tools the answer left out, called.
+    public let chosenCalls: ChosenCalls?
     /// The index of prompt feature `retrieval_hint`, when the specialist uses it.
     public let retrieval: RetrievalHint?
     /// Prompt feature `tool_choice` (with `hint_tools`): the classifier that chooses the tools.
@@ -138,6 +140,7 @@ public final class Specialist: @unchecked Sendable {
         copiedItems = try CopiedItems.load(from: spec, listed: promptFeatures, path: specURL.path)
         previousFiles = try PreviousFiles.load(from: spec, listed: promptFeatures, path: specURL.path)
         siblingCalls = try SiblingCalls.load(from: spec, listed: promptFeatures, path: specURL.path)
+        chosenCalls = try ChosenCalls.load(from: spec, listed: promptFeatures, path: specURL.path)
         let sentences: (any SentenceEmbedder)? =
             promptFeatures.contains(RetrievalHint.feature) || promptFeatures.contains(ClauseTools.feature)
                 || promptFeatures.contains(ClauseTools.unmatchedTextFeature)
@@ -199,7 +202,7 @@ public final class Specialist: @unchecked Sendable {
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
         QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature, NamedOptional.feature, CopiedItems.feature,
-        PreviousFiles.feature, SiblingCalls.feature,
+        PreviousFiles.feature, SiblingCalls.feature, ChosenCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -277,6 +280,7 @@ public final class Specialist: @unchecked Sendable {
         var schemas = tools
         var textOnly = false
         var described: [(name: String, description: String?)] = []
+        var chosenTools: [String]?  // prompt feature tool_choice's choice, when it restricted decoding
         if let listed {
             // The request's tools: a fresh grammar whose calls are named by the tool-name slots.
             var allowed = listed
@@ -301,6 +305,7 @@ public final class Specialist: @unchecked Sendable {
                 // Prompt feature tool_choice: the cluster's classifier chooses the tools instead.
                 let chosen = toolChoice.chosen(query: query, messages: messages)
                 nearest = toolList.filter { chosen.contains($0.name) }
+                chosenTools = chosen
             } else if !nearest.isEmpty, promptFeatures.contains(HintTools.clauseFeature), let clauseTools {
                 // Prompt feature clause_hint_tools: the tools the question's clauses pick join them.
                 let picked = try clauseTools.pickedTools(
@@ -332,8 +337,12 @@ public final class Specialist: @unchecked Sendable {
                 return withSiblings(merged, prompt, messages, tools: schemas)
             }
         }
-        let answer = try generate(
+        var answer = try generate(
             prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
+        // Prompt feature chosen_calls: after every fill, the chosen argument-less tools left out are called.
+        if let chosenCalls, let response = answer.response {
+            answer.response = chosenCalls.fill(response, chosen: chosenTools)
+        }
         return withSiblings(answer, prompt, messages, tools: schemas)
     }
 

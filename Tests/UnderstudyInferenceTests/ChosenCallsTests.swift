@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+import UnderstudyInference
+import UnderstudyTestSupport
+
+/// Prompt feature chosen_calls: the argument-less tools `tool_choice` chose and the answer left
+/// out are called, where the training answers put them (golden file shared with the trainer).
+@Suite("Chosen calls")
+struct ChosenCallsTests {
+    @Test func goldenCasesFillLikeTheTrainer() throws {
+        let url = TestEnvironment.repositoryRoot.appendingPathComponent(
+            "distill/trainer/tests/golden/chosen_calls.jsonl")
+        let golden = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
+            try OrderedJSON.parse(String($0))
+        }
+        #expect(golden.count >= 7)
+        for item in golden {
+            let name = item["name"]?.jsonText ?? "?"
+            guard let response = item["response"], let filled = item["filled"], case .array(let rules)? = item["rules"]
+            else {
+                throw ReferenceError("\(name): incomplete golden case")
+            }
+            let chosen = ChosenCalls(
+                rules: rules.map {
+                    ChosenCalls.Rule(
+                        tool: RememberedKeysTests.strings(.array([$0["tool"] ?? .null])).first ?? "",
+                        after: Set(RememberedKeysTests.strings($0["after"])))
+                })
+            let tools: [String]? = item["chosen"] == .null ? nil : RememberedKeysTests.strings(item["chosen"])
+            #expect(
+                chosen.fill(RememberedKeysTests.response(response), chosen: tools)
+                    == RememberedKeysTests.response(filled), "\(name)")
+        }
+    }
+
+    @Test func aSpecialistReadsTheListedRules() throws {
+        let rules: [[String: Any]] = [["tool": "cancel_booking", "after": ["book_table"]]]
+        let directory = try RememberedKeysTests.copy(
+            "specialist-chosen-calls", feature: "chosen_calls", value: ["tools": rules])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect(
+            try Specialist(directory: directory).chosenCalls?.rules == [.init(tool: "cancel_booking", after: ["book_table"])])
+    }
+
+    @Test func aRuleWithoutItsAfterListIsRefusedNamingTheField() throws {
+        let directory = try RememberedKeysTests.copy(
+            "specialist-chosen-calls-broken", feature: "chosen_calls", value: ["tools": [["tool": "cancel_booking"]]])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        #expect {
+            _ = try Specialist(directory: directory)
+        } throws: { error in
+            "\(error)".contains("chosen_calls.tools") && "\(error)".contains("specialist.json")
+        }
+    }
+}

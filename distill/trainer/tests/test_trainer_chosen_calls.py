@@ -1,0 +1,62 @@
+"""Prompt feature chosen_calls: an argument-less tool tool_choice chooses and the answer leaves out
+is called where the training answers put it (the Swift engine fills the same golden answers,
+ChosenCallsTests)."""
+
+import json
+from pathlib import Path
+
+from distill.trainer.chosen_calls import choose, fill
+from distill.trainer.dataset import Example
+from distill.trainer.golden_features import chosen_calls_cases
+from distill.trainer.remembered_keys import MIN_COUNT
+
+GOLDEN = Path(__file__).parent / "golden" / "chosen_calls.jsonl"
+TOOLS = [{"name": "check_tire_pressure", "parameters": {"type": "object", "properties": {}}},
+         {"name": "find_nearest_tire_shop", "parameters": {"type": "object", "properties": {}}},
+         {"name": "set_navigation", "parameters": {"type": "object", "properties": {"destination": {"type": "string"}}}}]
+
+
+def answer(question: str, *names: str) -> Example:
+    return Example("e", [{"role": "user", "content": question}],
+                   {"content": None, "tool_calls": [{"name": n, "arguments": {}} for n in names]})
+
+
+def test_fills_match_the_golden_file():
+    lines = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
+    assert lines == chosen_calls_cases()
+    named = {case["name"]: [c["name"] for c in case["filled"]["tool_calls"]] for case in lines}
+    assert named["left_out_after_its_predecessor"] == ["check_tire_pressure", "find_nearest_tire_shop", "set_navigation"]
+    assert named["after_the_last_predecessor"] == ["lockDoors", "startEngine", "lockDoors", "check_tire_pressure",
+                                                   "displayCarStatus"]
+    assert named["not_chosen"] == named["nothing_chosen"] == ["set_navigation"]
+
+
+def test_a_tool_called_whenever_chosen_is_listed_after_the_tools_before_it():
+    examples = [answer(f"tires {i}", "check_tire_pressure", "find_nearest_tire_shop") for i in range(MIN_COUNT)]
+    chosen = choose(examples, TOOLS, lambda e: ["check_tire_pressure", "find_nearest_tire_shop"])
+    assert chosen["tools"] == [{"tool": "check_tire_pressure", "after": []},
+                               {"tool": "find_nearest_tire_shop", "after": ["check_tire_pressure"]}]
+    assert chosen["counts"] == {"check_tire_pressure": [MIN_COUNT, MIN_COUNT],
+                                "find_nearest_tire_shop": [MIN_COUNT, MIN_COUNT]}
+
+
+def test_tools_with_arguments_seldom_chosen_or_left_out_when_chosen_are_not_listed():
+    # set_navigation takes an argument: never listed, however often it is chosen and called
+    examples = [answer(f"go {i}", "set_navigation") for i in range(MIN_COUNT)]
+    assert choose(examples, TOOLS, lambda e: ["set_navigation"])["tools"] == []
+    # chosen for 5 distinct questions, called by 4 answers (80% < 85%): not listed
+    examples = [answer(f"tires {i}", "check_tire_pressure") for i in range(MIN_COUNT - 1)] + [answer("x", "set_navigation")]
+    assert choose(examples, TOOLS, lambda e: ["check_tire_pressure"])["tools"] == []
+    # one question repeated (BFCL variants) counts once: not enough distinct questions
+    examples = [answer("tires", "check_tire_pressure")] * (MIN_COUNT + 2)
+    assert choose(examples, TOOLS, lambda e: ["check_tire_pressure"])["tools"] == []
+
+
+def test_nothing_is_added_to_a_text_answer_or_where_nothing_was_chosen():
+    rules = [{"tool": "find_nearest_tire_shop", "after": ["check_tire_pressure"]}]
+    text = {"content": "Done.", "tool_calls": []}
+    assert fill(text, ["find_nearest_tire_shop"], rules) == text
+    calls = answer("q", "check_tire_pressure").target
+    assert fill(calls, None, rules) == calls
+    assert [c["name"] for c in fill(calls, ["find_nearest_tire_shop"], rules)["tool_calls"]] == [
+        "check_tire_pressure", "find_nearest_tire_shop"]
