@@ -1,9 +1,9 @@
 import Testing
 import UnderstudyWire
 
-/// The scanner skips ahead eight bytes per step and prefilters starts by their first two bytes;
-/// it must find exactly what testing every start byte by byte finds (`reference`, the scan as
-/// first written), over many seeded texts dense in near-keys, escapes, dots and PEM pieces.
+/// The scanner rules out sixteen starts at a time (`KeyStartFilter`) and prefilters the rest by
+/// their first two bytes; it must find exactly what testing every start byte by byte finds
+/// (`reference`, the scan as first written), over many seeded texts dense in near-keys, escapes, dots and PEM pieces.
 struct KnownKeyScannerDifferentialTests {
     @Test func findsExactlyWhatTheByteByByteScanFinds() {
         var rng = SeededRandom(state: 0x5EED_CAFE)
@@ -54,6 +54,24 @@ struct KnownKeyScannerDifferentialTests {
                         (String(repeating: "x", count: before) + glue + key + String(repeating: "y", count: after)).utf8
                     )
                     #expect(KnownKeyScanner.ranges(in: text) == text.withUnsafeBufferPointer { Self.reference($0) })
+                }
+            }
+        }
+    }
+
+    /// `KeyStartFilter` lets a start through only when its first byte is one a known prefix
+    /// starts with: every prefix, at every offset of the sixteen-byte blocks, after each kind of
+    /// boundary (a space, a quote, a dot, `\n`, `\u0022`, the text's start), must still be found.
+    @Test func everyPrefixAtEveryBlockOffset() {
+        for (prefix, minBody) in KnownKeyScanner.prefixes {
+            let key = String(decoding: prefix, as: UTF8.self) + String(repeating: "Q7", count: minBody)
+            for glue in ["", " ", "\"", ".", "\\n", "\\u0022"] {
+                for before in 0..<34 {
+                    let filler = String(repeating: "{", count: before)
+                    let text = Array((filler + glue + key + "\"}" + String(repeating: ",", count: 20)).utf8)
+                    let found = KnownKeyScanner.ranges(in: text)
+                    #expect(found == text.withUnsafeBufferPointer { Self.reference($0) })
+                    #expect(found.count == 1, "\(String(decoding: text, as: UTF8.self))")
                 }
             }
         }

@@ -1,15 +1,12 @@
-import UnderstudyArchive
-
 /// Finds well-known API-key shapes (`sk-proj-…`, `AKIA…`, `ghp_…`, …) and PEM private-key blocks
 /// in raw UTF-8 bytes, such as an HTTP body or a JSON document.
 ///
 /// High precision by design: only a known prefix at a token boundary followed by at least the
 /// prefix's minimum body length counts, so words like "task-list" or "sk-short" never match.
 /// The recorder uses it to scrub bodies before they reach the archive, and distill's secret
-/// detector uses the same prefix table. Every match starts with a run of at least
-/// `shortestMatchRun` (> 8) key bytes, so the scan finds runs of key bytes eight bytes per step
-/// and looks only at runs that long; inside them a table of the first two bytes of every known
-/// prefix is the prefilter of where a match can start.
+/// detector uses the same prefix table. `KeyStartFilter` rules out sixteen starts at a time (no
+/// prefix's first byte at a boundary, no `--`); a table of the first two bytes of every known
+/// prefix, the boundary, the prefix and its length then decide each start it lets through.
 ///
 /// ```swift
 /// let ranges = KnownKeyScanner.ranges(in: Array(#"{"content":"key sk-proj-0123456789abcdefghijXYZ"}"#.utf8))
@@ -59,25 +56,6 @@ public enum KnownKeyScanner {
         tokenByte[Int(byte)] || byte == UInt8(ascii: ".")
     }
 
-    /// `isKeyByte` as a table, for the scan's skips.
-    static let keyByte: [Bool] = (0...255).map { isKeyByte(UInt8($0)) }
-
-    /// The fewest key bytes (`isKeyByte`) every match starts with: a known prefix and its
-    /// shortest body, or `-----BEGIN` before its space. So a match can start only where that
-    /// many key bytes follow, and a byte that is not one rules out every start before it within
-    /// that distance: the scan looks for such runs eight bytes per step.
-    static let shortestMatchRun: Int = {
-        let keys = prefixes.map { prefix, minBody in
-            precondition(prefix.allSatisfy(isKeyByte), "a prefix with a byte keys are not made of")
-            return prefix.count + minBody
-        }
-        let shortest = min(keys.min() ?? 1, pemBegin.prefix(while: isKeyByte).count)
-        // The eight-bytes-per-step scan in `ranges` never looks again at the runs a word's
-        // non-key bytes delimit inside it, which is right only while no match fits in eight bytes.
-        precondition(shortest > 8, "a known key prefix with its shortest body fits in 8 bytes: the SWAR scan would miss it")
-        return shortest
-    }()
-
     /// The byte ranges of every key and PEM private-key block, in order, not overlapping.
     public static func ranges(in bytes: [UInt8]) -> [Range<Int>] {
         bytes.withUnsafeBufferPointer { ranges(in: $0) }
@@ -87,111 +65,72 @@ public enum KnownKeyScanner {
     public static func ranges(in b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
         guard let base = b.baseAddress else { return out }
-        let run = shortestMatchRun
-        // The tables are bound once per call: read through the global accessor in the loop, they
-        // cost a `swift_once` check per byte (measured: most of the scanner's time on the proxy).
+        let n = b.count
+        // The table is bound once per call: read through the global accessor in the loop, it
+        // costs a `swift_once` check per byte (measured: most of the scanner's time on the proxy).
         startPairs.withUnsafeBufferPointer { pairs in
-            keyByte.withUnsafeBufferPointer { key in
-                let n = b.count
-                // Runs of key bytes are found eight bytes per step (SWAR): a match can only start
-                // in a run of at least `run` (> 8) key bytes, so of the runs a word's non-key
-                // bytes delimit only the first (continuing the run before the word) and the last
-                // (going on into the next) can be long enough; the bytes between are never read again.
-                var runStart = 0
-                var i = 0
-                while i < n {
-                    // Where the run of key bytes before `i` ends, and where the next one starts.
-                    let runEnd: Int
-                    let nextStart: Int
-                    if i + 8 <= n {
-                        let nonKey = Self.nonKeyBytes(SWARBytes.load(base, i))
-                        if nonKey == 0 {
-                            i += 8
-                            continue
-                        }
-                        runEnd = i + nonKey.trailingZeroBitCount / 8
-                        nextStart = i + 8 - nonKey.leadingZeroBitCount / 8
-                        i += 8
-                    } else {
-                        if key[Int(b[i])] {
-                            i += 1
-                            continue
-                        }
-                        runEnd = i
-                        i += 1
-                        nextStart = i
-                    }
-                    if runEnd - runStart >= run {
-                        let resume = candidates(b, from: runStart, through: runEnd - run, pairs: pairs, into: &out)
-                        if resume > runEnd {  // a PEM block runs on past the run: go on after it
-                            i = resume
-                            runStart = resume
-                            continue
-                        }
-                    }
-                    runStart = nextStart
+            var resume = 0  // matches do not overlap: no start before the last match's end
+            var i = 0
+            // Sixteen starts per step through `KeyStartFilter`, where its reads before and after
+            // the block stay inside the bytes; the starts before and after those blocks one by one.
+            let lastBlock = n - 16 - KeyStartFilter.lookAhead
+            if lastBlock >= KeyStartFilter.lookBack {
+                while i < KeyStartFilter.lookBack {
+                    test(b, at: i, pairs: pairs, resume: &resume, into: &out)
+                    i += 1
                 }
-                if n - runStart >= run {
-                    _ = candidates(b, from: runStart, through: n - run, pairs: pairs, into: &out)
+                while i <= lastBlock {
+                    let (low, high) = KeyStartFilter.candidates(base, at: i)
+                    if low | high != 0 {
+                        test(b, starts: low, from: i, pairs: pairs, resume: &resume, into: &out)
+                        test(b, starts: high, from: i + 8, pairs: pairs, resume: &resume, into: &out)
+                    }
+                    i += 16
                 }
+            }
+            while i < n {
+                test(b, at: i, pairs: pairs, resume: &resume, into: &out)
+                i += 1
             }
         }
         return out
     }
 
-    /// The high bit of each byte of `word` that is not a key byte (`[A-Za-z0-9_.-]`, ASCII).
+    /// `test(_:at:…)` at each byte of `from ..< from + 8` whose high bit is set in `starts`.
     @inline(__always)
-    static func nonKeyBytes(_ word: UInt64) -> UInt64 {
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let ascii = ~word & highs
-        let low = word & 0x7F7F_7F7F_7F7F_7F7F
-        let key =
-            inRange(low | 0x2020_2020_2020_2020, 0x61, 0x7A) | inRange(low, 0x30, 0x39) | inRange(low, 0x2D, 0x2E)
-            | SWARBytes.equal(low, 0x5F)
-        return ascii & ~key | ~ascii & highs
-    }
-
-    /// Bytes of `low` (all below 0x80) in `lo...hi`: adding `0x80 - lo` sets a byte's high bit
-    /// exactly when it is at least `lo`, adding `0x7F - hi` exactly when it is above `hi`.
-    @inline(__always)
-    private static func inRange(_ low: UInt64, _ lo: UInt8, _ hi: UInt8) -> UInt64 {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        return (low &+ ones &* UInt64(0x80 - lo)) & ~(low &+ ones &* UInt64(0x7F - hi)) & 0x8080_8080_8080_8080
-    }
-
-    /// Tests every start in `from...through` (all inside one run of key bytes at least
-    /// `shortestMatchRun` long), appending matches; returns where scanning goes on (past the last
-    /// match, or past `through`). `pairs` is `startPairs`, read once per scan (see `ranges(in:)`).
-    private static func candidates(
-        _ b: UnsafeBufferPointer<UInt8>, from: Int, through last: Int, pairs: UnsafeBufferPointer<UInt64>,
-        into out: inout [Range<Int>]
-    ) -> Int {
-        var i = from
-        while i <= last {
-            // i + 1 < b.count: the run holds at least `shortestMatchRun` bytes from `last`.
-            let c = b[i]
-            let pair = Int(c) << 8 | Int(b[i + 1])
-            guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else {
-                i += 1
-                continue
-            }
-            if c == UInt8(ascii: "-") {
-                if hasPrefix(b, at: i, pemBegin), let end = pemBlock(b, from: i) {
-                    out.append(i..<end)
-                    i = end
-                } else {
-                    i += 1
-                }
-                continue
-            }
-            if atBoundary(b, i), let end = keyEnd(b, at: i) {
-                out.append(i..<end)
-                i = end
-                continue
-            }
-            i += 1
+    private static func test(
+        _ b: UnsafeBufferPointer<UInt8>, starts: UInt64, from: Int, pairs: UnsafeBufferPointer<UInt64>,
+        resume: inout Int, into out: inout [Range<Int>]
+    ) {
+        var m = starts
+        while m != 0 {
+            test(b, at: from + m.trailingZeroBitCount / 8, pairs: pairs, resume: &resume, into: &out)
+            m &= m - 1
         }
-        return i
+    }
+
+    /// Tests whether a match starts at `i` (not before `resume`, the end of the last match),
+    /// appending it and moving `resume` past it. `pairs` is `startPairs`, read once per scan.
+    @inline(__always)
+    private static func test(
+        _ b: UnsafeBufferPointer<UInt8>, at i: Int, pairs: UnsafeBufferPointer<UInt64>, resume: inout Int,
+        into out: inout [Range<Int>]
+    ) {
+        // i + 1 < b.count: every match is longer than two bytes.
+        guard i >= resume, i + 1 < b.count else { return }
+        let c = b[i]
+        let pair = Int(c) << 8 | Int(b[i + 1])
+        guard pairs[pair >> 6] & (1 << UInt64(pair & 63)) != 0 else { return }
+        let end: Int?
+        if c == UInt8(ascii: "-") {
+            end = hasPrefix(b, at: i, pemBegin) ? pemBlock(b, from: i) : nil
+        } else {
+            end = atBoundary(b, i) ? keyEnd(b, at: i) : nil
+        }
+        if let end {
+            out.append(i..<end)
+            resume = end
+        }
     }
 
     /// The end of a key starting at `start`, if a known prefix with a long enough body is there.
