@@ -22,7 +22,7 @@ struct LongestSpansTests {
                 let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
             let messages = list.map(RetrievalHintTests.message)
-            #expect(LongestSpans.userText(messages) == text, "\(name): user text")
+            #expect(NamedOptional.userText(messages) == text, "\(name): user text")
             var schemas: [String: OrderedJSON] = [:]
             for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
             let longest = LongestSpans(rules: NamedValuesTests.rules(item["arguments"]))

@@ -583,7 +583,8 @@ POSTING_RULES = [{"tool": "post_tweet", "key": "tags", "sign": "#"},
 
 def tag_lists_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: words added or replaced, only in calls to the
-    listed tool, only from the last user message, signs apart, e-mails and `C#` no words."""
+    listed tool, only from the user turns since the last answer with calls (a clarification's turn
+    too), signs apart, e-mails and `C#` no words."""
     tweet = lambda **arguments: _call("post_tweet", **arguments)  # noqa: E731
     return [
         {"name": "tags_added_after_the_written_arguments",
@@ -592,7 +593,7 @@ def tag_lists_inputs() -> list[dict]:
         {"name": "written_lists_replaced_in_place",
          "messages": [{"role": "user", "content": "Use '#Travel, #PlansChanged' please; write to john@x.com in C#."}],
          "response": _answer(tweet(tags=["#Travel"], content="Plans", mentions=["@nobody"]))},
-        {"name": "only_the_last_user_message_counts",
+        {"name": "the_turns_since_the_last_answer_with_calls_count",
          "messages": [{"role": "user", "content": "Post it with #Old and @old_friend."},
                       {"role": "assistant", "content": "Which text?", "tool_calls": []},
                       {"role": "user", "content": "The text is 'Hi'. Add ##double and #_under @9nine."}],
@@ -600,6 +601,11 @@ def tag_lists_inputs() -> list[dict]:
         {"name": "no_words_nothing_changes",
          "messages": [{"role": "user", "content": "Post 'Quiet day' with no hashtags."}],
          "response": _answer(tweet(content="Quiet day", tags=["#model"]))},
+        {"name": "turns_before_the_last_answer_with_calls_do_not_count",
+         "messages": [{"role": "user", "content": "Post 'Hi' with #Old."},
+                      {"role": "assistant", "content": None, "tool_calls": [tweet(content="Hi", tags=["#Old"])]},
+                      {"role": "user", "content": "Now post 'Again' with #New."}],
+         "response": _answer(tweet(content="Again", tags=["#x"]))},
         {"name": "text_answer",
          "messages": [{"role": "user", "content": "#Hello @there"}],
          "response": {"content": "Hi!", "tool_calls": []}},
@@ -609,7 +615,7 @@ def tag_lists_inputs() -> list[dict]:
 def tag_lists_cases() -> list[dict]:
     cases = []
     for case in tag_lists_inputs():
-        question = query_text(case["messages"])
+        question = named_optional.user_text(case["messages"])
         cases.append({**case, "arguments": POSTING_RULES,
                       "words": {sign: tag_lists.words(question, sign) for sign in tag_lists.SIGNS},
                       "filled": tag_lists.fill(case["response"], case["messages"], POSTING_RULES)})
@@ -1224,7 +1230,7 @@ def longest_spans_inputs() -> list[dict]:
 
 def longest_spans_cases() -> list[dict]:
     return [{**case, "tools": POST_TOOLS, "arguments": LONGEST_RULES,
-             "user_text": longest_spans.user_text(case["messages"]),
+             "user_text": named_optional.user_text(case["messages"]),
              "filled": longest_spans.fill(case["response"], case["messages"], LONGEST_RULES, POST_TOOLS)}
             for case in longest_spans_inputs()]
 

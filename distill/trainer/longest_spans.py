@@ -32,16 +32,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .named_optional import turns
+from .named_optional import user_text
 from .named_values import _kind, claimed_spans, string_keys
 from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema
 
 FEATURE = "longest_spans"
-
-
-def user_text(messages: list[dict]) -> str:
-    """The user turns since the last answer with calls, joined by a line break."""
-    return "\n".join(turns(messages))
 
 
 def longest_span(calls: list[dict], index: int, key: str, text: str, tools: list[dict]) -> str | None:

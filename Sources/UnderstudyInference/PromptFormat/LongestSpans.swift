@@ -24,12 +24,6 @@ public struct LongestSpans: Sendable {
         self.rules = Set(rules)
     }
 
-    /// The user turns since the last answer with calls (`NamedOptional.turns`), joined by a line
-    /// break: no quoted span or name word crosses one.
-    public static func userText(_ messages: [PromptRenderer.Message]) -> String {
-        NamedOptional.turns(messages).joined(separator: "\n")
-    }
-
     /// The longest free span for `key` of `calls[index]`: the quoted spans of `text` that no name
     /// word claims for another key and that no other argument of the answer holds; of equally long
     /// ones (in code points, as the trainer counts) the earliest; nil when none is free.
@@ -62,7 +56,7 @@ public struct LongestSpans: Sendable {
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
         guard !rules.isEmpty, !response.toolCalls.isEmpty else { return response }
-        let text = Self.userText(messages)
+        let text = NamedOptional.userText(messages)
         let calls = Dictionary(response.toolCalls.map { ($0.name, 1) }, uniquingKeysWith: +)
         var filled = response
         for index in filled.toolCalls.indices where calls[filled.toolCalls[index].name] == 1 {
