@@ -32,15 +32,7 @@ struct NamedOptionalTests {
     }
 
     @Test func aMalformedEntryIsRefusedNamingTheField() throws {
-        for value: Any in [["counts": [:]], ["arguments": [["tool": "create_ticket"]]]] {
-            let directory = try RememberedKeysTests.copy(
-                "specialist-named-optional-broken", feature: "named_optional", value: value)
-            defer { try? FileManager.default.removeItem(at: directory) }
-            #expect {
-                _ = try Specialist(directory: directory)
-            } throws: { error in
-                "\(error)".contains("named_optional") && "\(error)".contains("specialist.json")
-            }
-        }
+        try RememberedKeysTests.expectRefused(
+            "named_optional", values: [["counts": [:]], ["arguments": [["tool": "create_ticket"]]]])
     }
 }

@@ -56,6 +56,20 @@ struct RememberedKeysTests {
         return directory
     }
 
+    /// Expects the tiny specialist with each of `values` as `feature`'s entry to be refused with an
+    /// error naming the feature and specialist.json (a fill's malformed entry).
+    static func expectRefused(_ feature: String, values: [Any]) throws {
+        for value in values {
+            let directory = try copy("specialist-\(feature)-broken", feature: feature, value: value)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            #expect {
+                _ = try Specialist(directory: directory)
+            } throws: { error in
+                "\(error)".contains(feature) && "\(error)".contains("specialist.json")
+            }
+        }
+    }
+
     /// The tiny specialist told to fill every booking argument from the conversation's memory.
     static func specialist(_ name: String, remembered: Any?) throws -> URL {
         try copy(name, feature: "remembered_keys", value: remembered)

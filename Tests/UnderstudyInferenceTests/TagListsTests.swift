@@ -31,7 +31,7 @@ struct TagListsTests {
                 let filled = item["filled"], let words = item["words"]
             else { throw ReferenceError("\(name): incomplete golden case") }
             let messages = list.map(RetrievalHintTests.message)
-            let question = RetrievalHint.queryText(messages)
+            let question = NamedOptional.userText(messages)
             for sign in ["#", "@"] {
                 #expect(
                     TagLists.words(question, sign: Character(sign)) == RememberedKeysTests.strings(words[sign]),

@@ -25,6 +25,7 @@ from .remembered_keys import fill
 from .tag_lists import fill as fill_tag_lists
 from .cue_values import fill as fill_cue_values
 from .named_values import fill as fill_named_values
+from .longest_spans import fill as fill_longest_spans
 from .quoted_pairs import fill as fill_quoted_pairs
 from .copied_items import fill as fill_copied_items
 from .previous_files import fill as fill_previous_files
@@ -122,7 +123,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             quoted_pairs: list[dict] = (), complete: bool = False, named_calls: list[str] = (),
             named_optional: list[dict] = (), copied_items: list[dict] = (),
             previous_files: list[dict] = (), sibling_calls: int | None = None,
-            chosen_calls: list[dict] = (), chosen: list[str] | None = None) -> Prediction:
+            longest_spans: list[dict] = (), chosen_calls: list[dict] = (),
+            chosen: list[str] | None = None) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -141,7 +143,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     optional arguments dropped where the question does not name them (named_optional.py);
     `copied_items`: list arguments cut to the items the request's texts hold (copied_items.py);
     `previous_files`: file arguments set to the conversation's previous file when the question names
-    none (previous_files.py); the fills run in `filled`, in FILL_ORDER; `chosen_calls`: argument-less
+    none (previous_files.py); `longest_spans`: string arguments set to the longest quoted span of the
+    user turns (longest_spans.py); the fills run in `filled`, in FILL_ORDER; `chosen_calls`: argument-less
     tools called when `chosen` (tool_choice's choice, None when it restricted nothing) holds them
     and the answer leaves them out (chosen_calls.py), after every fill;
     `sibling_calls`: the context size of a one-tool answer's expansion into one call per sibling value
@@ -155,7 +158,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
         parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
                          remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
                          named_values, quoted_pairs, complete, named_calls, named_optional, copied_items,
-                         previous_files)
+                         previous_files, None, longest_spans)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -182,7 +185,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             response = omit_optional(response, feature.tools or tools)
         response = filled(response, feature.example.messages, feature.tools or tools, {
             "single_calls": single_calls, "named_calls": named_calls, "named_optional": named_optional,
-            "named_values": named_values,
+            "named_values": named_values, "longest_spans": longest_spans,
             "cue_values": cue_values, "quoted_pairs": quoted_pairs, "remembered_keys": remembered,
             "tag_lists": tag_lists, "copied_items": copied_items, "previous_files": previous_files})
         if chosen_calls:
@@ -196,16 +199,17 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
 
 # The answer fills in PROMPT_FORMAT.md's order (the Swift engine's `Specialist.filled` runs the
 # same): the `single_calls` cut, `named_calls` (calls added before values are set), `named_optional`
-# (optional arguments the question does not name dropped), `named_values`,
-# `cue_values`, `quoted_pairs`, `remembered_keys` (a key the conversation remembers keeps its value
-# over a cue's), `tag_lists`, `copied_items` (it drops what the request does not hold) and
+# (optional arguments the question does not name dropped), `named_values`, `longest_spans` (the
+# spans named_values leaves), `cue_values`, `quoted_pairs`, `remembered_keys` (a key the
+# conversation remembers keeps its value over a cue's), `tag_lists`, `copied_items` (it drops what the request does not hold) and
 # `previous_files` (the last word on a file the question does not name); each later fill overwrites
 # a key an earlier one set. The golden file `fill_order.jsonl` pins the order for both engines.
-FILL_ORDER = ("single_calls", "named_calls", "named_optional", "named_values", "cue_values", "quoted_pairs",
-              "remembered_keys", "tag_lists", "copied_items", "previous_files")
+FILL_ORDER = ("single_calls", "named_calls", "named_optional", "named_values", "longest_spans", "cue_values",
+              "quoted_pairs", "remembered_keys", "tag_lists", "copied_items", "previous_files")
 _FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(response, listed),
           "named_calls": fill_named_calls, "named_optional": fill_named_optional, "named_values": fill_named_values,
-          "cue_values": fill_cue_values, "quoted_pairs": fill_quoted_pairs, "remembered_keys": fill,
+          "longest_spans": fill_longest_spans, "cue_values": fill_cue_values, "quoted_pairs": fill_quoted_pairs,
+          "remembered_keys": fill,
           "tag_lists": lambda response, messages, listed, tools: fill_tag_lists(response, messages, listed),
           "copied_items": fill_copied_items, "previous_files": fill_previous_files}
 
@@ -246,7 +250,8 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              complete: bool = False, named_calls: list[str] = (),
              named_optional: list[dict] = (), copied_items: list[dict] = (),
              previous_files: list[dict] = (), sibling_calls: int | None = None,
-             chosen_calls: list[dict] = (), chosen_for=None) -> tuple[dict, list[Prediction]]:
+             longest_spans: list[dict] = (), chosen_calls: list[dict] = (),
+             chosen_for=None) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
@@ -254,16 +259,16 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
     prompt feature `complete_calls`; `named_calls`: that prompt feature's tools; `named_optional` /
-    `copied_items` / `previous_files`: those prompt features' arguments; `sibling_calls`: that prompt
-    feature's context size; `chosen_calls`: that prompt feature's tools, `chosen_for(feature)` the
-    tools tool_choice chose for its answer (None: it restricted nothing)."""
+    `copied_items` / `previous_files` / `longest_spans`: those prompt features' arguments; `sibling_calls`:
+    that prompt feature's context size; `chosen_calls`: that prompt feature's tools, `chosen_for(feature)`
+    the tools tool_choice chose for its answer (None: it restricted nothing)."""
     model.eval()
     predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
                            banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
                            [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
                            call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
                            named_calls, named_optional, copied_items, previous_files, sibling_calls,
-                           chosen_calls, chosen_for(f) if chosen_for else None)
+                           longest_spans, chosen_calls, chosen_for(f) if chosen_for else None)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

@@ -44,6 +44,8 @@
   values of their required keys and an answer before and after the fill;
 - `named_optional` (named_optional.py): conversations, listed arguments and an answer before and
   after the fill;
+- `longest_spans` (longest_spans.py): conversations, tools, listed arguments, the user text and an
+  answer before and after the fill;
 - `fill_order` (evaluate.FILL_ORDER): per two fills next in the order, their listings, a
   conversation and an answer before and after the whole chain;
 - `sibling_calls` (sibling_calls.py): requests with their tools, the prompt's slot texts and
@@ -77,7 +79,7 @@ from .retrieval import HINT, Embedder, RetrievalIndex, query_text, with_hint
 from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
-from . import (chosen_calls, copied_items, cue_values, named_calls, named_optional, named_values, previous_files, quoted_pairs,
+from . import (chosen_calls, copied_items, cue_values, longest_spans, named_calls, named_optional, named_values, previous_files, quoted_pairs,
                sibling_calls, single_calls, tag_lists)
 from .evaluate import FILL_ORDER, filled
 
@@ -582,7 +584,8 @@ POSTING_RULES = [{"tool": "post_tweet", "key": "tags", "sign": "#"},
 
 def tag_lists_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: words added or replaced, only in calls to the
-    listed tool, only from the last user message, signs apart, e-mails and `C#` no words."""
+    listed tool, only from the user turns since the last answer with calls (a clarification's turn
+    too), signs apart, e-mails and `C#` no words."""
     tweet = lambda **arguments: _call("post_tweet", **arguments)  # noqa: E731
     return [
         {"name": "tags_added_after_the_written_arguments",
@@ -591,7 +594,7 @@ def tag_lists_inputs() -> list[dict]:
         {"name": "written_lists_replaced_in_place",
          "messages": [{"role": "user", "content": "Use '#Travel, #PlansChanged' please; write to john@x.com in C#."}],
          "response": _answer(tweet(tags=["#Travel"], content="Plans", mentions=["@nobody"]))},
-        {"name": "only_the_last_user_message_counts",
+        {"name": "the_turns_since_the_last_answer_with_calls_count",
          "messages": [{"role": "user", "content": "Post it with #Old and @old_friend."},
                       {"role": "assistant", "content": "Which text?", "tool_calls": []},
                       {"role": "user", "content": "The text is 'Hi'. Add ##double and #_under @9nine."}],
@@ -599,6 +602,11 @@ def tag_lists_inputs() -> list[dict]:
         {"name": "no_words_nothing_changes",
          "messages": [{"role": "user", "content": "Post 'Quiet day' with no hashtags."}],
          "response": _answer(tweet(content="Quiet day", tags=["#model"]))},
+        {"name": "turns_before_the_last_answer_with_calls_do_not_count",
+         "messages": [{"role": "user", "content": "Post 'Hi' with #Old."},
+                      {"role": "assistant", "content": None, "tool_calls": [tweet(content="Hi", tags=["#Old"])]},
+                      {"role": "user", "content": "Now post 'Again' with #New."}],
+         "response": _answer(tweet(content="Again", tags=["#x"]))},
         {"name": "text_answer",
          "messages": [{"role": "user", "content": "#Hello @there"}],
          "response": {"content": "Hi!", "tool_calls": []}},
@@ -608,7 +616,7 @@ def tag_lists_inputs() -> list[dict]:
 def tag_lists_cases() -> list[dict]:
     cases = []
     for case in tag_lists_inputs():
-        question = query_text(case["messages"])
+        question = named_optional.user_text(case["messages"])
         cases.append({**case, "arguments": POSTING_RULES,
                       "words": {sign: tag_lists.words(question, sign) for sign in tag_lists.SIGNS},
                       "filled": tag_lists.fill(case["response"], case["messages"], POSTING_RULES)})
@@ -1190,6 +1198,75 @@ def write_named_optional_goldens(out: Path) -> Path:
     return write_jsonl(out / "named_optional.jsonl", named_optional_cases())
 
 
+POST_TOOLS = [
+    {"name": "post_tweet", "parameters": {"type": "object", "properties": {
+        "content": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+        "mentions": {"type": "array", "items": {"type": "string"}}}, "required": ["content"]}},
+    {"name": "authenticate_twitter", "parameters": {"type": "object", "properties": {
+        "username": {"type": "string"}, "password": {"type": "string"}}, "required": ["username", "password"]}},
+]
+LONGEST_RULES = [{"tool": "post_tweet", "key": "content"}]
+
+
+def longest_spans_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: the longest of the question's spans, an earlier turn
+    before a clarification, a span a name word claims for another key, a span another argument
+    holds, turns before the last answer with calls, a tie, a tool called twice, a written empty
+    string, curly quotes, a text answer."""
+    tweet = _answer(_call("post_tweet", content="START", tags=["#RoadTrip"]))
+    return [
+        {"name": "the_longest_span",
+         "messages": [{"role": "user", "content": "Start the engine in 'START' mode. Then post a tweet, "
+                                                  "'Embarking on a road trip!' with #RoadTrip."}],
+         "response": tweet},
+        {"name": "an_earlier_turn_before_a_clarification",
+         "messages": [{"role": "user", "content": "Tweet 'Excited for my trip!', mentioning my best friend."},
+                      {"role": "assistant", "content": "Who is your friend?", "tool_calls": []},
+                      {"role": "user", "content": "His user handle is '@TravelBuddy'."}],
+         "response": _answer(_call("post_tweet", content="@TravelBuddy", mentions=["@TravelBuddy"]))},
+        {"name": "a_span_claimed_for_another_key_is_not_taken",
+         "messages": [{"role": "user", "content": "My password is 'a rather long pass phrase', tweet 'Hello!'"}],
+         "response": tweet},
+        {"name": "a_span_another_argument_holds_is_not_taken",
+         "messages": [{"role": "user", "content": "Log in as 'a_rather_long_user_name' and tweet 'Hello!'"}],
+         "response": _answer(_call("authenticate_twitter", username="a_rather_long_user_name", password="pw"),
+                             _call("post_tweet", content="x"))},
+        {"name": "turns_before_the_last_answer_with_calls_do_not_count",
+         "messages": [{"role": "user", "content": "Tweet 'An old long sentence here.'"},
+                      {"role": "assistant", "content": None,
+                       "tool_calls": [_call("post_tweet", content="An old long sentence here.")]},
+                      {"role": "user", "content": "Now tweet it again."}],
+         "response": tweet},
+        {"name": "a_tie_takes_the_earlier_span",
+         "messages": [{"role": "user", "content": "Tweet 'abc' or 'xyz'."}],
+         "response": tweet},
+        {"name": "a_tool_called_twice_keeps_its_calls",
+         "messages": [{"role": "user", "content": "Tweet 'First one!' and 'Second!'"}],
+         "response": _answer(_call("post_tweet", content="a"), _call("post_tweet", content="b"))},
+        {"name": "a_written_empty_string_is_kept",
+         "messages": [{"role": "user", "content": "Tweet nothing but tag it 'Quiet day'."}],
+         "response": _answer(_call("post_tweet", content=""))},
+        # 10 code points against 11 (a combining accent): the longer in code points, not in characters
+        {"name": "curly_quotes_in_code_points",
+         "messages": [{"role": "user", "content": "Tweet \u2018Caf\u00e9 time!\u2019 or \u201cCafe\u0301 time!\u201d."}],
+         "response": tweet},
+        {"name": "a_text_answer_is_unchanged",
+         "messages": [{"role": "user", "content": "Tweet 'Hi there'."}],
+         "response": {"content": "Which account?", "tool_calls": []}},
+    ]
+
+
+def longest_spans_cases() -> list[dict]:
+    return [{**case, "tools": POST_TOOLS, "arguments": LONGEST_RULES,
+             "user_text": named_optional.user_text(case["messages"]),
+             "filled": longest_spans.fill(case["response"], case["messages"], LONGEST_RULES, POST_TOOLS)}
+            for case in longest_spans_inputs()]
+
+
+def write_longest_spans_goldens(out: Path) -> Path:
+    return write_jsonl(out / "longest_spans.jsonl", longest_spans_cases())
+
+
 ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + ECHO_TOOLS + [
     {"name": "post", "parameters": {"type": "object", "properties": {
         "content": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}}}, "required": ["content"]}},
@@ -1226,6 +1303,16 @@ def fill_order_inputs() -> list[dict]:
                    "named_values": [{"tool": "create_ticket", "key": "title"}]},
          "messages": [{"role": "user", "content": "Open it as 'A' now."}],
          "response": _answer(_call("create_ticket", title="x", description="A"))},
+        {"name": "named_values_before_longest_spans",
+         "fills": {"named_values": [{"tool": "cp", "key": "source"}],
+                   "longest_spans": [{"tool": "cp", "key": "destination"}]},
+         "messages": [{"role": "user", "content": "Copy the 'longer.txt' into 'b.txt'."}],
+         "response": _answer(copy)},
+        {"name": "longest_spans_before_cue_values",
+         "fills": {"longest_spans": [{"tool": "cp", "key": "destination"}],
+                   "cue_values": [{"tool": "cp", "key": "destination", "cue": "dir"}]},
+         "messages": [{"role": "user", "content": "Copy it to 'b.txt', dir q7."}],
+         "response": _answer(copy)},
         {"name": "named_values_before_cue_values",
          "fills": {"named_values": [{"tool": "cp", "key": "destination"}],
                    "cue_values": [{"tool": "cp", "key": "destination", "cue": "dir"}]},
@@ -1270,7 +1357,7 @@ def fill_order_inputs() -> list[dict]:
 FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional": "arguments",
               "named_values": "arguments", "cue_values": "arguments", "quoted_pairs": "pairs",
               "remembered_keys": "keys", "tag_lists": "arguments", "copied_items": "arguments",
-              "previous_files": "arguments"}
+              "previous_files": "arguments", "longest_spans": "arguments"}
 
 
 def fill_order_cases() -> list[dict]:
@@ -1516,6 +1603,7 @@ def main() -> None:
     print(write_previous_files_goldens(out))
     print(write_named_calls_goldens(out))
     print(write_named_optional_goldens(out))
+    print(write_longest_spans_goldens(out))
     print(write_fill_order_goldens(out))
     print(write_sibling_calls_goldens(out))
 

@@ -53,6 +53,12 @@ def turns(messages: list[dict]) -> list[str]:
     return since[::-1]
 
 
+def user_text(messages: list[dict]) -> str:
+    """The user turns joined by a line break (no quoted span, name word or `#word` crosses one):
+    what `longest_spans` and `tag_lists` read."""
+    return "\n".join(turns(messages))
+
+
 def named(messages: list[dict], key: str) -> bool:
     """Whether a user turn since the last answer with calls has a name word of `key`."""
     return any(name_words(turn, key) for turn in turns(messages))

@@ -1,6 +1,6 @@
 """Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
 `cue_values`, `tag_lists`, `single_calls`, `named_values`, `quoted_pairs`, `named_calls`, `named_optional`,
-`copied_items` and `previous_files`) from its cluster's training answers,
+`copied_items`, `previous_files` and `longest_spans`) from its cluster's training answers,
 as training would choose them now, and lists or drops `complete_calls` (a cut answer keeps its
 complete calls), which has nothing to choose.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from . import (complete_calls, copied_items, cue_values, named_calls, named_optional, named_values, previous_files,
+from . import (complete_calls, copied_items, cue_values, longest_spans, named_calls, named_optional, named_values, previous_files,
                quoted_pairs, single_calls, tag_lists)
 from .dataset import load_cluster
 from .feature_cli import set_listed
@@ -31,7 +31,7 @@ from .recipe import settings_of
 
 CHOSEN = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE,
           quoted_pairs.FEATURE, named_calls.FEATURE, named_optional.FEATURE, copied_items.FEATURE,
-          previous_files.FEATURE)
+          previous_files.FEATURE, longest_spans.FEATURE)
 FEATURES = CHOSEN + (complete_calls.FEATURE,)
 
 
@@ -53,16 +53,20 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                          f"constant; this cluster's requests bring their own")
     train = cluster.splits["train"]
     remembered = choose_keys(train, cluster.tools)
+    named = named_values.choose(train, cluster.tools)
     choices = {REMEMBERED_KEYS: (remembered, "keys"),
                cue_values.FEATURE: (cue_values.choose(train, cluster.tools, remembered["keys"]), "arguments"),
                tag_lists.FEATURE: (tag_lists.choose(train, cluster.tools), "arguments"),
                single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools"),
-               named_values.FEATURE: (named_values.choose(train, cluster.tools), "arguments"),
+               named_values.FEATURE: (named, "arguments"),
                quoted_pairs.FEATURE: (quoted_pairs.choose(train, cluster.tools), "pairs"),
                named_calls.FEATURE: (named_calls.choose(train, cluster.tools), "tools"),
                named_optional.FEATURE: (named_optional.choose(train, cluster.tools), "arguments"),
                copied_items.FEATURE: (copied_items.choose(train, cluster.tools), "arguments"),
-               previous_files.FEATURE: (previous_files.choose(train, cluster.tools), "arguments")}
+               previous_files.FEATURE: (previous_files.choose(train, cluster.tools), "arguments"),
+               # the keys named_values lists are left out (as training leaves them)
+               longest_spans.FEATURE: (longest_spans.choose(
+                   train, cluster.tools, named["arguments"] if named_values.FEATURE in wanted else ()), "arguments")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
         set_listed(spec, feature, choice if feature in wanted and choice[listed] else None)

@@ -24,8 +24,9 @@ from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads, nearest_tools
-from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, named_calls, named_optional, named_values,
-               previous_files, quoted_pairs, sibling_calls, single_calls, tag_lists, tag_slots)
+from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, longest_spans, named_calls,
+               named_optional, named_values, previous_files, quoted_pairs, sibling_calls, single_calls, tag_lists,
+               tag_slots)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -254,6 +255,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # Prompt feature named_values (named_values.py): arguments the question names by a quoted span
     # or a number after the argument's name.
     named = chosen(named_values, "arguments", recipe.get(named_values.FEATURE))
+    # Prompt feature longest_spans (longest_spans.py): string arguments that take the longest quoted
+    # span of the user turns, among the keys named_values does not list.
+    longest = longest_spans.choose(train_examples, cluster.tools, named["arguments"] if named else ()) \
+        if recipe.get(longest_spans.FEATURE) and multi_turn else None
+    if longest is not None and longest["arguments"]:
+        prompt_features.append(longest_spans.FEATURE)
     # Prompt feature distinct_calls (distinct_calls.py): only where no training answer repeats a call.
     distinct = bool(recipe.get("distinct_calls")) and multi_turn and not repeating_answers(
         [e.target for e in train_examples])
@@ -387,6 +394,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           previous_files=prior_files["arguments"] if prior_files else (),
                                           copied_items=copied["arguments"] if copied else (),
                                           sibling_calls=siblings["context"] if siblings else None,
+                                          longest_spans=longest["arguments"] if longest else (),
                                           chosen_calls=called_when_chosen["tools"] if called_when_chosen else (),
                                           chosen_for=chosen_for)
             with (out_dir / "predictions.jsonl").open("w") as handle:
@@ -444,6 +452,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["single_calls"] = singles
     if named is not None and named["arguments"]:
         specialist["named_values"] = named
+    if longest is not None and longest["arguments"]:
+        specialist["longest_spans"] = longest
     if pairs is not None and pairs["pairs"]:
         specialist["quoted_pairs"] = pairs
     if prior_files is not None and prior_files["arguments"]:

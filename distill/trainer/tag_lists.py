@@ -12,7 +12,9 @@ decided at training time and applied after decoding, as `remembered_keys` is.
 The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Words* of a sign (`#` or `@`) in a text: the matches of `(?<![A-Za-z0-9_#@])[#@][A-Za-z0-9_]+`
   (ASCII) whose first character is the sign, in order, sign included (`tag_slots`' pattern:
-  `john@x.com` and `C#` hold none); the *question* is the last user message's content.
+  `john@x.com` and `C#` hold none); the *question* is the user turns since the last answer with
+  calls (named_optional's `user_text`: "…using the hashtag #JourneyAhead", a clarification, "His
+  user handle is '@TravelBuddy'." holds both words; the last user message alone until 2026-11-28).
 - *Arguments* (specialist.json `tag_lists`, chosen from the training answers): a (tool, key, sign)
   is listed when the tool's schema gives the key `"type": "array"` and, over the training answers'
   calls to the tool whose question holds at least one word of the sign, the key's value equals
@@ -27,8 +29,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .named_optional import user_text
 from .remembered_keys import MIN_COUNT, MIN_SHARE
-from .retrieval import query_text
 
 FEATURE = "tag_lists"
 SIGNS = ("#", "@")
@@ -57,7 +59,7 @@ def choose(examples, tools: list[dict]) -> dict:
     counts: dict[tuple[str, str, str], list[int]] = {}
     pairs = _array_keys(tools)
     for example in examples:
-        question = query_text(example.messages)
+        question = user_text(example.messages)
         for call in example.target.get("tool_calls") or []:
             arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
             for tool, key in pairs:
@@ -78,7 +80,7 @@ def fill(response: dict, messages: list[dict], arguments: list[dict]) -> dict:
     """The restored response with each listed list argument set to the question's words."""
     if not arguments or not response.get("tool_calls"):
         return response
-    question = query_text(messages)
+    question = user_text(messages)
     calls = []
     for call in response["tool_calls"]:
         values: Any = call.get("arguments")

@@ -16,7 +16,7 @@ extension ListedFeature {
 }
 
 /// A listed feature whose entry is a list of `{"tool", "key"}` arguments (`named_values`,
-/// `named_optional`, `previous_files`): the reader is shared.
+/// `named_optional`, `previous_files`, `longest_spans`): the reader is shared.
 protocol ToolKeyFeature: ListedFeature {
     init(rules: [NamedValues.Rule])
 }
@@ -40,3 +40,4 @@ extension ChosenCalls: ListedFeature {}
 extension NamedValues: ToolKeyFeature {}
 extension NamedOptional: ToolKeyFeature {}
 extension PreviousFiles: ToolKeyFeature {}
+extension LongestSpans: ToolKeyFeature {}

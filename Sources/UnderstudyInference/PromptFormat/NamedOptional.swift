@@ -29,6 +29,12 @@ public struct NamedOptional: Sendable {
         return messages[start...].filter { $0.role == "user" }.map { $0.content ?? "" }
     }
 
+    /// The user turns joined by a line break (no quoted span, name word or `#word` crosses one):
+    /// what `LongestSpans` and `TagLists` read.
+    public static func userText(_ messages: [PromptRenderer.Message]) -> String {
+        turns(messages).joined(separator: "\n")
+    }
+
     /// Whether a user turn since the last answer with calls has a name word of `key`.
     public static func named(_ messages: [PromptRenderer.Message], key: String) -> Bool {
         turns(messages).contains { !NamedValues.nameWords($0 as NSString, key: key).isEmpty }

@@ -66,6 +66,8 @@ public final class Specialist: @unchecked Sendable {
     public let cueValues: CueValues?
     /// Prompt feature `named_values`: arguments set to the quoted span or number the question names for them.
     public let namedValues: NamedValues?
+    /// Prompt feature `longest_spans`: string arguments set to the longest quoted span of the user turns.
+    public let longestSpans: LongestSpans?
     /// Prompt feature `tag_lists`: list arguments set to the question's `#hashtags` / `@handles`.
     public let tagLists: TagLists?
     /// Prompt feature `quoted_pairs`: two-argument tools that take the question's two quoted spans in order.
@@ -134,6 +136,7 @@ public final class Specialist: @unchecked Sendable {
         cueValues = try CueValues.load(from: spec, listed: promptFeatures, path: specURL.path)
         tagLists = try TagLists.load(from: spec, listed: promptFeatures, path: specURL.path)
         namedValues = try NamedValues.load(from: spec, listed: promptFeatures, path: specURL.path)
+        longestSpans = try LongestSpans.load(from: spec, listed: promptFeatures, path: specURL.path)
         quotedPairs = try QuotedPairs.load(from: spec, listed: promptFeatures, path: specURL.path)
         namedCalls = try NamedCalls.load(from: spec, listed: promptFeatures, path: specURL.path)
         namedOptional = try NamedOptional.load(from: spec, listed: promptFeatures, path: specURL.path)
@@ -202,7 +205,7 @@ public final class Specialist: @unchecked Sendable {
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
         QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature, NamedOptional.feature, CopiedItems.feature,
-        PreviousFiles.feature, SiblingCalls.feature, ChosenCalls.feature,
+        PreviousFiles.feature, SiblingCalls.feature, LongestSpans.feature, ChosenCalls.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text

@@ -4,7 +4,8 @@ import Foundation
 /// list arguments whose training answers are always the question's `#hashtags` (or `@handles`), in
 /// order — BFCL posting's `post_tweet` `tags` and `mentions`. A small model leaves these optional
 /// lists out; after decoding, each listed argument of a call to its tool is set to the words of the
-/// last user message (added when the answer did not write it). Nothing is added to the prompt.
+/// user turns since the last answer with calls (`NamedOptional.userText`: a clarification's turn
+/// too; added when the answer did not write it). Nothing is added to the prompt.
 ///
 /// ```swift
 /// let lists = TagLists(rules: [.init(tool: "post_tweet", key: "tags", sign: "#")])
@@ -63,7 +64,7 @@ public struct TagLists: Sendable {
     /// its sign, when the question holds any (a new key goes after the call's other arguments).
     public func fill(_ response: AnswerRestorer.Response, messages: [PromptRenderer.Message]) -> AnswerRestorer.Response {
         guard !rules.isEmpty, !response.toolCalls.isEmpty else { return response }
-        let question = RetrievalHint.queryText(messages)
+        let question = NamedOptional.userText(messages)
         var filled = response
         for index in filled.toolCalls.indices {
             guard case .object(var members) = filled.toolCalls[index].arguments else { continue }

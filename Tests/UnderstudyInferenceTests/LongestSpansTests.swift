@@ -1,0 +1,39 @@
+import Foundation
+import Testing
+import UnderstudyInference
+import UnderstudyTestSupport
+
+/// Prompt feature `longest_spans` (distill/trainer/longest_spans.py): the trainer's golden file
+/// holds conversations, tools, listed arguments, each case's user text and answers before and after
+/// the fill; Swift must agree, and refuse a malformed entry naming the field.
+struct LongestSpansTests {
+    static let golden = TestEnvironment.repositoryRoot.appendingPathComponent(
+        "distill/trainer/tests/golden/longest_spans.jsonl")
+
+    @Test func goldenCasesFillLikeTheTrainer() throws {
+        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
+            try OrderedJSON.parse(String($0))
+        }
+        #expect(golden.count >= 6)
+        for item in golden {
+            let name = item["name"]?.jsonText ?? "?"
+            guard case .array(let list)? = item["messages"], case .array(let tools)? = item["tools"],
+                case .string(let text)? = item["user_text"], let response = item["response"],
+                let filled = item["filled"]
+            else { throw ReferenceError("\(name): incomplete golden case") }
+            let messages = list.map(RetrievalHintTests.message)
+            #expect(NamedOptional.userText(messages) == text, "\(name): user text")
+            var schemas: [String: OrderedJSON] = [:]
+            for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
+            let longest = LongestSpans(rules: NamedValuesTests.rules(item["arguments"]))
+            #expect(
+                longest.fill(RememberedKeysTests.response(response), messages: messages, tools: schemas)
+                    == RememberedKeysTests.response(filled), "\(name)")
+        }
+    }
+
+    @Test func aMalformedEntryIsRefusedNamingTheField() throws {
+        try RememberedKeysTests.expectRefused(
+            "longest_spans", values: [["counts": [:]], ["arguments": [["tool": "post_tweet"]]]])
+    }
+}
