@@ -301,8 +301,10 @@ public final class Specialist: @unchecked Sendable {
         } else if let nearestHint, promptFeatures.contains(HintTools.feature) {
             // Prompt feature hint_tools: calls keep to the nearest neighbour's tools (if it called any).
             var nearest = HintTools.nearestTools(nearestHint, among: toolList)
-            if !nearest.isEmpty, let toolChoice {
-                // Prompt feature tool_choice: the cluster's classifier chooses the tools instead.
+            if let toolChoice {
+                // Prompt feature tool_choice: the cluster's classifier chooses the tools instead, also
+                // where the nearest neighbour answered with text (content stays free: text is still
+                // possible); left free there, the model called tools the classifier ruled out.
                 let chosen = toolChoice.chosen(query: query, messages: messages)
                 nearest = toolList.filter { chosen.contains($0.name) }
             } else if !nearest.isEmpty, promptFeatures.contains(HintTools.clauseFeature), let clauseTools {
