@@ -8,9 +8,10 @@ import UnderstudyTestSupport
 struct HintToolsTests {
     /// The tiny specialist with an index of one entry (so every request's nearest hint) that
     /// called `tool`, and the given prompt features.
-    static func specialist(_ name: String, features: [String], hintedTool tool: String) throws -> URL {
+    /// `tool` nil: the one neighbour answered with text (its hint is empty).
+    static func specialist(_ name: String, features: [String], hintedTool tool: String?) throws -> URL {
         let directory = try RetrievalHintTests.copy(name, features: features, index: false)
-        let index: [String: Any] = ["format": 1, "k": 1, "hints": [HintTools.callHead(tool)]]
+        let index: [String: Any] = ["format": 1, "k": 1, "hints": [tool.map(HintTools.callHead) ?? ""]]
         try JSONSerialization.data(withJSONObject: index).write(to: directory.appendingPathComponent("retrieval.json"))
         // safetensors: u64 header length, JSON header (padded with spaces), then float32 [1, 384].
         var header = Array(#"{"embeddings":{"dtype":"F32","shape":[1,384],"data_offsets":[0,1536]}}"#.utf8)

@@ -79,12 +79,13 @@ struct ToolChoiceTests {
         }
     }
 
-    /// The tiny specialist whose one-entry index hints rate_visit, with a classifier that chooses
-    /// cancel_booking for every request (its bias; all weights 0).
-    @Test func theChosenToolsReplaceTheNearestHints() throws {
+    /// The tiny specialist whose one-entry index hints rate_visit (or a text answer), with a
+    /// classifier that chooses cancel_booking for every request (its bias; all weights 0).
+    @Test(arguments: ["rate_visit", nil] as [String?])
+    func theChosenToolsReplaceTheNearestHints(hinted: String?) throws {
         let directory = try HintToolsTests.specialist(
             "specialist-tool-choice", features: ["retrieval_hint", "hint_tools", "tool_choice"],
-            hintedTool: "rate_visit")
+            hintedTool: hinted)
         defer { try? FileManager.default.removeItem(at: directory) }
         let zeros = [Double](repeating: 0, count: 384 + 3)
         let model: [String: Any] = [

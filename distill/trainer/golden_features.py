@@ -28,6 +28,8 @@
   an answer before and after the fill;
 - `cue_values` (cue_values.py): conversations, listed arguments, the question's cue values and an
   answer before and after the fill;
+- `shaped_values` (shaped_values.py): conversations, listed keys, the question's words per shape
+  and an answer before and after the fill;
 - `single_calls` (single_calls.py): listed tools and answers before and after the cut;
 - `chosen_calls` (chosen_calls.py): listed rules, chosen tools and answers before and after the fill;
 - `named_values` (named_values.py): conversations, tools, listed arguments, the question's quoted
@@ -80,7 +82,7 @@ from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
 from . import (chosen_calls, copied_items, cue_values, longest_spans, named_calls, named_optional, named_values, previous_files, quoted_pairs,
-               sibling_calls, single_calls, tag_lists)
+               shaped_values, sibling_calls, single_calls, tag_lists)
 from .evaluate import FILL_ORDER, filled
 
 K = 2
@@ -684,6 +686,63 @@ def cue_values_cases() -> list[dict]:
 
 def write_cue_values_goldens(out: Path) -> Path:
     return write_jsonl(out / "cue_values.jsonl", cue_values_cases())
+
+
+SHAPE_RULES = [{"key": "symbol", "shape": "capitals"}, {"key": "budget_limit", "shape": "dollars"},
+               {"key": "nights", "shape": "dollars"}]
+SHAPE_TOOLS = TRAVEL_TOOLS + [{"name": "get_stock_info", "parameters": {"type": "object", "properties": {
+    "symbol": {"type": "string"}}, "required": ["symbol"]}}]
+
+
+def shaped_values_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: a bare or quoted capitals word, one word written
+    twice, two different words (no fill), words that are no capitals ("Zeta", "iOS", "X", "3M",
+    "NVDA_2"), dollar amounts with thousands commas typed by the schema (number, integer), amounts
+    that are no dollars ("USD 120", "$1,5000"), a key not written, the last user message only."""
+    return [
+        {"name": "the_only_capitals_word",
+         "messages": [{"role": "user", "content": "Some stocks are underperforming. Could we eliminate BDX from my list?"}],
+         "response": _answer(_call("get_stock_info", symbol="NVDA"), _call("cancel_booking", access_token="t"))},
+        {"name": "quoted_and_written_twice",
+         "messages": [{"role": "user", "content": "Just go ahead and grab 'ZETA' (yes, ZETA's) on iOS for X."}],
+         "response": _answer(_call("get_stock_info", symbol="Zeta"))},
+        {"name": "two_capitals_words_fill_nothing",
+         "messages": [{"role": "user", "content": "Compare NVDA with AAPL, 3M and NVDA_2."}],
+         "response": _answer(_call("get_stock_info", symbol="NVDA"))},
+        {"name": "dollars_typed_by_the_schema",
+         "messages": [{"role": "user", "content": "Set a budget of $1,500.50 for Zeta, or $1500.50 if you must."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=15, nights=2))},
+        {"name": "an_integer_key_and_a_capitals_word",
+         "messages": [{"role": "user", "content": "Stay within $300 and look up A320 for me."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", nights=2),
+                             _call("get_stock_info", symbol="B737"))},
+        {"name": "amounts_that_are_no_dollars",
+         "messages": [{"role": "user", "content": "Limit USD 120, maybe $1,5000 or 12$ total."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=120))},
+        {"name": "two_amounts_fill_nothing",
+         "messages": [{"role": "user", "content": "A budget of $100 or $200."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=5))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "Watch TSLA, budget $50."},
+                      {"role": "assistant", "content": "Which one?", "tool_calls": []},
+                      {"role": "user", "content": "The one I named."}],
+         "response": _answer(_call("get_stock_info", symbol="NVDA"),
+                             _call("set_budget_limit", access_token="t", budget_limit=5))},
+    ]
+
+
+def shaped_values_cases() -> list[dict]:
+    cases = []
+    for case in shaped_values_inputs():
+        question = query_text(case["messages"])
+        cases.append({**case, "arguments": SHAPE_RULES, "tools": SHAPE_TOOLS,
+                      "words": {shape: shaped_values.words(question, shape) for shape in shaped_values.SHAPES},
+                      "filled": shaped_values.fill(case["response"], case["messages"], SHAPE_RULES, SHAPE_TOOLS)})
+    return cases
+
+
+def write_shaped_values_goldens(out: Path) -> Path:
+    return write_jsonl(out / "shaped_values.jsonl", shaped_values_cases())
 
 
 TICKET_TOOLS = [
@@ -1318,6 +1377,16 @@ def fill_order_inputs() -> list[dict]:
                    "cue_values": [{"tool": "cp", "key": "destination", "cue": "dir"}]},
          "messages": [{"role": "user", "content": "Copy it to destination 'd', dir q7."}],
          "response": _answer(copy)},
+        {"name": "cue_values_before_shaped_values",
+         "fills": {"cue_values": [{"tool": "cp", "key": "source", "cue": "dir"}],
+                   "shaped_values": [{"key": "source", "shape": "capitals"}]},
+         "messages": [{"role": "user", "content": "Copy dir q7 to the NAS."}],
+         "response": _answer(copy)},
+        {"name": "shaped_values_before_quoted_pairs",
+         "fills": {"shaped_values": [{"key": "source", "shape": "capitals"}],
+                   "quoted_pairs": [{"tool": "cp", "keys": ["source", "destination"]}]},
+         "messages": [{"role": "user", "content": "Copy 'a.txt' into 'b.txt' on the NAS."}],
+         "response": _answer(copy)},
         {"name": "cue_values_before_quoted_pairs",
          "fills": {"cue_values": [{"tool": "cp", "key": "source", "cue": "dir"}],
                    "quoted_pairs": [{"tool": "cp", "keys": ["source", "destination"]}]},
@@ -1355,7 +1424,8 @@ def fill_order_inputs() -> list[dict]:
 
 # The list each fill's specialist.json entry holds its listing in.
 FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional": "arguments",
-              "named_values": "arguments", "cue_values": "arguments", "quoted_pairs": "pairs",
+              "named_values": "arguments", "cue_values": "arguments", "shaped_values": "arguments",
+              "quoted_pairs": "pairs",
               "remembered_keys": "keys", "tag_lists": "arguments", "copied_items": "arguments",
               "previous_files": "arguments", "longest_spans": "arguments"}
 
@@ -1594,6 +1664,7 @@ def main() -> None:
     print(write_unit_exponents_goldens(out))
     print(write_tag_lists_goldens(out))
     print(write_cue_values_goldens(out))
+    print(write_shaped_values_goldens(out))
     print(write_single_calls_goldens(out))
     print(write_chosen_calls_goldens(out))
     print(write_named_values_goldens(out))

@@ -43,13 +43,14 @@ def allowed_tools(hint: str, tool_names: list[str], picked: list[str] | None = N
                   chosen: list[str] | None = None) -> list[str]:
     """The tools (in `tool_names` order) an answer may call: the nearest hint's, joined by the
     clauses' `picked` ones (`clause_hint_tools`; None: the feature is off), or instead the
-    classifier's `chosen` ones (`tool_choice.py`; None: off); empty (nothing restricted) when the
-    nearest hint calls no tool, whatever the clauses or the classifier pick."""
+    classifier's `chosen` ones (`tool_choice.py`; None: off), whatever the hint; without the
+    classifier, empty (nothing restricted) when the nearest hint calls no tool, whatever the
+    clauses pick."""
+    if chosen is not None:  # also where the nearest neighbour answered with text
+        return [name for name in tool_names if name in chosen]
     nearest = set(nearest_tools(hint, tool_names))
     if not nearest:
         return []
-    if chosen is not None:
-        return [name for name in tool_names if name in chosen]
     return [name for name in tool_names if name in nearest or name in (picked or ())]
 
 

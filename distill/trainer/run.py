@@ -25,8 +25,8 @@ from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads, nearest_tools
 from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, longest_spans, named_calls,
-               named_optional, named_values, previous_files, quoted_pairs, sibling_calls, single_calls, tag_lists,
-               tag_slots)
+               named_optional, named_values, previous_files, quoted_pairs, shaped_values, sibling_calls, single_calls,
+               tag_lists, tag_slots)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -230,6 +230,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         if recipe.get(cue_values.FEATURE) and multi_turn else None
     if cues is not None and cues["arguments"]:
         prompt_features.append(cue_values.FEATURE)
+    # Prompt feature shaped_values (shaped_values.py): argument keys that take the question's only
+    # word of a shape (an all-capitals word, a dollar amount).
+    shaped = shaped_values.choose(train_examples, cluster.tools, remembered["keys"] if remembered else ()) \
+        if recipe.get(shaped_values.FEATURE) and multi_turn else None
+    if shaped is not None and shaped["arguments"]:
+        prompt_features.append(shaped_values.FEATURE)
     # Prompt feature quoted_pairs (quoted_pairs.py): two-argument tools that take the question's two
     # quoted spans in order.
     pairs = chosen(quoted_pairs, "pairs", recipe.get(quoted_pairs.FEATURE))
@@ -396,7 +402,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           sibling_calls=siblings["context"] if siblings else None,
                                           longest_spans=longest["arguments"] if longest else (),
                                           chosen_calls=called_when_chosen["tools"] if called_when_chosen else (),
-                                          chosen_for=chosen_for)
+                                          chosen_for=chosen_for,
+                                          shaped_values=shaped["arguments"] if shaped else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -448,6 +455,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["copied_items"] = copied
     if cues is not None and cues["arguments"]:
         specialist["cue_values"] = cues
+    if shaped is not None and shaped["arguments"]:
+        specialist["shaped_values"] = shaped
     if singles is not None and singles["tools"]:
         specialist["single_calls"] = singles
     if named is not None and named["arguments"]:

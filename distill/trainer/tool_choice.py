@@ -15,9 +15,11 @@ message (as `retrieval_hint` embeds it) followed by, per cluster tool, `CALLED_V
 conversation called that tool before (any earlier assistant turn) else 0. A tool's score is
 `bias + weights . features` in double precision; the chosen tools are those scoring >= 0
 (probability >= 0.5), or the single highest-scoring one (ties: the first in tool order) when none
-does. When the nearest hint calls a tool (`hint_tools` restricts), every call of the answer names
-a chosen tool instead of the hint's (and the clauses' picks are not used); when the nearest
-neighbour answered in text nothing is restricted, as with `hint_tools`. Nothing is added to the
+does. Every call of the answer names a chosen tool instead of the nearest hint's (and the clauses'
+picks are not used), also where the nearest neighbour answered in text, which alone restricts
+nothing: left free there, the scratch models called tools the classifier ruled out (trading's
+"grab 'ZETA'" answered with `get_account_info`; 89 -> 93 and 88 -> 90 of 130 on two seeds,
+distill/MEASUREMENTS.md, fifteenth session). Nothing is added to the
 prompt: the feature changes decoding only. The weights are fitted after training (a few CPU
 seconds) and saved with the specialist as `tool_choice.json`.
 """

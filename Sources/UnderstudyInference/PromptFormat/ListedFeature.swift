@@ -31,6 +31,7 @@ extension ToolKeyFeature {
 extension RememberedKeys: ListedFeature {}
 extension SingleCalls: ListedFeature {}
 extension CueValues: ListedFeature {}
+extension ShapedValues: ListedFeature {}
 extension TagLists: ListedFeature {}
 extension QuotedPairs: ListedFeature {}
 extension NamedCalls: ListedFeature {}

@@ -51,7 +51,7 @@ public final class Specialist: @unchecked Sendable {
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
     /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls`,
     /// `named_values`, `quoted_pairs`, `complete_calls`, `named_calls`, `named_optional`, `copied_items`,
-    /// `previous_files` and `sibling_calls`.
+    /// `previous_files`, `sibling_calls` and `shaped_values`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -64,6 +64,9 @@ public final class Specialist: @unchecked Sendable {
     public let singleCalls: SingleCalls?
     /// Prompt feature `cue_values`: arguments set to the value the question names after a cue word.
     public let cueValues: CueValues?
+    /// Prompt feature `shaped_values`: argument keys set to the question's only word of a shape
+    /// (an all-capitals word, a dollar amount).
+    public let shapedValues: ShapedValues?
     /// Prompt feature `named_values`: arguments set to the quoted span or number the question names for them.
     public let namedValues: NamedValues?
     /// Prompt feature `longest_spans`: string arguments set to the longest quoted span of the user turns.
@@ -134,6 +137,7 @@ public final class Specialist: @unchecked Sendable {
         rememberedKeys = try RememberedKeys.load(from: spec, listed: promptFeatures, path: specURL.path)
         singleCalls = try SingleCalls.load(from: spec, listed: promptFeatures, path: specURL.path)
         cueValues = try CueValues.load(from: spec, listed: promptFeatures, path: specURL.path)
+        shapedValues = try ShapedValues.load(from: spec, listed: promptFeatures, path: specURL.path)
         tagLists = try TagLists.load(from: spec, listed: promptFeatures, path: specURL.path)
         namedValues = try NamedValues.load(from: spec, listed: promptFeatures, path: specURL.path)
         longestSpans = try LongestSpans.load(from: spec, listed: promptFeatures, path: specURL.path)
@@ -205,7 +209,7 @@ public final class Specialist: @unchecked Sendable {
         CallLimit.feature, UnitExponents.feature,
         ToolChoice.feature, TagLists.feature, CueValues.feature, SingleCalls.feature, NamedValues.feature,
         QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature, NamedOptional.feature, CopiedItems.feature,
-        PreviousFiles.feature, SiblingCalls.feature, LongestSpans.feature, ChosenCalls.feature,
+        PreviousFiles.feature, SiblingCalls.feature, LongestSpans.feature, ChosenCalls.feature, ShapedValues.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
@@ -304,8 +308,10 @@ public final class Specialist: @unchecked Sendable {
         } else if let nearestHint, promptFeatures.contains(HintTools.feature) {
             // Prompt feature hint_tools: calls keep to the nearest neighbour's tools (if it called any).
             var nearest = HintTools.nearestTools(nearestHint, among: toolList)
-            if !nearest.isEmpty, let toolChoice {
-                // Prompt feature tool_choice: the cluster's classifier chooses the tools instead.
+            if let toolChoice {
+                // Prompt feature tool_choice: the cluster's classifier chooses the tools instead, also
+                // where the nearest neighbour answered with text (content stays free: text is still
+                // possible); left free there, the model called tools the classifier ruled out.
                 let chosen = toolChoice.chosen(query: query, messages: messages)
                 nearest = toolList.filter { chosen.contains($0.name) }
                 chosenTools = chosen

@@ -4,9 +4,10 @@ import Foundation
 /// features"): one logistic regression per cluster tool, fitted on the training answers, chooses
 /// the tools an answer may call from the request's last user message (its all-MiniLM-L6-v2
 /// embedding, the one `retrieval_hint` computes) and the tools the conversation called before.
-/// It replaces `hint_tools`' nearest-hint tools (and `clause_hint_tools`' picks) where the hint
-/// restricts: one neighbour often reads like the request but asks for another tool, a classifier
-/// over all training answers less often. Nothing is added to the prompt.
+/// It replaces `hint_tools`' nearest-hint tools (and `clause_hint_tools`' picks), and restricts the
+/// calls where the nearest hint is a text answer too: one neighbour often reads like the request
+/// but asks for another tool, a classifier over all training answers less often. Nothing is added
+/// to the prompt.
 ///
 /// ```swift
 /// let choice = try ToolChoice(directory: specialistURL)

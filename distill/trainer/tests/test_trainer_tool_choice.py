@@ -34,10 +34,12 @@ def test_choices_match_the_golden_file():
     assert chosen["none above zero: the best one"] != chosen["a tool called before tips the choice"]
 
 
-def test_the_chosen_tools_replace_the_hints_and_the_clauses_unless_the_hint_is_text():
+def test_the_chosen_tools_replace_the_hints_and_the_clauses_also_where_the_hint_is_text():
     hint = HINT + call_head("rate_visit")
     assert allowed_tools(hint, NAMES, ["book_table"], ["cancel_booking"]) == ["cancel_booking"]
-    assert allowed_tools(HINT, NAMES, None, ["cancel_booking"]) == []
+    # a text neighbour: without the classifier nothing is restricted, with it its tools are
+    assert allowed_tools(HINT, NAMES, ["book_table"]) == []
+    assert allowed_tools(HINT, NAMES, None, ["cancel_booking"]) == ["cancel_booking"]
 
 
 def test_the_fitted_classifier_chooses_the_tool_each_held_out_request_asks_for():
