@@ -10,12 +10,19 @@ The rule (PROMPT_FORMAT.md, "Prompt features"): specialist.json `chosen_calls`:
 `{"tools": [{"tool": B, "after": [A, ...]}, ...], "counts": {B: [k, n]}}`. A cluster tool B
 whose schema has no properties is listed when `tool_choice` (as fitted) chooses it for n >= 5
 training questions with calls, n of them distinct (the BFCL variants repeat questions), and k of
-those answers, k >= 85% of n, call it. `after`: the tools (cluster order) that, in the training
-answers calling both, come first before B's first call in more than half of them. *Fill*: after
-every answer fill, when the answer has calls and `tool_choice` chose the tools decoding kept to,
-each listed B (listing order) that was chosen and that the answer does not call is inserted with
-`{}` arguments right after the answer's last call to a tool of its `after` list (first when none).
-The golden file `chosen_calls.jsonl` pins the fill for both engines.
+those answers, k >= 85% of n, call it (n counts the questions, the last user message as
+`retrieval_hint` embeds it). `after`: the tools (cluster order) that, in the training answers
+calling both, come first before B's first call in more than half of them. The listing is sorted so
+that a listed tool comes after every listed tool of its `after` list (cluster order where nothing
+orders two; a cycle is broken at the first in cluster order): the fill inserts in listing order,
+and a tool inserted before its predecessor is would land in front of it. *Fill*: after every
+answer fill (`named_calls` included), when the answer has calls and `tool_choice` chose the tools
+decoding kept to, each listed B (listing order, as the file lists them) that was chosen and that
+the answer does not call is inserted with `{}` arguments right after the answer's last call to a
+tool of its `after` list; first when the answer calls none of them, so an empty `after` puts B
+ahead of everything, a login `named_calls` added first included. The golden files
+`chosen_calls.jsonl` (the fill) and `fill_order.jsonl` (after the other fills) pin it for both
+engines.
 """
 
 from __future__ import annotations
@@ -23,6 +30,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from .remembered_keys import MIN_COUNT, MIN_SHARE
+from .hint_tools import nearest_tools
+from .retrieval import query_text
 
 FEATURE = "chosen_calls"
 
@@ -43,6 +52,19 @@ def _first_before(examples, a: str, b: str) -> bool:
     return both > 0 and 2 * before > both
 
 
+def in_fill_order(listed: list[dict]) -> list[dict]:
+    """The rules (in cluster order) sorted so that each comes after the listed tools of its
+    `after` list: repeatedly the first rule none of whose `after` tools is still to come (the first
+    left when every one waits, a cycle)."""
+    left, ordered = list(listed), []
+    while left:
+        waiting = {rule["tool"] for rule in left}
+        ready = next((r for r in left if not waiting & (set(r["after"]) - {r["tool"]})), left[0])
+        ordered.append(ready)
+        left.remove(ready)
+    return ordered
+
+
 def choose(examples, tools: list[dict], chosen_of) -> dict:
     """The argument-less tools the training answers call whenever `chosen_of(example)` (the tools
     `tool_choice` chooses for the example's request) holds them; see the module doc."""
@@ -53,16 +75,23 @@ def choose(examples, tools: list[dict], chosen_of) -> dict:
     for tool in bare_tools(tools):
         picked = [e for e, c in zip(answered, chosen) if tool in c]
         called = sum(any(c.get("name") == tool for c in e.target["tool_calls"]) for e in picked)
-        questions = {str(e.messages[-1].get("content")) for e in picked if e.messages}
+        questions = {query_text(e.messages) for e in picked}
         counts[tool] = [called, len(picked)]
         if len(picked) >= MIN_COUNT and len(questions) >= MIN_COUNT and called >= MIN_SHARE * len(picked):
             listed.append({"tool": tool, "after": [a for a in names if _first_before(examples, a, tool)]})
-    return {"tools": listed, "counts": {t["tool"]: counts[t["tool"]] for t in listed}}
+    return {"tools": in_fill_order(listed), "counts": {t["tool"]: counts[t["tool"]] for t in listed}}
+
+
+def chosen_where_restricted(choice, query, messages: list[dict], hint: str, tool_names: list[str]):
+    """`tool_choice`'s choice for a request where it restricts decoding (the nearest hint calls a
+    cluster tool, as with `hint_tools`), None where it restricts nothing: the fill's `chosen`."""
+    return choice.chosen(query, messages) if nearest_tools(hint, tool_names) else None
 
 
 def fill(response: dict, chosen: list[str] | None, listed: list[dict]) -> dict:
     """The response with each listed tool that `chosen` holds and the answer leaves out inserted
-    (`{}` arguments) after the answer's last call to a tool of its `after` list."""
+    (`{}` arguments) after the answer's last call to a tool of its `after` list (first when it
+    calls none), in `listed` order."""
     calls = list(response.get("tool_calls") or [])
     if not calls or not chosen:
         return response
