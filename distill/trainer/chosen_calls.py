@@ -8,8 +8,10 @@ training answers call it whenever the classifier chooses it, the answer can call
 
 The rule (PROMPT_FORMAT.md, "Prompt features"): specialist.json `chosen_calls`:
 `{"tools": [{"tool": B, "after": [A, ...]}, ...], "counts": {B: [k, n]}}`. A cluster tool B
-whose schema has no properties is listed when `tool_choice` (as fitted) chooses it for n >= 5
-training questions with calls, n of them distinct (the BFCL variants repeat questions), and k of
+whose schema has no properties is listed when `tool_choice`, cross-fitted (FOLDS classifiers, each
+fitted without the fold of distinct questions it chooses for, so the share is what a new question
+would see, not the fit's memory of its own answers), chooses it for n >= 5 training questions with
+calls, n of them distinct (the BFCL variants repeat questions), and k of
 those answers, k >= 85% of n, call it (n counts the questions, the last user message as
 `retrieval_hint` embeds it). `after`: the tools (cluster order) that, in the training answers
 calling both, come first before B's first call in more than half of them. The listing is sorted so
@@ -28,6 +30,8 @@ engines.
 from __future__ import annotations
 
 from pathlib import Path
+
+import numpy as np
 
 from .remembered_keys import MIN_COUNT, MIN_SHARE
 from .hint_tools import nearest_tools
@@ -63,6 +67,31 @@ def in_fill_order(listed: list[dict]) -> list[dict]:
         ordered.append(ready)
         left.remove(ready)
     return ordered
+
+
+# Folds of the cross-fitted choice: in-sample the classifier chooses what each training answer
+# called, so every tool it fits clears the share; cross-fitted, on the seven BFCL suites, vehicle's
+# two tools still do (30/30, 19/19) and trading's (18/22, 21/26) and message's (12/16) do not
+# (MEASUREMENTS.md, session 16, engineer fixchosen).
+FOLDS = 5
+
+
+def cross_fitted(examples, tool_names: list[str], queries) -> dict[int, list[str]]:
+    """`tool_choice`'s choice per training example (keyed by id()) by a classifier fitted on the
+    other folds; `queries`: the examples' query embeddings, one row each. Folds are dealt by distinct
+    question (sorted, round robin), so a question's BFCL variants share one."""
+    from .tool_choice import ToolChoice
+
+    queries = np.asarray(queries)
+    questions = sorted({query_text(e.messages) for e in examples})
+    fold_of = {text: i % FOLDS for i, text in enumerate(questions)}
+    folds = [fold_of[query_text(e.messages)] for e in examples]
+    chosen = {}
+    for k in range(FOLDS):
+        rest = [i for i, f in enumerate(folds) if f != k]
+        choice = ToolChoice.fit([examples[i] for i in rest], tool_names, queries[rest])
+        chosen.update({id(e): choice.chosen(q, e.messages) for e, q, f in zip(examples, queries, folds) if f == k})
+    return chosen
 
 
 def choose(examples, tools: list[dict], chosen_of) -> dict:
@@ -111,13 +140,14 @@ def add_to_specialist(run_dir: Path, cluster_id: str, specialist_dir: Path) -> d
     from .dataset import load_cluster
     from .feature_cli import read_specialist, write_listed
     from .retrieval import Embedder
-    from .tool_choice import FEATURE as TOOL_CHOICE, ToolChoice, chosen_for
+    from .tool_choice import FEATURE as TOOL_CHOICE
 
     spec = read_specialist(specialist_dir)
     if TOOL_CHOICE not in (spec.get("prompt_features") or []):
         raise ValueError(f"{specialist_dir}/specialist.json: chosen_calls needs prompt feature {TOOL_CHOICE}")
     train = load_cluster(run_dir, cluster_id).splits["train"]
-    chosen = chosen_for(ToolChoice.load(specialist_dir), train, Embedder().embed)
+    queries = Embedder().embed([query_text(e.messages) for e in train])
+    chosen = cross_fitted(train, [str(t.get("name")) for t in spec["tools"]], queries)
     choice = choose(train, spec["tools"], lambda e: chosen[id(e)])
     write_listed(specialist_dir, spec, FEATURE, choice if choice["tools"] else None)
     return choice

@@ -242,10 +242,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # question names them.
     optional_named = chosen(named_optional, "arguments", recipe.get(named_optional.FEATURE))
     # Prompt feature chosen_calls (chosen_calls.py): argument-less tools the training answers call
-    # whenever tool_choice chooses them (the retrieval index holds the examples' query embeddings).
+    # whenever tool_choice, cross-fitted, chooses them (the retrieval index holds the examples'
+    # query embeddings).
     called_when_chosen = None
     if choice is not None and recipe.get(chosen_calls.FEATURE):
-        on_training = {id(e): choice.chosen(q, e.messages) for e, q in zip(train_examples, retrieval.embeddings)}
+        on_training = chosen_calls.cross_fitted(
+            train_examples, [str(t.get("name")) for t in cluster.tools], retrieval.embeddings)
         called_when_chosen = chosen_calls.choose(train_examples, cluster.tools, lambda e: on_training[id(e)])
         if called_when_chosen["tools"]:
             prompt_features.append(chosen_calls.FEATURE)

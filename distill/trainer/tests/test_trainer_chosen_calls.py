@@ -127,3 +127,27 @@ def test_the_choice_is_read_only_where_the_nearest_hint_calls_a_tool():
     assert chosen_where_restricted(ChoosesBoth(), None, messages, HINT + call_head("unknown_tool"), names) is None
     assert chosen_where_restricted(ChoosesBoth(), None, messages, HINT + call_head("set_navigation"), names) == [
         "check_tire_pressure", "find_nearest_tire_shop"]
+
+
+def test_the_choice_is_cross_fitted_so_a_memorised_answer_does_not_list_a_tool():
+    import numpy as np
+
+    from distill.trainer.chosen_calls import cross_fitted
+    from distill.trainer.tool_choice import ToolChoice
+
+    names = [t["name"] for t in TOOLS]
+    # five tire questions among ten navigation ones, every question's embedding its own direction:
+    # nothing in a new tire question tells the classifier it is one
+    examples = [answer(f"tires {i}", "check_tire_pressure") for i in range(5)] + [
+        answer(f"go {i}", "set_navigation") for i in range(10)]
+    alone = np.eye(15)
+    fitted = ToolChoice.fit(examples, names, alone)
+    in_sample = {id(e): fitted.chosen(q, e.messages) for e, q in zip(examples, alone)}
+    assert choose(examples, TOOLS, lambda e: in_sample[id(e)])["tools"] == [{"tool": "check_tire_pressure", "after": []}]
+    crossed = cross_fitted(examples, names, alone)
+    assert choose(examples, TOOLS, lambda e: crossed[id(e)])["tools"] == []
+    # the tire questions share a direction: a held-out one is still chosen the tool, and listed
+    shared = alone.copy()
+    shared[:5, 0] = 3.0
+    crossed = cross_fitted(examples, names, shared)
+    assert choose(examples, TOOLS, lambda e: crossed[id(e)])["tools"] == [{"tool": "check_tire_pressure", "after": []}]
