@@ -5,7 +5,8 @@ import UnderstudyTestSupport
 
 /// The answer fills run in PROMPT_FORMAT.md's order (`Specialist.filled`; evaluate.py's
 /// `FILL_ORDER`): the trainer's golden file holds, per two fills next in the order, their
-/// specialist.json entries, a conversation and the answer before and after the whole chain, built
+/// specialist.json entries, a conversation (and `tool_choice`'s choice where `chosen_calls`, the last
+/// fill, reads it) and the answer before and after the whole chain, built
 /// so that running the two the other way round gives another answer (the trainer's test checks
 /// that). A specialist listing each case's fills must fill as the trainer does.
 struct FillOrderTests {
@@ -14,7 +15,7 @@ struct FillOrderTests {
 
     @Test func theSpecialistFillsInTheTrainersOrder() throws {
         let lines = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map(String.init)
-        #expect(lines.count >= 6)
+        #expect(lines.count >= 10)
         for line in lines {
             let item = try OrderedJSON.parse(line)
             let raw = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -35,8 +36,11 @@ struct FillOrderTests {
             for tool in tools {
                 if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] }
             }
+            // tool_choice's choice, which chosen_calls reads (absent: it restricted nothing)
+            let chosen: [String]? = item["chosen"].map { RememberedKeysTests.strings($0) }
             let answer = specialist.filled(
-                RememberedKeysTests.response(response), messages: list.map(RetrievalHintTests.message), tools: schemas)
+                RememberedKeysTests.response(response), messages: list.map(RetrievalHintTests.message), tools: schemas,
+                chosen: chosen)
             #expect(answer == RememberedKeysTests.response(filled), "\(name)")
         }
     }

@@ -79,25 +79,60 @@ struct ToolChoiceTests {
         }
     }
 
-    /// The tiny specialist whose one-entry index hints rate_visit (or a text answer), with a
-    /// classifier that chooses cancel_booking for every request (its bias; all weights 0).
-    @Test(arguments: ["rate_visit", nil] as [String?])
-    func theChosenToolsReplaceTheNearestHints(hinted: String?) throws {
-        let directory = try HintToolsTests.specialist(
-            "specialist-tool-choice", features: ["retrieval_hint", "hint_tools", "tool_choice"],
-            hintedTool: hinted)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let zeros = [Double](repeating: 0, count: 384 + 3)
+    /// The tiny specialist whose one-entry index hints `hinted` (nil: a text answer), with a classifier that chooses
+    /// cancel_booking for every request (its bias; all weights 0); `listBookings`: the cluster also
+    /// has the argument-less list_bookings, which the classifier chooses too and prompt feature
+    /// chosen_calls lists.
+    static func choosingSpecialist(
+        _ name: String, listBookings: Bool, hinted: String? = "rate_visit"
+    ) throws -> URL {
+        let features = ["retrieval_hint", "hint_tools", "tool_choice"] + (listBookings ? ["chosen_calls"] : [])
+        let directory = try HintToolsTests.specialist(name, features: features, hintedTool: hinted)
+        var tools = ["book_table", "cancel_booking", "rate_visit"]
+        var bias = [-1.0, 1.0, -1.0]
+        if listBookings {
+            let specURL = directory.appendingPathComponent("specialist.json")
+            var spec = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: specURL)) as? [String: Any])
+            let schema: [String: Any] = ["type": "object", "properties": [String: Any]()]
+            spec["tools"] = (spec["tools"] as? [Any] ?? []) + [["name": "list_bookings", "parameters": schema]]
+            spec["chosen_calls"] = ["tools": [["tool": "list_bookings", "after": ["cancel_booking"]]], "counts": [:]]
+            try JSONSerialization.data(withJSONObject: spec).write(to: specURL)
+            tools.append("list_bookings")
+            bias.append(1.0)
+        }
+        let zeros = [Double](repeating: 0, count: 384 + tools.count)
         let model: [String: Any] = [
-            "tools": ["book_table", "cancel_booking", "rate_visit"], "bias": [-1.0, 1.0, -1.0],
-            "weights": [zeros, zeros, zeros], "called_value": 0.5,
+            "tools": tools, "bias": bias, "weights": tools.map { _ in zeros }, "called_value": 0.5,
         ]
         try JSONSerialization.data(withJSONObject: model).write(
             to: directory.appendingPathComponent("tool_choice.json"))
+        return directory
+    }
+
+    /// Also where the nearest hint is a text answer: the choice restricts the calls all the same.
+    @Test(arguments: ["rate_visit", nil] as [String?])
+    func theChosenToolsReplaceTheNearestHints(hinted: String?) throws {
+        let directory = try Self.choosingSpecialist("specialist-tool-choice", listBookings: false, hinted: hinted)
+        defer { try? FileManager.default.removeItem(at: directory) }
         let specialist = try Specialist(directory: directory, embedder: HashingEmbedder(dimension: 384))
         #expect(specialist.promptFeatures.contains("tool_choice"))
         let answer = try specialist.answer([.init(role: "user", content: "Book a table at 'Luigi' for 4 people.")])
         let called = HintToolsTests.calledTools(answer.text)
         #expect(!called.isEmpty && called.allSatisfy { $0 == "cancel_booking" }, "\(answer.text)")
+    }
+
+    /// Prompt feature chosen_calls, wired to the classifier's choice: the model writes
+    /// cancel_booking only, and the chosen argument-less list_bookings is called after it.
+    @Test func aChosenArgumentlessToolTheModelLeftOutIsCalled() throws {
+        let directory = try Self.choosingSpecialist("specialist-chosen-calls-wired", listBookings: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specialist = try Specialist(directory: directory, embedder: HashingEmbedder(dimension: 384))
+        #expect(specialist.chosenCalls != nil)
+        let answer = try specialist.answer([.init(role: "user", content: "Book a table at 'Luigi' for 4 people.")])
+        let written = HintToolsTests.calledTools(answer.text)
+        #expect(!written.isEmpty && written.allSatisfy { $0 == "cancel_booking" }, "\(answer.text)")
+        let called = answer.response?.toolCalls.map(\.name) ?? []
+        #expect(called == written + ["list_bookings"], "\(called)")
+        #expect(answer.response?.toolCalls.last?.arguments == .object([]))
     }
 }

@@ -146,9 +146,9 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     `previous_files`: file arguments set to the conversation's previous file when the question names
     none (previous_files.py); `longest_spans`: string arguments set to the longest quoted span of the
     user turns (longest_spans.py); `shaped_values`: argument keys set to the question's only word of a
-    shape (shaped_values.py); the fills run in `filled`, in FILL_ORDER; `chosen_calls`: argument-less
-    tools called when `chosen` (tool_choice's choice, None when it restricted nothing) holds them
-    and the answer leaves them out (chosen_calls.py), after every fill;
+    shape (shaped_values.py); `chosen_calls`: argument-less tools called when `chosen`
+    (tool_choice's choice, None when it restricted nothing) holds them and the answer leaves them
+    out (chosen_calls.py); the fills run in `filled`, in FILL_ORDER (chosen_calls last);
     `sibling_calls`: the context size of a one-tool answer's expansion into one call per sibling value
     set (sibling_calls.py), after every fill."""
     def siblings(response: dict) -> dict:
@@ -189,9 +189,8 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             "single_calls": single_calls, "named_calls": named_calls, "named_optional": named_optional,
             "named_values": named_values, "longest_spans": longest_spans,
             "cue_values": cue_values, "shaped_values": shaped_values, "quoted_pairs": quoted_pairs, "remembered_keys": remembered,
-            "tag_lists": tag_lists, "copied_items": copied_items, "previous_files": previous_files})
-        if chosen_calls:
-            response = fill_chosen_calls(response, chosen, chosen_calls)
+            "tag_lists": tag_lists, "copied_items": copied_items, "previous_files": previous_files,
+            "chosen_calls": chosen_calls}, chosen=chosen)
         response = siblings(response)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
@@ -205,9 +204,13 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
 # spans named_values leaves), `cue_values`, `shaped_values`, `quoted_pairs`, `remembered_keys` (a key the
 # conversation remembers keeps its value over a cue's), `tag_lists`, `copied_items` (it drops what the request does not hold) and
 # `previous_files` (the last word on a file the question does not name); each later fill overwrites
-# a key an earlier one set. The golden file `fill_order.jsonl` pins the order for both engines.
+# a key an earlier one set; then `chosen_calls` (chosen_calls.py), which inserts the chosen
+# argument-less tools the answer left out among the calls the other fills left (a tool with an
+# empty `after` list ahead of a login `named_calls` added). The golden file `fill_order.jsonl` pins
+# the order for both engines.
 FILL_ORDER = ("single_calls", "named_calls", "named_optional", "named_values", "longest_spans", "cue_values",
-              "shaped_values", "quoted_pairs", "remembered_keys", "tag_lists", "copied_items", "previous_files")
+              "shaped_values", "quoted_pairs", "remembered_keys", "tag_lists", "copied_items", "previous_files",
+              "chosen_calls")
 _FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(response, listed),
           "named_calls": fill_named_calls, "named_optional": fill_named_optional, "named_values": fill_named_values,
           "longest_spans": fill_longest_spans, "cue_values": fill_cue_values, "shaped_values": fill_shaped_values,
@@ -218,13 +221,18 @@ _FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(r
 
 
 def filled(response: dict, messages: list[dict], tools: list[dict], fills: dict[str, list],
-           order: tuple[str, ...] = FILL_ORDER) -> dict:
+           order: tuple[str, ...] = FILL_ORDER, chosen: list[str] | None = None) -> dict:
     """The restored response with the answer fills applied in `order`; `fills`: each feature's
     listing (specialist.json `single_calls.tools`, `named_values.arguments`, `quoted_pairs.pairs`,
-    `remembered_keys.keys`, ...), a feature absent or listing nothing is skipped."""
+    `remembered_keys.keys`, `chosen_calls.tools`, ...), a feature absent or listing nothing is
+    skipped; `chosen`: the tools `tool_choice` chose where it restricted decoding (None: it
+    restricted nothing), which `chosen_calls` reads."""
     for feature in order:
         if fills.get(feature):
-            response = _FILLS[feature](response, messages, fills[feature], tools)
+            if feature == "chosen_calls":
+                response = fill_chosen_calls(response, chosen, fills[feature])
+            else:
+                response = _FILLS[feature](response, messages, fills[feature], tools)
     return response
 
 

@@ -48,8 +48,9 @@
   after the fill;
 - `longest_spans` (longest_spans.py): conversations, tools, listed arguments, the user text and an
   answer before and after the fill;
-- `fill_order` (evaluate.FILL_ORDER): per two fills next in the order, their listings, a
-  conversation and an answer before and after the whole chain;
+- `fill_order` (evaluate.FILL_ORDER): per two fills next in the order (and named_calls with
+  chosen_calls), their listings, a conversation, `tool_choice`'s choice where chosen_calls reads
+  it, and an answer before and after the whole chain;
 - `sibling_calls` (sibling_calls.py): requests with their tools, the prompt's slot texts and
   candidates, the context size, call_limit listed or not and an answer before and after the
   expansion;
@@ -895,24 +896,35 @@ def write_single_calls_goldens(out: Path) -> Path:
 def chosen_calls_cases() -> list[dict]:
     """Answers whose fill pins the rule: a chosen listed tool left out inserted after the last call
     of its `after` list (first when the answer has none), one the answer calls or that was not
-    chosen left out, nothing chosen (`tool_choice` restricted nothing) or a text answer unchanged."""
+    chosen left out, nothing chosen (`tool_choice` restricted nothing, or an empty choice) or a
+    text answer unchanged; the rules run in file order (`choose` sorts them so a tool's predecessor
+    comes first: listed the other way round, the tire shop lands in front)."""
     rules = [{"tool": "check_tire_pressure", "after": ["lockDoors", "startEngine"]},
              {"tool": "find_nearest_tire_shop", "after": ["check_tire_pressure"]}]
+    reversed_rules = [{"tool": "find_nearest_tire_shop", "after": ["check_tire_pressure"]},
+                      {"tool": "check_tire_pressure", "after": ["lockDoors"]}]
     both = ["check_tire_pressure", "find_nearest_tire_shop", "set_navigation"]
+    navigate = _answer(_call("set_navigation", destination="X"))
     cases = {
-        "left_out_after_its_predecessor": (both, _answer(_call("check_tire_pressure"),
-                                                         _call("set_navigation", destination="X"))),
-        "after_the_last_predecessor": (["check_tire_pressure", "lockDoors", "startEngine"],
+        "left_out_after_its_predecessor": (rules, both, _answer(_call("check_tire_pressure"),
+                                                                _call("set_navigation", destination="X"))),
+        "after_the_last_predecessor": (rules, ["check_tire_pressure", "lockDoors", "startEngine"],
                                        _answer(_call("lockDoors", door=["driver"]), _call("startEngine", mode="START"),
                                                _call("lockDoors", door=["passenger"]), _call("displayCarStatus"))),
-        "first_without_predecessor": (both, _answer(_call("set_navigation", destination="X"))),
-        "already_called": (both, _answer(_call("find_nearest_tire_shop"), _call("check_tire_pressure"))),
-        "not_chosen": (["set_navigation"], _answer(_call("set_navigation", destination="X"))),
-        "nothing_chosen": (None, _answer(_call("set_navigation", destination="X"))),
-        "text_answer": (both, {"content": "Done.", "tool_calls": []}),
+        "first_without_predecessor": (rules, both, navigate),
+        "both_inserted_in_listing_order": (rules, both, _answer(_call("lockDoors", door=["driver"]),
+                                                                _call("set_navigation", destination="X"))),
+        "rules_run_in_file_order": (reversed_rules, both, _answer(_call("lockDoors", door=["driver"]),
+                                                                  _call("set_navigation", destination="X"))),
+        "already_called": (rules, both, _answer(_call("find_nearest_tire_shop"), _call("check_tire_pressure"))),
+        "not_chosen": (rules, ["set_navigation"], navigate),
+        "nothing_chosen": (rules, None, navigate),
+        "empty_choice": (rules, [], navigate),
+        "text_answer": (rules, both, {"content": "Done.", "tool_calls": []}),
     }
-    return [{"name": name, "rules": rules, "chosen": chosen, "response": response,
-             "filled": chosen_calls.fill(response, chosen, rules)} for name, (chosen, response) in cases.items()]
+    return [{"name": name, "rules": listed, "chosen": chosen, "response": response,
+             "filled": chosen_calls.fill(response, chosen, listed)}
+            for name, (listed, chosen, response) in cases.items()]
 
 
 def write_chosen_calls_goldens(out: Path) -> Path:
@@ -1332,6 +1344,8 @@ ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + ECHO_TOOLS + [
     # a list of file names, so an item copied_items drops is no previous file for previous_files
     {"name": "attach", "parameters": {"type": "object", "properties": {
         "file_name": {"type": "array", "items": {"type": "string"}}}, "required": []}},
+    # no arguments, for chosen_calls
+    {"name": "list_tickets", "parameters": {"type": "object", "properties": {}}},
 ]
 
 
@@ -1346,7 +1360,9 @@ def fill_order_inputs() -> list[dict]:
     copied_items removes first comes back from tag_lists after the call's other arguments.
     copied_items and previous_files act on different keys' types (arrays, strings) but meet through
     the answer's earlier calls, which previous_files remembers: an item copied_items drops is no
-    previous file."""
+    previous file. chosen_calls, last, commutes with previous_files (it reads call names only and
+    inserts calls without arguments, which previous_files neither sets nor remembers), so its case
+    pairs it with named_calls, whose added login it goes ahead of (`chosen`: the choice it reads)."""
     copy = _call("cp", source="x", destination="y")
     return [
         {"name": "single_calls_before_named_values",
@@ -1419,6 +1435,13 @@ def fill_order_inputs() -> list[dict]:
                       {"role": "tool", "content": "null"},
                       {"role": "user", "content": "Attach it, then jot down 'hi' into the previous file."}],
          "response": _answer(_call("attach", file_name=["ghost.txt"]), _call("echo", content="hi", file_name="x"))},
+        # chosen_calls last (`chosen`: tool_choice's choice): a tool with an empty `after` list goes
+        # first, ahead of the login named_calls added; the other way round the login would lead
+        {"name": "named_calls_before_chosen_calls",
+         "fills": {"named_calls": ["ticket_login"], "chosen_calls": [{"tool": "list_tickets", "after": []}]},
+         "chosen": ["create_ticket", "list_tickets"],
+         "messages": [{"role": "user", "content": "Use user name tech_guru, password securePass123, note 'X'."}],
+         "response": _answer(_call("create_ticket", title="Outage"))},
     ]
 
 
@@ -1427,7 +1450,7 @@ FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional":
               "named_values": "arguments", "cue_values": "arguments", "shaped_values": "arguments",
               "quoted_pairs": "pairs",
               "remembered_keys": "keys", "tag_lists": "arguments", "copied_items": "arguments",
-              "previous_files": "arguments", "longest_spans": "arguments"}
+              "previous_files": "arguments", "longest_spans": "arguments", "chosen_calls": "tools"}
 
 
 def fill_order_cases() -> list[dict]:
@@ -1436,7 +1459,7 @@ def fill_order_cases() -> list[dict]:
     return [{**case, "tools": ORDER_TOOLS, "order": list(FILL_ORDER),
              "specialist": {feature: {FILL_LISTS[feature]: listing, "counts": {}}
                             for feature, listing in case["fills"].items()},
-             "filled": filled(case["response"], case["messages"], ORDER_TOOLS, case["fills"])}
+             "filled": filled(case["response"], case["messages"], ORDER_TOOLS, case["fills"], chosen=case.get("chosen"))}
             for case in fill_order_inputs()]
 
 

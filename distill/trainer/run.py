@@ -23,7 +23,7 @@ from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
-from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads, nearest_tools
+from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, longest_spans, named_calls,
                named_optional, named_values, previous_files, quoted_pairs, shaped_values, sibling_calls, single_calls,
                tag_lists, tag_slots)
@@ -249,10 +249,12 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # question names them.
     optional_named = chosen(named_optional, "arguments", recipe.get(named_optional.FEATURE))
     # Prompt feature chosen_calls (chosen_calls.py): argument-less tools the training answers call
-    # whenever tool_choice chooses them (the retrieval index holds the examples' query embeddings).
+    # whenever tool_choice, cross-fitted, chooses them (the retrieval index holds the examples'
+    # query embeddings).
     called_when_chosen = None
     if choice is not None and recipe.get(chosen_calls.FEATURE):
-        on_training = {id(e): choice.chosen(q, e.messages) for e, q in zip(train_examples, retrieval.embeddings)}
+        on_training = chosen_calls.cross_fitted(
+            train_examples, [str(t.get("name")) for t in cluster.tools], retrieval.embeddings)
         called_when_chosen = chosen_calls.choose(train_examples, cluster.tools, lambda e: on_training[id(e)])
         if called_when_chosen["tools"]:
             prompt_features.append(chosen_calls.FEATURE)
@@ -354,16 +356,23 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         if not options.skip_eval and cluster.splits["test"]:
             test_features = build(cluster.splits["test"][: options.eval_examples])
             banned_for, chosen_for = None, None
+            if choice is not None:
+                # tool_choice's query of each test question (a clause's prompt shares its
+                # question's), embedded once for chosen_for and banned_for
+                texts = sorted({query_text(f.example.messages) for f in test_features})
+                test_queries = dict(zip(texts, embed(texts))) if texts else {}
+
+                def choice_query(f):
+                    return test_queries[query_text(f.example.messages)]
             if called_when_chosen is not None and called_when_chosen["tools"]:
-                # tool_choice's choice where it restricts decoding: the nearest hint calls a tool
-                chosen_for = lambda f: choice.chosen(  # noqa: E731
-                    embed([query_text(f.example.messages)])[0], f.example.messages) \
-                    if nearest_tools(hint_of(f.example), [t.get("name") for t in cluster.tools]) else None
+                chosen_for = lambda f: chosen_calls.chosen_where_restricted(  # noqa: E731
+                    choice, choice_query(f), f.example.messages, hint_of(f.example),
+                    [t.get("name") for t in cluster.tools])
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),
                     picked_tools(query_text(f.example.messages), cluster.tools, embed) if clause_hint else None,
-                    choice.chosen(embed([query_text(f.example.messages)])[0], f.example.messages) if choice else None)
+                    choice.chosen(choice_query(f), f.example.messages) if choice else None)
             elif clause_tools or unmatched is not None or exponents:
                 call_prefix = tokenizer.get_vocab().get(CALL_PREFIX)
 

@@ -4,9 +4,12 @@ import Foundation
 /// features"): a tool without arguments that `tool_choice` chose is called. The chosen tools only
 /// restrict decoding, and a small model leaves one out (BFCL vehicle: "check the tire pressure …
 /// point me towards the nearest tire shop" answered with `check_tire_pressure` alone); a tool that
-/// takes no arguments has no value to get wrong. After every answer fill, an answer with calls gets
-/// each listed tool that was chosen and that it does not call, with `{}` arguments, right after its
-/// last call to a tool of the rule's `after` list (first when none). Nothing is added to the prompt.
+/// takes no arguments has no value to get wrong. After every answer fill (`Specialist.filled`, last),
+/// an answer with calls gets each listed tool (in file order: the trainer lists a tool after the
+/// listed tools it follows) that was chosen and that it does not call, with `{}` arguments, right
+/// after its last call to a tool of the rule's `after` list; first when it calls none of them, so an
+/// empty `after` puts the call ahead of everything, a login `named_calls` added included. Nothing
+/// is added to the prompt.
 ///
 /// ```swift
 /// let chosen = ChosenCalls(rules: [.init(tool: "find_nearest_tire_shop", after: ["check_tire_pressure"])])

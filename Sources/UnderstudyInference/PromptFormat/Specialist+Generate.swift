@@ -22,11 +22,13 @@ extension Specialist {
         return (schemaGraph, start, schemas)
     }
 
-    /// Generates and restores the answer of one rendered prompt under a grammar.
+    /// Generates and restores the answer of one rendered prompt under a grammar; `chosen`: prompt
+    /// feature `tool_choice`'s choice where it restricted decoding, for `chosen_calls`.
     func generate(
         _ prompt: PromptRenderer.Prompt,
         _ grammar: (graph: JSONSchemaGraph, start: Int, schemas: [String: OrderedJSON]),
-        _ messages: [PromptRenderer.Message], listed: Bool, temperature: Float, seed: UInt64
+        _ messages: [PromptRenderer.Message], listed: Bool, temperature: Float, seed: UInt64,
+        chosen: [String]? = nil
     ) throws -> Answer {
         var ids = tokenizer.encode(prompt.text)
         if ids.count > maxPromptTokens {
@@ -67,7 +69,7 @@ extension Specialist {
             finishReason: result.finishReason)
         do {
             let restored = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
-            answer.response = filled(restored, messages: messages, tools: grammar.schemas)
+            answer.response = filled(restored, messages: messages, tools: grammar.schemas, chosen: chosen)
         } catch {
             answer.failure =
                 result.finishReason == .length ? "the answer was cut at max_new_tokens (\(maxNewTokens))" : "\(error)"
@@ -110,11 +112,15 @@ extension Specialist {
     /// values from cues and memory), `longest_spans` (the spans `named_values` leaves), `cue_values`, `shaped_values`, `quoted_pairs`, `remembered_keys` (after
     /// `cue_values`: a key the conversation remembers keeps its value), `tag_lists`, `copied_items`
     /// (it drops what the request does not hold) and `previous_files` (the last word on a file the
-    /// question does not name); each later fill overwrites a key an earlier one set. The golden file
-    /// `fill_order.jsonl` pins the order for both engines (evaluate.py's `filled`). `tools`: each
-    /// tool's `parameters` schema by name.
+    /// question does not name); each later fill overwrites a key an earlier one set. Then
+    /// `chosen_calls` inserts the chosen argument-less tools the answer left out among the calls
+    /// the others left (one with an empty `after` list ahead of a login `named_calls` added). The
+    /// golden file `fill_order.jsonl` pins the order for both engines (evaluate.py's `filled`).
+    /// `tools`: each tool's `parameters` schema by name; `chosen`: prompt feature `tool_choice`'s
+    /// choice where it restricted decoding (nil: it restricted nothing).
     public func filled(
-        _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
+        _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON],
+        chosen: [String]? = nil
     ) -> AnswerRestorer.Response {
         var response = singleCalls?.cut(response) ?? response
         if let namedCalls { response = namedCalls.fill(response, messages: messages, tools: tools) }
@@ -128,6 +134,7 @@ extension Specialist {
         if let tagLists { response = tagLists.fill(response, messages: messages) }
         if let copiedItems { response = copiedItems.fill(response, messages: messages, tools: tools) }
         if let previousFiles { response = previousFiles.fill(response, messages: messages, tools: tools) }
+        if let chosenCalls { response = chosenCalls.fill(response, chosen: chosen) }
         return response
     }
 }

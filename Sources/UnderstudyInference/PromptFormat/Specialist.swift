@@ -346,12 +346,10 @@ public final class Specialist: @unchecked Sendable {
                 return withSiblings(merged, prompt, messages, tools: schemas)
             }
         }
-        var answer = try generate(
-            prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed)
-        // Prompt feature chosen_calls: after every fill, the chosen argument-less tools left out are called.
-        if let chosenCalls, let response = answer.response {
-            answer.response = chosenCalls.fill(response, chosen: chosenTools)
-        }
+        // Prompt feature chosen_calls (the last fill) reads tool_choice's choice.
+        let answer = try generate(
+            prompt, grammar, messages, listed: listed != nil, temperature: temperature, seed: seed,
+            chosen: chosenTools)
         return withSiblings(answer, prompt, messages, tools: schemas)
     }
 

@@ -5,9 +5,11 @@ ChosenCallsTests)."""
 import json
 from pathlib import Path
 
-from distill.trainer.chosen_calls import choose, fill
+from distill.trainer.chosen_calls import choose, chosen_where_restricted, fill, in_fill_order
 from distill.trainer.dataset import Example
 from distill.trainer.golden_features import chosen_calls_cases
+from distill.trainer.hint_tools import HINT
+from distill.trainer.prompt import call_head
 from distill.trainer.remembered_keys import MIN_COUNT
 
 GOLDEN = Path(__file__).parent / "golden" / "chosen_calls.jsonl"
@@ -28,7 +30,12 @@ def test_fills_match_the_golden_file():
     assert named["left_out_after_its_predecessor"] == ["check_tire_pressure", "find_nearest_tire_shop", "set_navigation"]
     assert named["after_the_last_predecessor"] == ["lockDoors", "startEngine", "lockDoors", "check_tire_pressure",
                                                    "displayCarStatus"]
-    assert named["not_chosen"] == named["nothing_chosen"] == ["set_navigation"]
+    assert named["not_chosen"] == named["nothing_chosen"] == named["empty_choice"] == ["set_navigation"]
+    assert named["both_inserted_in_listing_order"] == ["lockDoors", "check_tire_pressure", "find_nearest_tire_shop",
+                                                       "set_navigation"]
+    # listed the other way round the engines keep the file's order: choose() never lists it so
+    assert named["rules_run_in_file_order"] == ["find_nearest_tire_shop", "lockDoors", "check_tire_pressure",
+                                                "set_navigation"]
 
 
 def test_a_tool_called_whenever_chosen_is_listed_after_the_tools_before_it():
@@ -60,3 +67,87 @@ def test_nothing_is_added_to_a_text_answer_or_where_nothing_was_chosen():
     assert fill(calls, None, rules) == calls
     assert [c["name"] for c in fill(calls, ["find_nearest_tire_shop"], rules)["tool_calls"]] == [
         "check_tire_pressure", "find_nearest_tire_shop"]
+
+
+def test_a_tool_is_listed_after_the_listed_tool_it_follows_whatever_the_cluster_order():
+    # the cluster lists the tire shop first; the answers check the pressure after locking the
+    # doors and look for the shop after checking: the listing puts the check first, so the shop
+    # lands after the check the fill inserted
+    tools = [TOOLS[1], TOOLS[0], TOOLS[2], {"name": "lockDoors", "parameters": {"type": "object", "properties": {
+        "door": {"type": "array"}}}}]
+    examples = [answer(f"tires {i}", "lockDoors", "check_tire_pressure", "find_nearest_tire_shop")
+                for i in range(MIN_COUNT)]
+    chosen = choose(examples, tools, lambda e: ["check_tire_pressure", "find_nearest_tire_shop"])
+    assert chosen["tools"] == [{"tool": "check_tire_pressure", "after": ["lockDoors"]},
+                               {"tool": "find_nearest_tire_shop", "after": ["check_tire_pressure", "lockDoors"]}]
+    response = answer("q", "lockDoors", "set_navigation").target
+    assert [c["name"] for c in fill(response, ["check_tire_pressure", "find_nearest_tire_shop"],
+                                    chosen["tools"])["tool_calls"]] == [
+        "lockDoors", "check_tire_pressure", "find_nearest_tire_shop", "set_navigation"]
+
+
+def test_the_fill_order_keeps_cluster_order_where_nothing_orders_two_and_breaks_a_cycle():
+    free = [{"tool": "a", "after": []}, {"tool": "b", "after": []}]
+    assert in_fill_order(free) == free
+    cycle = [{"tool": "a", "after": ["c"]}, {"tool": "b", "after": ["a"]}, {"tool": "c", "after": ["b"]}]
+    assert [r["tool"] for r in in_fill_order(cycle)] == ["a", "b", "c"]
+
+
+def test_after_needs_more_than_half_of_the_answers_calling_both():
+    # set_navigation comes before the check in exactly half the answers calling both: not `after`
+    examples = ([answer(f"a {i}", "set_navigation", "check_tire_pressure") for i in range(3)]
+                + [answer(f"b {i}", "check_tire_pressure", "set_navigation") for i in range(3)])
+    assert choose(examples, TOOLS, lambda e: ["check_tire_pressure"])["tools"] == [
+        {"tool": "check_tire_pressure", "after": []}]
+    examples.append(answer("c", "set_navigation", "check_tire_pressure"))
+    assert choose(examples, TOOLS, lambda e: ["check_tire_pressure"])["tools"] == [
+        {"tool": "check_tire_pressure", "after": ["set_navigation"]}]
+
+
+def test_distinct_questions_are_the_last_user_messages():
+    # five conversations ending in the same tool result: five distinct questions before it
+    examples = [Example("e", [{"role": "user", "content": f"tires {i}"}, {"role": "tool", "content": "ok"}],
+                        {"content": None, "tool_calls": [{"name": "check_tire_pressure", "arguments": {}}]})
+                for i in range(MIN_COUNT)]
+    assert choose(examples, TOOLS, lambda e: ["check_tire_pressure"])["tools"] == [
+        {"tool": "check_tire_pressure", "after": []}]
+
+
+class ChoosesBoth:
+    def chosen(self, query, messages):
+        return ["check_tire_pressure", "find_nearest_tire_shop"]
+
+
+def test_the_choice_is_read_only_where_the_nearest_hint_calls_a_tool():
+    names = [t["name"] for t in TOOLS]
+    messages = [{"role": "user", "content": "tires"}]
+    # the nearest neighbour answered in text (the second one called a tool), or called no cluster tool
+    text_first = HINT + HINT + call_head("set_navigation")
+    assert chosen_where_restricted(ChoosesBoth(), None, messages, text_first, names) is None
+    assert chosen_where_restricted(ChoosesBoth(), None, messages, HINT + call_head("unknown_tool"), names) is None
+    assert chosen_where_restricted(ChoosesBoth(), None, messages, HINT + call_head("set_navigation"), names) == [
+        "check_tire_pressure", "find_nearest_tire_shop"]
+
+
+def test_the_choice_is_cross_fitted_so_a_memorised_answer_does_not_list_a_tool():
+    import numpy as np
+
+    from distill.trainer.chosen_calls import cross_fitted
+    from distill.trainer.tool_choice import ToolChoice
+
+    names = [t["name"] for t in TOOLS]
+    # five tire questions among ten navigation ones, every question's embedding its own direction:
+    # nothing in a new tire question tells the classifier it is one
+    examples = [answer(f"tires {i}", "check_tire_pressure") for i in range(5)] + [
+        answer(f"go {i}", "set_navigation") for i in range(10)]
+    alone = np.eye(15)
+    fitted = ToolChoice.fit(examples, names, alone)
+    in_sample = {id(e): fitted.chosen(q, e.messages) for e, q in zip(examples, alone)}
+    assert choose(examples, TOOLS, lambda e: in_sample[id(e)])["tools"] == [{"tool": "check_tire_pressure", "after": []}]
+    crossed = cross_fitted(examples, names, alone)
+    assert choose(examples, TOOLS, lambda e: crossed[id(e)])["tools"] == []
+    # the tire questions share a direction: a held-out one is still chosen the tool, and listed
+    shared = alone.copy()
+    shared[:5, 0] = 3.0
+    crossed = cross_fitted(examples, names, shared)
+    assert choose(examples, TOOLS, lambda e: crossed[id(e)])["tools"] == [{"tool": "check_tire_pressure", "after": []}]
