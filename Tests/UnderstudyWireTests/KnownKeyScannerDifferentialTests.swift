@@ -61,11 +61,12 @@ struct KnownKeyScannerDifferentialTests {
 
     /// `KeyStartFilter` lets a start through only when its first byte is one a known prefix
     /// starts with: every prefix, at every offset of the sixteen-byte blocks, after each kind of
-    /// boundary (a space, a quote, a dot, `\n`, `\u0022`, the text's start), must still be found.
+    /// boundary (a space, a quote, a dot, `\n`, `\u0022`, `\\`, a non-ASCII letter, the text's
+    /// start), must still be found.
     @Test func everyPrefixAtEveryBlockOffset() {
         for (prefix, minBody) in KnownKeyScanner.prefixes {
             let key = String(decoding: prefix, as: UTF8.self) + String(repeating: "Q7", count: minBody)
-            for glue in ["", " ", "\"", ".", "\\n", "\\u0022"] {
+            for glue in ["", " ", "\"", ".", "\\n", "\\u0022", "\\\\", "ñ", "é\t"] {
                 for before in 0..<34 {
                     let filler = String(repeating: "{", count: before)
                     let text = Array((filler + glue + key + "\"}" + String(repeating: ",", count: 20)).utf8)

@@ -1,6 +1,6 @@
 /// Which of sixteen bytes can start a match of `KnownKeyScanner`, tested together in one vector
 /// register: a byte that a known prefix starts with (`s`, `r`, `A`, `g`, `x`, `h`, `n`, `S`, `p`,
-/// either case) where a key may start (after a byte keys are not made of, or near an escape),
+/// either case) where a key may start (after a byte that is not `[A-Za-z0-9_-]`, or near an escape),
 /// or a dash followed by a dash (a PEM line). It is a superset: the scanner tests each start it
 /// lets through exactly (first two bytes, boundary, prefix and length). In the JSON of a chat
 /// stream about one byte in sixty passes, so most blocks of sixteen are ruled out by a few dozen
@@ -13,6 +13,10 @@
 /// result read as masks in the style of UnderstudyArchive's `SWARBytes` (high bit per byte).
 enum KeyStartFilter {
     typealias Lanes = SIMD16<UInt8>
+
+    /// The first bytes of `KnownKeyScanner.prefixes`, in lower case: `candidates` compares with
+    /// each of them.
+    static let firstLetters = Array("aghnprsx".utf8)
 
     /// Bytes before a block that its test reads: a key starts after `\` plus a letter (`\n`) or
     /// six bytes after a `\u` escape's backslash.
@@ -27,8 +31,8 @@ enum KeyStartFilter {
     static func candidates(_ base: UnsafePointer<UInt8>, at i: Int) -> (low: UInt64, high: UInt64) {
         let bytes = load(base, i)
         let folded = bytes | Lanes(repeating: 0x20)  // letters in lower case; no other byte becomes one
-        // The first bytes of `KnownKeyScanner.prefixes`, folded (`everyPrefixAtEveryBlockOffset`
-        // fails when a prefix starts with another).
+        // `firstLetters`, one compare each (`KnownKeyScanner.startPairs` refuses a prefix that
+        // starts with a letter not listed there; `everyPrefixAtEveryBlockOffset` tests every one).
         let first =
             equal(folded, "a") | equal(folded, "g") | equal(folded, "h") | equal(folded, "n")
             | equal(folded, "p") | equal(folded, "r") | equal(folded, "s") | equal(folded, "x")

@@ -35,7 +35,12 @@ public enum KnownKeyScanner {
             let pair = Int(a) << 8 | Int(b)
             bits[pair >> 6] |= 1 << UInt64(pair & 63)
         }
-        for (prefix, _) in prefixes { insert(prefix[0], prefix[1]) }
+        for (prefix, _) in prefixes {
+            // KeyStartFilter compares a block's bytes with these letters only: a prefix starting
+            // with another would be missed inside blocks.
+            precondition(KeyStartFilter.firstLetters.contains(prefix[0] | 0x20), "KeyStartFilter.firstLetters lacks a prefix's first letter")
+            insert(prefix[0], prefix[1])
+        }
         insert(pemBegin[0], pemBegin[1])
         return bits
     }()
