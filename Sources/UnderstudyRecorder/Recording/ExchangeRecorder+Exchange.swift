@@ -111,18 +111,20 @@ extension ExchangeRecorder {
     static func sseEvents(_ captured: CapturedExchange) -> [SSEEvent] {
         var parser = SSEParser()
         var events: [SSEEvent] = []
+        // A chunk mostly completes one event: room for that many spares the regrowths.
+        events.reserveCapacity(captured.chunkTimes.count + 1)
         let bytes = captured.responseBody.bytes
         var start = 0
         for (end, tMs) in captured.chunkTimes {
             let stop = min(end, bytes.count)
             guard stop > start else { continue }
-            for event in parser.feed(bytes[start..<stop]) {
+            parser.feed(bytes[start..<stop]) { event in
                 events.append(SSEEvent(tMs: tMs, event: event.event, data: event.data))
             }
             start = stop
         }
         let lastTime = captured.chunkTimes.last?.tMs ?? captured.endMs ?? 0
-        for event in parser.finish(dispatchIncomplete: captured.outcome != .ok || captured.responseBody.truncated) {
+        parser.finish(dispatchIncomplete: captured.outcome != .ok || captured.responseBody.truncated) { event in
             events.append(SSEEvent(tMs: lastTime, event: event.event, data: event.data))
         }
         return events

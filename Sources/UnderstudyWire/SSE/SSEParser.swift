@@ -59,15 +59,21 @@ public struct SSEParser: Sendable {
     /// Consumes `bytes` and returns the events they complete, in order.
     public mutating func feed(_ bytes: some Sequence<UInt8>) -> [ParsedEvent] {
         var events: [ParsedEvent] = []
-        // Contiguous input (Array, ArraySlice, NIO's ByteBufferView) takes the non-generic path,
-        // which stays fast when called from other modules without specialization.
-        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in feed(buffer: buffer, into: &events) }
-        if done != nil { return events }
-        for byte in bytes { consume(byte, into: &events) }
+        feed(bytes) { events.append($0) }
         return events
     }
 
-    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, into events: inout [ParsedEvent]) {
+    /// Consumes `bytes` and hands each event they complete to `emit`, in order: the recorder's
+    /// form, which builds no array of events per chunk.
+    public mutating func feed(_ bytes: some Sequence<UInt8>, each emit: (ParsedEvent) -> Void) {
+        // Contiguous input (Array, ArraySlice, NIO's ByteBufferView) takes the non-generic path,
+        // which stays fast when called from other modules without specialization.
+        let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in feed(buffer: buffer, to: emit) }
+        if done != nil { return }
+        for byte in bytes { consume(byte, to: emit) }
+    }
+
+    private mutating func feed(buffer: UnsafeBufferPointer<UInt8>, to emit: (ParsedEvent) -> Void) {
         var i = 0
         let count = buffer.count
         while i < count {
@@ -76,7 +82,7 @@ public struct SSEParser: Sendable {
                 // Fastest path: a whole line inside this chunk is read where it lies, not copied
                 // into `line` first (a stream's chunks mostly hold whole `data:` lines).
                 if j < count, line.isEmpty {
-                    processLine(UnsafeBufferPointer(rebasing: buffer[i..<j]), into: &events)
+                    processLine(UnsafeBufferPointer(rebasing: buffer[i..<j]), to: emit)
                     afterCR = buffer[j] == 0x0D
                     bytesConsumed += j + 1 - i
                     i = j + 1
@@ -90,7 +96,7 @@ public struct SSEParser: Sendable {
                     continue
                 }
             }
-            consume(buffer[i], into: &events)
+            consume(buffer[i], to: emit)
             i += 1
         }
     }
@@ -112,7 +118,7 @@ public struct SSEParser: Sendable {
         return i
     }
 
-    private mutating func consume(_ byte: UInt8, into events: inout [ParsedEvent]) {
+    private mutating func consume(_ byte: UInt8, to emit: (ParsedEvent) -> Void) {
         bytesConsumed += 1
         if bomState < 3 {
             if skipBOM(byte) { return }
@@ -123,10 +129,10 @@ public struct SSEParser: Sendable {
         }
         switch byte {
         case 0x0A:
-            processLine(into: &events)
+            processLine(to: emit)
         case 0x0D:
             afterCR = true
-            processLine(into: &events)
+            processLine(to: emit)
         default:
             line.append(byte)
         }
@@ -136,9 +142,15 @@ public struct SSEParser: Sendable {
     /// pass `dispatchIncomplete: true` to get it anyway (a truncated recording may still want it).
     public mutating func finish(dispatchIncomplete: Bool = false) -> [ParsedEvent] {
         var events: [ParsedEvent] = []
+        finish(dispatchIncomplete: dispatchIncomplete) { events.append($0) }
+        return events
+    }
+
+    /// `finish(dispatchIncomplete:)` handing the last event, if any, to `emit`.
+    public mutating func finish(dispatchIncomplete: Bool = false, each emit: (ParsedEvent) -> Void) {
         if dispatchIncomplete {
-            if !line.isEmpty { processLine(into: &events) }
-            dispatch(into: &events)
+            if !line.isEmpty { processLine(to: emit) }
+            dispatch(to: emit)
         }
         // Ready for a new stream; the last event ID survives, as for a reconnection.
         line.removeAll(keepingCapacity: true)
@@ -146,7 +158,6 @@ public struct SSEParser: Sendable {
         eventType = nil
         afterCR = false
         bomState = 0
-        return events
     }
 
     /// Returns true when `byte` was consumed as part of a leading BOM (EF BB BF).
@@ -164,16 +175,16 @@ public struct SSEParser: Sendable {
     }
 
     /// Processes the line gathered in `line` (one that arrived split across chunks, or the last).
-    private mutating func processLine(into events: inout [ParsedEvent]) {
+    private mutating func processLine(to emit: (ParsedEvent) -> Void) {
         let held = line
-        held.withUnsafeBufferPointer { processLine($0, into: &events) }
+        held.withUnsafeBufferPointer { processLine($0, to: emit) }
         line.removeAll(keepingCapacity: true)
     }
 
-    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, into events: inout [ParsedEvent]) {
+    private mutating func processLine(_ line: UnsafeBufferPointer<UInt8>, to emit: (ParsedEvent) -> Void) {
         bomState = 3
         if line.isEmpty {
-            dispatch(into: &events)
+            dispatch(to: emit)
             return
         }
         if line[0] == UInt8(ascii: ":") { return }
@@ -209,14 +220,11 @@ public struct SSEParser: Sendable {
         ChatChunkReader.equal(name, field)
     }
 
-    private mutating func dispatch(into events: inout [ParsedEvent]) {
-        defer {
-            data = nil
-            eventType = nil
-        }
-        guard let data else { return }
+    private mutating func dispatch(to emit: (ParsedEvent) -> Void) {
+        // Taken out, not copied: the event's strings move into it (no retain and release each).
+        let type = eventType.take().flatMap { $0.isEmpty ? nil : $0 }
+        guard let data = data.take() else { return }
         // The spec's data buffer ends each line with a LF and drops the last: lines joined by LF.
-        let type = eventType.flatMap { $0.isEmpty ? nil : $0 }
-        events.append(ParsedEvent(event: type, data: data, id: lastEventID))
+        emit(ParsedEvent(event: type, data: data, id: lastEventID))
     }
 }
