@@ -58,42 +58,6 @@ struct ToolChoiceTests {
         }
     }
 
-    /// Both queries build the classifier's text as the trainer does (`tool_choice_query.jsonl`):
-    /// a follow-up naming only a value is read with the question it answers.
-    @Test func queryTextsMatchTheTrainersGoldenFile() throws {
-        let url = TestEnvironment.repositoryRoot.appendingPathComponent(
-            "distill/trainer/tests/golden/tool_choice_query.jsonl")
-        let golden = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
-        #expect(golden.count >= 5)
-        for item in golden {
-            guard case .string(let name)? = item["name"], case .array(let messages)? = item["messages"] else {
-                throw ReferenceError("unexpected golden case")
-            }
-            for query in [ToolChoice.Query.lastUserMessage, .userTurnsSinceCalls] {
-                let choice = ToolChoice(tools: ["a"], bias: [0], weights: [[0, 0]], calledValue: 0.5, query: query)
-                guard case .string(let text)? = item["texts"]?[query.rawValue] else {
-                    throw ReferenceError("\(name): no text for \(query.rawValue)")
-                }
-                #expect(choice.queryText(messages.map(Self.message)) == text, "\(name) \(query.rawValue)")
-            }
-        }
-    }
-
-    @Test func anUnknownQueryIsRefusedNamingTheField() throws {
-        let directory = try Self.written(
-            try OrderedJSON.parse(
-                #"{"tools":["a","b"],"bias":[0,0],"weights":[[1,0,0],[0,1,0]],"called_value":0.5,"query":"everything"}"#))
-        defer { try? FileManager.default.removeItem(at: directory) }
-        do {
-            _ = try ToolChoice(directory: directory)
-            Issue.record("an unknown query was accepted")
-        } catch {
-            #expect("\(error)".contains("query") && "\(error)".contains("tool_choice.json"))
-        }
-    }
-
     @Test func aFileWithoutOneRowPerToolIsRefusedNamingTheField() throws {
         let directory = try Self.written(
             try OrderedJSON.parse(#"{"tools":["a","b"],"bias":[0,0],"weights":[[1,2]],"called_value":0.5}"#))

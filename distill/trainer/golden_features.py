@@ -29,7 +29,6 @@
 - `cue_values` (cue_values.py): conversations, listed arguments, the question's cue values and an
   answer before and after the fill;
 - `single_calls` (single_calls.py): listed tools and answers before and after the cut;
-- `tool_choice_query` (tool_choice.py): the classifier's text of both queries per conversation;
 - `chosen_calls` (chosen_calls.py): listed rules, chosen tools and answers before and after the fill;
 - `named_values` (named_values.py): conversations, tools, listed arguments, the question's quoted
   spans with the keys claiming them, named numbers and an answer before and after the fill;
@@ -79,7 +78,7 @@ from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
 from . import (chosen_calls, copied_items, cue_values, named_calls, named_optional, named_values, previous_files, quoted_pairs,
-               sibling_calls, single_calls, tag_lists, tool_choice)
+               sibling_calls, single_calls, tag_lists)
 from .evaluate import FILL_ORDER, filled
 
 K = 2
@@ -853,36 +852,6 @@ def write_chosen_calls_goldens(out: Path) -> Path:
     return write_jsonl(out / "chosen_calls.jsonl", chosen_calls_cases())
 
 
-def tool_choice_query_cases() -> list[dict]:
-    """Conversations whose classifier text pins both `tool_choice` queries: a follow-up after a
-    text answer joined with the question it answers, only the turns after the last calls, the
-    last user message after a tool result, no user turn, a user turn without content."""
-    def user(text):
-        return {"role": "user", "content": text}
-
-    def called(*names):
-        return {"role": "assistant", "content": None, "tool_calls": [{"name": n, "arguments": {}} for n in names]}
-
-    asked = "Show me the contents of the report and sort it."
-    cases = {
-        "follow_up_after_a_text_answer": [user("Go to the documents folder."), called("cd"),
-                                          {"role": "tool", "content": "ok"}, user(asked),
-                                          {"role": "assistant", "content": "Which file?"},
-                                          user("The file name is 'MonthlySummary.docx'")],
-        "first_question": [user(asked)],
-        "after_a_tool_result": [user(asked), called("cat"), {"role": "tool", "content": "b\na"}],
-        "no_user_turn": [{"role": "system", "content": "You are a shell."}],
-        "empty_turn": [user(asked), {"role": "assistant", "content": "Which file?"}, {"role": "user", "content": None}],
-    }
-    return [{"name": name, "messages": messages,
-             "texts": {query: tool_choice.QUERIES[query](messages) for query in tool_choice.QUERIES}}
-            for name, messages in cases.items()]
-
-
-def write_tool_choice_query_goldens(out: Path) -> Path:
-    return write_jsonl(out / "tool_choice_query.jsonl", tool_choice_query_cases())
-
-
 FILE_TOOLS = [
     {"name": "diff", "parameters": {"type": "object", "properties": {
         "file_name1": {"type": "string"}, "file_name2": {"type": "string"}}, "required": ["file_name1", "file_name2"]}},
@@ -1540,7 +1509,6 @@ def main() -> None:
     print(write_cue_values_goldens(out))
     print(write_single_calls_goldens(out))
     print(write_chosen_calls_goldens(out))
-    print(write_tool_choice_query_goldens(out))
     print(write_named_values_goldens(out))
     print(write_quoted_pairs_goldens(out))
     print(write_complete_calls_goldens(out))

@@ -37,7 +37,7 @@ from .slot_order import FEATURE as RECENT_SLOTS
 from .spans import FEATURE as QUESTION_SPANS, pointer_token, pointer_tokens
 from .slots import MAX_SLOT_CHARS, slot_token
 from .tokenizer import base_tokenizer, save_tokenizer, train_tokenizer
-from .tool_choice import FEATURE as TOOL_CHOICE, ToolChoice, chosen_for as choices_for
+from .tool_choice import FEATURE as TOOL_CHOICE, ToolChoice
 from .unit_exponents import FEATURE as UNIT_EXPONENTS, copying_answers, exponent_tokens, user_text
 
 @dataclass
@@ -157,10 +157,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # chooses the tools instead of the nearest hint (and the clauses).
     choice = None
     if restrict_tools and recipe.get(TOOL_CHOICE) and len(cluster.tools) >= 2:
-        # The retrieval index holds these examples' last-message embeddings already (same order);
-        # the turns since the last calls are embedded for the cross-validated choice of query.
-        choice = ToolChoice.fit_best(train_examples, [t.get("name") for t in cluster.tools], retrieval.embeddings,
-                                     embedder.embed)
+        # The retrieval index holds these examples' query embeddings already (same texts, same order).
+        choice = ToolChoice.fit(train_examples, [t.get("name") for t in cluster.tools], retrieval.embeddings)
         prompt_features.append(TOOL_CHOICE)
     # Prompt feature clause_tools (clause_tools.py): for requests that bring several tools, calls
     # keep to the tools the question's clauses pick by sentence embedding.
@@ -247,7 +245,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # whenever tool_choice chooses them (the retrieval index holds the examples' query embeddings).
     called_when_chosen = None
     if choice is not None and recipe.get(chosen_calls.FEATURE):
-        on_training = choices_for(choice, train_examples, embedder.embed)
+        on_training = {id(e): choice.chosen(q, e.messages) for e, q in zip(train_examples, retrieval.embeddings)}
         called_when_chosen = chosen_calls.choose(train_examples, cluster.tools, lambda e: on_training[id(e)])
         if called_when_chosen["tools"]:
             prompt_features.append(chosen_calls.FEATURE)
@@ -346,13 +344,13 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
             if called_when_chosen is not None and called_when_chosen["tools"]:
                 # tool_choice's choice where it restricts decoding: the nearest hint calls a tool
                 chosen_for = lambda f: choice.chosen(  # noqa: E731
-                    embed([choice.text(f.example.messages)])[0], f.example.messages) \
+                    embed([query_text(f.example.messages)])[0], f.example.messages) \
                     if nearest_tools(hint_of(f.example), [t.get("name") for t in cluster.tools]) else None
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),
                     picked_tools(query_text(f.example.messages), cluster.tools, embed) if clause_hint else None,
-                    choice.chosen(embed([choice.text(f.example.messages)])[0], f.example.messages) if choice else None)
+                    choice.chosen(embed([query_text(f.example.messages)])[0], f.example.messages) if choice else None)
             elif clause_tools or unmatched is not None or exponents:
                 call_prefix = tokenizer.get_vocab().get(CALL_PREFIX)
 

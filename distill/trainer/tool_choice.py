@@ -20,13 +20,6 @@ a chosen tool instead of the hint's (and the clauses' picks are not used); when 
 neighbour answered in text nothing is restricted, as with `hint_tools`. Nothing is added to the
 prompt: the feature changes decoding only. The weights are fitted after training (a few CPU
 seconds) and saved with the specialist as `tool_choice.json`.
-
-The classifier's text (`query` in tool_choice.json): `last_user_message`, or
-`user_turns_since_calls`, the contents of the user turns after the last assistant turn with calls,
-joined by a newline (the last user message when there is none). The second reads a follow-up that
-only names a value ("The file name is 'MonthlySummary.docx'") with the question it answers. Training
-fits both and keeps the second only where 5-fold cross-validation on the training answers chooses
-exactly the called tools for more answers. The golden file `tool_choice_query.jsonl` pins the text.
 """
 
 from __future__ import annotations
@@ -51,22 +44,6 @@ CALLED_VALUE = 0.5
 INVERSE_REGULARISATION = 100.0
 # The score of a tool that every training answer calls, or none: no regression to fit.
 CONSTANT_SCORE = 100.0
-LAST_USER_MESSAGE = "last_user_message"
-SINCE_CALLS = "user_turns_since_calls"
-# Folds of the cross-validation that picks the query (every FOLDS-th training answer held out).
-FOLDS = 5
-
-
-def turns_since_calls(messages: list[dict]) -> str:
-    """The user turns after the last assistant turn with calls, joined by a newline; the last user
-    message when there is none (the request follows a tool result)."""
-    start = max((i + 1 for i, m in enumerate(messages) if m.get("role") == "assistant" and m.get("tool_calls")),
-                default=0)
-    turns = [m.get("content") or "" for m in messages[start:] if m.get("role") == "user"]
-    return "\n".join(turns) if turns else query_text(messages)
-
-
-QUERIES = {LAST_USER_MESSAGE: query_text, SINCE_CALLS: turns_since_calls}
 
 
 def called_tools(messages: list[dict]) -> set[str]:
@@ -79,19 +56,12 @@ class ToolChoice:
     """Per cluster tool: `bias` and `weights` (embedding dimension + one per tool)."""
 
     def __init__(self, tools: list[str], bias: list[float], weights: list[list[float]],
-                 called_value: float = CALLED_VALUE, source: Path | str = FILE, query: str = LAST_USER_MESSAGE):
-        if query not in QUERIES:
-            raise ToolChoiceFileError(Path(source), "query", f"is {json.dumps(query)}, not one of {', '.join(QUERIES)}")
-        self.query = query
+                 called_value: float = CALLED_VALUE, source: Path | str = FILE):
         if len(bias) != len(tools) or len(weights) != len(tools):
             raise ValueError(f"tool_choice: {len(tools)} tools but {len(bias)} biases and {len(weights)} weight rows")
         self.tools, self.called_value, self.source = tools, called_value, source
         self.bias = np.asarray(bias, dtype=np.float64)
         self.weights = np.asarray(weights, dtype=np.float64).reshape(len(tools), -1)
-
-    def text(self, messages: list[dict]) -> str:
-        """The text whose embedding the classifier reads (`query`)."""
-        return QUERIES[self.query](messages)
 
     def features(self, query: np.ndarray, messages: list[dict]) -> np.ndarray:
         called = called_tools(messages)
@@ -122,9 +92,9 @@ class ToolChoice:
         return [self.tools[max(range(len(scores)), key=lambda t: (scores[t], -t))]]
 
     @classmethod
-    def fit(cls, examples, tool_names: list[str], queries: np.ndarray, query: str = LAST_USER_MESSAGE) -> "ToolChoice":
+    def fit(cls, examples, tool_names: list[str], queries: np.ndarray) -> "ToolChoice":
         """Fits one regression per tool on the training `examples` (their `queries`: the
-        embeddings of their `query` texts, one row each)."""
+        embeddings of their last user messages, one row each)."""
         from sklearn.linear_model import LogisticRegression
 
         probe = cls(tool_names, [0.0] * len(tool_names), [[0.0] * (queries.shape[1] + len(tool_names))] * len(tool_names))
@@ -140,24 +110,11 @@ class ToolChoice:
             model = LogisticRegression(C=INVERSE_REGULARISATION, max_iter=5000).fit(x, y)
             bias.append(float(model.intercept_[0]))
             weights.append([float(w) for w in model.coef_[0]])
-        return cls(tool_names, bias, weights, query=query)
-
-    @classmethod
-    def fit_best(cls, examples, tool_names: list[str], last_messages: np.ndarray, embed) -> "ToolChoice":
-        """Fitted on the query text that cross-validation on the training answers prefers:
-        `last_messages` are the last user messages' embeddings, `embed(texts)` embeds the others."""
-        since = [turns_since_calls(e.messages) for e in examples]
-        last = [query_text(e.messages) for e in examples]
-        if since == last:
-            return cls.fit(examples, tool_names, last_messages)
-        since_rows = embed(since)
-        if _cross_validated(examples, tool_names, since_rows) > _cross_validated(examples, tool_names, last_messages):
-            return cls.fit(examples, tool_names, since_rows, SINCE_CALLS)
-        return cls.fit(examples, tool_names, last_messages)
+        return cls(tool_names, bias, weights)
 
     def save(self, directory: Path) -> dict:
         (directory / FILE).write_text(json.dumps(
-            {"format": 1, "model": "all-MiniLM-L6-v2", "query": self.query, "tools": self.tools,
+            {"format": 1, "model": "all-MiniLM-L6-v2", "query": "last_user_message", "tools": self.tools,
              "called_value": self.called_value, "bias": self.bias.tolist(), "weights": self.weights.tolist()}) + "\n")
         return {"file": FILE, "tools": len(self.tools)}
 
@@ -189,10 +146,7 @@ class ToolChoice:
         if len(weights[0]) <= len(tools):
             raise ToolChoiceFileError(path, "weights", f"rows of {len(weights[0])} hold no embedding weights "
                                       f"before the {len(tools)} per tool")
-        query = info.get("query", LAST_USER_MESSAGE)
-        if query not in QUERIES:
-            raise ToolChoiceFileError(path, "query", f"is {json.dumps(query)}, not one of {', '.join(QUERIES)}")
-        return cls(tools, bias, weights, called_value, source=path, query=query)
+        return cls(tools, bias, weights, called_value, source=path)
 
 
 class ToolChoiceFileError(ValueError):
@@ -212,23 +166,9 @@ def _numbers(value, path: Path, field: str) -> list[float]:
     return [float(item) for item in value]
 
 
-def _cross_validated(examples, tool_names: list[str], queries: np.ndarray) -> int:
-    """How many training answers with calls the classifier, fitted without their fold, chooses
-    exactly the called tools for."""
-    right = 0
-    for fold in range(FOLDS):
-        fitted = [i for i in range(len(examples)) if i % FOLDS != fold]
-        held = [i for i in range(len(examples)) if i % FOLDS == fold and examples[i].target.get("tool_calls")]
-        choice = ToolChoice.fit([examples[i] for i in fitted], tool_names, queries[fitted])
-        for i in held:
-            called = {str(c.get("name")) for c in examples[i].target["tool_calls"]}
-            right += set(choice.chosen(queries[i], examples[i].messages)) == called
-    return right
-
-
 def chosen_for(choice: ToolChoice, examples, embed) -> dict[int, list[str]]:
     """The chosen tools per example (keyed by id()); `embed(texts)`: L2-normalised rows."""
-    queries = embed([choice.text(e.messages) for e in examples])
+    queries = embed([query_text(e.messages) for e in examples])
     return {id(e): choice.chosen(q, e.messages) for e, q in zip(examples, queries)}
 
 
@@ -252,9 +192,8 @@ def add_to_specialist(run_dir: Path, cluster_id: str, specialist_dir: Path) -> d
         raise ValueError(f"{run_dir}/{cluster_id}: tool_choice needs a cluster of at least 2 tools, "
                          f"this one has {len(cluster.tools)}")
     train = cluster.splits["train"]
-    embed = Embedder().embed
-    choice = ToolChoice.fit_best(train, [t.get("name") for t in cluster.tools],
-                                 embed([query_text(e.messages) for e in train]), embed)
+    choice = ToolChoice.fit(train, [t.get("name") for t in cluster.tools],
+                            Embedder().embed([query_text(e.messages) for e in train]))
     spec["tool_choice"] = choice.save(specialist_dir)
     if FEATURE not in spec["prompt_features"]:
         spec["prompt_features"].append(FEATURE)

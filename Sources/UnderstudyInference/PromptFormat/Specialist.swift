@@ -303,12 +303,7 @@ public final class Specialist: @unchecked Sendable {
             var nearest = HintTools.nearestTools(nearestHint, among: toolList)
             if !nearest.isEmpty, let toolChoice {
                 // Prompt feature tool_choice: the cluster's classifier chooses the tools instead.
-                // Its own text where it reads the turns since the last calls, else the hint's embedding.
-                var choiceQuery = query
-                if toolChoice.query != .lastUserMessage, let retrieval {
-                    choiceQuery = try retrieval.embedder.embed([toolChoice.queryText(messages)])[0]
-                }
-                let chosen = toolChoice.chosen(query: choiceQuery, messages: messages)
+                let chosen = toolChoice.chosen(query: query, messages: messages)
                 nearest = toolList.filter { chosen.contains($0.name) }
                 chosenTools = chosen
             } else if !nearest.isEmpty, promptFeatures.contains(HintTools.clauseFeature), let clauseTools {

@@ -23,25 +23,12 @@ public struct ToolChoice: Sendable {
     let weights: [[Double]]
     /// The feature value of a tool the conversation called before (0 otherwise).
     let calledValue: Double
-    /// The text whose embedding the classifier reads (tool_choice.json `query`).
-    public let query: Query
 
-    /// `lastUserMessage`: the request's last user message (the embedding `retrieval_hint` computes);
-    /// `userTurnsSinceCalls`: the user turns after the last assistant turn with calls, joined by a
-    /// newline, so that a follow-up naming only a value is read with the question it answers.
-    /// Training keeps the second where cross-validation on the training answers prefers it.
-    public enum Query: String, Sendable {
-        case lastUserMessage = "last_user_message"
-        case userTurnsSinceCalls = "user_turns_since_calls"
-    }
-
-    public init(tools: [String], bias: [Double], weights: [[Double]], calledValue: Double,
-                query: Query = .lastUserMessage) {
+    public init(tools: [String], bias: [Double], weights: [[Double]], calledValue: Double) {
         self.tools = tools
         self.bias = bias
         self.weights = weights
         self.calledValue = calledValue
-        self.query = query
     }
 
     /// Reads `tool_choice.json` of a specialist directory.
@@ -88,27 +75,7 @@ public struct ToolChoice: Sendable {
             throw InferenceError.invalidConfig(
                 url.path, field: "weights", "does not hold one bias and one equal-length row per tool")
         }
-        var query = Query.lastUserMessage
-        if let value = json["query"] {
-            guard case .string(let name) = value, let known = Query(rawValue: name) else {
-                throw InferenceError.invalidConfig(
-                    url.path, field: "query", "is \(value.jsonText), not last_user_message or user_turns_since_calls")
-            }
-            query = known
-        }
-        self.init(tools: tools, bias: bias, weights: weights, calledValue: calledValue, query: query)
-    }
-
-    /// The text the classifier's embedding is computed from (golden `tool_choice_query.jsonl`).
-    public func queryText(_ messages: [PromptRenderer.Message]) -> String {
-        switch query {
-        case .lastUserMessage:
-            return RetrievalHint.queryText(messages)
-        case .userTurnsSinceCalls:
-            let start = (messages.lastIndex { $0.role == "assistant" && !$0.toolCalls.isEmpty }).map { $0 + 1 } ?? 0
-            let turns = messages[start...].filter { $0.role == "user" }.map { $0.content ?? "" }
-            return turns.isEmpty ? RetrievalHint.queryText(messages) : turns.joined(separator: "\n")
-        }
+        self.init(tools: tools, bias: bias, weights: weights, calledValue: calledValue)
     }
 
     /// Whether every weight row holds `dimension` embedding weights and one per tool.

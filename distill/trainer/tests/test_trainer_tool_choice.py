@@ -13,13 +13,10 @@ from distill.trainer.prompt import call_head
 from distill.trainer.retrieval import HINT, Embedder, query_text
 from distill.trainer.tests.test_trainer_hint_tools import train_hinted_specialist
 from distill.trainer.tests.trainer_fixtures import TOOLS, booking_examples, write_cluster
-from distill.trainer.golden_features import tool_choice_query_cases
-from distill.trainer.tool_choice import (FILE, LAST_USER_MESSAGE, SINCE_CALLS, ToolChoice, add_to_specialist,
-                                          chosen_for)
+from distill.trainer.tool_choice import FILE, ToolChoice, add_to_specialist
 
 NAMES = [t["name"] for t in TOOLS]
 GOLDEN = Path(__file__).parent / "golden" / "tool_choice.json"
-GOLDEN_QUERY = Path(__file__).parent / "golden" / "tool_choice_query.jsonl"
 
 
 def test_choices_match_the_golden_file():
@@ -56,43 +53,6 @@ def test_the_fitted_classifier_chooses_the_tool_each_held_out_request_asks_for()
     assert (again.weights == choice.weights).all() and (again.bias == choice.bias).all()
 
 
-def test_the_query_texts_match_the_golden_file():
-    lines = [json.loads(line) for line in GOLDEN_QUERY.read_text(encoding="utf-8").splitlines()]
-    assert lines == tool_choice_query_cases()
-    texts = {case["name"]: case["texts"] for case in lines}
-    # A follow-up naming only a file is read with the question it answers, not alone.
-    assert texts["follow_up_after_a_text_answer"] == {
-        LAST_USER_MESSAGE: "The file name is 'MonthlySummary.docx'",
-        SINCE_CALLS: "Show me the contents of the report and sort it.\nThe file name is 'MonthlySummary.docx'"}
-    assert texts["after_a_tool_result"][SINCE_CALLS] == texts["after_a_tool_result"][LAST_USER_MESSAGE] != ""
-
-
-def follow_ups(rows):
-    """Every other request asked again as a follow-up that names only the booking's value: the
-    question, a text answer asking for it, then the value alone."""
-    for i, row in enumerate(rows):
-        if i % 2:
-            value = next(iter(row["target"]["tool_calls"][0]["arguments"].values()))
-            row["messages"] = row["messages"] + [{"role": "assistant", "content": "Which one?"},
-                                                 {"role": "user", "content": f"It is {value}."}]
-    return rows
-
-
-def test_training_reads_the_turns_since_the_last_calls_where_follow_ups_need_them():
-    embedder = Embedder()
-    examples = load_examples(follow_ups(booking_examples(100)))
-    last = embedder.embed([query_text(e.messages) for e in examples])
-    choice = ToolChoice.fit_best(examples, NAMES, last, embedder.embed)
-    assert choice.query == SINCE_CALLS
-    chosen = chosen_for(choice, examples, embedder.embed)
-    right = sum(chosen[id(e)] == [c["name"] for c in e.target["tool_calls"]] for e in examples[1::2])
-    assert right >= 45, right  # the last message alone ("It is BK123.") does not say which tool
-    # Without follow-ups both texts are the same and the last user message stays.
-    plain = load_examples(booking_examples(60))
-    assert ToolChoice.fit_best(plain, NAMES, embedder.embed([query_text(e.messages) for e in plain]),
-                               embedder.embed).query == LAST_USER_MESSAGE
-
-
 def test_a_specialist_with_the_feature_ships_the_classifier_and_calls_only_chosen_tools(tmp_path):
     out, info = train_hinted_specialist(tmp_path, clause_hint_tools=True, tool_choice=True)
     assert "tool_choice" in info["prompt_features"] and info["tool_choice"]["file"] == "tool_choice.json"
@@ -121,7 +81,6 @@ GOOD = {"tools": ["a", "b"], "bias": [0.5, -0.5], "weights": [[1.0, 0.0, 0.0, 0.
     ({"bias": [0.5]}, "weights"),
     ({"bias": [0.5, "high"]}, "bias"),
     ({"called_value": None}, "called_value"),
-    ({"query": "whole_conversation"}, "query"),
 ])
 def test_a_malformed_file_is_refused_naming_the_file_and_field(tmp_path, change, field):
     (tmp_path / FILE).write_text(json.dumps(GOOD))
