@@ -73,6 +73,36 @@ struct ExchangeRecorderTests {
         #expect(exchange.llm?.assembled?["choices"]?[0]?["message"]?["content"]?.stringValue == "abcd")
     }
 
+    /// A stream the client cut (or the body limit truncated) keeps its last, unterminated event,
+    /// at the time of the chunk that brought it; a stream that ended normally does not invent one.
+    @Test(arguments: [("aborted", ["a", "cut"]), ("ok", ["a"]), ("truncated", ["a", "cut"])])
+    func aCutStreamKeepsItsLastEvent(ending: String, expected: [String]) {
+        let body = "data: a\n\n" + "data: cut"
+        var c = captured(body: #"{"model":"gpt-4o","stream":true,"messages":[]}"#)
+        let start = c.startUptime
+        c.responseHead(status: 200, headers: [HTTPHeaderField("content-type", "text/event-stream")], at: start)
+        c.appendResponseBody(ByteBuffer(string: "data: a\n\n"), at: start + .milliseconds(10))
+        if ending == "truncated" {
+            // A body limit that ends inside the second read: the kept bytes end mid-event.
+            var limited = CapturedExchange(
+                capture: .init(mode: .reverse), method: "POST", target: "/v1/chat/completions",
+                headers: [], bodyLimit: body.utf8.count)
+            limited.endpoint = c.endpoint
+            let start = limited.startUptime
+            limited.responseHead(status: 200, headers: [HTTPHeaderField("content-type", "text/event-stream")], at: start)
+            limited.appendResponseBody(ByteBuffer(string: "data: a\n\n"), at: start + .milliseconds(10))
+            limited.appendResponseBody(ByteBuffer(string: "data: cut" + String(repeating: "x", count: 100)), at: start + .milliseconds(20))
+            limited.finish(.ok, at: start + .milliseconds(21))
+            c = limited
+        } else {
+            c.appendResponseBody(ByteBuffer(string: "data: cut"), at: start + .milliseconds(20))
+            c.finish(ending == "ok" ? .ok : .clientAborted, at: start + .milliseconds(21))
+        }
+        let events = ExchangeRecorder.makeExchange(from: c, redactor: redactor).response?.sse ?? []
+        #expect(events.map(\.data) == expected)
+        #expect(events.map(\.tMs) == Array([10, 20].prefix(expected.count)))
+    }
+
     @Test func onlyAStreamedAnswerNotesItsChunkTimes() {
         // The times are read only by the recorder's SSE parser; a JSON answer keeps none (one
         // array append per read saved on the event loop), a stream keeps one per read.

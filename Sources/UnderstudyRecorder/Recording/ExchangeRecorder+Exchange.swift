@@ -111,9 +111,11 @@ extension ExchangeRecorder {
     static func sseEvents(_ captured: CapturedExchange) -> [SSEEvent] {
         var parser = SSEParser()
         var events: [SSEEvent] = []
-        // A chunk mostly completes one event: room for that many spares the regrowths.
-        events.reserveCapacity(captured.chunkTimes.count + 1)
         let bytes = captured.responseBody.bytes
+        // A chunk mostly completes one event: room for that many spares the regrowths. Capped by
+        // the bytes kept (the shortest event, `data\n\n`, is 6 bytes): a truncated stream keeps
+        // noting chunk times past the body limit.
+        events.reserveCapacity(min(captured.chunkTimes.count, bytes.count / 6) + 1)
         var start = 0
         for (end, tMs) in captured.chunkTimes {
             let stop = min(end, bytes.count)
