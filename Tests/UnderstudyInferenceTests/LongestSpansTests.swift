@@ -26,10 +26,18 @@ struct LongestSpansTests {
             var schemas: [String: OrderedJSON] = [:]
             for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
             let longest = LongestSpans(rules: NamedValuesTests.rules(item["arguments"]))
-            #expect(
-                longest.fill(RememberedKeysTests.response(response), messages: messages, tools: schemas)
-                    == RememberedKeysTests.response(filled), "\(name)")
+            let answer = longest.fill(RememberedKeysTests.response(response), messages: messages, tools: schemas)
+            // byte for byte: OrderedJSON == is String ==, which calls a composed "Café" and a
+            // decomposed one equal, so a fill taking the wrong spelling would pass it
+            #expect(answer == RememberedKeysTests.response(filled), "\(name)")
+            #expect(Self.utf8(answer) == Self.utf8(RememberedKeysTests.response(filled)), "\(name): UTF-8")
         }
+    }
+
+    /// The answer's text and calls as UTF-8 bytes (each call's name and JSON arguments).
+    static func utf8(_ response: AnswerRestorer.Response) -> [[UInt8]] {
+        [Array((response.content ?? "").utf8)]
+            + response.toolCalls.flatMap { [Array($0.name.utf8), Array($0.arguments.jsonText.utf8)] }
     }
 
     @Test func aMalformedEntryIsRefusedNamingTheField() throws {

@@ -157,10 +157,15 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
                                feature.tools or tools, call_limit) if sibling_calls else response
 
     if clauses:
-        parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit, banned,
-                         remembered, distinct, distinct_slots, (), call_limit, tag_lists, cue_values, single_calls,
-                         named_values, quoted_pairs, complete, named_calls, named_optional, copied_items,
-                         previous_files, None, longest_spans, shaped_values=shaped_values)
+        # each clause is answered without clauses, sibling expansion or tool_choice's restriction:
+        # those act once on the merged answer below
+        parts = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit=omit,
+                         also_banned=banned, remembered=remembered, distinct=distinct,
+                         distinct_slots=distinct_slots, call_limit=call_limit, tag_lists=tag_lists,
+                         cue_values=cue_values, single_calls=single_calls, named_values=named_values,
+                         quoted_pairs=quoted_pairs, complete=complete, named_calls=named_calls,
+                         named_optional=named_optional, copied_items=copied_items,
+                         previous_files=previous_files, longest_spans=longest_spans, shaped_values=shaped_values)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -274,12 +279,17 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     `sibling_calls`: that prompt feature's context size; `chosen_calls`: that prompt feature's tools,
     `chosen_for(feature)` the tools tool_choice chose for its answer (None: it restricted nothing)."""
     model.eval()
-    predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit,
-                           banned_for(f) if banned_for else (), remembered, distinct, distinct_slots,
-                           [(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)] if clauses_for else (),
-                           call_limit, tag_lists, cue_values, single_calls, named_values, quoted_pairs, complete,
-                           named_calls, named_optional, copied_items, previous_files, sibling_calls,
-                           longest_spans, chosen_calls, chosen_for(f) if chosen_for else None, shaped_values)
+    predictions = [predict(model, tokenizer, f, tools, end_id, max_slots, max_new_tokens, omit=omit,
+                           also_banned=banned_for(f) if banned_for else (), remembered=remembered,
+                           distinct=distinct, distinct_slots=distinct_slots,
+                           clauses=[(c, banned_for(c) if banned_for else ()) for c in clauses_for(f)]
+                           if clauses_for else (),
+                           call_limit=call_limit, tag_lists=tag_lists, cue_values=cue_values,
+                           single_calls=single_calls, named_values=named_values, quoted_pairs=quoted_pairs,
+                           complete=complete, named_calls=named_calls, named_optional=named_optional,
+                           copied_items=copied_items, previous_files=previous_files, sibling_calls=sibling_calls,
+                           longest_spans=longest_spans, chosen_calls=chosen_calls,
+                           chosen=chosen_for(f) if chosen_for else None, shaped_values=shaped_values)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

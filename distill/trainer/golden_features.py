@@ -585,6 +585,14 @@ POSTING_RULES = [{"tool": "post_tweet", "key": "tags", "sign": "#"},
                  {"tool": "post_tweet", "key": "mentions", "sign": "@"}]
 
 
+def _ending_with_a_login_result(question: str) -> list[dict]:
+    """A request ending with a tool result: no user turn follows the last answer with calls."""
+    return [{"role": "user", "content": question},
+            {"role": "assistant", "content": None,
+             "tool_calls": [_call("authenticate_twitter", username="u", password="p")]},
+            {"role": "tool", "content": '{"authentication_status": true}'}]
+
+
 def tag_lists_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: words added or replaced, only in calls to the
     listed tool, only from the user turns since the last answer with calls (a clarification's turn
@@ -613,6 +621,10 @@ def tag_lists_inputs() -> list[dict]:
         {"name": "text_answer",
          "messages": [{"role": "user", "content": "#Hello @there"}],
          "response": {"content": "Hi!", "tool_calls": []}},
+        # no user turn since the last answer with calls: the question before it still counts
+        {"name": "a_request_ending_with_tool_results_reads_the_question",
+         "messages": _ending_with_a_login_result("Log in, then post 'Hi' with #RoadTrip for @pal."),
+         "response": _answer(tweet(content="Hi"))},
     ]
 
 
@@ -1324,13 +1336,39 @@ def longest_spans_inputs() -> list[dict]:
         {"name": "a_text_answer_is_unchanged",
          "messages": [{"role": "user", "content": "Tweet 'Hi there'."}],
          "response": {"content": "Which account?", "tool_calls": []}},
+        # the key's own name word says which span is meant, however long the unclaimed one is
+        {"name": "a_span_the_key_names_beats_a_longer_one",
+         "messages": [{"role": "user", "content": "Set the mode to 'ECO_EXTENDED_RANGE_MODE', "
+                                                  "then tweet with content 'Hi all!'"}],
+         "response": tweet},
+        # the held value is composed, the quoted span decomposed: different code points, so free
+        {"name": "a_decomposed_span_is_not_the_composed_value_held",
+         "messages": [{"role": "user", "content": "Log in and tweet 'Cafe\u0301' or 'ok'."}],
+         "response": _answer(_call("authenticate_twitter", username="Caf\u00e9", password="pw"),
+                             _call("post_tweet", content="x"))},
+        {"name": "a_request_ending_with_tool_results_reads_the_question",
+         "messages": _ending_with_a_login_result("Log in, then tweet 'Off on a road trip!' from 'SF'."),
+         "response": tweet},
+        # the second listed key skips the span the first was just given
+        {"name": "two_listed_keys_in_one_call",
+         "messages": [{"role": "user", "content": "Log in with 'a_long_handle_here' and 'pw'."}],
+         "response": _answer(_call("authenticate_twitter", username="u", password="p")),
+         "arguments": [{"tool": "authenticate_twitter", "key": "username"},
+                       {"tool": "authenticate_twitter", "key": "password"}]},
+        # no name word reaches across a turn: the span starting the next turn is unclaimed
+        {"name": "a_name_word_ending_a_turn_claims_no_span_of_the_next",
+         "messages": [{"role": "user", "content": "Tweet it with content"},
+                      {"role": "assistant", "content": "Which text?", "tool_calls": []},
+                      {"role": "user", "content": "'Hi' and then 'Something longer'"}],
+         "response": tweet},
     ]
 
 
 def longest_spans_cases() -> list[dict]:
-    return [{**case, "tools": POST_TOOLS, "arguments": LONGEST_RULES,
+    return [{**case, "tools": POST_TOOLS, "arguments": case.get("arguments", LONGEST_RULES),
              "user_text": named_optional.user_text(case["messages"]),
-             "filled": longest_spans.fill(case["response"], case["messages"], LONGEST_RULES, POST_TOOLS)}
+             "filled": longest_spans.fill(case["response"], case["messages"], case.get("arguments", LONGEST_RULES),
+                                          POST_TOOLS)}
             for case in longest_spans_inputs()]
 
 
@@ -1646,6 +1684,10 @@ def copied_items_inputs() -> list[dict]:
         {"name": "text_answer",
          "messages": [{"role": "user", "content": "#Hello @there"}],
          "response": {"content": "Hi!", "tool_calls": []}},
+        # no user turn since the last answer with calls: the question before it still counts
+        {"name": "a_request_ending_with_tool_results_reads_the_question",
+         "messages": _ending_with_a_login_result("Log in, then post 'Hi' with #RoadTrip for @pal."),
+         "response": _answer(tweet(content="Hi"))},
     ]
 
 

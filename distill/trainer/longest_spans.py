@@ -15,13 +15,15 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Free spans* for a (tool, key) of a call: the text's quoted spans (named_values' spans) that no
   name word claims for another key (named_values' claim over the top-level string keys of all the
   specialist's tools) and that no other argument of the answer holds (the string values of the
-  answer's other calls and of the call's other arguments); the *longest span* is the free span of
-  most code points, the earliest of a tie.
+  answer's other calls and of the call's other arguments); the *longest span* is the first free
+  span the key's own name word claims ("with content 'Hi all!'"), else the free span of most code
+  points, the earliest of a tie.
 - *Arguments* (specialist.json `longest_spans`, chosen from the training answers): the top-level
   `"type": "string"` keys `named_values` does not list where, over the training calls to the tool
   that write the key as a non-empty string and have a free span, the longest span equals the
   written value in at least `MIN_SHARE` and `MIN_COUNT` of them and in at least `MIN_COUNT`
-  distinct texts (the bar `named_calls` and `named_optional` keep).
+  distinct texts (the bar `named_calls` and `named_optional` keep); calls of a tool the answer
+  calls twice do not count (the fill never touches them).
 - *Fill*: after `named_values`, before `cue_values`: each call of a tool the answer calls once that
   writes a listed key as a non-empty string gets the longest span, when there is a free span;
   arguments the call does not write are not added, and a tool the answer calls twice keeps its
@@ -45,9 +47,20 @@ def longest_span(calls: list[dict], index: int, key: str, text: str, tools: list
             for value in call["arguments"].values() if isinstance(value, str)}
     arguments = calls[index].get("arguments") or {}
     held |= {value for other, value in arguments.items() if other != key and isinstance(value, str)}
-    free = [span for claimer, span in claimed_spans(text, string_keys(tools))
+    free = [(claimer, span) for claimer, span in claimed_spans(text, string_keys(tools))
             if claimer in (None, key) and span not in held]
-    return max(free, key=len) if free else None  # max keeps the earliest of a tie
+    # a span the key's own name word claims ("with content 'Hi all!'") says which span is meant:
+    # it wins over a longer unclaimed one ('ECO_EXTENDED_RANGE_MODE')
+    own = [span for claimer, span in free if claimer == key]
+    if own:
+        return own[0]
+    unclaimed = [span for _, span in free]
+    return max(unclaimed, key=len) if unclaimed else None  # max keeps the earliest of a tie
+
+
+def repeated_tools(calls: list[dict]) -> set:
+    """The tools an answer calls more than once: which span each call means is not known."""
+    return {name for name, count in Counter(call.get("name") for call in calls).items() if count > 1}
 
 
 def fill(response: dict, messages: list[dict], arguments: list[dict], tools: list[dict]) -> dict:
@@ -56,7 +69,7 @@ def fill(response: dict, messages: list[dict], arguments: list[dict], tools: lis
     if not arguments or not calls:
         return response
     listed = {(rule["tool"], rule["key"]) for rule in arguments}
-    repeated = {name for name, count in Counter(call.get("name") for call in calls).items() if count > 1}
+    repeated = repeated_tools(calls)
     text = user_text(messages)
     calls = list(calls)
     for index, call in enumerate(calls):
@@ -81,6 +94,8 @@ def choose(examples, tools: list[dict], named: list[dict] = ()) -> dict:
         calls = example.target.get("tool_calls") or []
         for index, call in enumerate(calls):
             name = str(call.get("name"))
+            if name in repeated_tools(calls):  # the fill never touches them: no evidence either way
+                continue
             for key, value in (call.get("arguments") if isinstance(call.get("arguments"), dict) else {}).items():
                 if ((name, key) in skipped or _kind(_property_schema(tools, name, key)) != "string"
                         or not isinstance(value, str) or not value):

@@ -55,8 +55,12 @@ def turns(messages: list[dict]) -> list[str]:
 
 def user_text(messages: list[dict]) -> str:
     """The user turns joined by a line break (no quoted span, name word or `#word` crosses one):
-    what `longest_spans` and `tag_lists` read."""
-    return "\n".join(turns(messages))
+    what `longest_spans` and `tag_lists` read. A request that ends with tool results after the
+    last answer with calls has no user turn since it; then the user turns up to the last user
+    message are read (those since the answer with calls before it), so the question the calls
+    answer still counts."""
+    last_user = max((index for index, message in enumerate(messages) if message.get("role") == "user"), default=-1)
+    return "\n".join(turns(messages) or turns(messages[:last_user + 1]))
 
 
 def named(messages: list[dict], key: str) -> bool:

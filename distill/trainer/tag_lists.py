@@ -14,7 +14,9 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
   (ASCII) whose first character is the sign, in order, sign included (`tag_slots`' pattern:
   `john@x.com` and `C#` hold none); the *question* is the user turns since the last answer with
   calls (named_optional's `user_text`: "…using the hashtag #JourneyAhead", a clarification, "His
-  user handle is '@TravelBuddy'." holds both words; the last user message alone until 2026-11-28).
+  user handle is '@TravelBuddy'." holds both words; the last user message alone until 2026-11-28;
+  a request ending with tool results, no user turn since the last answer with calls, reads the
+  user turns up to the last user message).
 - *Arguments* (specialist.json `tag_lists`, chosen from the training answers): a (tool, key, sign)
   is listed when the tool's schema gives the key `"type": "array"` and, over the training answers'
   calls to the tool whose question holds at least one word of the sign, the key's value equals

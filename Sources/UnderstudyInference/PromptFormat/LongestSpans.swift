@@ -24,9 +24,10 @@ public struct LongestSpans: Sendable {
         self.rules = Set(rules)
     }
 
-    /// The longest free span for `key` of `calls[index]`: the quoted spans of `text` that no name
-    /// word claims for another key and that no other argument of the answer holds; of equally long
-    /// ones (in code points, as the trainer counts) the earliest; nil when none is free.
+    /// The longest free span for `key` of `calls[index]`, of the quoted spans of `text` that no name
+    /// word claims for another key and that no other argument of the answer holds: the first one the
+    /// key's own name word claims, else the longest (in code points, as the trainer counts; of
+    /// equally long ones the earliest); nil when none is free.
     static func longestSpan(
         _ calls: [AnswerRestorer.Response.ToolCall], index: Int, key: String, text: String, tools: [String: OrderedJSON]
     ) -> String? {
@@ -43,6 +44,9 @@ public struct LongestSpans: Sendable {
             // compared scalar by scalar, as the trainer's code points are (String == would call NFC
             // and NFD spellings equal)
             if held.contains(where: { $0.unicodeScalars.elementsEqual(span.unicodeScalars) }) { continue }
+            // a span the key's own name word claims ("with content 'Hi all!'") says which span is
+            // meant: the first such wins over a longer unclaimed one ('ECO_EXTENDED_RANGE_MODE')
+            if claimer == key { return span }
             if span.unicodeScalars.count > (longest?.unicodeScalars.count ?? 0) { longest = span }
         }
         return longest

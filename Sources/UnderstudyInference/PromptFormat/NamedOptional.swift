@@ -30,9 +30,15 @@ public struct NamedOptional: Sendable {
     }
 
     /// The user turns joined by a line break (no quoted span, name word or `#word` crosses one):
-    /// what `LongestSpans` and `TagLists` read.
+    /// what `LongestSpans` and `TagLists` read. A request that ends with tool results after the last
+    /// answer with calls has no user turn since it; then the user turns up to the last user message
+    /// are read (those since the answer with calls before it), so the question still counts.
     public static func userText(_ messages: [PromptRenderer.Message]) -> String {
-        turns(messages).joined(separator: "\n")
+        var since = turns(messages)
+        if since.isEmpty, let lastUser = messages.lastIndex(where: { $0.role == "user" }) {
+            since = turns(Array(messages[...lastUser]))
+        }
+        return since.joined(separator: "\n")
     }
 
     /// Whether a user turn since the last answer with calls has a name word of `key`.

@@ -49,11 +49,25 @@ def test_an_argument_is_chosen_when_enough_distinct_answers_take_the_longest_spa
     assert choose(habit(MIN_COUNT), POST_TOOLS, named=CONTENT)["arguments"] == []
 
 
+def test_calls_of_a_tool_called_twice_are_no_evidence():
+    # the fill never touches a tool the answer calls twice, so its calls neither choose nor block
+    twice = [Example("e", [{"role": "user", "content": f"Tweet 'A long first tweet {i}' and 'Second {i}'"}],
+                     {"content": None, "tool_calls": [{"name": "post_tweet", "arguments": {"content": f"Second {i}"}},
+                                                      {"name": "post_tweet", "arguments": {"content": "x"}}]})
+             for i in range(MIN_COUNT)]
+    assert choose(habit(MIN_COUNT) + twice, POST_TOOLS) == {
+        "arguments": CONTENT, "counts": {"post_tweet.content": [MIN_COUNT] * 4}}
+    assert choose(twice, POST_TOOLS)["counts"] == {}
+
+
 def test_the_fill_takes_the_longest_free_span():
     response = {"content": None, "tool_calls": [{"name": "post_tweet", "arguments": {"content": "MODE1"}}]}
     messages = [{"role": "user", "content": "Start in 'MODE1'. Then tweet 'Off we go!'"}]
     assert fill(response, messages, CONTENT, POST_TOOLS)["tool_calls"][0]["arguments"] == {"content": "Off we go!"}
     assert fill(response, messages, [], POST_TOOLS) == response
+    # a span the key's name word claims wins over a longer unclaimed one
+    named = [{"role": "user", "content": "Set the mode to 'ECO_EXTENDED_RANGE_MODE', then tweet with content 'Hi all!'"}]
+    assert fill(response, named, CONTENT, POST_TOOLS)["tool_calls"][0]["arguments"] == {"content": "Hi all!"}
     # no quoted span: the model's value stays
     assert fill(response, [{"role": "user", "content": "Tweet it."}], CONTENT, POST_TOOLS) == response
 
