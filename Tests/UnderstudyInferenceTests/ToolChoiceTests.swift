@@ -79,6 +79,18 @@ struct ToolChoiceTests {
         }
     }
 
+    /// Writes a classifier of the tiny specialist's three tools (book_table, cancel_booking,
+    /// rate_visit) choosing by `bias` alone (all weights 0) for every request.
+    static func writeClassifier(bias: [Double], to directory: URL) throws {
+        let zeros = [Double](repeating: 0, count: 384 + 3)
+        let model: [String: Any] = [
+            "tools": ["book_table", "cancel_booking", "rate_visit"], "bias": bias,
+            "weights": [zeros, zeros, zeros], "called_value": 0.5,
+        ]
+        try JSONSerialization.data(withJSONObject: model).write(
+            to: directory.appendingPathComponent("tool_choice.json"))
+    }
+
     /// The tiny specialist whose one-entry index hints rate_visit (or a text answer), with a
     /// classifier that chooses cancel_booking for every request (its bias; all weights 0).
     @Test(arguments: ["rate_visit", nil] as [String?])
@@ -87,13 +99,7 @@ struct ToolChoiceTests {
             "specialist-tool-choice", features: ["retrieval_hint", "hint_tools", "tool_choice"],
             hintedTool: hinted)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let zeros = [Double](repeating: 0, count: 384 + 3)
-        let model: [String: Any] = [
-            "tools": ["book_table", "cancel_booking", "rate_visit"], "bias": [-1.0, 1.0, -1.0],
-            "weights": [zeros, zeros, zeros], "called_value": 0.5,
-        ]
-        try JSONSerialization.data(withJSONObject: model).write(
-            to: directory.appendingPathComponent("tool_choice.json"))
+        try Self.writeClassifier(bias: [-1.0, 1.0, -1.0], to: directory)
         let specialist = try Specialist(directory: directory, embedder: HashingEmbedder(dimension: 384))
         #expect(specialist.promptFeatures.contains("tool_choice"))
         let answer = try specialist.answer([.init(role: "user", content: "Book a table at 'Luigi' for 4 people.")])

@@ -23,7 +23,7 @@ from .evaluate import evaluate, predict
 from .features import build_features, rendered_texts
 from .distinct_calls import FEATURE as DISTINCT_CALLS, repeating_answers
 from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
-from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads, nearest_tools
+from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, longest_spans, named_calls,
                named_optional, named_values, previous_files, quoted_pairs, shaped_values, sibling_calls, single_calls,
                tag_lists, tag_slots)
@@ -355,10 +355,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
             test_features = build(cluster.splits["test"][: options.eval_examples])
             banned_for, chosen_for = None, None
             if called_when_chosen is not None and called_when_chosen["tools"]:
-                # tool_choice's choice where it restricts decoding: the nearest hint calls a tool
+                # tool_choice's choice restricts decoding whatever the nearest hint (Swift alike)
                 chosen_for = lambda f: choice.chosen(  # noqa: E731
-                    embed([query_text(f.example.messages)])[0], f.example.messages) \
-                    if nearest_tools(hint_of(f.example), [t.get("name") for t in cluster.tools]) else None
+                    embed([query_text(f.example.messages)])[0], f.example.messages)
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),

@@ -60,3 +60,42 @@ def test_nothing_is_added_to_a_text_answer_or_where_nothing_was_chosen():
     assert fill(calls, None, rules) == calls
     assert [c["name"] for c in fill(calls, ["find_nearest_tire_shop"], rules)["tool_calls"]] == [
         "check_tire_pressure", "find_nearest_tire_shop"]
+
+
+def test_the_trainers_evaluation_fills_also_where_the_nearest_hint_is_text(tmp_path, monkeypatch):
+    """tool_choice restricts decoding whatever the nearest hint, so chosen_calls' fill gets the
+    choice there too (the Swift engine alike, ChosenCallsTests)."""
+    from accelerate import Accelerator
+
+    from distill.trainer import run
+    from distill.trainer.hint_tools import nearest_tools
+    from distill.trainer.retrieval import Embedder, RetrievalIndex, query_text
+    from distill.trainer.tests.test_trainer_run import TINY
+    from distill.trainer.tests.trainer_fixtures import TOOLS, booking_examples, write_cluster
+
+    rows = booking_examples(80)
+    for index in range(0, len(rows), 4):  # every fourth answer is text: its neighbours' hint is text
+        rows[index] = {**rows[index], "messages": [{"role": "user", "content": f"Are you open on day {index}?"}],
+                       "target": {"content": "Yes, from noon.", "tool_calls": []}}
+    write_cluster(tmp_path, "c001", rows)
+    # a listed rule, so that the run hands evaluate its choice per answer
+    monkeypatch.setattr(run.chosen_calls, "choose", lambda *_: {
+        "tools": [{"tool": "cancel_booking", "after": []}], "counts": {"cancel_booking": [5, 5]}})
+    seen, evaluate = {}, run.evaluate
+
+    def spy(model, tokenizer, features, *args, **kwargs):  # keeps the held-out answers and their choice
+        seen.update(features=features, chosen_for=kwargs["chosen_for"])
+        return evaluate(model, tokenizer, features, *args, **kwargs)
+
+    monkeypatch.setattr(run, "evaluate", spy)
+    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True, "tool_choice": True,
+                 "chosen_calls": True}
+    options = run.Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
+    out = Path(run.train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
+    index, embedder = RetrievalIndex.load(out), Embedder()
+    names = [t["name"] for t in TOOLS]
+    text_hinted = [f for f in seen["features"]
+                   if not nearest_tools(index.hint(embedder.embed([query_text(f.example.messages)])[0]), names)]
+    assert text_hinted  # the premise: some held-out answers' nearest hint is a text answer
+    for feature in text_hinted:
+        assert seen["chosen_for"](feature), query_text(feature.example.messages)
