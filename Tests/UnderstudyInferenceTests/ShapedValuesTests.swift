@@ -45,7 +45,8 @@ struct ShapedValuesTests {
         }
     }
 
-    /// The tiny specialist told that every argument of its tools is the question's capitals word.
+    /// The tiny specialist told that every argument of its tools is the question's capitals word
+    /// (its string keys take it; `people` and `stars`, an integer and a number, keep theirs).
     static func specialist(_ name: String, entry: Any) throws -> URL {
         try RememberedKeysTests.copy(name, feature: "shaped_values", value: entry)
     }
@@ -66,7 +67,15 @@ struct ShapedValuesTests {
             guard case .object(let members) = call.arguments else { continue }
             for member in members where keys.contains(member.key) {
                 written += 1
-                #expect(member.value == .string("ZED"), "\(call.name).\(member.key)")
+                if ["people", "stars"].contains(member.key) {
+                    // an integer or number key cannot take "ZED" (the grammar writes none): kept
+                    guard case .number = member.value else {
+                        Issue.record("\(call.name).\(member.key) = \(member.value.jsonText)")
+                        continue
+                    }
+                } else {
+                    #expect(member.value == .string("ZED"), "\(call.name).\(member.key)")
+                }
             }
         }
         #expect(written > 0, "\(answer)")

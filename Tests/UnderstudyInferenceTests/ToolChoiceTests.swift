@@ -79,10 +79,23 @@ struct ToolChoiceTests {
         }
     }
 
-    /// The tiny specialist whose one-entry index hints `hinted` (nil: a text answer), with a classifier that chooses
-    /// cancel_booking for every request (its bias; all weights 0); `listBookings`: the cluster also
-    /// has the argument-less list_bookings, which the classifier chooses too and prompt feature
-    /// chosen_calls lists.
+    /// Writes a classifier of `tools` (by default the tiny specialist's three: book_table,
+    /// cancel_booking, rate_visit) choosing by `bias` alone (all weights 0) for every request.
+    static func writeClassifier(
+        tools: [String] = ["book_table", "cancel_booking", "rate_visit"], bias: [Double], to directory: URL
+    ) throws {
+        let zeros = [Double](repeating: 0, count: 384 + tools.count)
+        let model: [String: Any] = [
+            "tools": tools, "bias": bias, "weights": tools.map { _ in zeros }, "called_value": 0.5,
+        ]
+        try JSONSerialization.data(withJSONObject: model).write(
+            to: directory.appendingPathComponent("tool_choice.json"))
+    }
+
+    /// The tiny specialist whose one-entry index hints `hinted` (nil: a text answer), with a
+    /// classifier that chooses cancel_booking for every request (its bias; all weights 0);
+    /// `listBookings`: the cluster also has the argument-less list_bookings, which the classifier
+    /// chooses too and prompt feature chosen_calls lists.
     static func choosingSpecialist(
         _ name: String, listBookings: Bool, hinted: String? = "rate_visit"
     ) throws -> URL {
@@ -100,12 +113,7 @@ struct ToolChoiceTests {
             tools.append("list_bookings")
             bias.append(1.0)
         }
-        let zeros = [Double](repeating: 0, count: 384 + tools.count)
-        let model: [String: Any] = [
-            "tools": tools, "bias": bias, "weights": tools.map { _ in zeros }, "called_value": 0.5,
-        ]
-        try JSONSerialization.data(withJSONObject: model).write(
-            to: directory.appendingPathComponent("tool_choice.json"))
+        try writeClassifier(tools: tools, bias: bias, to: directory)
         return directory
     }
 

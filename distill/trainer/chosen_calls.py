@@ -34,7 +34,6 @@ from pathlib import Path
 import numpy as np
 
 from .remembered_keys import MIN_COUNT, MIN_SHARE
-from .hint_tools import nearest_tools
 from .retrieval import query_text
 
 FEATURE = "chosen_calls"
@@ -109,12 +108,6 @@ def choose(examples, tools: list[dict], chosen_of) -> dict:
         if len(picked) >= MIN_COUNT and len(questions) >= MIN_COUNT and called >= MIN_SHARE * len(picked):
             listed.append({"tool": tool, "after": [a for a in names if _first_before(examples, a, tool)]})
     return {"tools": in_fill_order(listed), "counts": {t["tool"]: counts[t["tool"]] for t in listed}}
-
-
-def chosen_where_restricted(choice, query, messages: list[dict], hint: str, tool_names: list[str]):
-    """`tool_choice`'s choice for a request where it restricts decoding (the nearest hint calls a
-    cluster tool, as with `hint_tools`), None where it restricts nothing: the fill's `chosen`."""
-    return choice.chosen(query, messages) if nearest_tools(hint, tool_names) else None
 
 
 def fill(response: dict, chosen: list[str] | None, listed: list[dict]) -> dict:

@@ -710,9 +710,18 @@ SHAPE_TOOLS = TRAVEL_TOOLS + [{"name": "get_stock_info", "parameters": {"type": 
 def shaped_values_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: a bare or quoted capitals word, one word written
     twice, two different words (no fill), words that are no capitals ("Zeta", "iOS", "X", "3M",
-    "NVDA_2"), dollar amounts with thousands commas typed by the schema (number, integer), amounts
+    "NVDA_2", and parts of "MÜNCHEN", "X-RAY", "COVID-19", "BRK.B"), dollar amounts with thousands
+    commas typed by the schema (a number; an integer key keeps its written value), amounts equal in
+    value ("$120.00", "$120"), amounts
     that are no dollars ("USD 120", "$1,5000"), a key not written, the last user message only."""
     return [
+        {"name": "words_cut_from_longer_words_are_no_capitals",
+         "messages": [{"role": "user", "content": "Back from MÜNCHEN after an X-RAY and a COVID-19 test: "
+                                                  "sell BRK.B, then drop TSLA."}],
+         "response": _answer(_call("get_stock_info", symbol="NVDA"))},
+        {"name": "dollar_amounts_equal_in_value_are_one",
+         "messages": [{"role": "user", "content": "A budget of $120.00, yes, $120 and not a cent more."}],
+         "response": _answer(_call("set_budget_limit", access_token="t", budget_limit=5))},
         {"name": "the_only_capitals_word",
          "messages": [{"role": "user", "content": "Some stocks are underperforming. Could we eliminate BDX from my list?"}],
          "response": _answer(_call("get_stock_info", symbol="NVDA"), _call("cancel_booking", access_token="t"))},

@@ -52,10 +52,12 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
         raise ValueError(f"{run_dir}/{cluster_id}: these answer fills are for clusters whose tools are "
                          f"constant; this cluster's requests bring their own")
     train = cluster.splits["train"]
+    # the keys remembered_keys fills are left to it only where it is wanted (as training does)
     remembered = choose_keys(train, cluster.tools)
+    kept = remembered["keys"] if REMEMBERED_KEYS in wanted else ()
     named = named_values.choose(train, cluster.tools)
     choices = {REMEMBERED_KEYS: (remembered, "keys"),
-               cue_values.FEATURE: (cue_values.choose(train, cluster.tools, remembered["keys"]), "arguments"),
+               cue_values.FEATURE: (cue_values.choose(train, cluster.tools, kept), "arguments"),
                tag_lists.FEATURE: (tag_lists.choose(train, cluster.tools), "arguments"),
                single_calls.FEATURE: (single_calls.choose(train, cluster.tools), "tools"),
                named_values.FEATURE: (named, "arguments"),
@@ -67,7 +69,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                # the keys named_values lists are left out (as training leaves them)
                longest_spans.FEATURE: (longest_spans.choose(
                    train, cluster.tools, named["arguments"] if named_values.FEATURE in wanted else ()), "arguments"),
-               shaped_values.FEATURE: (shaped_values.choose(train, cluster.tools, remembered["keys"]), "arguments")}
+               shaped_values.FEATURE: (shaped_values.choose(train, cluster.tools, kept), "arguments")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
         set_listed(spec, feature, choice if feature in wanted and choice[listed] else None)

@@ -365,9 +365,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                 def choice_query(f):
                     return test_queries[query_text(f.example.messages)]
             if called_when_chosen is not None and called_when_chosen["tools"]:
-                chosen_for = lambda f: chosen_calls.chosen_where_restricted(  # noqa: E731
-                    choice, choice_query(f), f.example.messages, hint_of(f.example),
-                    [t.get("name") for t in cluster.tools])
+                # tool_choice's choice restricts decoding whatever the nearest hint (Swift alike)
+                chosen_for = lambda f: choice.chosen(choice_query(f), f.example.messages)  # noqa: E731
             if restrict_tools:
                 banned_for = lambda f: banned_heads(  # noqa: E731
                     tokenizer, hint_of(f.example), [t.get("name") for t in cluster.tools], tool_names(cluster),

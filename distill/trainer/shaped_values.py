@@ -12,12 +12,14 @@ is learnt at training time and applied after decoding, as `cue_values` is.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"):
 - *Shapes*, in this order: `capitals`, an ASCII word of two or more capital letters and digits
-  starting with a letter, `(?<![A-Za-z0-9_])[A-Z][A-Z0-9]+(?![A-Za-z0-9_])` (`BDX`, `NVDA`,
-  `A320`; "Zeta", "iOS", "X" are none); `dollars`, a `$` right before a number
+  starting with a letter (`BDX`, `NVDA`, `A320`; "Zeta", "iOS", "X" are none), never part of a
+  longer word ("MÜNCHEN", "X-RAY", "COVID-19", "BRK.B" give none; `SHAPES` below); common words
+  ("OK", "ASAP") count too, only the training bar keeps keys that do not take them unlisted;
+  `dollars`, a `$` right before a number
   `\\$([0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?)(?![0-9.,]?[0-9])`, the word its number with the
   thousands commas removed (`$1,500.50` → `1500.50`). The *question* is the last user message's
-  content; its *sole word* of a shape is the shape's one distinct word there, none when it holds
-  none or two different ones.
+  content; its *sole word* of a shape is the shape's one distinct word there (dollar amounts by
+  value: "$120.00 and $120" hold one), none when it holds none or two different ones.
 - *Arguments* (specialist.json `shaped_values`, chosen from the training answers): per argument
   key, over the top-level arguments of the training answers' calls that write the key as a string
   or number (the key's calls to every tool together, as `remembered_keys` counts a key), whose
@@ -27,8 +29,9 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
   the one right most often (ties: the earlier shape) is listed for the key.
 - *Fill*: after `cue_values`, before `quoted_pairs`: each top-level argument a call writes whose
   key is listed gets the question's sole word of the key's shape, typed by the called tool's schema
-  for the key as a slot of that text is (kind number when it is a number; `cue_values.typed`).
-  Arguments the answer does not write are not added; a question with no sole word of the shape
+  for the key as a slot of that text is (kind number when it is a number; `cue_values.typed`);
+  a typed word the schema's type cannot take (`fits`: "1500.50" or "BDX" for an integer) keeps
+  the written value. Arguments the answer does not write are not added; a question with no sole word of the shape
   leaves the argument as written.
 """
 
@@ -39,17 +42,41 @@ import re
 from .cue_values import typed
 from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema, _same, memory, replacing_arguments
 from .retrieval import query_text
+from .slots import _schema_type
 
 FEATURE = "shaped_values"
 # Each shape's pattern; group 1, when there is one, is the word (its commas removed).
-SHAPES = {"capitals": re.compile(r"(?<![A-Za-z0-9_])[A-Z][A-Z0-9]+(?![A-Za-z0-9_])"),
+# `capitals` is refused next to what continues a word: a non-ASCII letter ("MÜNCHEN"), a `-`
+# ("X-RAY", "COVID-19"), a `.` followed by a letter or digit ("BRK.B"); explicit classes, not `\w`
+# (Python's and ICU's differ), the same in the Swift engine.
+SHAPES = {"capitals": re.compile(r"(?<![A-Za-z0-9_.\-\u0080-\U0010FFFF])[A-Z][A-Z0-9]+"
+                                 r"(?![A-Za-z0-9_\-\u0080-\U0010FFFF]|\.[A-Za-z0-9])"),
           "dollars": re.compile(r"\$([0-9]+(?:,[0-9]{3})*(?:\.[0-9]+)?)(?![0-9.,]?[0-9])")}
 
 
+def _same_word(word: str, shape: str) -> str:
+    """What makes two words of `shape` one: a dollar amount's value ("120.00" and "120" are one)."""
+    return word.rstrip("0").rstrip(".") if shape == "dollars" and "." in word else word
+
+
+def fits(value, schema: dict | None) -> bool:
+    """Whether a typed word is of the schema's type where the word's JSON type can miss it: an
+    `integer` needs a whole number, a `number` a number (any type fits any other schema)."""
+    kind = _schema_type(schema)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return True
+
+
 def words(text: str, shape: str) -> list[str]:
-    """The distinct words of `shape` in `text`, in order of first occurrence."""
-    found = (match.group(match.lastindex or 0).replace(",", "") for match in SHAPES[shape].finditer(text))
-    return list(dict.fromkeys(found))
+    """The distinct words of `shape` in `text` (dollar amounts by value), in order of first occurrence."""
+    found: dict[str, str] = {}  # the first spelling of each word
+    for match in SHAPES[shape].finditer(text):
+        word = match.group(match.lastindex or 0).replace(",", "")
+        found.setdefault(_same_word(word, shape), word)
+    return list(found.values())
 
 
 def sole_word(text: str, shape: str) -> str | None:
@@ -99,6 +126,10 @@ def fill(response: dict, messages: list[dict], arguments: list[dict], tools: lis
 
     def value(tool, key, written):
         word = sole.get(key)
-        return written if word is None else typed(word, _property_schema(tools, tool, key))
+        if word is None:
+            return written
+        schema = _property_schema(tools, tool, key)
+        # a word the schema's type cannot take ("1500.50" for an integer) leaves the written value
+        return typed(word, schema) if fits(typed(word, schema), schema) else written
 
     return replacing_arguments(response, value)

@@ -32,7 +32,12 @@ public struct ShapedValues: Sendable {
             }
         }
 
-        static let capitalsRegex = try! NSRegularExpression(pattern: "(?<![A-Za-z0-9_])[A-Z][A-Z0-9]+(?![A-Za-z0-9_])")
+        /// Refused next to what continues a word: a non-ASCII letter ("MÜNCHEN"), a `-` ("X-RAY",
+        /// "COVID-19"), a `.` followed by a letter or digit ("BRK.B"); explicit classes, not `\w`
+        /// (ICU's and Python's differ), as in shaped_values.py.
+        static let capitalsRegex = try! NSRegularExpression(
+            pattern: "(?<![A-Za-z0-9_.\\-\\u0080-\\U0010FFFF])[A-Z][A-Z0-9]+"
+                + "(?![A-Za-z0-9_\\-\\u0080-\\U0010FFFF]|\\.[A-Za-z0-9])")
         static let dollarsRegex = try! NSRegularExpression(
             pattern: "\\$([0-9]+(?:,[0-9]{3})*(?:\\.[0-9]+)?)(?![0-9.,]?[0-9])")
     }
@@ -76,15 +81,32 @@ public struct ShapedValues: Sendable {
         self.init(rules: rules)
     }
 
-    /// The distinct words of `shape` in `text`, in order of first occurrence.
+    /// The distinct words of `shape` in `text` (dollar amounts by value), in order of first occurrence.
     public static func words(in text: String, shape: Shape) -> [String] {
         let (regex, group) = shape.pattern
         var seen = Set<String>()
         return regex.matches(in: text, range: NSRange(text.startIndex..., in: text)).compactMap { match in
             guard let range = Range(match.range(at: group), in: text) else { return nil }
             let word = text[range].replacingOccurrences(of: ",", with: "")
-            return seen.insert(word).inserted ? word : nil
+            return seen.insert(sameWord(word, shape: shape)).inserted ? word : nil
         }
+    }
+
+    /// What makes two words of `shape` one: a dollar amount's value ("120.00" and "120" are one).
+    static func sameWord(_ word: String, shape: Shape) -> String {
+        guard shape == .dollars, word.contains(".") else { return word }
+        var value = Substring(word)
+        while value.last == "0" { value.removeLast() }
+        if value.last == "." { value.removeLast() }
+        return String(value)
+    }
+
+    /// Whether a typed word is of the schema's type where the word's JSON type can miss it: an
+    /// `integer` needs a whole number, a `number` a number (any type fits any other schema).
+    static func fits(_ value: OrderedJSON, _ schema: OrderedJSON?) -> Bool {
+        guard case .number(let text) = value else { return !["integer", "number"].contains(AnswerRestorer.schemaType(schema)) }
+        // `coerce` writes a whole number for an integer as digits alone (Python's int)
+        return AnswerRestorer.schemaType(schema) != "integer" || text.allSatisfy { $0 == "-" || $0.isASCII && $0.isNumber }
     }
 
     /// The one distinct word of `shape` in `text`, or nil (none, or two different ones).
@@ -103,7 +125,8 @@ public struct ShapedValues: Sendable {
         var sole: [String: String] = [:]
         for rule in rules { sole[rule.key] = Self.soleWord(in: question, shape: rule.shape) }
         return response.replacingArguments(tools: tools) { _, key, _, schema in
-            sole[key].map { CueValues.typed($0, schema) }
+            // a word the schema's type cannot take ("1500.50" for an integer) leaves the written value
+            sole[key].map { CueValues.typed($0, schema) }.flatMap { Self.fits($0, schema) ? $0 : nil }
         }
     }
 }

@@ -5,11 +5,9 @@ ChosenCallsTests)."""
 import json
 from pathlib import Path
 
-from distill.trainer.chosen_calls import choose, chosen_where_restricted, fill, in_fill_order
+from distill.trainer.chosen_calls import choose, fill, in_fill_order
 from distill.trainer.dataset import Example
 from distill.trainer.golden_features import chosen_calls_cases
-from distill.trainer.hint_tools import HINT
-from distill.trainer.prompt import call_head
 from distill.trainer.remembered_keys import MIN_COUNT
 
 GOLDEN = Path(__file__).parent / "golden" / "chosen_calls.jsonl"
@@ -113,22 +111,6 @@ def test_distinct_questions_are_the_last_user_messages():
         {"tool": "check_tire_pressure", "after": []}]
 
 
-class ChoosesBoth:
-    def chosen(self, query, messages):
-        return ["check_tire_pressure", "find_nearest_tire_shop"]
-
-
-def test_the_choice_is_read_only_where_the_nearest_hint_calls_a_tool():
-    names = [t["name"] for t in TOOLS]
-    messages = [{"role": "user", "content": "tires"}]
-    # the nearest neighbour answered in text (the second one called a tool), or called no cluster tool
-    text_first = HINT + HINT + call_head("set_navigation")
-    assert chosen_where_restricted(ChoosesBoth(), None, messages, text_first, names) is None
-    assert chosen_where_restricted(ChoosesBoth(), None, messages, HINT + call_head("unknown_tool"), names) is None
-    assert chosen_where_restricted(ChoosesBoth(), None, messages, HINT + call_head("set_navigation"), names) == [
-        "check_tire_pressure", "find_nearest_tire_shop"]
-
-
 def test_the_choice_is_cross_fitted_so_a_memorised_answer_does_not_list_a_tool():
     import numpy as np
 
@@ -151,3 +133,42 @@ def test_the_choice_is_cross_fitted_so_a_memorised_answer_does_not_list_a_tool()
     shared[:5, 0] = 3.0
     crossed = cross_fitted(examples, names, shared)
     assert choose(examples, TOOLS, lambda e: crossed[id(e)])["tools"] == [{"tool": "check_tire_pressure", "after": []}]
+
+
+def test_the_trainers_evaluation_fills_also_where_the_nearest_hint_is_text(tmp_path, monkeypatch):
+    """tool_choice restricts decoding whatever the nearest hint, so chosen_calls' fill gets the
+    choice there too (the Swift engine alike, ChosenCallsTests)."""
+    from accelerate import Accelerator
+
+    from distill.trainer import run
+    from distill.trainer.hint_tools import nearest_tools
+    from distill.trainer.retrieval import Embedder, RetrievalIndex, query_text
+    from distill.trainer.tests.test_trainer_run import TINY
+    from distill.trainer.tests.trainer_fixtures import TOOLS, booking_examples, write_cluster
+
+    rows = booking_examples(80)
+    for index in range(0, len(rows), 4):  # every fourth answer is text: its neighbours' hint is text
+        rows[index] = {**rows[index], "messages": [{"role": "user", "content": f"Are you open on day {index}?"}],
+                       "target": {"content": "Yes, from noon.", "tool_calls": []}}
+    write_cluster(tmp_path, "c001", rows)
+    # a listed rule, so that the run hands evaluate its choice per answer
+    monkeypatch.setattr(run.chosen_calls, "choose", lambda *_: {
+        "tools": [{"tool": "cancel_booking", "after": []}], "counts": {"cancel_booking": [5, 5]}})
+    seen, evaluate = {}, run.evaluate
+
+    def spy(model, tokenizer, features, *args, **kwargs):  # keeps the held-out answers and their choice
+        seen.update(features=features, chosen_for=kwargs["chosen_for"])
+        return evaluate(model, tokenizer, features, *args, **kwargs)
+
+    monkeypatch.setattr(run, "evaluate", spy)
+    overrides = {**TINY, "retrieval_hint": 2, "recent_slots": True, "hint_tools": True, "tool_choice": True,
+                 "chosen_calls": True}
+    options = run.Options(recipe="scratch", max_steps=12, recipe_overrides=overrides, eval_examples=8)
+    out = Path(run.train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)["specialist"])
+    index, embedder = RetrievalIndex.load(out), Embedder()
+    names = [t["name"] for t in TOOLS]
+    text_hinted = [f for f in seen["features"]
+                   if not nearest_tools(index.hint(embedder.embed([query_text(f.example.messages)])[0]), names)]
+    assert text_hinted  # the premise: some held-out answers' nearest hint is a text answer
+    for feature in text_hinted:
+        assert seen["chosen_for"](feature), query_text(feature.example.messages)

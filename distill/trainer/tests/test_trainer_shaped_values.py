@@ -8,8 +8,10 @@ from pathlib import Path
 
 from distill.trainer.dataset import Example
 from distill.trainer.golden_features import shaped_values_cases
+from distill.trainer.refit import refit
 from distill.trainer.remembered_keys import MIN_COUNT
 from distill.trainer.shaped_values import choose, fill, sole_word, words
+from distill.trainer.tests.trainer_fixtures import refittable_specialist
 
 GOLDEN = Path(__file__).parent / "golden" / "shaped_values.jsonl"
 TOOLS = [{"name": "remove_stock", "parameters": {"type": "object", "properties": {
@@ -31,8 +33,12 @@ def call(question: str, tool: str, earlier: str | None = None, **arguments) -> E
 def test_fills_match_the_golden_file():
     lines = [json.loads(line) for line in GOLDEN.read_text(encoding="utf-8").splitlines()]
     assert lines == shaped_values_cases()
-    assert lines[0]["filled"]["tool_calls"][0]["arguments"]["symbol"] == "BDX"
-    assert lines[3]["filled"]["tool_calls"][0]["arguments"]["budget_limit"] == 1500.5  # typed by the schema
+    filled = {line["name"]: line["filled"]["tool_calls"][0]["arguments"] for line in lines}
+    assert filled["the_only_capitals_word"]["symbol"] == "BDX"
+    # typed by the schema: a number takes 1500.5, the integer `nights` keeps what the answer wrote
+    assert filled["dollars_typed_by_the_schema"] == {"access_token": "t", "budget_limit": 1500.5, "nights": 2}
+    assert filled["words_cut_from_longer_words_are_no_capitals"]["symbol"] == "TSLA"
+    assert filled["dollar_amounts_equal_in_value_are_one"]["budget_limit"] == 120
 
 
 def test_the_words_of_each_shape():
@@ -42,6 +48,10 @@ def test_the_words_of_each_shape():
     assert sole_word("BDX or TSLA", "capitals") is None and sole_word("no ticker", "capitals") is None
     assert words("pay $1,500.50, $1500.50 or $20; not USD 5, 7$, $1,5000 or $3.5.1", "dollars") == ["1500.50", "20"]
     assert sole_word("insurance for $120.", "dollars") == "120"
+    assert sole_word("$120.00, that is $120 or $120.0", "dollars") == "120.00"  # one value
+    # a capitals word is never cut out of a longer word
+    assert words("MÜNCHEN, ÀBC, ABCÉ, X-RAY, COVID-19, BRK.B, A.BC", "capitals") == []
+    assert words("but NVDA. and (AAPL)-GOOG!", "capitals") == ["NVDA", "AAPL"]
 
 
 def test_a_key_is_chosen_over_all_its_tools_when_the_answers_take_the_sole_word():
@@ -69,6 +79,14 @@ def test_dollar_amounts_are_right_by_value_and_typed_by_the_schema():
     wrote = {"content": None, "tool_calls": [{"name": "buy_insurance", "arguments": {"cost": 45451592, "kind": "full"}}]}
     filled = fill(wrote, [{"role": "user", "content": "Comprehensive insurance for $120, same card."}], rules, TOOLS)
     assert filled["tool_calls"][0]["arguments"] == {"cost": 120, "kind": "full"}
+    # a word the schema's type cannot take leaves the written value (the grammar allows no other)
+    nights = [{"key": "nights", "shape": "dollars"}, {"key": "kind", "shape": "capitals"}]
+    tools = [{"name": "stay", "parameters": {"type": "object", "properties": {
+        "nights": {"type": "integer"}, "kind": {"type": "number"}}}}]
+    stay = {"content": None, "tool_calls": [{"name": "stay", "arguments": {"nights": 2, "kind": 1.5}}]}
+    for question, nights_after in [("Stay for $120.50 in the SUITE.", 2), ("Stay for $120.00 in the SUITE.", 120)]:
+        filled = fill(stay, [{"role": "user", "content": question}], nights, tools)
+        assert filled["tool_calls"][0]["arguments"] == {"nights": nights_after, "kind": 1.5}, question
 
 
 def test_the_fill_replaces_only_written_listed_keys_and_needs_one_word():
@@ -81,3 +99,21 @@ def test_the_fill_replaces_only_written_listed_keys_and_needs_one_word():
     assert fill(wrote, two, rules, TOOLS) == wrote
     text = {"content": "Which one?", "tool_calls": []}
     assert fill(text, messages, rules, TOOLS) == text
+
+
+def test_refit_leaves_remembered_keys_out_only_where_that_feature_is_wanted(tmp_path):
+    # every answer takes the ticker the question names and an earlier call wrote: remembered_keys
+    # fills `symbol` where it is wanted; where it is not, shaped_values is listed (training alike)
+    tickers = ["BDX", "TSLA", "ZETA", "AAPL", "MSFT", "NVDA"]
+    specialist = refittable_specialist(
+        tmp_path, [call(f"Drop {t} now.", "remove_stock", earlier=t, symbol=t) for t in tickers * 2], TOOLS)
+    refit(tmp_path, "c001", specialist, features=["remembered_keys", "shaped_values"])
+    info = json.loads((specialist / "specialist.json").read_text())
+    assert info["remembered_keys"]["keys"] == ["symbol"] and "shaped_values" not in info
+    refit(tmp_path, "c001", specialist, features=["shaped_values"])
+    info = json.loads((specialist / "specialist.json").read_text())
+    assert info["shaped_values"]["arguments"] == [{"key": "symbol", "shape": "capitals"}]
+    assert "shaped_values" in info["prompt_features"] and "remembered_keys" not in info
+    refit(tmp_path, "c001", specialist, features=["cue_values"])  # left out of --features: dropped
+    info = json.loads((specialist / "specialist.json").read_text())
+    assert "shaped_values" not in info["prompt_features"] and "shaped_values" not in info
