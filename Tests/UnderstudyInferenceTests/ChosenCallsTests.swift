@@ -10,9 +10,7 @@ struct ChosenCallsTests {
     @Test func goldenCasesFillLikeTheTrainer() throws {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent(
             "distill/trainer/tests/golden/chosen_calls.jsonl")
-        let golden = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(url)
         #expect(golden.count >= 10)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"

@@ -13,9 +13,7 @@ struct CopiedItemsTests {
         "distill/trainer/tests/golden/copied_items.jsonl")
 
     @Test func goldenCasesFillLikeTheTrainer() throws {
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(Self.golden)
         #expect(golden.count >= 8)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"
@@ -29,8 +27,7 @@ struct CopiedItemsTests {
                 else { throw ReferenceError("\(name): malformed held pair \(pair.jsonText)") }
                 #expect(CopiedItems.held(itemAndHeld[0], in: texts) == want, "\(name): \(itemAndHeld[0].jsonText)")
             }
-            var schemas: [String: OrderedJSON] = [:]
-            for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
+            let schemas = GoldenCases.schemas(tools)
             let items = CopiedItems(rules: NamedValuesTests.rules(item["arguments"]))
             #expect(items.rules.count == 3)
             #expect(

@@ -21,9 +21,7 @@ struct CueValuesTests {
     }
 
     @Test func goldenCasesFillLikeTheTrainer() throws {
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(Self.golden)
         #expect(golden.count >= 4)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"
@@ -36,8 +34,7 @@ struct CueValuesTests {
                 let expected: String? = if case .string(let text) = member.value { text } else { nil }
                 #expect(CueValues.value(in: question, cue: member.key) == expected, "\(name): \(member.key)")
             }
-            var schemas: [String: OrderedJSON] = [:]
-            for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
+            let schemas = GoldenCases.schemas(tools)
             let cues = CueValues(rules: Self.rules(item["arguments"]))
             #expect(
                 cues.fill(RememberedKeysTests.response(response), messages: messages, tools: schemas)

@@ -10,9 +10,7 @@ struct DistinctCallsTests {
     /// The lines of one of the trainer's golden files (distill/trainer/tests/golden/FILE).
     static func goldenLines(_ file: String) throws -> [OrderedJSON] {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent("distill/trainer/tests/golden/" + file)
-        return try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        return try GoldenCases.read(url)
     }
 
     @Test func goldenCasesCutLikeTheTrainer() throws {

@@ -11,9 +11,7 @@ struct LongestSpansTests {
         "distill/trainer/tests/golden/longest_spans.jsonl")
 
     @Test func goldenCasesFillLikeTheTrainer() throws {
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(Self.golden)
         #expect(golden.count >= 6)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"
@@ -23,8 +21,7 @@ struct LongestSpansTests {
             else { throw ReferenceError("\(name): incomplete golden case") }
             let messages = list.map(RetrievalHintTests.message)
             #expect(NamedOptional.userText(messages) == text, "\(name): user text")
-            var schemas: [String: OrderedJSON] = [:]
-            for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
+            let schemas = GoldenCases.schemas(tools)
             let longest = LongestSpans(rules: NamedValuesTests.rules(item["arguments"]))
             let answer = longest.fill(RememberedKeysTests.response(response), messages: messages, tools: schemas)
             // byte for byte: OrderedJSON == is String ==, which calls a composed "Café" and a

@@ -11,20 +11,14 @@ struct NamedOptionalTests {
         "distill/trainer/tests/golden/named_optional.jsonl")
 
     @Test func goldenCasesFillLikeTheTrainer() throws {
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(Self.golden)
         #expect(golden.count >= 6)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"
-            guard case .array(let list)? = item["messages"], case .array(let listed)? = item["arguments"],
+            guard case .array(let list)? = item["messages"], case .array? = item["arguments"],
                 let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let rules = listed.compactMap { rule -> NamedValues.Rule? in
-                guard case .string(let tool)? = rule["tool"], case .string(let key)? = rule["key"] else { return nil }
-                return .init(tool: tool, key: key)
-            }
-            let optional = NamedOptional(rules: rules)
+            let optional = NamedOptional(rules: NamedValuesTests.rules(item["arguments"]))
             #expect(
                 optional.fill(RememberedKeysTests.response(response), messages: list.map(RetrievalHintTests.message))
                     == RememberedKeysTests.response(filled), "\(name)")

@@ -20,9 +20,7 @@ struct NamedValuesTests {
     }
 
     @Test func goldenCasesFillLikeTheTrainer() throws {
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(Self.golden)
         #expect(golden.count >= 6)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"
@@ -32,8 +30,7 @@ struct NamedValuesTests {
             else { throw ReferenceError("\(name): incomplete golden case") }
             let messages = list.map(RetrievalHintTests.message)
             let question = RetrievalHint.queryText(messages) as NSString
-            var schemas: [String: OrderedJSON] = [:]
-            for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
+            let schemas = GoldenCases.schemas(tools)
             let claimed = NamedValues.claimedSpans(question, keys: NamedValues.stringKeys(schemas))
             #expect(claimed.count == spans.count, "\(name): spans")
             for (got, want) in zip(claimed, spans) {

@@ -11,9 +11,7 @@ struct PreviousFilesTests {
         "distill/trainer/tests/golden/previous_files.jsonl")
 
     @Test func goldenCasesFillLikeTheTrainer() throws {
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(Self.golden)
         #expect(golden.count >= 30)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"

@@ -11,9 +11,7 @@ struct QuestionSpansTests {
     @Test func goldenCasesRenderAndRestoreLikeTheTrainer() throws {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent(
             "distill/trainer/tests/golden/question_spans.jsonl")
-        let golden = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(url)
         let cases = try PromptRendererTests.cases(file: "question_spans.jsonl")
         #expect(cases.count == golden.count && cases.count >= 10)
         #expect(cases.contains { $0.targetText.contains("<W2><W3><W4><W5>") }, "no multi-unit span case")

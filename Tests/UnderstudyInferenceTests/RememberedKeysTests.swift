@@ -21,9 +21,7 @@ struct RememberedKeysTests {
     @Test func goldenCasesFillLikeTheTrainer() throws {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent(
             "distill/trainer/tests/golden/remembered_keys.jsonl")
-        let golden = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(url)
         #expect(golden.count >= 4)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"

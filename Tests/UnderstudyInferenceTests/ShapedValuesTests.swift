@@ -35,8 +35,7 @@ struct ShapedValuesTests {
                     } else { [] }
                 #expect(ShapedValues.words(in: question, shape: shape) == expected, "\(name): \(member.key)")
             }
-            var schemas: [String: OrderedJSON] = [:]
-            for tool in tools { if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] } }
+            let schemas = GoldenCases.schemas(tools)
             let shaped = ShapedValues(rules: Self.rules(item["arguments"]))
             #expect(shaped.rules.count == 3, "\(name)")
             #expect(

@@ -12,9 +12,7 @@ struct SiblingCallsTests {
         "distill/trainer/tests/golden/sibling_calls.jsonl")
 
     @Test func goldenCasesExpandLikeTheTrainer() throws {
-        let golden = try String(contentsOf: Self.golden, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(Self.golden)
         #expect(golden.count >= 26)
         var changed = 0
         for item in golden {

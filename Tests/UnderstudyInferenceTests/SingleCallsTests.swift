@@ -10,9 +10,7 @@ struct SingleCallsTests {
     @Test func goldenCasesCutLikeTheTrainer() throws {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent(
             "distill/trainer/tests/golden/single_calls.jsonl")
-        let golden = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(url)
         #expect(golden.count >= 3)
         for item in golden {
             let name = item["name"]?.jsonText ?? "?"

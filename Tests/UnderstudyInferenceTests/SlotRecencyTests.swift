@@ -10,9 +10,7 @@ struct SlotRecencyTests {
     @Test func goldenCasesRenumberLikeTheTrainer() throws {
         let url = TestEnvironment.repositoryRoot.appendingPathComponent(
             "distill/trainer/tests/golden/recent_slots.jsonl")
-        let golden = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map {
-            try OrderedJSON.parse(String($0))
-        }
+        let golden = try GoldenCases.read(url)
         let cases = try PromptRendererTests.cases()
         #expect(golden.count == cases.count && cases.count >= 5)
         for (item, expected) in zip(cases, golden) {

@@ -206,10 +206,11 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         limit_calls) if recipe.get(sibling_calls.FEATURE) and cluster.request_tools else None
     if siblings is not None and siblings["context"] is not None:
         prompt_features.append(sibling_calls.FEATURE)
-    def chosen(module, listed: str, on) -> dict | None:
-        """A constant-tool fill's choice from the training answers (`module.choose`) when `on` (its
-        recipe key), listed in prompt_features when it lists something under `listed`."""
-        choice = module.choose(train_examples, cluster.tools) if on and multi_turn else None
+    def chosen(module, listed: str, on, *context) -> dict | None:
+        """A constant-tool fill's choice from the training answers (`module.choose`, given `context`
+        after the examples and tools) when `on` (its recipe key), listed in prompt_features when it
+        lists something under `listed`."""
+        choice = module.choose(train_examples, cluster.tools, *context) if on and multi_turn else None
         if choice is not None and choice[listed]:
             prompt_features.append(module.FEATURE)
         return choice
@@ -226,16 +227,11 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # only such items; listed only when some argument qualifies.
     copied = chosen(copied_items, "arguments", recipe.get(copied_items.FEATURE))
     # Prompt feature cue_values (cue_values.py): arguments the question names after a cue word.
-    cues = cue_values.choose(train_examples, cluster.tools, remembered["keys"] if remembered else ()) \
-        if recipe.get(cue_values.FEATURE) and multi_turn else None
-    if cues is not None and cues["arguments"]:
-        prompt_features.append(cue_values.FEATURE)
+    cues = chosen(cue_values, "arguments", recipe.get(cue_values.FEATURE), remembered["keys"] if remembered else ())
     # Prompt feature shaped_values (shaped_values.py): argument keys that take the question's only
     # word of a shape (an all-capitals word, a dollar amount).
-    shaped = shaped_values.choose(train_examples, cluster.tools, remembered["keys"] if remembered else ()) \
-        if recipe.get(shaped_values.FEATURE) and multi_turn else None
-    if shaped is not None and shaped["arguments"]:
-        prompt_features.append(shaped_values.FEATURE)
+    shaped = chosen(shaped_values, "arguments", recipe.get(shaped_values.FEATURE),
+                    remembered["keys"] if remembered else ())
     # Prompt feature quoted_pairs (quoted_pairs.py): two-argument tools that take the question's two
     # quoted spans in order.
     pairs = chosen(quoted_pairs, "pairs", recipe.get(quoted_pairs.FEATURE))
@@ -265,10 +261,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     named = chosen(named_values, "arguments", recipe.get(named_values.FEATURE))
     # Prompt feature longest_spans (longest_spans.py): string arguments that take the longest quoted
     # span of the user turns, among the keys named_values does not list.
-    longest = longest_spans.choose(train_examples, cluster.tools, named["arguments"] if named else ()) \
-        if recipe.get(longest_spans.FEATURE) and multi_turn else None
-    if longest is not None and longest["arguments"]:
-        prompt_features.append(longest_spans.FEATURE)
+    longest = chosen(longest_spans, "arguments", recipe.get(longest_spans.FEATURE), named["arguments"] if named else ())
     # Prompt feature distinct_calls (distinct_calls.py): only where no training answer repeats a call.
     distinct = bool(recipe.get("distinct_calls")) and multi_turn and not repeating_answers(
         [e.target for e in train_examples])
