@@ -4,21 +4,12 @@ workers make one row), the process row sums every thread, per request the CPU is
 and kernel time by the tick counts (not at all below MIN_TICKS), and a thread that ends in the cell
 is left out and flagged rather than subtracted, so a misread field or a wrong split shows."""
 
-import importlib.machinery
-import importlib.util
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
-def tool():
-    loader = importlib.machinery.SourceFileLoader("thread_cost", str(ROOT / "tools" / "bench" / "thread-cost"))
-    module = importlib.util.module_from_spec(importlib.util.spec_from_loader("thread_cost", loader))
-    loader.exec_module(module)
-    return module
+def tool(bench_tool):
+    return bench_tool("thread-cost")
 
 
 def write_thread(proc, pid, tid, comm, cpu_ns, runs, voluntary, involuntary, user_ticks, system_ticks):
