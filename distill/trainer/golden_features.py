@@ -30,6 +30,8 @@
   answer before and after the fill;
 - `shaped_values` (shaped_values.py): conversations, listed keys, the question's words per shape
   and an answer before and after the fill;
+- `ordinal_items` (ordinal_items.py): conversations, listed keys, the question's ordinal, the
+  latest listed tool result, and an answer before and after the fill;
 - `single_calls` (single_calls.py): listed tools and answers before and after the cut;
 - `chosen_calls` (chosen_calls.py): listed rules, chosen tools and answers before and after the fill;
 - `named_values` (named_values.py): conversations, tools, listed arguments, the question's quoted
@@ -83,7 +85,7 @@ from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
 from . import (chosen_calls, copied_items, cue_values, longest_spans, named_calls, named_optional, named_values, previous_files, quoted_pairs,
-               shaped_values, sibling_calls, single_calls, tag_lists)
+               ordinal_items, shaped_values, sibling_calls, single_calls, tag_lists)
 from .evaluate import FILL_ORDER, filled
 
 K = 2
@@ -767,6 +769,70 @@ def write_shaped_values_goldens(out: Path) -> Path:
     return write_jsonl(out / "shaped_values.jsonl", shaped_values_cases())
 
 
+ORDINAL_KEYS = ["symbol"]
+WATCHLIST = {"role": "tool", "content": '{"watchlist": ["NVDA", "ZETA", "ALPH"]}'}
+
+
+def _listed(question: str, *results: str) -> list[dict]:
+    """A conversation: a user turn, a call answered by each of `results` in turn, then `question`."""
+    messages = [{"role": "user", "content": "Show me my list."}]
+    for result in results:
+        messages += [{"role": "assistant", "content": None, "tool_calls": [_call("get_watchlist")]},
+                     {"role": "tool", "content": result}]
+    return messages + [{"role": "user", "content": question}]
+
+
+def ordinal_items_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: "first" and "last" in either case, both words (no
+    fill), words that hold them ("firstly", "atlast", "first_name", "last2"), the latest listed
+    result (a later result without a list, not JSON, an empty list or a mixed one skipped), a list
+    found depth first, only string values of listed keys set, the last user message only."""
+    stock = _call("get_stock_info", symbol="ZETA")
+    return [
+        {"name": "the_first_item", "messages": _listed("A detailed report on the first stock listed in my watchlist.",
+                                                       WATCHLIST["content"]),
+         "response": _answer(stock)},
+        {"name": "the_last_item_in_capitals", "messages": _listed("Take the LAST one off.", WATCHLIST["content"]),
+         "response": _answer(_call("remove_stock_from_watchlist", symbol="NVDA"))},
+        {"name": "both_words_fill_nothing", "messages": _listed("First or last, you pick.", WATCHLIST["content"]),
+         "response": _answer(stock)},
+        {"name": "words_that_hold_an_ordinal_are_none",
+         "messages": _listed("Firstly, atlast, my first_name and last2: no position.", WATCHLIST["content"]),
+         "response": _answer(stock)},
+        {"name": "the_latest_listed_result_wins",
+         "messages": _listed("The first one, please.", '{"watchlist": ["AAPL", "MSFT"]}', WATCHLIST["content"],
+                             '{"status": "ok"}', "done", '{"watchlist": []}', '{"mixed": ["GOOG", 2]}'),
+         "response": _answer(stock)},
+        {"name": "a_list_found_depth_first",
+         "messages": _listed("And the last of them?", '{"info": {"count": 2, "items": [{"n": 1}], '
+                                                      '"names": ["TSLA", "META"]}, "other": ["AMZN"]}'),
+         "response": _answer(stock)},
+        {"name": "only_written_strings_of_listed_keys",
+         "messages": _listed("Buy the first one.", WATCHLIST["content"]),
+         "response": _answer(_call("place_order", symbol=7, order_type="ZETA"), _call("get_stock_info", symbol="ZETA"),
+                             _call("get_watchlist"))},
+        {"name": "no_listed_result_fills_nothing",
+         "messages": [{"role": "user", "content": "The first stock, please."}],
+         "response": _answer(stock)},
+        {"name": "only_the_last_user_message_counts",
+         "messages": _listed("The first stock.", WATCHLIST["content"]) + [
+             {"role": "assistant", "content": "Which list?", "tool_calls": []},
+             {"role": "user", "content": "My watchlist."}],
+         "response": _answer(stock)},
+    ]
+
+
+def ordinal_items_cases() -> list[dict]:
+    return [{**case, "keys": ORDINAL_KEYS, "ordinal": ordinal_items.ordinal(query_text(case["messages"])),
+             "listed": ordinal_items.listed_result(case["messages"]),
+             "filled": ordinal_items.fill(case["response"], case["messages"], ORDINAL_KEYS)}
+            for case in ordinal_items_inputs()]
+
+
+def write_ordinal_items_goldens(out: Path) -> Path:
+    return write_jsonl(out / "ordinal_items.jsonl", ordinal_items_cases())
+
+
 TICKET_TOOLS = [
     {"name": "ticket_login", "parameters": {"type": "object", "properties": {
         "username": {"type": "string"}, "password": {"type": "string"}}, "required": ["username", "password"]}},
@@ -1399,7 +1465,8 @@ ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + ECHO_TOOLS + [
 def fill_order_inputs() -> list[dict]:
     """One case per two fills next in the order (evaluate.FILL_ORDER; single_calls, named_calls and
     named_optional commute: the cut never drops a tool's first call, the added call is a tool's
-    only one and holds required keys only, which named_optional never drops): each
+    only one and holds required keys only, which named_optional never drops; named_optional and
+    ordinal_items commute too: one drops keys, the other sets the values of written keys): each
     lists the two fills and a conversation where they set one argument, or one cuts what the other
     reads, so the answer differs when the two run the other way round. tag_lists and copied_items
     differ in the answer's text only, by argument order: every word tag_lists sets is a whole word
@@ -1425,6 +1492,13 @@ def fill_order_inputs() -> list[dict]:
                    "named_values": [{"tool": "create_ticket", "key": "title"}]},
          "messages": [{"role": "user", "content": "Open it as 'A' now."}],
          "response": _answer(_call("create_ticket", title="x", description="A"))},
+        # ordinal_items before named_values: a value the question writes wins over a position it names
+        {"name": "ordinal_items_before_named_values",
+         "fills": {"ordinal_items": ["destination"], "named_values": [{"tool": "cp", "key": "destination"}]},
+         "messages": [{"role": "user", "content": "What is here?"},
+                      {"role": "tool", "content": '{"files": ["a.txt", "b.txt"]}'},
+                      {"role": "user", "content": "Copy the first one to destination 'd'."}],
+         "response": _answer(copy)},
         {"name": "named_values_before_longest_spans",
          "fills": {"named_values": [{"tool": "cp", "key": "source"}],
                    "longest_spans": [{"tool": "cp", "key": "destination"}]},
@@ -1494,7 +1568,7 @@ def fill_order_inputs() -> list[dict]:
 
 # The list each fill's specialist.json entry holds its listing in.
 FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional": "arguments",
-              "named_values": "arguments", "cue_values": "arguments", "shaped_values": "arguments",
+              "named_values": "arguments", "cue_values": "arguments", "shaped_values": "arguments", "ordinal_items": "keys",
               "quoted_pairs": "pairs",
               "remembered_keys": "keys", "tag_lists": "arguments", "copied_items": "arguments",
               "previous_files": "arguments", "longest_spans": "arguments", "chosen_calls": "tools"}
@@ -1739,6 +1813,7 @@ def main() -> None:
     print(write_tag_lists_goldens(out))
     print(write_cue_values_goldens(out))
     print(write_shaped_values_goldens(out))
+    print(write_ordinal_items_goldens(out))
     print(write_single_calls_goldens(out))
     print(write_chosen_calls_goldens(out))
     print(write_named_values_goldens(out))

@@ -108,7 +108,8 @@ extension Specialist {
 
     /// The answer fills the specialist lists, in PROMPT_FORMAT.md's order: `single_calls`, then
     /// `named_calls` (calls added before values are set), `named_optional` (optional arguments the
-    /// question does not name dropped), `named_values` (before the fills that set
+    /// question does not name dropped), `ordinal_items` (a position the question names, before every
+    /// value it writes), `named_values` (before the fills that set
     /// values from cues and memory), `longest_spans` (the spans `named_values` leaves), `cue_values`, `shaped_values`, `quoted_pairs`, `remembered_keys` (after
     /// `cue_values`: a key the conversation remembers keeps its value), `tag_lists`, `copied_items`
     /// (it drops what the request does not hold) and `previous_files` (the last word on a file the
@@ -125,6 +126,7 @@ extension Specialist {
         var response = singleCalls?.cut(response) ?? response
         if let namedCalls { response = namedCalls.fill(response, messages: messages, tools: tools) }
         if let namedOptional { response = namedOptional.fill(response, messages: messages) }
+        if let ordinalItems { response = ordinalItems.fill(response, messages: messages) }
         if let namedValues { response = namedValues.fill(response, messages: messages, tools: tools) }
         if let longestSpans { response = longestSpans.fill(response, messages: messages, tools: tools) }
         if let cueValues { response = cueValues.fill(response, messages: messages, tools: tools) }
