@@ -14,12 +14,9 @@ struct RecorderSettings {
     /// (Recorder README, "The recording threads").
     var recordingNice = 0
     /// The archive's zstd level when the writer keeps up, and whether it adapts under backlog.
-    /// 1, not the library's 6: on recorded traffic level 6 compressed 5x slower for 8-10% fewer
-    /// bytes, and level 3 took us-archive ~0.5 µs more per JSON request at max load than 1 for
-    /// ~6% fewer bytes on agent traffic (none on the bench's; UnderstudyArchive README,
-    /// "Compression level of live capture"). Adaptive compression steps down to 1, so at this
-    /// default it changes nothing; it matters for a configured higher level.
-    var compressionLevel = 1
+    /// 3, not the library's 6: on recorded traffic level 6 compressed 5x slower for 8-10% fewer
+    /// bytes (UnderstudyArchive README, "Compression level of live capture").
+    var compressionLevel = 3
     var adaptiveCompression = true
 
     /// The live-capture archive writer: flush deadlines from the exchange's end, nicer thread,

@@ -26,10 +26,10 @@ struct RecordCommand: AsyncParsableCommand {
 
             Recording (redaction, SSE assembly, JSON, zstd) runs on two threads, us-recorder and
             us-archive, after each answer was sent; understudy.toml [record] recording_nice = N
-            (0-19, default 0) runs them N nicer than the proxy. The archive is zstd level 1
-            (compression_level); at a higher level, while records back up the writer compresses
-            frames at lower levels and returns to it once it caught up (adaptive_compression =
-            true, like zstd --adapt; every frame stays readable).
+            (0-19, default 0) runs them N nicer than the proxy. The archive is zstd level 3
+            (compression_level); while records back up the writer compresses frames at lower
+            levels and returns to 3 once it caught up (adaptive_compression = true, like
+            zstd --adapt; every frame stays readable).
 
             Forward proxy (agents keep their base URLs; they must trust Understudy's CA):
               understudy ca init && understudy ca export --out understudy-ca.pem
