@@ -26,7 +26,7 @@ from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, longest_spans, named_calls,
                named_optional, named_values, previous_files, quoted_pairs, shaped_values, sibling_calls, single_calls,
-               tag_lists, tag_slots)
+               tag_lists, tag_slots, unit_numbers)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -232,6 +232,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # word of a shape (an all-capitals word, a dollar amount).
     shaped = chosen(shaped_values, "arguments", recipe.get(shaped_values.FEATURE),
                     remembered["keys"] if remembered else ())
+    # Prompt feature unit_numbers (unit_numbers.py): number keys that take the number the question
+    # writes right before the key's name ("13.2 gallons").
+    units = chosen(unit_numbers, "keys", recipe.get(unit_numbers.FEATURE), remembered["keys"] if remembered else ())
     # Prompt feature quoted_pairs (quoted_pairs.py): two-argument tools that take the question's two
     # quoted spans in order.
     pairs = chosen(quoted_pairs, "pairs", recipe.get(quoted_pairs.FEATURE))
@@ -404,7 +407,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           longest_spans=longest["arguments"] if longest else (),
                                           chosen_calls=called_when_chosen["tools"] if called_when_chosen else (),
                                           chosen_for=chosen_for,
-                                          shaped_values=shaped["arguments"] if shaped else ())
+                                          shaped_values=shaped["arguments"] if shaped else (),
+                                          unit_numbers=units["keys"] if units else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -458,6 +462,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["cue_values"] = cues
     if shaped is not None and shaped["arguments"]:
         specialist["shaped_values"] = shaped
+    if units is not None and units["keys"]:
+        specialist["unit_numbers"] = units
     if singles is not None and singles["tools"]:
         specialist["single_calls"] = singles
     if named is not None and named["arguments"]:

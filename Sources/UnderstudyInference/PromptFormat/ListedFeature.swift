@@ -32,6 +32,7 @@ extension RememberedKeys: ListedFeature {}
 extension SingleCalls: ListedFeature {}
 extension CueValues: ListedFeature {}
 extension ShapedValues: ListedFeature {}
+extension UnitNumbers: ListedFeature {}
 extension TagLists: ListedFeature {}
 extension QuotedPairs: ListedFeature {}
 extension NamedCalls: ListedFeature {}
