@@ -32,6 +32,8 @@
   and an answer before and after the fill;
 - `ordinal_items` (ordinal_items.py): conversations, listed keys, the question's ordinal, the
   latest listed tool result, and an answer before and after the fill;
+- `unit_numbers` (unit_numbers.py): conversations, listed keys, the question's sole unit number
+  per key and an answer before and after the fill;
 - `single_calls` (single_calls.py): listed tools and answers before and after the cut;
 - `chosen_calls` (chosen_calls.py): listed rules, chosen tools and answers before and after the fill;
 - `named_values` (named_values.py): conversations, tools, listed arguments, the question's quoted
@@ -85,7 +87,7 @@ from .slot_order import renumber_by_recency
 from .slots import restore_response
 from .unit_exponents import exponent_slots, user_text
 from . import (chosen_calls, copied_items, cue_values, longest_spans, named_calls, named_optional, named_values, previous_files, quoted_pairs,
-               ordinal_items, shaped_values, sibling_calls, single_calls, tag_lists)
+               ordinal_items, shaped_values, sibling_calls, single_calls, tag_lists, unit_numbers)
 from .evaluate import FILL_ORDER, filled
 
 K = 2
@@ -831,6 +833,65 @@ def ordinal_items_cases() -> list[dict]:
 
 def write_ordinal_items_goldens(out: Path) -> Path:
     return write_jsonl(out / "ordinal_items.jsonl", ordinal_items_cases())
+UNIT_KEYS = ["gallon", "liter", "fuel_amount"]
+# `liter` an integer and `fuel_amount` no ASCII-letter key (it never has a unit number);
+# `mode` a string, which the fill never sets
+UNIT_TOOLS = [{"name": "convert", "parameters": {"type": "object", "properties": {
+    "gallon": {"type": "number"}, "liter": {"type": "integer"}, "fuel_amount": {"type": "number"},
+    "mode": {"type": "string"}}, "required": ["gallon"]}}]
+
+
+def unit_numbers_inputs() -> list[dict]:
+    """Conversations whose fill pins the rule: a decimal number before the key's plural, either
+    case, a tab; one number written twice (by value); two different numbers (no fill); numbers that
+    are no unit numbers (thousands commas, part of a word or a version, a hyphen, a unit the key does
+    not start); an integer key and a decimal number (kept); a key the answer writes as a string or
+    does not write; the last user message only."""
+    convert = _call("convert", gallon=40, liter=3)
+    return [
+        {"name": "a_decimal_number_before_the_keys_name",
+         "messages": [{"role": "user", "content": "I've just filled my car up with 13.2 gallons of fuel. "
+                                                  "How much is that in liters?"}],
+         "response": _answer(convert)},
+        {"name": "either_case_and_a_tab_typed_by_the_schema",
+         "messages": [{"role": "user", "content": "Put 15\tLITERS in, that is 4 Gallons."}],
+         "response": _answer(convert)},
+        {"name": "one_number_written_twice_is_one",
+         "messages": [{"role": "user", "content": "Convert 60 gallons, yes 60.0 gallons, to liters."}],
+         "response": _answer(convert)},
+        {"name": "two_numbers_fill_nothing",
+         "messages": [{"role": "user", "content": "Is it 10 gallons or 20 gallons?"}],
+         "response": _answer(convert)},
+        {"name": "numbers_that_are_no_unit_numbers",
+         "messages": [{"role": "user", "content": "About 1,000 gallons, v2.5 gallons, x7 gallons, "
+                                                  "8-gallons, 9 gal and 11 galloping horses."}],
+         "response": _answer(convert)},
+        {"name": "an_integer_key_keeps_its_value_for_a_decimal_number",
+         "messages": [{"role": "user", "content": "That was 2.5 liters and 6 gallonsful."}],
+         "response": _answer(convert)},
+        {"name": "strings_and_keys_not_written_are_left",
+         "messages": [{"role": "user", "content": "Fill 12 gallons, 5 modes, 7 fuel_amounts."}],
+         "response": _answer(_call("convert", gallon="40", mode="x", fuel_amount=1))},
+        {"name": "only_the_last_user_message_counts",
+         "messages": [{"role": "user", "content": "I have 30 gallons."},
+                      {"role": "assistant", "content": "And then?", "tool_calls": []},
+                      {"role": "user", "content": "Convert it."}],
+         "response": _answer(convert)},
+    ]
+
+
+def unit_numbers_cases() -> list[dict]:
+    cases = []
+    for case in unit_numbers_inputs():
+        question = query_text(case["messages"])
+        cases.append({**case, "keys": UNIT_KEYS, "tools": UNIT_TOOLS,
+                      "numbers": {key: unit_numbers.sole_unit_number(question, key) for key in UNIT_KEYS},
+                      "filled": unit_numbers.fill(case["response"], case["messages"], UNIT_KEYS, UNIT_TOOLS)})
+    return cases
+
+
+def write_unit_numbers_goldens(out: Path) -> Path:
+    return write_jsonl(out / "unit_numbers.jsonl", unit_numbers_cases())
 
 
 TICKET_TOOLS = [
@@ -1459,6 +1520,9 @@ ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + ECHO_TOOLS + [
         "file_name": {"type": "array", "items": {"type": "string"}}}, "required": []}},
     # no arguments, for chosen_calls
     {"name": "list_tickets", "parameters": {"type": "object", "properties": {}}},
+    # numbers, for unit_numbers (and a string pair for quoted_pairs beside them)
+    {"name": "convert", "parameters": {"type": "object", "properties": {
+        "gallon": {"type": "number"}, "liter": {"type": "number"}}, "required": ["gallon", "liter"]}},
 ]
 
 
@@ -1476,7 +1540,9 @@ def fill_order_inputs() -> list[dict]:
     the answer's earlier calls, which previous_files remembers: an item copied_items drops is no
     previous file. chosen_calls, last, commutes with previous_files (it reads call names only and
     inserts calls without arguments, which previous_files neither sets nor remembers), so its case
-    pairs it with named_calls, whose added login it goes ahead of (`chosen`: the choice it reads)."""
+    pairs it with named_calls, whose added login it goes ahead of (`chosen`: the choice it reads).
+    unit_numbers sets numbers only; it meets shaped_values on a dollar amount and quoted_pairs on a
+    pair of number keys, whose spans that fill types as numbers."""
     copy = _call("cp", source="x", destination="y")
     return [
         {"name": "single_calls_before_named_values",
@@ -1524,6 +1590,15 @@ def fill_order_inputs() -> list[dict]:
                    "quoted_pairs": [{"tool": "cp", "keys": ["source", "destination"]}]},
          "messages": [{"role": "user", "content": "Copy 'a.txt' into 'b.txt' on the NAS."}],
          "response": _answer(copy)},
+        {"name": "shaped_values_before_unit_numbers",
+         "fills": {"shaped_values": [{"key": "gallon", "shape": "dollars"}], "unit_numbers": ["gallon"]},
+         "messages": [{"role": "user", "content": "Pay $7 for 13.2 gallons."}],
+         "response": _answer(_call("convert", gallon=1, liter=2))},
+        # quoted_pairs types its spans by the schema, so a number pair meets unit_numbers' key
+        {"name": "unit_numbers_before_quoted_pairs",
+         "fills": {"unit_numbers": ["gallon"], "quoted_pairs": [{"tool": "convert", "keys": ["gallon", "liter"]}]},
+         "messages": [{"role": "user", "content": "Convert '5' into '6', that is 13.2 gallons."}],
+         "response": _answer(_call("convert", gallon=1, liter=2))},
         {"name": "cue_values_before_quoted_pairs",
          "fills": {"cue_values": [{"tool": "cp", "key": "source", "cue": "dir"}],
                    "quoted_pairs": [{"tool": "cp", "keys": ["source", "destination"]}]},
@@ -1569,6 +1644,7 @@ def fill_order_inputs() -> list[dict]:
 # The list each fill's specialist.json entry holds its listing in.
 FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional": "arguments",
               "named_values": "arguments", "cue_values": "arguments", "shaped_values": "arguments", "ordinal_items": "keys",
+              "unit_numbers": "keys",
               "quoted_pairs": "pairs",
               "remembered_keys": "keys", "tag_lists": "arguments", "copied_items": "arguments",
               "previous_files": "arguments", "longest_spans": "arguments", "chosen_calls": "tools"}
@@ -1814,6 +1890,7 @@ def main() -> None:
     print(write_cue_values_goldens(out))
     print(write_shaped_values_goldens(out))
     print(write_ordinal_items_goldens(out))
+    print(write_unit_numbers_goldens(out))
     print(write_single_calls_goldens(out))
     print(write_chosen_calls_goldens(out))
     print(write_named_values_goldens(out))

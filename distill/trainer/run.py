@@ -26,7 +26,7 @@ from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, longest_spans, named_calls,
                named_optional, named_values, ordinal_items, previous_files, quoted_pairs, shaped_values, sibling_calls, single_calls,
-               tag_lists, tag_slots)
+               tag_lists, tag_slots, unit_numbers)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -235,6 +235,9 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # Prompt feature ordinal_items (ordinal_items.py): argument keys that take the item of the latest
     # listed tool result the question's "first" / "last" names.
     ordinals = chosen(ordinal_items, "keys", recipe.get(ordinal_items.FEATURE), remembered["keys"] if remembered else ())
+    # Prompt feature unit_numbers (unit_numbers.py): number keys that take the number the question
+    # writes right before the key's name ("13.2 gallons").
+    units = chosen(unit_numbers, "keys", recipe.get(unit_numbers.FEATURE), remembered["keys"] if remembered else ())
     # Prompt feature quoted_pairs (quoted_pairs.py): two-argument tools that take the question's two
     # quoted spans in order.
     pairs = chosen(quoted_pairs, "pairs", recipe.get(quoted_pairs.FEATURE))
@@ -408,7 +411,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           chosen_calls=called_when_chosen["tools"] if called_when_chosen else (),
                                           chosen_for=chosen_for,
                                           shaped_values=shaped["arguments"] if shaped else (),
-                                          ordinal_items=ordinals["keys"] if ordinals else ())
+                                          ordinal_items=ordinals["keys"] if ordinals else (),
+                                          unit_numbers=units["keys"] if units else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -464,6 +468,8 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["shaped_values"] = shaped
     if ordinals is not None and ordinals["keys"]:
         specialist["ordinal_items"] = ordinals
+    if units is not None and units["keys"]:
+        specialist["unit_numbers"] = units
     if singles is not None and singles["tools"]:
         specialist["single_calls"] = singles
     if named is not None and named["arguments"]:

@@ -33,6 +33,7 @@ extension SingleCalls: ListedFeature {}
 extension CueValues: ListedFeature {}
 extension ShapedValues: ListedFeature {}
 extension OrdinalItems: ListedFeature {}
+extension UnitNumbers: ListedFeature {}
 extension TagLists: ListedFeature {}
 extension QuotedPairs: ListedFeature {}
 extension NamedCalls: ListedFeature {}

@@ -110,7 +110,8 @@ extension Specialist {
     /// `named_calls` (calls added before values are set), `named_optional` (optional arguments the
     /// question does not name dropped), `ordinal_items` (a position the question names, before every
     /// value it writes), `named_values` (before the fills that set
-    /// values from cues and memory), `longest_spans` (the spans `named_values` leaves), `cue_values`, `shaped_values`, `quoted_pairs`, `remembered_keys` (after
+    /// values from cues and memory), `longest_spans` (the spans `named_values` leaves), `cue_values`, `shaped_values`,
+    /// `unit_numbers`, `quoted_pairs`, `remembered_keys` (after
     /// `cue_values`: a key the conversation remembers keeps its value), `tag_lists`, `copied_items`
     /// (it drops what the request does not hold) and `previous_files` (the last word on a file the
     /// question does not name); each later fill overwrites a key an earlier one set. Then
@@ -131,6 +132,7 @@ extension Specialist {
         if let longestSpans { response = longestSpans.fill(response, messages: messages, tools: tools) }
         if let cueValues { response = cueValues.fill(response, messages: messages, tools: tools) }
         if let shapedValues { response = shapedValues.fill(response, messages: messages, tools: tools) }
+        if let unitNumbers { response = unitNumbers.fill(response, messages: messages, tools: tools) }
         if let quotedPairs { response = quotedPairs.fill(response, messages: messages, tools: tools) }
         if let rememberedKeys { response = rememberedKeys.fill(response, messages: messages, tools: tools) }
         if let tagLists { response = tagLists.fill(response, messages: messages) }

@@ -81,7 +81,8 @@ def train_hinted_specialist(root, **features):
 @pytest.mark.parametrize("clause_hint", [False, True])
 def test_a_specialist_with_the_feature_calls_only_its_nearest_hints_tools(tmp_path, clause_hint):
     out, info = train_hinted_specialist(tmp_path, clause_hint_tools=clause_hint, tool_choice=False, cue_values=False,
-                                        named_values=False, longest_spans=False, shaped_values=False)
+                                        named_values=False, longest_spans=False, shaped_values=False,
+                                        unit_numbers=False)
     assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools"] + (
         ["clause_hint_tools"] if clause_hint else []) + ["distinct_calls", "complete_calls"]
     index, embedder = RetrievalIndex.load(out), Embedder()

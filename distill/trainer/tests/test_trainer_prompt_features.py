@@ -73,8 +73,10 @@ def test_a_hinted_specialist_records_the_feature_and_saves_its_index(tmp_path):
     out = Path(entry["specialist"])
     info = json.loads((out / "specialist.json").read_text())
     assert info["prompt_features"] == ["retrieval_hint", "recent_slots", "hint_tools", "clause_hint_tools",
-                                       "tool_choice", "cue_values", "shaped_values", "named_values", "distinct_calls",
-                                       "complete_calls"]  # shaped_values: the booking ids are capitals words
+                                       "tool_choice", "cue_values", "shaped_values", "unit_numbers", "named_values",
+                                       "distinct_calls", "complete_calls"]
+    # shaped_values: the booking ids are capitals words; unit_numbers: "for 2 people", "5 stars"
+    assert info["unit_numbers"]["keys"] == ["people", "stars"]
     # the fixture's restaurants are quoted ("at 'Luigi'"): the answers copy the question's span
     assert info["named_values"]["arguments"] == [{"tool": "book_table", "key": "restaurant"}]
     # the fixture's questions name the date right after "on" ("... for 2 people on 2026-05-01")

@@ -133,8 +133,9 @@ def test_cli_set_overrides_a_recipe_key_and_rejects_a_value_that_is_not_json(tmp
                           cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert good.returncode == 0, good.stderr[-2000:]
     info = json.loads((tmp_path / "specialists" / "c001" / "specialist.json").read_text())
-    assert info["prompt_features"] == ["recent_slots", "cue_values", "shaped_values", "named_values", "distinct_calls",
-                                      "complete_calls"]  # the fixture's booking ids are capitals words (BK56125)
+    assert info["prompt_features"] == ["recent_slots", "cue_values", "shaped_values", "unit_numbers", "named_values",
+                                      "distinct_calls", "complete_calls"]
+    # the fixture's booking ids are capitals words (BK56125); its `people` the number before "people"
     # specialist.json tells which settings trained the model: every one, and each the command line changed
     recipe = json.loads((ROOT / "distill" / "recipes" / "scratch.json").read_text())
     settings = info["recipe_settings"]

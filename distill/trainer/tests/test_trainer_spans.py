@@ -70,7 +70,7 @@ def test_content_cannot_forge_a_pointer_and_units_past_the_limit_get_none():
 def test_a_specialist_trained_with_spans_records_the_feature(tmp_path):
     write_cluster(tmp_path, "c001", booking_examples(60))
     overrides = {**TINY, "question_spans": "all", "cue_values": False, "named_values": False, "longest_spans": False,
-                 "shaped_values": False}
+                 "shaped_values": False, "unit_numbers": False}
     options = Options(recipe="scratch", max_steps=4, recipe_overrides=overrides, eval_examples=4)
     entry = train_cluster(tmp_path, "c001", options, Accelerator(cpu=True), lambda event: None)
     out = Path(entry["specialist"])
