@@ -1,5 +1,6 @@
 import NIOCore
 import Testing
+import UnderstudyArchive
 import UnderstudyRecorder
 
 /// The reverse proxy's request framing on the client side, whole, byte by byte and in uneven
@@ -141,5 +142,34 @@ struct ClientRequestFramerTests {
 
     @Test func emptyLinesBetweenRequestsAreSkipped() {
         #expect(frame("\r\n\r\n" + Self.get + "\r\n" + Self.get, step: 1) == ["GET /", "end", "GET /", "end"])
+    }
+
+    /// Field names are matched in any ASCII case and only when every byte matches: a look-alike
+    /// of the same length (one letter off, a non-ASCII byte, a letter that folds only outside
+    /// ASCII) frames nothing and is forwarded as an ordinary field.
+    @Test func fieldNamesMatchInAnyCaseAndLookAlikesDoNot() throws {
+        for name in ["CONTENT-LENGTH", "content-length", "Content-Length", "cOnTeNt-LeNgTh"] {
+            #expect(frame("POST /x HTTP/1.1\r\n\(name): 2\r\n\r\nhiGET / HTTP/1.1\r\n\r\n")
+                == ["POST /x", "body:hi", "end", "GET /", "end"], "\(name)")
+        }
+        for name in ["Content-Lengti", "Dontent-Length", "Content_Length"] {
+            var framer = ClientRequestFramer(maxHeadBytes: 1024)
+            var bytes = ByteBuffer(string: "POST /x HTTP/1.1\r\n\(name): 2\r\n\r\n")
+            guard case .head(let head)? = try framer.next(&bytes) else { Issue.record("no head for \(name)"); continue }
+            #expect(head.contentLength == nil, "\(name)")
+        }
+        // Not a token, so the framer refuses it; as a field it is no length either (same byte count).
+        let nonASCII = ClientRequestHead(method: "POST", target: "/x", version: .http1_1,
+                                         fields: [HTTPHeaderField("Content-Leng\u{e9}", "2")])
+        #expect(nonASCII.contentLength == nil)
+        // The names `Connection` lists are dropped upstream in any case; a look-alike stays.
+        let head = ClientRequestHead(method: "POST", target: "/x", version: .http1_1, fields: [
+            HTTPHeaderField("CONNECTION", "X-Private, keep-alive"), HTTPHeaderField("x-PRIVATE", "hop"),
+            HTTPHeaderField("x-privatf", "kept"), HTTPHeaderField("X-Priv\u{e4}t", "kept too"),
+        ])
+        var buffer = ByteBuffer()
+        UpstreamRequestEncoder.writeHead(head, path: "/x", host: "up", dropAcceptEncoding: false, framing: .none, into: &buffer)
+        #expect(buffer.readString(length: buffer.readableBytes)
+            == "POST /x HTTP/1.1\r\nhost: up\r\nx-privatf: kept\r\nX-Priv\u{e4}t: kept too\r\n\r\n")
     }
 }

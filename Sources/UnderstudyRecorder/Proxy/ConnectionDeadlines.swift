@@ -26,6 +26,9 @@ final class ConnectionDeadlines {
     private var timer: Scheduled<Void>?
     private var timerDue = NIODeadline.distantPast
     private var channel: (any Channel)?
+    /// The channel's event loop, asked once: `channel.eventLoop` is a call through the existential
+    /// and a retain and release, twice per request (`arm` at a request's first bytes and its end).
+    private var eventLoop: (any EventLoop)?
 
     init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void) {
         self.headerTimeout = headerTimeout
@@ -36,6 +39,7 @@ final class ConnectionDeadlines {
     /// The connection is open: the idle timeout runs until the first bytes come.
     func connectionActive(_ channel: any Channel) {
         self.channel = channel
+        eventLoop = channel.eventLoop
         arm(idleTimeout, header: false)
     }
 
@@ -45,6 +49,7 @@ final class ConnectionDeadlines {
         timer = nil
         deadline = nil
         channel = nil
+        eventLoop = nil
     }
 
     /// Bytes from the client: the first ones of a request start the header timeout.
@@ -68,13 +73,14 @@ final class ConnectionDeadlines {
     }
 
     private func arm(_ amount: TimeAmount, header: Bool) {
-        guard let channel else { return }
-        let due = channel.eventLoop.now + amount
+        // Nil once the connection closed (both are set and cleared together).
+        guard let eventLoop else { return }
+        let due = eventLoop.now + amount
         deadline = due
         deadlineIsHeader = header
         if timer != nil, timerDue <= due { return }
         timer?.cancel()
-        schedule(at: due, channel: channel)
+        if let channel { schedule(at: due, channel: channel) }
     }
 
     private func schedule(at due: NIODeadline, channel: any Channel) {

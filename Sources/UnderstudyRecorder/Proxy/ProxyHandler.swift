@@ -110,6 +110,9 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         self.context = nil
         timeouts = nil
+        // Breaks the cycle with the upstream connection, which holds this handler strongly.
+        direct?.detach()
+        direct = nil
     }
 
     // MARK: client → proxy
@@ -376,7 +379,7 @@ final class ProxyHandler: ChannelDuplexHandler, RemovableChannelHandler {
     // MARK: connection events
 
     func channelInactive(context: ChannelHandlerContext) {
-        direct?.close()
+        direct?.detach()
         if case .abortUpstream = machine.channelInactive() {
             task?.cancel()
             pipe?.fail(ChannelError.ioOnClosedChannel)
