@@ -30,12 +30,7 @@ extension Specialist {
         _ messages: [PromptRenderer.Message], listed: Bool, temperature: Float, seed: UInt64,
         chosen: [String]? = nil
     ) throws -> Answer {
-        var ids = tokenizer.encode(prompt.text)
-        if ids.count > maxPromptTokens {
-            var head = listed ? tokenizer.encode(prompt.head).count : 1
-            if head > maxPromptTokens / 2 { head = 1 }
-            ids = Array(ids.prefix(head)) + ids.suffix(maxPromptTokens - head)
-        }
+        let ids = promptIDs(prompt, listed: listed)
         let noValueSlots = Self.noValueSlots(
             prompt, messages: messages, listed: listed, unitExponents: promptFeatures.contains(UnitExponents.feature))
         var constraint: any TokenConstraint = JSONConstraint(
@@ -66,7 +61,7 @@ extension Specialist {
         var answer = Answer(
             response: nil, failure: nil, text: text, minLogProbability: result.minLogProbability,
             meanLogProbability: result.meanLogProbability, tokens: result.tokens.count,
-            finishReason: result.finishReason)
+            finishReason: result.finishReason, promptIDs: ids)
         do {
             let restored = try AnswerRestorer.restore(text, slots: prompt.slots, tools: grammar.schemas)
             answer.response = filled(restored, messages: messages, tools: grammar.schemas, chosen: chosen)

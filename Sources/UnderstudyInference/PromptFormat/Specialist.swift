@@ -25,6 +25,9 @@ public final class Specialist: @unchecked Sendable {
         public var meanLogProbability: Float
         public var tokens: Int
         public var finishReason: GenerationResult.FinishReason
+        /// The prompt ids the answer was decoded from (`servingPrompt`, `promptIDs`); empty for an
+        /// answer merged from clauses (prompt feature `clause_calls` decodes one prompt per clause).
+        public var promptIDs: [Int32] = []
     }
 
     public let directory: URL
@@ -280,19 +283,8 @@ public final class Specialist: @unchecked Sendable {
         _ messages: [PromptRenderer.Message], tools requestTools: [PromptRenderer.Tool]? = nil,
         toolDescriptions: [String?]? = nil, temperature: Float = 0, seed: UInt64 = 0
     ) throws -> Answer {
-        let listed = self.requestTools ? (requestTools ?? toolList) : nil
-        var prompt = try PromptRenderer.renderPrompt(
-            messages, tools: listed, questionSpans: promptFeatures.contains(QuestionSpans.feature),
-            tagSlots: promptFeatures.contains(Self.tagSlotsFeature))
-        if promptFeatures.contains(SlotRecency.feature) { prompt = SlotRecency.renumbered(prompt) }
-        var nearestHint: String?
-        var query: [Float] = []
-        if let retrieval {
-            query = try retrieval.queryEmbedding(for: messages)
-            let hints = retrieval.neighbourHints(of: query)
-            prompt = retrieval.hinted(prompt, neighbourHints: hints)
-            nearestHint = hints.first ?? ""
-        }
+        let served = try servingPrompt(messages, tools: requestTools)
+        let (prompt, listed, query, nearestHint) = (served.prompt, served.listed, served.query, served.nearestHint)
         var schemaGraph = graph
         var start = root
         var schemas = tools
@@ -365,7 +357,7 @@ public final class Specialist: @unchecked Sendable {
     }
 
     /// Tool names paired with their descriptions by position (a missing description is nil).
-    static func described(_ names: [String], _ descriptions: [String?]) -> [(name: String, description: String?)] {
+    public static func described(_ names: [String], _ descriptions: [String?]) -> [(name: String, description: String?)] {
         names.indices.map { (name: names[$0], description: $0 < descriptions.count ? descriptions[$0] : nil) }
     }
 }

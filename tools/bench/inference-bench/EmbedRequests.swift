@@ -23,16 +23,10 @@ enum EmbedRequests {
         let tools = ClauseTools(embedder: CachingSentenceEmbedder(embedder))
         var wall: [Double] = []
         var cpu: [Double] = []
-        for line in try String(contentsOf: split, encoding: .utf8).split(separator: "\n").prefix(limit) {
-            let row = try OrderedJSON.parse(String(line))
-            guard case .array(let messages)? = row["messages"], case .array(let list)? = row["tools"] else { continue }
-            let described = list.map { tool -> (name: String, description: String?) in
-                var name = "", description: String?
-                if case .string(let n)? = tool["name"] { name = n }
-                if case .string(let d)? = tool["description"] { description = d }
-                return (name, description)
-            }
-            let question = RetrievalHint.queryText(messages.map(ExactMatch.message))
+        for case let request? in try SplitRequest.read(split, limit: limit) {
+            guard let listed = request.tools else { continue }
+            let described = Specialist.described(listed.map(\.name), request.toolDescriptions ?? [])
+            let question = RetrievalHint.queryText(request.messages)
             let (start, startCPU) = (now(), cpuNow())
             _ = try tools.choose(
                 question: question, tools: described,

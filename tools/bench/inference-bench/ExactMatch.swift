@@ -9,29 +9,20 @@ import UnderstudyInference
 enum ExactMatch {
     static func run(directory: URL, split: URL, limit: Int) throws -> [String: Any] {
         let specialist = try Specialist(directory: directory)
-        let lines = try String(contentsOf: split, encoding: .utf8).split(separator: "\n").prefix(limit)
+        let requests = try SplitRequest.read(split, limit: limit)
         var correct = 0
         var unparsable = 0
         var latencies: [Double] = []
         var misses: [[String: Any]] = []
         var hits: [Bool] = []  // per line of the split, so the bench can score subsets (in-request answers)
         var texts: [String] = []  // per line: the generated text, for miss analysis
-        for line in lines {
+        for request in requests {
             hits.append(false)
             texts.append("")
-            let row = try OrderedJSON.parse(String(line))
-            guard case .array(let messages)? = row["messages"], let target = row["target"] else { continue }
-            var tools: [PromptRenderer.Tool]? = nil
-            var descriptions: [String?]? = nil
-            if case .array(let list)? = row["tools"] {
-                descriptions = list.map { if case .string(let text)? = $0["description"] { text } else { nil } }
-                tools = list.map { tool in
-                    if case .string(let name)? = tool["name"] { return (name, tool["parameters"]) }
-                    return ("", tool["parameters"])
-                }
-            }
+            guard let request else { continue }
             let start = now()
-            let answer = try specialist.answer(messages.map(message), tools: tools, toolDescriptions: descriptions)
+            let answer = try specialist.answer(
+                request.messages, tools: request.tools, toolDescriptions: request.toolDescriptions)
             latencies.append((now() - start) * 1000)
             texts[texts.count - 1] = answer.text
             guard let response = answer.response else {
@@ -39,36 +30,21 @@ enum ExactMatch {
                 continue
             }
             if key(content: response.content, calls: response.toolCalls.map { ($0.name, $0.arguments) })
-                == key(target)
+                == key(request.target)
             {
                 correct += 1
                 hits[hits.count - 1] = true
             } else if misses.count < 5 {
-                misses.append(["expected": target.jsonText, "got": answer.text])
+                misses.append(["expected": request.target.jsonText, "got": answer.text])
             }
         }
         return [
-            "examples": lines.count, "correct": correct, "unparsable": unparsable,
-            "rate": lines.isEmpty ? 0 : Double(correct) / Double(lines.count), "p50_ms": median(latencies),
+            "examples": requests.count, "correct": correct, "unparsable": unparsable,
+            "rate": requests.isEmpty ? 0 : Double(correct) / Double(requests.count), "p50_ms": median(latencies),
             "p90_ms": p90(latencies),
             "prompt_format": specialist.promptFormat, "request_tools": specialist.requestTools, "misses": misses,
             "hits": hits, "texts": texts,
         ]
-    }
-
-    static func message(_ json: OrderedJSON) -> PromptRenderer.Message {
-        var content: String? = nil
-        if case .string(let text)? = json["content"] { content = text }
-        var calls: [(name: String, arguments: OrderedJSON?)] = []
-        if case .array(let list)? = json["tool_calls"] {
-            for call in list {
-                guard case .string(let name)? = call["name"] else { continue }
-                if case .null? = call["arguments"] { calls.append((name, nil)) } else { calls.append((name, call["arguments"])) }
-            }
-        }
-        var role = "user"
-        if case .string(let r)? = json["role"] { role = r }
-        return .init(role: role, content: content, toolCalls: calls)
     }
 
     static func key(_ target: OrderedJSON) -> String {

@@ -4,6 +4,7 @@
 //   inference-bench embed TEXTS.json [MODEL_DIR]
 //   inference-bench specialist MODEL_DIR PROMPTS.json NEW_TOKENS [--constrained TOOLS.json]
 //   inference-bench exact SPECIALIST_DIR SPLIT.jsonl [LIMIT]
+//   inference-bench prompts SPECIALIST_DIR SPLIT.jsonl [LIMIT]
 //   inference-bench embed-requests SPECIALIST_DIR SPLIT.jsonl [LIMIT]
 import Foundation
 import UnderstudyInference
@@ -120,14 +121,15 @@ do {
             result["constrained_tokens_median"] = median(tokens.map(Double.init))
         }
         emit(result)
-    case "exact", "embed-requests":
+    case "exact", "embed-requests", "prompts":
         guard arguments.count >= 4 else { fail("\(arguments[1]) SPECIALIST_DIR SPLIT.jsonl [LIMIT]") }
         let (directory, split) = (URL(fileURLWithPath: arguments[2]), URL(fileURLWithPath: arguments[3]))
         let limit = arguments.count > 4 ? Int(arguments[4]) ?? Int.max : Int.max
-        emit(
-            arguments[1] == "exact"
-                ? try ExactMatch.run(directory: directory, split: split, limit: limit)
-                : try EmbedRequests.run(directory: directory, split: split, limit: limit))
+        switch arguments[1] {
+        case "exact": emit(try ExactMatch.run(directory: directory, split: split, limit: limit))
+        case "prompts": emit(try ServingPrompts.run(directory: directory, split: split, limit: limit))
+        default: emit(try EmbedRequests.run(directory: directory, split: split, limit: limit))
+        }
     default:
         fail("unknown mode \(arguments[1])")
     }
