@@ -46,7 +46,8 @@ struct NamedCallsTests {
     }
 
     /// The review's cases: a whole space-delimited word right after the phrase, "is" or ":"; a
-    /// split phrase is two whole words and claims quoted spans (the Python test asserts the same).
+    /// split phrase is two whole words and claims quoted spans; any word after "is" / ":", quotes
+    /// that close nothing stripped (the Python test asserts the same).
     @Test func aValueIsTheWholeWordAfterThePhrase() {
         let keys = ["username", "password", "title"]
         let cases: [(String, String, String?)] = [
@@ -55,6 +56,12 @@ struct NamedCallsTests {
             ("username:tech_guru password:pw_1", "username", "tech_guru"),
             ("username:tech_guru password:pw_1", "password", "pw_1"),
             ("user name 'ann b' and password 'x y'", "username", "ann b"),
+            // after "is" or ":" any word, after a bare space only a value token; a quote that
+            // closes nothing is no part of the value
+            ("username is bob and password is Pw_1", "username", "bob"), ("username: bob", "username", "bob"),
+            ("username bob and password is Pw_1", "username", nil),
+            ("username is 'bob and password is `Pw_1", "password", "Pw_1"),
+            ("username is 'bob and password is `Pw_1", "username", "bob"),
         ]
         for (question, key, value) in cases {
             #expect(NamedCalls.namedValue(question as NSString, key: key, keys: keys) == value, "\(question)")

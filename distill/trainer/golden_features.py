@@ -1297,7 +1297,8 @@ CALL_RULES = ["ticket_login", "set_level"]
 
 def named_calls_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: a name phrase split by a space, value words and
-    quoted spans, a lower-case word that is no value, a value another key's phrase names, a value
+    quoted spans, any word after "is" and a quote that does not close, a lower-case word after a
+    space that is no value, a value another key's phrase names, a value
     not right after its phrase, a phrase inside a quoted span, a required key not named, a tool
     already called, a text answer, an integer typed by the schema, two tools added in the listed
     order, a whole word after a colon, only the last user message."""
@@ -1310,8 +1311,11 @@ def named_calls_inputs() -> list[dict]:
         {"name": "quoted_spans_the_keys_claim",
          "messages": [{"role": "user", "content": "My ticket Username is `mthompson` and password is 'pw1'."}],
          "response": _answer(_call("resolve_ticket", ticket_id=1, resolution="x"))},
-        {"name": "a_lower_case_word_is_no_value",
-         "messages": [{"role": "user", "content": "My username is mzhang and password is SecurePass123"}],
+        {"name": "any_word_after_is_and_an_unclosed_quote",
+         "messages": [{"role": "user", "content": "My username is mzhang and password is 'SecurePass123"}],
+         "response": ticket},
+        {"name": "a_lower_case_word_after_a_space_is_no_value",
+         "messages": [{"role": "user", "content": "My username mzhang and password is SecurePass123"}],
          "response": ticket},
         {"name": "a_value_another_keys_phrase_names_is_not_taken",
          "messages": [{"role": "user", "content": "Close it: user name ann, password p_1"}],

@@ -6,9 +6,10 @@ On the BFCL multi-turn ticket suite a question that gives credentials ("My ticke
 securePass123") is answered with `ticket_login` first, then `create_ticket`; the scratch
 specialist writes `create_ticket` alone. That a question naming a tool's required arguments calls
 the tool is a habit of the agent, visible in its training answers, so it is learnt at training
-time, per tool, and applied after decoding, as `named_values` is. On ticket too few training
-questions show it (`ticket_login`: 4 questions, 3 distinct, the fill recreates 1 call), so ticket
-lists nothing; posting lists `authenticate_twitter` (18 of 18 recreated, 16 distinct questions).
+time, per tool, and applied after decoding, as `named_values` is. On ticket few training questions
+show it (`ticket_login`: 4 of 4 recreated, 3 distinct questions), but the rule holds both ways there
+(no other answer calls the tool), so ticket lists it; posting lists `authenticate_twitter` (18 of 18
+recreated, 16 distinct questions).
 
 The rule (PROMPT_FORMAT.md, "Prompt features", holds the exact patterns); the *question* is the
 last user message's content:
@@ -20,16 +21,20 @@ last user message's content:
 - The *named value* of a required key: the first quoted span the key claims (`named_values`'
   claim, the keys' name phrases standing for their name words), else, for the key's name phrases
   in order, the whole space-delimited word right after the phrase, or after "is" or ":" there
-  (trailing `.,;)` stripped), when it is a value token (`slots.is_value_token`: a digit or one of
-  `_ @ . /`): "password Pa$$w0rd" gives `Pa$$w0rd`, "username:tech_guru" `tech_guru`, "username
-  for ticket 42 is tech_guru" and "username is mzhang" none.
+  (trailing `.,;)` stripped, then quotes at either end: "password is `securePass123" ends the
+  question with a quote that closes nothing), any word after "is" or ":", after a bare space only a
+  value token (`slots.is_value_token`: a digit or one of `_ @ . /`): "password Pa$$w0rd" gives
+  `Pa$$w0rd`, "username:tech_guru" `tech_guru`, "username is mzhang" `mzhang`; "user name ann" and
+  "username for ticket 42 is tech_guru" none.
 - specialist.json `named_calls`: `{"tools": [...], "counts": {TOOL: [right, replayed, right
   questions, replayed questions]}}`, chosen by the trainer by replaying the fill: per tool, each
   training answer with calls whose question names the tool loses its calls to the tool and the fill
   runs with the tool alone listed; a replay counts where the answer calls the tool or the fill adds
   it, and is right where the fill gives the answer back (the call, its values and its place). The
   tool is listed when at least `MIN_SHARE` of its replays are right and the right ones hold at
-  least `MIN_COUNT` distinct questions (per tool, never pooled).
+  least `MIN_COUNT` distinct questions, or `MIN_EXCLUSIVE_COUNT` when the rule holds both ways
+  (every replay right, and no training answer calls the tool where its question does not name it)
+  (per tool, never pooled).
 - *Fill* (after `single_calls`, before `named_optional`): for each listed tool, in file order, an
   answer with calls, none to the tool, whose question names the tool and gives every required key
   a named value, gets a call to the tool with those values (in the schema's key order, typed by
@@ -42,7 +47,7 @@ import re
 
 from .cue_values import typed
 from .named_values import _KEY, _quotes, claimed_spans, string_keys
-from .remembered_keys import MIN_COUNT, MIN_SHARE, _properties
+from .remembered_keys import MIN_COUNT, MIN_EXCLUSIVE_COUNT, MIN_SHARE, _properties
 from .retrieval import query_text
 from .slots import is_value_token
 
@@ -50,6 +55,9 @@ FEATURE = "named_calls"
 # What may stand between a name phrase and its value: a space, "is" or a colon ("username:tech_guru").
 _BEFORE_VALUE = re.compile(r"\s*:\s*|\s+is\s+|\s+")
 _WORD_END = ".,;)"
+# Quotes around a word whose quoted span does not close ("password is 'SecurePass123" ends the
+# question): the span is no quoted span, and its word is the value without the quote.
+_QUOTES = "'\"`‘’“”"
 
 
 def _phrase_pattern(key: str) -> re.Pattern:
@@ -95,8 +103,10 @@ def named_value(question: str, key: str, keys: list[str]) -> str | None:
             return span
     for end in name_phrases(question, key):
         gap = _BEFORE_VALUE.match(question, end)
-        word = question[gap.end():].split(maxsplit=1)[0].rstrip(_WORD_END) if gap and gap.end() < len(question) else ""
-        if word and is_value_token(word):
+        word = question[gap.end():].split(maxsplit=1)[0].rstrip(_WORD_END).strip(_QUOTES) if gap and gap.end() < len(question) else ""
+        # after "is" or ":" any word is the value ("username is mzhang"); after a bare space only a
+        # value token ("username for ticket 42" is none)
+        if word and (gap.group().strip() or is_value_token(word)):
             return word
     return None
 
@@ -129,13 +139,16 @@ def choose(examples, tools: list[dict]) -> dict:
     removed, the fill run with the tool alone listed. A replay counts where the answer calls the tool
     or the fill adds it; it is right where the fill gives the answer back."""
     counts: dict[str, list[int]] = {}
+    exclusive: set[str] = set()  # tools every training call of which the fill recreates
     for tool in tools or []:
         name = str(tool.get("name"))
         right, replayed = [], []
+        unnamed_calls = 0
         for example in examples:
             calls = example.target.get("tool_calls") or []
             question = query_text(example.messages)
             if not calls or not names_tool(question, tools, name):
+                unnamed_calls += any(call.get("name") == name for call in calls)
                 continue
             others = [call for call in calls if call.get("name") != name]
             filled = fill({**example.target, "tool_calls": others}, example.messages, [name], tools)["tool_calls"]
@@ -146,7 +159,10 @@ def choose(examples, tools: list[dict]) -> dict:
                 right.append(question)
         if replayed:
             counts[name] = [len(right), len(replayed), len(set(right)), len(set(replayed))]
-    # the bars are per tool; the count is of distinct questions (a repeated question is no new evidence)
+            if len(right) == len(replayed) and not unnamed_calls:
+                exclusive.add(name)
+    # the bars are per tool; the count is of distinct questions (a repeated question is no new
+    # evidence); a tool the answers call exactly where the fill would needs MIN_EXCLUSIVE_COUNT
     listed = [name for name, (right, seen, distinct, _) in counts.items()
-              if right >= MIN_SHARE * seen and distinct >= MIN_COUNT]
+              if right >= MIN_SHARE * seen and distinct >= (MIN_EXCLUSIVE_COUNT if name in exclusive else MIN_COUNT)]
     return {"tools": listed, "counts": {name: counts[name] for name in listed}}

@@ -6,9 +6,10 @@ in the training calls whose question has a word starting with "priority" ("prior
 "priority-2", "high-priority") and left out of those whose question has none; the scratch
 specialist writes priority 5 or 1 either way. Whether an optional argument is left out where the
 user does not name it is a habit of the agent, visible in its training answers, so it is learnt at
-training time and applied after decoding, as `named_values` is. Only the calls without a name word
-are evidence (the drop acts on no other): on ticket they are 4 (3 distinct questions), too few, so
-no suite lists the feature now.
+training time and applied after decoding, as `named_values` is. The calls without a name word are
+the evidence the bar counts (the drop acts on no other): on ticket they are 4 (3 distinct
+questions), under `MIN_COUNT`, but the named calls show the other side of the rule (9, 8 distinct
+questions, all writing `priority`), so the lower `MIN_EXCLUSIVE_COUNT` applies and ticket lists it.
 
 The rule (PROMPT_FORMAT.md, "Prompt features"); the *user turns* are the user messages since the
 last assistant message with calls (a clarification's text answer does not end them: "…a
@@ -19,15 +20,19 @@ are not ASCII letters have none and are never listed):
   [left out, unnamed, left-out questions, unnamed questions]}}`, chosen by the trainer: per tool
   and top-level key of its schema's `properties` not in its `required`, over the training calls to
   the tool whose user turns have no name word of the key, the key is left out in at least
-  `MIN_SHARE` of them and in at least `MIN_COUNT` distinct questions (per argument, never pooled).
+  `MIN_SHARE` of them and in at least `MIN_COUNT` distinct questions, or `MIN_EXCLUSIVE_COUNT`
+  when the key is written exactly when named (every unnamed call leaves it out, every named call
+  writes it, in at least `MIN_COUNT` distinct questions) (per argument, never pooled).
 - *Fill* (after `named_calls`, before `named_values`): each call to a listed tool whose user turns
   have no name word of a listed key of that tool loses the key; the other arguments keep their order.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from .named_values import _KEY, name_words
-from .remembered_keys import MIN_COUNT, MIN_SHARE, _properties
+from .remembered_keys import MIN_COUNT, MIN_EXCLUSIVE_COUNT, MIN_SHARE, _properties
 
 FEATURE = "named_optional"
 
@@ -87,21 +92,29 @@ def choose(examples, tools: list[dict]) -> dict:
     (module docstring), with the counts: {"arguments": [{"tool", "key"}], "counts": {"tool.key": [left
     out, unnamed, left-out questions, unnamed questions]}}. Only the calls the drop acts on count."""
     counts: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
+    written: dict[tuple[str, str], list[str | None]] = defaultdict(list)
     for example in examples:
         for call in example.target.get("tool_calls") or []:
             name = str(call.get("name"))
             arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
             for key in _optional_keys(tools, name):
+                question = "\n".join(turns(example.messages))
                 if named(example.messages, key):
+                    # the other side of the rule: a named key is written (or it is not exclusive)
+                    written[(name, key)].append(question if key in arguments else None)
                     continue
                 left_out, unnamed = counts.setdefault((name, key), ([], []))
-                question = "\n".join(turns(example.messages))
                 unnamed.append(question)
                 if key not in arguments:
                     left_out.append(question)
     tallies = {pair: [len(left), len(seen), len(set(left)), len(set(seen))] for pair, (left, seen) in counts.items()}
+    # a key written exactly when named: every unnamed call leaves it out, every named one writes it,
+    # in at least MIN_COUNT distinct questions
+    exclusive = {pair for pair, (left, seen, _, _) in tallies.items() if left == seen and written[pair]
+                 and None not in written[pair] and len(set(written[pair])) >= MIN_COUNT}
     # the bars are per argument; the count is of distinct questions
     listed = sorted(pair for pair, (left, seen, distinct, _) in tallies.items()
-                    if left >= MIN_SHARE * seen and distinct >= MIN_COUNT)
+                    if left >= MIN_SHARE * seen
+                    and distinct >= (MIN_EXCLUSIVE_COUNT if pair in exclusive else MIN_COUNT))
     return {"arguments": [{"tool": tool, "key": key} for tool, key in listed],
             "counts": {".".join(pair): tallies[pair] for pair in listed}}

@@ -42,6 +42,10 @@ FEATURE = "remembered_keys"
 # answers (the two others: the user names a new route in the same message), and without them the
 # model wrote the wrong slot in 3 of 6 `book_flight` misses on seed 0 (distill/MEASUREMENTS.md).
 MIN_SHARE, MIN_COUNT = 0.85, 5
+# A rule that holds both ways ("the tool is called exactly when the question names it") needs
+# fewer distinct questions: the training answers that do not act confirm it too (named_calls,
+# named_optional; BFCL ticket's login and `priority`, 3 distinct questions each).
+MIN_EXCLUSIVE_COUNT = 3
 
 
 def _remember(value: Any, key: str | None, memory: dict[str, Slot]) -> None:

@@ -38,6 +38,9 @@ public struct NamedCalls: Sendable {
     static let beforeValue = try! NSRegularExpression(pattern: "\\s*:\\s*|\\s+is\\s+|\\s+")
     /// Characters stripped from the end of a value word ("tech_guru," → "tech_guru").
     static let wordEnd: Set<Character> = [".", ",", ";", ")"]
+    /// Quotes around a word whose quoted span does not close ("password is 'SecurePass123" ends
+    /// the question): the value is the word without them.
+    static let quotes: Set<Character> = ["'", "\"", "`", "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}"]
 
     /// A word starting with `key` (letters in either case), or the key split once into two whole
     /// words ("user name" for `username`; "I deleted" is no phrase of `id`).
@@ -80,8 +83,9 @@ public struct NamedCalls: Sendable {
     /// The value the question names for `key`: the first quoted span the key claims
     /// (`NamedValues.claimedSpans` over `keys`, by their name phrases), else the whole
     /// space-delimited word right after one of its name phrases or after "is" / ":" there (trailing
-    /// `.,;)` stripped) when it is a value token (`SlotScanner.isValueToken`): "password Pa$$w0rd",
-    /// not "username for ticket 42".
+    /// `.,;)` stripped, then quotes on either end), after "is" / ":" any word, after a bare space only
+    /// a value token (`SlotScanner.isValueToken`): "password Pa$$w0rd", "username is mzhang", not
+    /// "username for ticket 42".
     public static func namedValue(_ question: NSString, key: String, keys: [String]) -> String? {
         if let claimed = NamedValues.claimedSpans(question, keys: keys, wordsOf: namePhrases).first(where: {
             $0.key == key
@@ -96,7 +100,12 @@ public struct NamedCalls: Sendable {
             let after = question.substring(from: gap.range.location + gap.range.length)
             var word = String(after.prefix { !$0.isWhitespace })
             while let last = word.last, wordEnd.contains(last) { word.removeLast() }
-            if !word.isEmpty, SlotScanner.isValueToken(word) { return word }
+            while let last = word.last, quotes.contains(last) { word.removeLast() }
+            while let first = word.first, quotes.contains(first) { word.removeFirst() }
+            // after "is" or ":" any word is the value ("username is mzhang"); after a bare space
+            // only a value token ("username for ticket 42" is none)
+            let explicit = !question.substring(with: gap.range).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            if !word.isEmpty, explicit || SlotScanner.isValueToken(word) { return word }
         }
         return nil
     }

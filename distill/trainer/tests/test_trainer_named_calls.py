@@ -10,7 +10,7 @@ from distill.trainer.dataset import Example
 from distill.trainer.golden_features import named_calls_cases
 from distill.trainer.named_calls import choose, fill, name_phrases, named_value
 from distill.trainer.refit import refit
-from distill.trainer.remembered_keys import MIN_COUNT
+from distill.trainer.remembered_keys import MIN_COUNT, MIN_EXCLUSIVE_COUNT
 from distill.trainer.tests.trainer_fixtures import refittable_specialist
 
 GOLDEN = Path(__file__).parent / "golden" / "named_calls.jsonl"
@@ -41,7 +41,9 @@ def test_fills_match_the_golden_file():
     assert [call["name"] for call in first] == ["ticket_login", "create_ticket"]
     assert first[0]["arguments"] == {"username": "tech_guru", "password": "securePass123"}
     unchanged = [line["name"] for line in lines if line["filled"] == line["response"]]
-    assert "a_lower_case_word_is_no_value" in unchanged and "a_text_answer_is_unchanged" in unchanged
+    assert "a_lower_case_word_after_a_space_is_no_value" in unchanged and "a_text_answer_is_unchanged" in unchanged
+    after_is = next(line for line in lines if line["name"] == "any_word_after_is_and_an_unclosed_quote")
+    assert after_is["filled"]["tool_calls"][0]["arguments"] == {"username": "mzhang", "password": "SecurePass123"}
 
 
 def test_name_phrases_and_named_values():
@@ -51,7 +53,13 @@ def test_name_phrases_and_named_values():
     keys = ["username", "password", "title"]
     assert named_value("username is `bob` and password: Pw_1", "username", keys) == "bob"
     assert named_value("username is `bob` and password: Pw_1", "password", keys) == "Pw_1"
-    assert named_value("username is bob and password is Pw_1", "username", keys) is None  # "bob" is no value
+    # after "is" or ":" any word; after a bare space only a value token ("bob" is none)
+    assert named_value("username is bob and password is Pw_1", "username", keys) == "bob"
+    assert named_value("username: bob", "username", keys) == "bob"
+    assert named_value("username bob and password is Pw_1", "username", keys) is None
+    # quotes of a span that does not close are no part of the value
+    assert named_value("username is 'bob and password is `Pw_1", "password", keys) == "Pw_1"
+    assert named_value("username is 'bob and password is `Pw_1", "username", keys) == "bob"
     assert named_value("password. It is Pw_1", "password", keys) is None  # a sentence end between
     assert named_value("user name ann, password p_1", "username", keys) is None  # the nearer phrase names it
     # a whole space-delimited word right after the phrase, "is" or ":" (trailing .,;) stripped)
@@ -74,12 +82,18 @@ def test_a_tool_is_chosen_when_the_fill_recreates_its_calls_in_enough_distinct_q
     # below the share: 5 of 6 is 83%
     assert choose(logins(MIN_COUNT) + logins(1, first=False), TOOLS)["tools"] == []
     # too few distinct questions: a repeated question is no new evidence
-    assert choose(logins(MIN_COUNT - 1), TOOLS)["tools"] == []
+    assert choose(logins(MIN_EXCLUSIVE_COUNT - 1), TOOLS)["tools"] == []
     assert choose(logins(1) * MIN_COUNT, TOOLS)["tools"] == []
+    # a tool called exactly where the fill would call it needs fewer (BFCL ticket's login: 3)
+    assert choose(logins(MIN_EXCLUSIVE_COUNT), TOOLS)["tools"] == ["login"]
+    # called once where the question does not name it: the full bar again
+    unnamed = [answer("Log me in please.", ("login", {"username": "u_1", "password": "p_1"}))]
+    assert choose(logins(MIN_EXCLUSIVE_COUNT) + unnamed, TOOLS)["tools"] == []
+    assert choose(logins(MIN_COUNT) + unnamed, TOOLS)["tools"] == ["login"]
     # the bar is per tool: another tool's questions do not make up the count
     titled = [answer(f"A ticket titled 'T{i}'.", ("open_ticket", {"title": f"T{i}"}),
                      ("close_ticket", {"ticket_id": 1})) for i in range(MIN_COUNT)]
-    assert choose(logins(MIN_COUNT - 1) + titled, TOOLS)["tools"] == ["open_ticket"]
+    assert choose(logins(MIN_EXCLUSIVE_COUNT - 1) + titled, TOOLS)["tools"] == ["open_ticket"]
     # the values the fill writes must be the answer's: "P@ss!23" taken whole, not "P@ss"
     other_value = [answer(f"Open ticket 'T{i}', my username is u_1 and password p_1.",
                           ("login", {"username": "u_1", "password": "secret"}), ("open_ticket", {"title": "T"}))

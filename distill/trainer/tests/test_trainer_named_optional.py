@@ -10,7 +10,7 @@ from distill.trainer.dataset import Example
 from distill.trainer.golden_features import named_optional_cases
 from distill.trainer.named_optional import choose, fill
 from distill.trainer.refit import refit
-from distill.trainer.remembered_keys import MIN_COUNT
+from distill.trainer.remembered_keys import MIN_COUNT, MIN_EXCLUSIVE_COUNT
 from distill.trainer.tests.trainer_fixtures import refittable_specialist
 
 GOLDEN = Path(__file__).parent / "golden" / "named_optional.jsonl"
@@ -45,9 +45,21 @@ def test_an_argument_is_chosen_when_left_out_of_enough_unnamed_calls():
     # priority written where the question does not name it (1 of 6): below the share
     written = [answer("Open 'U'.", title="U", priority=5)]
     assert choose(habit(2 * MIN_COUNT) + written, TOOLS)["arguments"] == [{"tool": "open_ticket", "key": "deadline"}]
-    # too few unnamed calls, or the same question repeated: not chosen however many named calls agree
+    # too few unnamed calls, or the same question repeated: not chosen
     assert choose(habit(2 * MIN_COUNT - 2) + habit(8)[:4], TOOLS)["counts"].get("open_ticket.priority") is None
     assert choose([answer("Open 'T'.", title="T")] * 6, TOOLS)["counts"].get("open_ticket.priority") is None
+
+
+def test_a_key_written_exactly_when_named_needs_fewer_unnamed_questions():
+    # BFCL ticket's priority: left out of 3 distinct unnamed questions, written in every named one
+    named = [answer(f"Open 'N{i}' at priority {i}.", title=f"N{i}", priority=i) for i in range(MIN_COUNT)]
+    unnamed = [answer(f"Open 'U{i}'.", title=f"U{i}") for i in range(MIN_EXCLUSIVE_COUNT)]
+    assert choose(named + unnamed, TOOLS)["counts"]["open_ticket.priority"] == [MIN_EXCLUSIVE_COUNT] * 4
+    # fewer unnamed questions, a named call leaving it out, or too few named questions: not chosen
+    assert "open_ticket.priority" not in choose(named + unnamed[1:], TOOLS)["counts"]
+    not_written = [answer("Open 'W' at priority 2.", title="W")]
+    assert "open_ticket.priority" not in choose(named + unnamed + not_written, TOOLS)["counts"]
+    assert "open_ticket.priority" not in choose(named[1:] + unnamed, TOOLS)["counts"]
 
 
 def test_the_fill_drops_only_unnamed_listed_arguments():
