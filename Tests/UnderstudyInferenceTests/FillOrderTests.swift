@@ -8,7 +8,7 @@ import UnderstudyTestSupport
 /// specialist.json entries, a conversation (and `tool_choice`'s choice where `chosen_calls`, the last
 /// fill, reads it) and the answer before and after the whole chain, built
 /// so that running the two the other way round gives another answer (the trainer's test checks
-/// that). A specialist listing each case's fills must fill as the trainer does.
+/// that; `named_calls_before_ordinal_items` pins the outcome of two fills that commute). A specialist listing each case's fills must fill as the trainer does.
 struct FillOrderTests {
     static let golden = TestEnvironment.repositoryRoot.appendingPathComponent(
         "distill/trainer/tests/golden/fill_order.jsonl")

@@ -48,8 +48,13 @@ def held(item, texts: list[str]) -> bool:
     if not isinstance(item, str) or not item:
         return False
     forms = [item, item[1:]] if item[0] in SIGNS and len(item) > 1 else [item]
-    patterns = [re.compile(_BEFORE + re.escape(form) + _AFTER) for form in forms]
-    return any(pattern.search(text) for pattern in patterns for text in texts)
+    return any(holds_word(text, form) for form in forms for text in texts)
+
+
+def holds_word(text: str, word: str) -> bool:
+    """Whether `text` holds the non-empty `word` (code point by code point) with no ASCII letter,
+    digit or `_` right before or after it."""
+    return bool(word) and re.search(_BEFORE + re.escape(word) + _AFTER, text) is not None
 
 
 def choose(examples, tools: list[dict]) -> dict:

@@ -214,7 +214,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
 # The answer fills in PROMPT_FORMAT.md's order (the Swift engine's `Specialist.filled` runs the
 # same): the `single_calls` cut, `named_calls` (calls added before values are set), `named_optional`
 # (optional arguments the question does not name dropped), `ordinal_items` (a position the question
-# names, before every value it writes), `named_values`, `longest_spans` (the
+# names; every later fill that reads a value the question writes wins), `named_values`, `longest_spans` (the
 # spans named_values leaves), `cue_values`, `shaped_values`, `unit_numbers`, `quoted_pairs`, `remembered_keys` (a key the
 # conversation remembers keeps its value over a cue's), `tag_lists`, `copied_items` (it drops what the request does not hold) and
 # `previous_files` (the last word on a file the question does not name); each later fill overwrites

@@ -788,7 +788,10 @@ def ordinal_items_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: "first" and "last" in either case, both words (no
     fill), words that hold them ("firstly", "atlast", "first_name", "last2"), the latest listed
     result (a later result without a list, not JSON, an empty list or a mixed one skipped), a list
-    found depth first, only string values of listed keys set, the last user message only."""
+    found depth first (a top-level array, a list inside a mixed array), only string values of listed
+    keys set, the last user message only, results that are no strict JSON (NaN, Infinity, a key
+    written twice, `01`, `+2`) skipped, values the question holds as whole words kept ("first"
+    ordering steps, not naming an item; "NVD" inside "NVDA" is no whole word)."""
     stock = _call("get_stock_info", symbol="ZETA")
     return [
         {"name": "the_first_item", "messages": _listed("A detailed report on the first stock listed in my watchlist.",
@@ -809,6 +812,20 @@ def ordinal_items_inputs() -> list[dict]:
          "messages": _listed("And the last of them?", '{"info": {"count": 2, "items": [{"n": 1}], '
                                                       '"names": ["TSLA", "META"]}, "other": ["AMZN"]}'),
          "response": _answer(stock)},
+        {"name": "a_top_level_array",
+         "messages": _listed("The last one.", '["A", "B"]'), "response": _answer(stock)},
+        {"name": "a_list_inside_a_mixed_array",
+         "messages": _listed("The first one.", '[1, ["A", "B"]]'), "response": _answer(stock)},
+        {"name": "values_the_question_writes_are_kept",
+         "messages": _listed("First, add NVDA to my watchlist, then sell TSLA.", '{"watchlist": ["AAPL", "MSFT"]}'),
+         "response": _answer(_call("place_order", symbol="TSLA"), _call("get_stock_info", symbol="NVDA"),
+                             _call("get_stock_info", symbol="NVD"))},
+        # tool results that are no strict JSON, which both engines' parsers refuse, list nothing
+        *[{"name": f"a_result_with_{name}_is_no_listed_result",
+           "messages": _listed("The first one.", WATCHLIST["content"], '{"w": ["A", "B"], ' + tail + "}"),
+           "response": _answer(stock)}
+          for name, tail in [("nan", '"n": NaN'), ("infinity", '"n": Infinity'), ("minus_infinity", '"n": -Infinity'),
+                             ("a_key_twice", '"w": ["C"]'), ("a_leading_zero", '"n": 01'), ("a_plus_sign", '"n": +2')]],
         {"name": "only_written_strings_of_listed_keys",
          "messages": _listed("Buy the first one.", WATCHLIST["content"]),
          "response": _answer(_call("place_order", symbol=7, order_type="ZETA"), _call("get_stock_info", symbol="ZETA"),
@@ -1527,6 +1544,10 @@ ORDER_TOOLS = FILE_TOOLS + CALL_TOOLS + ECHO_TOOLS + [
     # numbers, for unit_numbers (and a string pair for quoted_pairs beside them)
     {"name": "convert", "parameters": {"type": "object", "properties": {
         "gallon": {"type": "number"}, "liter": {"type": "number"}}, "required": ["gallon", "liter"]}},
+    # a listed result and a call named_calls adds, for ordinal_items
+    {"name": "get_watchlist", "parameters": {"type": "object", "properties": {}}},
+    {"name": "get_stock_info", "parameters": {"type": "object", "properties": {
+        "symbol": {"type": "string"}}, "required": ["symbol"]}},
 ]
 
 
@@ -1546,7 +1567,9 @@ def fill_order_inputs() -> list[dict]:
     inserts calls without arguments, which previous_files neither sets nor remembers), so its case
     pairs it with named_calls, whose added login it goes ahead of (`chosen`: the choice it reads).
     unit_numbers sets numbers only; it meets shaped_values on a dollar amount and quoted_pairs on a
-    pair of number keys, whose spans that fill types as numbers."""
+    pair of number keys, whose spans that fill types as numbers;
+    named_calls and ordinal_items commute (the value named_calls adds is one the question writes,
+    which ordinal_items keeps); their case pins that outcome, the same either way round."""
     copy = _call("cp", source="x", destination="y")
     return [
         {"name": "single_calls_before_named_values",
@@ -1562,13 +1585,22 @@ def fill_order_inputs() -> list[dict]:
                    "named_values": [{"tool": "create_ticket", "key": "title"}]},
          "messages": [{"role": "user", "content": "Open it as 'A' now."}],
          "response": _answer(_call("create_ticket", title="x", description="A"))},
-        # ordinal_items before named_values: a value the question writes wins over a position it names
+        # ordinal_items before named_values: the item it sets is a span the call's other argument
+        # holds, which named_values' spans in order then leave (the other way round the span is free
+        # and named_values sets it too). A value the question writes is a whole word of it, which
+        # ordinal_items keeps, so it wins either way.
         {"name": "ordinal_items_before_named_values",
-         "fills": {"ordinal_items": ["destination"], "named_values": [{"tool": "cp", "key": "destination"}]},
+         "fills": {"ordinal_items": ["source"], "named_values": [{"tool": "cp", "key": "destination"}]},
          "messages": [{"role": "user", "content": "What is here?"},
                       {"role": "tool", "content": '{"files": ["a.txt", "b.txt"]}'},
-                      {"role": "user", "content": "Copy the first one to destination 'd'."}],
+                      {"role": "user", "content": "Copy the first one over 'a.txt'."}],
          "response": _answer(copy)},
+        # named_calls before ordinal_items: the login-style call named_calls adds holds the value the
+        # question writes, which ordinal_items keeps (the two commute: the outcome is pinned, not the order)
+        {"name": "named_calls_before_ordinal_items",
+         "fills": {"named_calls": ["get_stock_info"], "ordinal_items": ["symbol"]},
+         "messages": _listed("The last quote for symbol 'NVDA', and my list again.", WATCHLIST["content"]),
+         "response": _answer(_call("get_watchlist"))},
         {"name": "named_values_before_longest_spans",
          "fills": {"named_values": [{"tool": "cp", "key": "source"}],
                    "longest_spans": [{"tool": "cp", "key": "destination"}]},

@@ -21,11 +21,15 @@ The rule (PROMPT_FORMAT.md, "Prompt features"):
   per argument key, over the top-level arguments of the training answers' calls that write the
   key as a string and whose request has an ordinal and a listed result (the key's calls to every
   tool together, as `shaped_values` counts a key), skipping a key `remembered_keys` fills there,
-  the value equals the ordinal item in at least `MIN_SHARE` of them and at least `MIN_COUNT` times.
-- *Fill*: after `named_optional`, before `named_values` (so every fill that reads a value the
-  question writes comes later and wins): each top-level argument a call writes as a string whose
-  key is listed gets the ordinal item. Arguments the answer does not write are not added; a
-  request without an ordinal or a listed result leaves the argument as written.
+  and skipping a value the question holds as a whole word (the fill leaves those), the value
+  equals the ordinal item in at least `MIN_SHARE` of them and at least `MIN_COUNT` times.
+- *Fill*: after `named_optional`, before `named_values` (so every later fill that reads a value
+  the question writes wins): each top-level argument a call writes as a string whose key is listed
+  gets the ordinal item, unless the question holds the written value as a whole word
+  (`copied_items.holds_word`: "First, add NVDA to my watchlist, then sell TSLA" keeps NVDA and
+  TSLA; "first" names the order of the steps there, not an item). Arguments the answer does not
+  write are not added; a request without an ordinal or a listed result leaves the argument as
+  written.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .copied_items import holds_word
 from .prompt import _parse_tool_json
 from .remembered_keys import MIN_COUNT, MIN_SHARE, memory, replacing_arguments
 from .retrieval import query_text
@@ -90,11 +95,12 @@ def choose(examples, tools: list[dict] | None = None, remembered: list[str] = ()
         item = ordinal_item(example.messages)
         if item is None:
             continue
-        remembers = memory(example.messages)
+        remembers, question = memory(example.messages), query_text(example.messages)
         for call in example.target.get("tool_calls") or []:
             arguments = call.get("arguments") if isinstance(call.get("arguments"), dict) else {}
             for key, value in arguments.items():
-                if isinstance(value, str) and not (key in remembered and key in remembers):
+                if isinstance(value, str) and not (key in remembered and key in remembers) \
+                        and not holds_word(question, value):
                     tally = counts.setdefault(key, [0, 0])
                     tally[0] += value == item
                     tally[1] += 1
@@ -104,11 +110,15 @@ def choose(examples, tools: list[dict] | None = None, remembered: list[str] = ()
 
 def fill(response: dict, messages: list[dict], keys: list[str], tools: list[dict] | None = None) -> dict:
     """The restored response with each listed argument a call writes as a string set to the
-    ordinal item."""
+    ordinal item, unless the question holds the written value as a whole word."""
     if not keys or not response.get("tool_calls"):
         return response
     item = ordinal_item(messages)
     if item is None:
         return response
-    return replacing_arguments(
-        response, lambda tool, key, written: item if key in keys and isinstance(written, str) else written)
+    question = query_text(messages)
+
+    def positioned(tool: str, key: str, written):
+        listed = key in keys and isinstance(written, str) and not holds_word(question, written)
+        return item if listed else written
+    return replacing_arguments(response, positioned)

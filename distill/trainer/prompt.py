@@ -174,12 +174,29 @@ def render_tools(tools: list[dict], table: SlotTable) -> str:
     return "".join(parts)
 
 
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is no JSON number")
+
+
+def _members_once(pairs: list[tuple[str, Any]]) -> dict:
+    """An object's members; a key written twice refuses the text (Python would keep the last
+    value, an ordered parser both: the engines would read different results)."""
+    members = dict(pairs)
+    if len(members) != len(pairs):
+        raise ValueError("a key written twice")
+    return members
+
+
 def _parse_tool_json(content: str) -> Any | None:
+    """A tool result's JSON object or array, or None: content not starting with `{` or `[` once
+    trimmed, or not strict JSON (NaN / Infinity, a key written twice; the Swift engine's
+    `PromptRenderer.parseToolJSON` refuses the same, and numbers such as `01` or `+2`, which
+    `json.loads` refuses already)."""
     stripped = content.strip()
     if not stripped or stripped[0] not in "[{":
         return None
     try:
-        return json.loads(stripped)
+        return json.loads(stripped, parse_constant=_refuse_constant, object_pairs_hook=_members_once)
     except ValueError:
         return None
 

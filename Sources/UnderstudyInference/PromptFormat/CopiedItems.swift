@@ -46,6 +46,11 @@ public struct CopiedItems: Sendable {
                 if let content = message.content { texts.append(content) }
                 for call in message.toolCalls { Self.strings(call.arguments, into: &texts) }
             }
+            self.init(texts: texts)
+        }
+
+        /// Given texts (`OrdinalItems` reads the question alone).
+        init(texts: [String]) {
             scalars = texts.map { Array($0.unicodeScalars) }
         }
 

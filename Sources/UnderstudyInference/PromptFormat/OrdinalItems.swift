@@ -6,9 +6,10 @@ import Foundation
 /// first stock listed in my watchlist" after `{"watchlist": ["NVDA", "ZETA"]}` → `symbol` NVDA).
 /// The question names a position, not a value, so no other fill can find it; a small model with
 /// recency-numbered slots writes the latest slot instead. After decoding, each listed argument a
-/// call writes as a string gets the ordinal item. Applied after `named_optional`, before
-/// `named_values`, so every fill that reads a value the question writes wins over it. Nothing is
-/// added to the prompt.
+/// call writes as a string gets the ordinal item, unless the question holds the written value as a
+/// whole word ("First, add NVDA to my watchlist, then sell TSLA" keeps NVDA and TSLA: "first"
+/// orders the steps there). Applied after `named_optional`, before `named_values`, so every later
+/// fill that reads a value the question writes wins over it. Nothing is added to the prompt.
 ///
 /// ```swift
 /// let ordinal = OrdinalItems(keys: ["symbol"])
@@ -82,11 +83,16 @@ public struct OrdinalItems: Sendable {
         return word == "first" ? items.first : items.last
     }
 
-    /// The response with each listed argument a call writes as a string set to the ordinal item.
+    /// The response with each listed argument a call writes as a string set to the ordinal item,
+    /// unless the question holds the written value as a whole word (CopiedItems' word test; an
+    /// empty value is held by no text).
     public func fill(_ response: AnswerRestorer.Response, messages: [PromptRenderer.Message]) -> AnswerRestorer.Response {
         guard !keys.isEmpty, !response.toolCalls.isEmpty, let item = Self.ordinalItem(messages) else { return response }
+        let question = CopiedItems.Texts(texts: [RetrievalHint.queryText(messages)])
         return response.replacingArguments(tools: [:]) { _, key, written, _ in
-            guard keys.contains(key), case .string = written else { return nil }
+            guard keys.contains(key), case .string(let value) = written, !value.isEmpty,
+                !question.holdWord(Array(value.unicodeScalars))
+            else { return nil }
             return .string(item)
         }
     }

@@ -249,10 +249,33 @@ public enum PromptRenderer {
         }
     }
 
+    /// A tool result's JSON object or array, or nil: content not starting with `{` or `[` once
+    /// trimmed, or not strict JSON as the trainer's `prompt._parse_tool_json` reads it (a key
+    /// written twice, which Python would read as its last value; a number outside JSON's grammar,
+    /// `01` or `+2`, which Python refuses; NaN and Infinity, which OrderedJSON refuses already).
     static func parseToolJSON(_ content: String) -> OrderedJSON? {
         let stripped = content.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard let first = stripped.first, first == "{" || first == "[" else { return nil }
-        return try? OrderedJSON.parse(stripped)
+        guard let first = stripped.first, first == "{" || first == "[",
+            let parsed = try? OrderedJSON.parse(stripped), isStrict(parsed)
+        else { return nil }
+        return parsed
+    }
+
+    /// JSON's number grammar (RFC 8259): no leading `+`, no leading zero, digits around a point.
+    static let strictNumber = try! NSRegularExpression(pattern: #"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$"#)
+
+    /// No object writes a key twice and every number follows JSON's grammar, at any depth.
+    static func isStrict(_ value: OrderedJSON) -> Bool {
+        switch value {
+        case .object(let members):
+            return Set(members.map(\.key)).count == members.count && members.allSatisfy { isStrict($0.value) }
+        case .array(let items):
+            return items.allSatisfy(isStrict)
+        case .number(let text):
+            return strictNumber.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+        default:
+            return true
+        }
     }
 
     /// `<` that would start `<|word|>`, `<Sn>` or (v4) `<Wn>` becomes U+FF1C, so content cannot
