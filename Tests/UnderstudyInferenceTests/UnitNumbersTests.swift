@@ -23,11 +23,31 @@ struct UnitNumbersTests {
                 #expect(UnitNumbers.soleUnitNumber(in: question, key: member.key) == expected, "\(name): \(member.key)")
             }
             let units = UnitNumbers(keys: Set(RememberedKeysTests.strings(item["keys"])))
-            #expect(units.keys.count == 3, "\(name)")
             #expect(
                 units.fill(RememberedKeysTests.response(response), messages: messages, tools: GoldenCases.schemas(tools))
                     == RememberedKeysTests.response(filled), "\(name)")
         }
+    }
+
+    /// Both calls writing the key take the question's number; "-3 degrees" is no unit number of
+    /// `degree`, so the answer's right -3 stays instead of becoming 3.
+    @Test func everyCallOfTheKeyTakesTheNumberAndANegativeNumberIsLeft() throws {
+        let units = UnitNumbers(keys: ["gallon", "degree"])
+        let tools = [
+            "fill": try OrderedJSON.parse(#"{"type":"object","properties":{"gallon":{"type":"number"}}}"#),
+            "cool": try OrderedJSON.parse(#"{"type":"object","properties":{"degree":{"type":"integer"}}}"#),
+        ]
+        let messages: [PromptRenderer.Message] = [
+            .init(role: "user", content: "Pour 5 gallons into each tank, then lower it by -3 degrees.")
+        ]
+        func answer(_ first: String, _ second: String) throws -> AnswerRestorer.Response {
+            RememberedKeysTests.response(
+                try OrderedJSON.parse(
+                    #"{"content":null,"tool_calls":[{"name":"fill","arguments":{"gallon":"# + first
+                        + #"}},{"name":"fill","arguments":{"gallon":"# + second
+                        + #"}},{"name":"cool","arguments":{"degree":-3}}]}"#))
+        }
+        #expect(units.fill(try answer("40", "41"), messages: messages, tools: tools) == (try answer("5", "5")))
     }
 
     /// The tiny specialist told that its number keys take the question's unit numbers.

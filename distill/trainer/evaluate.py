@@ -150,11 +150,11 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     none (previous_files.py); `longest_spans`: string arguments set to the longest quoted span of the
     user turns (longest_spans.py); `shaped_values`: argument keys set to the question's only word of a
     shape (shaped_values.py); `ordinal_items`: argument keys set to the item of the latest listed
-    tool result the question's "first" / "last" names (ordinal_items.py); `chosen_calls`: argument-less tools called when `chosen`
-    shape (shaped_values.py); `unit_numbers`: number keys set to the number the question writes right
-    before the key's name (unit_numbers.py); `chosen_calls`: argument-less tools called when `chosen`
-    (tool_choice's choice, None when it restricted nothing) holds them and the answer leaves them
-    out (chosen_calls.py); the fills run in `filled`, in FILL_ORDER (chosen_calls last);
+    tool result the question's "first" / "last" names (ordinal_items.py); `unit_numbers`: number
+    keys set to the number the question writes right before the key's name (unit_numbers.py);
+    `chosen_calls`: argument-less tools called when `chosen` (tool_choice's choice, None when it
+    restricted nothing) holds them and the answer leaves them out (chosen_calls.py); the fills run
+    in `filled`, in FILL_ORDER (chosen_calls last);
     `sibling_calls`: the context size of a one-tool answer's expansion into one call per sibling value
     set (sibling_calls.py), after every fill."""
     def siblings(response: dict) -> dict:

@@ -850,20 +850,26 @@ def ordinal_items_cases() -> list[dict]:
 
 def write_ordinal_items_goldens(out: Path) -> Path:
     return write_jsonl(out / "ordinal_items.jsonl", ordinal_items_cases())
+
+
 UNIT_KEYS = ["gallon", "liter", "fuel_amount"]
 # `liter` an integer and `fuel_amount` no ASCII-letter key (it never has a unit number);
-# `mode` a string, which the fill never sets
+# `mode` a string, which the fill never sets; `log_fill` takes the listed `gallon` as a string
 UNIT_TOOLS = [{"name": "convert", "parameters": {"type": "object", "properties": {
     "gallon": {"type": "number"}, "liter": {"type": "integer"}, "fuel_amount": {"type": "number"},
-    "mode": {"type": "string"}}, "required": ["gallon"]}}]
+    "mode": {"type": "string"}}, "required": ["gallon"]}},
+              {"name": "log_fill", "parameters": {"type": "object", "properties": {
+                  "gallon": {"type": "string"}}, "required": ["gallon"]}}]
 
 
 def unit_numbers_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: a decimal number before the key's plural, either
     case, a tab; one number written twice (by value); two different numbers (no fill); numbers that
     are no unit numbers (thousands commas, part of a word or a version, a hyphen, a unit the key does
-    not start); an integer key and a decimal number (kept); a key the answer writes as a string or
-    does not write; the last user message only."""
+    not start, a minus sign, a no-break space); a word the key starts that is no unit ("literally":
+    a unit number); an integer key and a decimal number (kept); a key the answer writes as a string
+    or does not write; a number written for a key whose tool's schema is no number or unknown
+    (kept); the last user message only."""
     convert = _call("convert", gallon=40, liter=3)
     return [
         {"name": "a_decimal_number_before_the_keys_name",
@@ -889,6 +895,19 @@ def unit_numbers_inputs() -> list[dict]:
         {"name": "strings_and_keys_not_written_are_left",
          "messages": [{"role": "user", "content": "Fill 12 gallons, 5 modes, 7 fuel_amounts."}],
          "response": _answer(_call("convert", gallon="40", mode="x", fuel_amount=1))},
+        # the digits of "-3" are not its value: the written -3 stays
+        {"name": "a_negative_number_fills_nothing",
+         "messages": [{"role": "user", "content": "Lower the level by -3 gallons."}],
+         "response": _answer(_call("convert", gallon=-3, liter=3))},
+        # the key is matched as a prefix of the word; a no-break space is no space of the rule
+        {"name": "a_word_the_key_starts_counts_a_no_break_space_does_not",
+         "messages": [{"role": "user", "content": "Put 5 literally in, then 7\u00a0gallons."}],
+         "response": _answer(convert)},
+        # only a tool whose schema types the key as a number takes it: `log_fill`'s `gallon` is a
+        # string, `unknown_tool` has no schema
+        {"name": "a_key_of_no_number_schema_is_left",
+         "messages": [{"role": "user", "content": "Log the 12 gallons I filled."}],
+         "response": _answer(convert, _call("log_fill", gallon=40), _call("unknown_tool", gallon=40))},
         {"name": "only_the_last_user_message_counts",
          "messages": [{"role": "user", "content": "I have 30 gallons."},
                       {"role": "assistant", "content": "And then?", "tool_calls": []},

@@ -42,7 +42,7 @@ import re
 from .cue_values import typed
 from .remembered_keys import MIN_COUNT, MIN_SHARE, _property_schema, _same, memory, replacing_arguments
 from .retrieval import query_text
-from .slots import _schema_type
+from .slots import _schema_type, is_number
 
 FEATURE = "shaped_values"
 # Each shape's pattern; group 1, when there is one, is the word (its commas removed).
@@ -66,7 +66,7 @@ def fits(value, schema: dict | None) -> bool:
     if kind == "integer":
         return isinstance(value, int) and not isinstance(value, bool)
     if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
+        return is_number(value)
     return True
 
 

@@ -42,6 +42,11 @@ def is_number_text(text: str) -> bool:
     return _NUMBER.fullmatch(text) is not None
 
 
+def is_number(value) -> bool:
+    """Whether a JSON value is a number: an int or float, not a boolean (Python's bool is an int)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def number_value(text: str) -> int | float:
     return int(text) if re.fullmatch(r"-?[0-9]+", text) else float(text)
 
@@ -187,7 +192,7 @@ def _register_leaves(value: Any, table: SlotTable) -> None:
             _register_leaves(item, table)
     elif isinstance(value, str):
         table.add(value, "string")
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+    elif is_number(value):
         table.add(json_number_text(value), "number")
 
 

@@ -29,13 +29,14 @@ public struct UnitNumbers: Sendable {
     }
 
     /// The unit numbers' pattern of `key` (group 1 the number): a number not preceded by an ASCII
-    /// letter, digit, `_`, `.` or `,`, spaces or tabs, then a word starting with the key in either
-    /// case; nil for a key not made of ASCII letters. Explicit ASCII classes, as in unit_numbers.py.
+    /// letter, digit, `_`, `.`, `,` or `-` (a negative number's digits are not its value), spaces or
+    /// tabs, then a word starting with the key in either case; nil for a key not made of ASCII
+    /// letters. Explicit ASCII classes, as in unit_numbers.py.
     static func pattern(_ key: String) -> NSRegularExpression? {
         guard !key.isEmpty, key.allSatisfy({ $0.isASCII && $0.isLetter }) else { return nil }
         let letters = key.map { "[\($0.lowercased())\($0.uppercased())]" }.joined()
         return try? NSRegularExpression(
-            pattern: "(?<![A-Za-z0-9_.,])([0-9]+(?:\\.[0-9]+)?)[ \\t]+" + letters + "[A-Za-z]*(?![A-Za-z0-9_])")
+            pattern: "(?<![A-Za-z0-9_.,-])([0-9]+(?:\\.[0-9]+)?)[ \\t]+" + letters + "[A-Za-z]*(?![A-Za-z0-9_])")
     }
 
     /// The key's one distinct unit number in `text` (by value), as first written; nil for none or two.
@@ -52,7 +53,8 @@ public struct UnitNumbers: Sendable {
 
     /// The response with each listed argument a call writes as a number set to the question's sole
     /// unit number for its key, typed by `tools` (each tool's `parameters` schema by name) as a cue
-    /// value is; a number the schema's type cannot take ("13.2" for an integer) keeps the written one.
+    /// value is; a key the called tool's schema does not type `integer` or `number`, and a number
+    /// the schema's type cannot take ("13.2" for an integer), keep the written value.
     public func fill(
         _ response: AnswerRestorer.Response, messages: [PromptRenderer.Message], tools: [String: OrderedJSON]
     ) -> AnswerRestorer.Response {
@@ -61,7 +63,9 @@ public struct UnitNumbers: Sendable {
         var sole: [String: String] = [:]
         for key in keys { sole[key] = Self.soleUnitNumber(in: question, key: key) }
         return response.replacingArguments(tools: tools) { _, key, written, schema in
-            guard case .number = written, let number = sole[key] else { return nil }
+            guard case .number = written, let number = sole[key],
+                ["integer", "number"].contains(AnswerRestorer.schemaType(schema))
+            else { return nil }
             let value = CueValues.typed(number, schema)
             return ShapedValues.fits(value, schema) ? value : nil
         }
