@@ -123,7 +123,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             remembered: list[str] = (), distinct: bool = False, distinct_slots: bool = False,
             clauses: list[tuple] = (), call_limit: bool = False, tag_lists: list[dict] = (),
             cue_values: list[dict] = (), single_calls: list[str] = (), named_values: list[dict] = (),
-            quoted_pairs: list[dict] = (), complete: bool = False, named_calls: list[str] = (),
+            quoted_pairs: list[dict] = (), complete: bool = False, named_calls: dict | None = None,
             named_optional: list[dict] = (), copied_items: list[dict] = (),
             previous_files: list[dict] = (), sibling_calls: int | None = None,
             longest_spans: list[dict] = (), chosen_calls: list[dict] = (),
@@ -142,8 +142,9 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     arguments set to the quoted span or number the question names for them (named_values.py), after
     the cut and before the other fills; `quoted_pairs`: two-argument tools set to the question's two
     quoted spans (quoted_pairs.py), after `cue_values`; `complete`: an answer cut at max_new_tokens
-    keeps its complete calls (complete_calls.py); `named_calls`: tools whose call is added when the
-    question names their required arguments (named_calls.py), after the cut; `named_optional`:
+    keeps its complete calls (complete_calls.py); `named_calls`: its entry, the tools whose call is
+    added when the question names their required arguments and the word keys (named_calls.py),
+    after the cut; `named_optional`:
     optional arguments dropped where the question does not name them (named_optional.py);
     `copied_items`: list arguments cut to the items the request's texts hold (copied_items.py);
     `previous_files`: file arguments set to the conversation's previous file when the question names
@@ -226,7 +227,10 @@ FILL_ORDER = ("single_calls", "named_calls", "named_optional", "ordinal_items", 
               "shaped_values", "unit_numbers", "quoted_pairs", "remembered_keys", "tag_lists", "copied_items", "previous_files",
               "chosen_calls")
 _FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(response, listed),
-          "named_calls": fill_named_calls, "named_optional": fill_named_optional, "ordinal_items": fill_ordinal_items,
+          # named_calls' listing is its whole entry: the tools and the word keys
+          "named_calls": lambda response, messages, entry, tools: fill_named_calls(
+              response, messages, entry["tools"], tools, entry.get("words", ())),
+          "named_optional": fill_named_optional, "ordinal_items": fill_ordinal_items,
           "named_values": fill_named_values,
           "longest_spans": fill_longest_spans, "cue_values": fill_cue_values, "shaped_values": fill_shaped_values,
           "unit_numbers": fill_unit_numbers,
@@ -240,7 +244,8 @@ def filled(response: dict, messages: list[dict], tools: list[dict], fills: dict[
            order: tuple[str, ...] = FILL_ORDER, chosen: list[str] | None = None) -> dict:
     """The restored response with the answer fills applied in `order`; `fills`: each feature's
     listing (specialist.json `single_calls.tools`, `named_values.arguments`, `quoted_pairs.pairs`,
-    `remembered_keys.keys`, `chosen_calls.tools`, ...), a feature absent or listing nothing is
+    `remembered_keys.keys`, `chosen_calls.tools`, ...; `named_calls`: its whole entry, `{"tools",
+    "words"}`), a feature absent or listing nothing is
     skipped; `chosen`: the tools `tool_choice` chose where it restricted decoding (None: it
     restricted nothing), which `chosen_calls` reads."""
     for feature in order:
@@ -274,7 +279,7 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              call_limit: bool = False, tag_lists: list[dict] = (),
              cue_values: list[dict] = (), single_calls: list[str] = (),
              named_values: list[dict] = (), quoted_pairs: list[dict] = (),
-             complete: bool = False, named_calls: list[str] = (),
+             complete: bool = False, named_calls: dict | None = None,
              named_optional: list[dict] = (), copied_items: list[dict] = (),
              previous_files: list[dict] = (), sibling_calls: int | None = None,
              longest_spans: list[dict] = (), chosen_calls: list[dict] = (),
@@ -286,7 +291,7 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     (prompt feature `clause_calls`, each banned by `banned_for`), empty for none; `call_limit`:
     prompt feature `call_limit`; `tag_lists` / `cue_values` / `named_values`: those prompt features' arguments;
     `single_calls`: that prompt feature's tools; `quoted_pairs`: that prompt feature's pairs; `complete`:
-    prompt feature `complete_calls`; `named_calls`: that prompt feature's tools; `named_optional` /
+    prompt feature `complete_calls`; `named_calls`: that prompt feature's entry (tools, word keys); `named_optional` /
     `copied_items` / `previous_files` / `longest_spans` / `shaped_values`: those prompt features' arguments;
     `ordinal_items`: that prompt feature's keys;
     `unit_numbers`: that prompt feature's keys;

@@ -46,8 +46,8 @@
   whether the request's texts hold it, and an answer before and after the fill;
 - `previous_files` (previous_files.py): conversations, tools, listed arguments, whether the question
   names a file, and an answer before and after the fill;
-- `named_calls` (named_calls.py): conversations, listed tools, which the question names, the named
-  values of their required keys and an answer before and after the fill;
+- `named_calls` (named_calls.py): conversations, listed tools, word keys, which the question
+  names, the named values of their required keys and an answer before and after the fill;
 - `named_optional` (named_optional.py): conversations, listed arguments and an answer before and
   after the fill;
 - `longest_spans` (longest_spans.py): conversations, tools, listed arguments, the user text and an
@@ -1329,11 +1329,15 @@ CALL_TOOLS = TICKET_TOOLS + [
 # create_ticket is not listed: its training answers call it alone (the replay recreates none), and
 # listed it would put a create_ticket before a right close_ticket ("The one titled 'Outage'.").
 CALL_RULES = ["ticket_login", "set_level"]
+# The word keys, as BFCL ticket's training answers give them: a username "mthompson", passwords
+# that all hold digits.
+CALL_WORDS = ["username"]
 
 
 def named_calls_inputs() -> list[dict]:
     """Conversations whose fill pins the rule: a name phrase split by a space, value words and
-    quoted spans, any word after "is" and a quote that does not close, a lower-case word after a
+    quoted spans, a word key's word after "is" and a quote that does not close, a word after "is"
+    of a key that is no word key, a word of punctuation only, a lower-case word after a
     space that is no value, a value another key's phrase names, a value
     not right after its phrase, a phrase inside a quoted span, a required key not named, a tool
     already called, a text answer, an integer typed by the schema, two tools added in the listed
@@ -1349,6 +1353,12 @@ def named_calls_inputs() -> list[dict]:
          "response": _answer(_call("resolve_ticket", ticket_id=1, resolution="x"))},
         {"name": "any_word_after_is_and_an_unclosed_quote",
          "messages": [{"role": "user", "content": "My username is mzhang and password is 'SecurePass123"}],
+         "response": ticket},
+        {"name": "a_word_after_is_of_a_key_that_is_no_word_key_is_no_value",
+         "messages": [{"role": "user", "content": "My username is the same as before and password is unchanged"}],
+         "response": ticket},
+        {"name": "a_word_of_punctuation_only_is_no_value",
+         "messages": [{"role": "user", "content": "username is — bob, password is Pw_1"}],
          "response": ticket},
         {"name": "a_lower_case_word_after_a_space_is_no_value",
          "messages": [{"role": "user", "content": "My username mzhang and password is SecurePass123"}],
@@ -1397,11 +1407,12 @@ def named_calls_cases() -> list[dict]:
         question = query_text(case["messages"])
         keys = {name: named_values.string_keys(CALL_TOOLS) + named_calls.required_keys(CALL_TOOLS, name)
                 for name in CALL_RULES}
-        cases.append({**case, "tools": CALL_TOOLS, "listed": CALL_RULES,
+        cases.append({**case, "tools": CALL_TOOLS, "listed": CALL_RULES, "words": CALL_WORDS,
                       "named": {name: named_calls.names_tool(question, CALL_TOOLS, name) for name in CALL_RULES},
-                      "values": {name: {key: named_calls.named_value(question, key, keys[name])
+                      "values": {name: {key: named_calls.named_value(question, key, keys[name], set(CALL_WORDS))
                                         for key in named_calls.required_keys(CALL_TOOLS, name)} for name in CALL_RULES},
-                      "filled": named_calls.fill(case["response"], case["messages"], CALL_RULES, CALL_TOOLS)})
+                      "filled": named_calls.fill(case["response"], case["messages"], CALL_RULES, CALL_TOOLS,
+                                                 CALL_WORDS)})
     return cases
 
 
@@ -1596,7 +1607,7 @@ def fill_order_inputs() -> list[dict]:
          "messages": [{"role": "user", "content": "Now copy to destination 'd' please."}],
          "response": _answer(copy, _call("cp", source="x2", destination="y2"))},
         {"name": "named_calls_before_named_values",
-         "fills": {"named_calls": ["ticket_login"], "named_values": [{"tool": "ticket_login", "key": "password"}]},
+         "fills": {"named_calls": {"tools": ["ticket_login"], "words": []}, "named_values": [{"tool": "ticket_login", "key": "password"}]},
          "messages": [{"role": "user", "content": "Use user name tech_guru, password securePass123, note 'X'."}],
          "response": _answer(_call("create_ticket", title="Outage"))},
         {"name": "named_optional_before_named_values",
@@ -1689,7 +1700,7 @@ def fill_order_inputs() -> list[dict]:
         # chosen_calls last (`chosen`: tool_choice's choice): a tool with an empty `after` list goes
         # first, ahead of the login named_calls added; the other way round the login would lead
         {"name": "named_calls_before_chosen_calls",
-         "fills": {"named_calls": ["ticket_login"], "chosen_calls": [{"tool": "list_tickets", "after": []}]},
+         "fills": {"named_calls": {"tools": ["ticket_login"], "words": []}, "chosen_calls": [{"tool": "list_tickets", "after": []}]},
          "chosen": ["create_ticket", "list_tickets"],
          "messages": [{"role": "user", "content": "Use user name tech_guru, password securePass123, note 'X'."}],
          "response": _answer(_call("create_ticket", title="Outage"))},
@@ -1709,7 +1720,9 @@ def fill_order_cases() -> list[dict]:
     """The cases with their specialist.json entries (`specialist`: feature → entry, which an engine
     loads) and the answer the chain in FILL_ORDER leaves."""
     return [{**case, "tools": ORDER_TOOLS, "order": list(FILL_ORDER),
-             "specialist": {feature: {FILL_LISTS[feature]: listing, "counts": {}}
+             # named_calls' listing is its whole entry (tools and word keys)
+             "specialist": {feature: {**listing, "counts": {}} if isinstance(listing, dict)
+                            else {FILL_LISTS[feature]: listing, "counts": {}}
                             for feature, listing in case["fills"].items()},
              "filled": filled(case["response"], case["messages"], ORDER_TOOLS, case["fills"], chosen=case.get("chosen"))}
             for case in fill_order_inputs()]

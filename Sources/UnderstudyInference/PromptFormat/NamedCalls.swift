@@ -9,7 +9,7 @@ import Foundation
 /// `named_optional`. Nothing is added to the prompt.
 ///
 /// ```swift
-/// let named = NamedCalls(tools: ["ticket_login"])
+/// let named = NamedCalls(tools: ["ticket_login"], words: ["username"])
 /// let filled = named.fill(response, messages: messages, tools: grammar.schemas)
 /// ```
 public struct NamedCalls: Sendable {
@@ -18,12 +18,17 @@ public struct NamedCalls: Sendable {
 
     /// The listed tools, in file order (specialist.json `named_calls.tools`).
     public let tools: [String]
+    /// The keys whose training values include a word that is no value token ("mthompson"): only
+    /// they take such a word after "is" / ":" (specialist.json `named_calls.words`).
+    public let words: Set<String>
 
-    public init(tools: [String]) {
+    public init(tools: [String], words: Set<String> = []) {
         self.tools = tools
+        self.words = words
     }
 
-    /// Reads `named_calls` of specialist.json (`{"tools": [...], "counts": {...}}`).
+    /// Reads `named_calls` of specialist.json (`{"tools": [...], "words": [...], "counts": {...}}`);
+    /// a file without `words` (written before 2026-11-28 16:30 UTC) lets no key take such a word.
     init(_ value: OrderedJSON?, path: String) throws {
         tools = try PromptFeatureList.items(value, list: "tools", feature: Self.feature, path: path).map { item in
             guard case .string(let name) = item else {
@@ -32,6 +37,8 @@ public struct NamedCalls: Sendable {
             }
             return name
         }
+        words = value?["words"] == nil
+            ? [] : try PromptFeatureList.strings(value, list: "words", feature: Self.feature, path: path)
     }
 
     /// What may stand between a name phrase and its value: a space, "is" or a colon ("username:tech_guru").
@@ -39,8 +46,8 @@ public struct NamedCalls: Sendable {
     /// Characters stripped from the end of a value word ("tech_guru," → "tech_guru").
     static let wordEnd: Set<Character> = [".", ",", ";", ")"]
     /// Quotes around a word whose quoted span does not close ("password is 'SecurePass123" ends
-    /// the question): the value is the word without them.
-    static let quotes: Set<Character> = ["'", "\"", "`", "\u{2018}", "\u{2019}", "\u{201C}", "\u{201D}"]
+    /// the question): the value is the word without them (`NamedValues.anyQuote`).
+    static let quotes = Set(NamedValues.anyQuote)
 
     /// A word starting with `key` (letters in either case), or the key split once into two whole
     /// words ("user name" for `username`; "I deleted" is no phrase of `id`).
@@ -82,11 +89,14 @@ public struct NamedCalls: Sendable {
 
     /// The value the question names for `key`: the first quoted span the key claims
     /// (`NamedValues.claimedSpans` over `keys`, by their name phrases), else the whole
-    /// space-delimited word right after one of its name phrases or after "is" / ":" there (trailing
-    /// `.,;)` stripped, then quotes on either end), after "is" / ":" any word, after a bare space only
-    /// a value token (`SlotScanner.isValueToken`): "password Pa$$w0rd", "username is mzhang", not
-    /// "username for ticket 42".
-    public static func namedValue(_ question: NSString, key: String, keys: [String]) -> String? {
+    /// space-delimited word right after one of its name phrases or after "is" / ":" there (any
+    /// trailing `.,;)` stripped, then any leading or trailing quote) when it holds an ASCII letter or
+    /// digit and is a value token (`SlotScanner.isValueToken`), or follows "is" / ":" and `key` is
+    /// one of `words`: "password Pa$$w0rd"; "username is mzhang" with `username` in `words`; not
+    /// "username for ticket 42", "password is unchanged" (`password` not in `words`), "username is —".
+    public static func namedValue(
+        _ question: NSString, key: String, keys: [String], words: Set<String> = []
+    ) -> String? {
         if let claimed = NamedValues.claimedSpans(question, keys: keys, wordsOf: namePhrases).first(where: {
             $0.key == key
         }) {
@@ -102,10 +112,12 @@ public struct NamedCalls: Sendable {
             while let last = word.last, wordEnd.contains(last) { word.removeLast() }
             while let last = word.last, quotes.contains(last) { word.removeLast() }
             while let first = word.first, quotes.contains(first) { word.removeFirst() }
-            // after "is" or ":" any word is the value ("username is mzhang"); after a bare space
-            // only a value token ("username for ticket 42" is none)
+            // a word of punctuation only is never a value ("username is — bob"); after "is" or ":"
+            // a word that is no value token only for a key whose training values hold one
+            // ("username is mzhang"; "password is unchanged" is none where passwords have digits)
+            guard word.contains(where: { $0.isASCII && ($0.isLetter || $0.isNumber) }) else { continue }
             let explicit = !question.substring(with: gap.range).trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            if !word.isEmpty, explicit || SlotScanner.isValueToken(word) { return word }
+            if SlotScanner.isValueToken(word) || (explicit && words.contains(key)) { return word }
         }
         return nil
     }
@@ -125,7 +137,7 @@ public struct NamedCalls: Sendable {
                 continue
             }
             let keys = NamedValues.stringKeys(tools) + required
-            let values = required.map { Self.namedValue(question, key: $0, keys: keys) }
+            let values = required.map { Self.namedValue(question, key: $0, keys: keys, words: words) }
             guard values.allSatisfy({ $0 != nil }) else { continue }
             let schema = tools[name]?["properties"]
             added.append(

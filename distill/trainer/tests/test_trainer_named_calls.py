@@ -8,7 +8,7 @@ from pathlib import Path
 
 from distill.trainer.dataset import Example
 from distill.trainer.golden_features import named_calls_cases
-from distill.trainer.named_calls import choose, fill, name_phrases, named_value
+from distill.trainer.named_calls import choose, fill, name_phrases, named_value, word_keys
 from distill.trainer.refit import refit
 from distill.trainer.remembered_keys import MIN_COUNT, MIN_EXCLUSIVE_COUNT
 from distill.trainer.tests.trainer_fixtures import refittable_specialist
@@ -44,6 +44,9 @@ def test_fills_match_the_golden_file():
     assert "a_lower_case_word_after_a_space_is_no_value" in unchanged and "a_text_answer_is_unchanged" in unchanged
     after_is = next(line for line in lines if line["name"] == "any_word_after_is_and_an_unclosed_quote")
     assert after_is["filled"]["tool_calls"][0]["arguments"] == {"username": "mzhang", "password": "SecurePass123"}
+    # the review's inputs: no login "the" / "unchanged", no username "—"
+    assert "a_word_after_is_of_a_key_that_is_no_word_key_is_no_value" in unchanged
+    assert "a_word_of_punctuation_only_is_no_value" in unchanged
 
 
 def test_name_phrases_and_named_values():
@@ -51,15 +54,22 @@ def test_name_phrases_and_named_values():
     assert name_phrases("'my username' only", "username") == []  # inside a quoted span
     assert name_phrases("us er name", "username") == []  # split once at most
     keys = ["username", "password", "title"]
+    words = {"username"}
     assert named_value("username is `bob` and password: Pw_1", "username", keys) == "bob"
     assert named_value("username is `bob` and password: Pw_1", "password", keys) == "Pw_1"
-    # after "is" or ":" any word; after a bare space only a value token ("bob" is none)
-    assert named_value("username is bob and password is Pw_1", "username", keys) == "bob"
-    assert named_value("username: bob", "username", keys) == "bob"
-    assert named_value("username bob and password is Pw_1", "username", keys) is None
+    # after "is" or ":" a word that is no value token for a word key only; after a bare space never
+    assert named_value("username is bob and password is Pw_1", "username", keys, words) == "bob"
+    assert named_value("username is bob and password is Pw_1", "username", keys) is None
+    assert named_value("username: bob", "username", keys, words) == "bob"
+    assert named_value("username bob and password is Pw_1", "username", keys, words) is None
+    sentence = "My username is the same as before and password is unchanged"
+    assert named_value(sentence, "password", keys, words) is None
+    # a word of punctuation only is never a value, for a word key too
+    assert named_value("username is — bob", "username", keys, words) is None
+    assert named_value("username: ... password: Pw_1", "username", keys, words) is None
     # quotes of a span that does not close are no part of the value
-    assert named_value("username is 'bob and password is `Pw_1", "password", keys) == "Pw_1"
-    assert named_value("username is 'bob and password is `Pw_1", "username", keys) == "bob"
+    assert named_value("username is 'bob and password is `Pw_1", "password", keys, words) == "Pw_1"
+    assert named_value("username is 'bob and password is `Pw_1", "username", keys, words) == "bob"
     assert named_value("password. It is Pw_1", "password", keys) is None  # a sentence end between
     assert named_value("user name ann, password p_1", "username", keys) is None  # the nearer phrase names it
     # a whole space-delimited word right after the phrase, "is" or ":" (trailing .,;) stripped)
@@ -74,8 +84,24 @@ def test_name_phrases_and_named_values():
     assert named_value("user name 'ann b' and password 'x y'", "username", keys) == "ann b"
 
 
+def test_word_keys_are_the_required_keys_whose_training_values_hold_a_word():
+    # BFCL ticket: a username "mthompson" (no digit, none of _ @ . /), passwords with digits
+    worded = answer("My username is mthompson and password is pw1.",
+                    ("login", {"username": "mthompson", "password": "pw1"}), ("open_ticket", {"title": "Two words"}))
+    assert word_keys([worded], TOOLS) == ["username"]  # "Two words" is no word
+    assert word_keys(logins(2), TOOLS) == ["title"]  # u_1 and p_1 are value tokens, the title "T" a word
+    # a key only optional keys hold, or a value of punctuation only, is none
+    assert word_keys([answer("x", ("open_ticket", {"title": "—", "priority": "high"}))], TOOLS) == []
+    # learnt: the replay reads "is mthompson" only where the training answers show such a username
+    worded_logins = [answer(f"Open ticket 'T{i}', my username is mthompson and password is p_{i}.",
+                            ("login", {"username": "mthompson", "password": f"p_{i}"}), ("open_ticket", {"title": "T"}))
+                     for i in range(MIN_COUNT)]
+    assert choose(worded_logins, TOOLS)["words"] == ["title", "username"]
+    assert choose(worded_logins, TOOLS)["tools"] == ["login"]
+
+
 def test_a_tool_is_chosen_when_the_fill_recreates_its_calls_in_enough_distinct_questions():
-    assert choose(logins(MIN_COUNT), TOOLS) == {"tools": ["login"],
+    assert choose(logins(MIN_COUNT), TOOLS) == {"tools": ["login"], "words": ["title"], "exclusive": [],
                                                 "counts": {"login": [MIN_COUNT] * 4}}
     # called second: not recreated (the fill puts the call first)
     assert choose(logins(MIN_COUNT, first=False), TOOLS)["tools"] == []
@@ -84,8 +110,14 @@ def test_a_tool_is_chosen_when_the_fill_recreates_its_calls_in_enough_distinct_q
     # too few distinct questions: a repeated question is no new evidence
     assert choose(logins(MIN_EXCLUSIVE_COUNT - 1), TOOLS)["tools"] == []
     assert choose(logins(1) * MIN_COUNT, TOOLS)["tools"] == []
-    # a tool called exactly where the fill would call it needs fewer (BFCL ticket's login: 3)
-    assert choose(logins(MIN_EXCLUSIVE_COUNT), TOOLS)["tools"] == ["login"]
+    # a tool called exactly where the fill would call it needs fewer (BFCL ticket's login: 3),
+    # recorded as listed by that bar
+    assert choose(logins(MIN_EXCLUSIVE_COUNT), TOOLS) == {
+        "tools": ["login"], "words": ["title"], "exclusive": ["login"], "counts": {"login": [MIN_EXCLUSIVE_COUNT] * 4}}
+    # one replay wrong: 9 of 10 right (90%, above the share) over 3 distinct questions is no
+    # exclusive rule, so the full bar again
+    wrong = logins(1, first=False)
+    assert choose(logins(MIN_EXCLUSIVE_COUNT) * 3 + wrong, TOOLS)["tools"] == []
     # called once where the question does not name it: the full bar again
     unnamed = [answer("Log me in please.", ("login", {"username": "u_1", "password": "p_1"}))]
     assert choose(logins(MIN_EXCLUSIVE_COUNT) + unnamed, TOOLS)["tools"] == []

@@ -41,11 +41,13 @@ def test_an_argument_is_chosen_when_left_out_of_enough_unnamed_calls():
     # deadline is never named and never written; only the calls without a name word count
     assert choose(habit(2 * MIN_COUNT), TOOLS) == {
         "arguments": [{"tool": "open_ticket", "key": "deadline"}, {"tool": "open_ticket", "key": "priority"}],
-        "counts": {"open_ticket.deadline": [2 * MIN_COUNT] * 4, "open_ticket.priority": [MIN_COUNT] * 4}}
+        "exclusive": [], "counts": {"open_ticket.deadline": [2 * MIN_COUNT] * 4, "open_ticket.priority": [MIN_COUNT] * 4}}
     # priority written where the question does not name it (1 of 6): below the share
     written = [answer("Open 'U'.", title="U", priority=5)]
     assert choose(habit(2 * MIN_COUNT) + written, TOOLS)["arguments"] == [{"tool": "open_ticket", "key": "deadline"}]
-    # too few unnamed calls, or the same question repeated: not chosen
+    # 4 distinct unnamed questions (under MIN_COUNT), and the named calls repeat 4 questions (too
+    # few for the lower bar, which needs MIN_COUNT distinct named ones); or one unnamed question
+    # repeated: not chosen
     assert choose(habit(2 * MIN_COUNT - 2) + habit(8)[:4], TOOLS)["counts"].get("open_ticket.priority") is None
     assert choose([answer("Open 'T'.", title="T")] * 6, TOOLS)["counts"].get("open_ticket.priority") is None
 
@@ -55,11 +57,33 @@ def test_a_key_written_exactly_when_named_needs_fewer_unnamed_questions():
     named = [answer(f"Open 'N{i}' at priority {i}.", title=f"N{i}", priority=i) for i in range(MIN_COUNT)]
     unnamed = [answer(f"Open 'U{i}'.", title=f"U{i}") for i in range(MIN_EXCLUSIVE_COUNT)]
     assert choose(named + unnamed, TOOLS)["counts"]["open_ticket.priority"] == [MIN_EXCLUSIVE_COUNT] * 4
+    assert choose(named + unnamed, TOOLS)["exclusive"] == ["open_ticket.priority"]
     # fewer unnamed questions, a named call leaving it out, or too few named questions: not chosen
     assert "open_ticket.priority" not in choose(named + unnamed[1:], TOOLS)["counts"]
     not_written = [answer("Open 'W' at priority 2.", title="W")]
     assert "open_ticket.priority" not in choose(named + unnamed + not_written, TOOLS)["counts"]
     assert "open_ticket.priority" not in choose(named[1:] + unnamed, TOOLS)["counts"]
+
+    # not every unnamed call leaves it out: 9 left out and 1 written (90%, above the share) over 3
+    # distinct questions is no exclusive rule, so the full bar again
+    written = [answer("Open 'U0'.", title="U0", priority=1)]
+    assert "open_ticket.priority" not in choose(named + unnamed * 3 + written, TOOLS)["counts"]
+
+
+def test_a_key_shorter_than_three_letters_keeps_the_full_bar():
+    # file_system's `ls.a`: any word starting with "a" names it ("all", "and"), so "written exactly
+    # when named" says little; "show the hidden files" would lose a: true
+    def listing(key: str) -> list[Example]:
+        tools = [{"name": "ls", "parameters": {"type": "object", "properties": {key: {"type": "boolean"}}}}]
+        named = [Example("e", [{"role": "user", "content": f"Show {key} files in d{i}."}],
+                         {"content": None, "tool_calls": [{"name": "ls", "arguments": {key: True}}]})
+                 for i in range(MIN_COUNT)]
+        unnamed = [Example("e", [{"role": "user", "content": f"Show the files in e{i}."}],
+                           {"content": None, "tool_calls": [{"name": "ls", "arguments": {}}]})
+                   for i in range(MIN_EXCLUSIVE_COUNT)]
+        return choose(named + unnamed, tools)["arguments"]
+    assert listing("all") == [{"tool": "ls", "key": "all"}]
+    assert listing("a") == []
 
 
 def test_the_fill_drops_only_unnamed_listed_arguments():
