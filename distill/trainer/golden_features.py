@@ -1628,7 +1628,7 @@ def fill_order_inputs() -> list[dict]:
         # named_calls before ordinal_items: the login-style call named_calls adds holds the value the
         # question writes, which ordinal_items keeps (the two commute: the outcome is pinned, not the order)
         {"name": "named_calls_before_ordinal_items",
-         "fills": {"named_calls": ["get_stock_info"], "ordinal_items": ["symbol"]},
+         "fills": {"named_calls": {"tools": ["get_stock_info"], "words": []}, "ordinal_items": ["symbol"]},
          "messages": _listed("The last quote for symbol 'NVDA', and my list again.", WATCHLIST["content"]),
          "response": _answer(_call("get_watchlist"))},
         {"name": "named_values_before_longest_spans",
