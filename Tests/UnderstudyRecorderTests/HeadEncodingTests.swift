@@ -65,4 +65,21 @@ struct HeadEncodingTests {
             #expect(buffer.readString(length: buffer.readableBytes) == expected)
         }
     }
+
+    /// The names `Connection` lists are dropped upstream in any ASCII case; a look-alike stays: one
+    /// letter off, a non-ASCII letter, or one that folds to ASCII only under Unicode case folding
+    /// (the long s U+017F to `s`, the Kelvin sign U+212A to `k`).
+    @Test func theNamesConnectionListsAreDroppedInAnyCaseAndLookAlikesStay() {
+        let head = ClientRequestHead(method: "POST", target: "/x", version: .http1_1, fields: [
+            HTTPHeaderField("CONNECTION", "X-Private, keep-alive, x-task"), HTTPHeaderField("x-PRIVATE", "hop"),
+            HTTPHeaderField("X-Task", "hop too"), HTTPHeaderField("x-privatf", "kept"),
+            HTTPHeaderField("X-Priv\u{e4}t", "kept too"), HTTPHeaderField("X-Ta\u{17F}k", "long s"),
+            HTTPHeaderField("X-Tas\u{212A}", "kelvin"),
+        ])
+        var buffer = ByteBuffer()
+        UpstreamRequestEncoder.writeHead(head, path: "/x", host: "up", dropAcceptEncoding: false, framing: .none, into: &buffer)
+        #expect(buffer.readString(length: buffer.readableBytes)
+            == "POST /x HTTP/1.1\r\nhost: up\r\nx-privatf: kept\r\nX-Priv\u{e4}t: kept too\r\n"
+            + "X-Ta\u{17F}k: long s\r\nX-Tas\u{212A}: kelvin\r\n\r\n")
+    }
 }

@@ -8,6 +8,7 @@ final class KeepAliveUpstream: @unchecked Sendable {
     private let fd: Int32
     private let lock = NSLock()
     private var accepted = 0
+    private var closedByPeer = 0
 
     init(port: Int) throws {
         fd = try listenOnLoopback(port: port)
@@ -16,6 +17,10 @@ final class KeepAliveUpstream: @unchecked Sendable {
 
     /// How many connections the proxy opened to this upstream.
     var connections: Int { lock.withLock { accepted } }
+
+    /// How many connections the proxy closed (this upstream read their end; its own closes and
+    /// read timeouts are not counted).
+    var connectionsClosedByProxy: Int { lock.withLock { closedByPeer } }
 
     private func acceptLoop() {
         while true {
@@ -40,6 +45,7 @@ final class KeepAliveUpstream: @unchecked Sendable {
         while true {
             guard let headEnd = pending.firstRange(of: end) else {
                 let n = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                if n == 0 { lock.withLock { closedByPeer += 1 } }
                 guard n > 0 else { return }
                 pending += buffer[0..<n]
                 continue

@@ -25,10 +25,11 @@ final class ConnectionDeadlines {
     // was two schedules and two cancels per request on the proxy's hot path).
     private var timer: Scheduled<Void>?
     private var timerDue = NIODeadline.distantPast
-    private var channel: (any Channel)?
-    /// The channel's event loop, asked once: `channel.eventLoop` is a call through the existential
-    /// and a retain and release, twice per request (`arm` at a request's first bytes and its end).
-    private var eventLoop: (any EventLoop)?
+    /// The open connection and its event loop, nil once it closed. The loop is asked once:
+    /// `channel.eventLoop` is a call through the existential and a retain and release, twice per
+    /// request (`arm` at a request's first bytes and its end). One optional for both, so a timer
+    /// is never cancelled for a loop without a channel to schedule the next one on.
+    private var connection: (channel: any Channel, eventLoop: any EventLoop)?
 
     init(headerTimeout: TimeAmount, idleTimeout: TimeAmount, onHeaderTimeout: @escaping @Sendable () -> Void) {
         self.headerTimeout = headerTimeout
@@ -38,8 +39,7 @@ final class ConnectionDeadlines {
 
     /// The connection is open: the idle timeout runs until the first bytes come.
     func connectionActive(_ channel: any Channel) {
-        self.channel = channel
-        eventLoop = channel.eventLoop
+        connection = (channel, channel.eventLoop)
         arm(idleTimeout, header: false)
     }
 
@@ -48,8 +48,7 @@ final class ConnectionDeadlines {
         timer?.cancel()
         timer = nil
         deadline = nil
-        channel = nil
-        eventLoop = nil
+        connection = nil
     }
 
     /// Bytes from the client: the first ones of a request start the header timeout.
@@ -67,33 +66,32 @@ final class ConnectionDeadlines {
 
     /// The response is complete: the connection may idle for the idle timeout.
     func responseCompleted() {
-        guard channel != nil else { return }
+        guard connection != nil else { return }
         phase = .awaitingHead
         arm(idleTimeout, header: false)
     }
 
     private func arm(_ amount: TimeAmount, header: Bool) {
-        // Nil once the connection closed (both are set and cleared together).
-        guard let eventLoop else { return }
-        let due = eventLoop.now + amount
+        guard let connection else { return }
+        let due = connection.eventLoop.now + amount
         deadline = due
         deadlineIsHeader = header
         if timer != nil, timerDue <= due { return }
         timer?.cancel()
-        if let channel { schedule(at: due, channel: channel) }
+        schedule(at: due, on: connection.eventLoop, channel: connection.channel)
     }
 
-    private func schedule(at due: NIODeadline, channel: any Channel) {
+    private func schedule(at due: NIODeadline, on eventLoop: any EventLoop, channel: any Channel) {
         timerDue = due
-        let deadlines = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        timer = channel.eventLoop.scheduleTask(deadline: due) { deadlines.value.fire(channel: channel) }
+        let deadlines = NIOLoopBound(self, eventLoop: eventLoop)
+        timer = eventLoop.scheduleTask(deadline: due) { deadlines.value.fire(on: eventLoop, channel: channel) }
     }
 
-    private func fire(channel: any Channel) {
+    private func fire(on eventLoop: any EventLoop, channel: any Channel) {
         timer = nil
         guard let deadline, channel.isActive else { return }
-        guard channel.eventLoop.now >= deadline else {
-            schedule(at: deadline, channel: channel)
+        guard eventLoop.now >= deadline else {
+            schedule(at: deadline, on: eventLoop, channel: channel)
             return
         }
         if deadlineIsHeader { onHeaderTimeout() }
