@@ -3,7 +3,10 @@ import Foundation
 /// The prompt a specialist decodes for a request, as serving renders it: `answer` starts from it,
 /// and tools/bench/specialist (`inference-bench prompts`) writes its ids, so the bench decodes the
 /// prompts replay and serve decode (the listed prompt features included) rather than a rendering
-/// of its own.
+/// of its own. One exception: with prompt feature `clause_calls` and request tools, `answer`
+/// decodes a question of 2+ clauses as one `ClauseCalls` prompt per clause (its `promptIDs` is
+/// then [], unless no clause wrote a call and it falls back to this prompt), while the bench
+/// times this whole-request prompt.
 extension Specialist {
     /// A request's rendered prompt with the specialist's prompt features applied.
     public struct ServingPrompt: Sendable {

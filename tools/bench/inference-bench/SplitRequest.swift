@@ -10,7 +10,8 @@ struct SplitRequest {
     /// The line's `target` (the recorded answer).
     var target: OrderedJSON
 
-    /// The first `limit` lines of a split; nil for a line without messages or target.
+    /// The first `limit` lines of a split; nil for a line without messages or target, which every
+    /// command skips (so `embed-requests` skips a line with tools but no target too).
     static func read(_ split: URL, limit: Int) throws -> [SplitRequest?] {
         try String(contentsOf: split, encoding: .utf8).split(separator: "\n").prefix(limit).map { line in
             let row = try OrderedJSON.parse(String(line))
