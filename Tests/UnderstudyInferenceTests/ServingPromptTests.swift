@@ -81,6 +81,19 @@ struct ServingPromptTests {
         #expect(Array(ids.prefix(head)) == Array(whole.prefix(head)))
         #expect(Array(ids.suffix(specialist.maxPromptTokens - head)) == Array(whole.suffix(specialist.maxPromptTokens - head)))
         #expect(try specialist.answer(messages, tools: tools).promptIDs == ids)
+        // A request with an empty tool list is served the cluster's, as the trainer trains it.
+        let empty = try specialist.servingPrompt(messages, tools: [])
+        #expect(empty.listed?.map(\.name) == specialist.toolList.map(\.name) && !specialist.toolList.isEmpty)
+        #expect(empty.prompt.text == (try specialist.servingPrompt(messages)).prompt.text)
+    }
+
+    /// A canonical message read from JSON renders as the trainer's prompt.py renders it: a call's
+    /// `"arguments": null` as `{}` (serving rendered `null` before).
+    @Test func canonicalMessagesRenderNullArgumentsAsEmpty() throws {
+        let message = PromptRenderer.Message(json: try OrderedJSON.parse(
+            #"{"role":"assistant","content":null,"tool_calls":[{"name":"list_files","arguments":null}]}"#))
+        let prompt = try PromptRenderer.renderPrompt([.init(role: "user", content: "ls"), message])
+        #expect(prompt.text.contains(#"{"name":"list_files","arguments":{}}"#), "\(prompt.text)")
     }
 
     /// With `retrieval_hint` listed, the bench's prompt is the trainer's hinted prompt (the golden

@@ -23,13 +23,16 @@ extension Specialist {
     }
 
     /// Renders a request as `answer` does: the prompt format with the tools it lists (the
-    /// request's own with `request_tools`, else none), `question_spans` / `tag_slots` in the
+    /// request's own with `request_tools`, the cluster's when it brings none or an empty list,
+    /// else none), `question_spans` / `tag_slots` in the
     /// rendering, then `recent_slots`' renumbering, then `retrieval_hint`'s neighbours (the
     /// trainer's order, distill/trainer/features.py `featured`).
     public func servingPrompt(
         _ messages: [PromptRenderer.Message], tools requestTools: [PromptRenderer.Tool]? = nil
     ) throws -> ServingPrompt {
-        let listed = self.requestTools ? (requestTools ?? toolList) : nil
+        // An empty request tool list is no list, as the trainer's dataset.py `example.tools or self.tools`.
+        let own = requestTools?.isEmpty == false ? requestTools : nil
+        let listed = self.requestTools ? (own ?? toolList) : nil
         var prompt = try PromptRenderer.renderPrompt(
             messages, tools: listed, questionSpans: promptFeatures.contains(QuestionSpans.feature),
             tagSlots: promptFeatures.contains(Self.tagSlotsFeature))
