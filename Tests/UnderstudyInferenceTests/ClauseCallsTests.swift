@@ -20,7 +20,7 @@ struct ClauseCallsTests {
                 guard case .string(let toolName)? = $0["name"] else { return ("?", nil) }
                 return (toolName, $0["parameters"])
             }
-            let prompt = try PromptRenderer.renderPrompt(list.map(RetrievalHintTests.message), tools: tools)
+            let prompt = try PromptRenderer.renderPrompt(list.map(PromptRenderer.Message.init(json:)), tools: tools)
             let clauses = ClauseCalls.prompts(prompt, question: question)
             #expect(clauses.map { OrderedJSON.string($0.text) } == prompts, "\(name)")
             #expect(

@@ -20,7 +20,7 @@ struct CopiedItemsTests {
             guard case .array(let list)? = item["messages"], case .array(let tools)? = item["tools"],
                 case .array(let held)? = item["held"], let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let texts = CopiedItems.Texts(messages)
             for pair in held {
                 guard case .array(let itemAndHeld) = pair, itemAndHeld.count == 2, case .bool(let want) = itemAndHeld[1]

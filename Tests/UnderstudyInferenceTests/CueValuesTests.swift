@@ -28,7 +28,7 @@ struct CueValuesTests {
             guard case .array(let list)? = item["messages"], case .array(let tools)? = item["tools"],
                 case .object(let values)? = item["values"], let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let question = RetrievalHint.queryText(messages)
             for member in values {
                 let expected: String? = if case .string(let text) = member.value { text } else { nil }

@@ -39,7 +39,7 @@ struct FillOrderTests {
             // tool_choice's choice, which chosen_calls reads (absent: it restricted nothing)
             let chosen: [String]? = item["chosen"].map { RememberedKeysTests.strings($0) }
             let answer = specialist.filled(
-                RememberedKeysTests.response(response), messages: list.map(RetrievalHintTests.message), tools: schemas,
+                RememberedKeysTests.response(response), messages: list.map(PromptRenderer.Message.init(json:)), tools: schemas,
                 chosen: chosen)
             #expect(answer == RememberedKeysTests.response(filled), "\(name)")
         }

@@ -19,7 +19,7 @@ struct LongestSpansTests {
                 case .string(let text)? = item["user_text"], let response = item["response"],
                 let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             #expect(NamedOptional.userText(messages) == text, "\(name): user text")
             let schemas = GoldenCases.schemas(tools)
             let longest = LongestSpans(rules: NamedValuesTests.rules(item["arguments"]))

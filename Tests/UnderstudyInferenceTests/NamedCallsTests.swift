@@ -19,7 +19,7 @@ struct NamedCallsTests {
                 case .object(let named)? = item["named"], case .object(let values)? = item["values"],
                 let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let question = RetrievalHint.queryText(messages) as NSString
             var schemas: [String: OrderedJSON] = [:]
             for tool in tools {

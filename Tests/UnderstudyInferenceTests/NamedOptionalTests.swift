@@ -20,7 +20,7 @@ struct NamedOptionalTests {
             else { throw ReferenceError("\(name): incomplete golden case") }
             let optional = NamedOptional(rules: NamedValuesTests.rules(item["arguments"]))
             #expect(
-                optional.fill(RememberedKeysTests.response(response), messages: list.map(RetrievalHintTests.message))
+                optional.fill(RememberedKeysTests.response(response), messages: list.map(PromptRenderer.Message.init(json:)))
                     == RememberedKeysTests.response(filled), "\(name)")
         }
     }

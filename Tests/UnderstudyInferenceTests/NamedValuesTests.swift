@@ -28,7 +28,7 @@ struct NamedValuesTests {
                 case .array(let spans)? = item["spans"], case .object(let numbers)? = item["numbers"],
                 let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let question = RetrievalHint.queryText(messages) as NSString
             let schemas = GoldenCases.schemas(tools)
             let claimed = NamedValues.claimedSpans(question, keys: NamedValues.stringKeys(schemas))

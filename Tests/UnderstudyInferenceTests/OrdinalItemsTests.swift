@@ -16,7 +16,7 @@ struct OrdinalItemsTests {
             guard case .array(let list)? = item["messages"], let response = item["response"],
                 let filled = item["filled"], let ordinal = item["ordinal"], let listed = item["listed"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let expectedOrdinal: String? = if case .string(let word) = ordinal { word } else { nil }
             #expect(OrdinalItems.ordinal(RetrievalHint.queryText(messages)) == expectedOrdinal, "\(name)")
             let expectedList: [String]? = listed == .null ? nil : RememberedKeysTests.strings(listed)

@@ -19,7 +19,7 @@ struct PreviousFilesTests {
                 case .bool(let namesAFile)? = item["names_a_file"], let response = item["response"],
                 let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             #expect(PreviousFiles.namesAFile(RetrievalHint.queryText(messages)) == namesAFile, "\(name)")
             var schemas: [String: OrderedJSON] = [:]
             for tool in tools {

@@ -28,7 +28,7 @@ struct QuotedPairsTests {
             guard case .array(let list)? = item["messages"], case .array(let tools)? = item["tools"],
                 let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             // Scalar by scalar, as the trainer compares: String == calls NFC and NFD spellings equal.
             let spans = QuotedPairs.spans(in: RetrievalHint.queryText(messages)).map { Array($0.unicodeScalars) }
             #expect(spans == RememberedKeysTests.strings(item["spans"]).map { Array($0.unicodeScalars) }, "\(name)")

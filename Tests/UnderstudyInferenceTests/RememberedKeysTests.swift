@@ -28,7 +28,7 @@ struct RememberedKeysTests {
             guard case .array(let list)? = item["messages"], case .object(let memory)? = item["memory"],
                 case .array(let tools)? = item["tools"], let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let remembered = RememberedKeys.memory(messages)
             #expect(remembered.count == memory.count, "\(name)")
             for member in memory {

@@ -27,24 +27,10 @@ struct RetrievalHintTests {
                     case .string(let prompt)? = item["prompt_text"]
                 else { throw ReferenceError("unexpected golden line \(line.prefix(80))") }
                 return Case(
-                    name: name, messages: messages.map(message), query: query,
+                    name: name, messages: messages.map(PromptRenderer.Message.init(json:)), query: query,
                     neighbours: neighbours.compactMap { if case .number(let n) = $0 { Int(n) } else { nil } },
                     promptText: prompt)
             }
-    }
-
-    /// A golden message (role, content, tool calls) as the renderer takes it.
-    static func message(_ json: OrderedJSON) -> PromptRenderer.Message {
-        var role = "?"
-        var content: String?
-        if case .string(let r)? = json["role"] { role = r }
-        if case .string(let c)? = json["content"] { content = c }
-        guard case .array(let calls)? = json["tool_calls"] else { return .init(role: role, content: content) }
-        return .init(
-            role: role, content: content,
-            toolCalls: calls.map { call in
-                if case .string(let name)? = call["name"] { (name, call["arguments"]) } else { ("", nil) }
-            })
     }
 
     @Test func goldenRequestsGetTheTrainersNeighboursAndPrompt() throws {

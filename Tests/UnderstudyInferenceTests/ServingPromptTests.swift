@@ -25,22 +25,75 @@ struct ServingPromptTests {
         let (specialist, directory) = try Self.specialist(
             "specialist-serving-prompt", features: [RetrievalHint.feature, SlotRecency.feature])
         defer { try? FileManager.default.removeItem(at: directory) }
+        // The same specialist with retrieval_hint alone: the prompt the bench would time if it
+        // dropped recent_slots.
+        let (hintOnly, hintOnlyDirectory) = try Self.specialist(
+            "specialist-serving-prompt-hint-only", features: [RetrievalHint.feature])
+        defer { try? FileManager.default.removeItem(at: hintOnlyDirectory) }
+        let retrieval = try #require(hintOnly.retrieval)
         // A conversation longer than max_prompt_tokens (256) too: both keep <|bos|> and the last ids.
         let long = PromptRenderer.Message(
             role: "user", content: (1...120).map { "order O\($0)" }.joined(separator: ", ") + ". Drop booking BK-2231.")
-        let requests = try RetrievalHintTests.cases().map(\.messages) + [[long]]
-        for messages in requests {
+        let golden = try RetrievalHintTests.cases().map(\.messages)
+        var renumbered = 0
+        for (index, messages) in (golden + [[long]]).enumerated() {
             let bench = try Self.benchIDs(specialist, messages)
-            let served = try specialist.answer(messages)
-            #expect(bench == served.promptIDs, "\(messages.last?.content ?? "")")
-            // The specialist's features are in the bench's prompt: the hint, and slots by recency
-            // (the plain rendering, the old bench's prompt, differs wherever a request has 2+ slots).
-            let text = specialist.tokenizer.decode(bench)
-            #expect(text.contains(RetrievalHint.token))
+            // The prompt built here step by step, in the trainer's order: rendering, recent_slots'
+            // renumbering, then the neighbours' hints.
             let plain = try PromptRenderer.renderPrompt(messages)
-            if plain.slots.slots.count >= 2 { #expect(bench != specialist.promptIDs(plain, listed: false)) }
+            let expected = retrieval.hinted(
+                SlotRecency.renumbered(plain), neighbourHints: try retrieval.neighbourHints(for: messages))
+            #expect(bench == specialist.promptIDs(expected, listed: false), "\(messages.last?.content ?? "")")
+            // replay and serve (`answer`) decode the bench's ids.
+            #expect(try specialist.answer(messages).promptIDs == bench, "\(messages.last?.content ?? "")")
+            // With 2+ slots recency renumbers them: the hint-only prompt is another prompt (the
+            // long request is left out: cut to its last ids, it read the same either way).
+            if index < golden.count, plain.slots.slots.count >= 2 {
+                renumbered += 1
+                #expect(bench != (try Self.benchIDs(hintOnly, messages)), "\(messages.last?.content ?? "")")
+            }
         }
+        #expect(renumbered >= 2, "too few requests with 2+ slots to tell recent_slots from its absence")
         #expect(try Self.benchIDs(specialist, [long]).count == specialist.maxPromptTokens)
+    }
+
+    /// A specialist with request tools lists them at the head of its prompt; a prompt over
+    /// max_prompt_tokens keeps that list whole and its last ids (the trainer's truncate_prompt).
+    @Test func longRequestToolsPromptsKeepTheToolList() throws {
+        let directory = try SpecialistTests.requestToolsCopy("specialist-serving-prompt-tools", promptFormat: 3)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let specialist = try Specialist(directory: directory)
+        let parameters = try OrderedJSON.parse(
+            #"{"type":"object","properties":{"visit":{"type":"string"},"stars":{"type":"integer"}},"required":["visit"]}"#)
+        let tools: [PromptRenderer.Tool] = [("score_visit", parameters), ("drop_visit", parameters)]
+        let messages: [PromptRenderer.Message] = [
+            .init(role: "user", content: (1...60).map { "visit V\($0) got \($0 % 5) stars" }.joined(separator: ", ")),
+            .init(role: "assistant", content: "Noted."),
+            .init(role: "user", content: "Rate visit V77 with 5 stars"),
+        ]
+        let served = try specialist.servingPrompt(messages, tools: tools)
+        #expect(served.listed?.map(\.name) == ["score_visit", "drop_visit"])
+        let ids = specialist.promptIDs(served.prompt, listed: served.listed != nil)
+        let whole = specialist.tokenizer.encode(served.prompt.text)
+        let head = specialist.tokenizer.encode(served.prompt.head).count
+        #expect(whole.count > specialist.maxPromptTokens && head > 1 && head <= specialist.maxPromptTokens / 2)
+        #expect(ids.count == specialist.maxPromptTokens)
+        #expect(Array(ids.prefix(head)) == Array(whole.prefix(head)))
+        #expect(Array(ids.suffix(specialist.maxPromptTokens - head)) == Array(whole.suffix(specialist.maxPromptTokens - head)))
+        #expect(try specialist.answer(messages, tools: tools).promptIDs == ids)
+        // A request with an empty tool list is served the cluster's, as the trainer trains it.
+        let empty = try specialist.servingPrompt(messages, tools: [])
+        #expect(empty.listed?.map(\.name) == specialist.toolList.map(\.name) && !specialist.toolList.isEmpty)
+        #expect(empty.prompt.text == (try specialist.servingPrompt(messages)).prompt.text)
+    }
+
+    /// A canonical message read from JSON renders as the trainer's prompt.py renders it: a call's
+    /// `"arguments": null` as `{}` (serving rendered `null` before).
+    @Test func canonicalMessagesRenderNullArgumentsAsEmpty() throws {
+        let message = PromptRenderer.Message(json: try OrderedJSON.parse(
+            #"{"role":"assistant","content":null,"tool_calls":[{"name":"list_files","arguments":null}]}"#))
+        let prompt = try PromptRenderer.renderPrompt([.init(role: "user", content: "ls"), message])
+        #expect(prompt.text.contains(#"{"name":"list_files","arguments":{}}"#), "\(prompt.text)")
     }
 
     /// With `retrieval_hint` listed, the bench's prompt is the trainer's hinted prompt (the golden

@@ -25,7 +25,7 @@ struct ShapedValuesTests {
             guard case .array(let list)? = item["messages"], case .array(let tools)? = item["tools"],
                 case .object(let words)? = item["words"], let response = item["response"], let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let question = RetrievalHint.queryText(messages)
             for member in words {
                 let shape = try #require(ShapedValues.Shape(rawValue: member.key), "\(name): \(member.key)")

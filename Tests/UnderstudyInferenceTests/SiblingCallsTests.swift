@@ -26,7 +26,7 @@ struct SiblingCallsTests {
             for tool in tools {
                 if case .string(let toolName)? = tool["name"] { schemas[toolName] = tool["parameters"] }
             }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let prompt = try PromptRenderer.renderPrompt(messages, tools: UnitExponentsTests.tools(item))
             #expect(prompt.slots.slots.map(\.text) == RememberedKeysTests.strings(item["slots"]), "\(name)")
             // name-only and exponent slots are no candidates

@@ -28,7 +28,7 @@ struct TagListsTests {
             guard case .array(let list)? = item["messages"], let response = item["response"],
                 let filled = item["filled"], let words = item["words"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let question = NamedOptional.userText(messages)
             for sign in ["#", "@"] {
                 #expect(

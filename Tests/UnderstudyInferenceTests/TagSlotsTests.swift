@@ -15,7 +15,7 @@ struct TagSlotsTests {
             guard case .array(let list)? = item["messages"], case .array(let slots)? = item["slots"],
                 case .string(let targetText)? = item["target_text"], let target = item["target"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let prompt = try PromptRenderer.renderPrompt(messages, tagSlots: true)
             #expect(item["prompt_text"] == .string(prompt.text), "\(name)")
             #expect(slots == prompt.slots.slots.map { .string($0.text) }, "\(name)")

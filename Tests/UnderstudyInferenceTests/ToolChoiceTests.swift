@@ -9,19 +9,6 @@ struct ToolChoiceTests {
     static let golden = TestEnvironment.repositoryRoot.appendingPathComponent(
         "distill/trainer/tests/golden/tool_choice.json")
 
-    static func message(_ item: OrderedJSON) -> PromptRenderer.Message {
-        var role = "user", content: String?, calls: [(name: String, arguments: OrderedJSON?)] = []
-        if case .string(let r)? = item["role"] { role = r }
-        if case .string(let c)? = item["content"] { content = c }
-        if case .array(let list)? = item["tool_calls"] {
-            calls = list.compactMap { call in
-                guard case .string(let name)? = call["name"] else { return nil }
-                return (name, call["arguments"])
-            }
-        }
-        return .init(role: role, content: content, toolCalls: calls)
-    }
-
     /// A directory holding one golden model as the trainer writes it (`tool_choice.json`).
     static func written(_ model: OrderedJSON) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tool-choice-\(UUID())")
@@ -48,7 +35,7 @@ struct ToolChoiceTests {
                 case .array(let messages)? = item["messages"], case .array(let scores)? = item["scores"]
             else { throw ReferenceError("unexpected golden case") }
             let vector = query.compactMap { if case .number(let t) = $0 { Float(t) } else { nil } }
-            let conversation = messages.map(Self.message)
+            let conversation = messages.map(PromptRenderer.Message.init(json:))
             #expect(
                 choice.scores(query: vector, messages: conversation)
                     == scores.compactMap { if case .number(let t) = $0 { Double(t) } else { nil } }, "\(name)")

@@ -23,7 +23,7 @@ struct UnitExponentsTests {
             guard case .array(let list)? = item["messages"], case .array(let slots)? = item["slots"],
                 case .array(let expected)? = item["exponent_slots"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let prompt = try PromptRenderer.renderPrompt(messages, tools: Self.tools(item))
             #expect(prompt.slots.slots.map { OrderedJSON.string($0.text) } == slots, "\(name)")
             let found = UnitExponents.slots(prompt.slots, userText: UnitExponents.userText(messages))

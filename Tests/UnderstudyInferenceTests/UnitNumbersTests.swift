@@ -16,7 +16,7 @@ struct UnitNumbersTests {
                 case .object(let numbers)? = item["numbers"], let response = item["response"],
                 let filled = item["filled"]
             else { throw ReferenceError("\(name): incomplete golden case") }
-            let messages = list.map(RetrievalHintTests.message)
+            let messages = list.map(PromptRenderer.Message.init(json:))
             let question = RetrievalHint.queryText(messages)
             for member in numbers {
                 let expected: String? = if case .string(let text) = member.value { text } else { nil }

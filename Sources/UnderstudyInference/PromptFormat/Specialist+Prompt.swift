@@ -3,7 +3,10 @@ import Foundation
 /// The prompt a specialist decodes for a request, as serving renders it: `answer` starts from it,
 /// and tools/bench/specialist (`inference-bench prompts`) writes its ids, so the bench decodes the
 /// prompts replay and serve decode (the listed prompt features included) rather than a rendering
-/// of its own.
+/// of its own. One exception: with prompt feature `clause_calls` and request tools, `answer`
+/// decodes a question of 2+ clauses as one `ClauseCalls` prompt per clause (its `promptIDs` is
+/// then [], unless no clause wrote a call and it falls back to this prompt), while the bench
+/// times this whole-request prompt.
 extension Specialist {
     /// A request's rendered prompt with the specialist's prompt features applied.
     public struct ServingPrompt: Sendable {
@@ -20,13 +23,16 @@ extension Specialist {
     }
 
     /// Renders a request as `answer` does: the prompt format with the tools it lists (the
-    /// request's own with `request_tools`, else none), `question_spans` / `tag_slots` in the
+    /// request's own with `request_tools`, the cluster's when it brings none or an empty list,
+    /// else none), `question_spans` / `tag_slots` in the
     /// rendering, then `recent_slots`' renumbering, then `retrieval_hint`'s neighbours (the
     /// trainer's order, distill/trainer/features.py `featured`).
     public func servingPrompt(
         _ messages: [PromptRenderer.Message], tools requestTools: [PromptRenderer.Tool]? = nil
     ) throws -> ServingPrompt {
-        let listed = self.requestTools ? (requestTools ?? toolList) : nil
+        // An empty request tool list is no list, as the trainer's dataset.py `example.tools or self.tools`.
+        let own = requestTools?.isEmpty == false ? requestTools : nil
+        let listed = self.requestTools ? (own ?? toolList) : nil
         var prompt = try PromptRenderer.renderPrompt(
             messages, tools: listed, questionSpans: promptFeatures.contains(QuestionSpans.feature),
             tagSlots: promptFeatures.contains(Self.tagSlotsFeature))

@@ -30,14 +30,10 @@ public enum InProcessSpecialists {
         }
     }
 
-    /// A canonical message (docs/formats.md) in the prompt renderer's form.
+    /// A canonical message (docs/formats.md) in the prompt renderer's form (through JSON text,
+    /// which keeps member order and number text).
     static func message(_ json: JSONValue) -> PromptRenderer.Message {
-        let calls = (json["tool_calls"]?.arrayValue ?? []).map { call -> (name: String, arguments: OrderedJSON?) in
-            let arguments = call["arguments"].flatMap { try? OrderedJSON.parse($0.serialized()) }
-            return (call["name"]?.stringValue ?? "", arguments)
-        }
-        return PromptRenderer.Message(
-            role: json["role"]?.stringValue ?? "user", content: json["content"]?.stringValue, toolCalls: calls)
+        PromptRenderer.Message(json: (try? OrderedJSON.parse(json.serialized())) ?? .object([]))
     }
 
     /// A request tool (ToolSpec) as the prompt renderer lists it (prompt format v2).

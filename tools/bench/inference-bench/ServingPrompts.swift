@@ -5,7 +5,8 @@ import UnderstudyInference
 /// prompt as serving renders it (`Specialist.servingPrompt`: the specialist's prompt format and
 /// listed prompt features, `max_prompt_tokens`), with each prompt's slot count, so
 /// tools/bench/specialist times both engines on the prompts the specialist was trained on and
-/// serves.
+/// serves. Except with `clause_calls`: serving decodes a request-tools question of 2+ clauses as
+/// one prompt per clause (`ClauseCalls.prompts`), and this writes the whole-request prompt.
 enum ServingPrompts {
     static func run(directory: URL, split: URL, limit: Int) throws -> [String: Any] {
         let specialist = try Specialist(directory: directory)

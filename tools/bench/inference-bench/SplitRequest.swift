@@ -10,12 +10,13 @@ struct SplitRequest {
     /// The line's `target` (the recorded answer).
     var target: OrderedJSON
 
-    /// The first `limit` lines of a split; nil for a line without messages or target.
+    /// The first `limit` lines of a split; nil for a line without messages or target, which every
+    /// command skips (so `embed-requests` skips a line with tools but no target too).
     static func read(_ split: URL, limit: Int) throws -> [SplitRequest?] {
         try String(contentsOf: split, encoding: .utf8).split(separator: "\n").prefix(limit).map { line in
             let row = try OrderedJSON.parse(String(line))
             guard case .array(let messages)? = row["messages"], let target = row["target"] else { return nil }
-            var request = SplitRequest(messages: messages.map(message), target: target)
+            var request = SplitRequest(messages: messages.map(PromptRenderer.Message.init(json:)), target: target)
             if case .array(let list)? = row["tools"] {
                 request.toolDescriptions = list.map {
                     if case .string(let text)? = $0["description"] { text } else { nil }
@@ -27,20 +28,5 @@ struct SplitRequest {
             }
             return request
         }
-    }
-
-    static func message(_ json: OrderedJSON) -> PromptRenderer.Message {
-        var content: String? = nil
-        if case .string(let text)? = json["content"] { content = text }
-        var calls: [(name: String, arguments: OrderedJSON?)] = []
-        if case .array(let list)? = json["tool_calls"] {
-            for call in list {
-                guard case .string(let name)? = call["name"] else { continue }
-                if case .null? = call["arguments"] { calls.append((name, nil)) } else { calls.append((name, call["arguments"])) }
-            }
-        }
-        var role = "user"
-        if case .string(let r)? = json["role"] { role = r }
-        return .init(role: role, content: content, toolCalls: calls)
     }
 }
