@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import UnderstudyArchive
+import UnderstudyTestSupport
 
 /// A client connection that closes takes its upstream connection with it, whether a request was
 /// waiting on the upstream or the connection idled between keep-alive requests: the proxy holds
@@ -14,17 +15,6 @@ import UnderstudyArchive
     /// The mock's script: the tests' requests go to the default upstream, never to the mock.
     static let script = #"{"response": {"content": "unused"}}"#
 
-    /// Polls `count` until it reaches `expected` or `timeout` passes; returns the seconds taken
-    /// (nil: it did not).
-    static func secondsUntil(_ count: () -> Int, reaches expected: Int, timeout: TimeInterval) -> TimeInterval? {
-        let start = Date()
-        while Date().timeIntervalSince(start) < timeout {
-            if count() >= expected { return Date().timeIntervalSince(start) }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return nil
-    }
-
     @Test func aClientThatLeavesWhileTheUpstreamStallsClosesTheUpstreamConnection() throws {
         let harness = try RecorderHarness(script: Self.script)
         // Non-LLM paths go to the default upstream: here one that takes the request and never reads it.
@@ -33,14 +23,14 @@ import UnderstudyArchive
             let client = try RawConnection(port: harness.proxyPort)
             client.send("POST /stall HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
             try withExtendedLifetime(client) {
-                guard Self.secondsUntil({ upstream.connections }, reaches: 1, timeout: 10) != nil else {
+                guard eventually(within: 10, { upstream.connections >= 1 }) else {
                     throw HarnessError("the proxy never connected to the upstream")
                 }
             }
         }
         // The client's socket is closed: the proxy closes the upstream one, unanswered.
-        let took = Self.secondsUntil({ upstream.connectionsClosedByProxy }, reaches: 1, timeout: Self.closeWithin)
-        #expect(took != nil, "the upstream connection was still open \(Self.closeWithin) s after the client closed")
+        let closed = eventually(within: Self.closeWithin) { upstream.connectionsClosedByProxy >= 1 }
+        #expect(closed, "the upstream connection was still open \(Self.closeWithin) s after the client closed")
         let exchanges = try harness.stopAndRead()
         #expect(exchanges.map(\.request.target) == ["/stall"])
         #expect(exchanges.map(\.outcome) == [.clientAborted])
@@ -57,8 +47,8 @@ import UnderstudyArchive
         }
         // The answered request left the upstream connection idle for the next one; the client
         // closed instead.
-        let took = Self.secondsUntil({ upstream.connectionsClosedByProxy }, reaches: 1, timeout: Self.closeWithin)
-        #expect(took != nil, "the idle upstream connection was still open \(Self.closeWithin) s after the client closed")
+        let closed = eventually(within: Self.closeWithin) { upstream.connectionsClosedByProxy >= 1 }
+        #expect(closed, "the idle upstream connection was still open \(Self.closeWithin) s after the client closed")
         #expect(upstream.connections == 1)
         let exchanges = try harness.stopAndRead()
         #expect(exchanges.map(\.request.target) == ["/a"])
