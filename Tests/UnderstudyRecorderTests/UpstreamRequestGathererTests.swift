@@ -21,7 +21,7 @@ struct UpstreamRequestGathererTests {
 
     @Test func aRequestReachesTheUpstreamAtTheFlushAsOneBuffer() {
         let channel = Channel()
-        var writes = UpstreamRequestGatherer()
+        let writes = UpstreamRequestGatherer()
         writes.start(ByteBuffer(string: "HEAD|"))
         writes.write(ByteBuffer(string: "body"), to: channel)
         #expect(channel.events.isEmpty, "gathered until the flush")
@@ -31,7 +31,7 @@ struct UpstreamRequestGathererTests {
 
     @Test func aSecondFlushWithNothingNewDoesNotFlush() {
         let channel = Channel()
-        var writes = UpstreamRequestGatherer()
+        let writes = UpstreamRequestGatherer()
         writes.flush(to: channel)
         writes.start(ByteBuffer(string: "HEAD|"))
         writes.flush(to: channel)
@@ -42,7 +42,7 @@ struct UpstreamRequestGathererTests {
 
     @Test func aWriteAfterAFlushIsFlushedByTheNextFlush() {
         let channel = Channel()
-        var writes = UpstreamRequestGatherer()
+        let writes = UpstreamRequestGatherer()
         writes.start(ByteBuffer(string: "HEAD|"))
         writes.flush(to: channel)
         writes.write(ByteBuffer(string: "late body"), to: channel)
@@ -54,7 +54,7 @@ struct UpstreamRequestGathererTests {
 
     @Test func writesOverTheGatherLimitPassAndAreStillFlushed() {
         let channel = Channel()
-        var writes = UpstreamRequestGatherer()
+        let writes = UpstreamRequestGatherer()
         let big = String(repeating: "b", count: UpstreamRequestGatherer.gatherLimit)
         writes.start(ByteBuffer(string: "HEAD|"))
         writes.write(ByteBuffer(string: "small|"), to: channel)
@@ -68,7 +68,7 @@ struct UpstreamRequestGathererTests {
 
     @Test func bytesThatWaitedForTheConnectionAreFlushedOnce() {
         let channel = Channel()
-        var writes = UpstreamRequestGatherer()
+        let writes = UpstreamRequestGatherer()
         writes.pass(ByteBuffer(string: "HEAD|"), to: channel)
         writes.pass(ByteBuffer(string: "body"), to: channel)
         writes.flush(to: channel)
@@ -78,11 +78,40 @@ struct UpstreamRequestGathererTests {
 
     @Test func unsentBytesAreHandedOverOnceForAReplay() {
         let channel = Channel()
-        var writes = UpstreamRequestGatherer()
+        let writes = UpstreamRequestGatherer()
         writes.start(ByteBuffer(string: "HEAD|"))
         writes.write(ByteBuffer(string: "body"), to: channel)
         #expect(writes.takeUnsent().map { String(buffer: $0) } == "HEAD|body")
         #expect(writes.takeUnsent() == nil)
         #expect(channel.events.isEmpty)
+    }
+
+    /// A write that fails at once makes NIO close the upstream channel inside the send, and the
+    /// connection's close takes the unsent bytes from the gatherer while it is still sending (a
+    /// crash when the gatherer was a struct property of the connection, with run-time exclusivity
+    /// checks). The bytes in flight are not handed out again, and the next request starts clean.
+    @Test func aSinkThatClosesWhileBeingSentToGetsTheBytesOnce() {
+        final class ClosingChannel: UpstreamRequestSink {
+            let writes = UpstreamRequestGatherer()
+            var sent: [String] = []
+            var takenOnClose: [String?] = []
+
+            func send(_ buffer: ByteBuffer, flush: Bool) {
+                sent.append(String(buffer: buffer))
+                takenOnClose.append(writes.takeUnsent().map { String(buffer: $0) })
+            }
+
+            func flushWritten() {}
+        }
+        let channel = ClosingChannel()
+        channel.writes.start(ByteBuffer(string: "HEAD|"))
+        channel.writes.write(ByteBuffer(string: "body"), to: channel)
+        channel.writes.flush(to: channel)
+        #expect(channel.sent == ["HEAD|body"])
+        #expect(channel.takenOnClose == [nil], "nothing left unsent to replay: the bytes went out once")
+        #expect(!channel.writes.needsFlush)
+        channel.writes.start(ByteBuffer(string: "NEXT|"))
+        channel.writes.flush(to: channel)
+        #expect(channel.sent == ["HEAD|body", "NEXT|"])
     }
 }

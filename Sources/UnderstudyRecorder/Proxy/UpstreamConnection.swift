@@ -74,7 +74,7 @@ final class UpstreamConnection: UpstreamRequestSink {
     private var responseStarted = false
     /// The request head and small body writes after it, gathered until the flush; a flush only
     /// when something was written since the last one.
-    private var writes = UpstreamRequestGatherer()
+    private let writes = UpstreamRequestGatherer()
     static let gatherLimit = UpstreamRequestGatherer.gatherLimit
     private var readSinceTick = false
     private var readTimer: Scheduled<Void>?

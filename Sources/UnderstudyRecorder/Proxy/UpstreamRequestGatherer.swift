@@ -14,7 +14,14 @@ public protocol UpstreamRequestSink: AnyObject {
 /// buffer (one pipeline write, one iovec) instead of two; larger bodies pass as the slices read (no
 /// copy). A flush goes down the pipeline only when something was written since the last one: the
 /// proxy asks for one after every client read burst.
-public struct UpstreamRequestGatherer {
+///
+/// A class, not a struct held in `UpstreamConnection`: sending calls out to the sink, and a write
+/// to the channel can fail at once (the upstream reset the connection), which NIO reports by
+/// closing the channel within that call, and the connection's close takes the unsent bytes from
+/// here. As a struct property that was a second access to it inside the first (a crash with the
+/// run-time exclusivity checks, undefined without them); an object's stored properties are
+/// accessed one at a time, and each step leaves them consistent before it calls out.
+public final class UpstreamRequestGatherer {
     /// Up to this many bytes in all are gathered after a head.
     public static let gatherLimit = 4 * 1024
 
@@ -28,14 +35,14 @@ public struct UpstreamRequestGatherer {
     public init() {}
 
     /// Starts a request at its encoded `head`, held until the next flush or a large write.
-    public mutating func start(_ head: ByteBuffer) {
+    public func start(_ head: ByteBuffer) {
         gathered = head
         needsFlush = true
     }
 
     /// Writes `buffer` after what came before: gathered while the whole stays within
     /// `gatherLimit`, else the gathered bytes and then `buffer` are sent, unflushed.
-    public mutating func write(_ buffer: ByteBuffer, to sink: some UpstreamRequestSink) {
+    public func write(_ buffer: ByteBuffer, to sink: some UpstreamRequestSink) {
         if gathered != nil {
             if gathered!.readableBytes + buffer.readableBytes <= Self.gatherLimit {
                 gathered!.writeImmutableBuffer(buffer)
@@ -47,21 +54,21 @@ public struct UpstreamRequestGatherer {
     }
 
     /// Sends `buffer` as it is, unflushed (bytes that waited for the connection to open).
-    public mutating func pass(_ buffer: ByteBuffer, to sink: some UpstreamRequestSink) {
+    public func pass(_ buffer: ByteBuffer, to sink: some UpstreamRequestSink) {
         sink.send(buffer, flush: false)
         needsFlush = true
     }
 
     /// Flushes what was written since the last flush: the gathered bytes, if any, written and
     /// flushed in one pass; nothing at all when nothing was written.
-    public mutating func flush(to sink: some UpstreamRequestSink) {
+    public func flush(to sink: some UpstreamRequestSink) {
         guard needsFlush else { return }
         needsFlush = false
         sendGathered(to: sink, flush: true)
     }
 
     /// `flush`: what was written before leaves now too.
-    private mutating func sendGathered(to sink: some UpstreamRequestSink, flush: Bool = false) {
+    private func sendGathered(to sink: some UpstreamRequestSink, flush: Bool = false) {
         guard let buffer = gathered else {
             if flush { sink.flushWritten() }
             return
@@ -74,13 +81,13 @@ public struct UpstreamRequestGatherer {
     }
 
     /// The gathered bytes not sent yet (a replay on a fresh connection takes them); none held after.
-    public mutating func takeUnsent() -> ByteBuffer? {
+    public func takeUnsent() -> ByteBuffer? {
         defer { gathered = nil }
         return gathered
     }
 
     /// A buffer for the next request's head (and a small body gathered after it).
-    public mutating func headBuffer(minimumCapacity: Int) -> ByteBuffer {
+    public func headBuffer(minimumCapacity: Int) -> ByteBuffer {
         ByteBuffer.recycled(&scratch, minimumCapacity: minimumCapacity)
     }
 }
