@@ -31,17 +31,32 @@ public struct JSONCursor {
         }
     }
 
-    /// The next non-whitespace byte, not consumed.
+    /// The next non-whitespace byte, not consumed. Inlined for the usual case, a token right at
+    /// the cursor (compact JSON has no whitespace at all): the walks call it before every token,
+    /// and as a call it was a few percent of the recorder thread's samples (Recorder
+    /// MEASUREMENTS.md, seventeenth session, engineer rec7).
+    @inline(__always)
     public mutating func peek() -> UInt8? {
+        if position < bytes.count {
+            let byte = bytes[position]
+            if byte > 0x20 { return byte }  // whitespace is 0x20 and below
+        }
+        return peekPastWhitespace()
+    }
+
+    private mutating func peekPastWhitespace() -> UInt8? {
         skipWhitespace()
         return position < bytes.count ? bytes[position] : nil
     }
 
+    @inline(__always)
     public mutating func expect(_ byte: UInt8) throws(JSONParseError) {
-        guard peek() == byte else {
-            throw error("expected '\(Character(Unicode.Scalar(byte)))'")
-        }
+        guard peek() == byte else { throw expected(byte) }
         position += 1
+    }
+
+    private func expected(_ byte: UInt8) -> JSONParseError {
+        error("expected '\(Character(Unicode.Scalar(byte)))'")
     }
 
     /// Parses one complete value.
@@ -132,11 +147,7 @@ public struct JSONCursor {
     mutating func walkMembers(
         _ reading: NameReading, _ body: (inout JSONCursor, MemberName) throws(JSONParseError) -> Void
     ) throws(JSONParseError) {
-        try expect(UInt8(ascii: "{"))
-        if peek() == UInt8(ascii: "}") {
-            position += 1
-            return
-        }
+        guard try open(UInt8(ascii: "{"), UInt8(ascii: "}")) else { return }
         while true {
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let start = position + 1
@@ -149,32 +160,42 @@ public struct JSONCursor {
             name.range = start..<(position - 1)
             try expect(UInt8(ascii: ":"))
             try body(&self, name)
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "}"):
-                position += 1
-                return
-            default: throw error("expected ',' or '}' in object")
-            }
+            guard try passSeparator(UInt8(ascii: "}")) else { return }
+        }
+    }
+
+    /// Moves past the container's opening byte `open` (after whitespace), and its `close` too
+    /// when nothing is inside; returns whether elements or members follow.
+    @inline(__always)
+    mutating func open(_ open: UInt8, _ close: UInt8) throws(JSONParseError) -> Bool {
+        try expect(open)
+        guard peek() == close else { return true }
+        position += 1
+        return false
+    }
+
+    /// After a member's value or an array's element: moves past `,` (true: another follows) or the
+    /// container's `close` byte (false: it ended).
+    @inline(__always)
+    mutating func passSeparator(_ close: UInt8) throws(JSONParseError) -> Bool {
+        switch peek() {
+        case UInt8(ascii: ","):
+            position += 1
+            return true
+        case close:
+            position += 1
+            return false
+        default:
+            throw error(close == UInt8(ascii: "}") ? "expected ',' or '}' in object" : "expected ',' or ']' in array")
         }
     }
 
     /// Walks the elements of an array; `body` must consume each element.
     public mutating func forEachElement(_ body: (inout JSONCursor) throws(JSONParseError) -> Void) throws(JSONParseError) {
-        try expect(UInt8(ascii: "["))
-        if peek() == UInt8(ascii: "]") {
-            position += 1
-            return
-        }
+        guard try open(UInt8(ascii: "["), UInt8(ascii: "]")) else { return }
         while true {
             try body(&self)
-            switch peek() {
-            case UInt8(ascii: ","): position += 1
-            case UInt8(ascii: "]"):
-                position += 1
-                return
-            default: throw error("expected ',' or ']' in array")
-            }
+            guard try passSeparator(UInt8(ascii: "]")) else { return }
         }
     }
 
