@@ -27,7 +27,6 @@ from .cue_values import fill as fill_cue_values
 from .shaped_values import fill as fill_shaped_values
 from .ordinal_items import fill as fill_ordinal_items
 from .unit_numbers import fill as fill_unit_numbers
-from .worded_values import fill as fill_worded_values
 from .named_values import fill as fill_named_values
 from .longest_spans import fill as fill_longest_spans
 from .quoted_pairs import fill as fill_quoted_pairs
@@ -129,8 +128,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             previous_files: list[dict] = (), sibling_calls: int | None = None,
             longest_spans: list[dict] = (), chosen_calls: list[dict] = (),
             chosen: list[str] | None = None, shaped_values: list[dict] = (),
-            ordinal_items: list[str] = (), unit_numbers: list[str] = (),
-            worded_values: list[str] = ()) -> Prediction:
+            ordinal_items: list[str] = (), unit_numbers: list[str] = ()) -> Prediction:
     """Greedy answer, restored; `omit`: optional arguments dropped (optional.py, policy `omit`);
     `also_banned`: more token ids never to generate (hint_tools.py); `remembered`: argument keys
     filled from the conversation's memory (remembered_keys.py); `distinct`: the answer ends before
@@ -155,8 +153,6 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
     shape (shaped_values.py); `ordinal_items`: argument keys set to the item of the latest listed
     tool result the question's "first" / "last" names (ordinal_items.py); `unit_numbers`: number
     keys set to the number the question writes right before the key's name (unit_numbers.py);
-    `worded_values`: argument keys set to the value the question writes after the key's words
-    (worded_values.py);
     `chosen_calls`: argument-less tools called when `chosen` (tool_choice's choice, None when it
     restricted nothing) holds them and the answer leaves them out (chosen_calls.py); the fills run
     in `filled`, in FILL_ORDER (chosen_calls last);
@@ -177,7 +173,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
                          quoted_pairs=quoted_pairs, complete=complete, named_calls=named_calls,
                          named_optional=named_optional, copied_items=copied_items,
                          previous_files=previous_files, longest_spans=longest_spans, shaped_values=shaped_values,
-                         ordinal_items=ordinal_items, unit_numbers=unit_numbers, worded_values=worded_values)
+                         ordinal_items=ordinal_items, unit_numbers=unit_numbers)
                  for f, banned in clauses]
         response = merged([p.response for p in parts])
         if response is not None:
@@ -208,8 +204,7 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
             "cue_values": cue_values, "shaped_values": shaped_values, "unit_numbers": unit_numbers,
             "quoted_pairs": quoted_pairs, "remembered_keys": remembered,
             "tag_lists": tag_lists, "copied_items": copied_items, "previous_files": previous_files,
-            "chosen_calls": chosen_calls, "ordinal_items": ordinal_items,
-            "worded_values": worded_values}, chosen=chosen)
+            "chosen_calls": chosen_calls, "ordinal_items": ordinal_items}, chosen=chosen)
         response = siblings(response)
         error = None
     except (ValueError, IndexError, KeyError) as problem:
@@ -221,15 +216,15 @@ def predict(model, tokenizer, feature: Feature, tools: list[dict], end_id: int, 
 # same): the `single_calls` cut, `named_calls` (calls added before values are set), `named_optional`
 # (optional arguments the question does not name dropped), `ordinal_items` (a position the question
 # names; every later fill that reads a value the question writes wins), `named_values`, `longest_spans` (the
-# spans named_values leaves), `worded_values` (a value after its key's words), `cue_values`, `shaped_values`, `unit_numbers`, `quoted_pairs`, `remembered_keys` (a key the
+# spans named_values leaves), `cue_values`, `shaped_values`, `unit_numbers`, `quoted_pairs`, `remembered_keys` (a key the
 # conversation remembers keeps its value over a cue's), `tag_lists`, `copied_items` (it drops what the request does not hold) and
 # `previous_files` (the last word on a file the question does not name); each later fill overwrites
 # a key an earlier one set; then `chosen_calls` (chosen_calls.py), which inserts the chosen
 # argument-less tools the answer left out among the calls the other fills left (a tool with an
 # empty `after` list ahead of a login `named_calls` added). The golden file `fill_order.jsonl` pins
 # the order for both engines.
-FILL_ORDER = ("single_calls", "named_calls", "named_optional", "ordinal_items", "named_values", "longest_spans",
-              "worded_values", "cue_values", "shaped_values", "unit_numbers", "quoted_pairs", "remembered_keys", "tag_lists", "copied_items", "previous_files",
+FILL_ORDER = ("single_calls", "named_calls", "named_optional", "ordinal_items", "named_values", "longest_spans", "cue_values",
+              "shaped_values", "unit_numbers", "quoted_pairs", "remembered_keys", "tag_lists", "copied_items", "previous_files",
               "chosen_calls")
 _FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(response, listed),
           # named_calls' listing is its whole entry: the tools and the word keys
@@ -238,7 +233,7 @@ _FILLS = {"single_calls": lambda response, messages, listed, tools: cut_single(r
           "named_optional": fill_named_optional, "ordinal_items": fill_ordinal_items,
           "named_values": fill_named_values,
           "longest_spans": fill_longest_spans, "cue_values": fill_cue_values, "shaped_values": fill_shaped_values,
-          "unit_numbers": fill_unit_numbers, "worded_values": fill_worded_values,
+          "unit_numbers": fill_unit_numbers,
           "quoted_pairs": fill_quoted_pairs,
           "remembered_keys": fill,
           "tag_lists": lambda response, messages, listed, tools: fill_tag_lists(response, messages, listed),
@@ -289,8 +284,7 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
              previous_files: list[dict] = (), sibling_calls: int | None = None,
              longest_spans: list[dict] = (), chosen_calls: list[dict] = (),
              chosen_for=None, shaped_values: list[dict] = (),
-             ordinal_items: list[str] = (), unit_numbers: list[str] = (),
-             worded_values: list[str] = ()) -> tuple[dict, list[Prediction]]:
+             ordinal_items: list[str] = (), unit_numbers: list[str] = ()) -> tuple[dict, list[Prediction]]:
     """`banned_for(feature)`: token ids that feature's answer must not write (prompt feature
     `hint_tools`), None for none; `remembered`: prompt feature `remembered_keys`'s keys;
     `distinct`: prompt feature `distinct_calls`; `clauses_for(feature)`: its per-clause features
@@ -300,7 +294,7 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
     prompt feature `complete_calls`; `named_calls`: that prompt feature's entry (tools, word keys); `named_optional` /
     `copied_items` / `previous_files` / `longest_spans` / `shaped_values`: those prompt features' arguments;
     `ordinal_items`: that prompt feature's keys;
-    `unit_numbers` / `worded_values`: those prompt features' keys;
+    `unit_numbers`: that prompt feature's keys;
     `sibling_calls`: that prompt feature's context size; `chosen_calls`: that prompt feature's tools,
     `chosen_for(feature)` the tools tool_choice chose for its answer (None: it restricted nothing)."""
     model.eval()
@@ -315,8 +309,7 @@ def evaluate(model, tokenizer, features: list[Feature], tools: list[dict], end_i
                            copied_items=copied_items, previous_files=previous_files, sibling_calls=sibling_calls,
                            longest_spans=longest_spans, chosen_calls=chosen_calls,
                            chosen=chosen_for(f) if chosen_for else None, shaped_values=shaped_values,
-                           ordinal_items=ordinal_items, unit_numbers=unit_numbers,
-                           worded_values=worded_values)
+                           ordinal_items=ordinal_items, unit_numbers=unit_numbers)
                    for f in features]
     correct = sum(p.correct for p in predictions)
     weights = [f.example.weight for f in features]

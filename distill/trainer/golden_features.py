@@ -89,7 +89,6 @@ from .unit_exponents import exponent_slots, user_text
 from . import (chosen_calls, copied_items, cue_values, longest_spans, named_calls, named_optional, named_values, previous_files, quoted_pairs,
                ordinal_items, shaped_values, sibling_calls, single_calls, tag_lists, unit_numbers)
 from .evaluate import FILL_ORDER, filled
-from .golden_worded_values import write_worded_values_goldens
 
 K = 2
 
@@ -1637,16 +1636,6 @@ def fill_order_inputs() -> list[dict]:
                    "longest_spans": [{"tool": "cp", "key": "destination"}]},
          "messages": [{"role": "user", "content": "Copy the 'longer.txt' into 'b.txt'."}],
          "response": _answer(copy)},
-        # worded_values between longest_spans and cue_values: all three set echo's file_name
-        {"name": "longest_spans_before_worded_values",
-         "fills": {"longest_spans": [{"tool": "echo", "key": "file_name"}], "worded_values": ["file_name"]},
-         "messages": [{"role": "user", "content": "Jot it down, file name notes.txt, as 'long words here'."}],
-         "response": _answer(_call("echo", content="x", file_name="y"))},
-        {"name": "worded_values_before_cue_values",
-         "fills": {"worded_values": ["file_name"],
-                   "cue_values": [{"tool": "echo", "key": "file_name", "cue": "dir"}]},
-         "messages": [{"role": "user", "content": "Jot it down, file name notes.txt, dir q7."}],
-         "response": _answer(_call("echo", content="x", file_name="y"))},
         {"name": "longest_spans_before_cue_values",
          "fills": {"longest_spans": [{"tool": "cp", "key": "destination"}],
                    "cue_values": [{"tool": "cp", "key": "destination", "cue": "dir"}]},
@@ -1721,7 +1710,7 @@ def fill_order_inputs() -> list[dict]:
 # The list each fill's specialist.json entry holds its listing in.
 FILL_LISTS = {"single_calls": "tools", "named_calls": "tools", "named_optional": "arguments",
               "named_values": "arguments", "cue_values": "arguments", "shaped_values": "arguments", "ordinal_items": "keys",
-              "unit_numbers": "keys", "worded_values": "keys",
+              "unit_numbers": "keys",
               "quoted_pairs": "pairs",
               "remembered_keys": "keys", "tag_lists": "arguments", "copied_items": "arguments",
               "previous_files": "arguments", "longest_spans": "arguments", "chosen_calls": "tools"}
@@ -1970,7 +1959,6 @@ def main() -> None:
     print(write_shaped_values_goldens(out))
     print(write_ordinal_items_goldens(out))
     print(write_unit_numbers_goldens(out))
-    print(write_worded_values_goldens(out))
     print(write_single_calls_goldens(out))
     print(write_chosen_calls_goldens(out))
     print(write_named_values_goldens(out))

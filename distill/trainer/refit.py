@@ -1,5 +1,5 @@
 """Re-chooses a trained specialist's answer fills and cuts (prompt features `remembered_keys`,
-`cue_values`, `shaped_values`, `unit_numbers`, `worded_values`, `tag_lists`, `single_calls`, `named_values`, `quoted_pairs`, `named_calls`,
+`cue_values`, `shaped_values`, `unit_numbers`, `tag_lists`, `single_calls`, `named_values`, `quoted_pairs`, `named_calls`,
 `named_optional`, `copied_items`, `previous_files`, `longest_spans` and `ordinal_items`) from its cluster's training answers,
 as training would choose them now, and lists or drops `complete_calls` (a cut answer keeps its
 complete calls), which has nothing to choose.
@@ -23,7 +23,7 @@ import json
 from pathlib import Path
 
 from . import (complete_calls, copied_items, cue_values, longest_spans, named_calls, named_optional, named_values, ordinal_items,
-               previous_files, quoted_pairs, shaped_values, single_calls, tag_lists, unit_numbers, worded_values)
+               previous_files, quoted_pairs, shaped_values, single_calls, tag_lists, unit_numbers)
 from .dataset import load_cluster
 from .feature_cli import set_listed
 from .remembered_keys import FEATURE as REMEMBERED_KEYS, choose_keys
@@ -32,7 +32,7 @@ from .recipe import settings_of
 CHOSEN = (REMEMBERED_KEYS, cue_values.FEATURE, tag_lists.FEATURE, single_calls.FEATURE, named_values.FEATURE,
           quoted_pairs.FEATURE, named_calls.FEATURE, named_optional.FEATURE, copied_items.FEATURE,
           previous_files.FEATURE, longest_spans.FEATURE, shaped_values.FEATURE, ordinal_items.FEATURE,
-          unit_numbers.FEATURE, worded_values.FEATURE)
+          unit_numbers.FEATURE)
 FEATURES = CHOSEN + (complete_calls.FEATURE,)
 
 
@@ -72,8 +72,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
                    train, cluster.tools, named["arguments"] if named_values.FEATURE in wanted else ()), "arguments"),
                shaped_values.FEATURE: (shaped_values.choose(train, cluster.tools, kept), "arguments"),
                ordinal_items.FEATURE: (ordinal_items.choose(train, cluster.tools, kept), "keys"),
-               unit_numbers.FEATURE: (unit_numbers.choose(train, cluster.tools, kept), "keys"),
-               worded_values.FEATURE: (worded_values.choose(train, cluster.tools, kept), "keys")}
+               unit_numbers.FEATURE: (unit_numbers.choose(train, cluster.tools, kept), "keys")}
     features = spec.setdefault("prompt_features", [])
     for feature, (choice, listed) in choices.items():
         set_listed(spec, feature, choice if feature in wanted and choice[listed] else None)
@@ -90,7 +89,7 @@ def refit(run_dir: Path, cluster_id: str, specialist_dir: Path, features: list[s
 if __name__ == "__main__":
     import argparse
 
-    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, shaped_values, unit_numbers, worded_values, tag_lists, single_calls, named_values, quoted_pairs, named_calls, named_optional, copied_items, previous_files, longest_spans and ordinal_items (and list complete_calls) for a trained specialist")
+    parser = argparse.ArgumentParser(description="re-choose remembered_keys, cue_values, shaped_values, unit_numbers, tag_lists, single_calls, named_values, quoted_pairs, named_calls, named_optional, copied_items, previous_files, longest_spans and ordinal_items (and list complete_calls) for a trained specialist")
     parser.add_argument("--run-dir", required=True, type=Path)
     parser.add_argument("--cluster", required=True)
     parser.add_argument("--specialist", type=Path, help="default: RUN/specialists/CLUSTER")

@@ -26,7 +26,7 @@ from .distinct_slots import FEATURE as DISTINCT_SLOTS, repeating_calls
 from .hint_tools import CLAUSE_FEATURE as CLAUSE_HINT_TOOLS, FEATURE as HINT_TOOLS, banned_heads
 from . import (chosen_calls, clause_calls, complete_calls, copied_items, cue_values, longest_spans, named_calls,
                named_optional, named_values, ordinal_items, previous_files, quoted_pairs, shaped_values, sibling_calls, single_calls,
-               tag_lists, tag_slots, unit_numbers, worded_values)
+               tag_lists, tag_slots, unit_numbers)
 from .loop import train
 from .model import base_model, merge_for_serving, scratch_model
 from .lexical import initialise_embeddings
@@ -238,9 +238,6 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
     # Prompt feature unit_numbers (unit_numbers.py): number keys that take the number the question
     # writes right before the key's name ("13.2 gallons").
     units = chosen(unit_numbers, "keys", recipe.get(unit_numbers.FEATURE), remembered["keys"] if remembered else ())
-    # Prompt feature worded_values (worded_values.py): keys that take the value the question writes
-    # after the key's words ("a client ID of my_client_id").
-    worded = chosen(worded_values, "keys", recipe.get(worded_values.FEATURE), remembered["keys"] if remembered else ())
     # Prompt feature quoted_pairs (quoted_pairs.py): two-argument tools that take the question's two
     # quoted spans in order.
     pairs = chosen(quoted_pairs, "pairs", recipe.get(quoted_pairs.FEATURE))
@@ -415,8 +412,7 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
                                           chosen_for=chosen_for,
                                           shaped_values=shaped["arguments"] if shaped else (),
                                           ordinal_items=ordinals["keys"] if ordinals else (),
-                                          unit_numbers=units["keys"] if units else (),
-                                          worded_values=worded["keys"] if worded else ())
+                                          unit_numbers=units["keys"] if units else ())
             with (out_dir / "predictions.jsonl").open("w") as handle:
                 for p in predictions:
                     handle.write(json.dumps({"id": p.id, "correct": p.correct, "text": p.text,
@@ -474,8 +470,6 @@ def train_cluster(run_dir: Path, cluster_id: str, options: Options, accelerator,
         specialist["ordinal_items"] = ordinals
     if units is not None and units["keys"]:
         specialist["unit_numbers"] = units
-    if worded is not None and worded["keys"]:
-        specialist["worded_values"] = worded
     if singles is not None and singles["tools"]:
         specialist["single_calls"] = singles
     if named is not None and named["arguments"]:

@@ -34,7 +34,6 @@ extension CueValues: ListedFeature {}
 extension ShapedValues: ListedFeature {}
 extension OrdinalItems: ListedFeature {}
 extension UnitNumbers: ListedFeature {}
-extension WordedValues: ListedFeature {}
 extension TagLists: ListedFeature {}
 extension QuotedPairs: ListedFeature {}
 extension NamedCalls: ListedFeature {}

@@ -105,8 +105,7 @@ extension Specialist {
     /// `named_calls` (calls added before values are set), `named_optional` (optional arguments the
     /// question does not name dropped), `ordinal_items` (a position the question names, before every
     /// value it writes), `named_values` (before the fills that set
-    /// values from cues and memory), `longest_spans` (the spans `named_values` leaves), `worded_values`
-    /// (a value after its key's words), `cue_values`, `shaped_values`,
+    /// values from cues and memory), `longest_spans` (the spans `named_values` leaves), `cue_values`, `shaped_values`,
     /// `unit_numbers`, `quoted_pairs`, `remembered_keys` (after
     /// `cue_values`: a key the conversation remembers keeps its value), `tag_lists`, `copied_items`
     /// (it drops what the request does not hold) and `previous_files` (the last word on a file the
@@ -126,7 +125,6 @@ extension Specialist {
         if let ordinalItems { response = ordinalItems.fill(response, messages: messages) }
         if let namedValues { response = namedValues.fill(response, messages: messages, tools: tools) }
         if let longestSpans { response = longestSpans.fill(response, messages: messages, tools: tools) }
-        if let wordedValues { response = wordedValues.fill(response, messages: messages, tools: tools) }
         if let cueValues { response = cueValues.fill(response, messages: messages, tools: tools) }
         if let shapedValues { response = shapedValues.fill(response, messages: messages, tools: tools) }
         if let unitNumbers { response = unitNumbers.fill(response, messages: messages, tools: tools) }

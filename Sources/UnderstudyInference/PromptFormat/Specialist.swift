@@ -54,8 +54,8 @@ public final class Specialist: @unchecked Sendable {
     /// `distinct_calls`, `tag_slots`, `clause_hint_tools`, `distinct_slots`, `unmatched_text`,
     /// `clause_calls`, `call_limit`, `tool_choice`, `tag_lists`, `cue_values`, `single_calls`,
     /// `named_values`, `quoted_pairs`, `complete_calls`, `named_calls`, `named_optional`, `copied_items`,
-    /// `previous_files`, `sibling_calls`, `shaped_values`, `ordinal_items`, `unit_numbers` and
-    /// `worded_values`.
+    /// `previous_files`, `sibling_calls`, `shaped_values`, `ordinal_items` and
+    /// `unit_numbers`.
     public let promptFeatures: [String]
     /// Prompt feature `clause_tools`: picks the tools a request's question asks for (request tools only).
     public let clauseTools: ClauseTools?
@@ -77,9 +77,6 @@ public final class Specialist: @unchecked Sendable {
     /// Prompt feature `unit_numbers`: number argument keys set to the number the question writes
     /// right before the key's name, as a unit ("13.2 gallons").
     public let unitNumbers: UnitNumbers?
-    /// Prompt feature `worded_values`: argument keys set to the value the question writes after
-    /// the key spelt as words ("a client ID of my_client_id").
-    public let wordedValues: WordedValues?
     /// Prompt feature `named_values`: arguments set to the quoted span or number the question names for them.
     public let namedValues: NamedValues?
     /// Prompt feature `longest_spans`: string arguments set to the longest quoted span of the user turns.
@@ -153,7 +150,6 @@ public final class Specialist: @unchecked Sendable {
         shapedValues = try ShapedValues.load(from: spec, listed: promptFeatures, path: specURL.path)
         ordinalItems = try OrdinalItems.load(from: spec, listed: promptFeatures, path: specURL.path)
         unitNumbers = try UnitNumbers.load(from: spec, listed: promptFeatures, path: specURL.path)
-        wordedValues = try WordedValues.load(from: spec, listed: promptFeatures, path: specURL.path)
         tagLists = try TagLists.load(from: spec, listed: promptFeatures, path: specURL.path)
         namedValues = try NamedValues.load(from: spec, listed: promptFeatures, path: specURL.path)
         longestSpans = try LongestSpans.load(from: spec, listed: promptFeatures, path: specURL.path)
@@ -227,7 +223,7 @@ public final class Specialist: @unchecked Sendable {
         QuotedPairs.feature, CompleteCalls.feature, NamedCalls.feature, NamedOptional.feature, CopiedItems.feature,
         PreviousFiles.feature, SiblingCalls.feature, LongestSpans.feature, ChosenCalls.feature, ShapedValues.feature,
         OrdinalItems.feature,
-        UnitNumbers.feature, WordedValues.feature,
+        UnitNumbers.feature,
     ]
 
     /// Prompt feature `tag_slots` (distill/trainer/tag_slots.py): `#word` and `@word` of free text
