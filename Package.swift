@@ -6,11 +6,16 @@ import PackageDescription
 
 let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 /// The recorder's release build without run-time exclusivity checks (`swift_beginAccess` on every
-/// access to a class's stored property: ~3% of the proxy's event loop at max load). Debug builds
-/// keep them. Why it is safe: Sources/UnderstudyRecorder/README.md, "Exclusivity checks".
-let uncheckedInRelease: [SwiftSetting] = [
-    .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))
-]
+/// access to a class's stored property: this module's ~60 of the event loop's ~150 per request,
+/// ~1–1.5% of the loop's samples at max load). Debug builds keep them, and so does a build with
+/// UNDERSTUDY_EXCLUSIVITY_CHECKS=1 in the environment: `tools/test` sets it, so the whole test run
+/// builds and runs the recorder checked. Why it is safe, and what switching costs:
+/// Sources/UnderstudyRecorder/README.md, "Exclusivity checks". UnderstudyArchive and UnderstudyWire,
+/// the recording threads' other code, use it too (audit: Sources/UnderstudyArchive/README.md).
+let uncheckedInRelease: [SwiftSetting] =
+    Context.environment["UNDERSTUDY_EXCLUSIVITY_CHECKS"] == "1"
+    ? []
+    : [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "understudy",

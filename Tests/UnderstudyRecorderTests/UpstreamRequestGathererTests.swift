@@ -9,9 +9,15 @@ struct UpstreamRequestGathererTests {
     /// Records what reaches the channel: "write BYTES", "writeAndFlush BYTES" or "flush".
     final class Channel: UpstreamRequestSink {
         var events: [String] = []
+        /// Runs once inside the next send, after it is recorded: NIO calling back into the
+        /// connection from within a write (a close after a failed write, a read before it).
+        var duringNextSend: (() -> Void)?
 
         func send(_ buffer: ByteBuffer, flush: Bool) {
             events.append((flush ? "writeAndFlush " : "write ") + String(buffer: buffer))
+            let reentry = duringNextSend
+            duringNextSend = nil
+            reentry?()
         }
 
         func flushWritten() {
@@ -91,27 +97,47 @@ struct UpstreamRequestGathererTests {
     /// crash when the gatherer was a struct property of the connection, with run-time exclusivity
     /// checks). The bytes in flight are not handed out again, and the next request starts clean.
     @Test func aSinkThatClosesWhileBeingSentToGetsTheBytesOnce() {
-        final class ClosingChannel: UpstreamRequestSink {
-            let writes = UpstreamRequestGatherer()
-            var sent: [String] = []
-            var takenOnClose: [String?] = []
+        let channel = Channel()
+        let writes = UpstreamRequestGatherer()
+        var takenOnClose: [String?] = []
+        channel.duringNextSend = { takenOnClose.append(writes.takeUnsent().map { String(buffer: $0) }) }
+        writes.start(ByteBuffer(string: "HEAD|"))
+        writes.write(ByteBuffer(string: "body"), to: channel)
+        writes.flush(to: channel)
+        #expect(channel.events == ["writeAndFlush HEAD|body"])
+        #expect(takenOnClose == [nil], "nothing left unsent to replay: the bytes went out once")
+        #expect(!writes.needsFlush)
+        writes.start(ByteBuffer(string: "NEXT|"))
+        writes.flush(to: channel)
+        #expect(channel.events == ["writeAndFlush HEAD|body", "writeAndFlush NEXT|"])
+    }
 
-            func send(_ buffer: ByteBuffer, flush: Bool) {
-                sent.append(String(buffer: buffer))
-                takenOnClose.append(writes.takeUnsent().map { String(buffer: $0) })
-            }
-
-            func flushWritten() {}
+    /// NIO reads before it closes: inside a send the upstream's answer can end, and the proxy then
+    /// starts the client's next pipelined request on the same connection and flushes it, all
+    /// within the first request's send. Both requests leave, each once, in order.
+    @Test func theNextRequestStartedInsideASendLeavesAfterIt() {
+        let channel = Channel()
+        let writes = UpstreamRequestGatherer()
+        channel.duringNextSend = {
+            writes.start(ByteBuffer(string: "NEXT|"))
+            writes.flush(to: channel)
         }
-        let channel = ClosingChannel()
-        channel.writes.start(ByteBuffer(string: "HEAD|"))
-        channel.writes.write(ByteBuffer(string: "body"), to: channel)
-        channel.writes.flush(to: channel)
-        #expect(channel.sent == ["HEAD|body"])
-        #expect(channel.takenOnClose == [nil], "nothing left unsent to replay: the bytes went out once")
-        #expect(!channel.writes.needsFlush)
-        channel.writes.start(ByteBuffer(string: "NEXT|"))
-        channel.writes.flush(to: channel)
-        #expect(channel.sent == ["HEAD|body", "NEXT|"])
+        writes.start(ByteBuffer(string: "HEAD|"))
+        writes.write(ByteBuffer(string: "body"), to: channel)
+        writes.flush(to: channel)
+        #expect(channel.events == ["writeAndFlush HEAD|body", "writeAndFlush NEXT|"])
+        #expect(!writes.needsFlush, "nothing left waiting for a flush")
+        #expect(writes.takeUnsent() == nil)
+    }
+
+    /// A flush asked for inside an unflushed send (bytes that waited for the connection) sends
+    /// those bytes on at once, instead of leaving them in the channel until the next client read.
+    @Test func aFlushInsideAnUnflushedSendFlushesItsBytes() {
+        let channel = Channel()
+        let writes = UpstreamRequestGatherer()
+        channel.duringNextSend = { writes.flush(to: channel) }
+        writes.pass(ByteBuffer(string: "HEAD|"), to: channel)
+        #expect(channel.events == ["write HEAD|", "flush"])
+        #expect(!writes.needsFlush)
     }
 }

@@ -18,9 +18,11 @@ public protocol UpstreamRequestSink: AnyObject {
 /// A class, not a struct held in `UpstreamConnection`: sending calls out to the sink, and a write
 /// to the channel can fail at once (the upstream reset the connection), which NIO reports by
 /// closing the channel within that call, and the connection's close takes the unsent bytes from
-/// here. As a struct property that was a second access to it inside the first (a crash with the
-/// run-time exclusivity checks, undefined without them); an object's stored properties are
-/// accessed one at a time, and each step leaves them consistent before it calls out.
+/// here; NIO also reads before it closes, so the connection's end of the answer can start and flush
+/// the next request inside a send. As a struct property that was a second access to it inside the
+/// first (a crash with the run-time exclusivity checks, undefined without them); an object's stored
+/// properties are accessed one at a time, and each step leaves them consistent before it calls out
+/// (`needsFlush` is set before an unflushed send, so a flush inside it sends those bytes on).
 public final class UpstreamRequestGatherer {
     /// Up to this many bytes in all are gathered after a head.
     public static let gatherLimit = 4 * 1024
@@ -55,8 +57,8 @@ public final class UpstreamRequestGatherer {
 
     /// Sends `buffer` as it is, unflushed (bytes that waited for the connection to open).
     public func pass(_ buffer: ByteBuffer, to sink: some UpstreamRequestSink) {
-        sink.send(buffer, flush: false)
         needsFlush = true
+        sink.send(buffer, flush: false)
     }
 
     /// Flushes what was written since the last flush: the gathered bytes, if any, written and
@@ -76,8 +78,8 @@ public final class UpstreamRequestGatherer {
         gathered = nil
         // Sent as it is now; once the channel and the replay copy let go of it, it is reused.
         if buffer.capacity <= ByteBuffer.recycledLimit { scratch = buffer }
-        sink.send(buffer, flush: flush)
         if !flush { needsFlush = true }
+        sink.send(buffer, flush: flush)
     }
 
     /// The gathered bytes not sent yet (a replay on a fresh connection takes them); none held after.
