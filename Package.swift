@@ -10,7 +10,8 @@ let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 /// ~1–1.5% of the loop's samples at max load). Debug builds keep them, and so does a build with
 /// UNDERSTUDY_EXCLUSIVITY_CHECKS=1 in the environment: `tools/test` sets it, so the whole test run
 /// builds and runs the recorder checked. Why it is safe, and what switching costs:
-/// Sources/UnderstudyRecorder/README.md, "Exclusivity checks".
+/// Sources/UnderstudyRecorder/README.md, "Exclusivity checks". UnderstudyArchive and UnderstudyWire,
+/// the recording threads' other code, use it too (audit: Sources/UnderstudyArchive/README.md).
 let uncheckedInRelease: [SwiftSetting] =
     Context.environment["UNDERSTUDY_EXCLUSIVITY_CHECKS"] == "1"
     ? []
@@ -52,13 +53,16 @@ let package = Package(
             name: "UnderstudyArchive",
             dependencies: ["CZstd", .product(name: "Atomics", package: "swift-atomics")],
             exclude: ["README.md"],
-            swiftSettings: strict
+            // The recording threads' code, unchecked as the recorder is: Sources/UnderstudyArchive/README.md,
+            // "Exclusivity checks".
+            swiftSettings: strict + uncheckedInRelease
         ),
         .target(
             name: "UnderstudyWire",
             dependencies: ["UnderstudyArchive", .product(name: "Crypto", package: "swift-crypto")],
             exclude: ["README.md"],
-            swiftSettings: strict
+            // As UnderstudyArchive (same README section).
+            swiftSettings: strict + uncheckedInRelease
         ),
         .target(
             name: "UnderstudyRecorder",

@@ -34,8 +34,9 @@ public struct JSONCursor {
     /// The next non-whitespace byte, not consumed. Inlined for the usual case, a token right at
     /// the cursor (compact JSON has no whitespace at all): the walks call it before every token,
     /// and as a call it was a few percent of the recorder thread's samples (Recorder
-    /// MEASUREMENTS.md, seventeenth session, engineer rec7).
-    @inline(__always)
+    /// MEASUREMENTS.md, seventeenth session, engineer rec7). `@inlinable` so that UnderstudyWire's
+    /// walks (`AnswerReader`'s usage and model members) inline it too rather than call it.
+    @inlinable @inline(__always)
     public mutating func peek() -> UInt8? {
         if position < bytes.count {
             let byte = bytes[position]
@@ -44,7 +45,8 @@ public struct JSONCursor {
         return peekPastWhitespace()
     }
 
-    private mutating func peekPastWhitespace() -> UInt8? {
+    @usableFromInline
+    mutating func peekPastWhitespace() -> UInt8? {
         skipWhitespace()
         return position < bytes.count ? bytes[position] : nil
     }
