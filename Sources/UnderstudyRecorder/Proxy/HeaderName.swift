@@ -9,8 +9,8 @@ enum HeaderName {
     static func equals(_ name: String, _ lowercase: StaticString) -> Bool {
         let count = lowercase.utf8CodeUnitCount
         guard name.utf8.count == count else { return false }
-        // A literal of two characters or more is stored as bytes (`utf8Start` traps on a
-        // one-character literal, stored as a scalar; no caller names one).
+        // A string literal is stored as bytes, one character long too (`utf8Start` traps only
+        // for a `StaticString` made from a `Unicode.Scalar`, which no caller passes).
         let expected = lowercase.utf8Start
         var index = 0
         for byte in name.utf8 {
