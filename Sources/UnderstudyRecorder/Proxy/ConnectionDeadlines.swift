@@ -72,13 +72,16 @@ final class ConnectionDeadlines {
     }
 
     private func arm(_ amount: TimeAmount, header: Bool) {
-        guard let connection else { return }
-        let due = connection.eventLoop.now + amount
+        // The loop alone is loaded for the usual case (a timer already due in time): a copy of
+        // the pair retained and released the channel too, twice per request.
+        guard let eventLoop = connection?.eventLoop else { return }
+        let due = eventLoop.now + amount
         deadline = due
         deadlineIsHeader = header
         if timer != nil, timerDue <= due { return }
+        guard let channel = connection?.channel else { return }
         timer?.cancel()
-        schedule(at: due, on: connection.eventLoop, channel: connection.channel)
+        schedule(at: due, on: eventLoop, channel: channel)
     }
 
     private func schedule(at due: NIODeadline, on eventLoop: any EventLoop, channel: any Channel) {

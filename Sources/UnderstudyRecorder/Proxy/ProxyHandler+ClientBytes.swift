@@ -6,13 +6,13 @@ import NIOCore
 /// from the client pauses meanwhile. Malformed input is answered here: 400, or 431 for a head
 /// over the limit, then the connection closes; other connections are not affected.
 extension ProxyHandler {
-    /// Bytes from the client (`ClientBytesHandler`).
-    func receive(_ bytes: ByteBuffer) {
+    /// Bytes from the client (`ClientBytesHandler`), taken `consuming`: moved into `input`, not
+    /// copied (a retain and release per read).
+    func receive(_ bytes: consuming ByteBuffer) {
         guard requestFramer != nil else { return }
         if input.readableBytes == 0 {
-            input = bytes
+            input = consume bytes
         } else {
-            var bytes = bytes
             input.writeBuffer(&bytes)
         }
         drainInput()

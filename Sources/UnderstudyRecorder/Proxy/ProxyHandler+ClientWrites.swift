@@ -50,8 +50,8 @@ extension ProxyHandler {
     /// Writes the bytes held back since `writeResponseHead` (the head and any small body pieces
     /// gathered after it), before anything else is written.
     func sendGatheredResponse(flush: Bool = false) {
-        guard let context else { return }
-        let out = bytesContext ?? context
+        // Only the context written from is loaded (a retain and release each, per response).
+        guard context != nil, let out = bytesContext ?? context else { return }
         guard let buffer = gatheredResponse else {
             if flush { out.flush() }
             return

@@ -318,8 +318,10 @@ final class UpstreamConnection: UpstreamRequestSink {
     // MARK: events from the upstream channel
 
     /// Bytes read by the upstream channel whose handler context is `context` (compared with
-    /// `writer`, not by channel: `context.channel` cost a retain and release per read).
-    func received(_ bytes: ByteBuffer, from context: ChannelHandlerContext) {
+    /// `writer`, not by channel: `context.channel` cost a retain and release per read). Taken
+    /// `consuming`: the framer consumes them in place (a borrowed buffer was copied for that, a
+    /// retain and release per read).
+    func received(_ bytes: consuming ByteBuffer, from context: ChannelHandlerContext) {
         guard context === writer else { return }
         guard state == .busy else {
             // Bytes outside a response (an idle connection's upstream talking out of turn): the
@@ -330,7 +332,6 @@ final class UpstreamConnection: UpstreamRequestSink {
         readSinceTick = true
         // One load of the reference per read, not one per event.
         guard let owner else { return }
-        var bytes = bytes
         // One clock read per upstream read: the events in it all arrived now.
         let now = NIODeadline.now()
         do {

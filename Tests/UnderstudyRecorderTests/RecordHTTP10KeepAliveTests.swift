@@ -1,0 +1,32 @@
+import Foundation
+import Testing
+import UnderstudyArchive
+import UnderstudyTestSupport
+
+/// An HTTP/1.0 client that asks for keep-alive keeps its connection when the answer has a length:
+/// the proxy says `connection: keep-alive` and serves the next request on it. Whether the answer
+/// has a length is a look for its `Content-Length` field in any case (the test upstream writes
+/// `Content-Length`); without one an HTTP/1.0 answer ends by closing. Real sockets end to end.
+@Suite struct RecordHTTP10KeepAliveTests {
+    /// The mock's script: the requests go to the default upstream, never to the mock.
+    static let script = #"{"response": {"content": "unused"}}"#
+
+    @Test func anHTTP10KeepAliveClientGetsAnAnswerWithALengthAndKeepsItsConnection() throws {
+        let harness = try RecorderHarness(script: Self.script)
+        let upstream = try KeepAliveUpstream(port: harness.deadPort)
+        let client = try RawConnection(port: harness.proxyPort)
+        client.send("GET /a HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+        let first = client.read(until: "answer-1-1")
+        #expect(first.hasPrefix("HTTP/1.0 200") && first.hasSuffix("answer-1-1"), "\(first)")
+        #expect(first.lowercased().contains("\r\nconnection: keep-alive\r\n"), "\(first)")
+        // The same connection takes the next request (the upstream's second answer comes on a new
+        // upstream connection: `KeepAliveUpstream` closes its first one at its second request).
+        client.send("GET /b HTTP/1.0\r\nHost: x\r\nConnection: keep-alive\r\n\r\n")
+        let second = client.read(until: "answer-2-1")
+        #expect(second.hasPrefix("HTTP/1.0 200") && second.hasSuffix("answer-2-1"), "\(second)")
+        withExtendedLifetime(upstream) {}
+        let exchanges = try harness.stopAndRead()
+        #expect(exchanges.map(\.request.target) == ["/a", "/b"])
+        #expect(exchanges.map(\.outcome) == [.ok, .ok])
+    }
+}
