@@ -76,7 +76,15 @@ struct AnswerReaderTests {
             #"{"usage":{"prompt_tokens":1,"x\ty":"\u0000"}}"#, #"{"usage":{"prompt_tokens":1,"x":"\u000a"}}"#,
             #"{"a":"\ud83d\ude00"}"#, #"{"a":"😀"}"#, #"{"a":"\x"}"#, #"{"a":"\u12G4"}"#, #"{"a":[1,"b"],}"#,
         ]
-        var bodies: [[UInt8]] = texts.map { Array($0.utf8) }
+        // Values the walk skips with `skipValueStrictly` (usage members it does not count, a model
+        // that is no string), which walks objects and arrays in loops of its own: whitespace in
+        // them is read but not compact, a trailing comma in them is refused.
+        let strictlySpaced = [
+            #"{"usage":{"prompt_tokens_details":{"cached_tokens": 0}}}"#, #"{"usage":{"x":[1 ,2]}}"#,
+            #"{"usage":{"x":{ }}}"#, "{\"model\":[1,\n2]}",
+        ]
+        let strictlyBroken = [#"{"usage":{"x":{"a":1,}}}"#, #"{"usage":{"x":[1,]}}"#]
+        var bodies: [[UInt8]] = (texts + strictlySpaced + strictlyBroken).map { Array($0.utf8) }
         // Invalid UTF-8 (a parse repairs it, so it is not compact), in a value, a name and the model.
         let sequences: [[UInt8]] = [
             [0xC3, 0x28], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0xFF],
@@ -91,16 +99,19 @@ struct AnswerReaderTests {
             let usage: [UInt8] = Array(#"","usage":{"prompt_tokens":3}}"#.utf8)
             bodies.append(model + raw + usage)
         }
+        func interpret(_ body: [UInt8], requestModel: Bool) throws -> Exchange.LLMInfo {
+            try #require(
+                ExchangeInterpreter.interpret(
+                    request: .init(
+                        method: "POST", target: "/v1/chat/completions",
+                        body: HTTPBody(bytes: Array((requestModel ? #"{"model":"m"}"# : "{}").utf8))),
+                    response: .init(status: 200, body: HTTPBody(bytes: body))))
+        }
         var compact = 0
         var parsed = 0
         for body in bodies {
             for requestModel in [true, false] {  // the model is parsed only when the request named none
-                let info = try #require(
-                    ExchangeInterpreter.interpret(
-                        request: .init(
-                            method: "POST", target: "/v1/chat/completions",
-                            body: HTTPBody(bytes: Array((requestModel ? #"{"model":"m"}"# : "{}").utf8))),
-                        response: .init(status: 200, body: HTTPBody(bytes: body))))
+                let info = try interpret(body, requestModel: requestModel)
                 let text = String(decoding: body, as: UTF8.self)
                 #expect(info.assembledJSON == (Self.writerKeepsUnchanged(body) ? body : nil), "\(text)")
                 #expect(info.assembled == (try? JSONValue(parsing: body)), "\(text)")
@@ -108,6 +119,11 @@ struct AnswerReaderTests {
             }
         }
         #expect(compact >= 20 && parsed >= 40, "compact \(compact), parsed \(parsed)")
+        for text in strictlySpaced + strictlyBroken {
+            let info = try interpret(Array(text.utf8), requestModel: false)
+            #expect(info.assembledJSON == nil, "\(text)")
+            #expect(info.hasAssembled == strictlySpaced.contains(text), "\(text)")
+        }
     }
 
     @Test func countsFromEachAPIsUsageMember() throws {
