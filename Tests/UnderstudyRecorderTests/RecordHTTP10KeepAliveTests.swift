@@ -42,6 +42,8 @@ import UnderstudyTestSupport
         #expect(reply.text.hasPrefix("HTTP/1.0 200"), "\(reply.text.prefix(300))")
         #expect(!reply.text.lowercased().contains("connection: keep-alive"), "\(reply.text.prefix(300))")
         #expect(reply.closed, "the connection stayed open after an answer without a length")
+        // The close ends the body: it arrives whole and unframed (HTTP/1.0 has no chunks).
+        #expect(reply.text.hasSuffix("\r\n\r\n" + ChunkedUpstream.body), "\(reply.text.suffix(200))")
         let exchanges = try harness.stopAndRead()
         #expect(exchanges.map(\.request.target) == ["/stream"])
         #expect(exchanges.map(\.outcome) == [.ok])
