@@ -36,8 +36,7 @@ struct SecretHeaderNames: Sendable {
         for name in names where name.count == count {
             var equal = true
             for i in 0..<count {
-                let byte = bytes[i]
-                if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != name[i] {
+                if HeaderName.foldASCII(bytes[i]) != name[i] {
                     equal = false
                     break
                 }
