@@ -40,7 +40,7 @@ public struct JSONCursor {
     public mutating func peek() -> UInt8? {
         if position < bytes.count {
             let byte = bytes[position]
-            if byte > 0x20 { return byte }  // whitespace is 0x20 and below
+            if byte > 0x20 { return byte }  // nothing above 0x20 is JSON whitespace
         }
         return peekPastWhitespace()
     }
@@ -151,6 +151,8 @@ public struct JSONCursor {
     ) throws(JSONParseError) {
         guard try open(UInt8(ascii: "{"), UInt8(ascii: "}")) else { return }
         while true {
+            // The same checks, in the same order, as `skipObjectStrictly` (JSONCursor+Names.swift),
+            // which writes this loop out without closures: keep the two in step.
             guard peek() == UInt8(ascii: "\"") else { throw error("expected a member name") }
             let start = position + 1
             var name = MemberName(range: start..<start)
